@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages benchtrack needs to build, test and draw charts.
+# Idempotent: packages already present are left alone and apt is not touched.
+# Runs as root (CI) or through sudo when available.
+set -euo pipefail
+
+pkgs=(build-essential cmake pkg-config git
+      libcmocka-dev libsqlite3-dev sqlite3 libgit2-dev libjansson-dev
+      gnuplot-nox libbenchmark-dev valgrind)
+if [ "${BTK_SETUP_BROWSER:-0}" = 1 ]; then
+    pkgs+=(chromium)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+        missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && { echo "setup: all packages present"; exit 0; }
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

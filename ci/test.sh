@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The whole test suite: install what is needed, build with warnings as errors, run every
+# cmocka test through ctest; then again under AddressSanitizer+UndefinedBehaviorSanitizer,
+# and the unit tests under valgrind. BTK_TEST_STAGES picks stages (default: "main asan valgrind").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash ci/setup.sh
+BTK_SETUP_BROWSER=1 bash ci/setup.sh
+bash ci/check-style.sh
+
+stages=${BTK_TEST_STAGES:-main asan valgrind}
+jobs=$(nproc)
+
+for stage in $stages; do
+    echo "=== test stage: $stage"
+    case $stage in
+    main)
+        cmake -S . -B build -DBTK_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+        cmake --build build -j"$jobs"
+        (cd build && ctest --output-on-failure)
+        ;;
+    asan)
+        cmake -S . -B build-asan -DBTK_WERROR=ON -DBTK_SANITIZE=ON \
+              -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+        cmake --build build-asan -j"$jobs"
+        (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+            ctest --output-on-failure -LE no-sanitize)
+        ;;
+    valgrind)
+        # valgrind over the unit tests (the end-to-end tests drive many processes and are
+        # covered by the sanitizer stage).
+        (cd build && BTK_QUICK=1 ctest --output-on-failure -R '^unit\.' -LE no-valgrind \
+            -T memcheck --overwrite MemoryCheckCommandOptions="--leak-check=full \
+            --error-exitcode=99 --trace-children=no --errors-for-leak-kinds=definite" \
+            ) | tee build/valgrind.log
+        if grep -q 'Defects:' build/valgrind.log; then
+            echo "valgrind found defects:"; grep -A20 'Defects:' build/valgrind.log
+            exit 1
+        fi
+        ;;
+    *) echo "unknown stage '$stage'" >&2; exit 2 ;;
+    esac
+done

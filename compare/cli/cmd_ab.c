@@ -1,0 +1,9 @@
+/* benchtrack ab: placeholder until its issue lands; says so and exits 2. */
+#include "cli.h"
+
+int cmd_ab(int argc, char **argv)
+{
+    BTK_UNUSED(argc);
+    BTK_UNUSED(argv);
+    return cli_die(CLI_EXIT_USAGE, "'ab' is not implemented yet");
+}

@@ -1,0 +1,9 @@
+/* benchtrack import: placeholder until its issue lands; says so and exits 2. */
+#include "cli.h"
+
+int cmd_import(int argc, char **argv)
+{
+    BTK_UNUSED(argc);
+    BTK_UNUSED(argv);
+    return cli_die(CLI_EXIT_USAGE, "'import' is not implemented yet");
+}

@@ -1,0 +1,58 @@
+/*
+ * benchtrack: entry point and subcommand dispatch.
+ */
+#include "cli.h"
+
+typedef struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"run", cmd_run, "run a benchmark binary and store its results for the current commit"},
+    {"import", cmd_import, "store results from a JSON file (ours or Google Benchmark's)"},
+    {"history", cmd_history, "one benchmark's results over commits in first-parent order"},
+    {"log", cmd_log, "list stored runs"},
+    {"show", cmd_show, "print one run's results"},
+    {"compare", cmd_compare, "compare two commits or runs; exit 1 on a regression"},
+    {"ab", cmd_ab, "run two binaries interleaved and compare them; exit 1 on a regression"},
+    {"chart", cmd_chart, "draw trend, comparison or distribution charts with gnuplot"},
+    {"report", cmd_report, "write a static HTML report of trends and comparisons"},
+};
+
+static void usage(FILE *f)
+{
+    size_t i;
+
+    fprintf(f, "usage: benchtrack <command> [options]\n\ncommands:\n");
+    for (i = 0; i < BTK_ARRAY_SIZE(commands); i++)
+        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'benchtrack <command> --help' describes a command; docs/cli/ has the "
+               "manual pages.\nexit status: 0 ok, 1 regression, 2 usage or bad input, "
+               "3 runtime failure\n");
+}
+
+int main(int argc, char **argv)
+{
+    size_t i;
+    char quoted[80];
+
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("benchtrack %s\n", BTK_VERSION);
+        return CLI_EXIT_OK;
+    }
+    for (i = 0; i < BTK_ARRAY_SIZE(commands); i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    return cli_die(CLI_EXIT_USAGE, "unknown command '%s' (try 'benchtrack --help')",
+                   btk_error_quote(quoted, sizeof(quoted), argv[1]));
+}

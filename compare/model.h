@@ -1,0 +1,108 @@
+/*
+ * The in-memory form of a run, shared by import (JSON in), store (SQLite in and out),
+ * compare, history, chart and report. Everything is owned by the btk_run and released by
+ * btk_run_free(). Strings are NUL-terminated UTF-8 taken verbatim from untrusted input:
+ * escape them wherever they go.
+ */
+#ifndef BTK_MODEL_H
+#define BTK_MODEL_H
+
+#include "internal.h"
+
+typedef enum btk_result_status {
+    BTK_RESULT_OK = 0,
+    BTK_RESULT_FAILED = 1
+} btk_result_status;
+
+typedef struct btk_kv {
+    char *name;
+    double value;
+} btk_kv;
+
+/* Samples of one benchmark from one process: the independent unit of the statistics. */
+typedef struct btk_proc {
+    int index;            /* process number within its run */
+    size_t count;
+    double *ns;           /* per-iteration ns of each sample */
+    uint64_t *batch;      /* iterations of each sample; may be NULL (imported data) */
+    int64_t peak_rss_bytes, minor_faults, major_faults; /* -1 when unknown */
+} btk_proc;
+
+typedef struct btk_summary {
+    double min, max, mean, median, stddev, mad;
+    double p50, p90, p95, p99, p999;
+    double ci_low, ci_high; /* 95% CI of the median */
+    int64_t samples, iterations, outliers_low, outliers_high;
+    double cycles_median;   /* ticks per iteration, NAN when unknown */
+} btk_summary;
+
+typedef struct btk_memory {
+    bool tracked;
+    double allocs_per_iter, frees_per_iter, bytes_per_iter; /* NAN when not tracked */
+    int64_t peak_rss_bytes, minor_faults, major_faults;     /* -1 when unknown */
+} btk_memory;
+
+typedef struct btk_result {
+    char *name;           /* full name, e.g. "sort/1024" */
+    char *family;         /* e.g. "sort" */
+    bool has_param;
+    int64_t param;
+    btk_result_status status;
+    char *error_kind;     /* NULL when ok: "signal", "exit", "timeout", "error" */
+    char *error_message;  /* NULL when ok */
+    char *stop_reason;    /* "precision", "time_budget", "max_samples", or NULL */
+    btk_summary stats;
+    btk_memory memory;
+    double bytes_per_iter, items_per_iter; /* throughput; 0 when not set */
+    size_t counter_count;
+    btk_kv *counters;     /* user counters */
+    size_t hw_count;
+    btk_kv *hw;           /* hardware counters per iteration */
+    size_t proc_count;
+    btk_proc *procs;      /* may be empty when loaded without samples */
+} btk_result;
+
+typedef struct btk_machine {
+    char *fingerprint;    /* hex digest of the fields that decide comparability */
+    char *hostname, *os, *kernel, *arch, *cpu_model, *timer_source;
+    int cpus;
+    double timer_hz;
+    bool hypervisor;
+} btk_machine;
+
+typedef struct btk_commit {
+    char sha[41];         /* "" when unknown (outside a repository) */
+    char *branch;         /* NULL when detached or unknown */
+    bool dirty;
+    int64_t time;         /* committer time, seconds since the epoch */
+    char *author;
+    char *subject;
+    size_t parent_count;
+    char (*parents)[41];
+} btk_commit;
+
+typedef struct btk_run {
+    int64_t id;           /* 0 until stored */
+    char *format;         /* "benchtrack" or "gbench" */
+    char *date;           /* ISO 8601 UTC start time */
+    char *executable;
+    char *compiler, *flags;
+    char *context_json;   /* the whole context object, verbatim, for audit */
+    char *options_json;   /* the run's options object */
+    size_t warning_count;
+    char **warnings;      /* "code: message" */
+    btk_machine machine;
+    btk_commit commit;
+    size_t result_count;
+    btk_result *results;
+} btk_run;
+
+/* Allocate an empty run (all zero, numbers unknown). Free with btk_run_free. */
+int btk_run_new(btk_run **out);
+void btk_run_free(btk_run *run);
+/* Find a result by full name; NULL when absent. Borrowed. */
+const btk_result *btk_run_find(const btk_run *run, const char *name);
+/* Compute machine->fingerprint from its other fields (documented in docs/database.md). */
+int btk_machine_fingerprint(btk_machine *machine);
+
+#endif

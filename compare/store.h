@@ -1,0 +1,70 @@
+/*
+ * The results database (SQLite): schema, migrations and queries. sqlite3.h is confined to
+ * store*.c; errors are translated here to BTK_EIO / BTK_EFORMAT / BTK_ESCHEMA with a one-line
+ * message naming the database file.
+ */
+#ifndef BTK_STORE_H
+#define BTK_STORE_H
+
+#include "model.h"
+
+typedef struct btk_store btk_store;
+
+#define BTK_STORE_READONLY 1u  /* open an existing database for reading only */
+
+/* Open (creating when absent and not READONLY) and migrate. A newer schema: BTK_ESCHEMA;
+ * not a database / corrupt: BTK_EFORMAT; cannot open or locked: BTK_EIO. *out = NULL on
+ * failure. */
+int btk_store_open(btk_store **out, const char *path, unsigned flags);
+void btk_store_close(btk_store *db);
+
+/* Store a whole run in one transaction (all or nothing); sets run id in *id_out. */
+int btk_store_add_run(btk_store *db, const btk_run *run, int64_t *id_out);
+
+/* Load one run; with_samples loads the per-process samples too. BTK_ENOTFOUND when absent. */
+int btk_store_load_run(btk_run **out, btk_store *db, int64_t run_id, bool with_samples);
+
+/* Ids of the runs of a commit (full sha), newest first, optionally only on one machine
+ * fingerprint (NULL: any). Caller frees *ids_out with btk__free. Zero runs is not an error. */
+int btk_store_runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store *db,
+                              const char *sha, const char *machine_fp);
+
+/* A row of `benchtrack log`. */
+typedef struct btk_run_row {
+    int64_t id;
+    char sha[41];
+    char *branch, *subject, *date, *machine_fp, *hostname;
+    bool dirty;
+    int64_t benchmarks, failures;
+} btk_run_row;
+/* The newest runs first, at most limit (0: all). Free with btk_run_rows_free. */
+int btk_store_list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *db,
+                        size_t limit);
+void btk_run_rows_free(btk_run_row *rows, size_t count);
+
+/* One point of a benchmark's history: the newest run of that commit on that machine. */
+typedef struct btk_history_point {
+    char sha[41];
+    int64_t run_id;
+    int64_t commit_time;
+    char *subject;       /* commit subject, may be NULL */
+    btk_result_status status;
+    btk_summary stats;
+    btk_memory memory;
+} btk_history_point;
+/* The benchmark's points for the given commits, in the order given (commits without a
+ * result are skipped). shas is the first-parent order from git. Free with
+ * btk_history_free. */
+int btk_store_history(btk_history_point **points_out, size_t *count_out, btk_store *db,
+                      const char *bench_name, const char *machine_fp,
+                      const char (*shas)[41], size_t sha_count);
+void btk_history_free(btk_history_point *points, size_t count);
+
+/* Distinct machine fingerprints with their hostname/cpu, and benchmark names; for report
+ * and `--machine` lookups. Free with btk_strings_free. */
+int btk_store_machines(char ***fps_out, size_t *count_out, btk_store *db);
+int btk_store_benchmark_names(char ***names_out, size_t *count_out, btk_store *db,
+                              const char *machine_fp);
+void btk_strings_free(char **strings, size_t count);
+
+#endif

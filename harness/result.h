@@ -1,0 +1,73 @@
+/*
+ * What one benchmark process measured: the seam between the measuring side (sampler, timer,
+ * memtrack, perf) and the reporting side (runner, console, json). A child fills one
+ * btk_proc_result, serializes it down a pipe as framed plain data, and the parent collects
+ * the processes of each benchmark into a btk_bench_result.
+ */
+#ifndef BTK_RESULT_H
+#define BTK_RESULT_H
+
+#include "internal.h"
+
+#define BTK_MAX_COUNTERS 32
+#define BTK_COUNTER_NAME_MAX 64
+
+typedef enum btk_stop_reason {
+    BTK_STOP_PRECISION = 0, /* CI of the median narrower than the target */
+    BTK_STOP_TIME_BUDGET,   /* time budget ran out */
+    BTK_STOP_MAX_SAMPLES    /* max_samples reached */
+} btk_stop_reason;
+
+typedef struct btk_named_value {
+    char name[BTK_COUNTER_NAME_MAX];
+    double value;
+} btk_named_value;
+
+/* One process's measurement of one benchmark instance. */
+typedef struct btk_proc_result {
+    int index;          /* process number, 0..K-1 */
+    int pid;
+    int cpu;            /* CPU it was pinned to, -1 when not pinned */
+    size_t count;       /* samples */
+    double *samples;    /* ns per iteration, overhead subtracted (btk__malloc'd) */
+    uint64_t *batch;    /* iterations of each sample (btk__malloc'd) */
+    double *cycles;     /* timer ticks per iteration of each sample (btk__malloc'd) */
+    btk_stop_reason stop;
+    /* memory, counted inside the timed region only */
+    bool mem_tracked;
+    uint64_t allocs, frees, alloc_bytes, mem_iterations;
+    int64_t peak_rss_bytes, minor_faults, major_faults;
+    /* throughput per iteration, 0 when not set */
+    double bytes_per_iter, items_per_iter;
+    size_t counter_count;
+    btk_named_value counters[BTK_MAX_COUNTERS];
+    size_t hw_count;    /* hardware counters per iteration, 0 when perf is unavailable */
+    btk_named_value hw[8];
+} btk_proc_result;
+
+typedef enum btk_fail_kind {
+    BTK_FAIL_NONE = 0,
+    BTK_FAIL_SIGNAL,  /* killed by a signal (segfault, abort, ...) */
+    BTK_FAIL_EXIT,    /* called exit() / returned before reporting */
+    BTK_FAIL_TIMEOUT, /* exceeded its timeout and was killed */
+    BTK_FAIL_ERROR    /* the harness could not measure it (message says why) */
+} btk_fail_kind;
+
+/* All processes of one benchmark instance, as the parent sees them. */
+typedef struct btk_bench_result {
+    char *name;          /* "family" or "family/param" (btk__malloc'd) */
+    char *family;        /* (btk__malloc'd) */
+    bool has_param;
+    int64_t param;
+    btk_fail_kind fail;
+    int fail_signal, fail_exit_code;
+    char fail_message[256];
+    size_t proc_count;
+    btk_proc_result *procs; /* (btk__malloc'd) */
+} btk_bench_result;
+
+/* Release what a proc/bench result owns (not the struct itself). NULL-safe. */
+void btk_proc_result_clear(btk_proc_result *r);
+void btk_bench_result_clear(btk_bench_result *r);
+
+#endif

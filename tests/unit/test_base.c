@@ -1,0 +1,112 @@
+/* Tests of the shared base: error record, quoting of untrusted values, the capped buffer and
+ * the allocator's fault injection. */
+#include "check.h"
+#include "internal.h"
+
+static void error__set_returns_code_and_keeps_message(void **state)
+{
+    (void)state;
+    assert_int_equal(btk_error_set(BTK_EIO, "cannot open '%s'", "x.db"), BTK_EIO);
+    assert_int_equal(btk_error_last()->code, BTK_EIO);
+    assert_string_equal(btk_error_last()->message, "cannot open 'x.db'");
+    btk_error_clear();
+    assert_int_equal(btk_error_last()->code, BTK_OK);
+    assert_string_equal(btk_error_last()->message, "");
+}
+
+static void quote__escapes_control_chars_and_quotes(void **state)
+{
+    char out[64];
+
+    (void)state;
+    assert_string_equal(btk_error_quote(out, sizeof(out), "a'b\nc\x01"), "a\\'b\\nc\\x01");
+}
+
+static void quote__truncates_long_values_with_ellipsis(void **state)
+{
+    char out[16];
+    char longname[100];
+
+    (void)state;
+    memset(longname, 'x', sizeof(longname) - 1);
+    longname[sizeof(longname) - 1] = '\0';
+    btk_error_quote(out, sizeof(out), longname);
+    assert_true(strlen(out) < sizeof(out));
+    assert_non_null(strstr(out, "..."));
+}
+
+static void buf__printf_appends_and_grows(void **state)
+{
+    btk_buf b = BTK_BUF_INIT;
+    int i;
+
+    (void)state;
+    assert_string_equal(btk_buf_cstr(&b), "");
+    for (i = 0; i < 1000; i++)
+        assert_int_equal(btk_buf_printf(&b, "%d,", i), 0);
+    assert_int_equal(strncmp(btk_buf_cstr(&b), "0,1,2,", 6), 0);
+    assert_int_equal(b.len, strlen(btk_buf_cstr(&b)));
+    btk_buf_free(&b);
+}
+
+static void buf__refuses_to_pass_its_cap(void **state)
+{
+    btk_buf b = BTK_BUF_INIT;
+
+    (void)state;
+    b.max = 8;
+    assert_int_equal(btk_buf_puts(&b, "12345678"), 0);
+    assert_int_equal(btk_buf_puts(&b, "9"), BTK_ENOMEM);
+    assert_string_equal(btk_buf_cstr(&b), "12345678");
+    btk_buf_free(&b);
+}
+
+static void alloc__fault_injection_fails_nth_allocation(void **state)
+{
+    void *a, *b;
+
+    (void)state;
+    btk__alloc_fail_after(1);
+    a = btk__malloc(16);
+    b = btk__malloc(16);
+    btk__alloc_fail_after(-1);
+    assert_non_null(a);
+    assert_null(b);
+    assert_int_equal(btk_error_last()->code, BTK_ENOMEM);
+    btk__free(a);
+}
+
+static void buf__survives_every_allocation_failure(void **state)
+{
+    long n;
+
+    (void)state;
+    for (n = 0;; n++) {
+        btk_buf b = BTK_BUF_INIT;
+        int error = 0, i;
+
+        btk__alloc_fail_after(n);
+        for (i = 0; i < 200 && error == 0; i++)
+            error = btk_buf_printf(&b, "%08d", i);
+        btk__alloc_fail_after(-1);
+        btk_buf_free(&b);
+        if (error == 0)
+            break;
+        assert_int_equal(error, BTK_ENOMEM);
+    }
+    assert_true(n > 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(error__set_returns_code_and_keeps_message),
+        cmocka_unit_test(quote__escapes_control_chars_and_quotes),
+        cmocka_unit_test(quote__truncates_long_values_with_ellipsis),
+        cmocka_unit_test(buf__printf_appends_and_grows),
+        cmocka_unit_test(buf__refuses_to_pass_its_cap),
+        cmocka_unit_test(alloc__fault_injection_fails_nth_allocation),
+        cmocka_unit_test(buf__survives_every_allocation_failure),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
