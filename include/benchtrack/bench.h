@@ -1,4 +1,7 @@
-/* Placeholder: the benchmark registration API arrives with the harness issue. */
+/*
+ * Writing benchmarks: registration macros, the timed loop, and what a benchmark body can tell
+ * the harness (throughput, counters, pause/resume). See docs/writing-benchmarks.md.
+ */
 #ifndef BENCHTRACK_BENCH_H
 #define BENCHTRACK_BENCH_H
 
@@ -8,6 +11,146 @@
 extern "C" {
 #endif
 
+/**
+ * The state of one benchmark as its body sees it. Only the fields below are public; they are
+ * what the loop and the accessors read inline. Everything else lives behind `priv`.
+ */
+typedef struct btk_state {
+    unsigned version;     /**< BTK_STATE_VERSION */
+    uint64_t iterations;  /**< iterations the next/current BTK_LOOP runs (the batch size) */
+    int64_t param;        /**< the parameter of this instance, 0 when none */
+    void *fixture;        /**< what the options' setup returned, NULL when none */
+    void *priv;           /**< harness-private */
+} btk_state;
+
+#define BTK_STATE_VERSION 1u
+
+/** Per-benchmark setup and teardown, run once per process outside the timed region. */
+typedef void *(*btk_setup_cb)(int64_t param);
+typedef void (*btk_teardown_cb)(void *fixture, int64_t param);
+
+/** A range of parameters: lo, lo*mult, ... up to and including hi (hi itself always). */
+typedef struct btk_range {
+    int64_t lo, hi, mult;
+} btk_range;
+
+/**
+ * Per-benchmark options, given as designated initializers after the name in BTK_BENCH.
+ * Zero means "the run's default" for every field.
+ */
+typedef struct btk_bench_options {
+    unsigned version;              /**< BTK_BENCH_OPTIONS_VERSION (set by the macro) */
+    double time_budget_ms;         /**< sampling budget per process */
+    unsigned min_samples;
+    unsigned max_samples;
+    double precision;              /**< target relative half-width of the median's CI */
+    double timeout_ms;             /**< kill the benchmark's process after this long */
+    bool no_memtrack;              /**< turn allocation counting off for this benchmark */
+    btk_setup_cb setup;            /**< called once per process before sampling */
+    btk_teardown_cb teardown;      /**< called once per process after sampling */
+    const int64_t *params;         /**< explicit parameter list (see BTK_PARAMS) */
+    size_t param_count;
+    btk_range range;               /**< parameter range (see BTK_RANGE), when mult > 1 */
+} btk_bench_options;
+
+#define BTK_BENCH_OPTIONS_VERSION 1u
+
+/** Explicit parameter values: BTK_BENCH(sort, BTK_PARAMS(16, 256, 4096)) { ... } */
+#define BTK_PARAMS(...)                                                                    \
+    .params = (const int64_t[]){__VA_ARGS__},                                              \
+    .param_count = sizeof((const int64_t[]){__VA_ARGS__}) / sizeof(int64_t)
+/** Parameters lo, lo*mult, ..., hi: BTK_BENCH(sort, BTK_RANGE(8, 4096, 8)) { ... } */
+#define BTK_RANGE(lo, hi, mult) .range = {(lo), (hi), (mult)}
+
+typedef void (*btk_bench_fn)(btk_state *state);
+
+/** Register a benchmark (called by BTK_BENCH from a constructor; rarely called directly).
+ *  name and opts must outlive the program (string literals and statics do). @since 0.1 */
+BTK_API void btk_register(const char *name, btk_bench_fn fn, const btk_bench_options *opts);
+
+#ifdef BTK_DOXYGEN
+/**
+ * Define and register a benchmark. The body is a function of `btk_state *state`; it is
+ * called once per sample, so code before BTK_LOOP is untimed per-batch setup (it may read
+ * state->iterations to prepare that many inputs), and code after it untimed cleanup.
+ * @code
+ * BTK_BENCH(hash, BTK_RANGE(64, 65536, 8)) {
+ *     btk_set_bytes(state, state->param);
+ *     BTK_LOOP(state) { btk_do_not_optimize(hash(buf, state->param)); }
+ * }
+ * @endcode
+ */
+#define BTK_BENCH(name, ...options)
+#endif
+
+#define BTK__CAT2(a, b) a##b
+#define BTK__CAT(a, b) BTK__CAT2(a, b)
+#define BTK_BENCH(...) BTK__BENCH(__VA_ARGS__, .version = BTK_BENCH_OPTIONS_VERSION)
+#define BTK__BENCH(name, ...)                                                              \
+    static void btk__bench_##name(btk_state *state);                                       \
+    static const btk_bench_options btk__opts_##name = {__VA_ARGS__};                       \
+    __attribute__((constructor)) static void btk__reg_##name(void)                         \
+    {                                                                                      \
+        btk_register(#name, btk__bench_##name, &btk__opts_##name);                         \
+    }                                                                                      \
+    static void btk__bench_##name(btk_state *state)
+
+/* Loop internals: begin reads the clock and returns the batch size; end reads it again. */
+BTK_API uint64_t btk__loop_begin(btk_state *state);
+BTK_API void btk__loop_end(btk_state *state);
+
+/* Keep the loop counter in a register the compiler must treat as changed, so an empty body
+ * still iterates (and the empty benchmark measures the loop, not nothing). */
+#if defined(__GNUC__)
+#define BTK__KEEP(x) __asm__ __volatile__("" : "+r"(x))
+#else
+#define BTK__KEEP(x) ((void)0)
+#endif
+
+/** The timed loop: runs state->iterations times at about one compare-and-branch each. */
+#define BTK_LOOP(state)                                                                    \
+    for (uint64_t btk__n = btk__loop_begin(state);                                         \
+         btk__n > 0 || (btk__loop_end(state), 0); --btk__n, BTK__KEEP(btk__n))
+/** The timed loop with an index i = 0..iterations-1, for batched inputs. */
+#define BTK_LOOP_INDEX(state, i)                                                           \
+    for (uint64_t i = 0, btk__n = btk__loop_begin(state);                                  \
+         i < btk__n || (btk__loop_end(state), 0); ++i, BTK__KEEP(i))
+
+/** Stop / restart the clock inside BTK_LOOP; the pair's measured cost is subtracted. */
+BTK_API void btk_pause(btk_state *state);
+BTK_API void btk_resume(btk_state *state);
+
+/** Throughput: bytes / items processed per iteration (reported as B/s and items/s). */
+BTK_API void btk_set_bytes(btk_state *state, uint64_t bytes_per_iteration);
+BTK_API void btk_set_items(btk_state *state, uint64_t items_per_iteration);
+
+/** A named custom counter: value per iteration, reported as given (last set wins).
+ *  Names longer than 63 bytes are truncated; at most 32 counters per benchmark. */
+BTK_API void btk_counter(btk_state *state, const char *name, double value);
+
+#if defined(__GNUC__)
+/** Make the compiler believe `value` is read, so computing it cannot be optimized away. */
+#define btk_do_not_optimize(value)                                                         \
+    __extension__({                                                                        \
+        __typeof__(value) btk__v = (value);                                                \
+        __asm__ __volatile__("" : "+m,r"(btk__v) : : "memory");                            \
+    })
+/** Make the compiler believe all memory is read and written here. */
+#define btk_clobber_memory() __asm__ __volatile__("" : : : "memory")
+#else
+BTK_API void btk__use_pointer(const volatile void *p);
+#define btk_do_not_optimize(value) btk__use_pointer(&(value))
+#define btk_clobber_memory() ((void)0)
+#endif
+
+/**
+ * Run the benchmarks registered in this binary, as selected by argv (see
+ * docs/benchmark-binary.md for the flags).
+ *
+ * @return an exit status from docs/exit-codes.md: 0 all ran, 2 bad options, 3 a benchmark
+ *         failed or results could not be written (reason on stderr).
+ * @since 0.1
+ */
 BTK_API int btk_main(int argc, char **argv);
 
 #ifdef __cplusplus

@@ -1,0 +1,25 @@
+/*
+ * The benchmarks registered in this binary, and their instances: a benchmark with parameters
+ * expands to one instance per value, named "family/param".
+ */
+#ifndef BTK_REGISTRY_H
+#define BTK_REGISTRY_H
+
+#include "benchtrack.h"
+#include "internal.h"
+
+typedef struct btk_instance {
+    const char *family;               /* the name given to BTK_BENCH (borrowed) */
+    btk_bench_fn fn;
+    const btk_bench_options *opts;    /* never NULL (defaults when registered without) */
+    bool has_param;
+    int64_t param;
+    char name[256];                   /* "family" or "family/param" */
+} btk_instance;
+
+/* All instances in registration order, keeping those whose name matches filter (NULL or ""
+ * keeps all; syntax in docs/benchmark-binary.md). Free *out with btk__free. A malformed
+ * filter is BTK_EINVAL. */
+int btk_registry_instances(btk_instance **out, size_t *count_out, const char *filter);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * Measuring one benchmark instance inside the current process: warm-up, batch calibration,
+ * sampling until precise or out of time, memory and counters.
+ */
+#ifndef BTK_SAMPLER_H
+#define BTK_SAMPLER_H
+
+#include "registry.h"
+#include "result.h"
+
+/* The run's options after flags; a benchmark's own options override the non-zero fields. */
+typedef struct btk_run_options {
+    double time_budget_ms;   /* per benchmark per process */
+    double warmup_ms;
+    unsigned min_samples, max_samples;
+    double precision;        /* relative half-width of the median's 95% CI */
+    double timeout_ms;       /* per benchmark process */
+    bool memtrack;           /* allocation counting on */
+} btk_run_options;
+
+/* Defaults, documented in docs/benchmark-binary.md. */
+void btk_run_options_default(btk_run_options *opts);
+
+/* Measure inst in this process and fill out (index/pid/cpu are left to the caller). A body
+ * that cannot be measured returns BTK_ERROR with a message. */
+int btk_sampler_run(btk_proc_result *out, const btk_instance *inst,
+                    const btk_run_options *opts);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * The clock: a cycle counter (TSC on x86-64, cntvct_el0 on aarch64, CLOCK_MONOTONIC_RAW
+ * elsewhere), its frequency, read cost, resolution and the fixed cost of an empty batch.
+ * The backend is one of timer_x86_64.c, timer_aarch64.c, timer_posix.c.
+ */
+#ifndef BTK_TIMER_H
+#define BTK_TIMER_H
+
+#include "internal.h"
+
+typedef struct btk_timer_info {
+    const char *source;      /* "tsc", "cntvct", "clock_monotonic_raw" */
+    double hz;               /* ticks per second */
+    const char *hz_source;   /* "cpuid", "cntfrq", "calibrated", "nominal" */
+    bool invariant;
+    double read_ns;          /* cost of one read */
+    double resolution_ns;    /* smallest non-zero difference of two reads */
+    double overhead_ticks;   /* fixed cost of an empty timed batch (begin+end) */
+    double pause_ticks;      /* cost of a pause+resume pair */
+} btk_timer_info;
+
+/* Measure and calibrate once (idempotent; ~100-300 ms the first time). */
+int btk_timer_init(void);
+const btk_timer_info *btk_timer_info_get(void);
+/* Current tick count: start-of-region and end-of-region reads with the right fences. */
+uint64_t btk_timer_start(void);
+uint64_t btk_timer_stop(void);
+double btk_timer_ticks_to_ns(double ticks);
+
+#endif
