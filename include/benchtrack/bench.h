@@ -99,22 +99,24 @@ BTK_API void btk_register(const char *name, btk_bench_fn fn, const btk_bench_opt
 BTK_API uint64_t btk__loop_begin(btk_state *state);
 BTK_API void btk__loop_end(btk_state *state);
 
-/* Keep the loop counter in a register the compiler must treat as changed, so an empty body
- * still iterates (and the empty benchmark measures the loop, not nothing). */
+/* Pass the loop counter through an empty asm the compiler must treat as changing it, so an
+ * empty body still iterates (the empty benchmark measures the loop, not nothing). */
+static inline uint64_t btk__keep(uint64_t x)
+{
 #if defined(__GNUC__)
-#define BTK__KEEP(x) __asm__ __volatile__("" : "+r"(x))
-#else
-#define BTK__KEEP(x) ((void)0)
+    __asm__ __volatile__("" : "+r"(x));
 #endif
+    return x;
+}
 
 /** The timed loop: runs state->iterations times at about one compare-and-branch each. */
 #define BTK_LOOP(state)                                                                    \
     for (uint64_t btk__n = btk__loop_begin(state);                                         \
-         btk__n > 0 || (btk__loop_end(state), 0); --btk__n, BTK__KEEP(btk__n))
+         btk__n > 0 || (btk__loop_end(state), 0); btk__n = btk__keep(btk__n - 1))
 /** The timed loop with an index i = 0..iterations-1, for batched inputs. */
 #define BTK_LOOP_INDEX(state, i)                                                           \
     for (uint64_t i = 0, btk__n = btk__loop_begin(state);                                  \
-         i < btk__n || (btk__loop_end(state), 0); ++i, BTK__KEEP(i))
+         i < btk__n || (btk__loop_end(state), 0); i = btk__keep(i + 1))
 
 /** Stop / restart the clock inside BTK_LOOP; the pair's measured cost is subtracted. */
 BTK_API void btk_pause(btk_state *state);
