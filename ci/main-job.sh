@@ -6,6 +6,6 @@ cd "$(dirname "$0")/.."
 bash ci/setup.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)"
-for b in build/bench/example_*; do
+for b in build/bench/examples; do
     [ -x "$b" ] && "$b"
 done

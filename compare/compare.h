@@ -1,0 +1,67 @@
+/*
+ * Comparing two sides (each one or more runs) benchmark by benchmark: effect with a
+ * bootstrap CI, rank-test significance on independent units, false-discovery-rate control
+ * across the suite, noise band, memory figures, budgets. See docs/statistics.md.
+ */
+#ifndef BTK_COMPARE_H
+#define BTK_COMPARE_H
+
+#include "model.h"
+
+typedef enum btk_verdict_kind {
+    BTK_VERDICT_REGRESSED = 0,  /* ordered by severity: most severe first */
+    BTK_VERDICT_FAILED,         /* failed on the contender side */
+    BTK_VERDICT_BUDGET,         /* an absolute budget is broken (fails like a regression) */
+    BTK_VERDICT_INCONCLUSIVE,   /* too few units to reach significance */
+    BTK_VERDICT_MISSING,        /* on the base side only */
+    BTK_VERDICT_NEW,            /* on the contender side only */
+    BTK_VERDICT_IMPROVED,
+    BTK_VERDICT_UNCHANGED
+} btk_verdict_kind;
+
+typedef struct btk_verdict {
+    char *name;
+    btk_verdict_kind kind;
+    double base_median, new_median;  /* ns per iteration; NAN when absent */
+    double ratio;                    /* new/base median; NAN when absent */
+    double ci_low, ci_high;          /* bootstrap CI of the ratio */
+    double p_value, q_value;         /* rank test p and BH-adjusted q; NAN when not tested */
+    double noise_band;               /* relative band used, e.g. 0.02 */
+    size_t units_base, units_new;    /* independent units per side */
+    const char *unit;                /* "processes" or "samples" */
+    size_t units_needed;             /* per side to be able to reach significance; 0 if met */
+    char *reason;                    /* one line: why this verdict (memory, budget, ...) */
+    /* memory per iteration, NAN when not tracked */
+    double base_allocs, new_allocs, base_bytes, new_bytes;
+    int64_t base_peak_rss, new_peak_rss; /* -1 when unknown */
+} btk_verdict;
+
+typedef struct btk_compare_options {
+    unsigned version;
+    double alpha;          /* FDR level, default 0.05 */
+    double noise_band;     /* default 0.02; overridden per benchmark by the config */
+    double ci_level;       /* default 0.95 */
+    unsigned resamples;    /* bootstrap resamples, default 2000 */
+    uint64_t seed;         /* bootstrap seed, default documented in docs/statistics.md */
+    const struct btk_config *config; /* budgets and per-benchmark bands; NULL: none */
+} btk_compare_options;
+
+#define BTK_COMPARE_OPTIONS_INIT {1, 0.05, 0.02, 0.95, 2000, 0x62746b31u, NULL}
+
+typedef struct btk_comparison {
+    size_t count;
+    btk_verdict *items;    /* sorted by severity, then name */
+    size_t regressions;    /* regressed + budget + failed */
+    size_t improvements;
+} btk_comparison;
+
+/* Compare base runs with contender runs. Runs on each side are pooled by process (each
+ * process's samples stay one unit). Free with btk_comparison_free. */
+int btk_compare_runs(btk_comparison **out, const btk_run *const *base, size_t base_count,
+                     const btk_run *const *contender, size_t contender_count,
+                     const btk_compare_options *opts);
+void btk_comparison_free(btk_comparison *cmp);
+/* "regressed", "improved", ... */
+const char *btk_verdict_name(btk_verdict_kind kind);
+
+#endif
