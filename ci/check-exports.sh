@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The shared library exports exactly docs/api-exports.txt (the public API cannot grow by
+# accident, after jansson), and every global symbol defined in the static archive starts with
+# btk_ except the documented ones: main (the default entry point, pulled in only when the
+# program has none) and the allocation functions memtrack interposes (docs/timer.md).
+set -euo pipefail
+so=$1 ar=$2
+here=$(cd "$(dirname "$0")/.." && pwd)
+expected="$here/docs/api-exports.txt"
+actual=$(nm -D --defined-only "$so" | awk '$2 ~ /^[TDBRV]$/ {print $3}' | sort -u)
+allowed_extra='^(main|malloc|free|calloc|realloc|posix_memalign|aligned_alloc|memalign|valloc|pvalloc|reallocarray|malloc_usable_size)$'
+status=0
+if ! diff -u <(grep -v '^#' "$expected" | sed '/^$/d' | sort -u) \
+        <(echo "$actual" | grep -vE "$allowed_extra"); then
+    echo "check-exports: the shared library's exports differ from docs/api-exports.txt" >&2
+    status=1
+fi
+bad=$(nm --defined-only "$ar" 2>/dev/null | awk '$2 ~ /^[TDBRVGS]$/ {print $3}' |
+      grep -v '^btk_' | grep -vE "$allowed_extra" || true)
+if [ -n "$bad" ]; then
+    echo "check-exports: global symbols without the btk_ prefix in $ar:" >&2
+    echo "$bad" >&2
+    status=1
+fi
+[ $status -eq 0 ] && echo "check-exports: ok"
+exit $status
