@@ -157,7 +157,9 @@ static void memtrack__peak_rss_and_faults_see_touched_memory(void **state)
                   a.peak_rss_bytes, b.peak_rss_bytes, b.minor_faults - a.minor_faults);
     assert_true(b.peak_rss_bytes - a.peak_rss_bytes > (int64_t)(len / 2));
     assert_true(b.minor_faults - a.minor_faults > (int64_t)(len / 4096 / 2));
-    if (btk_memtrack__reset_peak()) { /* where the kernel allows the reset */
+    /* Where the kernel allows the reset, the peak drops back below the freed block. Not
+     * under a sanitizer or valgrind: their quarantine keeps freed memory resident. */
+    if (btk_memtrack_available(NULL) && btk_memtrack__reset_peak()) {
         btk_memtrack__proc(&a);
         assert_true(a.peak_rss_bytes < b.peak_rss_bytes - (int64_t)(len / 2));
     }
