@@ -19,6 +19,14 @@ BTK_BENCH(empty)
     }
 }
 
+/* a compiler barrier per iteration (compare with Google Benchmark's `clobber`) */
+BTK_BENCH(clobber)
+{
+    BTK_LOOP(state) {
+        btk_clobber_memory();
+    }
+}
+
 /* malloc+free through the interposers, counting disarmed: what every benchmark pays */
 BTK_BENCH(malloc_free)
 {
@@ -87,12 +95,12 @@ static int measure(const char *name, int runs, double *ns_out, double *ticks_out
 
 int main(int argc, char **argv)
 {
-    static const char *names[] = {"empty", "libc_malloc_free", "malloc_free",
+    static const char *names[] = {"empty", "clobber", "libc_malloc_free", "malloc_free",
                                   "malloc_free_counted"};
     int runs = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 5;
     const btk_timer_info *ti;
     const char *why;
-    double ns[4], ticks[4];
+    double ns[5], ticks[5];
     size_t i;
 
     int cpu;
@@ -109,7 +117,7 @@ int main(int argc, char **argv)
            btk_timer_ticks_to_ns(ti->overhead_ticks));
     printf("pause+resume pair (subtracted per pair): %.1f ticks = %.2f ns\n", ti->pause_ticks,
            btk_timer_ticks_to_ns(ti->pause_ticks));
-    for (i = 0; i < 4; i++) {
+    for (i = 0; i < 5; i++) {
         if (measure(names[i], runs, &ns[i], &ticks[i]) < 0) {
             fprintf(stderr, "btk_overhead: %s\n", btk_error_last()->message);
             return 3;
@@ -120,7 +128,7 @@ int main(int argc, char **argv)
     if (btk_memtrack_available(&why))
         printf("memtrack: +%.2f ns per malloc+free disarmed, +%.2f ns counted "
                "(vs glibc direct)\n",
-               ns[2] - ns[1], ns[3] - ns[1]);
+               ns[3] - ns[2], ns[4] - ns[2]);
     else
         printf("memtrack: unavailable (%s)\n", why);
     return 0;
