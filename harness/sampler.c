@@ -190,7 +190,8 @@ static bool should_stop(run_ctx *c, btk_proc_result *out, double elapsed_ticks,
         out->stop = BTK_STOP_PRECISION;
         return true;
     }
-    if (elapsed_ticks >= budget && (out->count >= c->o.min_samples || elapsed_ticks >= 4 * budget)) {
+    if (elapsed_ticks >= budget &&
+        (out->count >= c->o.min_samples || elapsed_ticks >= 4 * budget)) {
         out->stop = BTK_STOP_TIME_BUDGET;
         return true;
     }

@@ -1,11 +1,13 @@
 /*
  * The clock's shared logic: frequency calibration against CLOCK_MONOTONIC_RAW when the
  * hardware does not state it, and the start-up measurements the sampler subtracts (read cost,
- * resolution, empty-region overhead, pause/resume pair cost). The reads themselves are in the
- * platform backend (timer_<arch>.c). Method and sources: docs/timer.md.
+ * resolution, empty-loop overhead, pause/resume pair cost, both measured through the real
+ * loop entry points of state.c). The reads themselves are in the platform backend.
+ * Method and sources: docs/timer.md.
  */
 #include "timer.h"
 #include "timer_int.h"
+#include "state.h"
 
 #include <time.h>
 
@@ -96,26 +98,40 @@ static double resolution_ticks(void)
     return best == UINT64_MAX ? 1.0 : (double)best;
 }
 
-/* Median cost of an empty region (start, stop) and of a pause+resume pair inside a region
- * beyond that: t0=start; p=stop; r=start; t1=stop -> (t1-t0) - (r-p) - overhead. */
+/* Median ticks one BTK_LOOP of one iteration records, through the real loop entry points
+ * (so the calls and bookkeeping are included), with or without a pause+resume pair. */
+static void loop_costs(double *v, size_t n, bool with_pause)
+{
+    btk_state st;
+    btk_state_priv pv;
+    size_t i;
+
+    memset(&st, 0, sizeof(st));
+    memset(&pv, 0, sizeof(pv));
+    st.version = BTK_STATE_VERSION;
+    st.priv = &pv;
+    for (i = 0; i < n; i++) {
+        btk_state__begin_call(&st, 1);
+        BTK_LOOP(&st) {
+            if (with_pause) {
+                btk_pause(&st);
+                btk_resume(&st);
+            }
+        }
+        v[i] = (double)pv.ticks;
+    }
+}
+
+/* The fixed cost an empty timed batch records (subtracted from every sample) and what a
+ * pause+resume pair adds on top (subtracted per pair): medians over OVERHEAD_PAIRS. */
 static void measure_overheads(double *overhead_out, double *pause_out)
 {
     static double v[OVERHEAD_PAIRS];
-    size_t i;
 
-    for (i = 0; i < OVERHEAD_PAIRS; i++) {
-        uint64_t t0 = btk_timer_start(), t1 = btk_timer_stop();
-
-        v[i] = (double)(t1 - t0);
-    }
+    loop_costs(v, OVERHEAD_PAIRS, false);
     *overhead_out = median_inplace(v, OVERHEAD_PAIRS);
-    for (i = 0; i < OVERHEAD_PAIRS; i++) {
-        uint64_t t0 = btk_timer_start(), p = btk_timer_stop();
-        uint64_t r = btk_timer_start(), t1 = btk_timer_stop();
-
-        v[i] = (double)(t1 - t0) - (double)(r - p) - *overhead_out;
-    }
-    *pause_out = median_inplace(v, OVERHEAD_PAIRS);
+    loop_costs(v, OVERHEAD_PAIRS, true);
+    *pause_out = median_inplace(v, OVERHEAD_PAIRS) - *overhead_out;
     if (*pause_out < 0)
         *pause_out = 0;
 }
