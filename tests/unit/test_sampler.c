@@ -295,6 +295,35 @@ static void sampler__body_without_loop_is_an_error(void **state)
     btk__free(v);
 }
 
+static void sampler__allocation_failures_are_clean(void **state)
+{
+    btk_run_options o = quick_opts();
+    btk_proc_result r;
+    btk_instance *v;
+    size_t n;
+    long k;
+    int rc;
+
+    (void)state;
+    o.time_budget_ms = 10;
+    assert_int_equal(btk_registry_instances(&v, &n, "work/500"), 0);
+    for (k = 0; k < 1000; k++) {
+        memset(&r, 0, sizeof(r));
+        btk__alloc_fail_after(k);
+        rc = btk_sampler_run(&r, &v[0], &o);
+        btk__alloc_fail_after(-1);
+        if (rc == 0)
+            break;
+        assert_int_equal(rc, BTK_ENOMEM);
+        assert_null(r.samples); /* nothing half-filled is handed back */
+        assert_int_equal(r.count, 0);
+    }
+    assert_int_equal(rc, 0);
+    assert_true(k > 0); /* at least one allocation was failed on the way */
+    release(&r);
+    btk__free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +335,7 @@ int main(void)
         cmocka_unit_test(sampler__records_batches_and_cycles),
         cmocka_unit_test(sampler__stop_reasons),
         cmocka_unit_test(sampler__body_without_loop_is_an_error),
+        cmocka_unit_test(sampler__allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
