@@ -16,6 +16,8 @@ typedef struct reg_entry {
 static reg_entry *entries;
 static size_t entry_count, entry_alloc;
 static bool reg_oom; /* an allocation failed while registering (reported later) */
+#define MAX_PARAMS 128 /* values per benchmark; a range yields at most 64 */
+
 static const btk_bench_options default_opts = {.version = BTK_BENCH_OPTIONS_VERSION};
 
 void btk_register(const char *name, btk_bench_fn fn, const btk_bench_options *opts)
@@ -50,6 +52,9 @@ static int check_entry(const reg_entry *e)
         return btk_error_set(BTK_EINVAL, "invalid benchmark name '%s'", q);
     if (e->opts->params != NULL && e->opts->param_count > 0 && r->mult != 0)
         return btk_error_set(BTK_EINVAL, "benchmark '%s' has both a list and a range", q);
+    if (e->opts->param_count > MAX_PARAMS)
+        return btk_error_set(BTK_EINVAL, "benchmark '%s' has more than %d parameters", q,
+                             MAX_PARAMS);
     if (r->mult != 0 && (r->mult < 2 || r->lo < 1 || r->hi < r->lo))
         return btk_error_set(BTK_EINVAL,
                              "benchmark '%s' has an invalid range (lo %" PRId64 ", hi %" PRId64
@@ -163,7 +168,7 @@ static size_t param_values(const reg_entry *e, int64_t *vals, size_t cap)
 static int expand(btk_instance **v, size_t *n, size_t *cap, const reg_entry *e,
                   const char *filter)
 {
-    int64_t vals[128];
+    int64_t vals[MAX_PARAMS];
     size_t count = param_values(e, vals, BTK_ARRAY_SIZE(vals)), i;
     int error;
 

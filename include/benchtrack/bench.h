@@ -109,7 +109,8 @@ static inline uint64_t btk__keep(uint64_t x)
     return x;
 }
 
-/** The timed loop: runs state->iterations times at about one compare-and-branch each. */
+/** The timed loop: runs state->iterations times at about one compare-and-branch each.
+ *  Do not `break` out of it (the clock would not be stopped); `continue` is fine. */
 #define BTK_LOOP(state)                                                                    \
     for (uint64_t btk__n = btk__loop_begin(state);                                         \
          btk__n > 0 || (btk__loop_end(state), 0); btk__n = btk__keep(btk__n - 1))

@@ -133,6 +133,17 @@ static void registry__bad_registrations_are_einval(void **state)
     assert_int_equal(btk_registry_instances(&v, &n, NULL), BTK_EINVAL);
     assert_string_equal(btk_error_last()->message, "benchmark 'hash' is registered twice");
     setup(NULL);
+    {
+        static int64_t many[129];
+        static const btk_bench_options too_many = {.params = many, .param_count = 129,
+                                                   .version = BTK_BENCH_OPTIONS_VERSION};
+
+        btk_register("many", body, &too_many);
+        assert_int_equal(btk_registry_instances(&v, &n, NULL), BTK_EINVAL);
+        assert_string_equal(btk_error_last()->message,
+                            "benchmark 'many' has more than 128 parameters");
+    }
+    setup(NULL);
     btk_register("a/b\n", body, NULL);
     assert_int_equal(btk_registry_instances(&v, &n, NULL), BTK_EINVAL);
     assert_string_equal(btk_error_last()->message, "invalid benchmark name 'a/b\\n'");
