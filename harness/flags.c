@@ -168,7 +168,7 @@ void btk_flags_usage(FILE *f, const char *argv0)
             "  --list                 list benchmark names and exit\n"
             "  --filter PATTERNS      comma-separated globs matched against the full name\n"
             "                         or the family; a pattern starting with - excludes\n"
-            "  --format console|json  what stdout gets (default console)\n"
+            "  --format console|json  format of stdout (default console)\n"
             "  --out FILE             also write the JSON document to FILE\n"
             "  --processes K          fresh processes per benchmark (default 1)\n"
             "  --cpu N                pin benchmark processes to CPU N (default: automatic)\n"
