@@ -3,6 +3,7 @@
  * hand-made results for failures, non-finite numbers, bad UTF-8 and unwritable paths. */
 #include "check.h"
 #include "json.h"
+#include "summary.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -337,6 +338,31 @@ static void json__unwritable_path_names_it(void **state)
     free(f.res[1].procs);
 }
 
+/* Every allocation of the summary fails in turn: a clean BTK_ENOMEM until it succeeds. */
+static void summary__survives_every_allocation_failure(void **state)
+{
+    fake_run f;
+    btk_summary s;
+    long n;
+    int rc;
+
+    (void)state;
+    fake_setup(&f, "fine");
+    for (n = 0;; n++) {
+        btk__alloc_fail_after(n);
+        rc = btk_summary_compute(&s, &f.res[1]);
+        btk__alloc_fail_after(-1);
+        if (rc == 0)
+            break;
+        assert_int_equal(rc, BTK_ENOMEM);
+    }
+    assert_true(n >= 2);
+    check_near(s.median, 3.0, 1e-12);
+    assert_int_equal(s.iterations, 100);
+    assert_int_equal(btk_summary_compute(&s, &f.res[0]), BTK_EINVAL);
+    free(f.res[1].procs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +371,7 @@ int main(void)
         cmocka_unit_test(json__failed_entry_has_error_and_no_figures),
         cmocka_unit_test(json__non_finite_is_null_and_bad_utf8_replaced),
         cmocka_unit_test(json__unwritable_path_names_it),
+        cmocka_unit_test(summary__survives_every_allocation_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -386,6 +386,78 @@ static void wire__error_frame_carries_message(void **state)
     btk_buf_free(&frame);
 }
 
+/* Every allocation in decoding fails in turn: a clean BTK_ENOMEM, nothing left allocated. */
+static void wire__decode_survives_every_allocation_failure(void **state)
+{
+    btk_proc_result in, out;
+    btk_buf frame = BTK_BUF_INIT;
+    btk_wire_kind kind;
+    char msg[64];
+    long n;
+    int rc;
+
+    (void)state;
+    fill_result(&in, 8);
+    assert_int_equal(btk_wire_encode_result(&frame, &in), 0);
+    for (n = 0;; n++) {
+        btk__alloc_fail_after(n);
+        rc = btk_wire_decode(&kind, &out, msg, sizeof(msg), frame.ptr, frame.len);
+        btk__alloc_fail_after(-1);
+        if (rc == 0)
+            break;
+        assert_int_equal(rc, BTK_ENOMEM);
+        assert_null(out.samples);
+        assert_null(out.batch);
+        assert_null(out.cycles);
+    }
+    assert_int_equal(n, 3);
+    assert_int_equal(out.count, 8);
+    btk_proc_result_clear(&out);
+    btk_proc_result_clear(&in);
+    btk_buf_free(&frame);
+}
+
+/* Every allocation of a whole in-process run fails in turn: the runner returns BTK_ENOMEM
+ * or records the benchmark's failure, never crashes or leaks, and finally succeeds. */
+static void runner__survives_every_allocation_failure(void **state)
+{
+    btk_runner_options opts;
+    btk_instance inst;
+    btk_bench_result *res;
+    long n;
+    int rc;
+
+    (void)state;
+    assert_int_equal(btk_timer_init(), 0);
+    memset(&opts, 0, sizeof(opts));
+    btk_run_options_default(&opts.run);
+    opts.run.time_budget_ms = 1;
+    opts.run.warmup_ms = 0;
+    opts.run.min_samples = 3;
+    opts.processes = 1;
+    opts.cpu = -1;
+    opts.no_fork = true;
+    make_instance(&inst, "ok", body_ok);
+    for (n = 0; n < 10000; n++) {
+        btk_fail_kind fail;
+        btk__alloc_fail_after(n);
+        rc = btk_runner_run(&res, &inst, 1, &opts, NULL, NULL);
+        btk__alloc_fail_after(-1);
+        if (rc < 0) {
+            assert_int_equal(rc, BTK_ENOMEM);
+            assert_null(res);
+            continue;
+        }
+        fail = res[0].fail;
+        btk_bench_result_clear(&res[0]);
+        btk__free(res);
+        if (fail == BTK_FAIL_NONE)
+            break;
+        assert_int_equal(fail, BTK_FAIL_ERROR);
+    }
+    assert_true(n > 3 && n < 10000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -398,6 +470,8 @@ int main(void)
         cmocka_unit_test(wire__roundtrip_keeps_every_field),
         cmocka_unit_test(wire__rejects_truncated_and_inconsistent_frames),
         cmocka_unit_test(wire__error_frame_carries_message),
+        cmocka_unit_test(wire__decode_survives_every_allocation_failure),
+        cmocka_unit_test(runner__survives_every_allocation_failure),
     };
 
     /* Sanitizers would turn the fixture's segfault/abort into their own exit status:
