@@ -17,6 +17,7 @@
 #define MAX_BATCH ((uint64_t)1 << 40)
 #define TARGET_SAMPLE_NS 1e6   /* a sample lasts >= 1 ms ... */
 #define RESOLUTION_MULTIPLE 1000 /* ... and >= 1000x the timer's resolution */
+#define WALL_CAP 10 /* a body call (setup included) lasts at most ~10 targets */
 
 typedef struct run_ctx {
     const btk_instance *inst;
@@ -26,6 +27,7 @@ typedef struct run_ctx {
     const btk_timer_info *ti;
     double target_ticks;      /* per sample */
     uint64_t rng;             /* xorshift64 for the batch jitter */
+    double wall;              /* ticks of the last body call, untimed parts included */
 } run_ctx;
 
 static bool quick_mode(void)
@@ -78,9 +80,12 @@ static int call_body(run_ctx *c, uint64_t n, double *ticks_out)
 {
     char q[96];
     btk_state_priv *p = &c->priv;
+    uint64_t t0;
 
     btk_state__begin_call(&c->state, n);
+    t0 = btk_timer_start();
     c->inst->fn(&c->state);
+    c->wall = (double)(btk_timer_stop() - t0);
     if (p->loops == 0)
         return btk_error_set(BTK_ERROR, "benchmark '%s' did not run BTK_LOOP",
                              btk_error_quote(q, sizeof(q), c->inst->name));
@@ -89,10 +94,15 @@ static int call_body(run_ctx *c, uint64_t n, double *ticks_out)
     return 0;
 }
 
-/* Batch size that makes a sample last about target ticks, given n iterations took ticks. */
-static uint64_t scale_batch(double target, uint64_t n, double ticks)
+/* Batch size that makes a sample's timed region last about target ticks, given n
+ * iterations took ticks timed and wall ticks in all (untimed batched setup included); a body
+ * call is kept under WALL_CAP x target so a heavy batched setup cannot grow without bound. */
+static uint64_t scale_batch(double target, uint64_t n, double ticks, double wall)
 {
     double next = ticks > 0 ? (double)n * target / ticks : (double)n * 10;
+
+    if (wall > 0 && next > (double)n * WALL_CAP * target / wall)
+        next = (double)n * WALL_CAP * target / wall;
 
     if (next < 1)
         return 1;
@@ -110,11 +120,11 @@ static int calibrate(run_ctx *c, uint64_t *batch_out)
     for (;;) {
         if ((error = call_body(c, n, &ticks)) < 0)
             return error;
-        if (ticks < c->target_ticks / 10 && n < MAX_BATCH) {
+        if (ticks < c->target_ticks / 10 && c->wall < c->target_ticks && n < MAX_BATCH) {
             n = n * 10 > MAX_BATCH ? MAX_BATCH : n * 10;
             continue;
         }
-        n = scale_batch(c->target_ticks, n, ticks);
+        n = scale_batch(c->target_ticks, n, ticks, c->wall);
         if ((double)(btk_timer_stop() - start) >= warm_ticks)
             break;
     }
@@ -202,7 +212,7 @@ static void record(run_ctx *c, btk_proc_result *out, uint64_t n, double ticks)
 static int sample(run_ctx *c, btk_proc_result *out, uint64_t n)
 {
     uint64_t start = btk_timer_start(), total_iters = 0;
-    double total_ticks = 0, ticks, *scratch = NULL;
+    double total_ticks = 0, total_wall = 0, ticks, *scratch = NULL;
     size_t cap = 0, scap = 0;
     int error;
 
@@ -224,7 +234,8 @@ static int sample(run_ctx *c, btk_proc_result *out, uint64_t n)
         record(c, out, batch, ticks);
         total_iters += c->priv.iterations;
         total_ticks += ticks;
-        n = scale_batch(c->target_ticks, total_iters, total_ticks);
+        total_wall += c->wall;
+        n = scale_batch(c->target_ticks, total_iters, total_ticks, total_wall);
     } while (!should_stop(c, out, (double)(btk_timer_stop() - start), scratch));
     btk__free(scratch);
     c->state.iterations = n;
