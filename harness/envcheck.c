@@ -196,18 +196,18 @@ static void check_load(btk_env_report *r, const char *root)
 
 static void read_os(btk_env_report *r, const char *root)
 {
-    char text[4096], *p, *end;
+    char text[4096], *line, *end, *save = NULL;
 
     if (!read_text(root, "/etc/os-release", text, sizeof(text)))
         return;
-    for (p = text; p != NULL && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-        if (strncmp(p, "PRETTY_NAME=", 12) != 0)
+    for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (strncmp(line, "PRETTY_NAME=", 12) != 0)
             continue;
-        p += 12;
-        if (*p == '"')
-            p++;
-        end = p + strcspn(p, "\"\n");
-        snprintf(r->os, sizeof(r->os), "%.*s", (int)(end - p), p);
+        line += 12;
+        if (*line == '"')
+            line++;
+        end = line + strcspn(line, "\"");
+        snprintf(r->os, sizeof(r->os), "%.*s", (int)(end - line), line);
         return;
     }
 }

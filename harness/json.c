@@ -22,6 +22,22 @@ static void put(jb *b, json_t *obj, const char *key, json_t *value)
         b->failed = true;
 }
 
+/* put() under a key from user code: bytes that are not valid UTF-8 become '?'. */
+static void put_key(jb *b, json_t *obj, const char *key, json_t *value)
+{
+    char ascii[BTK_COUNTER_NAME_MAX];
+    size_t i;
+
+    if (value != NULL && json_object_set_new(obj, key, json_incref(value)) == 0) {
+        json_decref(value);
+        return;
+    }
+    for (i = 0; key[i] && i + 1 < sizeof(ascii); i++)
+        ascii[i] = (unsigned char)key[i] >= 0x80 ? '?' : key[i];
+    ascii[i] = '\0';
+    put(b, obj, ascii, value);
+}
+
 static void push(jb *b, json_t *arr, json_t *value)
 {
     if (value == NULL || json_array_append_new(arr, value) < 0)
@@ -303,7 +319,7 @@ static json_t *named_json(jb *b, const btk_bench_result *r, bool hw)
                     break;
                 }
         }
-        put(b, o, name, num(sum / (double)seen));
+        put_key(b, o, name, num(sum / (double)seen));
     }
     return o;
 }
@@ -388,34 +404,50 @@ static json_t *build(const btk_report *rep)
     return doc;
 }
 
+/* Dump the document to f; false when writing failed (errno says why). */
+static bool dump(json_t *doc, FILE *f)
+{
+    int rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+
+    return rc == 0 && fputc('\n', f) != EOF && fflush(f) != EOF && !ferror(f);
+}
+
 int btk_json_write_stream(const btk_report *rep, FILE *f)
 {
     json_t *doc = build(rep);
-    int rc;
+    bool ok;
 
     if (doc == NULL)
         return BTK_ENOMEM;
-    rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    errno = 0;
+    ok = dump(doc, f);
     json_decref(doc);
-    if (rc < 0 || fputc('\n', f) == EOF || fflush(f) == EOF)
-        return btk_error_set(BTK_EIO, "cannot write the results: %s", strerror(errno));
+    if (!ok)
+        return btk_error_set(BTK_EIO, "cannot write the results: %s",
+                             errno ? strerror(errno) : "write error");
     return 0;
 }
 
 int btk_json_write_file(const btk_report *rep, const char *path)
 {
+    json_t *doc;
     char q[300];
-    FILE *f = fopen(path, "w");
-    int error;
+    FILE *f;
+    bool ok;
 
-    if (f == NULL)
+    if ((doc = build(rep)) == NULL)
+        return BTK_ENOMEM;
+    errno = 0;
+    if ((f = fopen(path, "w")) != NULL) {
+        ok = dump(doc, f);
+        ok = fclose(f) == 0 && ok;
+    } else {
+        ok = false;
+    }
+    json_decref(doc);
+    if (!ok)
         return btk_error_set(BTK_EIO, "cannot write results to '%s': %s",
-                             btk_error_quote(q, sizeof(q), path), strerror(errno));
-    error = btk_json_write_stream(rep, f);
-    if (fclose(f) == EOF && error == 0)
-        error = BTK_EIO;
-    if (error == BTK_EIO)
-        return btk_error_set(BTK_EIO, "cannot write results to '%s': %s",
-                             btk_error_quote(q, sizeof(q), path), strerror(errno));
-    return error;
+                             btk_error_quote(q, sizeof(q), path),
+                             errno ? strerror(errno) : "write error");
+    return 0;
 }

@@ -318,10 +318,14 @@ static void json__non_finite_is_null_and_bad_utf8_replaced(void **state)
 
     (void)state;
     fake_setup(&f, "caf\xe9");
+    f.res[1].procs[0].counter_count = 2;
+    snprintf(f.res[1].procs[0].counters[1].name, BTK_COUNTER_NAME_MAX, "n\xe9");
+    f.res[1].procs[0].counters[1].value = 2;
     doc = fake_dump(&f);
     b = json_array_get(json_object_get(doc, "benchmarks"), 1);
     assert_string_equal(json_string_value(json_object_get(b, "name")), "caf?");
     assert_true(json_is_null(at(b, "counters.ratio")));
+    check_near(num(b, "counters.n?"), 2, 1e-12);
     json_decref(doc);
 }
 
