@@ -138,8 +138,10 @@ static void child_main(int fd, const btk_instance *inst, unsigned proc,
     _exit(error == 0 ? 0 : 70);
 }
 
-/* Read fd until EOF into data. Returns 0 at EOF, 1 when the deadline passed, BTK_EIO on a
- * read error, BTK_ENOMEM when the child sent more than any valid frame can hold. */
+/* Read fd until EOF, or until a whole frame is in (a grandchild the benchmark started may
+ * hold the pipe open long after the child reported), into data. Returns 0 then, 1 when the
+ * deadline passed, BTK_EIO on a read error, BTK_ENOMEM when the child sent more than any
+ * valid frame can hold. */
 static int collect(int fd, btk_buf *data, double deadline)
 {
     char chunk[65536];
@@ -165,6 +167,8 @@ static int collect(int fd, btk_buf *data, double deadline)
                                  strerror(errno));
         if (n > 0 && (error = btk_buf_put(data, chunk, (size_t)n)) < 0)
             return error;
+        if (btk_wire_frame_complete(data->ptr, data->len))
+            return 0;
     }
 }
 

@@ -189,6 +189,16 @@ static int decode_result(btk_proc_result *out, const unsigned char *p, size_t le
     return error;
 }
 
+bool btk_wire_frame_complete(const void *data, size_t len)
+{
+    wire_head h;
+
+    if (len < sizeof(h))
+        return false;
+    memcpy(&h, data, sizeof(h));
+    return h.payload_len <= len - sizeof(h);
+}
+
 int btk_wire_decode(btk_wire_kind *kind_out, btk_proc_result *out, char *msg, size_t msg_len,
                     const void *data, size_t len)
 {

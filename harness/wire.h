@@ -22,6 +22,10 @@ int btk_wire_encode_result(btk_buf *out, const btk_proc_result *r);
 /* Append an error frame carrying message (truncated to 255 bytes) to out. */
 int btk_wire_encode_error(btk_buf *out, const char *message);
 
+/* True when data[0..len) holds at least one whole frame according to its length prefix
+ * (whether or not it is valid): the reader can stop reading there. */
+bool btk_wire_frame_complete(const void *data, size_t len);
+
 /* Parse exactly one frame of len bytes at data. On success *kind_out says what it was:
  * BTK_WIRE_RESULT fills *out (arrays btk__malloc'd; free with btk_proc_result_clear),
  * BTK_WIRE_ERROR copies the message into msg (size msg_len). A truncated, oversized or

@@ -85,7 +85,7 @@ static void runner__crash_abort_exit_timeout_are_isolated(void **state)
     doc = run_fixture(BTK_FIXTURE_CRASHY, args, &rc, &log);
     assert_non_null(doc);
     assert_int_equal(rc, 3);
-    assert_int_equal(json_array_size(json_object_get(doc, "benchmarks")), 6);
+    assert_int_equal(json_array_size(json_object_get(doc, "benchmarks")), 7);
     check_failed(doc, "crash_segv", "signal", "killed by signal SIGSEGV");
     e = json_object_get(bench(doc, "crash_segv"), "error");
     assert_int_equal(json_integer_value(json_object_get(e, "signal")), SIGSEGV);
@@ -98,6 +98,7 @@ static void runner__crash_abort_exit_timeout_are_isolated(void **state)
     check_failed(doc, "hang_timeout", "timeout", "timed out after 300 ms");
     check_healthy(doc, "healthy_sum", 1);
     check_healthy(doc, "healthy_items", 1);
+    check_healthy(doc, "spawns_sleeper", 1);
     json_decref(doc);
     free(log);
 }
@@ -303,6 +304,9 @@ static void wire__roundtrip_keeps_every_field(void **state)
     (void)state;
     fill_result(&in, 50);
     assert_int_equal(btk_wire_encode_result(&frame, &in), 0);
+    assert_true(btk_wire_frame_complete(frame.ptr, frame.len));
+    assert_false(btk_wire_frame_complete(frame.ptr, frame.len - 1));
+    assert_false(btk_wire_frame_complete(frame.ptr, 10));
     assert_int_equal(btk_wire_decode(&kind, &out, msg, sizeof(msg), frame.ptr, frame.len), 0);
     assert_int_equal(kind, BTK_WIRE_RESULT);
     assert_int_equal(out.count, 50);
