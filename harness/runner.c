@@ -172,10 +172,12 @@ static int collect(int fd, btk_buf *data, double deadline)
     }
 }
 
-/* Wait for pid until the deadline; kill it with SIGKILL after. Returns true if killed. */
+/* Wait for pid until the deadline; kill it with SIGKILL after. Returns true if killed.
+ * The child normally exits microseconds after its frame, so the polling interval starts at
+ * 20 us and doubles up to 10 ms. */
 static bool reap(pid_t pid, int *status, double deadline)
 {
-    struct timespec ms = {0, 1000000};
+    struct timespec nap = {0, 20000};
     pid_t got;
 
     for (;;) {
@@ -184,7 +186,9 @@ static bool reap(pid_t pid, int *status, double deadline)
             return false;
         if (now_ms() >= deadline)
             break;
-        nanosleep(&ms, NULL);
+        nanosleep(&nap, NULL);
+        if (nap.tv_nsec < 10000000)
+            nap.tv_nsec *= 2;
     }
     kill(pid, SIGKILL);
     while (waitpid(pid, status, 0) < 0 && errno == EINTR)
