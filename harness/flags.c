@@ -5,6 +5,7 @@
  */
 #include "flags.h"
 
+#include "pin.h"
 #include "wire.h"
 
 #include <math.h>
@@ -30,7 +31,7 @@ static const flag flags[] = {
     {"out", K_STRING, 0, 0, OFF(out_path)},
     {"filter", K_STRING, 0, 0, OFF(filter)},
     {"processes", K_UINT, 1, BTK_RUNNER_MAX_PROCESSES, OFF(runner.processes)},
-    {"cpu", K_INT, -1, 4095, OFF(runner.cpu)},
+    {"cpu", K_INT, -1, BTK_PIN_MAX_CPUS - 1, OFF(runner.cpu)},
     {"time-budget", K_DOUBLE, 0.001, 3600000, OFF(runner.run.time_budget_ms)},
     {"min-samples", K_UINT, 1, BTK_WIRE_MAX_SAMPLES, OFF(runner.run.min_samples)},
     {"max-samples", K_UINT, 1, BTK_WIRE_MAX_SAMPLES, OFF(runner.run.max_samples)},

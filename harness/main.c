@@ -89,6 +89,22 @@ static void check_pinning(btk_env_report *env, const btk_bench_result *res, size
             }
 }
 
+/* Fail early, before any measuring, when --out cannot be written. Opening for append
+ * creates the file but keeps an existing one intact until the results replace it. */
+static int check_out_path(const char *path)
+{
+    char q[300];
+    FILE *f;
+
+    if (path == NULL)
+        return 0;
+    if ((f = fopen(path, "a")) == NULL)
+        return btk_error_set(BTK_EIO, "cannot write results to '%s': %s",
+                             btk_error_quote(q, sizeof(q), path), strerror(errno));
+    fclose(f);
+    return 0;
+}
+
 /* JSON to stdout (--format json) and to --out; returns EXIT_FAILED if either fails. */
 static int write_outputs(const btk_main_options *o, const btk_report *rep)
 {
@@ -114,7 +130,7 @@ static int run_all(const btk_main_options *o, const btk_instance *insts, size_t 
     int status;
     size_t i;
 
-    if (btk_timer_init() < 0)
+    if (check_out_path(o->out_path) < 0 || btk_timer_init() < 0)
         return complain(EXIT_FAILED);
     btk_envcheck_default_input(&in, o->runner.run.memtrack);
     btk_envcheck_run(&env, &in);

@@ -29,7 +29,7 @@ static const bad_case bad_cases[] = {
     {{"--processes"}, "option '--processes' needs a value"},
     {{"--processes", "abc"}, "invalid value 'abc' for '--processes': not a number"},
     {{"--processes=0"}, "value '0' for '--processes' is out of range (1..1000)"},
-    {{"--cpu", "-2"}, "value '-2' for '--cpu' is out of range (-1..4095)"},
+    {{"--cpu", "-2"}, "value '-2' for '--cpu' is out of range (-1..1023)"},
     {{"--min-samples", "2.5"}, "invalid value '2.5' for '--min-samples': not an integer"},
     {{"--precision=2"}, "value '2' for '--precision' is out of range (1e-06..0.99)"},
     {{"--timeout", "nan"}, "invalid value 'nan' for '--timeout': not a number"},
@@ -191,6 +191,48 @@ static void main__defaults_without_flags(void **state)
     assert_true(o.runner.run.timeout_ms > 0);
 }
 
+/* An unwritable --out is found before anything runs: one line, exit 3. */
+static void main__unwritable_out_fails_before_running(void **state)
+{
+    const char *args[] = {"--out", "/nonexistent-dir/r.json", NULL};
+    char *out = NULL;
+
+    (void)state;
+    assert_int_equal(run(args, &out), 3);
+    assert_string_equal(out, "benchtrack: cannot write results to "
+                             "'/nonexistent-dir/r.json': No such file or directory\n");
+    free(out);
+}
+
+/* A CPU that cannot be pinned to: the benchmark still runs, unpinned, with a pin warning. */
+static void main__unpinnable_cpu_runs_with_a_pin_warning(void **state)
+{
+    char *dir = test_tmpdir("main"), path[512], *out = NULL;
+    const char *args[] = {"--cpu", "1023", "--filter", "mix_items", "--time-budget", "5",
+                          "--out", path, NULL};
+    json_error_t err;
+    json_t *doc, *w;
+    size_t i;
+    bool found = false;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/r.json", dir);
+    assert_int_equal(run(args, &out), 0);
+    assert_non_null(strstr(out, "benchtrack: warning: benchmark processes could not be "
+                                "pinned"));
+    assert_non_null(doc = json_load_file(path, 0, &err));
+    json_array_foreach(json_object_get(json_object_get(doc, "context"), "warnings"), i, w)
+        found = found || strcmp(json_string_value(json_object_get(w, "code")), "pin") == 0;
+    assert_true(found);
+    w = json_array_get(json_object_get(json_array_get(json_object_get(doc, "benchmarks"), 0),
+                                       "processes"),
+                       0);
+    assert_int_equal(json_integer_value(json_object_get(w, "cpu")), -1);
+    json_decref(doc);
+    free(out);
+    test_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +244,8 @@ int main(void)
         cmocka_unit_test(main__format_json_on_stdout_parses),
         cmocka_unit_test(main__equals_and_separate_values_parse_alike),
         cmocka_unit_test(main__defaults_without_flags),
+        cmocka_unit_test(main__unwritable_out_fails_before_running),
+        cmocka_unit_test(main__unpinnable_cpu_runs_with_a_pin_warning),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -462,6 +462,17 @@ static void runner__survives_every_allocation_failure(void **state)
     assert_true(n > 3 && n < 10000);
 }
 
+/* Append options to the sanitizer variable name, keeping what the caller set. */
+static void let_signals_through(const char *name)
+{
+    const char *old = getenv(name);
+    char value[1024];
+
+    snprintf(value, sizeof(value), "%s%shandle_segv=0:handle_sigbus=0:handle_abort=0",
+             old ? old : "", old && *old ? ":" : "");
+    setenv(name, value, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,7 +491,7 @@ int main(void)
 
     /* Sanitizers would turn the fixture's segfault/abort into their own exit status:
      * let the signals through so the runner sees what a normal build sees. */
-    setenv("ASAN_OPTIONS", "handle_segv=0:handle_sigbus=0:handle_abort=0", 1);
-    setenv("UBSAN_OPTIONS", "handle_segv=0:handle_sigbus=0:handle_abort=0", 1);
+    let_signals_through("ASAN_OPTIONS");
+    let_signals_through("UBSAN_OPTIONS");
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
