@@ -58,6 +58,9 @@ void btk_console_format_rate(char *buf, size_t len, double per_second, const cha
         v /= 1000.0;
         p++;
     }
+    /* " items" after no prefix needs no second space: "830.0 items/s", "2.59 G items/s" */
+    if (p == 0 && unit[0] == ' ')
+        unit++;
     snprintf(buf, len, "%.*f %s%s/s", v < 100.0 ? 2 : 1, v, prefix[p], unit);
 }
 

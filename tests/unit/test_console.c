@@ -30,7 +30,9 @@ static void console__rates_take_si_prefixes(void **state)
     btk_console_format_rate(b, sizeof(b), 1.26e9, "B");
     assert_string_equal(b, "1.26 GB/s");
     btk_console_format_rate(b, sizeof(b), 830, " items");
-    assert_string_equal(b, "830.0  items/s");
+    assert_string_equal(b, "830.0 items/s");
+    btk_console_format_rate(b, sizeof(b), 2.59e9, " items");
+    assert_string_equal(b, "2.59 G items/s");
     btk_console_format_rate(b, sizeof(b), 2.5e15, "B");
     assert_string_equal(b, "2500.0 TB/s");
 }
