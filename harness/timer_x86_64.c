@@ -16,7 +16,7 @@ static bool tsc_invariant(void)
 {
     unsigned a, b, c, d;
 
-    if (__get_cpuid_max(0x80000000u, NULL) < 0x80000007u)
+    if ((unsigned)__get_cpuid_max(0x80000000u, NULL) < 0x80000007u)
         return false;
     __cpuid(0x80000007u, a, b, c, d);
     return (d >> 8) & 1u;
@@ -27,7 +27,7 @@ static double tsc_hz_cpuid(void)
 {
     unsigned a, b, c, d;
 
-    if (__get_cpuid_max(0, NULL) < 0x15u)
+    if ((unsigned)__get_cpuid_max(0, NULL) < 0x15u)
         return 0;
     __cpuid_count(0x15u, 0, a, b, c, d);
     if (a == 0 || b == 0 || c == 0)

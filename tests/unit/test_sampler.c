@@ -254,10 +254,10 @@ static void sampler__stop_reasons(void **state)
     btk_proc_result r;
 
     (void)state;
-    o.precision = 0.5; /* any 11 samples of a steady loop are this precise */
+    o.precision = 0.5; /* a steady loop gets this precise within a few samples */
     (void)run_named("work/500", &o, &r);
     assert_int_equal(r.stop, BTK_STOP_PRECISION);
-    assert_int_equal(r.count, o.min_samples);
+    assert_true(r.count >= o.min_samples && r.count < o.min_samples + 20);
     release(&r);
 
     o = quick_opts();
