@@ -205,6 +205,31 @@ static int push_sha(char (**list)[41], size_t *count, size_t *cap, const git_oid
     return 0;
 }
 
+/* First parents by hand, stopping quietly at a commit the (shallow) clone lacks. libgit2
+ * 1.5's revwalk fails outright when the walk reaches a missing parent. */
+static int walk_by_hand(char (**list)[41], size_t *count, git_repository *repo,
+                        const git_oid *start, size_t limit)
+{
+    git_commit *c = NULL, *parent = NULL;
+    size_t cap = 0;
+    int rc, error = 0;
+
+    if ((rc = git_commit_lookup(&c, repo, start)) < 0)
+        return fail(rc, "cannot read commit", "HEAD");
+    while (c && (limit == 0 || *count < limit)) {
+        if ((error = push_sha(list, count, &cap, git_commit_id(c))) < 0)
+            break;
+        parent = NULL;
+        if (git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) < 0)
+            parent = NULL; /* beyond the shallow boundary */
+        git_commit_free(c);
+        c = parent;
+    }
+    git_commit_free(c);
+    git_error_clear();
+    return error;
+}
+
 int btk_git_first_parent(char (**shas_out)[41], size_t *count_out, btk_git *git,
                          const char *ref, size_t limit)
 {
@@ -220,6 +245,15 @@ int btk_git_first_parent(char (**shas_out)[41], size_t *count_out, btk_git *git,
     if ((error = btk_git_resolve(sha, git, ref)) < 0)
         return error;
     git_oid_fromstr(&start, sha);
+    if (git_repository_is_shallow(git->repo) == 1) {
+        if ((error = walk_by_hand(&list, &count, git->repo, &start, limit)) < 0) {
+            btk__free(list);
+            return error;
+        }
+        *shas_out = list;
+        *count_out = count;
+        return 0;
+    }
     if ((rc = git_revwalk_new(&walk, git->repo)) < 0 ||
         (rc = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL)) < 0 ||
         (rc = git_revwalk_simplify_first_parent(walk)) < 0 ||
