@@ -53,7 +53,7 @@ static const char *const migrations[] = {
     " result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,"
     " seq INTEGER NOT NULL, proc_index INTEGER NOT NULL, count INTEGER NOT NULL,"
     " ns BLOB NOT NULL, batch BLOB, peak_rss_bytes INTEGER, minor_faults INTEGER,"
-    " major_faults INTEGER, PRIMARY KEY (result_id, seq)) WITHOUT ROWID;",
+    " major_faults INTEGER, PRIMARY KEY (result_id, seq));",
 };
 
 int btk_store__busy_timeout_ms(void)

@@ -412,11 +412,10 @@ void btk_run_rows_free(btk_run_row *rows, size_t count)
     " x.samples, x.iterations, x.outliers_low, x.outliers_high, x.cycles_median,"          \
     " x.mem_tracked, x.allocs_per_iter, x.frees_per_iter, x.alloc_bytes_per_iter,"         \
     " x.peak_rss_bytes, x.minor_faults, x.major_faults FROM results x"                     \
-    " JOIN runs r ON r.id = x.run_id JOIN machines m ON m.id = r.machine_id"               \
-    " LEFT JOIN commits c ON c.sha = r.commit_sha"                                          \
+    " JOIN runs r ON r.id = x.run_id LEFT JOIN commits c ON c.sha = r.commit_sha"          \
     " WHERE x.benchmark_id = (SELECT id FROM benchmarks WHERE name = ?1)"                  \
-    " AND (?2 IS NULL OR m.fingerprint = ?2) AND r.commit_sha IS NOT NULL"                 \
-    " ORDER BY r.id DESC"
+    " AND (?2 IS NULL OR r.machine_id = (SELECT id FROM machines WHERE fingerprint = ?2))" \
+    " AND r.commit_sha IS NOT NULL ORDER BY x.run_id DESC"
 
 typedef struct sha_slot {
     const char *sha;
@@ -457,8 +456,10 @@ static size_t compact(btk_history_point *pts, const bool *filled, size_t n)
     size_t i, k = 0;
 
     for (i = 0; i < n; i++)
-        if (filled[i])
-            pts[k++] = pts[i];
+        if (filled[i] && k++ != i) {
+            pts[k - 1] = pts[i];
+            memset(&pts[i], 0, sizeof(pts[i]));
+        }
     return k;
 }
 
