@@ -228,8 +228,12 @@ static void store__non_database_and_corrupt_files_are_format_errors(void **state
 
     (void)state;
     snprintf(path, sizeof(path), "%s", db_in(dir, "text.db"));
-    write_file(path, "this is a text file, not a database at all\n" "0123456789abcdef"
-                     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 140, 0);
+    {
+        static const char text[] = "this is a text file, not a database at all\n"
+                                   "0123456789abcdef0123456789abcdef0123456789abcdef"
+                                   "0123456789abcdef0123456789abcdef0123456789abcdef";
+        write_file(path, text, strlen(text), 0);
+    }
     assert_int_equal(btk_store_open(&db, path, 0), BTK_EFORMAT);
     assert_non_null(strstr(btk_error_last()->message, "is not a valid benchtrack database"));
     assert_non_null(strstr(btk_error_last()->message, "text.db"));
