@@ -1,0 +1,311 @@
+/* Tests of the sampler, in-process: linearity, dead-code defeat, pause/resume subtraction,
+ * batched setup, fixtures, parameters, throughput and counters, stop reasons. All checks are
+ * ratios or counts with wide margins, never wall-clock targets. This file is compiled with
+ * -O3 (tests/cmake/measure.cmake) so the do_not_optimize test faces a real optimizer. */
+#include "check.h"
+#include "sampler.h"
+#include "stats.h"
+#include "timer.h"
+
+#include <math.h>
+
+/* A dependent chain of multiply-xorshift steps: each step needs the previous result, so it
+ * cannot be vectorized, reordered or folded into a closed form. */
+static uint64_t chain(uint64_t x, int64_t steps)
+{
+    int64_t i;
+
+    for (i = 0; i < steps; i++) {
+        x ^= x >> 29;
+        x *= 0xbf58476d1ce4e5b9u;
+    }
+    return x;
+}
+
+BTK_BENCH(work, BTK_PARAMS(500, 1000))
+{
+    BTK_LOOP_INDEX(state, i) {
+        btk_do_not_optimize(chain(i + 1, state->param));
+    }
+}
+
+BTK_BENCH(nothing)
+{
+    BTK_LOOP(state) {
+    }
+}
+
+/* The value is computed and then only handed to btk_do_not_optimize. */
+BTK_BENCH(unused_value)
+{
+    BTK_LOOP_INDEX(state, i) {
+        uint64_t x = chain(i + 1, 100);
+
+        btk_do_not_optimize(x);
+    }
+}
+
+/* 500 timed steps plus 5000 paused steps per iteration. */
+BTK_BENCH(paused_heavy, .time_budget_ms = 100)
+{
+    BTK_LOOP_INDEX(state, i) {
+        btk_do_not_optimize(chain(i + 1, 500));
+        btk_pause(state);
+        btk_do_not_optimize(chain(i + 7, 5000));
+        btk_resume(state);
+    }
+}
+
+static uint64_t setup_calls, setup_iters_seen, index_sum_ok, index_sum_bad;
+
+/* Per-call setup proportional to the batch (2000 steps per iteration), then a cheap loop
+ * over the prepared inputs. */
+BTK_BENCH(batched, .time_budget_ms = 100)
+{
+    uint64_t n = state->iterations, seed = 1, sum = 0;
+
+    setup_calls++;
+    setup_iters_seen += n;
+    seed = chain(seed, (int64_t)n * 2000);
+    btk_do_not_optimize(seed);
+    BTK_LOOP_INDEX(state, i) {
+        sum += i;
+        btk_do_not_optimize(sum);
+    }
+    if (sum == n * (n - 1) / 2)
+        index_sum_ok++;
+    else
+        index_sum_bad++;
+}
+
+static int fixture_value = 42;
+static int teardowns;
+static void *fx_setup(int64_t param)
+{
+    fixture_value = (int)param;
+    return &fixture_value;
+}
+static void fx_teardown(void *fixture, int64_t param)
+{
+    if (fixture == &fixture_value && param == 7)
+        teardowns++;
+}
+static int fixture_seen_bad;
+
+BTK_BENCH(with_fixture, BTK_PARAMS(7), .setup = fx_setup, .teardown = fx_teardown)
+{
+    if (state->fixture != &fixture_value || *(int *)state->fixture != 7 || state->param != 7)
+        fixture_seen_bad++;
+    btk_set_bytes(state, 4096);
+    btk_set_items(state, 3);
+    btk_counter(state, "widgets", 2.5);
+    btk_counter(state, "widgets", 3.5); /* last set wins */
+    btk_counter(state, "gadgets", 1);
+    BTK_LOOP(state) {
+        btk_clobber_memory();
+    }
+}
+
+BTK_BENCH(no_loop)
+{
+    (void)state;
+}
+
+static btk_run_options quick_opts(void)
+{
+    btk_run_options o;
+
+    btk_run_options_default(&o);
+    o.time_budget_ms = 60;
+    o.warmup_ms = 5;
+    return o;
+}
+
+/* Sample the instance named exactly name; returns its median ns/iteration. */
+static double run_named(const char *name, const btk_run_options *o, btk_proc_result *r)
+{
+    btk_instance *v;
+    size_t n;
+    btk_stats st;
+
+    assert_int_equal(btk_registry_instances(&v, &n, name), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].name, name);
+    memset(r, 0, sizeof(*r));
+    assert_int_equal(btk_sampler_run(r, &v[0], o), 0);
+    btk__free(v);
+    assert_true(r->count >= 1);
+    assert_int_equal(btk_stats_summarize(&st, r->samples, r->count), 0);
+    return st.median;
+}
+
+static void release(btk_proc_result *r)
+{
+    btk__free(r->samples);
+    btk__free(r->batch);
+    btk__free(r->cycles);
+}
+
+static double median_of(const char *name)
+{
+    btk_run_options o = quick_opts();
+    btk_proc_result r;
+    double m = run_named(name, &o, &r);
+
+    release(&r);
+    return m;
+}
+
+static void sampler__twice_the_work_takes_twice_the_time(void **state)
+{
+    double t1, t2;
+
+    (void)state;
+    t1 = median_of("work/500");
+    t2 = median_of("work/1000");
+    assert_true(t1 > 0);
+    print_message("work/500 %.1f ns, work/1000 %.1f ns, ratio %.3f\n", t1, t2, t2 / t1);
+    assert_true(t2 / t1 > 1.8 && t2 / t1 < 2.2);
+}
+
+static void sampler__value_given_to_do_not_optimize_is_computed(void **state)
+{
+    double empty, used;
+
+    (void)state;
+    empty = median_of("nothing");
+    used = median_of("unused_value");
+    print_message("nothing %.3f ns, unused_value %.3f ns\n", empty, used);
+    /* 100 dependent multiplies are >= 300 cycles; the empty loop is ~1 cycle */
+    assert_true(used > 20 * fmax(empty, 0.05));
+    assert_true(used > 30); /* ns: 100 multiplies at >= 3 cycles at <= 10 GHz */
+}
+
+static void sampler__paused_work_is_not_counted(void **state)
+{
+    double plain, paused;
+
+    (void)state;
+    plain = median_of("work/500");
+    paused = median_of("paused_heavy");
+    print_message("work/500 %.1f ns, paused_heavy %.1f ns\n", plain, paused);
+    /* 10x the work sits in the paused region: unsubtracted it would be ~11x */
+    assert_true(paused / plain < 1.6);
+    assert_true(paused / plain > 0.7);
+}
+
+static void sampler__batched_setup_is_untimed(void **state)
+{
+    btk_run_options o = quick_opts();
+    btk_proc_result r;
+    double batched, setup_per_iter;
+
+    (void)state;
+    setup_calls = setup_iters_seen = index_sum_ok = index_sum_bad = 0;
+    batched = run_named("batched", &o, &r);
+    setup_per_iter = median_of("work/1000") * 2; /* 2000 steps per iteration of setup */
+    print_message("batched %.2f ns/iter, its setup ~%.1f ns/iter\n", batched, setup_per_iter);
+    assert_true(setup_calls >= r.count);
+    assert_int_equal(index_sum_bad, 0);
+    assert_true(index_sum_ok == setup_calls);
+    assert_true(batched * 50 < setup_per_iter);
+    release(&r);
+}
+
+static void sampler__fixture_throughput_and_counters(void **state)
+{
+    btk_run_options o = quick_opts();
+    btk_proc_result r;
+
+    (void)state;
+    teardowns = fixture_seen_bad = 0;
+    (void)run_named("with_fixture/7", &o, &r);
+    assert_int_equal(teardowns, 1);
+    assert_int_equal(fixture_seen_bad, 0);
+    check_near(r.bytes_per_iter, 4096, 1e-12);
+    check_near(r.items_per_iter, 3, 1e-12);
+    assert_int_equal(r.counter_count, 2);
+    assert_string_equal(r.counters[0].name, "widgets");
+    check_near(r.counters[0].value, 3.5, 1e-12);
+    assert_string_equal(r.counters[1].name, "gadgets");
+    release(&r);
+}
+
+static void sampler__records_batches_and_cycles(void **state)
+{
+    btk_run_options o = quick_opts();
+    btk_proc_result r;
+    size_t i;
+
+    (void)state;
+    (void)run_named("work/500", &o, &r);
+    for (i = 0; i < r.count; i++) {
+        assert_true(r.batch[i] >= 1);
+        assert_true(r.cycles[i] > 0 && r.samples[i] > 0);
+        /* ns and ticks per iteration agree through the timer's frequency */
+        check_near(r.samples[i], btk_timer_ticks_to_ns(r.cycles[i]), 1e-9);
+    }
+    release(&r);
+}
+
+static void sampler__stop_reasons(void **state)
+{
+    btk_run_options o = quick_opts();
+    btk_proc_result r;
+
+    (void)state;
+    o.precision = 0.5; /* a steady loop gets this precise within a few samples */
+    (void)run_named("work/500", &o, &r);
+    assert_int_equal(r.stop, BTK_STOP_PRECISION);
+    assert_true(r.count >= o.min_samples && r.count < o.min_samples + 20);
+    release(&r);
+
+    o = quick_opts();
+    o.precision = 1e-12;
+    o.min_samples = 3;
+    o.max_samples = 3;
+    (void)run_named("work/500", &o, &r);
+    assert_int_equal(r.stop, BTK_STOP_MAX_SAMPLES);
+    assert_int_equal(r.count, 3);
+    release(&r);
+
+    o = quick_opts();
+    o.precision = 1e-12; /* unreachable */
+    o.time_budget_ms = 20;
+    o.max_samples = 1000000;
+    (void)run_named("work/500", &o, &r);
+    assert_int_equal(r.stop, BTK_STOP_TIME_BUDGET);
+    release(&r);
+}
+
+static void sampler__body_without_loop_is_an_error(void **state)
+{
+    btk_run_options o = quick_opts();
+    btk_proc_result r;
+    btk_instance *v;
+    size_t n;
+
+    (void)state;
+    assert_int_equal(btk_registry_instances(&v, &n, "no_loop"), 0);
+    assert_int_equal(n, 1);
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(btk_sampler_run(&r, &v[0], &o), BTK_ERROR);
+    assert_string_equal(btk_error_last()->message, "benchmark 'no_loop' did not run BTK_LOOP");
+    assert_null(r.samples);
+    btk__free(v);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(sampler__twice_the_work_takes_twice_the_time),
+        cmocka_unit_test(sampler__value_given_to_do_not_optimize_is_computed),
+        cmocka_unit_test(sampler__paused_work_is_not_counted),
+        cmocka_unit_test(sampler__batched_setup_is_untimed),
+        cmocka_unit_test(sampler__fixture_throughput_and_counters),
+        cmocka_unit_test(sampler__records_batches_and_cycles),
+        cmocka_unit_test(sampler__stop_reasons),
+        cmocka_unit_test(sampler__body_without_loop_is_an_error),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
