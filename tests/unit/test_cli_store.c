@@ -275,6 +275,39 @@ static void cli__history_machine_selection(void **state)
     free(out);
 }
 
+/* The real harness: the examples binary at three more commits, tiny budget. */
+static void cli__examples_binary_at_each_commit(void **state)
+{
+    char ex[4200], *out = NULL;
+    int i, before;
+
+    (void)state;
+    snprintf(ex, sizeof(ex), "%s/bench/examples", getenv("BTK_BUILD_DIR") ? getenv(
+                                                        "BTK_BUILD_DIR") : ".");
+    if (access(ex, X_OK) != 0)
+        skip();
+    assert_int_equal(bt(&out, "history", "empty", "--format", "csv", NULL), 0);
+    before = count_lines_with(out, "\n") - 1;
+    free(out);
+    for (i = 0; i < 3; i++) {
+        char msg[32];
+        snprintf(msg, sizeof(msg), "examples %d", i);
+        commit(msg, "2022-01-01T00:00:00Z");
+        assert_int_equal(bt6(&out, "run", "--", ex, "--filter", "empty,hash/64",
+                             "--time-budget=5"), 0);
+        assert_non_null(strstr(out, "stored run"));
+        free(out);
+    }
+    assert_int_equal(bt(&out, "history", "empty", "--format", "csv", NULL), 0);
+    assert_int_equal(count_lines_with(out, "\n") - 1, before + 3);
+    assert_non_null(strstr(out, "\"examples 2\""));
+    free(out);
+    assert_int_equal(bt(&out, "show", "HEAD", NULL, NULL, NULL), 0);
+    assert_non_null(strstr(out, "hash/64"));
+    assert_non_null(strstr(out, "empty"));
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -283,6 +316,7 @@ int main(void)
         cmocka_unit_test(cli__bad_input_is_exit_2_and_writes_nothing),
         cmocka_unit_test(cli__outside_a_repository_stores_without_commit),
         cmocka_unit_test(cli__history_machine_selection),
+        cmocka_unit_test(cli__examples_binary_at_each_commit),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
