@@ -391,6 +391,49 @@ static void store__history_follows_given_order_newest_run_per_commit(void **stat
     test_rmtree(dir);
 }
 
+static void store__allocation_failures_are_clean(void **state)
+{
+    char *dir = test_tmpdir("fault");
+    btk_store *db = NULL;
+    btk_run *in = make_run(3, 5, NULL, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "h"), *out = NULL;
+    int64_t id = 0;
+    long n;
+    int error;
+
+    (void)state;
+    assert_int_equal(btk_store_open(&db, db_in(dir, "f.db"), 0), 0);
+    for (n = 0;; n++) { /* adding: fail each allocation in turn; nothing half-written */
+        btk__alloc_fail_after(n);
+        error = btk_store_add_run(db, in, &id);
+        btk__alloc_fail_after(-1);
+        if (error == 0)
+            break;
+        assert_int_equal(error, BTK_ENOMEM);
+    }
+    {
+        btk_run_row *rows = NULL;
+        size_t count = 0;
+        assert_int_equal(btk_store_list_runs(&rows, &count, db, 0), 0);
+        assert_int_equal(count, 1);
+        btk_run_rows_free(rows, count);
+    }
+    for (n = 0;; n++) { /* loading */
+        btk__alloc_fail_after(n);
+        error = btk_store_load_run(&out, db, id, true);
+        btk__alloc_fail_after(-1);
+        if (error == 0)
+            break;
+        assert_int_equal(error, BTK_ENOMEM);
+        assert_null(out);
+    }
+    assert_true(n > 20);
+    assert_int_equal(out->result_count, 3);
+    btk_run_free(out);
+    btk_run_free(in);
+    btk_store_close(db);
+    test_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +445,7 @@ int main(void)
         cmocka_unit_test(store__locked_database_fails_after_bounded_wait),
         cmocka_unit_test(store__v1_dump_opens_and_reads),
         cmocka_unit_test(store__history_follows_given_order_newest_run_per_commit),
+        cmocka_unit_test(store__allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
