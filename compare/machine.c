@@ -3,7 +3,6 @@
  */
 #include "machine.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <sys/utsname.h>
 #include <unistd.h>
