@@ -1,0 +1,20 @@
+# The store area's extra test settings and end-to-end tests of benchtrack run/import/
+# history/log/show (they drive ${CMAKE_BINARY_DIR}/benchtrack in temporary git repositories).
+
+# Forks dozens of writer processes and kills them at random: too slow under valgrind (each
+# child is a full valgrind process); it runs in the main and sanitizer stages.
+set_tests_properties(unit.store_stress PROPERTIES LABELS "no-valgrind" TIMEOUT 600)
+
+# Expected-failure CLI cases checked by message (cmocka's rule), run from the build tree.
+add_test(NAME store.import_malformed_names_file_line_column
+         COMMAND ${CMAKE_BINARY_DIR}/benchtrack import
+                 ${CMAKE_SOURCE_DIR}/tests/data/json/invalid/syntax.json
+                 --db ${CMAKE_BINARY_DIR}/store-e2e-unused.db)
+set_tests_properties(store.import_malformed_names_file_line_column PROPERTIES
+  ENVIRONMENT "${BTK_TEST_ENV}" WILL_FAIL FALSE
+  PASS_REGULAR_EXPRESSION "benchtrack: .*syntax\\.json:3:[0-9]+: ")
+add_test(NAME store.log_missing_database_is_named
+         COMMAND ${CMAKE_BINARY_DIR}/benchtrack log --db ${CMAKE_BINARY_DIR}/no-such.db)
+set_tests_properties(store.log_missing_database_is_named PROPERTIES
+  ENVIRONMENT "${BTK_TEST_ENV}"
+  PASS_REGULAR_EXPRESSION "benchtrack: no results database at '.*no-such\\.db'")

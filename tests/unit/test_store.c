@@ -1,0 +1,451 @@
+/* Tests of the results database: round trips of imported and synthetic runs, hostile
+ * names, schema version handling, bad files, locking, and history/log queries. */
+#include "check.h"
+#include "import.h"
+#include "store.h"
+#include "store_int.h"
+
+#include <math.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *data_path(const char *rel)
+{
+    const char *src = getenv("BTK_SOURCE_DIR");
+    static char buf[4096];
+
+    snprintf(buf, sizeof(buf), "%s/tests/data/%s", src ? src : "..", rel);
+    return buf;
+}
+
+static char *db_in(const char *dir, const char *name)
+{
+    static char buf[4096];
+
+    snprintf(buf, sizeof(buf), "%s/%s", dir, name);
+    return buf;
+}
+
+static void store__roundtrip_keeps_every_field(void **state)
+{
+    char *dir = test_tmpdir("store");
+    btk_store *db = NULL;
+    btk_run *in = NULL, *out = NULL;
+    const btk_result *r;
+    int64_t id = 0;
+
+    (void)state;
+    assert_int_equal(btk_import_file(&in, data_path("json/valid/full.json")), 0);
+    snprintf(in->commit.sha, sizeof(in->commit.sha), "%s",
+             "0123456789abcdef0123456789abcdef01234567");
+    in->commit.branch = strdup("main");
+    in->commit.time = 1700000000;
+    in->commit.subject = strdup("subject");
+    assert_int_equal(btk_store_open(&db, db_in(dir, "r.db"), 0), 0);
+    assert_int_equal(btk_store_add_run(db, in, &id), 0);
+    assert_true(id > 0);
+    assert_int_equal(btk_store_load_run(&out, db, id, true), 0);
+    assert_string_equal(out->commit.sha, in->commit.sha);
+    assert_string_equal(out->commit.branch, "main");
+    assert_string_equal(out->machine.fingerprint, in->machine.fingerprint);
+    assert_string_equal(out->machine.cpu_model, "Intel(R) Xeon(R) CPU @ 2.30GHz");
+    assert_string_equal(out->compiler, "GCC 12.2.0");
+    assert_int_equal(out->warning_count, 2);
+    assert_string_equal(out->warnings[0], "vm: running in a virtual machine");
+    assert_int_equal(out->result_count, 2);
+    r = btk_run_find(out, "sort/1024");
+    assert_non_null(r);
+    assert_true(r->has_param && r->param == 1024);
+    check_near(r->stats.median, 11.0, 1e-12);
+    check_near(r->stats.ci_high, 12.0, 1e-12);
+    check_near(r->stats.cycles_median, 25.3, 1e-12);
+    assert_int_equal(r->stats.outliers_high, 1);
+    assert_int_equal(r->proc_count, 2);
+    assert_int_equal(r->procs[1].count, 3);
+    check_near(r->procs[1].ns[2], 14.0, 0);
+    assert_int_equal(r->procs[1].batch[2], 1000);
+    assert_int_equal(r->procs[1].peak_rss_bytes, 2101248);
+    assert_int_equal(r->counter_count, 2);
+    assert_string_equal(r->counters[0].name, "comparisons");
+    check_near(r->counters[0].value, 10240.5, 0);
+    assert_true(r->memory.tracked);
+    check_near(r->memory.bytes_per_iter, 8192.0, 0);
+    check_near(r->bytes_per_iter, 4096, 0);
+    r = btk_run_find(out, "crashy");
+    assert_non_null(r);
+    assert_int_equal(r->status, BTK_RESULT_FAILED);
+    assert_string_equal(r->error_kind, "signal");
+    assert_true(isnan(r->stats.median));
+    btk_run_free(out);
+    btk_run_free(in);
+    btk_store_close(db);
+    test_rmtree(dir);
+}
+
+/* A synthetic run: bench_count benchmarks (named by names[] when given) of samples each. */
+static btk_run *make_run(size_t bench_count, size_t samples, const char *const *names,
+                         const char *sha, const char *host)
+{
+    btk_run *run = NULL;
+    size_t i, j;
+    char name[64];
+
+    assert_int_equal(btk_run_new(&run), 0);
+    run->format = strdup("benchtrack");
+    run->machine.hostname = strdup(host);
+    run->machine.cpu_model = strdup("cpu");
+    run->machine.arch = strdup("x86_64");
+    run->machine.cpus = 2;
+    assert_int_equal(btk_machine_fingerprint(&run->machine), 0);
+    snprintf(run->commit.sha, sizeof(run->commit.sha), "%s", sha ? sha : "");
+    run->results = calloc(bench_count, sizeof(btk_result));
+    run->result_count = bench_count;
+    for (i = 0; i < bench_count; i++) {
+        btk_result *r = &run->results[i];
+        snprintf(name, sizeof(name), "bench_%zu", i);
+        r->name = strdup(names ? names[i] : name);
+        r->family = strdup(r->name);
+        btk_summary_init(&r->stats);
+        btk_memory_init(&r->memory);
+        r->stats.median = 100.0 + (double)i;
+        r->stats.samples = (int64_t)samples;
+        r->proc_count = 1;
+        r->procs = calloc(1, sizeof(btk_proc));
+        r->procs[0].count = samples;
+        r->procs[0].ns = calloc(samples + 1, sizeof(double));
+        r->procs[0].peak_rss_bytes = -1;
+        r->procs[0].minor_faults = r->procs[0].major_faults = -1;
+        for (j = 0; j < samples; j++)
+            r->procs[0].ns[j] = 100.0 + (double)i + (double)j / 7.0;
+    }
+    return run;
+}
+
+static const char *const hostile[] = {
+    "it's \"quoted\"", "new\nline\ttab", "100% %s %n", "unicode \xc3\xa9\xe2\x82\xac \xf0\x9f\x9a\x80",
+    "'); DROP TABLE runs; --", "\x1b[31mred\x1b[0m", "x' OR '1'='1",
+};
+
+static void store__hostile_names_round_trip_verbatim(void **state)
+{
+    char *dir = test_tmpdir("hostile");
+    size_t n = BTK_ARRAY_SIZE(hostile), i, count = 0;
+    btk_run *in = make_run(n, 3, hostile, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                           "host'; --"),
+            *out = NULL;
+    btk_store *db = NULL;
+    btk_run_row *rows = NULL;
+    char **names = NULL;
+    int64_t id;
+
+    (void)state;
+    in->commit.branch = strdup("feature/'%s\n");
+    in->commit.subject = strdup("subject \"with\" 'quotes' %d");
+    in->commit.time = 1;
+    assert_int_equal(btk_store_open(&db, db_in(dir, "h.db"), 0), 0);
+    assert_int_equal(btk_store_add_run(db, in, &id), 0);
+    assert_int_equal(btk_store_load_run(&out, db, id, true), 0);
+    assert_int_equal(out->result_count, n);
+    for (i = 0; i < n; i++) {
+        assert_string_equal(out->results[i].name, hostile[i]);
+        check_near(out->results[i].procs[0].ns[2], in->results[i].procs[0].ns[2], 0);
+    }
+    assert_string_equal(out->commit.branch, "feature/'%s\n");
+    assert_string_equal(out->machine.hostname, "host'; --");
+    assert_int_equal(btk_store_list_runs(&rows, &count, db, 0), 0);
+    assert_int_equal(count, 1);
+    assert_string_equal(rows[0].subject, "subject \"with\" 'quotes' %d");
+    btk_run_rows_free(rows, count);
+    assert_int_equal(btk_store_benchmark_names(&names, &count, db, NULL), 0);
+    assert_int_equal(count, n);
+    btk_strings_free(names, count);
+    btk_run_free(out);
+    btk_run_free(in);
+    btk_store_close(db);
+    test_rmtree(dir);
+}
+
+/* Make a database at path with the given user_version through SQLite directly. */
+static void make_raw_db(const char *path, int version)
+{
+    sqlite3 *c = NULL;
+    char sql[64];
+
+    assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
+    snprintf(sql, sizeof(sql), "CREATE TABLE future(x); PRAGMA user_version=%d;", version);
+    assert_int_equal(sqlite3_exec(c, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(c);
+}
+
+static void store__newer_schema_is_refused_untouched(void **state)
+{
+    char *dir = test_tmpdir("newer"), path[4096], wal[4200];
+    char *before, *after;
+    size_t len_before, len_after;
+    btk_store *db = (btk_store *)1;
+    unsigned flags[] = {0, BTK_STORE_READONLY};
+    size_t i;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s", db_in(dir, "n.db"));
+    make_raw_db(path, 99);
+    before = test_read_file(path, &len_before);
+    for (i = 0; i < 2; i++) {
+        assert_int_equal(btk_store_open(&db, path, flags[i]), BTK_ESCHEMA);
+        assert_null(db);
+        assert_non_null(strstr(btk_error_last()->message, "schema version 99, newer"));
+    }
+    after = test_read_file(path, &len_after);
+    assert_int_equal(len_before, len_after);
+    assert_memory_equal(before, after, len_before);
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    assert_int_not_equal(access(wal, F_OK), 0);
+    free(before);
+    free(after);
+    test_rmtree(dir);
+}
+
+static void write_file(const char *path, const void *data, size_t len, long offset)
+{
+    FILE *f = fopen(path, offset ? "r+b" : "wb");
+
+    assert_non_null(f);
+    fseek(f, offset, SEEK_SET);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+static void store__non_database_and_corrupt_files_are_format_errors(void **state)
+{
+    char *dir = test_tmpdir("corrupt"), path[4096], garbage[3000];
+    btk_store *db = NULL;
+    btk_run *run = make_run(5, 10, NULL, NULL, "h");
+    btk_run_row *rows = NULL;
+    size_t count = 0;
+    int error;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s", db_in(dir, "text.db"));
+    {
+        static const char text[] = "this is a text file, not a database at all\n"
+                                   "0123456789abcdef0123456789abcdef0123456789abcdef"
+                                   "0123456789abcdef0123456789abcdef0123456789abcdef";
+        write_file(path, text, strlen(text), 0);
+    }
+    assert_int_equal(btk_store_open(&db, path, 0), BTK_EFORMAT);
+    assert_non_null(strstr(btk_error_last()->message, "is not a valid benchtrack database"));
+    assert_non_null(strstr(btk_error_last()->message, "text.db"));
+    /* a real database whose schema page is overwritten after the 100-byte header */
+    snprintf(path, sizeof(path), "%s", db_in(dir, "c.db"));
+    assert_int_equal(btk_store_open(&db, path, 0), 0);
+    assert_int_equal(btk_store_add_run(db, run, NULL), 0);
+    btk_store_close(db);
+    memset(garbage, 0xA5, sizeof(garbage));
+    write_file(path, garbage, sizeof(garbage), 100);
+    error = btk_store_open(&db, path, 0);
+    if (error == 0)
+        error = btk_store_list_runs(&rows, &count, db, 0);
+    assert_int_equal(error, BTK_EFORMAT);
+    assert_non_null(strstr(btk_error_last()->message, "c.db"));
+    btk_store_close(db);
+    btk_run_free(run);
+    test_rmtree(dir);
+}
+
+static void store__read_only_file_is_a_clear_error(void **state)
+{
+    char *dir = test_tmpdir("ro"), path[4096];
+    btk_store *db = NULL;
+    btk_run *run = make_run(1, 1, NULL, NULL, "h");
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s", db_in(dir, "ro.db"));
+    assert_int_equal(btk_store_open(&db, path, 0), 0);
+    btk_store_close(db);
+    /* a database opened for reading refuses writes with a message, whoever we are */
+    assert_int_equal(btk_store_open(&db, path, BTK_STORE_READONLY), 0);
+    assert_int_equal(btk_store_add_run(db, run, NULL), BTK_EINVAL);
+    btk_store_close(db);
+    if (geteuid() != 0) { /* root ignores file modes: the chmod case needs a normal user */
+        chmod(path, 0444);
+        assert_int_equal(btk_store_open(&db, path, 0), BTK_EIO);
+        assert_non_null(strstr(btk_error_last()->message, "is read-only"));
+    }
+    btk_run_free(run);
+    test_rmtree(dir);
+}
+
+static void store__locked_database_fails_after_bounded_wait(void **state)
+{
+    char *dir = test_tmpdir("lock"), path[4096], c;
+    int fds[2];
+    pid_t pid;
+    btk_store *db = NULL;
+    btk_run *run = make_run(1, 1, NULL, NULL, "h");
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s", db_in(dir, "l.db"));
+    assert_int_equal(btk_store_open(&db, path, 0), 0);
+    btk_store_close(db);
+    assert_int_equal(pipe(fds), 0);
+    if ((pid = fork()) == 0) { /* holds the write lock "forever" */
+        btk_store *held = NULL;
+        if (btk_store_open(&held, path, 0) < 0 || btk_store__begin(held) < 0)
+            _exit(1);
+        assert_int_equal(write(fds[1], "x", 1), 1);
+        sleep(60);
+        _exit(0);
+    }
+    assert_int_equal(read(fds[0], &c, 1), 1);
+    setenv("BENCHTRACK_BUSY_TIMEOUT_MS", "200", 1);
+    assert_int_equal(btk_store_open(&db, path, 0), 0); /* readers are not blocked */
+    assert_int_equal(btk_store_add_run(db, run, NULL), BTK_EIO);
+    assert_non_null(strstr(btk_error_last()->message, "is locked by another process"));
+    unsetenv("BENCHTRACK_BUSY_TIMEOUT_MS");
+    btk_store_close(db);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    close(fds[0]);
+    close(fds[1]);
+    btk_run_free(run);
+    test_rmtree(dir);
+}
+
+static void store__v1_dump_opens_and_reads(void **state)
+{
+    char *dir = test_tmpdir("v1"), path[4096], *sql;
+    sqlite3 *c = NULL;
+    btk_store *db = NULL;
+    btk_run_row *rows = NULL;
+    btk_run *run = NULL;
+    size_t count = 0;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s", db_in(dir, "v1.db"));
+    assert_non_null(sql = test_read_file(data_path("db/v1.sql"), NULL));
+    assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(c, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(c);
+    free(sql);
+    assert_int_equal(btk_store_open(&db, path, BTK_STORE_READONLY), 0);
+    assert_int_equal(btk_store_list_runs(&rows, &count, db, 0), 0);
+    assert_int_equal(count, 2);
+    assert_int_equal(rows[1].benchmarks, 2);
+    assert_int_equal(rows[1].failures, 1);
+    assert_int_equal(btk_store_load_run(&run, db, rows[0].id, true), 0);
+    assert_string_equal(run->format, "gbench");
+    assert_non_null(btk_run_find(run, "BM_sort/64"));
+    assert_int_equal(btk_run_find(run, "BM_sort/64")->proc_count, 3);
+    btk_run_free(run);
+    btk_run_rows_free(rows, count);
+    btk_store_close(db);
+    assert_int_equal(btk_store_open(&db, path, 0), 0); /* and accepts writes */
+    btk_store_close(db);
+    test_rmtree(dir);
+}
+
+static void store__history_follows_given_order_newest_run_per_commit(void **state)
+{
+    char *dir = test_tmpdir("hist");
+    char shas[4][41];
+    btk_store *db = NULL;
+    btk_history_point *pts = NULL;
+    size_t count = 0, i;
+    btk_run *run;
+    int64_t ids[5];
+    const char *fp;
+
+    (void)state;
+    for (i = 0; i < 4; i++)
+        snprintf(shas[i], 41, "%040zu", i + 1);
+    assert_int_equal(btk_store_open(&db, db_in(dir, "h.db"), 0), 0);
+    for (i = 0; i < 5; i++) { /* commits 0,1,2 once each; commit 1 again; other machine */
+        run = make_run(2, 4, NULL, shas[i < 3 ? i : 1], i == 4 ? "other" : "h");
+        run->results[0].stats.median = 10.0 * (double)(i + 1);
+        assert_int_equal(btk_store_add_run(db, run, &ids[i]), 0);
+        btk_run_free(run);
+    }
+    run = make_run(1, 1, NULL, NULL, "h");
+    fp = run->machine.fingerprint;
+    {
+        char(*given)[41] = calloc(4, 41);
+        memcpy(given[0], shas[2], 41);
+        memcpy(given[1], shas[3], 41); /* no result: skipped */
+        memcpy(given[2], shas[0], 41);
+        memcpy(given[3], shas[1], 41);
+        assert_int_equal(btk_store_history(&pts, &count, db, "bench_0", fp,
+                                           (const char(*)[41])given, 4), 0);
+        free(given);
+    }
+    assert_int_equal(count, 3);
+    assert_string_equal(pts[0].sha, shas[2]);
+    assert_string_equal(pts[1].sha, shas[0]);
+    assert_string_equal(pts[2].sha, shas[1]);
+    assert_int_equal(pts[2].run_id, ids[3]); /* the newer run of commit 1 on machine h */
+    check_near(pts[2].stats.median, 40.0, 0);
+    btk_history_free(pts, count);
+    btk_run_free(run);
+    btk_store_close(db);
+    test_rmtree(dir);
+}
+
+static void store__allocation_failures_are_clean(void **state)
+{
+    char *dir = test_tmpdir("fault");
+    btk_store *db = NULL;
+    btk_run *in = make_run(3, 5, NULL, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "h"), *out = NULL;
+    int64_t id = 0;
+    long n;
+    int error;
+
+    (void)state;
+    assert_int_equal(btk_store_open(&db, db_in(dir, "f.db"), 0), 0);
+    for (n = 0;; n++) { /* adding: fail each allocation in turn; nothing half-written */
+        btk__alloc_fail_after(n);
+        error = btk_store_add_run(db, in, &id);
+        btk__alloc_fail_after(-1);
+        if (error == 0)
+            break;
+        assert_int_equal(error, BTK_ENOMEM);
+    }
+    {
+        btk_run_row *rows = NULL;
+        size_t count = 0;
+        assert_int_equal(btk_store_list_runs(&rows, &count, db, 0), 0);
+        assert_int_equal(count, 1);
+        btk_run_rows_free(rows, count);
+    }
+    for (n = 0;; n++) { /* loading */
+        btk__alloc_fail_after(n);
+        error = btk_store_load_run(&out, db, id, true);
+        btk__alloc_fail_after(-1);
+        if (error == 0)
+            break;
+        assert_int_equal(error, BTK_ENOMEM);
+        assert_null(out);
+    }
+    assert_true(n > 20);
+    assert_int_equal(out->result_count, 3);
+    btk_run_free(out);
+    btk_run_free(in);
+    btk_store_close(db);
+    test_rmtree(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(store__roundtrip_keeps_every_field),
+        cmocka_unit_test(store__hostile_names_round_trip_verbatim),
+        cmocka_unit_test(store__newer_schema_is_refused_untouched),
+        cmocka_unit_test(store__non_database_and_corrupt_files_are_format_errors),
+        cmocka_unit_test(store__read_only_file_is_a_clear_error),
+        cmocka_unit_test(store__locked_database_fails_after_bounded_wait),
+        cmocka_unit_test(store__v1_dump_opens_and_reads),
+        cmocka_unit_test(store__history_follows_given_order_newest_run_per_commit),
+        cmocka_unit_test(store__allocation_failures_are_clean),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,139 @@
+/* Reliability of the results database under abuse: writers killed with SIGKILL at random
+ * moments, and several processes writing one database at once. */
+#include "check.h"
+#include "store.h"
+#include "store_int.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BENCHES 40
+#define SAMPLES 50
+
+static btk_run *make_run(unsigned seed)
+{
+    btk_run *run = NULL;
+    size_t i, j;
+    char name[64];
+
+    assert_int_equal(btk_run_new(&run), 0);
+    run->machine.hostname = strdup("stress");
+    assert_int_equal(btk_machine_fingerprint(&run->machine), 0);
+    snprintf(run->commit.sha, sizeof(run->commit.sha), "%040u", seed);
+    run->results = calloc(BENCHES, sizeof(btk_result));
+    run->result_count = BENCHES;
+    for (i = 0; i < BENCHES; i++) {
+        btk_result *r = &run->results[i];
+        snprintf(name, sizeof(name), "b%zu", i);
+        r->name = strdup(name);
+        btk_summary_init(&r->stats);
+        btk_memory_init(&r->memory);
+        r->proc_count = 1;
+        r->procs = calloc(1, sizeof(btk_proc));
+        r->procs[0].count = SAMPLES;
+        r->procs[0].ns = calloc(SAMPLES, sizeof(double));
+        r->procs[0].peak_rss_bytes = r->procs[0].minor_faults = -1;
+        r->procs[0].major_faults = -1;
+        for (j = 0; j < SAMPLES; j++)
+            r->procs[0].ns[j] = (double)(seed + j);
+    }
+    return run;
+}
+
+/* Child: store runs until told to stop (or killed); exit 0 when all count were stored. */
+static void writer(const char *path, unsigned first, unsigned count)
+{
+    btk_store *db = NULL;
+    unsigned i;
+
+    if (btk_store_open(&db, path, 0) < 0) {
+        fprintf(stderr, "writer: %s\n", btk_error_last()->message);
+        _exit(1);
+    }
+    for (i = 0; i < count; i++) {
+        btk_run *run = make_run(first + i);
+        int error = btk_store_add_run(db, run, NULL);
+        btk_run_free(run);
+        if (error < 0) {
+            fprintf(stderr, "writer: %s\n", btk_error_last()->message);
+            _exit(1);
+        }
+    }
+    btk_store_close(db);
+    _exit(0);
+}
+
+/* Integrity ok and every run complete; returns the number of runs. */
+static size_t check_db(const char *path)
+{
+    btk_store *db = NULL;
+    btk_run_row *rows = NULL;
+    size_t count = 0, i;
+
+    assert_int_equal(btk_store_open(&db, path, 0), 0);
+    assert_int_equal(btk_store__integrity_check(db), 0);
+    assert_int_equal(btk_store_list_runs(&rows, &count, db, 0), 0);
+    for (i = 0; i < count; i++)
+        assert_int_equal(rows[i].benchmarks, BENCHES);
+    btk_run_rows_free(rows, count);
+    btk_store_close(db);
+    return count;
+}
+
+static void store__sigkill_never_corrupts_or_loses_committed_runs(void **state)
+{
+    char *dir = test_tmpdir("kill"), path[4096];
+    size_t runs = 0, now;
+    unsigned kills = 0, round;
+    pid_t pid;
+
+    (void)state;
+    srand((unsigned)time(NULL));
+    snprintf(path, sizeof(path), "%s/k.db", dir);
+    for (round = 0; kills < 25 && round < 200; round++) {
+        if ((pid = fork()) == 0)
+            writer(path, round * 1000, 1000);
+        usleep((useconds_t)(2000 + rand() % 60000)); /* 2-62 ms: mid-transaction often */
+        if (kill(pid, SIGKILL) == 0)
+            kills++;
+        waitpid(pid, NULL, 0);
+        now = check_db(path);
+        assert_true(now >= runs); /* everything committed before the kill is still there */
+        runs = now;
+    }
+    print_message("%u kills, %zu runs intact\n", kills, runs);
+    assert_true(kills >= 20);
+    assert_true(runs > 0);
+    test_rmtree(dir);
+}
+
+static void store__concurrent_writers_all_succeed(void **state)
+{
+    char *dir = test_tmpdir("conc"), path[4096];
+    pid_t pids[6];
+    int i, status, ok = 0;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/c.db", dir);
+    for (i = 0; i < 6; i++) /* the database does not exist yet: creation races too */
+        if ((pids[i] = fork()) == 0)
+            writer(path, (unsigned)i * 100, 15);
+    for (i = 0; i < 6; i++) {
+        waitpid(pids[i], &status, 0);
+        ok += WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    }
+    assert_int_equal(ok, 6);
+    assert_int_equal(check_db(path), 6 * 15);
+    test_rmtree(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(store__concurrent_writers_all_succeed),
+        cmocka_unit_test(store__sigkill_never_corrupts_or_loses_committed_runs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
