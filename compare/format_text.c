@@ -47,11 +47,14 @@ void btk_format__time(char *out, size_t len, double ns)
         snprintf(out, len, "-");
         return;
     }
-    while (u < 3 && fabs(ns) >= 1000) {
+    while (u < 3 && fabs(ns) >= 999.5) {
         ns /= 1000;
         u++;
     }
-    snprintf(out, len, "%.3g %s", ns, units[u]);
+    /* three significant digits without switching to exponent notation */
+    snprintf(out, len, fabs(ns) >= 99.95 ? "%.0f %s" : fabs(ns) >= 9.995 ? "%.1f %s"
+                                                                          : "%.2f %s",
+             ns, units[u]);
 }
 
 void btk_format__change(char *out, size_t len, double ratio)

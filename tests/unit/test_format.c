@@ -100,7 +100,7 @@ static void format__markdown_has_summary_table_details_and_escapes(void **state)
                             "improved, 1 unchanged (of 4 benchmarks)\n", 96) == 0);
     assert_non_null(strstr(md, "| Verdict | Benchmark |"));
     assert_non_null(strstr(md, "| :red_circle: regressed | sort/&lt;b&gt;\\|x,\\\"q\\\" | "
-                               "1 us | 1.2 us | +20.0% |"));
+                               "1.00 us | 1.20 us | +20.0% |"));
     assert_non_null(strstr(md, "<details><summary>Details</summary>"));
     assert_non_null(strstr(md, "copy &amp; paste"));
     assert_null(strstr(md, "<b>"));
