@@ -361,10 +361,13 @@ static int describe(btk_buf *out, const cli_side *side)
                                side->how[0] ? side->how
                                             : btk_error_quote(quoted, sizeof(quoted),
                                                               side->label));
+    else if (side->run_id == 0) /* benchtrack ab: a binary */
+        error = btk_buf_printf(out, "%s (%s)", btk_error_quote(quoted, sizeof(quoted),
+                                                               side->label), side->how);
     else
         error = btk_buf_printf(out, "run #%" PRId64 " (commit %.12s)", side->run_id,
                                side->count ? side->runs[0]->commit.sha : "?");
-    for (size_t i = 0; i < side->count && error == 0; i++)
+    for (size_t i = 0; i < side->count && error == 0 && side->runs[i]->id; i++)
         error = btk_buf_printf(out, "%s#%" PRId64 "%s", i ? ", " : (side->count > 1 ? ": runs "
                                                                                     : ": run "),
                                side->runs[i]->id, side->runs[i]->commit.dirty ? " (dirty)" : "");
