@@ -22,4 +22,7 @@ typedef struct btk_instance {
  * filter is BTK_EINVAL. */
 int btk_registry_instances(btk_instance **out, size_t *count_out, const char *filter);
 
+/* Forget every registration and free the table (tests; the registry is empty afterwards). */
+void btk_registry__reset(void);
+
 #endif

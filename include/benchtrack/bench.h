@@ -130,7 +130,20 @@ BTK_API void btk_set_items(btk_state *state, uint64_t items_per_iteration);
  *  Names longer than 63 bytes are truncated; at most 32 counters per benchmark. */
 BTK_API void btk_counter(btk_state *state, const char *name, double value);
 
-#if defined(__GNUC__)
+/* Used by btk_do_not_optimize on compilers without GNU inline asm. */
+BTK_API void btk__use_pointer(const volatile void *p);
+
+#if defined(__clang__)
+/** Make the compiler believe `value` is read, so computing it cannot be optimized away.
+ *  (clang: register first; its "m" alternative would force a store per iteration.) */
+#define btk_do_not_optimize(value)                                                         \
+    __extension__({                                                                        \
+        __typeof__(value) btk__v = (value);                                                \
+        __asm__ __volatile__("" : "+r,m"(btk__v) : : "memory");                            \
+    })
+/** Make the compiler believe all memory is read and written here. */
+#define btk_clobber_memory() __asm__ __volatile__("" : : : "memory")
+#elif defined(__GNUC__)
 /** Make the compiler believe `value` is read, so computing it cannot be optimized away. */
 #define btk_do_not_optimize(value)                                                         \
     __extension__({                                                                        \
@@ -140,7 +153,6 @@ BTK_API void btk_counter(btk_state *state, const char *name, double value);
 /** Make the compiler believe all memory is read and written here. */
 #define btk_clobber_memory() __asm__ __volatile__("" : : : "memory")
 #else
-BTK_API void btk__use_pointer(const volatile void *p);
 #define btk_do_not_optimize(value) btk__use_pointer(&(value))
 #define btk_clobber_memory() ((void)0)
 #endif

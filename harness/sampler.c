@@ -1,0 +1,340 @@
+/*
+ * Measuring one benchmark instance in this process: warm-up and batch calibration (x10
+ * growth, then proportional, after nanobench), samples of a jittered batch until the median's
+ * CI is narrower than the target precision, the time budget runs out or max_samples is
+ * reached; then one instrumented pass for allocation counts and hardware counters, so the
+ * counting never perturbs the timed samples. Method and defaults: docs/timer.md#sampling.
+ */
+#include "sampler.h"
+#include "memtrack.h"
+#include "perf.h"
+#include "state.h"
+#include "stats.h"
+#include "timer.h"
+
+#include <math.h>
+
+#define MAX_BATCH ((uint64_t)1 << 40)
+#define TARGET_SAMPLE_NS 1e6   /* a sample lasts >= 1 ms ... */
+#define RESOLUTION_MULTIPLE 1000 /* ... and >= 1000x the timer's resolution */
+
+typedef struct run_ctx {
+    const btk_instance *inst;
+    btk_run_options o;        /* effective options */
+    btk_state state;
+    btk_state_priv priv;
+    const btk_timer_info *ti;
+    double target_ticks;      /* per sample */
+    uint64_t rng;             /* xorshift64 for the batch jitter */
+} run_ctx;
+
+static bool quick_mode(void)
+{
+    const char *q = getenv("BTK_QUICK");
+
+    return q != NULL && q[0] != '\0' && strcmp(q, "0") != 0;
+}
+
+void btk_run_options_default(btk_run_options *opts)
+{
+    bool quick = quick_mode();
+
+    memset(opts, 0, sizeof(*opts));
+    opts->time_budget_ms = quick ? 50 : 400;
+    opts->warmup_ms = quick ? 5 : 20;
+    opts->min_samples = quick ? 5 : 11;
+    opts->max_samples = 1000;
+    opts->precision = 0.01;
+    opts->timeout_ms = 60000;
+    opts->memtrack = true;
+}
+
+/* The run's options with the benchmark's non-zero options on top. */
+static void effective_options(btk_run_options *o, const btk_run_options *run,
+                              const btk_bench_options *b)
+{
+    *o = *run;
+    if (b->time_budget_ms > 0)
+        o->time_budget_ms = b->time_budget_ms;
+    if (b->min_samples > 0)
+        o->min_samples = b->min_samples;
+    if (b->max_samples > 0)
+        o->max_samples = b->max_samples;
+    if (b->precision > 0)
+        o->precision = b->precision;
+    if (b->timeout_ms > 0)
+        o->timeout_ms = b->timeout_ms;
+    if (b->no_memtrack)
+        o->memtrack = false;
+    if (o->min_samples < 1)
+        o->min_samples = 1;
+    if (o->max_samples < o->min_samples)
+        o->max_samples = o->min_samples;
+}
+
+/* Call the body once with a batch of n; *ticks_out = its timed ticks with the empty-loop
+ * overhead and pause costs subtracted (may be <= 0 for an empty body). */
+static int call_body(run_ctx *c, uint64_t n, double *ticks_out)
+{
+    char q[96];
+    btk_state_priv *p = &c->priv;
+
+    btk_state__begin_call(&c->state, n);
+    c->inst->fn(&c->state);
+    if (p->loops == 0)
+        return btk_error_set(BTK_ERROR, "benchmark '%s' did not run BTK_LOOP",
+                             btk_error_quote(q, sizeof(q), c->inst->name));
+    *ticks_out = (double)p->ticks - (double)p->loops * c->ti->overhead_ticks -
+                 (double)p->pauses * c->ti->pause_ticks;
+    return 0;
+}
+
+/* Batch size that makes a sample last about target ticks, given n iterations took ticks. */
+static uint64_t scale_batch(double target, uint64_t n, double ticks)
+{
+    double next = ticks > 0 ? (double)n * target / ticks : (double)n * 10;
+
+    if (next < 1)
+        return 1;
+    return next > (double)MAX_BATCH ? MAX_BATCH : (uint64_t)next;
+}
+
+/* Warm up for warmup_ms while finding the batch size: x10 while a call is < 1/10 of the
+ * target, then proportional. *batch_out is the calibrated size. */
+static int calibrate(run_ctx *c, uint64_t *batch_out)
+{
+    double warm_ticks = c->o.warmup_ms * 1e-3 * c->ti->hz, ticks;
+    uint64_t start = btk_timer_start(), n = 1;
+    int error;
+
+    for (;;) {
+        if ((error = call_body(c, n, &ticks)) < 0)
+            return error;
+        if (ticks < c->target_ticks / 10 && n < MAX_BATCH) {
+            n = n * 10 > MAX_BATCH ? MAX_BATCH : n * 10;
+            continue;
+        }
+        n = scale_batch(c->target_ticks, n, ticks);
+        if ((double)(btk_timer_stop() - start) >= warm_ticks)
+            break;
+    }
+    *batch_out = n;
+    return 0;
+}
+
+/* Grow the result's sample arrays to hold at least need entries (capacity *cap). */
+static int reserve(btk_proc_result *out, size_t *cap, size_t need)
+{
+    size_t c = *cap ? *cap : 64;
+    double *s, *cy;
+    uint64_t *b;
+
+    if (need <= *cap)
+        return 0;
+    while (c < need)
+        c *= 2;
+    if ((s = btk__realloc(out->samples, c * sizeof(*s))) == NULL)
+        return BTK_ENOMEM;
+    out->samples = s;
+    if ((b = btk__realloc(out->batch, c * sizeof(*b))) == NULL)
+        return BTK_ENOMEM;
+    out->batch = b;
+    if ((cy = btk__realloc(out->cycles, c * sizeof(*cy))) == NULL)
+        return BTK_ENOMEM;
+    out->cycles = cy;
+    *cap = c;
+    return 0;
+}
+
+/* Batch n with up to +20% jitter so samples do not lock step with periodic noise. */
+static uint64_t jitter(run_ctx *c, uint64_t n)
+{
+    c->rng ^= c->rng << 13;
+    c->rng ^= c->rng >> 7;
+    c->rng ^= c->rng << 17;
+    return n + (uint64_t)((double)n * 0.2 * (double)(c->rng >> 11) / 9007199254740992.0);
+}
+
+/* Is the median's CI narrow enough? Checked every sample up to 64, then every ~6%. */
+static bool precise_enough(run_ctx *c, const btk_proc_result *out, double *scratch)
+{
+    size_t n = out->count;
+
+    if (n < c->o.min_samples || (n > 64 && n % (n / 16) != 0))
+        return false;
+    memcpy(scratch, out->samples, n * sizeof(*scratch));
+    return btk_stats_rel_ci_inplace(scratch, n) <= c->o.precision;
+}
+
+/* Should sampling stop, and why? The budget is soft up to min_samples (hard at 4x). */
+static bool should_stop(run_ctx *c, btk_proc_result *out, double elapsed_ticks,
+                        double *scratch)
+{
+    double budget = c->o.time_budget_ms * 1e-3 * c->ti->hz;
+
+    if (out->count >= c->o.max_samples) {
+        out->stop = BTK_STOP_MAX_SAMPLES;
+        return true;
+    }
+    if (precise_enough(c, out, scratch)) {
+        out->stop = BTK_STOP_PRECISION;
+        return true;
+    }
+    if (elapsed_ticks >= budget && (out->count >= c->o.min_samples || elapsed_ticks >= 4 * budget)) {
+        out->stop = BTK_STOP_TIME_BUDGET;
+        return true;
+    }
+    return false;
+}
+
+/* Record one sample of n iterations that took ticks. */
+static void record(run_ctx *c, btk_proc_result *out, uint64_t n, double ticks)
+{
+    double per = ticks / (double)c->priv.iterations;
+
+    (void)n;
+    out->batch[out->count] = c->priv.iterations;
+    out->cycles[out->count] = per;
+    out->samples[out->count] = btk_timer_ticks_to_ns(per);
+    out->count++;
+}
+
+static int sample(run_ctx *c, btk_proc_result *out, uint64_t n)
+{
+    uint64_t start = btk_timer_start(), total_iters = 0;
+    double total_ticks = 0, ticks, *scratch = NULL;
+    size_t cap = 0, scap = 0;
+    int error;
+
+    do {
+        uint64_t batch = jitter(c, n);
+
+        if ((error = reserve(out, &cap, out->count + 1)) < 0)
+            break;
+        if (scap < cap) {
+            btk__free(scratch);
+            if ((scratch = btk__malloc(cap * sizeof(*scratch))) == NULL) {
+                error = BTK_ENOMEM;
+                break;
+            }
+            scap = cap;
+        }
+        if ((error = call_body(c, batch, &ticks)) < 0)
+            break;
+        record(c, out, batch, ticks);
+        total_iters += c->priv.iterations;
+        total_ticks += ticks;
+        n = scale_batch(c->target_ticks, total_iters, total_ticks);
+    } while (!should_stop(c, out, (double)(btk_timer_stop() - start), scratch));
+    btk__free(scratch);
+    c->state.iterations = n;
+    return error;
+}
+
+/* One extra call of the calibrated batch with allocation counting and hardware counters
+ * on (armed inside BTK_LOOP only); fills the memory and hw fields of out. */
+static int instrumented_pass(run_ctx *c, btk_proc_result *out, uint64_t n)
+{
+    bool mem = c->o.memtrack && btk_memtrack_available(NULL);
+    bool hw = btk_perf_available(NULL) && btk_perf__open() == 0;
+    btk_memtrack_counts m;
+    double ticks;
+    int error, got;
+
+    if (!mem && !hw)
+        return 0;
+    btk_memtrack__reset();
+    if (hw)
+        btk_perf__reset();
+    c->priv.memtrack = mem;
+    c->priv.perf = hw;
+    error = call_body(c, n, &ticks);
+    c->priv.memtrack = c->priv.perf = false;
+    if (error == 0 && mem) {
+        btk_memtrack__read(&m);
+        out->mem_tracked = true;
+        out->allocs = m.allocs;
+        out->frees = m.frees;
+        out->alloc_bytes = m.bytes;
+        out->mem_iterations = c->priv.iterations;
+    }
+    if (error == 0 && hw &&
+        (got = btk_perf__read(out->hw, BTK_ARRAY_SIZE(out->hw), c->priv.iterations)) > 0)
+        out->hw_count = (size_t)got;
+    if (hw)
+        btk_perf__close();
+    btk_error_clear(); /* a counter read failure only loses the counters */
+    return error;
+}
+
+static void free_samples(btk_proc_result *out)
+{
+    btk__free(out->samples);
+    btk__free(out->batch);
+    btk__free(out->cycles);
+    out->samples = out->cycles = NULL;
+    out->batch = NULL;
+    out->count = 0;
+}
+
+/* Calibrate, sample and instrument; the fixture is already in c->state. */
+static int measure(run_ctx *c, btk_proc_result *out)
+{
+    btk_memtrack_proc before, after;
+    uint64_t n;
+    int error;
+
+    (void)btk_memtrack__reset_peak();
+    btk_memtrack__proc(&before);
+    if ((error = calibrate(c, &n)) < 0 || (error = sample(c, out, n)) < 0)
+        return error;
+    if ((error = instrumented_pass(c, out, c->state.iterations)) < 0)
+        return error;
+    btk_memtrack__proc(&after);
+    out->peak_rss_bytes = after.peak_rss_bytes;
+    out->minor_faults = after.minor_faults - before.minor_faults;
+    out->major_faults = after.major_faults - before.major_faults;
+    out->bytes_per_iter = c->priv.bytes_per_iter;
+    out->items_per_iter = c->priv.items_per_iter;
+    out->counter_count = c->priv.counter_count;
+    memcpy(out->counters, c->priv.counters, sizeof(out->counters));
+    return 0;
+}
+
+static void init_ctx(run_ctx *c, const btk_instance *inst, const btk_run_options *opts)
+{
+    memset(c, 0, sizeof(*c));
+    c->inst = inst;
+    effective_options(&c->o, opts, inst->opts);
+    c->ti = btk_timer_info_get();
+    c->target_ticks = fmax(RESOLUTION_MULTIPLE * c->ti->resolution_ns, TARGET_SAMPLE_NS) *
+                      1e-9 * c->ti->hz;
+    c->rng = 0x9e3779b97f4a7c15u;
+    c->state.version = BTK_STATE_VERSION;
+    c->state.param = inst->has_param ? inst->param : 0;
+    c->state.priv = &c->priv;
+}
+
+int btk_sampler_run(btk_proc_result *out, const btk_instance *inst,
+                    const btk_run_options *opts)
+{
+    int index, pid, cpu, error;
+    run_ctx c;
+
+    if (out == NULL || inst == NULL || inst->fn == NULL || opts == NULL)
+        return btk_error_set(BTK_EINVAL, "cannot sample: missing benchmark or options");
+    if ((error = btk_timer_init()) < 0)
+        return error;
+    index = out->index, pid = out->pid, cpu = out->cpu;
+    memset(out, 0, sizeof(*out));
+    out->index = index, out->pid = pid, out->cpu = cpu;
+    init_ctx(&c, inst, opts);
+    if (inst->opts->setup != NULL)
+        c.state.fixture = inst->opts->setup(c.state.param);
+    error = measure(&c, out);
+    if (inst->opts->teardown != NULL)
+        inst->opts->teardown(c.state.fixture, c.state.param);
+    if (error < 0)
+        free_samples(out);
+    return error;
+}

@@ -1,0 +1,123 @@
+/*
+ * The entry points a benchmark body calls: the BTK_LOOP begin/end pair (one clock read
+ * each, allocation counting armed in between), pause/resume, throughput and named counters.
+ * The loop itself is a counted for-loop in bench.h; nothing here runs per iteration.
+ */
+#include "state.h"
+#include "memtrack.h"
+#include "perf.h"
+#include "timer.h"
+
+static btk_state_priv *priv_of(btk_state *state)
+{
+    BTK_ASSERT(state != NULL && state->priv != NULL);
+    return state->priv;
+}
+
+void btk_state__begin_call(btk_state *state, uint64_t iterations)
+{
+    btk_state_priv *p = priv_of(state);
+
+    state->iterations = iterations;
+    p->ticks = p->iterations = p->pauses = 0;
+    p->loops = 0;
+    p->in_loop = p->is_paused = false;
+}
+
+uint64_t btk__loop_begin(btk_state *state)
+{
+    btk_state_priv *p = priv_of(state);
+
+    p->in_loop = true;
+    p->paused = 0;
+    if (p->memtrack)
+        btk_memtrack__arm(true);
+    if (p->perf)
+        btk_perf__enable();
+    p->start = btk_timer_start();
+    return state->iterations;
+}
+
+void btk__loop_end(btk_state *state)
+{
+    uint64_t end = btk_timer_stop();
+    btk_state_priv *p = priv_of(state);
+
+    if (p->perf)
+        btk_perf__disable();
+    if (p->memtrack)
+        btk_memtrack__arm(false);
+    if (p->is_paused) { /* loop left while paused: the pause ended the region */
+        end = p->pause_at;
+        p->is_paused = false;
+    }
+    p->ticks += (end - p->start) - p->paused;
+    p->iterations += state->iterations;
+    p->loops++;
+    p->in_loop = false;
+}
+
+void btk_pause(btk_state *state)
+{
+    uint64_t t = btk_timer_stop();
+    btk_state_priv *p = priv_of(state);
+
+    if (!p->in_loop || p->is_paused)
+        return;
+    if (p->perf)
+        btk_perf__disable();
+    if (p->memtrack)
+        btk_memtrack__arm(false);
+    p->pause_at = t;
+    p->is_paused = true;
+}
+
+void btk_resume(btk_state *state)
+{
+    btk_state_priv *p = priv_of(state);
+
+    if (!p->in_loop || !p->is_paused)
+        return;
+    p->is_paused = false;
+    p->pauses++;
+    if (p->memtrack)
+        btk_memtrack__arm(true);
+    if (p->perf)
+        btk_perf__enable();
+    p->paused += btk_timer_start() - p->pause_at;
+}
+
+void btk_set_bytes(btk_state *state, uint64_t bytes_per_iteration)
+{
+    priv_of(state)->bytes_per_iter = (double)bytes_per_iteration;
+}
+
+void btk_set_items(btk_state *state, uint64_t items_per_iteration)
+{
+    priv_of(state)->items_per_iter = (double)items_per_iteration;
+}
+
+void btk_counter(btk_state *state, const char *name, double value)
+{
+    btk_state_priv *p = priv_of(state);
+    size_t i;
+
+    if (name == NULL)
+        return;
+    for (i = 0; i < p->counter_count; i++) {
+        if (strncmp(p->counters[i].name, name, BTK_COUNTER_NAME_MAX - 1) == 0) {
+            p->counters[i].value = value;
+            return;
+        }
+    }
+    if (p->counter_count == BTK_MAX_COUNTERS)
+        return;
+    snprintf(p->counters[i].name, BTK_COUNTER_NAME_MAX, "%s", name);
+    p->counters[i].value = value;
+    p->counter_count++;
+}
+
+void btk__use_pointer(const volatile void *ptr)
+{
+    BTK_UNUSED(ptr);
+}

@@ -1,0 +1,157 @@
+/*
+ * Descriptive statistics for timing samples: order statistics and robust spreads (timing
+ * noise is one-sided and skewed, so medians and the median's distribution-free CI are the
+ * headline figures). Definitions and sources: docs/timer.md#statistics.
+ */
+#include "stats.h"
+
+#include <math.h>
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+double btk_stats_quantile_sorted(const double *sorted, size_t n, double q)
+{
+    double h, lo;
+    size_t i;
+
+    BTK_ASSERT(n >= 1);
+    if (q <= 0)
+        return sorted[0];
+    if (q >= 1)
+        return sorted[n - 1];
+    h = (double)(n - 1) * q; /* type 7: h = (n-1)q, 0-based */
+    lo = floor(h);
+    i = (size_t)lo;
+    if (i + 1 >= n)
+        return sorted[n - 1];
+    return sorted[i] + (h - lo) * (sorted[i + 1] - sorted[i]);
+}
+
+double btk_stats_median_inplace(double *v, size_t n)
+{
+    qsort(v, n, sizeof(*v), cmp_double);
+    return btk_stats_quantile_sorted(v, n, 0.5);
+}
+
+/* Largest k (1-based rank) with P(X <= k - 1) <= alpha/2 for X ~ Binomial(n, 1/2), exact. */
+static size_t ci_rank_exact(size_t n, double half_alpha)
+{
+    double pmf = pow(0.5, (double)n), cdf = 0;
+    size_t k;
+
+    for (k = 0; k < n; k++) {
+        cdf += pmf; /* cdf = P(X <= k) */
+        if (cdf > half_alpha)
+            return k; /* P(X <= k-1) <= half_alpha: rank k is the lower bound (1-based) */
+        pmf = pmf * (double)(n - k) / (double)(k + 1);
+    }
+    return 0;
+}
+
+void btk_stats_median_ci_ranks(size_t n, size_t *lo_out, size_t *hi_out)
+{
+    const double z = 1.959963984540054; /* two-sided 95% normal quantile */
+    size_t lo;
+
+    if (n <= 1000) {
+        lo = ci_rank_exact(n, (1 - BTK_STATS_CI_LEVEL) / 2);
+    } else {
+        double l = floor((double)n / 2 - z * sqrt((double)n) / 2);
+
+        lo = l < 1 ? 1 : (size_t)l;
+    }
+    if (lo < 1)
+        lo = 1;
+    *lo_out = lo;
+    *hi_out = n + 1 - lo;
+}
+
+double btk_stats_rel_ci_inplace(double *v, size_t n)
+{
+    size_t lo, hi;
+    double med;
+
+    if (n < 6)
+        return HUGE_VAL;
+    med = btk_stats_median_inplace(v, n);
+    btk_stats_median_ci_ranks(n, &lo, &hi);
+    if (med <= 0)
+        return HUGE_VAL;
+    return (v[hi - 1] - v[lo - 1]) / 2 / med;
+}
+
+static void moments(btk_stats *out, const double *v, size_t n)
+{
+    double sum = 0, ss = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        sum += v[i];
+    out->mean = sum / (double)n;
+    for (i = 0; i < n; i++)
+        ss += (v[i] - out->mean) * (v[i] - out->mean);
+    out->stddev = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
+}
+
+static void tukey(btk_stats *out, const double *sorted, size_t n)
+{
+    double q1 = btk_stats_quantile_sorted(sorted, n, 0.25);
+    double q3 = btk_stats_quantile_sorted(sorted, n, 0.75);
+    double lo = q1 - 1.5 * (q3 - q1), hi = q3 + 1.5 * (q3 - q1);
+    size_t i;
+
+    out->outliers_low = out->outliers_high = 0;
+    for (i = 0; i < n; i++) {
+        out->outliers_low += sorted[i] < lo;
+        out->outliers_high += sorted[i] > hi;
+    }
+}
+
+/* Quantiles, MAD and the median CI from the sorted copy s (s is reused as scratch for the
+ * absolute deviations at the end). */
+static void order_stats(btk_stats *out, double *s, size_t n)
+{
+    size_t lo, hi, i;
+
+    out->min = s[0];
+    out->max = s[n - 1];
+    out->median = out->p50 = btk_stats_quantile_sorted(s, n, 0.5);
+    out->p90 = btk_stats_quantile_sorted(s, n, 0.90);
+    out->p95 = btk_stats_quantile_sorted(s, n, 0.95);
+    out->p99 = btk_stats_quantile_sorted(s, n, 0.99);
+    out->p999 = btk_stats_quantile_sorted(s, n, 0.999);
+    btk_stats_median_ci_ranks(n, &lo, &hi);
+    out->median_ci_low = s[lo - 1];
+    out->median_ci_high = s[hi - 1];
+    out->rel_ci = out->median != 0
+                      ? (out->median_ci_high - out->median_ci_low) / 2 / fabs(out->median)
+                      : 0;
+    tukey(out, s, n);
+    for (i = 0; i < n; i++)
+        s[i] = fabs(s[i] - out->median);
+    out->mad = btk_stats_median_inplace(s, n);
+}
+
+int btk_stats_summarize(btk_stats *out, const double *v, size_t n)
+{
+    double *s;
+
+    if (out == NULL || v == NULL || n == 0)
+        return btk_error_set(BTK_EINVAL, "cannot summarize an empty sample set");
+    if ((s = btk__malloc(n * sizeof(*s))) == NULL)
+        return BTK_ENOMEM;
+    memset(out, 0, sizeof(*out));
+    out->samples = n;
+    out->ci_level = BTK_STATS_CI_LEVEL;
+    memcpy(s, v, n * sizeof(*s));
+    qsort(s, n, sizeof(*s), cmp_double);
+    moments(out, s, n);
+    order_stats(out, s, n);
+    btk__free(s);
+    return 0;
+}

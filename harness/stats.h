@@ -1,0 +1,46 @@
+/*
+ * Descriptive statistics of one set of samples (ns per iteration): what the console table
+ * and the JSON "stats" object print. Definitions (quantiles, MAD, median CI, Tukey fences)
+ * are in docs/timer.md#statistics.
+ */
+#ifndef BTK_STATS_H
+#define BTK_STATS_H
+
+#include "internal.h"
+
+#define BTK_STATS_CI_LEVEL 0.95
+
+typedef struct btk_stats {
+    size_t samples;          /* n */
+    uint64_t iterations;     /* total iterations; NOT set by btk_stats_summarize (caller) */
+    double min, max, mean, median, stddev;
+    double mad;              /* median absolute deviation from the median, unscaled */
+    double p50, p90, p95, p99, p999;
+    double median_ci_low, median_ci_high; /* 95% distribution-free CI of the median */
+    double ci_level;         /* BTK_STATS_CI_LEVEL */
+    double rel_ci;           /* (ci_high - ci_low) / 2 / median; 0 when median is 0 */
+    size_t outliers_low, outliers_high; /* beyond Q1 - 1.5 IQR / Q3 + 1.5 IQR */
+} btk_stats;
+
+/* Summarize v[0..n-1] (not modified) into *out. n == 0 or NULL v/out is BTK_EINVAL;
+ * BTK_ENOMEM when the sorted copy cannot be allocated. stddev is the sample standard
+ * deviation (n - 1), 0 for n == 1. */
+int btk_stats_summarize(btk_stats *out, const double *v, size_t n);
+
+/* Quantile q in [0, 1] of sorted[0..n-1] (n >= 1), Hyndman-Fan type 7 (linear
+ * interpolation between order statistics, R's default). */
+double btk_stats_quantile_sorted(const double *sorted, size_t n, double q);
+
+/* Median of v (n >= 1); v is reordered. */
+double btk_stats_median_inplace(double *v, size_t n);
+
+/* 1-based ranks [lo, hi] of the order statistics bounding a distribution-free CI of the
+ * median at level BTK_STATS_CI_LEVEL for n samples (exact binomial for n <= 1000, normal
+ * approximation above). For n < 6 no pair reaches 95% and the ranks are [1, n]. */
+void btk_stats_median_ci_ranks(size_t n, size_t *lo_out, size_t *hi_out);
+
+/* Relative half-width of the median's CI of v[0..n-1] (v is reordered); a large value when
+ * n is too small to tell. Used by the sampler's stopping rule. */
+double btk_stats_rel_ci_inplace(double *v, size_t n);
+
+#endif

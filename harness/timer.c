@@ -1,0 +1,151 @@
+/*
+ * The clock's shared logic: frequency calibration against CLOCK_MONOTONIC_RAW when the
+ * hardware does not state it, and the start-up measurements the sampler subtracts (read cost,
+ * resolution, empty-region overhead, pause/resume pair cost). The reads themselves are in the
+ * platform backend (timer_<arch>.c). Method and sources: docs/timer.md.
+ */
+#include "timer.h"
+#include "timer_int.h"
+
+#include <time.h>
+
+#define CAL_ROUNDS 3      /* calibration: median of 3 spans ... */
+#define CAL_SPAN_NS 40e6  /* ... of 40 ms each (>= 100 ms total) */
+#define READ_LOOP 1000    /* reads per read-cost round */
+#define OVERHEAD_PAIRS 1001
+
+static btk_timer_info info;
+static bool initialized;
+
+uint64_t btk_timer__mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Median of v (n >= 1), sorting v in place. */
+static double median_inplace(double *v, size_t n)
+{
+    qsort(v, n, sizeof(*v), cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Ticks per second: spin CAL_ROUNDS spans of CAL_SPAN_NS on the reference clock, take the
+ * median ratio. The spans are busy waits so the CPU is not idled (no C-state exits). */
+static double calibrate_hz(void)
+{
+    double hz[CAL_ROUNDS];
+    int i;
+
+    for (i = 0; i < CAL_ROUNDS; i++) {
+        uint64_t m0 = btk_timer__mono_ns(), t0 = btk_timer_start(), m1, t1;
+
+        do {
+            m1 = btk_timer__mono_ns();
+        } while ((double)(m1 - m0) < CAL_SPAN_NS);
+        t1 = btk_timer_stop();
+        m1 = btk_timer__mono_ns();
+        hz[i] = (double)(t1 - t0) * 1e9 / (double)(m1 - m0);
+    }
+    return median_inplace(hz, CAL_ROUNDS);
+}
+
+/* Cost of one read in ticks: best of 5 rounds of READ_LOOP back-to-back reads. */
+static double read_cost_ticks(void)
+{
+    double best = 0;
+    int r, i;
+
+    for (r = 0; r < 5; r++) {
+        uint64_t t0 = btk_timer_start(), t1;
+        double per;
+
+        for (i = 0; i < READ_LOOP; i++)
+            (void)btk_timer_start();
+        t1 = btk_timer_stop();
+        per = (double)(t1 - t0) / READ_LOOP;
+        if (r == 0 || per < best)
+            best = per;
+    }
+    return best;
+}
+
+/* Smallest non-zero difference of two successive reads over 20 probes (nanobench's method). */
+static double resolution_ticks(void)
+{
+    uint64_t best = UINT64_MAX;
+    int i;
+
+    for (i = 0; i < 20; i++) {
+        uint64_t t0 = btk_timer_start(), t1;
+
+        while ((t1 = btk_timer_start()) == t0)
+            ;
+        if (t1 > t0 && t1 - t0 < best)
+            best = t1 - t0;
+    }
+    return best == UINT64_MAX ? 1.0 : (double)best;
+}
+
+/* Median cost of an empty region (start, stop) and of a pause+resume pair inside a region
+ * beyond that: t0=start; p=stop; r=start; t1=stop -> (t1-t0) - (r-p) - overhead. */
+static void measure_overheads(double *overhead_out, double *pause_out)
+{
+    static double v[OVERHEAD_PAIRS];
+    size_t i;
+
+    for (i = 0; i < OVERHEAD_PAIRS; i++) {
+        uint64_t t0 = btk_timer_start(), t1 = btk_timer_stop();
+
+        v[i] = (double)(t1 - t0);
+    }
+    *overhead_out = median_inplace(v, OVERHEAD_PAIRS);
+    for (i = 0; i < OVERHEAD_PAIRS; i++) {
+        uint64_t t0 = btk_timer_start(), p = btk_timer_stop();
+        uint64_t r = btk_timer_start(), t1 = btk_timer_stop();
+
+        v[i] = (double)(t1 - t0) - (double)(r - p) - *overhead_out;
+    }
+    *pause_out = median_inplace(v, OVERHEAD_PAIRS);
+    if (*pause_out < 0)
+        *pause_out = 0;
+}
+
+int btk_timer_init(void)
+{
+    if (initialized)
+        return 0;
+    memset(&info, 0, sizeof(info));
+    btk_timer__arch_probe(&info);
+    if (info.hz <= 0) {
+        info.hz = calibrate_hz();
+        info.hz_source = "calibrated";
+    }
+    if (!(info.hz > 0))
+        return btk_error_set(BTK_EUNSUPPORTED, "cannot calibrate timer '%s'", info.source);
+    info.read_ns = btk_timer_ticks_to_ns(read_cost_ticks());
+    info.resolution_ns = btk_timer_ticks_to_ns(resolution_ticks());
+    measure_overheads(&info.overhead_ticks, &info.pause_ticks);
+    initialized = true;
+    return 0;
+}
+
+const btk_timer_info *btk_timer_info_get(void)
+{
+    (void)btk_timer_init();
+    return &info;
+}
+
+double btk_timer_ticks_to_ns(double ticks)
+{
+    return ticks * 1e9 / info.hz;
+}

@@ -1,0 +1,21 @@
+/*
+ * The seam between timer.c (calibration, shared logic) and its one platform backend
+ * (timer_x86_64.c, timer_aarch64.c or timer_posix.c, chosen by CMake's BTK_ARCH).
+ */
+#ifndef BTK_TIMER_INT_H
+#define BTK_TIMER_INT_H
+
+#include "timer.h"
+
+/* Probe the clock: set info->source, ->invariant, and ->hz / ->hz_source when the hardware
+ * states its frequency (left 0 / NULL when it must be calibrated). Never fails: a backend
+ * whose counter is unusable switches itself to the CLOCK_MONOTONIC_RAW fallback. */
+void btk_timer__arch_probe(btk_timer_info *info);
+
+/* The backend also defines btk_timer_start() and btk_timer_stop() (timer.h) directly, so a
+ * region read is one call. */
+
+/* CLOCK_MONOTONIC_RAW in nanoseconds: the reference clock and the fallback source. */
+uint64_t btk_timer__mono_ns(void);
+
+#endif
