@@ -1,11 +1,180 @@
-/* Placeholder: the benchmark binary's flags arrive with the harness issue. */
+/*
+ * btk_main: the benchmark binary's driver. Parse flags, select instances, initialize the
+ * timer and check the environment once, run every instance through the runner (live table
+ * rows and progress as results become final), then write JSON to stdout and/or --out.
+ * Exit status (docs/exit-codes.md): 0 all ran, 2 bad options, 3 a benchmark failed or the
+ * results could not be written.
+ */
 #include "benchtrack.h"
+
+#include "console.h"
+#include "envcheck.h"
+#include "flags.h"
 #include "internal.h"
+#include "json.h"
+#include "timer.h"
+
+#include <unistd.h>
+
+enum { EXIT_OK = 0, EXIT_USAGE = 2, EXIT_FAILED = 3 };
+
+typedef struct run_ctx {
+    const btk_main_options *opts;
+    btk_console console;
+    bool table, progress;
+    size_t count;
+} run_ctx;
+
+static int complain(int status)
+{
+    fprintf(stderr, "benchtrack: %s\n", btk_error_last()->message);
+    return status;
+}
+
+static void on_proc_start(const btk_instance *inst, size_t bench, unsigned proc, void *payload)
+{
+    run_ctx *ctx = payload;
+
+    if (!ctx->progress)
+        return;
+    fprintf(stderr, "\r\033[K[%zu/%zu] %s", bench + 1, ctx->count, inst->name);
+    if (ctx->opts->runner.processes > 1)
+        fprintf(stderr, " (process %u/%u)", proc + 1, ctx->opts->runner.processes);
+    fflush(stderr);
+}
+
+static void on_bench_done(const btk_bench_result *r, size_t bench, void *payload)
+{
+    run_ctx *ctx = payload;
+
+    BTK_UNUSED(bench);
+    if (ctx->progress) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
+    if (ctx->table)
+        btk_console_row(&ctx->console, r);
+}
+
+static size_t longest_name(const btk_instance *insts, size_t count)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < count; i++)
+        if (strlen(insts[i].name) > n)
+            n = strlen(insts[i].name);
+    return n;
+}
+
+static void list_names(const btk_instance *insts, size_t count)
+{
+    size_t i;
+
+    for (i = 0; i < count; i++)
+        printf("%s\n", insts[i].name);
+}
+
+/* Warn once when a benchmark process could not be pinned (it reported cpu -1). */
+static void check_pinning(btk_env_report *env, const btk_bench_result *res, size_t count)
+{
+    size_t i, k, before = env->count;
+
+    for (i = 0; i < count; i++)
+        for (k = 0; k < res[i].proc_count; k++)
+            if (res[i].procs[k].cpu < 0) {
+                btk_envcheck_add(env, "pin", "benchmark processes could not be pinned to a "
+                                             "cpu: they may migrate between cpus");
+                btk_envcheck_print(env, before, stderr);
+                return;
+            }
+}
+
+/* JSON to stdout (--format json) and to --out; returns EXIT_FAILED if either fails. */
+static int write_outputs(const btk_main_options *o, const btk_report *rep)
+{
+    int status = EXIT_OK;
+
+    if (o->format == BTK_FORMAT_JSON && btk_json_write_stream(rep, stdout) < 0)
+        status = complain(EXIT_FAILED);
+    if (o->out_path != NULL && btk_json_write_file(rep, o->out_path) < 0)
+        status = complain(EXIT_FAILED);
+    return status;
+}
+
+/* Measure insts and report; returns the exit status. */
+static int run_all(const btk_main_options *o, const btk_instance *insts, size_t count,
+                   const char *argv0)
+{
+    btk_runner_events ev = {on_proc_start, on_bench_done};
+    run_ctx ctx = {o, {NULL, false, 0}, o->format == BTK_FORMAT_CONSOLE, false, count};
+    btk_report rep = {argv0, time(NULL), NULL, NULL, NULL, &o->runner, o->filter, NULL, 0};
+    btk_bench_result *res = NULL;
+    btk_env_input in;
+    btk_env_report env;
+    int status;
+    size_t i;
+
+    if (btk_timer_init() < 0)
+        return complain(EXIT_FAILED);
+    btk_envcheck_default_input(&in, o->runner.run.memtrack);
+    btk_envcheck_run(&env, &in);
+    btk_envcheck_print(&env, 0, stderr);
+    ctx.progress = isatty(STDERR_FILENO) == 1;
+    if (ctx.table) {
+        btk_console_init(&ctx.console, stdout, btk_console_colour_allowed(STDOUT_FILENO),
+                         longest_name(insts, count));
+        btk_console_header(&ctx.console);
+    }
+    if (btk_runner_run(&res, insts, count, &o->runner, &ev, &ctx) < 0)
+        return complain(EXIT_FAILED);
+    check_pinning(&env, res, count);
+    rep.env_in = &in;
+    rep.env = &env;
+    rep.timer = btk_timer_info_get();
+    rep.results = res;
+    rep.count = count;
+    status = write_outputs(o, &rep);
+    if (status == EXIT_OK && btk_runner_any_failed(res, count))
+        status = EXIT_FAILED;
+    for (i = 0; i < count; i++)
+        btk_bench_result_clear(&res[i]);
+    btk__free(res);
+    return status;
+}
 
 int btk_main(int argc, char **argv)
 {
-    BTK_UNUSED(argc);
-    BTK_UNUSED(argv);
-    fprintf(stderr, "benchtrack: no benchmarks yet\n");
-    return 2;
+    const char *argv0 = argc > 0 && argv[0] ? argv[0] : "benchmarks";
+    btk_main_options o;
+    btk_instance *insts = NULL;
+    size_t count = 0;
+    char q[80];
+    int status;
+
+    if (btk_flags_parse(&o, argc, argv) < 0)
+        return complain(EXIT_USAGE);
+    if (o.help || o.version) {
+        if (o.help)
+            btk_flags_usage(stdout, argv0);
+        else
+            printf("benchtrack %d.%d.%d\n", BTK_VERSION_MAJOR, BTK_VERSION_MINOR,
+                   BTK_VERSION_PATCH);
+        return EXIT_OK;
+    }
+    if (btk_registry_instances(&insts, &count, o.filter) < 0)
+        return complain(EXIT_USAGE);
+    if (count == 0 && o.filter != NULL && o.filter[0] != '\0') {
+        fprintf(stderr, "benchtrack: no benchmark matches '%s'\n",
+                btk_error_quote(q, sizeof(q), o.filter));
+        btk__free(insts);
+        return EXIT_USAGE;
+    }
+    if (o.list) {
+        list_names(insts, count);
+        status = EXIT_OK;
+    } else {
+        status = run_all(&o, insts, count, argv0);
+    }
+    btk__free(insts);
+    return status;
 }

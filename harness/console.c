@@ -1,0 +1,128 @@
+/*
+ * Console table. Columns have fixed widths except the name, which is as wide as the longest
+ * selected benchmark name, so rows printed one at a time as benchmarks finish stay aligned.
+ * Names are printed with control characters replaced, since btk_register accepts any string.
+ */
+#include "console.h"
+
+#include "summary.h"
+
+#include <unistd.h>
+
+#define RED "\033[31m"
+#define GREEN "\033[32m"
+#define DIM "\033[2m"
+#define RESET "\033[0m"
+
+bool btk_console_colour_allowed(int fd)
+{
+    const char *no_colour = getenv("NO_COLOR");
+
+    if (no_colour != NULL && no_colour[0] != '\0')
+        return false;
+    return isatty(fd) == 1;
+}
+
+void btk_console_init(btk_console *c, FILE *out, bool colour, size_t name_width)
+{
+    c->out = out;
+    c->colour = colour;
+    c->name_width = (int)(name_width < 9 ? 9 : name_width > 200 ? 200 : name_width);
+}
+
+void btk_console_format_time(char *buf, size_t len, double ns)
+{
+    static const char *units[] = {"ns", "us", "ms", "s"};
+    double v = ns;
+    size_t u = 0;
+
+    while (u + 1 < BTK_ARRAY_SIZE(units) && (v >= 1000.0 || v <= -1000.0)) {
+        v /= 1000.0;
+        u++;
+    }
+    if (v < 10.0 && v > -10.0)
+        snprintf(buf, len, "%.3f %s", v, units[u]);
+    else if (v < 100.0 && v > -100.0)
+        snprintf(buf, len, "%.2f %s", v, units[u]);
+    else
+        snprintf(buf, len, "%.1f %s", v, units[u]);
+}
+
+void btk_console_format_rate(char *buf, size_t len, double per_second, const char *unit)
+{
+    static const char *prefix[] = {"", "k", "M", "G", "T"};
+    double v = per_second;
+    size_t p = 0;
+
+    while (p + 1 < BTK_ARRAY_SIZE(prefix) && v >= 1000.0) {
+        v /= 1000.0;
+        p++;
+    }
+    snprintf(buf, len, "%.*f %s%s/s", v < 100.0 ? 2 : 1, v, prefix[p], unit);
+}
+
+static void put_name(const btk_console *c, const char *name)
+{
+    int n = 0;
+
+    for (; *name; name++, n++)
+        fputc((unsigned char)*name < 0x20 || *name == 0x7f ? '?' : *name, c->out);
+    for (; n < c->name_width; n++)
+        fputc(' ', c->out);
+}
+
+void btk_console_header(const btk_console *c)
+{
+    int i, width = c->name_width + 82;
+
+    put_name(c, "Benchmark");
+    fprintf(c->out, " %12s %8s %12s %8s %11s %14s %10s\n", "Median", "+/- CI", "Min",
+            "Samples", "Iterations", "Throughput", "Allocs/it");
+    for (i = 0; i < width; i++)
+        fputc('-', c->out);
+    fputc('\n', c->out);
+    fflush(c->out);
+}
+
+static void put_failed(const btk_console *c, const btk_bench_result *r)
+{
+    put_name(c, r->name);
+    fprintf(c->out, " %sFAILED%s %s\n", c->colour ? RED : "", c->colour ? RESET : "",
+            r->fail_message);
+}
+
+/* The throughput column: bytes if set, else items, else "-". */
+static void throughput_text(char *buf, size_t len, const btk_summary *s)
+{
+    if (s->tp_bytes_per_iter > 0)
+        btk_console_format_rate(buf, len, s->bytes_per_second, "B");
+    else if (s->tp_items_per_iter > 0)
+        btk_console_format_rate(buf, len, s->items_per_second, " items");
+    else
+        snprintf(buf, len, "-");
+}
+
+void btk_console_row(const btk_console *c, const btk_bench_result *r)
+{
+    char med[32], min[32], ci[32], tp[32], allocs[32];
+    btk_summary s;
+
+    if (r->fail != BTK_FAIL_NONE || btk_summary_compute(&s, r) < 0) {
+        put_failed(c, r);
+        fflush(c->out);
+        return;
+    }
+    btk_console_format_time(med, sizeof(med), s.median);
+    btk_console_format_time(min, sizeof(min), s.min);
+    snprintf(ci, sizeof(ci), "%.1f%%", s.rel_ci * 100.0);
+    throughput_text(tp, sizeof(tp), &s);
+    if (s.mem_tracked)
+        snprintf(allocs, sizeof(allocs), "%.2f", s.allocs_per_iter);
+    else
+        snprintf(allocs, sizeof(allocs), "-");
+    put_name(c, r->name);
+    fprintf(c->out, " %s%12s%s %8s %12s %8zu %11" PRIu64 " %14s %10s\n",
+            c->colour ? GREEN : "", med, c->colour ? RESET : "", ci, min, s.samples,
+            s.iterations, tp, allocs);
+    fflush(c->out);
+}

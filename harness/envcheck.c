@@ -1,0 +1,270 @@
+/*
+ * Environment checks, read from files under a root prefix (real runs use "/"). Each check
+ * that finds a problem adds one coded warning; a file that cannot be read means "cannot
+ * tell" and adds nothing, so a container without /sys gives no false alarms. The
+ * optimization/assertion checks see the library's own build flags: the user's translation
+ * unit is not visible from here (docs/benchmark-binary.md says so).
+ */
+#include "envcheck.h"
+
+#include "probe.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <unistd.h>
+
+/* Read root+path into buf (NUL-terminated, trailing whitespace cut); false if unreadable. */
+static bool read_text(const char *root, const char *path, char *buf, size_t len)
+{
+    char full[1024];
+    FILE *f;
+    size_t n;
+
+    snprintf(full, sizeof(full), "%s%s", root, path);
+    if ((f = fopen(full, "r")) == NULL)
+        return false;
+    n = fread(buf, 1, len - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    while (n > 0 && isspace((unsigned char)buf[n - 1]))
+        buf[--n] = '\0';
+    return true;
+}
+
+void btk_envcheck_add(btk_env_report *r, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    btk_env_warning *w;
+
+    if (r->count >= BTK_ENV_MAX_WARNINGS || btk_envcheck_has(r, code))
+        return;
+    w = &r->warnings[r->count++];
+    snprintf(w->code, sizeof(w->code), "%s", code);
+    va_start(ap, fmt);
+    vsnprintf(w->message, sizeof(w->message), fmt, ap);
+    va_end(ap);
+}
+
+bool btk_envcheck_has(const btk_env_report *r, const char *code)
+{
+    size_t i;
+
+    for (i = 0; i < r->count; i++)
+        if (strcmp(r->warnings[i].code, code) == 0)
+            return true;
+    return false;
+}
+
+static bool is_cpu_dir(const char *name)
+{
+    if (strncmp(name, "cpu", 3) != 0 || name[3] == '\0')
+        return false;
+    for (name += 3; *name; name++)
+        if (!isdigit((unsigned char)*name))
+            return false;
+    return true;
+}
+
+/* Any CPU whose cpufreq governor is not "performance" (Google Benchmark's rule). */
+static void check_governor(btk_env_report *r, const char *root)
+{
+    char dir[1024], path[600], gov[64], q[80];
+    struct dirent *e;
+    DIR *d;
+
+    snprintf(dir, sizeof(dir), "%s/sys/devices/system/cpu", root);
+    if ((d = opendir(dir)) == NULL)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        if (!is_cpu_dir(e->d_name))
+            continue;
+        snprintf(path, sizeof(path), "/sys/devices/system/cpu/%s/cpufreq/scaling_governor",
+                 e->d_name);
+        if (read_text(root, path, gov, sizeof(gov)) && strcmp(gov, "performance") != 0) {
+            btk_envcheck_add(r, "governor",
+                             "cpu frequency governor is '%s' on %s, not 'performance': "
+                             "clock speed may change during the run",
+                             btk_error_quote(q, sizeof(q), gov), e->d_name);
+            break;
+        }
+    }
+    closedir(d);
+}
+
+static void check_turbo(btk_env_report *r, const char *root)
+{
+    char v[32];
+
+    if (read_text(root, "/sys/devices/system/cpu/intel_pstate/no_turbo", v, sizeof(v)) &&
+        strcmp(v, "0") == 0)
+        btk_envcheck_add(r, "turbo", "turbo boost is on (intel_pstate/no_turbo is 0): "
+                                     "clock speed depends on temperature and load");
+    else if (read_text(root, "/sys/devices/system/cpu/cpufreq/boost", v, sizeof(v)) &&
+             strcmp(v, "1") == 0)
+        btk_envcheck_add(r, "turbo", "cpu boost is on (cpufreq/boost is 1): "
+                                     "clock speed depends on temperature and load");
+}
+
+static void check_aslr(btk_env_report *r, const char *root)
+{
+    char v[32], q[48];
+
+    if (read_text(root, "/proc/sys/kernel/randomize_va_space", v, sizeof(v)) &&
+        strcmp(v, "0") != 0)
+        btk_envcheck_add(r, "aslr",
+                         "address space randomization is on (randomize_va_space is '%s'): "
+                         "layout effects vary between processes",
+                         btk_error_quote(q, sizeof(q), v));
+}
+
+/* The value after "key<spaces>:" on a cpuinfo line, or NULL when the line has another key. */
+static const char *cpuinfo_value(const char *line, const char *key)
+{
+    size_t n = strlen(key);
+
+    if (strncmp(line, key, n) != 0)
+        return NULL;
+    for (line += n; *line == ' ' || *line == '\t'; line++)
+        ;
+    if (*line != ':')
+        return NULL;
+    for (line++; *line == ' '; line++)
+        ;
+    return line;
+}
+
+static bool has_token(const char *list, const char *token)
+{
+    size_t n = strlen(token);
+    const char *p = list;
+
+    while ((p = strstr(p, token)) != NULL) {
+        bool starts = p == list || isspace((unsigned char)p[-1]);
+        bool ends = p[n] == '\0' || isspace((unsigned char)p[n]);
+        if (starts && ends)
+            return true;
+        p += n;
+    }
+    return false;
+}
+
+/* CPU count, model and the hypervisor flag from cpuinfo. */
+static void scan_cpuinfo(btk_env_report *r, const char *root)
+{
+    char path[1024], line[8192];
+    const char *v;
+    FILE *f;
+    int processors = 0;
+
+    snprintf(path, sizeof(path), "%s/proc/cpuinfo", root);
+    if ((f = fopen(path, "r")) != NULL) {
+        while (fgets(line, sizeof(line), f) != NULL) {
+            line[strcspn(line, "\n")] = '\0';
+            if (cpuinfo_value(line, "processor") != NULL)
+                processors++;
+            else if (((v = cpuinfo_value(line, "model name")) != NULL ||
+                      (v = cpuinfo_value(line, "CPU part")) != NULL) && !r->cpu_model[0])
+                snprintf(r->cpu_model, sizeof(r->cpu_model), "%s", v);
+            else if ((v = cpuinfo_value(line, "flags")) != NULL && has_token(v, "hypervisor"))
+                r->hypervisor = true;
+        }
+        fclose(f);
+    }
+    r->cpus = processors > 0 ? processors : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (r->cpus < 1)
+        r->cpus = 1;
+}
+
+static void check_load(btk_env_report *r, const char *root)
+{
+    char v[128], *end;
+    double load;
+
+    r->loadavg1 = -1;
+    if (!read_text(root, "/proc/loadavg", v, sizeof(v)))
+        return;
+    load = strtod(v, &end);
+    if (end == v || load < 0)
+        return;
+    r->loadavg1 = load;
+    if (load > 0.5 * r->cpus)
+        btk_envcheck_add(r, "load",
+                         "load average is %.2f on %d cpus: other work competes with the "
+                         "benchmarks",
+                         load, r->cpus);
+}
+
+static void read_os(btk_env_report *r, const char *root)
+{
+    char text[4096], *p, *end;
+
+    if (!read_text(root, "/etc/os-release", text, sizeof(text)))
+        return;
+    for (p = text; p != NULL && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        if (strncmp(p, "PRETTY_NAME=", 12) != 0)
+            continue;
+        p += 12;
+        if (*p == '"')
+            p++;
+        end = p + strcspn(p, "\"\n");
+        snprintf(r->os, sizeof(r->os), "%.*s", (int)(end - p), p);
+        return;
+    }
+}
+
+static void check_build_and_probes(btk_env_report *r, const btk_env_input *in)
+{
+    if (!in->optimized)
+        btk_envcheck_add(r, "unoptimized", "benchtrack was built without optimization: "
+                                           "timings of its loop are not representative");
+    if (in->assertions)
+        btk_envcheck_add(r, "assertions", "benchtrack was built with assertions enabled "
+                                          "(NDEBUG not defined)");
+    if (!in->perf_available)
+        btk_envcheck_add(r, "perf", "hardware counters unavailable (%s): reporting timer "
+                                    "ticks only",
+                         in->perf_reason ? in->perf_reason : "unknown reason");
+    if (in->memtrack_wanted && !in->memtrack_available)
+        btk_envcheck_add(r, "memtrack", "allocation counting unavailable (%s)",
+                         in->memtrack_reason ? in->memtrack_reason : "unknown reason");
+}
+
+void btk_envcheck_run(btk_env_report *out, const btk_env_input *in)
+{
+    const char *root = in->root ? in->root : "";
+
+    memset(out, 0, sizeof(*out));
+    check_governor(out, root);
+    check_turbo(out, root);
+    check_aslr(out, root);
+    scan_cpuinfo(out, root);
+    check_load(out, root);
+    if (out->hypervisor)
+        btk_envcheck_add(out, "vm", "running in a virtual machine: timings include "
+                                    "hypervisor noise");
+    read_os(out, root);
+    check_build_and_probes(out, in);
+}
+
+void btk_envcheck_default_input(btk_env_input *in, bool memtrack_wanted)
+{
+    memset(in, 0, sizeof(*in));
+    in->root = "";
+#ifdef __OPTIMIZE__
+    in->optimized = true;
+#endif
+#ifndef NDEBUG
+    in->assertions = true;
+#endif
+    in->perf_available = btk_perf_available(&in->perf_reason);
+    in->memtrack_wanted = memtrack_wanted;
+    in->memtrack_available = btk_memtrack_available(&in->memtrack_reason);
+}
+
+void btk_envcheck_print(const btk_env_report *r, size_t from, FILE *f)
+{
+    size_t i;
+
+    for (i = from; i < r->count; i++)
+        fprintf(f, "benchtrack: warning: %s\n", r->warnings[i].message);
+}

@@ -1,0 +1,421 @@
+/*
+ * The results document, built as a jansson tree and dumped once. Values are added with the
+ * stealing *_new setters; a NULL value (out of memory, or a non-finite double) is recorded
+ * in the builder and turns the whole write into BTK_ENOMEM rather than a partial document.
+ * Non-finite numbers, which JSON cannot hold, are written as null.
+ */
+#include "json.h"
+
+#include "summary.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <sys/utsname.h>
+
+typedef struct jb {
+    bool failed;
+} jb;
+
+static void put(jb *b, json_t *obj, const char *key, json_t *value)
+{
+    if (value == NULL || json_object_set_new(obj, key, value) < 0)
+        b->failed = true;
+}
+
+static void push(jb *b, json_t *arr, json_t *value)
+{
+    if (value == NULL || json_array_append_new(arr, value) < 0)
+        b->failed = true;
+}
+
+static json_t *num(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* A JSON string; bytes that are not valid UTF-8 become '?' (jansson rejects them). */
+static json_t *str(const char *s)
+{
+    json_t *v = json_string(s ? s : "");
+    char ascii[1024];
+    size_t i;
+
+    if (v != NULL || s == NULL)
+        return v;
+    for (i = 0; s[i] && i + 1 < sizeof(ascii); i++)
+        ascii[i] = (unsigned char)s[i] >= 0x80 ? '?' : s[i];
+    ascii[i] = '\0';
+    return json_string(ascii);
+}
+
+static json_t *host_json(jb *b, const btk_env_report *env)
+{
+    json_t *h = json_object();
+    struct utsname u;
+    char kernel[256];
+
+    if (h == NULL)
+        return NULL;
+    if (uname(&u) < 0)
+        memset(&u, 0, sizeof(u));
+    snprintf(kernel, sizeof(kernel), "%s %s", u.sysname, u.release);
+    put(b, h, "hostname", str(u.nodename));
+    put(b, h, "os", str(env->os));
+    put(b, h, "kernel", str(kernel));
+    put(b, h, "arch", str(u.machine));
+    put(b, h, "cpu_model", str(env->cpu_model));
+    put(b, h, "cpus", json_integer(env->cpus));
+    put(b, h, "hypervisor", json_boolean(env->hypervisor));
+    return h;
+}
+
+static json_t *timer_json(jb *b, const btk_timer_info *t)
+{
+    json_t *o = json_object();
+
+    if (o == NULL || t == NULL)
+        return o;
+    put(b, o, "source", str(t->source ? t->source : ""));
+    put(b, o, "hz", num(t->hz));
+    put(b, o, "hz_source", str(t->hz_source ? t->hz_source : ""));
+    put(b, o, "invariant", json_boolean(t->invariant));
+    put(b, o, "read_ns", num(t->read_ns));
+    put(b, o, "resolution_ns", num(t->resolution_ns));
+    put(b, o, "overhead_ns", num(t->hz > 0 ? t->overhead_ticks * 1e9 / t->hz : 0));
+    put(b, o, "pause_ns", num(t->hz > 0 ? t->pause_ticks * 1e9 / t->hz : 0));
+    return o;
+}
+
+/* {"available": bool, "reason": string-when-not} for perf and memtrack. */
+static json_t *probe_json(jb *b, bool available, const char *reason)
+{
+    json_t *o = json_object();
+
+    if (o == NULL)
+        return NULL;
+    put(b, o, "available", json_boolean(available));
+    if (!available)
+        put(b, o, "reason", str(reason ? reason : "unknown"));
+    return o;
+}
+
+static json_t *build_json(jb *b, const btk_env_input *in)
+{
+    json_t *o = json_object();
+    char flags[64];
+
+    if (o == NULL)
+        return NULL;
+    snprintf(flags, sizeof(flags), "%s%s", in->optimized ? "-O2" : "-O0",
+             in->assertions ? "" : " -DNDEBUG");
+#ifdef BTK_C_COMPILER
+    put(b, o, "compiler", str(BTK_C_COMPILER));
+#else
+    put(b, o, "compiler", str("unknown"));
+#endif
+    put(b, o, "flags", str(flags));
+    put(b, o, "optimized", json_boolean(in->optimized));
+    put(b, o, "assertions", json_boolean(in->assertions));
+    return o;
+}
+
+static json_t *options_json(jb *b, const btk_report *rep)
+{
+    const btk_runner_options *op = rep->opts;
+    json_t *o = json_object();
+
+    if (o == NULL)
+        return NULL;
+    put(b, o, "time_budget_ms", num(op->run.time_budget_ms));
+    put(b, o, "min_samples", json_integer(op->run.min_samples));
+    put(b, o, "max_samples", json_integer(op->run.max_samples));
+    put(b, o, "precision", num(op->run.precision));
+    put(b, o, "processes", json_integer(op->processes));
+    put(b, o, "cpu", json_integer(op->cpu));
+    put(b, o, "filter", str(rep->filter ? rep->filter : ""));
+    put(b, o, "warmup_ms", num(op->run.warmup_ms));
+    put(b, o, "timeout_ms", num(op->run.timeout_ms));
+    put(b, o, "memtrack", json_boolean(op->run.memtrack));
+    put(b, o, "no_fork", json_boolean(op->no_fork));
+    return o;
+}
+
+static json_t *warnings_json(jb *b, const btk_env_report *env)
+{
+    json_t *a = json_array(), *w;
+    size_t i;
+
+    for (i = 0; a != NULL && i < env->count; i++) {
+        if ((w = json_object()) != NULL) {
+            put(b, w, "code", str(env->warnings[i].code));
+            put(b, w, "message", str(env->warnings[i].message));
+        }
+        push(b, a, w);
+    }
+    return a;
+}
+
+static json_t *context_json(jb *b, const btk_report *rep)
+{
+    json_t *c = json_object();
+    char date[32] = "";
+    struct tm tm;
+
+    if (c == NULL)
+        return NULL;
+    if (gmtime_r(&rep->start, &tm) != NULL)
+        strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+#ifdef BTK_VERSION
+    put(b, c, "benchtrack_version", str(BTK_VERSION));
+#else
+    put(b, c, "benchtrack_version", str("0.1.0"));
+#endif
+    put(b, c, "date", str(date));
+    put(b, c, "executable", str(rep->executable ? rep->executable : ""));
+    put(b, c, "host", host_json(b, rep->env));
+    put(b, c, "timer", timer_json(b, rep->timer));
+    put(b, c, "perf", probe_json(b, rep->env_in->perf_available, rep->env_in->perf_reason));
+    put(b, c, "memtrack",
+        probe_json(b, rep->env_in->memtrack_available, rep->env_in->memtrack_reason));
+    put(b, c, "build", build_json(b, rep->env_in));
+    put(b, c, "options", options_json(b, rep));
+    put(b, c, "warnings", warnings_json(b, rep->env));
+    return c;
+}
+
+static json_t *error_json(jb *b, const btk_bench_result *r)
+{
+    static const char *kinds[] = {"none", "signal", "exit", "timeout", "error"};
+    json_t *e = json_object();
+
+    if (e == NULL)
+        return NULL;
+    put(b, e, "kind", str(kinds[r->fail]));
+    if (r->fail == BTK_FAIL_SIGNAL)
+        put(b, e, "signal", json_integer(r->fail_signal));
+    if (r->fail == BTK_FAIL_EXIT)
+        put(b, e, "exit_code", json_integer(r->fail_exit_code));
+    put(b, e, "message", str(r->fail_message));
+    return e;
+}
+
+static json_t *stats_json(jb *b, const btk_summary *s)
+{
+    json_t *o = json_object();
+
+    if (o == NULL)
+        return NULL;
+    put(b, o, "min", num(s->min));
+    put(b, o, "max", num(s->max));
+    put(b, o, "mean", num(s->mean));
+    put(b, o, "median", num(s->median));
+    put(b, o, "stddev", num(s->stddev));
+    put(b, o, "mad", num(s->mad));
+    put(b, o, "p50", num(s->p50));
+    put(b, o, "p90", num(s->p90));
+    put(b, o, "p95", num(s->p95));
+    put(b, o, "p99", num(s->p99));
+    put(b, o, "p999", num(s->p999));
+    put(b, o, "median_ci_low", num(s->ci_low));
+    put(b, o, "median_ci_high", num(s->ci_high));
+    put(b, o, "ci_level", num(s->ci_level));
+    put(b, o, "rel_ci", num(s->rel_ci));
+    put(b, o, "outliers_low", json_integer((json_int_t)s->outliers_low));
+    put(b, o, "outliers_high", json_integer((json_int_t)s->outliers_high));
+    put(b, o, "samples", json_integer((json_int_t)s->samples));
+    put(b, o, "iterations", json_integer((json_int_t)s->iterations));
+    return o;
+}
+
+static json_t *proc_json(jb *b, const btk_proc_result *p)
+{
+    json_t *o = json_object(), *samples = json_array(), *batch = json_array();
+    size_t i;
+
+    for (i = 0; samples != NULL && batch != NULL && i < p->count; i++) {
+        push(b, samples, num(p->samples[i]));
+        push(b, batch, json_integer((json_int_t)p->batch[i]));
+    }
+    if (o == NULL) {
+        json_decref(samples);
+        json_decref(batch);
+        return NULL;
+    }
+    put(b, o, "index", json_integer(p->index));
+    put(b, o, "pid", json_integer(p->pid));
+    put(b, o, "cpu", json_integer(p->cpu));
+    put(b, o, "stop_reason", str(btk_summary_stop_name(p->stop)));
+    put(b, o, "samples", samples);
+    put(b, o, "batch", batch);
+    put(b, o, "peak_rss_bytes", json_integer(p->peak_rss_bytes));
+    put(b, o, "minor_faults", json_integer(p->minor_faults));
+    put(b, o, "major_faults", json_integer(p->major_faults));
+    return o;
+}
+
+static json_t *memory_json(jb *b, const btk_summary *s)
+{
+    json_t *o = json_object();
+
+    if (o == NULL)
+        return NULL;
+    put(b, o, "tracked", json_boolean(s->mem_tracked));
+    put(b, o, "allocs_per_iter", num(s->allocs_per_iter));
+    put(b, o, "frees_per_iter", num(s->frees_per_iter));
+    put(b, o, "bytes_per_iter", num(s->bytes_per_iter));
+    put(b, o, "peak_rss_bytes", json_integer(s->peak_rss_bytes));
+    put(b, o, "minor_faults", json_integer(s->minor_faults));
+    put(b, o, "major_faults", json_integer(s->major_faults));
+    return o;
+}
+
+static json_t *throughput_json(jb *b, const btk_summary *s)
+{
+    json_t *o = json_object();
+
+    if (o == NULL)
+        return NULL;
+    put(b, o, "bytes_per_iter", num(s->tp_bytes_per_iter));
+    put(b, o, "items_per_iter", num(s->tp_items_per_iter));
+    put(b, o, "bytes_per_second", num(s->bytes_per_second));
+    put(b, o, "items_per_second", num(s->items_per_second));
+    return o;
+}
+
+/* Named values averaged over the processes that report each name (names from the first). */
+static json_t *named_json(jb *b, const btk_bench_result *r, bool hw)
+{
+    json_t *o = json_object();
+    const btk_proc_result *first = &r->procs[0];
+    size_t i, k, j, n = hw ? first->hw_count : first->counter_count;
+
+    for (i = 0; o != NULL && i < n; i++) {
+        const char *name = hw ? first->hw[i].name : first->counters[i].name;
+        double sum = 0;
+        size_t seen = 0;
+        for (k = 0; k < r->proc_count; k++) {
+            const btk_proc_result *p = &r->procs[k];
+            const btk_named_value *v = hw ? p->hw : p->counters;
+            for (j = 0; j < (hw ? p->hw_count : p->counter_count); j++)
+                if (strcmp(v[j].name, name) == 0) {
+                    sum += v[j].value;
+                    seen++;
+                    break;
+                }
+        }
+        put(b, o, name, num(sum / (double)seen));
+    }
+    return o;
+}
+
+static void put_figures(jb *b, json_t *o, const btk_bench_result *r, const btk_summary *s)
+{
+    json_t *procs = json_array(), *cyc = json_object();
+    size_t i;
+
+    put(b, o, "stop_reason", str(btk_summary_stop_name(s->stop)));
+    put(b, o, "iterations", json_integer((json_int_t)s->iterations));
+    put(b, o, "stats", stats_json(b, s));
+    if (cyc != NULL) {
+        put(b, cyc, "median", num(s->cycles_median));
+        put(b, cyc, "min", num(s->cycles_min));
+        put(b, cyc, "mean", num(s->cycles_mean));
+    }
+    put(b, o, "cycles", cyc);
+    for (i = 0; procs != NULL && i < r->proc_count; i++)
+        push(b, procs, proc_json(b, &r->procs[i]));
+    put(b, o, "processes", procs);
+    put(b, o, "memory", memory_json(b, s));
+    if (s->tp_bytes_per_iter > 0 || s->tp_items_per_iter > 0)
+        put(b, o, "throughput", throughput_json(b, s));
+    put(b, o, "counters", named_json(b, r, false));
+    if (r->procs[0].hw_count > 0)
+        put(b, o, "hw_counters", named_json(b, r, true));
+}
+
+static json_t *bench_json(jb *b, const btk_bench_result *r)
+{
+    json_t *o = json_object();
+    btk_summary s;
+    int error = 0;
+
+    if (o == NULL)
+        return NULL;
+    put(b, o, "name", str(r->name));
+    put(b, o, "family", str(r->family));
+    put(b, o, "param", r->has_param ? json_integer(r->param) : json_null());
+    if (r->fail == BTK_FAIL_NONE && (error = btk_summary_compute(&s, r)) == BTK_ENOMEM)
+        b->failed = true;
+    if (r->fail != BTK_FAIL_NONE || error < 0) {
+        put(b, o, "status", str("failed"));
+        put(b, o, "error", error_json(b, r));
+        return o;
+    }
+    put(b, o, "status", str("ok"));
+    put_figures(b, o, r, &s);
+    return o;
+}
+
+static json_t *document(jb *b, const btk_report *rep)
+{
+    json_t *doc = json_object(), *benches = json_array();
+    size_t i;
+
+    for (i = 0; benches != NULL && i < rep->count; i++)
+        push(b, benches, bench_json(b, &rep->results[i]));
+    if (doc == NULL) {
+        json_decref(benches);
+        return NULL;
+    }
+    put(b, doc, "format", str("benchtrack"));
+    put(b, doc, "schema_version", json_integer(BTK_JSON_SCHEMA_VERSION));
+    put(b, doc, "context", context_json(b, rep));
+    put(b, doc, "benchmarks", benches);
+    return doc;
+}
+
+/* Build the document, or NULL with BTK_ENOMEM set. */
+static json_t *build(const btk_report *rep)
+{
+    jb b = {false};
+    json_t *doc = document(&b, rep);
+
+    if (doc == NULL || b.failed) {
+        json_decref(doc);
+        btk_error_set(BTK_ENOMEM, "cannot build the results document: out of memory");
+        return NULL;
+    }
+    return doc;
+}
+
+int btk_json_write_stream(const btk_report *rep, FILE *f)
+{
+    json_t *doc = build(rep);
+    int rc;
+
+    if (doc == NULL)
+        return BTK_ENOMEM;
+    rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    json_decref(doc);
+    if (rc < 0 || fputc('\n', f) == EOF || fflush(f) == EOF)
+        return btk_error_set(BTK_EIO, "cannot write the results: %s", strerror(errno));
+    return 0;
+}
+
+int btk_json_write_file(const btk_report *rep, const char *path)
+{
+    char q[300];
+    FILE *f = fopen(path, "w");
+    int error;
+
+    if (f == NULL)
+        return btk_error_set(BTK_EIO, "cannot write results to '%s': %s",
+                             btk_error_quote(q, sizeof(q), path), strerror(errno));
+    error = btk_json_write_stream(rep, f);
+    if (fclose(f) == EOF && error == 0)
+        error = BTK_EIO;
+    if (error == BTK_EIO)
+        return btk_error_set(BTK_EIO, "cannot write results to '%s': %s",
+                             btk_error_quote(q, sizeof(q), path), strerror(errno));
+    return error;
+}

@@ -1,0 +1,350 @@
+/* Tests of the results JSON (json.c, summary.c): a real run of the healthy fixture parsed
+ * back and checked field by field against docs/json-format.md, and the writer fed
+ * hand-made results for failures, non-finite numbers, bad UTF-8 and unwritable paths. */
+#include "check.h"
+#include "json.h"
+
+#include <jansson.h>
+#include <math.h>
+
+typedef enum { T_STR, T_INT, T_NUM, T_BOOL, T_OBJ, T_ARR, T_INT_OR_NULL } jtype;
+
+typedef struct field {
+    const char *path; /* dot-separated */
+    jtype type;
+} field;
+
+static json_t *at(json_t *o, const char *path)
+{
+    char key[64];
+    const char *dot;
+
+    while (o != NULL && (dot = strchr(path, '.')) != NULL) {
+        snprintf(key, sizeof(key), "%.*s", (int)(dot - path), path);
+        o = json_object_get(o, key);
+        path = dot + 1;
+    }
+    return o ? json_object_get(o, path) : NULL;
+}
+
+static bool has_type(json_t *v, jtype t)
+{
+    switch (t) {
+    case T_STR: return json_is_string(v);
+    case T_INT: return json_is_integer(v);
+    case T_NUM: return json_is_number(v);
+    case T_BOOL: return json_is_boolean(v);
+    case T_OBJ: return json_is_object(v);
+    case T_ARR: return json_is_array(v);
+    case T_INT_OR_NULL: return json_is_integer(v) || json_is_null(v);
+    }
+    return false;
+}
+
+static void check_fields(json_t *o, const field *f, size_t n, const char *where)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        json_t *v = at(o, f[i].path);
+        if (v == NULL || !has_type(v, f[i].type))
+            fail_msg("%s: field %s missing or of the wrong type", where, f[i].path);
+    }
+}
+
+static const field context_fields[] = {
+    {"benchtrack_version", T_STR}, {"date", T_STR}, {"executable", T_STR},
+    {"host.hostname", T_STR}, {"host.os", T_STR}, {"host.kernel", T_STR},
+    {"host.arch", T_STR}, {"host.cpu_model", T_STR}, {"host.cpus", T_INT},
+    {"host.hypervisor", T_BOOL}, {"timer.source", T_STR}, {"timer.hz", T_NUM},
+    {"timer.hz_source", T_STR}, {"timer.invariant", T_BOOL}, {"timer.read_ns", T_NUM},
+    {"timer.resolution_ns", T_NUM}, {"timer.overhead_ns", T_NUM}, {"timer.pause_ns", T_NUM},
+    {"perf.available", T_BOOL}, {"memtrack.available", T_BOOL}, {"build.compiler", T_STR},
+    {"build.flags", T_STR}, {"build.optimized", T_BOOL}, {"build.assertions", T_BOOL},
+    {"options.time_budget_ms", T_NUM}, {"options.min_samples", T_INT},
+    {"options.max_samples", T_INT}, {"options.precision", T_NUM},
+    {"options.processes", T_INT}, {"options.cpu", T_INT}, {"options.filter", T_STR},
+    {"options.warmup_ms", T_NUM}, {"options.timeout_ms", T_NUM}, {"warnings", T_ARR},
+};
+
+static const field bench_fields[] = {
+    {"name", T_STR}, {"family", T_STR}, {"param", T_INT_OR_NULL}, {"status", T_STR},
+    {"stop_reason", T_STR}, {"iterations", T_INT}, {"stats", T_OBJ},
+    {"stats.min", T_NUM}, {"stats.max", T_NUM}, {"stats.mean", T_NUM},
+    {"stats.median", T_NUM}, {"stats.stddev", T_NUM}, {"stats.mad", T_NUM},
+    {"stats.p50", T_NUM}, {"stats.p90", T_NUM}, {"stats.p95", T_NUM}, {"stats.p99", T_NUM},
+    {"stats.p999", T_NUM}, {"stats.median_ci_low", T_NUM}, {"stats.median_ci_high", T_NUM},
+    {"stats.ci_level", T_NUM}, {"stats.rel_ci", T_NUM}, {"stats.outliers_low", T_INT},
+    {"stats.outliers_high", T_INT}, {"stats.samples", T_INT}, {"stats.iterations", T_INT},
+    {"cycles.median", T_NUM}, {"cycles.min", T_NUM}, {"cycles.mean", T_NUM},
+    {"processes", T_ARR}, {"memory.tracked", T_BOOL}, {"memory.allocs_per_iter", T_NUM},
+    {"memory.frees_per_iter", T_NUM}, {"memory.bytes_per_iter", T_NUM},
+    {"memory.peak_rss_bytes", T_INT}, {"memory.minor_faults", T_INT},
+    {"memory.major_faults", T_INT}, {"counters", T_OBJ},
+};
+
+static const field proc_fields[] = {
+    {"index", T_INT}, {"pid", T_INT}, {"cpu", T_INT}, {"samples", T_ARR}, {"batch", T_ARR},
+    {"peak_rss_bytes", T_INT}, {"minor_faults", T_INT}, {"major_faults", T_INT},
+};
+
+static double num(json_t *o, const char *path)
+{
+    json_t *v = at(o, path);
+
+    if (!json_is_number(v))
+        fail_msg("%s is not a number", path);
+    return json_number_value(v);
+}
+
+/* min <= p50 <= p90 <= ... <= max, the CI brackets the median, the mean is in range. */
+static void check_stats_order(json_t *b)
+{
+    static const char *order[] = {"stats.min", "stats.p50", "stats.p90", "stats.p95",
+                                  "stats.p99", "stats.p999", "stats.max"};
+    size_t i;
+
+    for (i = 1; i < BTK_ARRAY_SIZE(order); i++)
+        assert_true(num(b, order[i - 1]) <= num(b, order[i]));
+    check_near(num(b, "stats.median"), num(b, "stats.p50"), 1e-12);
+    assert_true(num(b, "stats.median_ci_low") <= num(b, "stats.median"));
+    assert_true(num(b, "stats.median") <= num(b, "stats.median_ci_high"));
+    assert_true(num(b, "stats.min") <= num(b, "stats.mean"));
+    assert_true(num(b, "stats.mean") <= num(b, "stats.max"));
+    check_near(num(b, "stats.ci_level"), 0.95, 1e-12);
+}
+
+/* Sample counts and iteration sums agree between processes, stats and the entry. */
+static void check_counts(json_t *b)
+{
+    json_t *p, *x;
+    size_t i, k, samples = 0;
+    json_int_t iterations = 0;
+
+    json_array_foreach(json_object_get(b, "processes"), i, p) {
+        check_fields(p, proc_fields, BTK_ARRAY_SIZE(proc_fields), "process");
+        assert_int_equal(json_array_size(json_object_get(p, "samples")),
+                         json_array_size(json_object_get(p, "batch")));
+        samples += json_array_size(json_object_get(p, "samples"));
+        json_array_foreach(json_object_get(p, "batch"), k, x) {
+            assert_true(json_integer_value(x) > 0);
+            iterations += json_integer_value(x);
+        }
+    }
+    assert_int_equal(json_integer_value(at(b, "stats.samples")), samples);
+    assert_int_equal(json_integer_value(at(b, "stats.iterations")), iterations);
+    assert_int_equal(json_integer_value(at(b, "iterations")), iterations);
+}
+
+static json_t *run_healthy(const char *extra)
+{
+    char *dir = test_tmpdir("json"), out[512], *log = NULL;
+    char *argv[] = {BTK_FIXTURE_HEALTHY, "--time-budget", "20", "--out", out, "--processes",
+                    "2", (char *)extra, NULL};
+    json_error_t err;
+    json_t *doc;
+
+    snprintf(out, sizeof(out), "%s/r.json", dir);
+    assert_int_equal(test_run(argv, &log), 0);
+    doc = json_load_file(out, 0, &err);
+    if (doc == NULL)
+        fail_msg("unparsable JSON: %s; output:\n%s", err.text, log);
+    free(log);
+    test_rmtree(dir);
+    return doc;
+}
+
+static json_t *find(json_t *doc, const char *name)
+{
+    json_t *b;
+    size_t i;
+
+    json_array_foreach(json_object_get(doc, "benchmarks"), i, b)
+        if (strcmp(json_string_value(json_object_get(b, "name")), name) == 0)
+            return b;
+    fail_msg("no benchmark %s", name);
+    return NULL;
+}
+
+static void json__every_documented_field_has_its_type(void **state)
+{
+    json_t *doc = run_healthy(NULL), *b;
+    size_t i;
+
+    (void)state;
+    assert_string_equal(json_string_value(json_object_get(doc, "format")), "benchtrack");
+    assert_int_equal(json_integer_value(json_object_get(doc, "schema_version")), 1);
+    check_fields(json_object_get(doc, "context"), context_fields,
+                 BTK_ARRAY_SIZE(context_fields), "context");
+    assert_int_equal(json_integer_value(at(doc, "context.options.processes")), 2);
+    assert_int_equal(json_array_size(json_object_get(doc, "benchmarks")), 4);
+    json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
+        check_fields(b, bench_fields, BTK_ARRAY_SIZE(bench_fields), "benchmark");
+        assert_string_equal(json_string_value(json_object_get(b, "status")), "ok");
+        assert_int_equal(json_array_size(json_object_get(b, "processes")), 2);
+        check_stats_order(b);
+        check_counts(b);
+    }
+    json_decref(doc);
+}
+
+/* Parameters, throughput consistent with the median, counters, allocations. */
+static void json__figures_are_consistent(void **state)
+{
+    json_t *doc = run_healthy(NULL), *b;
+    double median;
+
+    (void)state;
+    b = find(doc, "copy_bytes/1024");
+    assert_string_equal(json_string_value(json_object_get(b, "family")), "copy_bytes");
+    assert_int_equal(json_integer_value(json_object_get(b, "param")), 1024);
+    median = num(b, "stats.median");
+    check_near(num(b, "throughput.bytes_per_iter"), 1024, 1e-12);
+    check_near(num(b, "throughput.bytes_per_second"), 1024 * 1e9 / median, 1e-9);
+    assert_int_equal(json_integer_value(json_object_get(find(doc, "copy_bytes/64"), "param")),
+                     64);
+    b = find(doc, "mix_items");
+    assert_true(json_is_null(json_object_get(b, "param")));
+    check_near(num(b, "throughput.items_per_iter"), 4, 1e-12);
+    check_near(num(b, "throughput.items_per_second"), 4 * 1e9 / num(b, "stats.median"), 1e-9);
+    check_near(num(b, "counters.rounds"), 4, 1e-12);
+    b = find(doc, "alloc_one");
+    assert_null(json_object_get(b, "throughput"));
+    if (json_is_true(at(doc, "context.memtrack.available"))) {
+        assert_true(json_is_true(at(b, "memory.tracked")));
+        assert_in_range((long)(num(b, "memory.allocs_per_iter") * 100), 99, 101);
+        assert_in_range((long)(num(b, "memory.frees_per_iter") * 100), 99, 101);
+    }
+    json_decref(doc);
+}
+
+/* ---- the writer fed hand-made results ---- */
+
+typedef struct fake_run {
+    btk_env_input in;
+    btk_env_report env;
+    btk_runner_options opts;
+    btk_bench_result res[2];
+    btk_report rep;
+} fake_run;
+
+static void fake_setup(fake_run *f, const char *ok_name)
+{
+    static double samples[] = {3.0, 1.0, 2.0, 5.0, 4.0};
+    static uint64_t batch[] = {10, 10, 20, 20, 40};
+    static double cycles[] = {6.0, 2.0, 4.0, 10.0, 8.0};
+    btk_proc_result *p;
+
+    memset(f, 0, sizeof(*f));
+    f->in.optimized = true;
+    f->in.perf_reason = "cycles: No such file or directory";
+    btk_envcheck_add(&f->env, "vm", "running in a virtual machine");
+    f->opts.processes = 1;
+    f->opts.cpu = -1;
+    f->res[0].name = (char *)"boom";
+    f->res[0].family = (char *)"boom";
+    f->res[0].fail = BTK_FAIL_SIGNAL;
+    f->res[0].fail_signal = 11;
+    snprintf(f->res[0].fail_message, 256, "killed by signal SIGSEGV");
+    f->res[1].name = (char *)ok_name;
+    f->res[1].family = (char *)ok_name;
+    f->res[1].proc_count = 1;
+    f->res[1].procs = p = calloc(1, sizeof(*p));
+    p->count = 5;
+    p->samples = samples;
+    p->batch = batch;
+    p->cycles = cycles;
+    p->counter_count = 1;
+    snprintf(p->counters[0].name, BTK_COUNTER_NAME_MAX, "ratio");
+    p->counters[0].value = NAN;
+    f->rep = (btk_report){"./x", 0, &f->in, &f->env, NULL, &f->opts, NULL, f->res, 2};
+}
+
+static json_t *fake_dump(fake_run *f)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    json_error_t err;
+    json_t *doc;
+
+    assert_int_equal(btk_json_write_stream(&f->rep, m), 0);
+    fclose(m);
+    doc = json_loads(text, 0, &err);
+    if (doc == NULL)
+        fail_msg("unparsable: %s", err.text);
+    free(text);
+    free(f->res[1].procs);
+    return doc;
+}
+
+static void json__failed_entry_has_error_and_no_figures(void **state)
+{
+    fake_run f;
+    json_t *doc, *b;
+
+    (void)state;
+    fake_setup(&f, "fine");
+    doc = fake_dump(&f);
+    b = json_array_get(json_object_get(doc, "benchmarks"), 0);
+    assert_string_equal(json_string_value(json_object_get(b, "status")), "failed");
+    assert_string_equal(json_string_value(at(b, "error.kind")), "signal");
+    assert_int_equal(json_integer_value(at(b, "error.signal")), 11);
+    assert_null(at(b, "error.exit_code"));
+    assert_string_equal(json_string_value(at(b, "error.message")), "killed by signal SIGSEGV");
+    assert_null(json_object_get(b, "stats"));
+    assert_null(json_object_get(b, "processes"));
+    b = json_array_get(json_object_get(doc, "benchmarks"), 1);
+    assert_string_equal(json_string_value(json_object_get(b, "status")), "ok");
+    check_near(num(b, "stats.median"), 3.0, 1e-12);
+    check_near(num(b, "cycles.median"), 6.0, 1e-12);
+    assert_int_equal(json_integer_value(json_object_get(b, "iterations")), 100);
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(at(doc, "context.warnings"), 0),
+                                          "code")),
+        "vm");
+    assert_false(json_is_true(at(doc, "context.perf.available")));
+    assert_string_equal(json_string_value(at(doc, "context.perf.reason")),
+                        "cycles: No such file or directory");
+    json_decref(doc);
+}
+
+/* JSON cannot hold NaN: it becomes null. Names that are not UTF-8 are made ASCII. */
+static void json__non_finite_is_null_and_bad_utf8_replaced(void **state)
+{
+    fake_run f;
+    json_t *doc, *b;
+
+    (void)state;
+    fake_setup(&f, "caf\xe9");
+    doc = fake_dump(&f);
+    b = json_array_get(json_object_get(doc, "benchmarks"), 1);
+    assert_string_equal(json_string_value(json_object_get(b, "name")), "caf?");
+    assert_true(json_is_null(at(b, "counters.ratio")));
+    json_decref(doc);
+}
+
+static void json__unwritable_path_names_it(void **state)
+{
+    fake_run f;
+
+    (void)state;
+    fake_setup(&f, "fine");
+    assert_int_equal(btk_json_write_file(&f.rep, "/nonexistent-dir/r.json"), BTK_EIO);
+    assert_string_equal(btk_error_last()->message,
+                        "cannot write results to '/nonexistent-dir/r.json': No such file or "
+                        "directory");
+    free(f.res[1].procs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(json__every_documented_field_has_its_type),
+        cmocka_unit_test(json__figures_are_consistent),
+        cmocka_unit_test(json__failed_entry_has_error_and_no_figures),
+        cmocka_unit_test(json__non_finite_is_null_and_bad_utf8_replaced),
+        cmocka_unit_test(json__unwritable_path_names_it),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
