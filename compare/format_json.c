@@ -1,0 +1,122 @@
+/*
+ * JSON output of a comparison (jansson): a header object and one object per benchmark with
+ * every figure behind its verdict; unknown numbers are null. Schema: docs/cli/compare.md.
+ */
+#include "format.h"
+
+#include <math.h>
+
+#include <jansson.h>
+
+static json_t *num(double v)
+{
+    return isnan(v) || isinf(v) ? json_null() : json_real(v);
+}
+
+/* A JSON string of untrusted text; bytes that are not valid UTF-8 become '?'. */
+static json_t *str(const char *s)
+{
+    json_t *j;
+    char *copy;
+
+    if (s == NULL)
+        return json_null();
+    if ((j = json_string(s)) != NULL)
+        return j;
+    if ((copy = btk__strdup(s)) == NULL)
+        return NULL;
+    for (char *p = copy; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            *p = '?';
+    j = json_string(copy);
+    btk__free(copy);
+    return j;
+}
+
+static json_t *verdict_json(const btk_verdict *v)
+{
+    json_t *o = json_object();
+
+    if (o == NULL)
+        return NULL;
+    /* json_object_set_new steals the value even on failure; a NULL value fails the set */
+    if (json_object_set_new(o, "name", str(v->name)) ||
+        json_object_set_new(o, "verdict", json_string(btk_verdict_name(v->kind))) ||
+        json_object_set_new(o, "base_median_ns", num(v->base_median)) ||
+        json_object_set_new(o, "new_median_ns", num(v->new_median)) ||
+        json_object_set_new(o, "ratio", num(v->ratio)) ||
+        json_object_set_new(o, "ci_low", num(v->ci_low)) ||
+        json_object_set_new(o, "ci_high", num(v->ci_high)) ||
+        json_object_set_new(o, "p", num(v->p_value)) ||
+        json_object_set_new(o, "q", num(v->q_value)) ||
+        json_object_set_new(o, "noise_band", num(v->noise_band)) ||
+        json_object_set_new(o, "unit", str(v->unit)) ||
+        json_object_set_new(o, "units_base", json_integer((json_int_t)v->units_base)) ||
+        json_object_set_new(o, "units_new", json_integer((json_int_t)v->units_new)) ||
+        json_object_set_new(o, "units_needed", json_integer((json_int_t)v->units_needed)) ||
+        json_object_set_new(o, "base_allocs_per_iter", num(v->base_allocs)) ||
+        json_object_set_new(o, "new_allocs_per_iter", num(v->new_allocs)) ||
+        json_object_set_new(o, "base_bytes_per_iter", num(v->base_bytes)) ||
+        json_object_set_new(o, "new_bytes_per_iter", num(v->new_bytes)) ||
+        json_object_set_new(o, "base_peak_rss_bytes",
+                            v->base_peak_rss < 0 ? json_null()
+                                                 : json_integer(v->base_peak_rss)) ||
+        json_object_set_new(o, "new_peak_rss_bytes",
+                            v->new_peak_rss < 0 ? json_null() : json_integer(v->new_peak_rss)) ||
+        json_object_set_new(o, "reason", str(v->reason))) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *header_json(const btk_comparison *cmp, const btk_format_header *hdr)
+{
+    json_t *o = json_object();
+
+    if (o == NULL)
+        return NULL;
+    if (json_object_set_new(o, "tool", str(hdr && hdr->title ? hdr->title
+                                                                      : "benchtrack")) ||
+        json_object_set_new(o, "base", str(hdr ? hdr->base : NULL)) ||
+        json_object_set_new(o, "contender", str(hdr ? hdr->contender : NULL)) ||
+        json_object_set_new(o, "machine", str(hdr ? hdr->machine : NULL)) ||
+        json_object_set_new(o, "warning", str(hdr ? hdr->warning : NULL)) ||
+        json_object_set_new(o, "alpha", num(hdr ? hdr->alpha : NAN)) ||
+        json_object_set_new(o, "benchmarks", json_integer((json_int_t)cmp->count)) ||
+        json_object_set_new(o, "regressions", json_integer((json_int_t)cmp->regressions)) ||
+        json_object_set_new(o, "improvements", json_integer((json_int_t)cmp->improvements))) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+int btk_format__json(btk_buf *out, const btk_comparison *cmp, const btk_format_header *hdr)
+{
+    json_t *root = json_object(), *items = json_array();
+    char *text = NULL;
+    int error = BTK_ENOMEM;
+
+    if (root == NULL || items == NULL)
+        goto done;
+    for (size_t i = 0; i < cmp->count; i++)
+        if (json_array_append_new(items, verdict_json(&cmp->items[i])) != 0)
+            goto done;
+    if (json_object_set_new(root, "comparison", header_json(cmp, hdr)) != 0)
+        goto done;
+    if (json_object_set(root, "results", items) != 0)
+        goto done;
+    if ((text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) == NULL)
+        goto done;
+    error = btk_buf_puts(out, text);
+    if (error == 0)
+        error = btk_buf_puts(out, "\n");
+done:
+    free(text);
+    json_decref(items);
+    json_decref(root);
+    if (error == BTK_ENOMEM && btk_error_last()->code != BTK_ENOMEM)
+        btk_error_set(BTK_ENOMEM, "out of memory writing JSON");
+    return error;
+}

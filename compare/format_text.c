@@ -1,0 +1,361 @@
+/*
+ * Text formats of a comparison: the terminal table (escaped control characters, colour on
+ * request), markdown for a pull-request comment (summary line, table, collapsed details;
+ * names escaped so they cannot break the table or inject markup) and RFC 4180 CSV.
+ */
+#include "format.h"
+
+#include <math.h>
+
+int btk_format_parse(btk_format_kind *out, const char *name)
+{
+    static const struct {
+        const char *name;
+        btk_format_kind kind;
+    } table[] = {{"table", BTK_FORMAT_TABLE}, {"markdown", BTK_FORMAT_MARKDOWN},
+                 {"md", BTK_FORMAT_MARKDOWN}, {"json", BTK_FORMAT_JSON},
+                 {"junit", BTK_FORMAT_JUNIT}, {"csv", BTK_FORMAT_CSV}};
+    char quoted[64];
+
+    for (size_t i = 0; name && i < BTK_ARRAY_SIZE(table); i++)
+        if (!strcmp(name, table[i].name))
+            return *out = table[i].kind, 0;
+    return btk_error_set(BTK_EINVAL, "unknown format '%s' (expected table, markdown, json, "
+                         "junit or csv)", btk_error_quote(quoted, sizeof(quoted),
+                                                          name ? name : ""));
+}
+
+int btk_format_comparison(btk_buf *out, const btk_comparison *cmp,
+                          const btk_format_header *hdr, btk_format_kind kind, bool color)
+{
+    switch (kind) {
+    case BTK_FORMAT_TABLE: return btk_format__table(out, cmp, hdr, color);
+    case BTK_FORMAT_MARKDOWN: return btk_format__markdown(out, cmp, hdr);
+    case BTK_FORMAT_JSON: return btk_format__json(out, cmp, hdr);
+    case BTK_FORMAT_JUNIT: return btk_format__junit(out, cmp, hdr);
+    case BTK_FORMAT_CSV: return btk_format__csv(out, cmp);
+    }
+    return btk_error_set(BTK_EINVAL, "unknown format");
+}
+
+void btk_format__time(char *out, size_t len, double ns)
+{
+    static const char *const units[] = {"ns", "us", "ms", "s"};
+    int u = 0;
+
+    if (isnan(ns)) {
+        snprintf(out, len, "-");
+        return;
+    }
+    while (u < 3 && fabs(ns) >= 999.5) {
+        ns /= 1000;
+        u++;
+    }
+    /* three significant digits without switching to exponent notation */
+    snprintf(out, len, fabs(ns) >= 99.95 ? "%.0f %s" : fabs(ns) >= 9.995 ? "%.1f %s"
+                                                                          : "%.2f %s",
+             ns, units[u]);
+}
+
+void btk_format__change(char *out, size_t len, double ratio)
+{
+    if (isnan(ratio))
+        snprintf(out, len, "-");
+    else
+        snprintf(out, len, "%+.1f%%", (ratio - 1) * 100);
+}
+
+int btk_format__summary(btk_buf *out, const btk_comparison *cmp)
+{
+    size_t counts[BTK_VERDICT_UNCHANGED + 1] = {0};
+    bool first = true;
+    int error = 0;
+
+    for (size_t i = 0; i < cmp->count; i++)
+        counts[cmp->items[i].kind]++;
+    for (int k = 0; k <= BTK_VERDICT_UNCHANGED && error == 0; k++) {
+        if (counts[k] == 0)
+            continue;
+        error = btk_buf_printf(out, "%s%zu %s", first ? "" : ", ", counts[k],
+                               btk_verdict_name((btk_verdict_kind)k));
+        first = false;
+    }
+    if (error == 0)
+        error = btk_buf_printf(out, "%s(of %zu benchmarks)", first ? "" : " ", cmp->count);
+    return error;
+}
+
+/* ---- terminal table ---- */
+
+/* Untrusted text for a terminal: control characters and DEL as \xNN, at most max bytes
+ * (then "..."). */
+static int put_term(btk_buf *out, const char *s, size_t max)
+{
+    size_t used = 0;
+    int error = 0;
+
+    for (; s && *s && error == 0; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (used >= max)
+            return btk_buf_puts(out, "...");
+        if (c < 0x20 || c == 0x7f)
+            error = btk_buf_printf(out, "\\x%02x", c), used += 4;
+        else
+            error = btk_buf_put(out, s, 1), used++;
+    }
+    return error;
+}
+
+static const char *kind_color(btk_verdict_kind k)
+{
+    switch (k) {
+    case BTK_VERDICT_REGRESSED:
+    case BTK_VERDICT_FAILED:
+    case BTK_VERDICT_BUDGET: return "\033[1;31m";
+    case BTK_VERDICT_IMPROVED: return "\033[32m";
+    case BTK_VERDICT_INCONCLUSIVE:
+    case BTK_VERDICT_MISSING:
+    case BTK_VERDICT_NEW: return "\033[33m";
+    default: return "";
+    }
+}
+
+static int term_line(btk_buf *out, const char *label, const char *value);
+
+static int table_row(btk_buf *out, const btk_verdict *v, bool color, size_t name_width)
+{
+    char base[24], now[24], change[24], ci[48], q[24], units[48];
+    size_t before = out->len;
+    int error;
+
+    btk_format__time(base, sizeof(base), v->base_median);
+    btk_format__time(now, sizeof(now), v->new_median);
+    btk_format__change(change, sizeof(change), v->ratio);
+    if (isnan(v->ci_low))
+        snprintf(ci, sizeof(ci), "-");
+    else
+        snprintf(ci, sizeof(ci), "[%+.1f%%, %+.1f%%]", (v->ci_low - 1) * 100,
+                 (v->ci_high - 1) * 100);
+    snprintf(q, sizeof(q), isnan(v->q_value) ? "-" : "%.2g", v->q_value);
+    snprintf(units, sizeof(units), "%zu/%zu %s", v->units_base, v->units_new,
+             v->unit ? v->unit : "");
+    error = btk_buf_printf(out, "%s%-12s%s ", color ? kind_color(v->kind) : "",
+                           btk_verdict_name(v->kind), color ? "\033[0m" : "");
+    if (error == 0)
+        error = put_term(out, v->name, 60);
+    while (error == 0 && out->len - before < 13 + name_width + (color ? 11 : 0))
+        error = btk_buf_put(out, " ", 1);
+    if (error == 0)
+        error = btk_buf_printf(out, " %10s %10s %8s %-18s %7s %s\n", base, now, change, ci,
+                               q, units);
+    if (error == 0 && v->reason)
+        error = term_line(out, "             ", v->reason);
+    return error;
+}
+
+/* "label value\n" with the value escaped for a terminal; nothing when value is NULL. */
+static int term_line(btk_buf *out, const char *label, const char *value)
+{
+    int error;
+
+    if (value == NULL)
+        return 0;
+    if ((error = btk_buf_puts(out, label)) < 0 || (error = put_term(out, value, 400)) < 0)
+        return error;
+    return btk_buf_puts(out, "\n");
+}
+
+static int table_header(btk_buf *out, const btk_format_header *hdr)
+{
+    int error = 0;
+
+    if (hdr == NULL)
+        return 0;
+    if ((error = term_line(out, "WARNING: ", hdr->warning)) < 0 ||
+        (error = term_line(out, "base:       ", hdr->base)) < 0 ||
+        (error = term_line(out, "contender:  ", hdr->contender)) < 0)
+        return error;
+    return term_line(out, "machine:    ", hdr->machine);
+}
+
+int btk_format__table(btk_buf *out, const btk_comparison *cmp, const btk_format_header *hdr,
+                      bool color)
+{
+    size_t width = 9;
+    int error = table_header(out, hdr);
+
+    for (size_t i = 0; i < cmp->count; i++) {
+        size_t len = strlen(cmp->items[i].name);
+
+        width = len > width ? (len > 60 ? 63 : len) : width;
+    }
+    if (error == 0)
+        error = btk_buf_printf(out, "%-12s %-*s %10s %10s %8s %-18s %7s %s\n", "verdict",
+                               (int)width, "benchmark", "base", "new", "change", "95% CI",
+                               "q", "units");
+    for (size_t i = 0; i < cmp->count && error == 0; i++)
+        error = table_row(out, &cmp->items[i], color, width);
+    if (error == 0)
+        error = btk_format__summary(out, cmp);
+    return error ? error : btk_buf_puts(out, "\n");
+}
+
+/* ---- markdown ---- */
+
+/* Untrusted text inside a markdown table cell or list item: HTML-significant characters
+ * as entities, markdown punctuation backslash-escaped, line breaks and controls as spaces. */
+static int put_md(btk_buf *out, const char *s)
+{
+    int error = 0;
+
+    for (; s && *s && error == 0; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '<')
+            error = btk_buf_puts(out, "&lt;");
+        else if (c == '>')
+            error = btk_buf_puts(out, "&gt;");
+        else if (c == '&')
+            error = btk_buf_puts(out, "&amp;");
+        else if (c < 0x20 || c == 0x7f)
+            error = btk_buf_puts(out, " ");
+        else if (strchr("\\`*_{}[]()#+-.!|~\"'", c))
+            error = btk_buf_printf(out, "\\%c", c);
+        else
+            error = btk_buf_put(out, s, 1);
+    }
+    return error;
+}
+
+static const char *md_icon(btk_verdict_kind k)
+{
+    switch (k) {
+    case BTK_VERDICT_REGRESSED:
+    case BTK_VERDICT_FAILED:
+    case BTK_VERDICT_BUDGET: return ":red_circle:";
+    case BTK_VERDICT_IMPROVED: return ":green_circle:";
+    case BTK_VERDICT_UNCHANGED: return ":white_circle:";
+    default: return ":yellow_circle:";
+    }
+}
+
+static int md_row(btk_buf *out, const btk_verdict *v)
+{
+    char base[24], now[24], change[24], ci[48], q[24];
+    int error;
+
+    btk_format__time(base, sizeof(base), v->base_median);
+    btk_format__time(now, sizeof(now), v->new_median);
+    btk_format__change(change, sizeof(change), v->ratio);
+    if (isnan(v->ci_low))
+        snprintf(ci, sizeof(ci), "-");
+    else
+        snprintf(ci, sizeof(ci), "%+.1f%% .. %+.1f%%", (v->ci_low - 1) * 100,
+                 (v->ci_high - 1) * 100);
+    snprintf(q, sizeof(q), isnan(v->q_value) ? "-" : "%.2g", v->q_value);
+    error = btk_buf_printf(out, "| %s %s | ", md_icon(v->kind), btk_verdict_name(v->kind));
+    if (error == 0)
+        error = put_md(out, v->name);
+    if (error == 0)
+        error = btk_buf_printf(out, " | %s | %s | %s | %s | %s | %zu/%zu %s |\n", base, now,
+                               change, ci, q, v->units_base, v->units_new,
+                               v->unit ? v->unit : "");
+    return error;
+}
+
+static int md_line(btk_buf *out, const char *label, const char *value)
+{
+    int error;
+
+    if (value == NULL)
+        return 0;
+    if ((error = btk_buf_printf(out, "%s", label)) < 0 || (error = put_md(out, value)) < 0)
+        return error;
+    return btk_buf_puts(out, "  \n");
+}
+
+int btk_format__markdown(btk_buf *out, const btk_comparison *cmp,
+                         const btk_format_header *hdr)
+{
+    int error = btk_buf_printf(out, "### %s %s: ", cmp->regressions ? ":x:" : ":white_check_mark:",
+                               hdr && hdr->title ? hdr->title : "benchtrack");
+
+    if (error == 0)
+        error = btk_format__summary(out, cmp);
+    if (error == 0)
+        error = btk_buf_puts(out, "\n\n");
+    if (error == 0 && hdr && hdr->warning)
+        error = md_line(out, "> **Warning:** ", hdr->warning);
+    if (error == 0 && hdr)
+        error = md_line(out, "**Base:** ", hdr->base);
+    if (error == 0 && hdr)
+        error = md_line(out, "**Contender:** ", hdr->contender);
+    if (error == 0 && hdr)
+        error = md_line(out, "**Machine:** ", hdr->machine);
+    if (error == 0)
+        error = btk_buf_puts(out, "\n| Verdict | Benchmark | Base | New | Change | 95% CI | q "
+                                  "| Units (base/new) |\n|---|---|--:|--:|--:|---|--:|---|\n");
+    for (size_t i = 0; i < cmp->count && error == 0; i++)
+        error = md_row(out, &cmp->items[i]);
+    if (error == 0)
+        error = btk_buf_puts(out, "\n<details><summary>Details</summary>\n\n");
+    for (size_t i = 0; i < cmp->count && error == 0; i++) {
+        error = btk_buf_puts(out, "- ");
+        error = error ? error : put_md(out, cmp->items[i].name);
+        error = error ? error : btk_buf_puts(out, ": ");
+        error = error ? error : put_md(out, cmp->items[i].reason);
+        error = error ? error : btk_buf_puts(out, "\n");
+    }
+    if (error == 0)
+        error = btk_buf_printf(out, "\nMethod: Mann-Whitney U on independent units, "
+                                    "Benjamini-Hochberg q <= %g, bootstrap 95%% CI of the "
+                                    "ratio of medians wholly beyond the noise band.\n"
+                                    "</details>\n", hdr ? hdr->alpha : 0.05);
+    return error;
+}
+
+/* ---- CSV (RFC 4180) ---- */
+
+static int put_csv(btk_buf *out, const char *s)
+{
+    int error;
+
+    if (s == NULL || strpbrk(s, ",\"\r\n") == NULL)
+        return btk_buf_puts(out, s ? s : "");
+    error = btk_buf_put(out, "\"", 1);
+    for (; *s && error == 0; s++)
+        error = *s == '"' ? btk_buf_put(out, "\"\"", 2) : btk_buf_put(out, s, 1);
+    return error ? error : btk_buf_put(out, "\"", 1);
+}
+
+static int csv_num(btk_buf *out, double v)
+{
+    return isnan(v) ? btk_buf_puts(out, ",") : btk_buf_printf(out, ",%.10g", v);
+}
+
+static int csv_row(btk_buf *out, const btk_verdict *v)
+{
+    double nums[] = {v->base_median, v->new_median, v->ratio,   v->ci_low,
+                     v->ci_high,     v->p_value,    v->q_value, v->noise_band};
+    int error = btk_buf_printf(out, "%s,", btk_verdict_name(v->kind));
+
+    error = error ? error : put_csv(out, v->name);
+    for (size_t i = 0; i < BTK_ARRAY_SIZE(nums) && error == 0; i++)
+        error = csv_num(out, nums[i]);
+    if (error == 0)
+        error = btk_buf_printf(out, ",%s,%zu,%zu,%zu,", v->unit ? v->unit : "", v->units_base,
+                               v->units_new, v->units_needed);
+    error = error ? error : put_csv(out, v->reason);
+    return error ? error : btk_buf_puts(out, "\r\n");
+}
+
+int btk_format__csv(btk_buf *out, const btk_comparison *cmp)
+{
+    int error = btk_buf_puts(out, "verdict,benchmark,base_ns,new_ns,ratio,ci_low,ci_high,p,q,"
+                                  "noise_band,unit,units_base,units_new,units_needed,reason\r\n");
+
+    for (size_t i = 0; i < cmp->count && error == 0; i++)
+        error = csv_row(out, &cmp->items[i]);
+    return error;
+}

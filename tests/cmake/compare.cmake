@@ -1,0 +1,34 @@
+# End-to-end tests of `benchtrack compare` and `benchtrack ab` (owner: compare issue).
+# They drive the real binary in temporary git repositories; the runs come from
+# tests/fixtures/compare/make_results.py (synthetic samples with known effects).
+find_program(BTK_PYTHON3 python3)
+if(BTK_PYTHON3 AND TARGET benchtrack)
+  foreach(case slowdown same unknown-ref no-runs machines budget usage ab-slow ab-same ab-errors)
+    add_test(NAME e2e.compare.${case}
+             COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fixtures/compare/e2e_compare.sh
+                     $<TARGET_FILE:benchtrack> ${case})
+    set_tests_properties(e2e.compare.${case} PROPERTIES ENVIRONMENT "${BTK_TEST_ENV}"
+                         TIMEOUT 120)
+  endforeach()
+endif()
+
+# A real benchmark binary at three work factors (tests/fixtures/compare/work_bench.c): the
+# base, 5% slower and 20% slower in benchmark `work`. Used below and by
+# bench/self/gate-error-rates.sh.
+foreach(work 100 105 120)
+  add_executable(fixture_work_${work} ${CMAKE_SOURCE_DIR}/tests/fixtures/compare/work_bench.c)
+  target_link_libraries(fixture_work_${work} PRIVATE benchtrack_static)
+  target_compile_definitions(fixture_work_${work} PRIVATE BTK_FIXTURE_WORK=${work})
+  target_compile_options(fixture_work_${work} PRIVATE -O2)
+endforeach()
+if(TARGET benchtrack)
+  foreach(case real-slowdown real-same)
+    add_test(NAME e2e.compare.${case}
+             COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fixtures/compare/e2e_compare.sh
+                     $<TARGET_FILE:benchtrack> ${case} $<TARGET_FILE_DIR:fixture_work_100>)
+    # Timing-based: a sanitizer or valgrind build distorts the work factor's share of the
+    # time, and the test drives ~20 benchmark processes.
+    set_tests_properties(e2e.compare.${case} PROPERTIES ENVIRONMENT "${BTK_TEST_ENV}"
+                         TIMEOUT 300 LABELS "no-sanitize;no-valgrind")
+  endforeach()
+endif()
