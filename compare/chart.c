@@ -396,7 +396,7 @@ static int put_trend_data(btk_chart *c, const btk_trend_point *points, size_t co
 }
 
 static const char trend_plot[] =
-    "set key outside bottom center horizontal\n"
+    "set key outside top center horizontal\n"
     "set grid ytics lc rgb '#dddddd'\n"
     "set xlabel 'commit (first-parent order, oldest left)' offset 0,-0.5\n"
     "set offsets 0, 0, graph 0.05, graph 0.05\n"
@@ -453,7 +453,7 @@ int btk_chart_sparkline(btk_chart *c, const btk_chart_out *out, const double *va
             last = i, valid++;
     if ((error = chart_begin(c, out)) < 0)
         return error;
-    error = put(c, "unset border\nunset tics\nunset key\nset margins 1,1,1,1\n");
+    error = put(c, "unset border\nunset tics\nunset key\nset lmargin at screen 0.02\nset rmargin at screen 0.98\nset tmargin at screen 0.94\nset bmargin at screen 0.06\n");
     if (error == 0 && valid == 0)
         return chart_end(c, put_empty_plot(c, ""));
     error = error ? error : put(c, "$spark << EOD\n");
@@ -605,7 +605,7 @@ int btk_chart_compare(btk_chart *c, const btk_chart_out *out, const char *title,
     if (error == 0)
         error = btk_buf_printf(&c->buf,
             "set xlabel 'change of the median (%%), whiskers: 95%% CI; shaded: noise band "
-            "±%.3g%%'\nset grid xtics lc rgb '#dddddd'\nset key outside bottom center "
+            "±%.3g%%'\nset grid xtics lc rgb '#dddddd'\nset key outside top center "
             "horizontal\nset xrange [%.9g:%.9g]\n"
             "set object 1 rect from first %.9g, graph 0 to first %.9g, graph 1 behind "
             "fc rgb '#e6e6e6' fs solid 1.0 noborder\n"
@@ -755,7 +755,7 @@ static int step_at(const double *y, size_t n, size_t i, double threshold, size_t
     double tmp[64], before, after, rel;
 
     *score = 0;
-    if (nb < 1 || na < 2)
+    if (nb < 1 || na < 3)
         return 0;
     before = median_of(y + i - nb, nb, tmp);
     after = median_of(y + i, na, tmp);

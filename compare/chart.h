@@ -66,7 +66,7 @@ int btk_chart_dist(btk_chart *chart, const btk_chart_out *out, const char *title
 /* Steps in a series (oldest first, NAN = no value): marks[i] = +1 where the level rises by
  * more than threshold (relative), -1 where it falls, else 0. The level before and after i
  * is the median of up to `window` valid values on each side (robust to single outliers);
- * at least 2 values after i are needed. Of adjacent candidates the one where the window
+ * at least 3 values after i are needed (a median of 2 is their mean). Of adjacent candidates the one where the window
  * means differ most is kept. See docs/report.md. */
 void btk_chart_steps(int *marks, const double *values, size_t count, double threshold,
                      size_t window);

@@ -48,7 +48,7 @@ int btk_escape_gnuplot(btk_buf *buf, const char *s, size_t max_chars)
         if (n == 0 || *p < 0x20 || *p == 0x7f)
             error = btk_buf_put(buf, "?", 1), n = n ? n : 1;
         else if (*p == '\'')
-            error = btk_buf_put(buf, "''", 2);
+            error = btk_buf_puts(buf, "\xe2\x80\x99"); /* U+2019, see escape.h */
         else
             error = btk_buf_put(buf, (const char *)p, n);
         p += n;

@@ -12,10 +12,12 @@
 /* Longest stem btk_escape_filename keeps before its hash suffix. */
 #define BTK_ESCAPE_FILENAME_STEM 48
 
-/* Append s as a gnuplot single-quoted string literal, quotes included: ' is doubled, and
- * control characters and invalid UTF-8 become '?'. gnuplot never substitutes backquotes or
- * @macros inside single quotes and a newline cannot end the command early, so the text
- * cannot run anything. At most max_chars characters (code points) are kept, the rest
+/* Append s as a gnuplot single-quoted string literal, quotes included: ' becomes the
+ * typographic apostrophe U+2019, and control characters and invalid UTF-8 become '?'. So
+ * the literal holds no quote and no line break and ends exactly where we end it; gnuplot
+ * never substitutes backquotes or @macros inside single quotes, so the text cannot run
+ * anything. (The documented '' doubling is not used: gnuplot 5.4 mis-scans runs of it,
+ * 'x''''y' is an error, see docs/report.md.) At most max_chars characters (code points) are kept, the rest
  * replaced by "..."; max_chars 0 means no limit. Use with a `noenhanced` terminal so the
  * text is drawn literally. */
 int btk_escape_gnuplot(btk_buf *buf, const char *s, size_t max_chars);

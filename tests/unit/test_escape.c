@@ -24,10 +24,10 @@ static void gnuplot__single_quotes_doubled_and_dangerous_text_inert(void **state
 {
     (void)state;
     expect_gp("plain", 0, "'plain'");
-    expect_gp("it's", 0, "'it''s'");
-    expect_gp("'", 0, "''''");
+    expect_gp("it's", 0, "'it\xe2\x80\x99s'");
+    expect_gp("''''", 0, "'\xe2\x80\x99\xe2\x80\x99\xe2\x80\x99\xe2\x80\x99'");
     expect_gp("\"`touch X`\" @m \\", 0, "'\"`touch X`\" @m \\'");
-    expect_gp("a\nsystem('x')", 0, "'a?system(''x'')'");
+    expect_gp("a\nsystem('x')", 0, "'a?system(\xe2\x80\x99x\xe2\x80\x99)'");
     expect_gp("a\rb\tc\x7f", 0, "'a?b?c?'");
     expect_gp("", 0, "''");
 }
