@@ -1,10 +1,394 @@
-/* Placeholder until the store issue lands. */
+/*
+ * The results database: opening (read-only version check first, so a newer database is
+ * never modified), WAL, the migration list, transactions with a bounded busy wait, and the
+ * translation of SQLite errors. Schema and columns: docs/database.md.
+ */
 #include "store.h"
+
+#include "store_int.h"
+
+#include <math.h>
+#include <sys/stat.h>
+
+/* migrations[v] takes a database from user_version v to v + 1. Never edit a published
+ * entry: add v2 at the end. */
+static const char *const migrations[] = {
+    /* v0 -> v1 */
+    "CREATE TABLE machines ("
+    " id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL UNIQUE, hostname TEXT, arch TEXT,"
+    " cpu_model TEXT, cpus INTEGER);"
+    "CREATE TABLE commits ("
+    " sha TEXT PRIMARY KEY, known INTEGER NOT NULL, time INTEGER, author TEXT,"
+    " subject TEXT, parents TEXT) WITHOUT ROWID;"
+    "CREATE TABLE runs ("
+    " id INTEGER PRIMARY KEY, commit_sha TEXT REFERENCES commits(sha), branch TEXT,"
+    " dirty INTEGER NOT NULL, machine_id INTEGER NOT NULL REFERENCES machines(id),"
+    " format TEXT NOT NULL, date TEXT, stored_at INTEGER NOT NULL, executable TEXT,"
+    " compiler TEXT, flags TEXT, os TEXT, kernel TEXT, timer_source TEXT, timer_hz REAL,"
+    " hypervisor INTEGER NOT NULL, context_json TEXT, options_json TEXT);"
+    "CREATE INDEX runs_by_commit ON runs(commit_sha, machine_id);"
+    "CREATE TABLE run_warnings ("
+    " run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, seq INTEGER NOT NULL,"
+    " text TEXT NOT NULL, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;"
+    "CREATE TABLE benchmarks ("
+    " id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, family TEXT,"
+    " has_param INTEGER NOT NULL, param INTEGER);"
+    "CREATE TABLE results ("
+    " id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    " benchmark_id INTEGER NOT NULL REFERENCES benchmarks(id), seq INTEGER NOT NULL,"
+    " status INTEGER NOT NULL, error_kind TEXT, error_message TEXT, stop_reason TEXT,"
+    " min REAL, max REAL, mean REAL, median REAL, stddev REAL, mad REAL, p50 REAL,"
+    " p90 REAL, p95 REAL, p99 REAL, p999 REAL, ci_low REAL, ci_high REAL,"
+    " samples INTEGER NOT NULL, iterations INTEGER NOT NULL, outliers_low INTEGER NOT NULL,"
+    " outliers_high INTEGER NOT NULL, cycles_median REAL, mem_tracked INTEGER NOT NULL,"
+    " allocs_per_iter REAL, frees_per_iter REAL, alloc_bytes_per_iter REAL,"
+    " peak_rss_bytes INTEGER, minor_faults INTEGER, major_faults INTEGER,"
+    " bytes_per_iter REAL, items_per_iter REAL, UNIQUE (run_id, benchmark_id));"
+    "CREATE INDEX results_by_benchmark ON results(benchmark_id, run_id);"
+    "CREATE TABLE counters ("
+    " result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,"
+    " kind INTEGER NOT NULL, name TEXT NOT NULL, value REAL,"
+    " PRIMARY KEY (result_id, kind, name)) WITHOUT ROWID;"
+    "CREATE TABLE samples ("
+    " result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,"
+    " seq INTEGER NOT NULL, proc_index INTEGER NOT NULL, count INTEGER NOT NULL,"
+    " ns BLOB NOT NULL, batch BLOB, peak_rss_bytes INTEGER, minor_faults INTEGER,"
+    " major_faults INTEGER, PRIMARY KEY (result_id, seq)) WITHOUT ROWID;",
+};
+
+int btk_store__busy_timeout_ms(void)
+{
+    const char *env = getenv("BENCHTRACK_BUSY_TIMEOUT_MS");
+    char *end;
+    long v;
+
+    if (env == NULL || *env == '\0')
+        return 10000;
+    v = strtol(env, &end, 10);
+    return (*end || v < 1 || v > 600000) ? 10000 : (int)v;
+}
+
+int btk_store__fail(btk_store *db, const char *what)
+{
+    char path[200];
+    int rc = db->conn ? sqlite3_errcode(db->conn) : SQLITE_CANTOPEN;
+    const char *msg = db->conn ? sqlite3_errmsg(db->conn) : "out of memory";
+
+    btk_error_quote(path, sizeof(path), db->path);
+    if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
+        return btk_error_set(BTK_EFORMAT, "results database '%s' is not a valid benchtrack "
+                             "database: %s", path, msg);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        return btk_error_set(BTK_EIO, "results database '%s' is locked by another process "
+                             "(waited %d ms)", path, btk_store__busy_timeout_ms());
+    if (rc == SQLITE_NOMEM)
+        return btk_error_set(BTK_ENOMEM, "out of memory in results database '%s'", path);
+    return btk_error_set(BTK_EIO, "%s in results database '%s': %s", what, path, msg);
+}
+
+int btk_store__prepare(btk_store *db, const char *sql, sqlite3_stmt **out)
+{
+    if (sqlite3_prepare_v2(db->conn, sql, -1, out, NULL) != SQLITE_OK) {
+        *out = NULL;
+        return btk_store__fail(db, "cannot prepare a query");
+    }
+    return 0;
+}
+
+int btk_store__exec(btk_store *db, const char *sql)
+{
+    if (sqlite3_exec(db->conn, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return btk_store__fail(db, "cannot update");
+    return 0;
+}
+
+int btk_store__begin(btk_store *db)
+{
+    int attempt, rc = SQLITE_BUSY;
+
+    /* The busy handler waits inside each attempt; a BEGIN that still finds the database
+     * busy (a deadlock-avoidance SQLITE_BUSY is returned without waiting) is retried. */
+    for (attempt = 0; attempt < 3 && rc == SQLITE_BUSY; attempt++)
+        rc = sqlite3_exec(db->conn, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    return rc == SQLITE_OK ? 0 : btk_store__fail(db, "cannot start a transaction");
+}
+
+int btk_store__commit(btk_store *db)
+{
+    if (sqlite3_exec(db->conn, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        int error = btk_store__fail(db, "cannot commit");
+        btk_store__rollback(db);
+        return error;
+    }
+    return 0;
+}
+
+void btk_store__rollback(btk_store *db)
+{
+    if (!sqlite3_get_autocommit(db->conn))
+        sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Read PRAGMA user_version (also proves the file is a database). */
+static int read_version(btk_store *db, int *out)
+{
+    sqlite3_stmt *st = NULL;
+    int error = btk_store__prepare(db, "PRAGMA user_version", &st);
+
+    if (error == 0 && sqlite3_step(st) != SQLITE_ROW)
+        error = btk_store__fail(db, "cannot read the schema version");
+    else if (error == 0)
+        *out = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return error;
+}
+
+static int check_not_newer(btk_store *db, int version)
+{
+    char path[200];
+
+    if (version <= BTK_STORE_SCHEMA_VERSION)
+        return 0;
+    return btk_error_set(BTK_ESCHEMA, "results database '%s' has schema version %d, newer "
+                         "than this benchtrack understands (%d): upgrade benchtrack",
+                         btk_error_quote(path, sizeof(path), db->path), version,
+                         BTK_STORE_SCHEMA_VERSION);
+}
+
+static int connect(btk_store *db, int sqlite_flags)
+{
+    if (sqlite3_open_v2(db->path, &db->conn, sqlite_flags | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        int error = btk_store__fail(db, "cannot open");
+        sqlite3_close(db->conn);
+        db->conn = NULL;
+        return error;
+    }
+    sqlite3_busy_timeout(db->conn, btk_store__busy_timeout_ms());
+    sqlite3_extended_result_codes(db->conn, 0);
+    return 0;
+}
+
+/* Before any write: open read-only and refuse a newer schema (or a non-database). */
+static int precheck(btk_store *db)
+{
+    struct stat sb;
+    int version = 0, error;
+
+    if (stat(db->path, &sb) != 0 || sb.st_size == 0)
+        return 0;
+    if ((error = connect(db, SQLITE_OPEN_READONLY)) < 0)
+        return error;
+    if ((error = read_version(db, &version)) == 0)
+        error = check_not_newer(db, version);
+    sqlite3_close(db->conn);
+    db->conn = NULL;
+    return error;
+}
+
+static int set_wal(btk_store *db)
+{
+    sqlite3_stmt *st = NULL;
+    int error, attempt;
+
+    for (attempt = 0; attempt < 3; attempt++) {
+        if ((error = btk_store__prepare(db, "PRAGMA journal_mode=WAL", &st)) < 0)
+            return error;
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            sqlite3_finalize(st);
+            return 0;
+        }
+        sqlite3_finalize(st);
+    }
+    return btk_store__fail(db, "cannot switch to WAL");
+}
+
+/* Apply the migrations from the stored version to ours, in one transaction. */
+static int migrate(btk_store *db)
+{
+    char sql[64];
+    int version = 0, error;
+
+    if ((error = read_version(db, &version)) < 0 ||
+        (error = check_not_newer(db, version)) < 0 || version == BTK_STORE_SCHEMA_VERSION)
+        return error;
+    if ((error = set_wal(db)) < 0 || (error = btk_store__begin(db)) < 0)
+        return error;
+    /* Read again under the write lock: another process may have migrated meanwhile. */
+    if ((error = read_version(db, &version)) < 0 || (error = check_not_newer(db, version)) < 0)
+        goto fail;
+    for (; version < BTK_STORE_SCHEMA_VERSION; version++)
+        if ((error = btk_store__exec(db, migrations[version])) < 0)
+            goto fail;
+    snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", BTK_STORE_SCHEMA_VERSION);
+    if ((error = btk_store__exec(db, sql)) < 0)
+        goto fail;
+    return btk_store__commit(db);
+fail:
+    btk_store__rollback(db);
+    return error;
+}
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == BTK_STORE_SCHEMA_VERSION,
+               "one migration per schema version");
+
+static int open_checked(btk_store *db)
+{
+    char path[200];
+    int version = 0, error;
+
+    if ((error = precheck(db)) < 0)
+        return error;
+    if (db->readonly) {
+        if ((error = connect(db, SQLITE_OPEN_READONLY)) < 0 ||
+            (error = read_version(db, &version)) < 0 ||
+            (error = check_not_newer(db, version)) < 0)
+            return error;
+        if (version < BTK_STORE_SCHEMA_VERSION)
+            return btk_error_set(BTK_EFORMAT, "results database '%s' is empty or has the old "
+                                 "schema version %d (a writing command migrates it)",
+                                 btk_error_quote(path, sizeof(path), db->path), version);
+        return btk_store__exec(db, "PRAGMA foreign_keys=ON");
+    }
+    if ((error = connect(db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) < 0)
+        return error;
+    if (sqlite3_db_readonly(db->conn, "main") == 1)
+        return btk_error_set(BTK_EIO, "results database '%s' is read-only",
+                             btk_error_quote(path, sizeof(path), db->path));
+    if ((error = btk_store__exec(db, "PRAGMA foreign_keys=ON")) < 0 ||
+        (error = migrate(db)) < 0)
+        return error;
+    /* WAL with synchronous=NORMAL: a killed process never loses a committed run; only a
+     * power cut can drop the last transactions (docs/database.md). */
+    return btk_store__exec(db, "PRAGMA synchronous=NORMAL");
+}
 
 int btk_store_open(btk_store **out, const char *path, unsigned flags)
 {
-    BTK_UNUSED(path);
-    BTK_UNUSED(flags);
+    btk_store *db;
+    int error;
+
     *out = NULL;
-    return btk_error_set(BTK_EUNSUPPORTED, "the results database is not implemented yet");
+    if (path == NULL || *path == '\0')
+        return btk_error_set(BTK_EINVAL, "no results database path given");
+    if ((db = btk__calloc(1, sizeof(*db))) == NULL)
+        return BTK_ENOMEM;
+    db->readonly = (flags & BTK_STORE_READONLY) != 0;
+    if ((db->path = btk__strdup(path)) == NULL) {
+        btk__free(db);
+        return BTK_ENOMEM;
+    }
+    if ((error = open_checked(db)) < 0) {
+        btk_store_close(db);
+        return error;
+    }
+    *out = db;
+    return 0;
+}
+
+void btk_store_close(btk_store *db)
+{
+    if (db == NULL)
+        return;
+    sqlite3_close(db->conn);
+    btk__free(db->path);
+    btk__free(db);
+}
+
+int btk_store__integrity_check(btk_store *db)
+{
+    sqlite3_stmt *st = NULL;
+    char path[200], what[200];
+    const char *text;
+    int error;
+
+    if ((error = btk_store__prepare(db, "PRAGMA integrity_check", &st)) < 0)
+        return error;
+    if (sqlite3_step(st) != SQLITE_ROW)
+        error = btk_store__fail(db, "cannot check integrity");
+    else if ((text = (const char *)sqlite3_column_text(st, 0)) == NULL || strcmp(text, "ok"))
+        error = btk_error_set(BTK_EFORMAT, "results database '%s' fails its integrity "
+                              "check: %s", btk_error_quote(path, sizeof(path), db->path),
+                              btk_error_quote(what, sizeof(what), text ? text : "?"));
+    sqlite3_finalize(st);
+    return error;
+}
+
+double btk_store__col_double(sqlite3_stmt *st, int col)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL ? NAN : sqlite3_column_double(st, col);
+}
+
+int64_t btk_store__col_int(sqlite3_stmt *st, int col, int64_t if_null)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL ? if_null
+                                                         : sqlite3_column_int64(st, col);
+}
+
+int btk_store__col_text(char **out, sqlite3_stmt *st, int col)
+{
+    const unsigned char *s = sqlite3_column_text(st, col);
+
+    *out = NULL;
+    if (s == NULL)
+        return 0;
+    *out = btk__strndup((const char *)s, (size_t)sqlite3_column_bytes(st, col));
+    return *out ? 0 : BTK_ENOMEM;
+}
+
+int btk_store__bind_double(sqlite3_stmt *st, int i, double v)
+{
+    return isfinite(v) ? sqlite3_bind_double(st, i, v) : sqlite3_bind_null(st, i);
+}
+
+int btk_store__bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+}
+
+int btk_store__bind_opt_int(sqlite3_stmt *st, int i, int64_t v)
+{
+    return v >= 0 ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
+}
+
+void btk_store__encode_u64(unsigned char *out, const uint64_t *v, size_t n)
+{
+    size_t i, b;
+
+    for (i = 0; i < n; i++)
+        for (b = 0; b < 8; b++)
+            out[i * 8 + b] = (unsigned char)(v[i] >> (8 * b));
+}
+
+void btk_store__decode_u64(uint64_t *out, const unsigned char *in, size_t n)
+{
+    size_t i, b;
+
+    for (i = 0; i < n; i++) {
+        out[i] = 0;
+        for (b = 0; b < 8; b++)
+            out[i] |= (uint64_t)in[i * 8 + b] << (8 * b);
+    }
+}
+
+void btk_store__encode_f64(unsigned char *out, const double *v, size_t n)
+{
+    size_t i;
+    uint64_t bits;
+
+    for (i = 0; i < n; i++) {
+        memcpy(&bits, &v[i], sizeof(bits));
+        btk_store__encode_u64(out + i * 8, &bits, 1);
+    }
+}
+
+void btk_store__decode_f64(double *out, const unsigned char *in, size_t n)
+{
+    size_t i;
+    uint64_t bits;
+
+    for (i = 0; i < n; i++) {
+        btk_store__decode_u64(&bits, in + i * 8, 1);
+        memcpy(&out[i], &bits, sizeof(bits));
+    }
 }

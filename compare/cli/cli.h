@@ -54,4 +54,34 @@ int cli_parse_double(double *out, const char *option, const char *value, double 
 /* True when stdout is a terminal and NO_COLOR is unset or empty. */
 bool cli_use_color(void);
 
+/* ---- added by the store issue ---- */
+
+/* When argv[*i] is option name ("--db VALUE" or "--db=VALUE"): set *value (NULL when the
+ * value is missing), advance *i past it and return true. */
+bool cli_option(const char *name, int argc, char **argv, int *i, const char **value);
+/* Print s to f with control characters escaped (\n, \t, \xNN); UTF-8 kept. */
+void cli_print_safe(FILE *f, const char *s);
+
+/* Where a run's commit comes from: the repository (repo: NULL = current directory), and the
+ * CI overrides --commit/--branch/--allow-unknown-commit. */
+typedef struct cli_commit_options {
+    const char *repo, *commit, *branch;
+    bool allow_unknown;
+} cli_commit_options;
+/* Fill out (a zeroed btk_commit) per docs/cli/run.md: HEAD's commit, branch and dirty
+ * state, or the overrides; outside a repository the commit stays "" (with a warning) unless
+ * --commit and --allow-unknown-commit are given. *git_out is the repository or NULL.
+ * Errors: BTK_ENOTFOUND / BTK_EINVAL (exit 2), BTK_EIO (exit 3). */
+int cli_commit_for_run(btk_commit *out, btk_git **git_out, const cli_commit_options *opts);
+/* Consume argv[*i] when it is --db/--repo/--commit/--branch/--allow-unknown-commit:
+ * 1 consumed, 0 not ours, BTK_EINVAL a missing value. (cmd_import.c) */
+int cli_record_option(cli_commit_options *o, const char **db, int argc, char **argv,
+                      int *i);
+/* Open the store (writable) and add run; prints "stored run #N ..." to stderr. */
+int cli_store_run(const btk_run *run, const char *db_flag, btk_git *git);
+/* The machine to use for a query: flag = fingerprint prefix or hostname; NULL flag = the
+ * only machine with data, else this machine when it has data, else BTK_EINVAL naming the
+ * machines. *fp_out freed with btk__free. */
+int cli_pick_machine(char **fp_out, btk_store *db, const char *flag);
+
 #endif

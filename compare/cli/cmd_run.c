@@ -1,9 +1,160 @@
-/* benchtrack run: placeholder until its issue lands; says so and exits 2. */
+/*
+ * benchtrack run -- ./bench [args]: run a benchmark binary with --out TMPFILE appended (its
+ * table still reaches the terminal), read its JSON and store the run with the commit and
+ * machine. docs/cli/run.md.
+ */
 #include "cli.h"
+
+#include "import.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: benchtrack run [--db PATH] [--repo DIR] [--commit REF] [--branch NAME]\n"
+               "                      [--allow-unknown-commit] -- ./bench_binary [args]\n");
+}
+
+/* Run argv with "--out", path appended; returns the exit status (128+N for signal N). */
+static int run_binary(char **argv, int argc, const char *path)
+{
+    char **args = btk__calloc((size_t)argc + 3, sizeof(char *));
+    pid_t pid;
+    int status = 0, i;
+
+    if (args == NULL)
+        return -1;
+    for (i = 0; i < argc; i++)
+        args[i] = argv[i];
+    args[argc] = "--out";
+    args[argc + 1] = (char *)path;
+    fflush(NULL);
+    if ((pid = fork()) == 0) {
+        char quoted[200];
+        execvp(args[0], args);
+        fprintf(stderr, "benchtrack: cannot run '%s': %s\n",
+                btk_error_quote(quoted, sizeof(quoted), args[0]), strerror(errno));
+        _exit(127);
+    }
+    btk__free(args);
+    if (pid < 0)
+        return -1;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Exit statuses of the binary that leave nothing to store: the message and our exit. */
+static int refuse(int status, const char *bin)
+{
+    char quoted[200];
+
+    btk_error_quote(quoted, sizeof(quoted), bin);
+    if (status == 127)
+        return CLI_EXIT_USAGE; /* the child said why */
+    if (status == 2)
+        return cli_die(CLI_EXIT_USAGE, "'%s' rejected its arguments (exit 2): nothing stored",
+                       quoted);
+    if (status > 128)
+        return cli_die(CLI_EXIT_RUNTIME, "'%s' was killed by signal %d: nothing stored",
+                       quoted, status - 128);
+    return cli_die(CLI_EXIT_RUNTIME, "'%s' exited with status %d: nothing stored", quoted,
+                   status);
+}
+
+static int parse(int argc, char **argv, cli_commit_options *o, const char **db, int *bin_at)
+{
+    char quoted[80];
+    int i, used;
+
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) {
+            *bin_at = i + 1;
+            break;
+        }
+        if ((used = cli_record_option(o, db, argc, argv, &i)) < 0)
+            return cli_fail();
+        if (!used)
+            return cli_die(CLI_EXIT_USAGE, "unknown option '%s' for run (the benchmark "
+                                           "binary goes after '--')",
+                           btk_error_quote(quoted, sizeof(quoted), argv[i]));
+    }
+    if (*bin_at == 0 || *bin_at >= argc) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* Check the database opens (schema, permissions) before spending time on benchmarks. */
+static int precheck_store(const char *db_flag, btk_git *git)
+{
+    btk_store *db = NULL;
+    int error = cli_open_store(&db, db_flag, git, false);
+
+    btk_store_close(db);
+    return error;
+}
+
+static int record(int status, const char *tmp, btk_commit *commit, const char *db,
+                  btk_git *git)
+{
+    btk_run *run = NULL;
+    int error;
+
+    if ((error = btk_import_file(&run, tmp)) < 0)
+        return cli_fail();
+    run->commit = *commit;
+    memset(commit, 0, sizeof(*commit)); /* the run owns it now */
+    error = cli_store_run(run, db, git);
+    btk_run_free(run);
+    if (error < 0)
+        return cli_fail();
+    if (status == 3)
+        return cli_die(CLI_EXIT_RUNTIME, "a benchmark failed (its failure is stored)");
+    return CLI_EXIT_OK;
+}
 
 int cmd_run(int argc, char **argv)
 {
-    BTK_UNUSED(argc);
-    BTK_UNUSED(argv);
-    return cli_die(CLI_EXIT_USAGE, "'run' is not implemented yet");
+    cli_commit_options o = {NULL, NULL, NULL, false};
+    const char *db = NULL, *tmpdir = getenv("TMPDIR");
+    char tmp[4096];
+    btk_commit commit;
+    btk_git *git = NULL;
+    int bin_at = 0, rc, fd, status;
+
+    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if ((rc = parse(argc, argv, &o, &db, &bin_at)) != 0)
+        return rc;
+    memset(&commit, 0, sizeof(commit));
+    if (cli_commit_for_run(&commit, &git, &o) < 0 || precheck_store(db, git) < 0) {
+        rc = cli_fail();
+        goto done;
+    }
+    snprintf(tmp, sizeof(tmp), "%s/benchtrack-run-XXXXXX",
+             tmpdir && *tmpdir ? tmpdir : "/tmp");
+    if ((fd = mkstemp(tmp)) < 0) {
+        rc = cli_die(CLI_EXIT_RUNTIME, "cannot create a temporary file: %s", strerror(errno));
+        goto done;
+    }
+    close(fd);
+    status = run_binary(argv + bin_at, argc - bin_at, tmp);
+    if (status < 0)
+        rc = cli_die(CLI_EXIT_RUNTIME, "cannot start the benchmark binary: %s",
+                     strerror(errno));
+    else if (status == 0 || status == 3)
+        rc = record(status, tmp, &commit, db, git);
+    else
+        rc = refuse(status, argv[bin_at]);
+    unlink(tmp);
+done:
+    btk_commit_clear(&commit);
+    btk_git_close(git);
+    return rc;
 }

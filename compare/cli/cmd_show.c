@@ -1,9 +1,108 @@
-/* benchtrack show: placeholder until its issue lands; says so and exits 2. */
+/*
+ * benchtrack show RUN|REF: one run's results (the newest run of a commit when a ref is
+ * given). docs/cli/show.md.
+ */
 #include "cli.h"
+
+#include <math.h>
+
+static void print_header(const btk_run *run)
+{
+    printf("run #%" PRId64 "  commit %s%s  branch ", run->id,
+           run->commit.sha[0] ? run->commit.sha : "-", run->commit.dirty ? " (dirty)" : "");
+    cli_print_safe(stdout, run->commit.branch ? run->commit.branch : "-");
+    printf("\nmachine ");
+    cli_print_safe(stdout, run->machine.hostname ? run->machine.hostname : "?");
+    printf(" (%s), ", run->machine.fingerprint ? run->machine.fingerprint : "?");
+    cli_print_safe(stdout, run->machine.cpu_model ? run->machine.cpu_model : "?");
+    printf(", %d cpus\ndate %s  format %s  compiler ", run->machine.cpus,
+           run->date ? run->date : "-", run->format ? run->format : "-");
+    cli_print_safe(stdout, run->compiler ? run->compiler : "-");
+    printf("\n\n%-40s %8s %14s %25s %8s %6s\n", "benchmark", "status", "median ns",
+           "95% CI of median", "samples", "procs");
+}
+
+static void print_result(const btk_result *r)
+{
+    char name[1024];
+    FILE *mem = fmemopen(name, sizeof(name), "w");
+
+    if (mem) {
+        cli_print_safe(mem, r->name);
+        fclose(mem);
+    } else
+        snprintf(name, sizeof(name), "?");
+    if (r->status == BTK_RESULT_FAILED) {
+        printf("%-40s %8s  ", name, "FAILED");
+        cli_print_safe(stdout, r->error_kind ? r->error_kind : "error");
+        printf(": ");
+        cli_print_safe(stdout, r->error_message ? r->error_message : "");
+        printf("\n");
+        return;
+    }
+    printf("%-40s %8s %14.3f [%11.3f, %11.3f] %8" PRId64 " %6zu\n", name, "ok",
+           r->stats.median, r->stats.ci_low, r->stats.ci_high, r->stats.samples,
+           r->proc_count);
+}
+
+/* The run id for arg: a run id, or the newest run of the commit arg names. */
+static int find_run(int64_t *id, btk_store *db, btk_git *git, const char *arg)
+{
+    char sha[41], quoted[120];
+    int64_t *ids = NULL;
+    size_t count = 0;
+    int error;
+
+    if ((error = cli_resolve_side(id, sha, git, arg)) < 0 || *id)
+        return error;
+    if ((error = btk_store_runs_for_commit(&ids, &count, db, sha, NULL)) < 0)
+        return error;
+    if (count == 0)
+        error = btk_error_set(BTK_ENOTFOUND, "no stored run for '%s' (commit %.12s)",
+                              btk_error_quote(quoted, sizeof(quoted), arg), sha);
+    else
+        *id = ids[0];
+    btk__free(ids);
+    return error;
+}
 
 int cmd_show(int argc, char **argv)
 {
-    BTK_UNUSED(argc);
-    BTK_UNUSED(argv);
-    return cli_die(CLI_EXIT_USAGE, "'show' is not implemented yet");
+    const char *db_flag = NULL, *repo = NULL, *what = NULL;
+    btk_git *git = NULL;
+    btk_store *db = NULL;
+    btk_run *run = NULL;
+    int64_t id = 0;
+    size_t i;
+    int rc = CLI_EXIT_OK, a;
+
+    for (a = 1; a < argc; a++) {
+        if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) {
+            printf("usage: benchtrack show RUN|REF [--db PATH] [--repo DIR]\n");
+            return CLI_EXIT_OK;
+        }
+        if (cli_option("--db", argc, argv, &a, &db_flag) ||
+            cli_option("--repo", argc, argv, &a, &repo))
+            continue;
+        if (what)
+            return cli_die(CLI_EXIT_USAGE, "show takes one run or ref");
+        what = argv[a];
+    }
+    if (what == NULL)
+        return cli_die(CLI_EXIT_USAGE, "usage: benchtrack show RUN|REF [--db PATH]");
+    if (btk_git_open(&git, repo) < 0 && repo)
+        return cli_fail();
+    btk_error_clear();
+    if (cli_open_store(&db, db_flag, git, true) < 0 || find_run(&id, db, git, what) < 0 ||
+        btk_store_load_run(&run, db, id, true) < 0)
+        rc = cli_fail();
+    else {
+        print_header(run);
+        for (i = 0; i < run->result_count; i++)
+            print_result(&run->results[i]);
+    }
+    btk_run_free(run);
+    btk_store_close(db);
+    btk_git_close(git);
+    return rc;
 }

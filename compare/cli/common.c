@@ -4,6 +4,8 @@
  */
 #include "cli.h"
 
+#include "machine.h"
+
 #include <unistd.h>
 
 int cli_exit_code(int error)
@@ -175,4 +177,225 @@ bool cli_use_color(void)
     const char *nc = getenv("NO_COLOR");
 
     return isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
+}
+
+/* ---- added by the store issue ---- */
+
+bool cli_option(const char *name, int argc, char **argv, int *i, const char **value)
+{
+    size_t n = strlen(name);
+    const char *arg = argv[*i];
+
+    if (strncmp(arg, name, n) || (arg[n] != '\0' && arg[n] != '='))
+        return false;
+    if (arg[n] == '=')
+        *value = arg + n + 1;
+    else
+        *value = *i + 1 < argc ? argv[++*i] : NULL;
+    return true;
+}
+
+void cli_print_safe(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '\n')
+            fputs("\\n", f);
+        else if (c == '\t')
+            fputs("\\t", f);
+        else if (c < 0x20 || c == 0x7f)
+            fprintf(f, "\\x%02x", c);
+        else
+            fputc(c, f);
+    }
+}
+
+static bool is_full_sha(const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < 40; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    return s[40] == '\0';
+}
+
+/* A --commit the repository does not know (or no repository): only with the flag. */
+static int unknown_commit(btk_commit *out, const cli_commit_options *o, bool in_repo)
+{
+    char quoted[120];
+
+    btk_error_quote(quoted, sizeof(quoted), o->commit);
+    if (!o->allow_unknown)
+        return btk_error_set(BTK_ENOTFOUND, "commit '%s' is not %s (pass "
+                             "--allow-unknown-commit to store it anyway)", quoted,
+                             in_repo ? "in the repository" : "known: not in a git repository");
+    if (!is_full_sha(o->commit))
+        return btk_error_set(BTK_EINVAL, "--allow-unknown-commit needs a full 40-digit "
+                             "lower-case sha, got '%s'", quoted);
+    btk_error_clear();
+    snprintf(out->sha, sizeof(out->sha), "%s", o->commit);
+    return 0;
+}
+
+static int set_branch(btk_commit *out, const char *branch)
+{
+    btk__free(out->branch);
+    out->branch = btk__strdup(branch);
+    return out->branch ? 0 : BTK_ENOMEM;
+}
+
+static int commit_in_repo(btk_commit *out, btk_git *git, const cli_commit_options *o)
+{
+    btk_commit head;
+    char sha[41];
+    int error;
+
+    memset(&head, 0, sizeof(head));
+    if (o->commit == NULL)
+        return btk_git_head_info(out, git);
+    if ((error = btk_git_resolve(sha, git, o->commit)) == BTK_ENOTFOUND)
+        return unknown_commit(out, o, true);
+    if (error < 0 || (error = btk_git_commit_info(out, git, sha)) < 0)
+        return error;
+    /* The named commit is HEAD: its branch and dirty state still apply. */
+    if (btk_git_head_info(&head, git) == 0 && !strcmp(head.sha, out->sha)) {
+        out->dirty = head.dirty;
+        if (head.branch)
+            error = set_branch(out, head.branch);
+    }
+    btk_error_clear();
+    btk_commit_clear(&head);
+    return error;
+}
+
+int cli_commit_for_run(btk_commit *out, btk_git **git_out, const cli_commit_options *o)
+{
+    int error;
+
+    *git_out = NULL;
+    error = btk_git_open(git_out, o->repo);
+    if (error == BTK_ENOTFOUND && o->repo == NULL) {
+        if (o->commit)
+            error = unknown_commit(out, o, false);
+        else {
+            btk_error_clear();
+            error = 0;
+            fprintf(stderr, "benchtrack: warning: not in a git repository: the run is stored "
+                            "without a commit (use --commit SHA --allow-unknown-commit)\n");
+        }
+    } else if (error == 0)
+        error = commit_in_repo(out, *git_out, o);
+    if (error == 0 && o->branch)
+        error = set_branch(out, o->branch);
+    if (error == 0 && out->dirty)
+        fprintf(stderr, "benchtrack: warning: the working tree has uncommitted changes: the "
+                        "run is recorded as dirty\n");
+    return error;
+}
+
+int cli_store_run(const btk_run *run, const char *db_flag, btk_git *git)
+{
+    btk_store *db = NULL;
+    int64_t id = 0;
+    int error;
+
+    if ((error = cli_open_store(&db, db_flag, git, false)) < 0)
+        return error;
+    error = btk_store_add_run(db, run, &id);
+    btk_store_close(db);
+    if (error == 0) {
+        fprintf(stderr, "benchtrack: stored run #%" PRId64 " (%zu benchmarks, commit %.12s%s)\n",
+                id, run->result_count, run->commit.sha[0] ? run->commit.sha : "none",
+                run->commit.dirty ? ", dirty" : "");
+    }
+    return error;
+}
+
+/* "host (fp12), host2 (fp12)" for messages; hostnames escaped. */
+static void describe_machines(btk_buf *out, btk_store *db, char **fps, size_t count)
+{
+    btk_machine m;
+    char quoted[80];
+    size_t i;
+
+    for (i = 0; i < count; i++) {
+        if (btk_store_machine_info(&m, db, fps[i]) < 0)
+            continue;
+        btk_buf_printf(out, "%s'%s' (%.12s)", i ? ", " : "",
+                       btk_error_quote(quoted, sizeof(quoted), m.hostname ? m.hostname : "?"),
+                       fps[i]);
+        btk_machine_clear(&m);
+    }
+}
+
+static bool machine_matches(btk_store *db, const char *fp, const char *flag)
+{
+    btk_machine m;
+    bool yes;
+
+    if (!strncmp(fp, flag, strlen(flag)))
+        return true;
+    if (btk_store_machine_info(&m, db, fp) < 0)
+        return false;
+    yes = m.hostname && !strcmp(m.hostname, flag);
+    btk_machine_clear(&m);
+    return yes;
+}
+
+static int pick_by_flag(char **fp_out, btk_store *db, char **fps, size_t count,
+                        const char *flag)
+{
+    btk_buf list = BTK_BUF_INIT;
+    char quoted[80];
+    size_t i, hits = 0, hit = 0;
+    int error = 0;
+
+    for (i = 0; i < count; i++)
+        if (machine_matches(db, fps[i], flag)) {
+            hits++;
+            hit = i;
+        }
+    btk_error_quote(quoted, sizeof(quoted), flag);
+    if (hits == 1)
+        return (*fp_out = btk__strdup(fps[hit])) ? 0 : BTK_ENOMEM;
+    describe_machines(&list, db, fps, count);
+    error = btk_error_set(BTK_EINVAL, "%s machine '%s' (machines: %s)",
+                          hits ? "ambiguous" : "no data for", quoted,
+                          count ? btk_buf_cstr(&list) : "none");
+    btk_buf_free(&list);
+    return error;
+}
+
+int cli_pick_machine(char **fp_out, btk_store *db, const char *flag)
+{
+    char **fps = NULL;
+    size_t count = 0, i;
+    btk_machine here;
+    btk_buf list = BTK_BUF_INIT;
+    int error;
+
+    *fp_out = NULL;
+    if ((error = btk_store_machines(&fps, &count, db)) < 0)
+        return error;
+    if (flag)
+        error = pick_by_flag(fp_out, db, fps, count, flag);
+    else if (count == 1)
+        error = (*fp_out = btk__strdup(fps[0])) ? 0 : BTK_ENOMEM;
+    else if (count > 1 && (error = btk_machine_detect(&here)) == 0) {
+        for (i = 0; i < count && strcmp(fps[i], here.fingerprint); i++)
+            ;
+        if (i < count)
+            error = (*fp_out = btk__strdup(fps[i])) ? 0 : BTK_ENOMEM;
+        else {
+            describe_machines(&list, db, fps, count);
+            error = btk_error_set(BTK_EINVAL, "results from several machines and none from "
+                                  "this one: pick one with --machine (%s)", btk_buf_cstr(&list));
+        }
+        btk_machine_clear(&here);
+    }
+    btk_buf_free(&list);
+    btk_strings_free(fps, count);
+    return error;
 }

@@ -1,0 +1,601 @@
+/*
+ * Reading results JSON: format detection, typed getters with path-naming errors, and our own
+ * format (docs/json-format.md). Google Benchmark's format is in import_gbench.c.
+ */
+#include "import.h"
+
+#include "import_int.h"
+#include "machine.h"
+
+#include <math.h>
+
+void btk_import__at(btk_jat *out, const btk_jat *parent, const char *fmt, ...)
+{
+    va_list ap;
+    size_t n;
+
+    out->source = parent->source;
+    n = (size_t)snprintf(out->path, sizeof(out->path), "%s", parent->path);
+    if (n >= sizeof(out->path))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(out->path + n, sizeof(out->path) - n, fmt, ap);
+    va_end(ap);
+}
+
+int btk_import__bad(const btk_jat *at, const char *key, const char *what)
+{
+    char src[200], key_q[100];
+
+    btk_error_quote(src, sizeof(src), at->source);
+    if (key == NULL)
+        return btk_error_set(BTK_EFORMAT, "%s: %s: %s", src,
+                             at->path[0] ? at->path : "(top level)", what);
+    btk_error_quote(key_q, sizeof(key_q), key);
+    return btk_error_set(BTK_EFORMAT, "%s: %s%s%s: %s", src, at->path,
+                         at->path[0] ? "." : "", key_q, what);
+}
+
+/* The member, or NULL when absent or JSON null; error when absent and required. */
+static int member(json_t **out, json_t *obj, const char *key, bool required,
+                  const btk_jat *at)
+{
+    *out = json_object_get(obj, key);
+    if (*out && json_is_null(*out))
+        *out = NULL;
+    if (*out == NULL && required)
+        return btk_import__bad(at, key, "missing");
+    return 0;
+}
+
+int btk_import__str(char **out, json_t *obj, const char *key, bool required,
+                    const btk_jat *at)
+{
+    json_t *v;
+    int error;
+
+    *out = NULL;
+    if ((error = member(&v, obj, key, required, at)) < 0 || v == NULL)
+        return error;
+    if (!json_is_string(v))
+        return btk_import__bad(at, key, "expected a string");
+    *out = btk__strndup(json_string_value(v), json_string_length(v));
+    return *out ? 0 : BTK_ENOMEM;
+}
+
+int btk_import__num(double *out, json_t *obj, const char *key, bool required,
+                    const btk_jat *at)
+{
+    json_t *v;
+    int error;
+
+    if ((error = member(&v, obj, key, required, at)) < 0 || v == NULL)
+        return error;
+    if (!json_is_number(v))
+        return btk_import__bad(at, key, "expected a number");
+    *out = json_number_value(v);
+    return 0;
+}
+
+int btk_import__int(int64_t *out, json_t *obj, const char *key, bool required,
+                    const btk_jat *at)
+{
+    json_t *v;
+    double d;
+    int error;
+
+    if ((error = member(&v, obj, key, required, at)) < 0 || v == NULL)
+        return error;
+    if (json_is_integer(v)) {
+        *out = (int64_t)json_integer_value(v);
+        return 0;
+    }
+    d = json_is_real(v) ? json_real_value(v) : NAN;
+    if (!(d == floor(d) && fabs(d) < 9.0e18))
+        return btk_import__bad(at, key, "expected an integer");
+    *out = (int64_t)d;
+    return 0;
+}
+
+int btk_import__bool(bool *out, json_t *obj, const char *key, const btk_jat *at)
+{
+    json_t *v;
+    int error;
+
+    if ((error = member(&v, obj, key, false, at)) < 0 || v == NULL)
+        return error;
+    if (!json_is_boolean(v))
+        return btk_import__bad(at, key, "expected true or false");
+    *out = json_is_true(v);
+    return 0;
+}
+
+int btk_import__obj(json_t **out, json_t *obj, const char *key, bool required,
+                    const btk_jat *at)
+{
+    int error;
+
+    if ((error = member(out, obj, key, required, at)) < 0 || *out == NULL)
+        return error;
+    if (!json_is_object(*out))
+        return btk_import__bad(at, key, "expected an object");
+    return 0;
+}
+
+int btk_import__arr(json_t **out, json_t *obj, const char *key, bool required,
+                    const btk_jat *at)
+{
+    int error;
+
+    if ((error = member(out, obj, key, required, at)) < 0 || *out == NULL)
+        return error;
+    if (!json_is_array(*out))
+        return btk_import__bad(at, key, "expected an array");
+    return 0;
+}
+
+int btk_import__dump(char **out, json_t *json)
+{
+    char *s;
+
+    *out = NULL;
+    if (json == NULL)
+        return 0;
+    if ((s = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY)) == NULL)
+        return btk_error_set(BTK_ENOMEM, "out of memory");
+    *out = btk__strdup(s);
+    free(s);
+    return *out ? 0 : BTK_ENOMEM;
+}
+
+/* ---- our format: context ---- */
+
+static int read_host(btk_machine *m, json_t *ctx, const btk_jat *parent)
+{
+    json_t *host, *timer;
+    btk_jat at;
+    int64_t cpus = 0;
+    int error;
+
+    if ((error = btk_import__obj(&host, ctx, "host", false, parent)) < 0 ||
+        (error = btk_import__obj(&timer, ctx, "timer", false, parent)) < 0)
+        return error;
+    if (host) {
+        btk_import__at(&at, parent, "%shost", parent->path[0] ? "." : "");
+        if ((error = btk_import__str(&m->hostname, host, "hostname", false, &at)) < 0 ||
+            (error = btk_import__str(&m->os, host, "os", false, &at)) < 0 ||
+            (error = btk_import__str(&m->kernel, host, "kernel", false, &at)) < 0 ||
+            (error = btk_import__str(&m->arch, host, "arch", false, &at)) < 0 ||
+            (error = btk_import__str(&m->cpu_model, host, "cpu_model", false, &at)) < 0 ||
+            (error = btk_import__int(&cpus, host, "cpus", false, &at)) < 0 ||
+            (error = btk_import__bool(&m->hypervisor, host, "hypervisor", &at)) < 0)
+            return error;
+        m->cpus = cpus > 0 && cpus < 1000000 ? (int)cpus : 0;
+    }
+    if (timer) {
+        btk_import__at(&at, parent, "%stimer", parent->path[0] ? "." : "");
+        if ((error = btk_import__str(&m->timer_source, timer, "source", false, &at)) < 0 ||
+            (error = btk_import__num(&m->timer_hz, timer, "hz", false, &at)) < 0)
+            return error;
+    }
+    return 0;
+}
+
+static int read_warnings(btk_run *run, json_t *ctx, const btk_jat *parent)
+{
+    json_t *arr, *w;
+    btk_jat at;
+    char *code = NULL, *msg = NULL;
+    btk_buf buf = BTK_BUF_INIT;
+    size_t i;
+    int error;
+
+    if ((error = btk_import__arr(&arr, ctx, "warnings", false, parent)) < 0 || !arr)
+        return error;
+    if ((run->warnings = btk__calloc(json_array_size(arr) + 1, sizeof(char *))) == NULL)
+        return BTK_ENOMEM;
+    json_array_foreach(arr, i, w) {
+        btk_import__at(&at, parent, ".warnings[%zu]", i);
+        if (!json_is_object(w))
+            return btk_import__bad(&at, NULL, "expected an object");
+        if ((error = btk_import__str(&code, w, "code", true, &at)) < 0 ||
+            (error = btk_import__str(&msg, w, "message", false, &at)) < 0 ||
+            (error = btk_buf_printf(&buf, "%s: %s", code, msg ? msg : "")) < 0)
+            break;
+        run->warnings[run->warning_count++] = btk_buf_detach(&buf);
+        btk__free(code);
+        btk__free(msg);
+        code = msg = NULL;
+    }
+    btk__free(code);
+    btk__free(msg);
+    btk_buf_free(&buf);
+    return error;
+}
+
+static int read_context(btk_run *run, json_t *root, const btk_jat *top)
+{
+    json_t *ctx, *build, *options;
+    btk_jat at;
+    int error;
+
+    if ((error = btk_import__obj(&ctx, root, "context", true, top)) < 0)
+        return error;
+    btk_import__at(&at, top, "context");
+    if ((error = btk_import__str(&run->date, ctx, "date", false, &at)) < 0 ||
+        (error = btk_import__str(&run->executable, ctx, "executable", false, &at)) < 0 ||
+        (error = read_host(&run->machine, ctx, &at)) < 0 ||
+        (error = read_warnings(run, ctx, &at)) < 0 ||
+        (error = btk_import__obj(&build, ctx, "build", false, &at)) < 0 ||
+        (error = btk_import__obj(&options, ctx, "options", false, &at)) < 0 ||
+        (error = btk_import__dump(&run->options_json, options)) < 0 ||
+        (error = btk_import__dump(&run->context_json, ctx)) < 0)
+        return error;
+    if (build) {
+        btk_import__at(&at, top, "context.build");
+        if ((error = btk_import__str(&run->compiler, build, "compiler", false, &at)) < 0 ||
+            (error = btk_import__str(&run->flags, build, "flags", false, &at)) < 0)
+            return error;
+    }
+    return 0;
+}
+
+/* ---- our format: benchmarks ---- */
+
+static int read_stats(btk_summary *s, json_t *b, bool required, const btk_jat *parent)
+{
+    static const struct {
+        const char *key;
+        size_t off;
+    } dbl[] = {
+        {"min", offsetof(btk_summary, min)},       {"max", offsetof(btk_summary, max)},
+        {"mean", offsetof(btk_summary, mean)},     {"median", offsetof(btk_summary, median)},
+        {"stddev", offsetof(btk_summary, stddev)}, {"mad", offsetof(btk_summary, mad)},
+        {"p50", offsetof(btk_summary, p50)},       {"p90", offsetof(btk_summary, p90)},
+        {"p95", offsetof(btk_summary, p95)},       {"p99", offsetof(btk_summary, p99)},
+        {"p999", offsetof(btk_summary, p999)},
+        {"median_ci_low", offsetof(btk_summary, ci_low)},
+        {"median_ci_high", offsetof(btk_summary, ci_high)},
+    };
+    json_t *st;
+    btk_jat at;
+    size_t i;
+    int error;
+
+    if ((error = btk_import__obj(&st, b, "stats", required, parent)) < 0 || st == NULL)
+        return error;
+    btk_import__at(&at, parent, ".stats");
+    for (i = 0; i < BTK_ARRAY_SIZE(dbl); i++)
+        if ((error = btk_import__num((double *)(void *)((char *)s + dbl[i].off), st,
+                                     dbl[i].key, !strcmp(dbl[i].key, "median"), &at)) < 0)
+            return error;
+    if ((error = btk_import__int(&s->samples, st, "samples", false, &at)) < 0 ||
+        (error = btk_import__int(&s->iterations, st, "iterations", false, &at)) < 0 ||
+        (error = btk_import__int(&s->outliers_low, st, "outliers_low", false, &at)) < 0 ||
+        (error = btk_import__int(&s->outliers_high, st, "outliers_high", false, &at)) < 0)
+        return error;
+    return 0;
+}
+
+static int read_memory(btk_memory *m, json_t *b, const btk_jat *parent)
+{
+    json_t *mem;
+    btk_jat at;
+    int error;
+
+    if ((error = btk_import__obj(&mem, b, "memory", false, parent)) < 0 || mem == NULL)
+        return error;
+    btk_import__at(&at, parent, ".memory");
+    if ((error = btk_import__bool(&m->tracked, mem, "tracked", &at)) < 0 ||
+        (error = btk_import__num(&m->allocs_per_iter, mem, "allocs_per_iter", false, &at)) <
+            0 ||
+        (error = btk_import__num(&m->frees_per_iter, mem, "frees_per_iter", false, &at)) < 0 ||
+        (error = btk_import__num(&m->bytes_per_iter, mem, "bytes_per_iter", false, &at)) < 0 ||
+        (error = btk_import__int(&m->peak_rss_bytes, mem, "peak_rss_bytes", false, &at)) < 0 ||
+        (error = btk_import__int(&m->minor_faults, mem, "minor_faults", false, &at)) < 0 ||
+        (error = btk_import__int(&m->major_faults, mem, "major_faults", false, &at)) < 0)
+        return error;
+    return 0;
+}
+
+/* A name -> number object (user or hardware counters). */
+static int read_kvs(btk_kv **out, size_t *count, json_t *b, const char *key,
+                    const btk_jat *parent)
+{
+    json_t *obj, *v;
+    const char *name;
+    btk_jat at;
+    int error;
+
+    if ((error = btk_import__obj(&obj, b, key, false, parent)) < 0 || obj == NULL)
+        return error;
+    btk_import__at(&at, parent, ".%s", key);
+    if ((*out = btk__calloc(json_object_size(obj) + 1, sizeof(btk_kv))) == NULL)
+        return BTK_ENOMEM;
+    json_object_foreach(obj, name, v) {
+        if (!json_is_number(v))
+            return btk_import__bad(&at, name, "expected a number");
+        if (((*out)[*count].name = btk__strdup(name)) == NULL)
+            return BTK_ENOMEM;
+        (*out)[(*count)++].value = json_number_value(v);
+    }
+    return 0;
+}
+
+static int read_samples(btk_proc *p, json_t *pj, const btk_jat *at)
+{
+    json_t *samples, *batch, *v;
+    size_t i;
+    int error;
+
+    if ((error = btk_import__arr(&samples, pj, "samples", true, at)) < 0 ||
+        (error = btk_import__arr(&batch, pj, "batch", false, at)) < 0)
+        return error;
+    if (batch && json_array_size(batch) != json_array_size(samples))
+        return btk_import__bad(at, "batch", "length differs from samples");
+    p->count = json_array_size(samples);
+    if ((p->ns = btk__calloc(p->count + 1, sizeof(double))) == NULL)
+        return BTK_ENOMEM;
+    if (batch && (p->batch = btk__calloc(p->count + 1, sizeof(uint64_t))) == NULL)
+        return BTK_ENOMEM;
+    json_array_foreach(samples, i, v) {
+        if (!json_is_number(v))
+            return btk_import__bad(at, "samples", "expected an array of numbers");
+        p->ns[i] = json_number_value(v);
+    }
+    json_array_foreach(batch, i, v) {
+        if (!json_is_integer(v) || json_integer_value(v) < 0)
+            return btk_import__bad(at, "batch", "expected an array of counts");
+        p->batch[i] = (uint64_t)json_integer_value(v);
+    }
+    return 0;
+}
+
+static int read_procs(btk_result *r, json_t *b, const btk_jat *parent)
+{
+    json_t *arr, *pj;
+    btk_jat at;
+    int64_t index;
+    size_t i;
+    int error;
+
+    if ((error = btk_import__arr(&arr, b, "processes", false, parent)) < 0 || arr == NULL)
+        return error;
+    if ((r->procs = btk__calloc(json_array_size(arr) + 1, sizeof(btk_proc))) == NULL)
+        return BTK_ENOMEM;
+    json_array_foreach(arr, i, pj) {
+        btk_proc *p = &r->procs[r->proc_count++];
+
+        btk_import__at(&at, parent, ".processes[%zu]", i);
+        p->peak_rss_bytes = p->minor_faults = p->major_faults = -1;
+        index = (int64_t)i;
+        if (!json_is_object(pj))
+            return btk_import__bad(&at, NULL, "expected an object");
+        if ((error = btk_import__int(&index, pj, "index", false, &at)) < 0 ||
+            (error = read_samples(p, pj, &at)) < 0 ||
+            (error = btk_import__int(&p->peak_rss_bytes, pj, "peak_rss_bytes", false, &at)) <
+                0 ||
+            (error = btk_import__int(&p->minor_faults, pj, "minor_faults", false, &at)) < 0 ||
+            (error = btk_import__int(&p->major_faults, pj, "major_faults", false, &at)) < 0)
+            return error;
+        p->index = index >= 0 && index < 1000000 ? (int)index : (int)i;
+    }
+    return 0;
+}
+
+static int read_status(btk_result *r, json_t *b, const btk_jat *at)
+{
+    char *status = NULL;
+    json_t *err;
+    btk_jat eat;
+    int error;
+
+    if ((error = btk_import__str(&status, b, "status", true, at)) < 0)
+        return error;
+    if (strcmp(status, "ok") && strcmp(status, "failed"))
+        error = btk_import__bad(at, "status", "expected \"ok\" or \"failed\"");
+    r->status = !strcmp(status, "ok") ? BTK_RESULT_OK : BTK_RESULT_FAILED;
+    btk__free(status);
+    if (error < 0 || (error = btk_import__obj(&err, b, "error", false, at)) < 0 || !err)
+        return error;
+    btk_import__at(&eat, at, ".error");
+    if ((error = btk_import__str(&r->error_kind, err, "kind", false, &eat)) < 0 ||
+        (error = btk_import__str(&r->error_message, err, "message", false, &eat)) < 0)
+        return error;
+    return 0;
+}
+
+static int read_throughput(btk_result *r, json_t *b, const btk_jat *parent)
+{
+    json_t *tp, *cy;
+    btk_jat at;
+    int error;
+
+    if ((error = btk_import__obj(&tp, b, "throughput", false, parent)) < 0 ||
+        (error = btk_import__obj(&cy, b, "cycles", false, parent)) < 0)
+        return error;
+    if (tp) {
+        btk_import__at(&at, parent, ".throughput");
+        if ((error = btk_import__num(&r->bytes_per_iter, tp, "bytes_per_iter", false, &at)) <
+                0 ||
+            (error = btk_import__num(&r->items_per_iter, tp, "items_per_iter", false, &at)) < 0)
+            return error;
+    }
+    if (cy) {
+        btk_import__at(&at, parent, ".cycles");
+        if ((error = btk_import__num(&r->stats.cycles_median, cy, "median", false, &at)) < 0)
+            return error;
+    }
+    return 0;
+}
+
+static int read_benchmark(btk_result *r, json_t *b, const btk_jat *at)
+{
+    int64_t iterations = -1;
+    int error;
+
+    btk_summary_init(&r->stats);
+    btk_memory_init(&r->memory);
+    if (!json_is_object(b))
+        return btk_import__bad(at, NULL, "expected an object");
+    if ((error = btk_import__str(&r->name, b, "name", true, at)) < 0 ||
+        (error = btk_import__str(&r->family, b, "family", false, at)) < 0 ||
+        (error = read_status(r, b, at)) < 0 ||
+        (error = btk_import__str(&r->stop_reason, b, "stop_reason", false, at)) < 0 ||
+        (error = btk_import__int(&iterations, b, "iterations", false, at)) < 0 ||
+        (error = read_stats(&r->stats, b, r->status == BTK_RESULT_OK, at)) < 0 ||
+        (error = read_memory(&r->memory, b, at)) < 0 ||
+        (error = read_throughput(r, b, at)) < 0 ||
+        (error = read_kvs(&r->counters, &r->counter_count, b, "counters", at)) < 0 ||
+        (error = read_kvs(&r->hw, &r->hw_count, b, "hw_counters", at)) < 0 ||
+        (error = read_procs(r, b, at)) < 0)
+        return error;
+    if (r->name[0] == '\0')
+        return btk_import__bad(at, "name", "empty benchmark name");
+    if (iterations >= 0)
+        r->stats.iterations = iterations;
+    if (json_is_integer(json_object_get(b, "param"))) {
+        r->has_param = true;
+        r->param = (int64_t)json_integer_value(json_object_get(b, "param"));
+    } else if (json_object_get(b, "param") && !json_is_null(json_object_get(b, "param")))
+        return btk_import__bad(at, "param", "expected an integer or null");
+    if (r->family == NULL)
+        return btk_import__family_param(r);
+    return 0;
+}
+
+/* Reject a second benchmark of the same name (the store keys results by name). */
+static int check_unique(const btk_run *run, const btk_jat *at)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < run->result_count; i++)
+        if (!strcmp(run->results[i].name, run->results[run->result_count - 1].name))
+            return btk_import__bad(at, "name", "duplicate benchmark name");
+    return 0;
+}
+
+static int read_ours(btk_run *run, json_t *root, const btk_jat *top)
+{
+    json_t *arr, *b;
+    int64_t version = 0;
+    btk_jat at;
+    size_t i;
+    int error;
+
+    if ((error = btk_import__int(&version, root, "schema_version", true, top)) < 0)
+        return error;
+    if (version < 1 || version > 1)
+        return btk_import__bad(top, "schema_version", "unsupported version (this benchtrack "
+                                                      "reads version 1)");
+    if ((error = read_context(run, root, top)) < 0 ||
+        (error = btk_import__arr(&arr, root, "benchmarks", true, top)) < 0)
+        return error;
+    if ((run->results = btk__calloc(json_array_size(arr) + 1, sizeof(btk_result))) == NULL)
+        return BTK_ENOMEM;
+    json_array_foreach(arr, i, b) {
+        btk_import__at(&at, top, "benchmarks[%zu]", i);
+        run->result_count++;
+        if ((error = read_benchmark(&run->results[i], b, &at)) < 0 ||
+            (error = check_unique(run, &at)) < 0)
+            return error;
+    }
+    return btk_import__dup(&run->format, "benchtrack");
+}
+
+int btk_import__dup(char **out, const char *s)
+{
+    btk__free(*out);
+    *out = btk__strdup(s);
+    return *out ? 0 : BTK_ENOMEM;
+}
+
+int btk_import__family_param(btk_result *r)
+{
+    const char *slash = strchr(r->name, '/');
+    char *end;
+    long long v;
+
+    if (slash == NULL)
+        return btk_import__dup(&r->family, r->name);
+    if ((r->family = btk__strndup(r->name, (size_t)(slash - r->name))) == NULL)
+        return BTK_ENOMEM;
+    errno = 0;
+    v = strtoll(slash + 1, &end, 10);
+    if (!r->has_param && slash[1] && *end == '\0' && errno == 0) {
+        r->has_param = true;
+        r->param = v;
+    }
+    return 0;
+}
+
+/* Our format says so; Google Benchmark's has context + benchmarks and no "format". */
+static int detect_and_read(btk_run *run, json_t *root, const btk_jat *top)
+{
+    json_t *format = json_object_get(root, "format");
+
+    if (!json_is_object(root))
+        return btk_import__bad(top, NULL, "expected a JSON object");
+    if (format && json_is_string(format) && !strcmp(json_string_value(format), "benchtrack"))
+        return read_ours(run, root, top);
+    if (format)
+        return btk_import__bad(top, "format", "unknown results format (expected "
+                                              "\"benchtrack\")");
+    if (json_is_object(json_object_get(root, "context")) &&
+        json_is_array(json_object_get(root, "benchmarks")))
+        return btk_import__gbench(run, root, top);
+    return btk_import__bad(top, NULL, "not a benchtrack or Google Benchmark results file");
+}
+
+int btk_import_buffer(btk_run **out, const char *data, size_t len, const char *source)
+{
+    json_error_t jerr;
+    json_t *root;
+    btk_run *run = NULL;
+    btk_jat top;
+    char src[200];
+    int error;
+
+    *out = NULL;
+    top.source = source ? source : "(input)";
+    top.path[0] = '\0';
+    root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (root == NULL)
+        return btk_error_set(BTK_EFORMAT, "%s:%d:%d: %s",
+                             btk_error_quote(src, sizeof(src), top.source), jerr.line,
+                             jerr.column, jerr.text);
+    if ((error = btk_run_new(&run)) < 0 || (error = detect_and_read(run, root, &top)) < 0 ||
+        (error = btk_machine_fingerprint(&run->machine)) < 0) {
+        btk_run_free(run);
+        json_decref(root);
+        return error;
+    }
+    json_decref(root);
+    *out = run;
+    return 0;
+}
+
+int btk_import_file(btk_run **out, const char *path)
+{
+    FILE *f;
+    btk_buf buf = BTK_BUF_INIT;
+    char chunk[65536], quoted[300];
+    size_t n;
+    int error = 0;
+
+    *out = NULL;
+    if ((f = fopen(path, "rb")) == NULL)
+        return btk_error_set(errno == ENOENT ? BTK_ENOTFOUND : BTK_EIO,
+                             "cannot open results file '%s': %s",
+                             btk_error_quote(quoted, sizeof(quoted), path), strerror(errno));
+    while (error == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        error = btk_buf_put(&buf, chunk, n);
+    if (error == 0 && ferror(f))
+        error = btk_error_set(BTK_EIO, "cannot read results file '%s'",
+                              btk_error_quote(quoted, sizeof(quoted), path));
+    fclose(f);
+    if (error == 0)
+        error = btk_import_buffer(out, btk_buf_cstr(&buf), buf.len, path);
+    btk_buf_free(&buf);
+    return error;
+}

@@ -1,0 +1,317 @@
+/*
+ * Google Benchmark's --benchmark_format=json output: one result per run_name, one process
+ * per repetition (the repetition's real_time per iteration is its one sample), aggregates
+ * skipped, time units converted to ns, errors and skips stored as failed results.
+ */
+#include "import_int.h"
+#include "machine.h"
+
+#include <math.h>
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Linear interpolation between order statistics (Hyndman-Fan type 7) of sorted v. */
+static double quantile(const double *v, size_t n, double q)
+{
+    double h = q * (double)(n - 1);
+    size_t lo = (size_t)h;
+
+    return lo + 1 < n ? v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]) : v[n - 1];
+}
+
+/* Order-statistic 95% CI of the median (normal approximation to the binomial). */
+static void median_ci(btk_summary *s, const double *v, size_t n)
+{
+    double half = 1.96 * sqrt((double)n) / 2.0;
+    double lo = floor((double)n / 2.0 - half), hi = ceil((double)n / 2.0 + half);
+
+    s->ci_low = v[lo < 0 ? 0 : (size_t)lo];
+    s->ci_high = v[hi > (double)(n - 1) ? n - 1 : (size_t)hi];
+}
+
+int btk_import__summarize(btk_summary *s, const double *ns, size_t n)
+{
+    double *v, sum = 0, ss = 0, q1, q3, iqr;
+    size_t i;
+
+    if (n == 0)
+        return 0;
+    if ((v = btk__malloc(n * sizeof(double))) == NULL)
+        return BTK_ENOMEM;
+    memcpy(v, ns, n * sizeof(double));
+    qsort(v, n, sizeof(double), cmp_double);
+    for (i = 0; i < n; i++)
+        sum += v[i];
+    s->mean = sum / (double)n;
+    for (i = 0; i < n; i++)
+        ss += (v[i] - s->mean) * (v[i] - s->mean);
+    s->stddev = n > 1 ? sqrt(ss / (double)(n - 1)) : 0.0;
+    s->min = v[0];
+    s->max = v[n - 1];
+    s->median = s->p50 = quantile(v, n, 0.5);
+    s->p90 = quantile(v, n, 0.9);
+    s->p95 = quantile(v, n, 0.95);
+    s->p99 = quantile(v, n, 0.99);
+    s->p999 = quantile(v, n, 0.999);
+    median_ci(s, v, n);
+    q1 = quantile(v, n, 0.25);
+    q3 = quantile(v, n, 0.75);
+    iqr = q3 - q1;
+    s->outliers_low = s->outliers_high = 0;
+    for (i = 0; i < n; i++) {
+        s->outliers_low += v[i] < q1 - 1.5 * iqr;
+        s->outliers_high += v[i] > q3 + 1.5 * iqr;
+    }
+    for (i = 0; i < n; i++)
+        v[i] = fabs(v[i] - s->median);
+    qsort(v, n, sizeof(double), cmp_double);
+    s->mad = quantile(v, n, 0.5);
+    s->samples = (int64_t)n;
+    btk__free(v);
+    return 0;
+}
+
+static int unit_scale(double *out, const char *unit, json_t *b, const btk_jat *at)
+{
+    BTK_UNUSED(b);
+    if (unit == NULL || !strcmp(unit, "ns"))
+        *out = 1.0;
+    else if (!strcmp(unit, "us"))
+        *out = 1e3;
+    else if (!strcmp(unit, "ms"))
+        *out = 1e6;
+    else if (!strcmp(unit, "s"))
+        *out = 1e9;
+    else
+        return btk_import__bad(at, "time_unit", "expected \"ns\", \"us\", \"ms\" or \"s\"");
+    return 0;
+}
+
+/* The result named name, appended when new. */
+static int result_for(btk_result **out, btk_run *run, const char *name, size_t cap)
+{
+    size_t i;
+
+    for (i = 0; i < run->result_count; i++)
+        if (!strcmp(run->results[i].name, name)) {
+            *out = &run->results[i];
+            return 0;
+        }
+    BTK_ASSERT(run->result_count < cap);
+    BTK_UNUSED(cap);
+    *out = &run->results[run->result_count++];
+    btk_summary_init(&(*out)->stats);
+    btk_memory_init(&(*out)->memory);
+    (*out)->stats.iterations = 0;
+    if (((*out)->name = btk__strdup(name)) == NULL)
+        return BTK_ENOMEM;
+    return btk_import__family_param(*out);
+}
+
+static const char *const known_keys[] = {
+    "name", "family_index", "per_family_instance_index", "run_name", "run_type",
+    "repetitions", "repetition_index", "threads", "iterations", "real_time", "cpu_time",
+    "time_unit", "error_occurred", "error_message", "skipped", "skip_message",
+    "aggregate_name", "aggregate_unit", "big_o", "rms", "label"};
+
+/* Numeric members we do not know are user counters (bytes_per_second, custom ones). */
+static int add_counters(btk_result *r, json_t *b)
+{
+    const char *key;
+    json_t *v;
+    size_t i;
+
+    json_object_foreach(b, key, v) {
+        bool known = false;
+
+        for (i = 0; i < BTK_ARRAY_SIZE(known_keys); i++)
+            known = known || !strcmp(key, known_keys[i]);
+        if (known || !json_is_number(v))
+            continue;
+        for (i = 0; i < r->counter_count && strcmp(r->counters[i].name, key); i++)
+            ;
+        if (i == r->counter_count) {
+            btk_kv *grown = btk__realloc(r->counters, (i + 1) * sizeof(btk_kv));
+            if (grown == NULL)
+                return BTK_ENOMEM;
+            r->counters = grown;
+            if ((grown[i].name = btk__strdup(key)) == NULL)
+                return BTK_ENOMEM;
+            r->counter_count++;
+        }
+        r->counters[i].value = json_number_value(v); /* the last repetition's value */
+    }
+    return 0;
+}
+
+static int mark_failed(btk_result *r, json_t *b, const btk_jat *at, bool skipped)
+{
+    int error;
+
+    r->status = BTK_RESULT_FAILED;
+    if (r->error_kind == NULL &&
+        (error = btk_import__dup(&r->error_kind, skipped ? "skipped" : "error")) < 0)
+        return error;
+    if (r->error_message == NULL &&
+        (error = btk_import__str(&r->error_message, b, skipped ? "skip_message"
+                                                               : "error_message",
+                                 false, at)) < 0)
+        return error;
+    return 0;
+}
+
+/* Is this entry an aggregate (mean/median/stddev/cv/BigO/RMS), which we skip? */
+static int is_aggregate(bool *out, json_t *b, const btk_jat *at)
+{
+    char *type = NULL;
+    int error;
+
+    if ((error = btk_import__str(&type, b, "run_type", false, at)) < 0)
+        return error;
+    *out = (type && strcmp(type, "iteration") != 0) ||
+           json_object_get(b, "aggregate_name") != NULL;
+    btk__free(type);
+    return 0;
+}
+
+/* The "skipped" member is a bool in some versions and an enum number in others. */
+static bool is_skipped(json_t *b)
+{
+    json_t *v = json_object_get(b, "skipped");
+
+    return json_is_true(v) || (json_is_integer(v) && json_integer_value(v) != 0);
+}
+
+static int read_entry(btk_run *run, json_t *b, const btk_jat *at, size_t cap)
+{
+    char *name = NULL, *run_name = NULL, *unit = NULL;
+    double real = NAN, scale = 1;
+    int64_t iters = 0;
+    bool failed = false, aggregate;
+    btk_result *r;
+    btk_proc *p;
+    int error;
+
+    if (!json_is_object(b))
+        return btk_import__bad(at, NULL, "expected an object");
+    if ((error = is_aggregate(&aggregate, b, at)) < 0 || aggregate)
+        return error;
+    if ((error = btk_import__str(&name, b, "name", true, at)) < 0 ||
+        (error = btk_import__str(&run_name, b, "run_name", false, at)) < 0 ||
+        (error = btk_import__str(&unit, b, "time_unit", false, at)) < 0 ||
+        (error = unit_scale(&scale, unit, b, at)) < 0 ||
+        (error = btk_import__bool(&failed, b, "error_occurred", at)) < 0 ||
+        (error = btk_import__int(&iters, b, "iterations", !failed && !is_skipped(b), at)) <
+            0 ||
+        (error = btk_import__num(&real, b, "real_time", !failed && !is_skipped(b), at)) < 0 ||
+        (error = result_for(&r, run, run_name ? run_name : name, cap)) < 0)
+        goto done;
+    if (failed || is_skipped(b)) {
+        error = mark_failed(r, b, at, !failed);
+        goto done;
+    }
+    if (iters <= 0 || !(real >= 0)) {
+        error = btk_import__bad(at, iters <= 0 ? "iterations" : "real_time",
+                                "expected a positive number");
+        goto done;
+    }
+    if ((p = btk__realloc(r->procs, (r->proc_count + 1) * sizeof(btk_proc))) == NULL) {
+        error = BTK_ENOMEM;
+        goto done;
+    }
+    r->procs = p;
+    p = &r->procs[r->proc_count];
+    memset(p, 0, sizeof(*p));
+    p->index = (int)r->proc_count++;
+    p->peak_rss_bytes = p->minor_faults = p->major_faults = -1;
+    p->count = 1;
+    if ((p->ns = btk__malloc(sizeof(double))) == NULL ||
+        (p->batch = btk__malloc(sizeof(uint64_t))) == NULL) {
+        error = BTK_ENOMEM;
+        goto done;
+    }
+    p->ns[0] = real * scale; /* real_time is already per iteration */
+    p->batch[0] = (uint64_t)iters;
+    r->stats.iterations += iters;
+    error = add_counters(r, b);
+done:
+    btk__free(name);
+    btk__free(run_name);
+    btk__free(unit);
+    return error;
+}
+
+static int summarize_all(btk_run *run)
+{
+    double *ns;
+    size_t i, j;
+    int error = 0;
+
+    for (i = 0; i < run->result_count && error == 0; i++) {
+        btk_result *r = &run->results[i];
+        int64_t iters = r->stats.iterations;
+
+        if (r->proc_count == 0)
+            continue;
+        if ((ns = btk__malloc(r->proc_count * sizeof(double))) == NULL)
+            return BTK_ENOMEM;
+        for (j = 0; j < r->proc_count; j++)
+            ns[j] = r->procs[j].ns[0];
+        error = btk_import__summarize(&r->stats, ns, r->proc_count);
+        r->stats.iterations = iters;
+        btk__free(ns);
+    }
+    return error;
+}
+
+/* Google Benchmark names the host but not its CPU model or architecture: when the file
+ * comes from this very host, take them from here so its fingerprint matches our runs. */
+static int read_gbench_context(btk_run *run, json_t *ctx, const btk_jat *top)
+{
+    btk_machine here;
+    btk_jat at;
+    int64_t cpus = 0;
+    int error;
+
+    btk_import__at(&at, top, "context");
+    if ((error = btk_import__str(&run->date, ctx, "date", false, &at)) < 0 ||
+        (error = btk_import__str(&run->executable, ctx, "executable", false, &at)) < 0 ||
+        (error = btk_import__str(&run->machine.hostname, ctx, "host_name", false, &at)) < 0 ||
+        (error = btk_import__int(&cpus, ctx, "num_cpus", false, &at)) < 0 ||
+        (error = btk_import__str(&run->flags, ctx, "library_build_type", false, &at)) < 0 ||
+        (error = btk_import__dump(&run->context_json, ctx)) < 0 ||
+        (error = btk_import__dup(&run->format, "gbench")) < 0 ||
+        (error = btk_import__dup(&run->machine.timer_source, "gbench")) < 0)
+        return error;
+    run->machine.cpus = cpus > 0 && cpus < 1000000 ? (int)cpus : 0;
+    if (btk_machine_detect(&here) < 0)
+        return BTK_ENOMEM;
+    if (run->machine.hostname && here.hostname && !strcmp(run->machine.hostname, here.hostname))
+        error = btk_machine_adopt_host(&run->machine, &here);
+    btk_machine_clear(&here);
+    return error;
+}
+
+int btk_import__gbench(btk_run *run, json_t *root, const btk_jat *top)
+{
+    json_t *arr = json_object_get(root, "benchmarks"), *b;
+    btk_jat at;
+    size_t i, cap = json_array_size(arr);
+    int error;
+
+    if ((error = read_gbench_context(run, json_object_get(root, "context"), top)) < 0)
+        return error;
+    if ((run->results = btk__calloc(cap + 1, sizeof(btk_result))) == NULL)
+        return BTK_ENOMEM;
+    json_array_foreach(arr, i, b) {
+        btk_import__at(&at, top, "benchmarks[%zu]", i);
+        if ((error = read_entry(run, b, &at, cap)) < 0)
+            return error;
+    }
+    return summarize_all(run);
+}

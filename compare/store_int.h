@@ -1,0 +1,52 @@
+/*
+ * Internals shared by store.c (open, schema, migrations, errors), store_write.c (adding a
+ * run) and store_query.c (reading). sqlite3.h is confined to compare/store*.c.
+ */
+#ifndef BTK_STORE_INT_H
+#define BTK_STORE_INT_H
+
+#include "store.h"
+
+#include <sqlite3.h>
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define BTK_STORE_SCHEMA_VERSION 1
+
+struct btk_store {
+    sqlite3 *conn;
+    char *path;
+    bool readonly;
+};
+
+/* Record the connection's last SQLite error as a BTK_E* code with a one-line message naming
+ * the database: not a database / corrupt -> BTK_EFORMAT, anything else -> BTK_EIO. */
+int btk_store__fail(btk_store *db, const char *what);
+/* Prepare sql (a constant) into *out; a failure is recorded via btk_store__fail. */
+int btk_store__prepare(btk_store *db, const char *sql, sqlite3_stmt **out);
+/* Run constant SQL without results. */
+int btk_store__exec(btk_store *db, const char *sql);
+/* BEGIN IMMEDIATE, retried while another writer holds the lock (bounded). */
+int btk_store__begin(btk_store *db);
+int btk_store__commit(btk_store *db);
+void btk_store__rollback(btk_store *db);
+/* The busy timeout in ms: $BENCHTRACK_BUSY_TIMEOUT_MS when set (1..600000), else 10000. */
+int btk_store__busy_timeout_ms(void);
+/* PRAGMA integrity_check == "ok": 0, else BTK_EFORMAT naming the first problem. */
+int btk_store__integrity_check(btk_store *db);
+
+/* Column helpers: NULL reads as NAN / -1 / NULL string (btk__strdup'd). */
+double btk_store__col_double(sqlite3_stmt *st, int col);
+int64_t btk_store__col_int(sqlite3_stmt *st, int col, int64_t if_null);
+int btk_store__col_text(char **out, sqlite3_stmt *st, int col);
+/* Bind a double, NAN as NULL; text, NULL as NULL; int, negative as NULL when nullable. */
+int btk_store__bind_double(sqlite3_stmt *st, int i, double v);
+int btk_store__bind_text(sqlite3_stmt *st, int i, const char *s);
+int btk_store__bind_opt_int(sqlite3_stmt *st, int i, int64_t v);
+
+/* Samples blob codec: little-endian IEEE-754 float64 (ns) / uint64 (batch) arrays. */
+void btk_store__encode_u64(unsigned char *out, const uint64_t *v, size_t n);
+void btk_store__decode_u64(uint64_t *out, const unsigned char *in, size_t n);
+void btk_store__encode_f64(unsigned char *out, const double *v, size_t n);
+void btk_store__decode_f64(double *out, const unsigned char *in, size_t n);
+
+#endif

@@ -1,0 +1,610 @@
+/*
+ * Reading the results database: one run (optionally with samples), runs of a commit, the
+ * run list for `log`, a benchmark's history over a given commit order, machines and names.
+ */
+#include "store.h"
+
+#include "store_int.h"
+
+#define SQL_RUN_GET                                                                          \
+    "SELECT r.id, r.commit_sha, r.branch, r.dirty, r.format, r.date, r.executable,"        \
+    " r.compiler, r.flags, r.os, r.kernel, r.timer_source, r.timer_hz, r.hypervisor,"      \
+    " r.context_json, r.options_json, m.fingerprint, m.hostname, m.arch, m.cpu_model,"     \
+    " m.cpus, c.time, c.author, c.subject, c.parents FROM runs r"                          \
+    " JOIN machines m ON m.id = r.machine_id LEFT JOIN commits c ON c.sha = r.commit_sha" \
+    " WHERE r.id = ?"
+#define SQL_RESULTS_GET                                                                      \
+    "SELECT x.id, b.name, b.family, b.has_param, b.param, x.status, x.error_kind,"         \
+    " x.error_message, x.stop_reason, x.min, x.max, x.mean, x.median, x.stddev, x.mad,"    \
+    " x.p50, x.p90, x.p95, x.p99, x.p999, x.ci_low, x.ci_high, x.samples, x.iterations,"   \
+    " x.outliers_low, x.outliers_high, x.cycles_median, x.mem_tracked, x.allocs_per_iter," \
+    " x.frees_per_iter, x.alloc_bytes_per_iter, x.peak_rss_bytes, x.minor_faults,"         \
+    " x.major_faults, x.bytes_per_iter, x.items_per_iter FROM results x"                   \
+    " JOIN benchmarks b ON b.id = x.benchmark_id WHERE x.run_id = ? ORDER BY x.seq"
+#define SQL_COUNTERS_GET                                                                     \
+    "SELECT kind, name, value FROM counters WHERE result_id = ? ORDER BY kind, name"
+#define SQL_SAMPLES_GET                                                                      \
+    "SELECT proc_index, count, ns, batch, peak_rss_bytes, minor_faults, major_faults"      \
+    " FROM samples WHERE result_id = ? ORDER BY seq"
+#define SQL_WARNINGS_GET "SELECT text FROM run_warnings WHERE run_id = ? ORDER BY seq"
+
+/* Column i as a strdup'd string into *dst; returns false on out-of-memory. */
+#define TEXT(dst, st, i) (btk_store__col_text(&(dst), (st), (i)) == 0)
+
+static void read_summary(btk_summary *s, sqlite3_stmt *st, int c)
+{
+    double *v[] = {&s->min, &s->max, &s->mean, &s->median, &s->stddev, &s->mad,    &s->p50,
+                   &s->p90, &s->p95, &s->p99,  &s->p999,   &s->ci_low, &s->ci_high};
+    size_t i;
+
+    for (i = 0; i < BTK_ARRAY_SIZE(v); i++)
+        *v[i] = btk_store__col_double(st, c + (int)i);
+    s->samples = btk_store__col_int(st, c + 13, 0);
+    s->iterations = btk_store__col_int(st, c + 14, 0);
+    s->outliers_low = btk_store__col_int(st, c + 15, 0);
+    s->outliers_high = btk_store__col_int(st, c + 16, 0);
+    s->cycles_median = btk_store__col_double(st, c + 17);
+}
+
+/* Memory columns starting at c: tracked, allocs, frees, bytes, rss, minor, major. */
+static void read_memory(btk_memory *m, sqlite3_stmt *st, int c)
+{
+    m->tracked = sqlite3_column_int(st, c) != 0;
+    m->allocs_per_iter = btk_store__col_double(st, c + 1);
+    m->frees_per_iter = btk_store__col_double(st, c + 2);
+    m->bytes_per_iter = btk_store__col_double(st, c + 3);
+    m->peak_rss_bytes = btk_store__col_int(st, c + 4, -1);
+    m->minor_faults = btk_store__col_int(st, c + 5, -1);
+    m->major_faults = btk_store__col_int(st, c + 6, -1);
+}
+
+static int parse_parents(btk_commit *c, const char *list)
+{
+    size_t n = 0, i;
+    const char *p;
+
+    if (list == NULL || *list == '\0')
+        return 0;
+    for (p = list; *p; p++)
+        n += *p == ' ';
+    if ((c->parents = btk__calloc(n + 1, sizeof(*c->parents))) == NULL)
+        return BTK_ENOMEM;
+    for (p = list, i = 0; i <= n && *p; i++) {
+        size_t len = strcspn(p, " ");
+        snprintf(c->parents[i], sizeof(c->parents[i]), "%.*s", (int)(len > 40 ? 40 : len), p);
+        p += len + (p[len] == ' ');
+    }
+    c->parent_count = i;
+    return 0;
+}
+
+static int read_run_row(btk_run *run, sqlite3_stmt *st)
+{
+    btk_machine *m = &run->machine;
+    btk_commit *c = &run->commit;
+    const unsigned char *sha = sqlite3_column_text(st, 1);
+    char *parents = NULL;
+    int error;
+
+    run->id = sqlite3_column_int64(st, 0);
+    snprintf(c->sha, sizeof(c->sha), "%s", sha ? (const char *)sha : "");
+    c->dirty = sqlite3_column_int(st, 3) != 0;
+    m->timer_hz = btk_store__col_double(st, 12);
+    m->hypervisor = sqlite3_column_int(st, 13) != 0;
+    m->cpus = sqlite3_column_int(st, 20);
+    c->time = btk_store__col_int(st, 21, 0);
+    if (!TEXT(c->branch, st, 2) || !TEXT(run->format, st, 4) || !TEXT(run->date, st, 5) ||
+        !TEXT(run->executable, st, 6) || !TEXT(run->compiler, st, 7) ||
+        !TEXT(run->flags, st, 8) || !TEXT(m->os, st, 9) || !TEXT(m->kernel, st, 10) ||
+        !TEXT(m->timer_source, st, 11) || !TEXT(run->context_json, st, 14) ||
+        !TEXT(run->options_json, st, 15) || !TEXT(m->fingerprint, st, 16) ||
+        !TEXT(m->hostname, st, 17) || !TEXT(m->arch, st, 18) ||
+        !TEXT(m->cpu_model, st, 19) || !TEXT(c->author, st, 22) ||
+        !TEXT(c->subject, st, 23) || !TEXT(parents, st, 24))
+        return BTK_ENOMEM;
+    error = parse_parents(c, parents);
+    btk__free(parents);
+    return error;
+}
+
+static int load_warnings(btk_run *run, btk_store *db)
+{
+    sqlite3_stmt *st = NULL;
+    char **grown;
+    int rc, error;
+
+    if ((error = btk_store__prepare(db, SQL_WARNINGS_GET, &st)) < 0)
+        return error;
+    sqlite3_bind_int64(st, 1, run->id);
+    while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        grown = btk__realloc(run->warnings, (run->warning_count + 1) * sizeof(char *));
+        if (grown == NULL) {
+            error = BTK_ENOMEM;
+            break;
+        }
+        run->warnings = grown;
+        grown[run->warning_count] = NULL;
+        error = btk_store__col_text(&grown[run->warning_count++], st, 0);
+    }
+    if (error == 0 && rc != SQLITE_DONE)
+        error = btk_store__fail(db, "cannot read warnings");
+    sqlite3_finalize(st);
+    return error;
+}
+
+static int push_kv(btk_kv **kv, size_t *count, sqlite3_stmt *st)
+{
+    btk_kv *grown = btk__realloc(*kv, (*count + 1) * sizeof(btk_kv));
+
+    if (grown == NULL)
+        return BTK_ENOMEM;
+    *kv = grown;
+    grown[*count].value = btk_store__col_double(st, 2);
+    if (btk_store__col_text(&grown[*count].name, st, 1) < 0)
+        return BTK_ENOMEM;
+    (*count)++;
+    return 0;
+}
+
+static int load_counters(btk_result *r, btk_store *db, sqlite3_stmt *st, int64_t id)
+{
+    int rc, error = 0;
+
+    BTK_UNUSED(db);
+    sqlite3_bind_int64(st, 1, id);
+    while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        error = sqlite3_column_int(st, 0) == 0 ? push_kv(&r->counters, &r->counter_count, st)
+                                               : push_kv(&r->hw, &r->hw_count, st);
+    if (error == 0 && rc != SQLITE_DONE)
+        error = btk_store__fail(db, "cannot read counters");
+    sqlite3_reset(st);
+    return error;
+}
+
+static int read_proc(btk_proc *p, sqlite3_stmt *st)
+{
+    int64_t count = sqlite3_column_int64(st, 1);
+    const void *ns = sqlite3_column_blob(st, 2);
+    size_t ns_len = (size_t)sqlite3_column_bytes(st, 2);
+    const void *batch = sqlite3_column_blob(st, 3);
+    size_t batch_len = (size_t)sqlite3_column_bytes(st, 3);
+
+    p->index = sqlite3_column_int(st, 0);
+    p->peak_rss_bytes = btk_store__col_int(st, 4, -1);
+    p->minor_faults = btk_store__col_int(st, 5, -1);
+    p->major_faults = btk_store__col_int(st, 6, -1);
+    if (count < 0 || ns_len != (size_t)count * 8 || (batch && batch_len != ns_len))
+        return btk_error_set(BTK_EFORMAT, "a samples blob has the wrong size (%zu bytes for "
+                             "%" PRId64 " samples)", ns_len, count);
+    p->count = (size_t)count;
+    if ((p->ns = btk__malloc(ns_len + 8)) == NULL ||
+        (batch && (p->batch = btk__malloc(batch_len + 8)) == NULL))
+        return BTK_ENOMEM;
+    if (ns)
+        btk_store__decode_f64(p->ns, ns, p->count);
+    if (batch)
+        btk_store__decode_u64(p->batch, batch, p->count);
+    return 0;
+}
+
+static int load_samples(btk_result *r, btk_store *db, sqlite3_stmt *st, int64_t id)
+{
+    btk_proc *grown;
+    int rc, error = 0;
+
+    sqlite3_bind_int64(st, 1, id);
+    while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((grown = btk__realloc(r->procs, (r->proc_count + 1) * sizeof(btk_proc))) == NULL) {
+            error = BTK_ENOMEM;
+            break;
+        }
+        r->procs = grown;
+        memset(&grown[r->proc_count], 0, sizeof(btk_proc));
+        error = read_proc(&grown[r->proc_count++], st);
+    }
+    if (error == 0 && rc != SQLITE_DONE)
+        error = btk_store__fail(db, "cannot read samples");
+    sqlite3_reset(st);
+    return error;
+}
+
+static int read_result(btk_result *r, sqlite3_stmt *st)
+{
+    r->has_param = sqlite3_column_int(st, 3) != 0;
+    r->param = sqlite3_column_int64(st, 4);
+    r->status = sqlite3_column_int(st, 5) ? BTK_RESULT_FAILED : BTK_RESULT_OK;
+    read_summary(&r->stats, st, 9);
+    read_memory(&r->memory, st, 27);
+    r->bytes_per_iter = btk_store__col_double(st, 34);
+    r->items_per_iter = btk_store__col_double(st, 35);
+    if (!TEXT(r->name, st, 1) || !TEXT(r->family, st, 2) || !TEXT(r->error_kind, st, 6) ||
+        !TEXT(r->error_message, st, 7) || !TEXT(r->stop_reason, st, 8))
+        return BTK_ENOMEM;
+    if (r->bytes_per_iter != r->bytes_per_iter)
+        r->bytes_per_iter = 0;
+    if (r->items_per_iter != r->items_per_iter)
+        r->items_per_iter = 0;
+    return 0;
+}
+
+static int grow_results(btk_run *run)
+{
+    btk_result *grown;
+
+    if ((grown = btk__realloc(run->results, (run->result_count + 1) * sizeof(*grown))) == NULL)
+        return BTK_ENOMEM;
+    run->results = grown;
+    memset(&grown[run->result_count++], 0, sizeof(*grown));
+    return 0;
+}
+
+static int load_results(btk_run *run, btk_store *db, bool with_samples)
+{
+    sqlite3_stmt *st = NULL, *counters = NULL, *samples = NULL;
+    int rc = SQLITE_DONE, error;
+
+    if ((error = btk_store__prepare(db, SQL_RESULTS_GET, &st)) < 0 ||
+        (error = btk_store__prepare(db, SQL_COUNTERS_GET, &counters)) < 0 ||
+        (with_samples && (error = btk_store__prepare(db, SQL_SAMPLES_GET, &samples)) < 0))
+        goto done;
+    sqlite3_bind_int64(st, 1, run->id);
+    while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        btk_result *r;
+        int64_t id = sqlite3_column_int64(st, 0);
+
+        if ((error = grow_results(run)) < 0)
+            break;
+        r = &run->results[run->result_count - 1];
+        if ((error = read_result(r, st)) < 0 ||
+            (error = load_counters(r, db, counters, id)) < 0 ||
+            (with_samples && (error = load_samples(r, db, samples, id)) < 0))
+            break;
+    }
+    if (error == 0 && rc != SQLITE_DONE)
+        error = btk_store__fail(db, "cannot read results");
+done:
+    sqlite3_finalize(st);
+    sqlite3_finalize(counters);
+    sqlite3_finalize(samples);
+    return error;
+}
+
+int btk_store_load_run(btk_run **out, btk_store *db, int64_t run_id, bool with_samples)
+{
+    sqlite3_stmt *st = NULL;
+    btk_run *run = NULL;
+    int rc, error;
+
+    *out = NULL;
+    if ((error = btk_store__prepare(db, SQL_RUN_GET, &st)) < 0)
+        return error;
+    sqlite3_bind_int64(st, 1, run_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        error = btk_error_set(BTK_ENOTFOUND, "no run #%" PRId64 " in the results database",
+                              run_id);
+    else if (rc != SQLITE_ROW)
+        error = btk_store__fail(db, "cannot read a run");
+    else if ((error = btk_run_new(&run)) == 0)
+        error = read_run_row(run, st);
+    sqlite3_finalize(st);
+    /* A committed run never changes, so reading it in several statements is consistent. */
+    if (error == 0 && (error = load_warnings(run, db)) == 0)
+        error = load_results(run, db, with_samples);
+    if (error < 0) {
+        btk_run_free(run);
+        return error;
+    }
+    *out = run;
+    return 0;
+}
+
+int btk_store_runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store *db,
+                              const char *sha, const char *machine_fp)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t *ids = NULL, *grown;
+    size_t count = 0;
+    int rc = SQLITE_DONE, error;
+
+    *ids_out = NULL;
+    *count_out = 0;
+    if ((error = btk_store__prepare(db, "SELECT r.id FROM runs r JOIN machines m"
+                                        " ON m.id = r.machine_id WHERE r.commit_sha = ?1"
+                                        " AND (?2 IS NULL OR m.fingerprint = ?2)"
+                                        " ORDER BY r.id DESC", &st)) < 0)
+        return error;
+    btk_store__bind_text(st, 1, sha);
+    btk_store__bind_text(st, 2, machine_fp);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((grown = btk__realloc(ids, (count + 1) * sizeof(*ids))) == NULL) {
+            error = BTK_ENOMEM;
+            break;
+        }
+        ids = grown;
+        ids[count++] = sqlite3_column_int64(st, 0);
+    }
+    if (error == 0 && rc != SQLITE_DONE)
+        error = btk_store__fail(db, "cannot list the runs of a commit");
+    sqlite3_finalize(st);
+    if (error < 0) {
+        btk__free(ids);
+        return error;
+    }
+    *ids_out = ids;
+    *count_out = count;
+    return 0;
+}
+
+#define SQL_LIST                                                                             \
+    "SELECT r.id, r.commit_sha, r.branch, c.subject, r.date, m.fingerprint, m.hostname,"   \
+    " r.dirty, (SELECT count(*) FROM results x WHERE x.run_id = r.id),"                    \
+    " (SELECT count(*) FROM results x WHERE x.run_id = r.id AND x.status != 0)"            \
+    " FROM runs r JOIN machines m ON m.id = r.machine_id"                                  \
+    " LEFT JOIN commits c ON c.sha = r.commit_sha ORDER BY r.id DESC LIMIT ?"
+
+static int read_list_row(btk_run_row *row, sqlite3_stmt *st)
+{
+    const unsigned char *sha = sqlite3_column_text(st, 1);
+
+    memset(row, 0, sizeof(*row));
+    row->id = sqlite3_column_int64(st, 0);
+    snprintf(row->sha, sizeof(row->sha), "%s", sha ? (const char *)sha : "");
+    row->dirty = sqlite3_column_int(st, 7) != 0;
+    row->benchmarks = sqlite3_column_int64(st, 8);
+    row->failures = sqlite3_column_int64(st, 9);
+    if (!TEXT(row->branch, st, 2) || !TEXT(row->subject, st, 3) || !TEXT(row->date, st, 4) ||
+        !TEXT(row->machine_fp, st, 5) || !TEXT(row->hostname, st, 6))
+        return BTK_ENOMEM;
+    return 0;
+}
+
+int btk_store_list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *db,
+                        size_t limit)
+{
+    sqlite3_stmt *st = NULL;
+    btk_run_row *rows = NULL, *grown;
+    size_t count = 0;
+    int rc = SQLITE_DONE, error;
+
+    *rows_out = NULL;
+    *count_out = 0;
+    if ((error = btk_store__prepare(db, SQL_LIST, &st)) < 0)
+        return error;
+    sqlite3_bind_int64(st, 1, limit ? (int64_t)limit : -1);
+    while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((grown = btk__realloc(rows, (count + 1) * sizeof(*rows))) == NULL) {
+            error = BTK_ENOMEM;
+            break;
+        }
+        rows = grown;
+        error = read_list_row(&rows[count++], st);
+    }
+    if (error == 0 && rc != SQLITE_DONE)
+        error = btk_store__fail(db, "cannot list runs");
+    sqlite3_finalize(st);
+    if (error < 0) {
+        btk_run_rows_free(rows, count);
+        return error;
+    }
+    *rows_out = rows;
+    *count_out = count;
+    return 0;
+}
+
+void btk_run_rows_free(btk_run_row *rows, size_t count)
+{
+    size_t i;
+
+    for (i = 0; rows && i < count; i++) {
+        btk__free(rows[i].branch);
+        btk__free(rows[i].subject);
+        btk__free(rows[i].date);
+        btk__free(rows[i].machine_fp);
+        btk__free(rows[i].hostname);
+    }
+    btk__free(rows);
+}
+
+#define SQL_HISTORY                                                                          \
+    "SELECT r.commit_sha, r.id, c.time, c.subject, x.status, x.min, x.max, x.mean,"        \
+    " x.median, x.stddev, x.mad, x.p50, x.p90, x.p95, x.p99, x.p999, x.ci_low, x.ci_high," \
+    " x.samples, x.iterations, x.outliers_low, x.outliers_high, x.cycles_median,"          \
+    " x.mem_tracked, x.allocs_per_iter, x.frees_per_iter, x.alloc_bytes_per_iter,"         \
+    " x.peak_rss_bytes, x.minor_faults, x.major_faults FROM results x"                     \
+    " JOIN runs r ON r.id = x.run_id JOIN machines m ON m.id = r.machine_id"               \
+    " LEFT JOIN commits c ON c.sha = r.commit_sha"                                          \
+    " WHERE x.benchmark_id = (SELECT id FROM benchmarks WHERE name = ?1)"                  \
+    " AND (?2 IS NULL OR m.fingerprint = ?2) AND r.commit_sha IS NOT NULL"                 \
+    " ORDER BY r.id DESC"
+
+typedef struct sha_slot {
+    const char *sha;
+    size_t pos;   /* index in the caller's order */
+} sha_slot;
+
+static int cmp_slot(const void *a, const void *b)
+{
+    return strcmp(((const sha_slot *)a)->sha, ((const sha_slot *)b)->sha);
+}
+
+/* Place the row into its commit's slot unless a newer run already filled it. */
+static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slots,
+                       size_t n, sqlite3_stmt *st)
+{
+    sha_slot key, *hit;
+    btk_history_point *p;
+
+    key.sha = (const char *)sqlite3_column_text(st, 0);
+    if (key.sha == NULL ||
+        (hit = bsearch(&key, slots, n, sizeof(*slots), cmp_slot)) == NULL ||
+        filled[hit->pos])
+        return 0;
+    filled[hit->pos] = true;
+    p = &pts[hit->pos];
+    snprintf(p->sha, sizeof(p->sha), "%s", key.sha);
+    p->run_id = sqlite3_column_int64(st, 1);
+    p->commit_time = btk_store__col_int(st, 2, 0);
+    p->status = sqlite3_column_int(st, 4) ? BTK_RESULT_FAILED : BTK_RESULT_OK;
+    read_summary(&p->stats, st, 5);
+    read_memory(&p->memory, st, 23);
+    return btk_store__col_text(&p->subject, st, 3);
+}
+
+/* Move the filled points to the front, keeping the caller's order. */
+static size_t compact(btk_history_point *pts, const bool *filled, size_t n)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < n; i++)
+        if (filled[i])
+            pts[k++] = pts[i];
+    return k;
+}
+
+static int query_history(btk_history_point *pts, bool *filled, const sha_slot *slots,
+                         size_t n, btk_store *db, const char *name, const char *fp)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = SQLITE_DONE, error;
+
+    if ((error = btk_store__prepare(db, SQL_HISTORY, &st)) < 0)
+        return error;
+    btk_store__bind_text(st, 1, name);
+    btk_store__bind_text(st, 2, fp);
+    while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        error = place_point(pts, filled, slots, n, st);
+    if (error == 0 && rc != SQLITE_DONE)
+        error = btk_store__fail(db, "cannot read the history");
+    sqlite3_finalize(st);
+    return error;
+}
+
+int btk_store_history(btk_history_point **points_out, size_t *count_out, btk_store *db,
+                      const char *bench_name, const char *machine_fp,
+                      const char (*shas)[41], size_t sha_count)
+{
+    btk_history_point *pts;
+    sha_slot *slots;
+    bool *filled;
+    size_t i;
+    int error = BTK_ENOMEM;
+
+    *points_out = NULL;
+    *count_out = 0;
+    pts = btk__calloc(sha_count + 1, sizeof(*pts));
+    slots = btk__calloc(sha_count + 1, sizeof(*slots));
+    filled = btk__calloc(sha_count + 1, sizeof(*filled));
+    if (pts && slots && filled) {
+        for (i = 0; i < sha_count; i++) {
+            slots[i].sha = shas[i];
+            slots[i].pos = i;
+        }
+        qsort(slots, sha_count, sizeof(*slots), cmp_slot);
+        error = query_history(pts, filled, slots, sha_count, db, bench_name, machine_fp);
+    }
+    if (error == 0)
+        *count_out = compact(pts, filled, sha_count);
+    else
+        btk_history_free(pts, sha_count);
+    *points_out = error == 0 ? pts : NULL;
+    btk__free(slots);
+    btk__free(filled);
+    return error;
+}
+
+void btk_history_free(btk_history_point *points, size_t count)
+{
+    size_t i;
+
+    for (i = 0; points && i < count; i++)
+        btk__free(points[i].subject);
+    btk__free(points);
+}
+
+/* Run a one-column text query (optionally with one text parameter) into a string list. */
+static int strings_query(char ***out, size_t *count_out, btk_store *db, const char *sql,
+                         const char *param)
+{
+    sqlite3_stmt *st = NULL;
+    char **list = NULL, **grown;
+    size_t count = 0;
+    int rc = SQLITE_DONE, error;
+
+    *out = NULL;
+    *count_out = 0;
+    if ((error = btk_store__prepare(db, sql, &st)) < 0)
+        return error;
+    btk_store__bind_text(st, 1, param);
+    while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((grown = btk__realloc(list, (count + 1) * sizeof(char *))) == NULL) {
+            error = BTK_ENOMEM;
+            break;
+        }
+        list = grown;
+        list[count] = NULL;
+        error = btk_store__col_text(&list[count++], st, 0);
+    }
+    if (error == 0 && rc != SQLITE_DONE)
+        error = btk_store__fail(db, "cannot list");
+    sqlite3_finalize(st);
+    if (error < 0) {
+        btk_strings_free(list, count);
+        return error;
+    }
+    *out = list;
+    *count_out = count;
+    return 0;
+}
+
+int btk_store_machines(char ***fps_out, size_t *count_out, btk_store *db)
+{
+    return strings_query(fps_out, count_out, db,
+                         "SELECT fingerprint FROM machines m WHERE EXISTS"
+                         " (SELECT 1 FROM runs r WHERE r.machine_id = m.id)"
+                         " AND ?1 IS NULL ORDER BY fingerprint", NULL);
+}
+
+int btk_store_benchmark_names(char ***names_out, size_t *count_out, btk_store *db,
+                              const char *machine_fp)
+{
+    return strings_query(names_out, count_out, db,
+                         "SELECT b.name FROM benchmarks b WHERE EXISTS (SELECT 1 FROM"
+                         " results x JOIN runs r ON r.id = x.run_id JOIN machines m"
+                         " ON m.id = r.machine_id WHERE x.benchmark_id = b.id AND"
+                         " (?1 IS NULL OR m.fingerprint = ?1)) ORDER BY b.name", machine_fp);
+}
+
+void btk_strings_free(char **strings, size_t count)
+{
+    size_t i;
+
+    for (i = 0; strings && i < count; i++)
+        btk__free(strings[i]);
+    btk__free(strings);
+}
+
+int btk_store_machine_info(btk_machine *out, btk_store *db, const char *fp)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, error;
+
+    memset(out, 0, sizeof(*out));
+    if ((error = btk_store__prepare(db, "SELECT fingerprint, hostname, arch, cpu_model, cpus"
+                                        " FROM machines WHERE fingerprint = ?", &st)) < 0)
+        return error;
+    btk_store__bind_text(st, 1, fp);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        error = btk_error_set(BTK_ENOTFOUND, "no machine with that fingerprint");
+    else if (rc != SQLITE_ROW)
+        error = btk_store__fail(db, "cannot read a machine");
+    else if (!TEXT(out->fingerprint, st, 0) || !TEXT(out->hostname, st, 1) ||
+             !TEXT(out->arch, st, 2) || !TEXT(out->cpu_model, st, 3))
+        error = BTK_ENOMEM;
+    out->cpus = error == 0 ? sqlite3_column_int(st, 4) : 0;
+    sqlite3_finalize(st);
+    if (error < 0)
+        btk_machine_clear(out);
+    return error;
+}

@@ -1,0 +1,336 @@
+/*
+ * Adding a run: machine, commit, run row, warnings, then every result with its counters and
+ * per-process sample blobs, all in one IMMEDIATE transaction (all or nothing). Every value
+ * goes through a bound parameter.
+ */
+#include "store.h"
+
+#include "store_int.h"
+
+#include <time.h>
+
+#define SQL_MACHINE                                                                          \
+    "INSERT INTO machines (fingerprint, hostname, arch, cpu_model, cpus) VALUES (?,?,?,?,?)" \
+    " ON CONFLICT (fingerprint) DO UPDATE SET fingerprint = excluded.fingerprint"          \
+    " RETURNING id"
+#define SQL_COMMIT                                                                           \
+    "INSERT INTO commits (sha, known, time, author, subject, parents) VALUES (?,?,?,?,?,?)" \
+    " ON CONFLICT (sha) DO UPDATE SET known = 1, time = excluded.time,"                    \
+    " author = excluded.author, subject = excluded.subject, parents = excluded.parents"    \
+    " WHERE excluded.known = 1"
+#define SQL_RUN                                                                              \
+    "INSERT INTO runs (commit_sha, branch, dirty, machine_id, format, date, stored_at,"     \
+    " executable, compiler, flags, os, kernel, timer_source, timer_hz, hypervisor,"        \
+    " context_json, options_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define SQL_WARNING "INSERT INTO run_warnings (run_id, seq, text) VALUES (?,?,?)"
+#define SQL_BENCH                                                                            \
+    "INSERT INTO benchmarks (name, family, has_param, param) VALUES (?,?,?,?)"             \
+    " ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id"
+#define SQL_RESULT                                                                           \
+    "INSERT INTO results (run_id, benchmark_id, seq, status, error_kind, error_message,"   \
+    " stop_reason, min, max, mean, median, stddev, mad, p50, p90, p95, p99, p999, ci_low," \
+    " ci_high, samples, iterations, outliers_low, outliers_high, cycles_median,"           \
+    " mem_tracked, allocs_per_iter, frees_per_iter, alloc_bytes_per_iter, peak_rss_bytes," \
+    " minor_faults, major_faults, bytes_per_iter, items_per_iter) VALUES"                  \
+    " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+#define SQL_COUNTER "INSERT INTO counters (result_id, kind, name, value) VALUES (?,?,?,?)"
+#define SQL_SAMPLES                                                                          \
+    "INSERT INTO samples (result_id, seq, proc_index, count, ns, batch, peak_rss_bytes,"   \
+    " minor_faults, major_faults) VALUES (?,?,?,?,?,?,?,?,?)"
+
+typedef struct writer {
+    btk_store *db;
+    sqlite3_stmt *bench, *result, *counter, *samples;
+    unsigned char *blob;
+    size_t blob_cap;
+} writer;
+
+/* Step a bound INSERT (optionally reading a RETURNING id) and reset it for reuse. */
+static int step(writer *w, sqlite3_stmt *st, int64_t *id_out, const char *what)
+{
+    int rc = sqlite3_step(st);
+    int error = 0;
+
+    if (id_out && rc == SQLITE_ROW) {
+        *id_out = sqlite3_column_int64(st, 0);
+        rc = sqlite3_step(st);
+    } else if (rc == SQLITE_DONE && id_out)
+        *id_out = sqlite3_last_insert_rowid(w->db->conn);
+    if (rc != SQLITE_DONE)
+        error = btk_store__fail(w->db, what);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return error;
+}
+
+static int add_machine(writer *w, const btk_machine *m, int64_t *id_out)
+{
+    sqlite3_stmt *st = NULL;
+    int error;
+
+    if ((error = btk_store__prepare(w->db, SQL_MACHINE, &st)) < 0)
+        return error;
+    btk_store__bind_text(st, 1, m->fingerprint);
+    btk_store__bind_text(st, 2, m->hostname);
+    btk_store__bind_text(st, 3, m->arch);
+    btk_store__bind_text(st, 4, m->cpu_model);
+    sqlite3_bind_int(st, 5, m->cpus);
+    error = step(w, st, id_out, "cannot add the machine");
+    sqlite3_finalize(st);
+    return error;
+}
+
+static int add_commit(writer *w, const btk_commit *c)
+{
+    sqlite3_stmt *st = NULL;
+    btk_buf parents = BTK_BUF_INIT;
+    bool known = c->time != 0 || c->author != NULL || c->subject != NULL;
+    size_t i;
+    int error = 0;
+
+    if (c->sha[0] == '\0')
+        return 0;
+    for (i = 0; i < c->parent_count && error == 0; i++)
+        error = btk_buf_printf(&parents, "%s%s", i ? " " : "", c->parents[i]);
+    if (error < 0 || (error = btk_store__prepare(w->db, SQL_COMMIT, &st)) < 0)
+        goto done;
+    btk_store__bind_text(st, 1, c->sha);
+    sqlite3_bind_int(st, 2, known);
+    if (known)
+        sqlite3_bind_int64(st, 3, c->time);
+    btk_store__bind_text(st, 4, c->author);
+    btk_store__bind_text(st, 5, c->subject);
+    btk_store__bind_text(st, 6, known ? btk_buf_cstr(&parents) : NULL);
+    error = step(w, st, NULL, "cannot add the commit");
+done:
+    sqlite3_finalize(st);
+    btk_buf_free(&parents);
+    return error;
+}
+
+static int add_run_row(writer *w, const btk_run *run, int64_t machine_id, int64_t *id_out)
+{
+    const btk_machine *m = &run->machine;
+    sqlite3_stmt *st = NULL;
+    int error;
+
+    if ((error = btk_store__prepare(w->db, SQL_RUN, &st)) < 0)
+        return error;
+    btk_store__bind_text(st, 1, run->commit.sha[0] ? run->commit.sha : NULL);
+    btk_store__bind_text(st, 2, run->commit.branch);
+    sqlite3_bind_int(st, 3, run->commit.dirty);
+    sqlite3_bind_int64(st, 4, machine_id);
+    btk_store__bind_text(st, 5, run->format ? run->format : "benchtrack");
+    btk_store__bind_text(st, 6, run->date);
+    sqlite3_bind_int64(st, 7, (int64_t)time(NULL));
+    btk_store__bind_text(st, 8, run->executable);
+    btk_store__bind_text(st, 9, run->compiler);
+    btk_store__bind_text(st, 10, run->flags);
+    btk_store__bind_text(st, 11, m->os);
+    btk_store__bind_text(st, 12, m->kernel);
+    btk_store__bind_text(st, 13, m->timer_source);
+    btk_store__bind_double(st, 14, m->timer_hz);
+    sqlite3_bind_int(st, 15, m->hypervisor);
+    btk_store__bind_text(st, 16, run->context_json);
+    btk_store__bind_text(st, 17, run->options_json);
+    error = step(w, st, id_out, "cannot add the run");
+    sqlite3_finalize(st);
+    return error;
+}
+
+static int add_warnings(writer *w, const btk_run *run, int64_t run_id)
+{
+    sqlite3_stmt *st = NULL;
+    size_t i;
+    int error;
+
+    if (run->warning_count == 0)
+        return 0;
+    if ((error = btk_store__prepare(w->db, SQL_WARNING, &st)) < 0)
+        return error;
+    for (i = 0; i < run->warning_count && error == 0; i++) {
+        sqlite3_bind_int64(st, 1, run_id);
+        sqlite3_bind_int64(st, 2, (int64_t)i);
+        btk_store__bind_text(st, 3, run->warnings[i] ? run->warnings[i] : "");
+        error = step(w, st, NULL, "cannot add a warning");
+    }
+    sqlite3_finalize(st);
+    return error;
+}
+
+static void bind_stats(sqlite3_stmt *st, const btk_summary *s)
+{
+    const double v[] = {s->min, s->max,  s->mean, s->median, s->stddev, s->mad,    s->p50,
+                        s->p90, s->p95, s->p99,  s->p999,   s->ci_low, s->ci_high};
+    int i;
+
+    for (i = 0; i < (int)BTK_ARRAY_SIZE(v); i++)
+        btk_store__bind_double(st, 8 + i, v[i]);
+    sqlite3_bind_int64(st, 21, s->samples);
+    sqlite3_bind_int64(st, 22, s->iterations);
+    sqlite3_bind_int64(st, 23, s->outliers_low);
+    sqlite3_bind_int64(st, 24, s->outliers_high);
+    btk_store__bind_double(st, 25, s->cycles_median);
+}
+
+static int add_result_row(writer *w, const btk_result *r, int64_t run_id, size_t seq,
+                          int64_t *id_out)
+{
+    sqlite3_stmt *st = w->bench;
+    const btk_memory *m = &r->memory;
+    int64_t bench_id = 0;
+    int error;
+
+    btk_store__bind_text(st, 1, r->name);
+    btk_store__bind_text(st, 2, r->family);
+    sqlite3_bind_int(st, 3, r->has_param);
+    if (r->has_param)
+        sqlite3_bind_int64(st, 4, r->param);
+    if ((error = step(w, st, &bench_id, "cannot add a benchmark")) < 0)
+        return error;
+    st = w->result;
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_int64(st, 2, bench_id);
+    sqlite3_bind_int64(st, 3, (int64_t)seq);
+    sqlite3_bind_int(st, 4, (int)r->status);
+    btk_store__bind_text(st, 5, r->error_kind);
+    btk_store__bind_text(st, 6, r->error_message);
+    btk_store__bind_text(st, 7, r->stop_reason);
+    bind_stats(st, &r->stats);
+    sqlite3_bind_int(st, 26, m->tracked);
+    btk_store__bind_double(st, 27, m->allocs_per_iter);
+    btk_store__bind_double(st, 28, m->frees_per_iter);
+    btk_store__bind_double(st, 29, m->bytes_per_iter);
+    btk_store__bind_opt_int(st, 30, m->peak_rss_bytes);
+    btk_store__bind_opt_int(st, 31, m->minor_faults);
+    btk_store__bind_opt_int(st, 32, m->major_faults);
+    btk_store__bind_double(st, 33, r->bytes_per_iter);
+    btk_store__bind_double(st, 34, r->items_per_iter);
+    return step(w, st, id_out, "cannot add a result");
+}
+
+static int add_counters(writer *w, int64_t result_id, int kind, const btk_kv *kv,
+                        size_t count)
+{
+    size_t i;
+    int error = 0;
+
+    for (i = 0; i < count && error == 0; i++) {
+        sqlite3_bind_int64(w->counter, 1, result_id);
+        sqlite3_bind_int(w->counter, 2, kind);
+        btk_store__bind_text(w->counter, 3, kv[i].name);
+        btk_store__bind_double(w->counter, 4, kv[i].value);
+        error = step(w, w->counter, NULL, "cannot add a counter");
+    }
+    return error;
+}
+
+static int reserve_blob(writer *w, size_t bytes)
+{
+    unsigned char *grown;
+
+    if (bytes <= w->blob_cap)
+        return 0;
+    if ((grown = btk__realloc(w->blob, bytes)) == NULL)
+        return BTK_ENOMEM;
+    w->blob = grown;
+    w->blob_cap = bytes;
+    return 0;
+}
+
+static int add_proc(writer *w, int64_t result_id, size_t seq, const btk_proc *p)
+{
+    sqlite3_stmt *st = w->samples;
+    size_t bytes = p->count * 8;
+    int error;
+
+    if ((error = reserve_blob(w, 2 * bytes + 8)) < 0)
+        return error;
+    btk_store__encode_f64(w->blob, p->ns, p->count);
+    sqlite3_bind_int64(st, 1, result_id);
+    sqlite3_bind_int64(st, 2, (int64_t)seq);
+    sqlite3_bind_int(st, 3, p->index);
+    sqlite3_bind_int64(st, 4, (int64_t)p->count);
+    sqlite3_bind_blob(st, 5, w->blob, (int)bytes, SQLITE_STATIC);
+    if (p->batch) {
+        btk_store__encode_u64(w->blob + bytes, p->batch, p->count);
+        sqlite3_bind_blob(st, 6, w->blob + bytes, (int)bytes, SQLITE_STATIC);
+    }
+    btk_store__bind_opt_int(st, 7, p->peak_rss_bytes);
+    btk_store__bind_opt_int(st, 8, p->minor_faults);
+    btk_store__bind_opt_int(st, 9, p->major_faults);
+    return step(w, st, NULL, "cannot add samples");
+}
+
+static int add_result(writer *w, const btk_result *r, int64_t run_id, size_t seq)
+{
+    int64_t id = 0;
+    size_t i;
+    int error;
+
+    if (r->name == NULL)
+        return btk_error_set(BTK_EINVAL, "result %zu has no name", seq);
+    if ((error = add_result_row(w, r, run_id, seq, &id)) < 0 ||
+        (error = add_counters(w, id, 0, r->counters, r->counter_count)) < 0 ||
+        (error = add_counters(w, id, 1, r->hw, r->hw_count)) < 0)
+        return error;
+    for (i = 0; i < r->proc_count && error == 0; i++)
+        error = add_proc(w, id, i, &r->procs[i]);
+    return error;
+}
+
+static int prepare_writer(writer *w)
+{
+    int error;
+
+    if ((error = btk_store__prepare(w->db, SQL_BENCH, &w->bench)) < 0 ||
+        (error = btk_store__prepare(w->db, SQL_RESULT, &w->result)) < 0 ||
+        (error = btk_store__prepare(w->db, SQL_COUNTER, &w->counter)) < 0 ||
+        (error = btk_store__prepare(w->db, SQL_SAMPLES, &w->samples)) < 0)
+        return error;
+    return 0;
+}
+
+static int write_all(writer *w, const btk_run *run, int64_t *id_out)
+{
+    int64_t machine_id = 0;
+    size_t i;
+    int error;
+
+    if ((error = add_machine(w, &run->machine, &machine_id)) < 0 ||
+        (error = add_commit(w, &run->commit)) < 0 ||
+        (error = add_run_row(w, run, machine_id, id_out)) < 0 ||
+        (error = add_warnings(w, run, *id_out)) < 0 || (error = prepare_writer(w)) < 0)
+        return error;
+    for (i = 0; i < run->result_count && error == 0; i++)
+        error = add_result(w, &run->results[i], *id_out, i);
+    return error;
+}
+
+int btk_store_add_run(btk_store *db, const btk_run *run, int64_t *id_out)
+{
+    writer w;
+    int64_t id = 0;
+    int error;
+
+    if (db == NULL || run == NULL || db->readonly)
+        return btk_error_set(BTK_EINVAL, "cannot add a run: database not open for writing");
+    if (run->machine.fingerprint == NULL)
+        return btk_error_set(BTK_EINVAL, "cannot add a run without a machine fingerprint");
+    memset(&w, 0, sizeof(w));
+    w.db = db;
+    if ((error = btk_store__begin(db)) < 0)
+        return error;
+    if ((error = write_all(&w, run, &id)) == 0)
+        error = btk_store__commit(db);
+    else
+        btk_store__rollback(db);
+    sqlite3_finalize(w.bench);
+    sqlite3_finalize(w.result);
+    sqlite3_finalize(w.counter);
+    sqlite3_finalize(w.samples);
+    btk__free(w.blob);
+    if (error == 0 && id_out)
+        *id_out = id;
+    return error;
+}
