@@ -1,0 +1,458 @@
+/*
+ * btk_compare_runs: gathers each benchmark's samples per side (runs pooled by process),
+ * picks the independent unit (processes when both sides have enough, else samples), runs
+ * the rank test and the bootstrap, adjusts p values across the suite (Benjamini-Hochberg,
+ * leaving out benchmarks whose test cannot reach alpha at all: Tarone 1990), checks budgets
+ * and hands each benchmark to the verdict rules.
+ */
+#include "compare.h"
+
+#include "config.h"
+#include "significance.h"
+#include "verdict.h"
+
+#include <math.h>
+
+/* One benchmark's data on one side, pooled over that side's runs. */
+typedef struct side {
+    size_t present, ok, failed;   /* results found, ok, failed */
+    const char *error;            /* first failure message */
+    const btk_result *first_ok;   /* for summary fallbacks */
+    size_t procs, samples;        /* processes with samples; samples over them */
+    double *proc_medians, *all;   /* [procs], [samples] */
+    double allocs, bytes;         /* mean over tracked results, NAN when none */
+    int64_t peak_rss;             /* max, -1 when unknown */
+} side;
+
+static const btk_result *find_result(const btk_run *run, const char *name)
+{
+    for (size_t i = 0; i < run->result_count; i++)
+        if (run->results[i].name && !strcmp(run->results[i].name, name))
+            return &run->results[i];
+    return NULL;
+}
+
+static void side_free(side *s)
+{
+    btk__free(s->proc_medians);
+    btk__free(s->all);
+}
+
+/* Count results and sizes, and fold the memory figures. */
+static void side_scan(side *s, const btk_run *const *runs, size_t count, const char *name)
+{
+    size_t tracked = 0;
+
+    memset(s, 0, sizeof(*s));
+    s->allocs = s->bytes = 0;
+    s->peak_rss = -1;
+    for (size_t r = 0; r < count; r++) {
+        const btk_result *res = find_result(runs[r], name);
+
+        if (res == NULL)
+            continue;
+        s->present++;
+        if (res->status != BTK_RESULT_OK) {
+            s->failed++;
+            s->error = s->error ? s->error : res->error_message;
+            continue;
+        }
+        s->ok++;
+        s->first_ok = s->first_ok ? s->first_ok : res;
+        for (size_t p = 0; p < res->proc_count; p++) {
+            s->procs += res->procs[p].count > 0;
+            s->samples += res->procs[p].count;
+            if (res->procs[p].peak_rss_bytes > s->peak_rss)
+                s->peak_rss = res->procs[p].peak_rss_bytes;
+        }
+        if (res->memory.peak_rss_bytes > s->peak_rss)
+            s->peak_rss = res->memory.peak_rss_bytes;
+        if (res->memory.tracked && !isnan(res->memory.allocs_per_iter)) {
+            tracked++;
+            s->allocs += res->memory.allocs_per_iter;
+            s->bytes += res->memory.bytes_per_iter;
+        }
+    }
+    s->allocs = tracked ? s->allocs / (double)tracked : NAN;
+    s->bytes = tracked ? s->bytes / (double)tracked : NAN;
+}
+
+/* Fill proc_medians and all from the ok results. */
+static int side_fill(side *s, const btk_run *const *runs, size_t count, const char *name)
+{
+    size_t np = 0, ns = 0;
+
+    s->proc_medians = btk__malloc((s->procs ? s->procs : 1) * sizeof(double));
+    s->all = btk__malloc((s->samples ? s->samples : 1) * sizeof(double));
+    if (s->proc_medians == NULL || s->all == NULL)
+        return BTK_ENOMEM;
+    for (size_t r = 0; r < count; r++) {
+        const btk_result *res = find_result(runs[r], name);
+
+        for (size_t p = 0; res && res->status == BTK_RESULT_OK && p < res->proc_count; p++) {
+            const btk_proc *proc = &res->procs[p];
+
+            if (proc->count == 0)
+                continue;
+            /* the tail of all[] is scratch until this process's samples go there */
+            s->proc_medians[np++] = btk_sig_median(proc->ns, proc->count, s->all + ns);
+            memcpy(s->all + ns, proc->ns, proc->count * sizeof(double));
+            ns += proc->count;
+        }
+    }
+    return 0;
+}
+
+static uint64_t name_hash(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+    return h;
+}
+
+/* ---- budgets ---- */
+
+static int cmp_double(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+
+    return (a > b) - (a < b);
+}
+
+typedef struct budget_ctx {
+    double values[BTK_METRIC_COUNT];
+    btk_buf broken;
+} budget_ctx;
+
+static double quantile(const double *sorted, size_t n, double q)
+{
+    double h = q * (double)(n - 1);
+    size_t lo = (size_t)h;
+
+    if (lo + 1 >= n)
+        return sorted[n - 1];
+    return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
+}
+
+/* Time metrics from the pooled samples (sorted in place), else from the first ok result's
+ * summary. */
+static int time_metrics(double *m, side *s)
+{
+    const btk_summary *st = &s->first_ok->stats;
+    double sum = 0, sq = 0, *dev;
+    size_t n = s->samples;
+
+    if (n == 0) {
+        double from[] = {st->min, st->max, st->mean, st->median, st->stddev, st->mad,
+                         st->p50, st->p90, st->p95, st->p99, st->p999};
+        memcpy(m, from, sizeof(from));
+        return 0;
+    }
+    qsort(s->all, n, sizeof(double), cmp_double);
+    for (size_t i = 0; i < n; i++)
+        sum += s->all[i];
+    for (size_t i = 0; i < n; i++)
+        sq += (s->all[i] - sum / (double)n) * (s->all[i] - sum / (double)n);
+    m[BTK_METRIC_MIN] = s->all[0];
+    m[BTK_METRIC_MAX] = s->all[n - 1];
+    m[BTK_METRIC_MEAN] = sum / (double)n;
+    m[BTK_METRIC_MEDIAN] = m[BTK_METRIC_P50] = quantile(s->all, n, 0.5);
+    m[BTK_METRIC_STDDEV] = n > 1 ? sqrt(sq / (double)(n - 1)) : 0;
+    m[BTK_METRIC_P90] = quantile(s->all, n, 0.90);
+    m[BTK_METRIC_P95] = quantile(s->all, n, 0.95);
+    m[BTK_METRIC_P99] = quantile(s->all, n, 0.99);
+    m[BTK_METRIC_P999] = quantile(s->all, n, 0.999);
+    if ((dev = btk__malloc(n * sizeof(double))) == NULL)
+        return BTK_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        dev[i] = fabs(s->all[i] - m[BTK_METRIC_MEDIAN]);
+    m[BTK_METRIC_MAD] = btk_sig_median_inplace(dev, n);
+    btk__free(dev);
+    return 0;
+}
+
+static void format_value(char *out, size_t len, btk_metric metric, double v)
+{
+    if (metric <= BTK_METRIC_P999)
+        snprintf(out, len, "%.4gns", v);
+    else if (metric == BTK_METRIC_BYTES || metric == BTK_METRIC_PEAK_RSS)
+        snprintf(out, len, "%.0fB", v);
+    else
+        snprintf(out, len, "%.4g", v);
+}
+
+static int check_budget(const btk_budget *b, void *payload)
+{
+    budget_ctx *ctx = payload;
+    double v = ctx->values[b->metric];
+    char shown[48];
+
+    if (btk_budget_holds(b, v))
+        return 0;
+    if (isnan(v))
+        snprintf(shown, sizeof(shown), "unknown");
+    else
+        format_value(shown, sizeof(shown), b->metric, v);
+    return btk_buf_printf(&ctx->broken, "%s%s (is %s)", ctx->broken.len ? "; " : "", b->text,
+                          shown);
+}
+
+/* The broken budgets of the contender side as one string (NULL: all hold or none). */
+static int budgets_check(char **out, const btk_config *config, const char *name, side *s)
+{
+    budget_ctx ctx = {{0}, BTK_BUF_INIT};
+    int error;
+
+    *out = NULL;
+    if (config == NULL || s->first_ok == NULL)
+        return 0;
+    if ((error = time_metrics(ctx.values, s)) < 0)
+        return error;
+    ctx.values[BTK_METRIC_ALLOCS] = s->allocs;
+    ctx.values[BTK_METRIC_FREES] =
+        s->first_ok->memory.tracked ? s->first_ok->memory.frees_per_iter : NAN;
+    ctx.values[BTK_METRIC_BYTES] = s->bytes;
+    ctx.values[BTK_METRIC_PEAK_RSS] = s->peak_rss >= 0 ? (double)s->peak_rss : NAN;
+    error = btk_config_foreach_budget(config, name, check_budget, &ctx);
+    if (error < 0) {
+        btk_buf_free(&ctx.broken);
+        return error;
+    }
+    if (ctx.broken.len)
+        *out = btk_buf_detach(&ctx.broken);
+    btk_buf_free(&ctx.broken);
+    return 0;
+}
+
+/* ---- per benchmark ---- */
+
+typedef struct bench_work {
+    side base, now;
+    char *budget_broken;
+    bool testable;         /* rank test can reach alpha: counted by BH */
+} bench_work;
+
+/* Statistics of one benchmark into v (p value, CI, medians, units); w holds the sides. */
+static int bench_stats(btk_verdict *v, bench_work *w, const btk_compare_options *o)
+{
+    bool by_proc = w->base.procs >= BTK_COMPARE_MIN_PROCESSES &&
+                   w->now.procs >= BTK_COMPARE_MIN_PROCESSES;
+    const double *a = by_proc ? w->base.proc_medians : w->base.all;
+    const double *b = by_proc ? w->now.proc_medians : w->now.all;
+    btk_ratio_ci ci;
+    btk_mwu mwu;
+    int error;
+
+    v->unit = by_proc ? "processes" : "samples";
+    v->units_base = by_proc ? w->base.procs : w->base.samples;
+    v->units_new = by_proc ? w->now.procs : w->now.samples;
+    if (v->units_base == 0 || v->units_new == 0 || w->base.ok == 0 || w->now.ok == 0)
+        return 0;
+    if ((error = btk_sig_mann_whitney(&mwu, a, v->units_base, b, v->units_new)) < 0 ||
+        (error = btk_sig_ratio_ci(&ci, a, v->units_base, b, v->units_new, o->resamples,
+                                  o->ci_level, o->seed ^ name_hash(v->name))) < 0)
+        return error;
+    v->p_value = mwu.p;
+    v->ratio = ci.ratio;
+    v->ci_low = ci.low;
+    v->ci_high = ci.high;
+    w->testable = btk_sig_min_p(v->units_base, v->units_new) <= o->alpha;
+    return 0;
+}
+
+static void verdict_init(btk_verdict *v)
+{
+    memset(v, 0, sizeof(*v));
+    v->base_median = v->new_median = v->ratio = v->ci_low = v->ci_high = NAN;
+    v->p_value = v->q_value = NAN;
+    v->base_allocs = v->new_allocs = v->base_bytes = v->new_bytes = NAN;
+    v->base_peak_rss = v->new_peak_rss = -1;
+}
+
+/* Gather both sides of one benchmark and compute its statistics. */
+static int bench_prepare(btk_verdict *v, bench_work *w, const btk_run *const *base,
+                         size_t nb, const btk_run *const *now, size_t nn,
+                         const btk_compare_options *o)
+{
+    int error;
+
+    side_scan(&w->base, base, nb, v->name);
+    side_scan(&w->now, now, nn, v->name);
+    if ((error = side_fill(&w->base, base, nb, v->name)) < 0 ||
+        (error = side_fill(&w->now, now, nn, v->name)) < 0)
+        return error;
+    v->noise_band = btk_config_noise_band(o->config, v->name, o->noise_band);
+    v->base_allocs = w->base.allocs;
+    v->new_allocs = w->now.allocs;
+    v->base_bytes = w->base.bytes;
+    v->new_bytes = w->now.bytes;
+    v->base_peak_rss = w->base.peak_rss;
+    v->new_peak_rss = w->now.peak_rss;
+    if ((error = bench_stats(v, w, o)) < 0)
+        return error;
+    /* medians of the units (computed before the budget code sorts all[]) */
+    if (v->units_base && w->base.ok)
+        v->base_median = btk_sig_median_inplace(
+            v->unit[0] == 'p' ? w->base.proc_medians : w->base.all, v->units_base);
+    if (v->units_new && w->now.ok)
+        v->new_median = btk_sig_median_inplace(
+            v->unit[0] == 'p' ? w->now.proc_medians : w->now.all, v->units_new);
+    return budgets_check(&w->budget_broken, o->config, v->name, &w->now);
+}
+
+static int bench_decide(btk_verdict *v, bench_work *w, const btk_compare_options *o)
+{
+    btk_verdict_facts facts = {w->base.present > 0, w->now.present > 0,
+                               w->base.present > 0 && w->base.ok == 0, w->now.failed > 0,
+                               w->now.error, w->budget_broken};
+    btk_verdict_rules rules = {o->alpha, btk_config_max_regression(o->config, v->name),
+                               btk_config_rss_tolerance(o->config, v->name),
+                               BTK_CONFIG_ALLOC_TOLERANCE};
+
+    return btk_verdict_decide(v, &facts, &rules);
+}
+
+/* ---- the suite ---- */
+
+static int cmp_str(const void *pa, const void *pb)
+{
+    return strcmp(*(char *const *)pa, *(char *const *)pb);
+}
+
+/* Sorted distinct benchmark names over all runs (borrowed pointers). */
+static int collect_names(const char ***out, size_t *count_out, const btk_run *const *base,
+                         size_t nb, const btk_run *const *now, size_t nn)
+{
+    size_t total = 0, k = 0;
+    const char **names;
+
+    for (size_t r = 0; r < nb + nn; r++)
+        total += (r < nb ? base[r] : now[r - nb])->result_count;
+    if ((names = btk__malloc((total ? total : 1) * sizeof(*names))) == NULL)
+        return BTK_ENOMEM;
+    for (size_t r = 0; r < nb + nn; r++) {
+        const btk_run *run = r < nb ? base[r] : now[r - nb];
+
+        for (size_t i = 0; i < run->result_count; i++)
+            if (run->results[i].name)
+                names[k++] = run->results[i].name;
+    }
+    qsort(names, k, sizeof(*names), cmp_str);
+    *count_out = 0;
+    for (size_t i = 0; i < k; i++)
+        if (*count_out == 0 || strcmp(names[*count_out - 1], names[i]) != 0)
+            names[(*count_out)++] = names[i];
+    *out = names;
+    return 0;
+}
+
+static int cmp_verdict(const void *pa, const void *pb)
+{
+    const btk_verdict *a = pa, *b = pb;
+
+    if (a->kind != b->kind)
+        return (a->kind > b->kind) - (a->kind < b->kind);
+    return strcmp(a->name, b->name);
+}
+
+/* BH over the testable benchmarks; q stays NAN for the others. */
+static int adjust_all(btk_comparison *cmp, bench_work *work)
+{
+    double *p = btk__malloc((cmp->count ? cmp->count : 1) * sizeof(double));
+    double *q = btk__malloc((cmp->count ? cmp->count : 1) * sizeof(double));
+    int error = BTK_ENOMEM;
+
+    if (p && q) {
+        for (size_t i = 0; i < cmp->count; i++)
+            p[i] = work[i].testable ? cmp->items[i].p_value : NAN;
+        if ((error = btk_sig_bh_adjust(q, p, cmp->count)) == 0)
+            for (size_t i = 0; i < cmp->count; i++)
+                cmp->items[i].q_value = q[i];
+    }
+    btk__free(p);
+    btk__free(q);
+    return error;
+}
+
+static int compare_all(btk_comparison *cmp, bench_work *work, const char **names,
+                       const btk_run *const *base, size_t nb, const btk_run *const *now,
+                       size_t nn, const btk_compare_options *o)
+{
+    int error = 0;
+
+    for (size_t i = 0; i < cmp->count && error == 0; i++) {
+        verdict_init(&cmp->items[i]);
+        if ((cmp->items[i].name = btk__strdup(names[i])) == NULL)
+            return BTK_ENOMEM;
+        error = bench_prepare(&cmp->items[i], &work[i], base, nb, now, nn, o);
+    }
+    if (error == 0)
+        error = adjust_all(cmp, work);
+    for (size_t i = 0; i < cmp->count && error == 0; i++) {
+        error = bench_decide(&cmp->items[i], &work[i], o);
+        cmp->regressions += cmp->items[i].kind == BTK_VERDICT_REGRESSED ||
+                            cmp->items[i].kind == BTK_VERDICT_BUDGET ||
+                            cmp->items[i].kind == BTK_VERDICT_FAILED;
+        cmp->improvements += cmp->items[i].kind == BTK_VERDICT_IMPROVED;
+    }
+    return error;
+}
+
+int btk_compare_runs(btk_comparison **out, const btk_run *const *base, size_t base_count,
+                     const btk_run *const *contender, size_t contender_count,
+                     const btk_compare_options *opts)
+{
+    btk_compare_options defaults = BTK_COMPARE_OPTIONS_INIT;
+    const char **names = NULL;
+    bench_work *work = NULL;
+    btk_comparison *cmp;
+    size_t count = 0;
+    int error;
+
+    *out = NULL;
+    opts = opts ? opts : &defaults;
+    if (!(opts->alpha > 0 && opts->alpha < 1) || opts->resamples < 10 ||
+        !(opts->ci_level > 0 && opts->ci_level < 1) || !(opts->noise_band >= 0))
+        return btk_error_set(BTK_EINVAL, "invalid comparison options");
+    if ((error = collect_names(&names, &count, base, base_count, contender,
+                               contender_count)) < 0)
+        return error;
+    cmp = btk__calloc(1, sizeof(*cmp));
+    work = btk__calloc(count ? count : 1, sizeof(*work));
+    if (cmp == NULL || work == NULL || (cmp->items = btk__calloc(count ? count : 1,
+                                                                 sizeof(btk_verdict))) == NULL)
+        error = BTK_ENOMEM;
+    if (error == 0) {
+        cmp->count = count;
+        error = compare_all(cmp, work, names, base, base_count, contender, contender_count,
+                            opts);
+    }
+    for (size_t i = 0; work && i < count; i++) {
+        side_free(&work[i].base);
+        side_free(&work[i].now);
+        btk__free(work[i].budget_broken);
+    }
+    btk__free(work);
+    btk__free(names);
+    if (error < 0) {
+        btk_comparison_free(cmp);
+        return error;
+    }
+    qsort(cmp->items, cmp->count, sizeof(btk_verdict), cmp_verdict);
+    *out = cmp;
+    return 0;
+}
+
+void btk_comparison_free(btk_comparison *cmp)
+{
+    if (cmp == NULL)
+        return;
+    for (size_t i = 0; cmp->items && i < cmp->count; i++) {
+        btk__free(cmp->items[i].name);
+        btk__free(cmp->items[i].reason);
+    }
+    btk__free(cmp->items);
+    btk__free(cmp);
+}

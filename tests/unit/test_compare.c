@@ -1,0 +1,360 @@
+/* Tests of btk_compare_runs on runs constructed in memory: the unit rule (processes or
+ * samples), pooling several runs by process, false discovery control across a suite,
+ * determinism, new/missing/failed benchmarks, budgets from the config, and allocation
+ * failures. Samples come from a seeded generator: per-process offset +-1% and per-sample
+ * noise +-0.5% around a chosen centre, so the expected verdicts follow from the construction. */
+#include "check.h"
+#include "compare.h"
+#include "config.h"
+#include "significance.h"
+#include "verdict.h"
+
+#include <math.h>
+
+static double uniform(btk_rng *r)
+{
+    return (double)(btk_rng_next(r) >> 11) / 9007199254740992.0 - 0.5;
+}
+
+/* Fill result res with procs processes of samples samples around centre. */
+static void make_result(btk_result *res, const char *name, double centre, size_t procs,
+                        size_t samples, btk_rng *r)
+{
+    memset(res, 0, sizeof(*res));
+    res->name = strdup(name);
+    res->status = BTK_RESULT_OK;
+    res->memory.tracked = false;
+    res->memory.allocs_per_iter = res->memory.bytes_per_iter = NAN;
+    res->memory.peak_rss_bytes = -1;
+    res->proc_count = procs;
+    res->procs = calloc(procs, sizeof(btk_proc));
+    for (size_t p = 0; p < procs; p++) {
+        double proc_centre = centre * (1 + 0.02 * uniform(r));
+
+        res->procs[p].index = (int)p;
+        res->procs[p].count = samples;
+        res->procs[p].ns = malloc(samples * sizeof(double));
+        res->procs[p].peak_rss_bytes = -1;
+        for (size_t i = 0; i < samples; i++)
+            res->procs[p].ns[i] = proc_centre * (1 + 0.01 * uniform(r));
+    }
+}
+
+static btk_run *make_run(size_t count)
+{
+    btk_run *run = calloc(1, sizeof(*run));
+
+    run->result_count = count;
+    run->results = calloc(count ? count : 1, sizeof(btk_result));
+    return run;
+}
+
+static void free_run(btk_run *run)
+{
+    for (size_t i = 0; i < run->result_count; i++) {
+        for (size_t p = 0; p < run->results[i].proc_count; p++)
+            free(run->results[i].procs[p].ns);
+        free(run->results[i].procs);
+        free(run->results[i].name);
+        free(run->results[i].error_message);
+    }
+    free(run->results);
+    free(run);
+}
+
+/* A suite of n benchmarks "b00".."bNN" at 1000 ns; bench slow (or none: -1) scaled. */
+static btk_run *make_suite(size_t n, long slow, double factor, size_t procs, size_t samples,
+                           uint64_t seed)
+{
+    btk_run *run = make_run(n);
+    btk_rng r;
+    char name[16];
+
+    btk_rng_seed(&r, seed);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(name, sizeof(name), "b%02zu", i);
+        make_result(&run->results[i], name, (long)i == slow ? 1000 * factor : 1000, procs,
+                    samples, &r);
+    }
+    return run;
+}
+
+static const btk_verdict *find(const btk_comparison *c, const char *name)
+{
+    for (size_t i = 0; i < c->count; i++)
+        if (!strcmp(c->items[i].name, name))
+            return &c->items[i];
+    fail_msg("no verdict for %s", name);
+    return NULL;
+}
+
+static btk_comparison *run_compare(btk_run *base, btk_run *now,
+                                   const btk_compare_options *opts)
+{
+    const btk_run *b[] = {base}, *n[] = {now};
+    btk_comparison *cmp = NULL;
+
+    assert_int_equal(btk_compare_runs(&cmp, b, 1, n, 1, opts), 0);
+    assert_non_null(cmp);
+    return cmp;
+}
+
+static void compare__slowdown_flagged_by_process_and_sorted_first(void **state)
+{
+    btk_run *base = make_suite(10, -1, 1, 10, 20, 1);
+    btk_run *now = make_suite(10, 7, 1.20, 10, 20, 2);
+    btk_comparison *cmp = run_compare(base, now, NULL);
+    const btk_verdict *v = &cmp->items[0];
+
+    (void)state;
+    assert_int_equal(cmp->count, 10);
+    assert_string_equal(v->name, "b07");
+    assert_int_equal(v->kind, BTK_VERDICT_REGRESSED);
+    assert_string_equal(v->unit, "processes");
+    assert_int_equal(v->units_base, 10);
+    assert_int_equal(v->units_new, 10);
+    check_near(v->ratio, 1.20, 0.02);
+    assert_true(v->ci_low > 1.1 && v->ci_high < 1.3);
+    /* fully separated 10 vs 10 processes: exact p = 2 / C(20,10) */
+    check_near(v->p_value, 2.0 / 184756.0, 1e-9);
+    check_near(v->base_median, 1000, 0.02);
+    assert_int_equal(cmp->regressions, 1);
+    assert_int_equal(btk_comparison_exit_code(cmp), 1);
+    for (size_t i = 1; i < cmp->count; i++)
+        assert_int_equal(cmp->items[i].kind, BTK_VERDICT_UNCHANGED);
+    btk_comparison_free(cmp);
+    free_run(base);
+    free_run(now);
+}
+
+static void compare__identical_code_flags_nothing(void **state)
+{
+    (void)state;
+    /* 20 seeds of A/A on a 30-benchmark suite: independent noise on each side */
+    for (uint64_t seed = 0; seed < 20; seed++) {
+        btk_run *base = make_suite(30, -1, 1, 10, 20, 100 + 2 * seed);
+        btk_run *now = make_suite(30, -1, 1, 10, 20, 101 + 2 * seed);
+        btk_comparison *cmp = run_compare(base, now, NULL);
+
+        assert_int_equal(cmp->regressions, 0);
+        assert_int_equal(cmp->improvements, 0);
+        assert_int_equal(btk_comparison_exit_code(cmp), 0);
+        btk_comparison_free(cmp);
+        free_run(base);
+        free_run(now);
+    }
+}
+
+static void compare__few_processes_fall_back_to_samples(void **state)
+{
+    btk_run *base = make_suite(1, -1, 1, 3, 30, 3);
+    btk_run *now = make_suite(1, 0, 1.2, 3, 30, 4);
+    btk_comparison *cmp = run_compare(base, now, NULL);
+
+    (void)state;
+    assert_string_equal(cmp->items[0].unit, "samples");
+    assert_int_equal(cmp->items[0].units_base, 90);
+    assert_int_equal(cmp->items[0].kind, BTK_VERDICT_REGRESSED);
+    btk_comparison_free(cmp);
+    free_run(base);
+    free_run(now);
+}
+
+static void compare__too_few_units_is_inconclusive_not_unchanged(void **state)
+{
+    btk_run *base = make_suite(1, -1, 1, 1, 3, 5); /* one process of 3 samples each */
+    btk_run *now = make_suite(1, 0, 1.5, 1, 3, 6);
+    btk_comparison *cmp = run_compare(base, now, NULL);
+
+    (void)state;
+    assert_int_equal(cmp->items[0].kind, BTK_VERDICT_INCONCLUSIVE);
+    assert_int_equal(cmp->items[0].units_needed, 4);
+    assert_true(isnan(cmp->items[0].q_value)); /* left out of the BH family */
+    assert_int_equal(btk_comparison_exit_code(cmp), 0);
+    btk_comparison_free(cmp);
+    free_run(base);
+    free_run(now);
+}
+
+static void compare__runs_pool_by_process(void **state)
+{
+    btk_run *whole = make_suite(2, -1, 1, 10, 5, 7);
+    btk_run *half1 = make_suite(2, -1, 1, 5, 5, 8), *half2 = make_suite(2, -1, 1, 5, 5, 9);
+    btk_run *now = make_suite(2, 1, 1.1, 10, 5, 10);
+    const btk_run *split[] = {half1, half2}, *one[] = {whole}, *n[] = {now};
+    btk_comparison *a, *b;
+
+    (void)state;
+    assert_int_equal(btk_compare_runs(&a, one, 1, n, 1, NULL), 0);
+    assert_int_equal(btk_compare_runs(&b, split, 2, n, 1, NULL), 0);
+    /* two runs of 5 processes are 10 units, like one run of 10: not 50 samples, not 5 */
+    assert_int_equal(b->items[0].units_base, 10);
+    assert_string_equal(b->items[0].unit, "processes");
+    assert_int_equal(a->items[0].kind, b->items[0].kind);
+    assert_int_equal(b->items[0].kind, BTK_VERDICT_REGRESSED);
+    btk_comparison_free(a);
+    btk_comparison_free(b);
+    free_run(whole);
+    free_run(half1);
+    free_run(half2);
+    free_run(now);
+}
+
+static void compare__false_discovery_rate_across_the_suite(void **state)
+{
+    /* 5 vs 5 processes, fully separated by 10%: p = 2/252 = 0.0079. Alone it is a
+     * regression; among 19 identical benchmarks BH raises its q to >= 20 * 0.0079 > 0.05. */
+    btk_run *base1 = make_suite(1, -1, 1, 5, 10, 11), *now1 = make_suite(1, 0, 1.1, 5, 10, 12);
+    btk_run *base20 = make_suite(20, -1, 1, 5, 10, 11);
+    btk_run *now20 = make_suite(20, 0, 1.1, 5, 10, 12);
+    btk_comparison *one = run_compare(base1, now1, NULL);
+    btk_comparison *suite = run_compare(base20, now20, NULL);
+    const btk_verdict *v = find(suite, "b00");
+
+    (void)state;
+    check_near(one->items[0].p_value, 2.0 / 252.0, 1e-9);
+    assert_int_equal(one->items[0].kind, BTK_VERDICT_REGRESSED);
+    check_near(v->p_value, 2.0 / 252.0, 1e-9);
+    assert_true(v->q_value > 0.05);
+    assert_int_equal(v->kind, BTK_VERDICT_UNCHANGED);
+    btk_comparison_free(one);
+    btk_comparison_free(suite);
+    free_run(base1);
+    free_run(now1);
+    free_run(base20);
+    free_run(now20);
+}
+
+static void compare__deterministic_with_fixed_seed(void **state)
+{
+    btk_run *base = make_suite(3, -1, 1, 8, 10, 13), *now = make_suite(3, 2, 1.05, 8, 10, 14);
+    btk_comparison *a = run_compare(base, now, NULL), *b = run_compare(base, now, NULL);
+    btk_compare_options other = BTK_COMPARE_OPTIONS_INIT;
+    btk_comparison *c;
+
+    (void)state;
+    other.seed = 12345;
+    c = run_compare(base, now, &other);
+    for (size_t i = 0; i < 3; i++) {
+        assert_true(a->items[i].ci_low == b->items[i].ci_low);
+        assert_true(a->items[i].ci_high == b->items[i].ci_high);
+        assert_string_equal(a->items[i].reason, b->items[i].reason);
+        check_near(a->items[i].ci_low, c->items[i].ci_low, 0.01);
+    }
+    btk_comparison_free(a);
+    btk_comparison_free(b);
+    btk_comparison_free(c);
+    free_run(base);
+    free_run(now);
+}
+
+static void compare__new_missing_and_failed(void **state)
+{
+    btk_run *base = make_suite(3, -1, 1, 5, 5, 15), *now = make_suite(3, -1, 1, 5, 5, 16);
+    btk_comparison *cmp;
+
+    (void)state;
+    free(now->results[0].name);
+    now->results[0].name = strdup("zz_new"); /* b00 missing, zz_new new */
+    now->results[1].status = BTK_RESULT_FAILED;
+    now->results[1].error_message = strdup("killed by signal 11");
+    cmp = run_compare(base, now, NULL);
+    assert_int_equal(cmp->count, 4);
+    assert_int_equal(find(cmp, "b00")->kind, BTK_VERDICT_MISSING);
+    assert_int_equal(find(cmp, "zz_new")->kind, BTK_VERDICT_NEW);
+    assert_int_equal(find(cmp, "b01")->kind, BTK_VERDICT_FAILED);
+    assert_string_equal(find(cmp, "b01")->reason, "failed: killed by signal 11");
+    assert_int_equal(find(cmp, "b02")->kind, BTK_VERDICT_UNCHANGED);
+    assert_string_equal(cmp->items[0].name, "b01"); /* failed sorts first */
+    assert_int_equal(cmp->regressions, 1);
+    btk_comparison_free(cmp);
+    free_run(base);
+    free_run(now);
+}
+
+static void compare__budgets_and_memory_from_config(void **state)
+{
+    static const char text[] = "{\"benchmarks\": {\"b0*\": {\"budgets\": [\"p95 < 900ns\"]},"
+                               "\"b01\": {\"budgets\": [\"allocs_per_iter == 0\"]}}}";
+    btk_run *base = make_suite(3, -1, 1, 5, 5, 17), *now = make_suite(3, -1, 1, 5, 5, 18);
+    btk_compare_options opts = BTK_COMPARE_OPTIONS_INIT;
+    btk_config *config;
+    btk_comparison *cmp;
+    const btk_verdict *v;
+
+    (void)state;
+    assert_int_equal(btk_config_parse(&config, text, sizeof(text) - 1, "t"), 0);
+    opts.config = config;
+    now->results[1].memory.tracked = true;
+    now->results[1].memory.allocs_per_iter = 2;
+    now->results[1].memory.bytes_per_iter = 64;
+    cmp = run_compare(base, now, &opts);
+    v = find(cmp, "b00");
+    assert_int_equal(v->kind, BTK_VERDICT_BUDGET);
+    assert_non_null(strstr(v->reason, "budget broken: p95 < 900ns (is 10"));
+    v = find(cmp, "b01");
+    assert_int_equal(v->kind, BTK_VERDICT_BUDGET);
+    assert_non_null(strstr(v->reason, "allocs_per_iter == 0 (is 2)"));
+    assert_int_equal(cmp->regressions, 3);
+    btk_comparison_free(cmp);
+    btk_config_free(config);
+    free_run(base);
+    free_run(now);
+}
+
+static void compare__allocation_failures_are_clean(void **state)
+{
+    btk_run *base = make_suite(3, -1, 1, 5, 5, 19), *now = make_suite(3, 1, 1.3, 5, 5, 20);
+    const btk_run *b[] = {base}, *n[] = {now};
+    btk_comparison *cmp;
+    int error;
+
+    (void)state;
+    for (long k = 0;; k++) {
+        btk__alloc_fail_after(k);
+        error = btk_compare_runs(&cmp, b, 1, n, 1, NULL);
+        btk__alloc_fail_after(-1);
+        if (error == 0)
+            break;
+        assert_int_equal(error, BTK_ENOMEM);
+        assert_null(cmp);
+    }
+    btk_comparison_free(cmp);
+    free_run(base);
+    free_run(now);
+}
+
+static void compare__empty_sides_and_bad_options(void **state)
+{
+    btk_run *empty = make_run(0);
+    const btk_run *e[] = {empty};
+    btk_compare_options bad = BTK_COMPARE_OPTIONS_INIT;
+    btk_comparison *cmp;
+
+    (void)state;
+    assert_int_equal(btk_compare_runs(&cmp, e, 1, e, 1, NULL), 0);
+    assert_int_equal(cmp->count, 0);
+    btk_comparison_free(cmp);
+    bad.alpha = 0;
+    assert_int_equal(btk_compare_runs(&cmp, e, 1, e, 1, &bad), BTK_EINVAL);
+    assert_string_equal(btk_error_last()->message, "invalid comparison options");
+    free_run(empty);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(compare__slowdown_flagged_by_process_and_sorted_first),
+        cmocka_unit_test(compare__identical_code_flags_nothing),
+        cmocka_unit_test(compare__few_processes_fall_back_to_samples),
+        cmocka_unit_test(compare__too_few_units_is_inconclusive_not_unchanged),
+        cmocka_unit_test(compare__runs_pool_by_process),
+        cmocka_unit_test(compare__false_discovery_rate_across_the_suite),
+        cmocka_unit_test(compare__deterministic_with_fixed_seed),
+        cmocka_unit_test(compare__new_missing_and_failed),
+        cmocka_unit_test(compare__budgets_and_memory_from_config),
+        cmocka_unit_test(compare__allocation_failures_are_clean),
+        cmocka_unit_test(compare__empty_sides_and_bad_options),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

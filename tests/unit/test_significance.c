@@ -1,0 +1,304 @@
+/* Tests of the comparison statistics against reference values computed independently.
+ * Where a number comes from: "python enumeration" means /tmp/mwu_ref.py-style brute force in
+ * python3's standard library: U counted pair by pair from its definition, exact p by
+ * enumerating every split of the pooled values (itertools.combinations), normal p from the
+ * textbook formula with math.erfc. The script is reproduced in docs/statistics.md. */
+#include "check.h"
+#include "significance.h"
+
+#include <math.h>
+
+static void rng__same_seed_same_stream_and_known_first_value(void **state)
+{
+    btk_rng a, b;
+
+    (void)state;
+    btk_rng_seed(&a, 42);
+    btk_rng_seed(&b, 42);
+    /* first output for seed 42 from a python re-implementation of splitmix64 seeding and
+     * xoshiro256** (Vigna's reference algorithm, written out from its description) */
+    assert_true(btk_rng_next(&a) == UINT64_C(0x15780b2e0c2ec716));
+    assert_true(btk_rng_next(&b) == UINT64_C(0x15780b2e0c2ec716));
+    for (int i = 0; i < 100; i++)
+        assert_true(btk_rng_next(&a) == btk_rng_next(&b));
+    btk_rng_seed(&b, 43);
+    assert_true(btk_rng_next(&a) != btk_rng_next(&b));
+}
+
+static void rng__below_is_in_range_and_roughly_uniform(void **state)
+{
+    btk_rng r;
+    size_t counts[7] = {0};
+
+    (void)state;
+    btk_rng_seed(&r, 1);
+    for (int i = 0; i < 70000; i++) {
+        size_t x = btk_rng_below(&r, 7);
+
+        assert_true(x < 7);
+        counts[x]++;
+    }
+    for (int i = 0; i < 7; i++) /* expected 10000 each; 5 sigma is ~470 */
+        assert_in_range(counts[i], 9400, 10600);
+}
+
+static void median__odd_even_and_duplicates(void **state)
+{
+    double odd[] = {5, 1, 4, 2, 3};
+    double even[] = {4, 1, 3, 2};
+    double dup[] = {2, 2, 2, 1, 9, 2};
+    double scratch[8];
+
+    (void)state;
+    check_near(btk_sig_median(odd, 5, scratch), 3, 0);
+    check_near(btk_sig_median(even, 4, scratch), 2.5, 0);
+    check_near(btk_sig_median(dup, 6, scratch), 2, 0);
+    assert_true(isnan(btk_sig_median(odd, 0, scratch)));
+}
+
+static void median__matches_sorting_on_random_arrays(void **state)
+{
+    btk_rng r;
+    double v[101], sorted[101], scratch[101];
+
+    (void)state;
+    btk_rng_seed(&r, 7);
+    for (size_t n = 1; n <= 101; n += 4) {
+        for (size_t i = 0; i < n; i++)
+            v[i] = sorted[i] = (double)btk_rng_below(&r, 20); /* many ties */
+        for (size_t i = 1; i < n; i++) /* insertion sort as the reference */
+            for (size_t j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) {
+                double t = sorted[j];
+                sorted[j] = sorted[j - 1];
+                sorted[j - 1] = t;
+            }
+        double want = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        check_near(btk_sig_median(v, n, scratch), want, 0);
+    }
+}
+
+static void mwu__complete_separation_exact_p(void **state)
+{
+    double a[] = {1.1, 2.2, 3.3, 4.4}, b[] = {5.5, 6.6, 7.7, 8.8};
+    btk_mwu r;
+
+    (void)state;
+    assert_int_equal(btk_sig_mann_whitney(&r, a, 4, b, 4), 0);
+    /* U = 0 by definition; p = 2 / C(8,4) = 2/70 (python enumeration: 0.02857142857142857) */
+    check_near(r.u, 0, 0);
+    assert_true(r.exact);
+    check_near(r.p, 2.0 / 70.0, 1e-12);
+}
+
+static void mwu__exact_interleaved_p(void **state)
+{
+    double a[] = {1, 3, 5, 7, 9}, b[] = {2, 4, 6, 8, 10, 12};
+    double c[] = {10.5, 11.2, 9.8, 12.1, 10.9, 11.7};
+    double d[] = {12.4, 13.0, 11.9, 12.8, 13.5, 12.2, 11.1};
+    btk_mwu r;
+
+    (void)state;
+    /* python enumeration over C(11,5) = 462 splits: U = 10, p = 0.42857142857142855 */
+    assert_int_equal(btk_sig_mann_whitney(&r, a, 5, b, 6), 0);
+    check_near(r.u, 10, 0);
+    check_near(r.p, 0.42857142857142855, 1e-12);
+    /* python enumeration over C(13,6) = 1716 splits: U = 4, p = 0.013986013986013986 */
+    assert_int_equal(btk_sig_mann_whitney(&r, c, 6, d, 7), 0);
+    check_near(r.u, 4, 0);
+    assert_true(r.exact);
+    check_near(r.p, 0.013986013986013986, 1e-12);
+    /* swapping the sides gives U' = nm - U and the same two-sided p */
+    assert_int_equal(btk_sig_mann_whitney(&r, d, 7, c, 6), 0);
+    check_near(r.u, 38, 0);
+    check_near(r.p, 0.013986013986013986, 1e-12);
+}
+
+static void mwu__ties_use_corrected_normal_approximation(void **state)
+{
+    double a[] = {1, 2, 2, 3, 3, 3, 4}, b[] = {3, 4, 4, 5, 5, 6};
+    btk_mwu r;
+
+    (void)state;
+    assert_int_equal(btk_sig_mann_whitney(&r, a, 7, b, 6), 0);
+    /* U by pair counting with 0.5 per tie = 3.5; tie-corrected normal with continuity:
+     * z = 2.483773282901211, p = 0.012999854364387314 (python formula) */
+    assert_true(r.has_ties);
+    assert_false(r.exact);
+    check_near(r.u, 3.5, 0);
+    check_near(r.z, 2.483773282901211, 1e-9);
+    check_near(r.p, 0.012999854364387314, 1e-9);
+}
+
+static void mwu__large_samples_use_normal_approximation(void **state)
+{
+    double a[60], b[55];
+    btk_mwu r;
+
+    (void)state;
+    for (int i = 0; i < 60; i++)
+        a[i] = i;
+    for (int i = 0; i < 55; i++)
+        b[i] = i + 10.5;
+    assert_int_equal(btk_sig_mann_whitney(&r, a, 60, b, 55), 0);
+    /* python: U = 1225, z = 2.3767437090076013, p = 0.01746621910396826 */
+    assert_false(r.exact);
+    check_near(r.u, 1225, 0);
+    check_near(r.p, 0.01746621910396826, 1e-9);
+}
+
+static void mwu__all_tied_gives_p_one_and_empty_side_is_einval(void **state)
+{
+    double a[] = {5, 5, 5}, b[] = {5, 5};
+    btk_mwu r;
+
+    (void)state;
+    assert_int_equal(btk_sig_mann_whitney(&r, a, 3, b, 2), 0);
+    check_near(r.p, 1, 0);
+    assert_int_equal(btk_sig_mann_whitney(&r, a, 3, b, 0), BTK_EINVAL);
+    assert_string_equal(btk_error_last()->message,
+                        "rank test needs at least one value on each side");
+}
+
+static void min_p__matches_binomial_and_units_needed(void **state)
+{
+    (void)state;
+    /* 2 / C(2n, n) by hand: 1/3, 0.1, 2/70, 2/252 */
+    check_near(btk_sig_min_p(2, 2), 1.0 / 3.0, 1e-12);
+    check_near(btk_sig_min_p(3, 3), 0.1, 1e-12);
+    check_near(btk_sig_min_p(4, 4), 2.0 / 70.0, 1e-12);
+    check_near(btk_sig_min_p(5, 5), 2.0 / 252.0, 1e-12);
+    check_near(btk_sig_min_p(1, 1), 1, 0);
+    assert_int_equal(btk_sig_units_needed(0.05), 4);
+    assert_int_equal(btk_sig_units_needed(0.01), 5);
+    assert_int_equal(btk_sig_units_needed(0.2), 3);
+    /* above the exact limit the approximation gives a tiny p for complete separation */
+    assert_true(btk_sig_min_p(60, 60) < 1e-10);
+}
+
+static void bh__worked_example_from_bh_1995(void **state)
+{
+    /* The 15 p values of Benjamini & Hochberg (1995), section 3.2; at q = 0.05 the paper
+     * rejects the four smallest. Adjusted values computed in python as
+     * min_{j>=i} m p_(j) / j (p.adjust "BH" formula). */
+    const double p[15] = {0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344,
+                          0.0459, 0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.000};
+    const double want[15] = {0.0015, 0.003, 0.0095, 0.035625, 0.0603, 0.06385714286,
+                             0.06385714286, 0.0645, 0.0765, 0.486, 0.5811818182, 0.714875,
+                             0.7532307692, 0.8132142857, 1};
+    double q[15];
+    int rejected = 0;
+
+    (void)state;
+    assert_int_equal(btk_sig_bh_adjust(q, p, 15), 0);
+    for (int i = 0; i < 15; i++) {
+        check_near(q[i], want[i], 1e-9);
+        rejected += q[i] <= 0.05;
+    }
+    assert_int_equal(rejected, 4);
+}
+
+static void bh__unsorted_input_and_nan_entries_not_counted(void **state)
+{
+    /* by hand: tested p = {0.04, 0.01, 0.03} (m = 3): sorted 0.01, 0.03, 0.04 ->
+     * 3*0.01/1 = 0.03, 3*0.03/2 = 0.045, 3*0.04/3 = 0.04 -> step-up min: 0.03, 0.04, 0.04 */
+    const double p[5] = {0.04, NAN, 0.01, 0.03, NAN};
+    double q[5];
+
+    (void)state;
+    assert_int_equal(btk_sig_bh_adjust(q, p, 5), 0);
+    check_near(q[0], 0.04, 1e-12);
+    check_near(q[2], 0.03, 1e-12);
+    check_near(q[3], 0.04, 1e-12);
+    assert_true(isnan(q[1]) && isnan(q[4]));
+    assert_int_equal(btk_sig_bh_adjust(q, p, 0), 0);
+}
+
+static void fill_noisy(double *v, size_t n, double center, double spread, uint64_t seed)
+{
+    btk_rng r;
+
+    btk_rng_seed(&r, seed);
+    for (size_t i = 0; i < n; i++)
+        v[i] = center * (1 + spread * ((double)(btk_rng_next(&r) >> 11) / 9007199254740992.0
+                                       - 0.5));
+}
+
+static void bootstrap__same_seed_identical_other_seed_close(void **state)
+{
+    double a[40], b[40];
+    btk_ratio_ci x, y, z;
+
+    (void)state;
+    fill_noisy(a, 40, 100, 0.04, 11);
+    fill_noisy(b, 40, 110, 0.04, 12);
+    assert_int_equal(btk_sig_ratio_ci(&x, a, 40, b, 40, 2000, 0.95, 99), 0);
+    assert_int_equal(btk_sig_ratio_ci(&y, a, 40, b, 40, 2000, 0.95, 99), 0);
+    assert_int_equal(btk_sig_ratio_ci(&z, a, 40, b, 40, 2000, 0.95, 100), 0);
+    assert_memory_equal(&x, &y, sizeof(x)); /* bit-identical */
+    assert_true(x.low != z.low || x.high != z.high);
+    check_near(x.low, z.low, 0.01);
+    check_near(x.high, z.high, 0.01);
+    /* the point estimate is the plain ratio of medians and lies inside the CI */
+    assert_true(x.low <= x.ratio && x.ratio <= x.high);
+    /* 10% slower by construction; spread +-2% each side: the CI holds ~1.10 and excludes 1 */
+    assert_true(x.low > 1.05 && x.high < 1.15);
+}
+
+static void bootstrap__identical_data_ci_contains_one(void **state)
+{
+    double a[30];
+    btk_ratio_ci x;
+
+    (void)state;
+    fill_noisy(a, 30, 50, 0.1, 5);
+    assert_int_equal(btk_sig_ratio_ci(&x, a, 30, a, 30, 1000, 0.95, 1), 0);
+    check_near(x.ratio, 1, 0);
+    assert_true(x.low < 1 && x.high > 1);
+    assert_int_equal(btk_sig_ratio_ci(&x, a, 30, a, 30, 5, 0.95, 1), BTK_EINVAL);
+}
+
+static void faults__every_allocation_failure_is_clean(void **state)
+{
+    double a[] = {1, 2, 3, 4}, b[] = {5, 6, 7, 8}, q[4];
+    int error;
+
+    (void)state;
+    for (long n = 0;; n++) {
+        btk_mwu r;
+        btk_ratio_ci ci;
+
+        btk__alloc_fail_after(n);
+        error = btk_sig_mann_whitney(&r, a, 4, b, 4);
+        if (error == 0)
+            error = btk_sig_bh_adjust(q, a, 4);
+        if (error == 0)
+            error = btk_sig_ratio_ci(&ci, a, 4, b, 4, 50, 0.9, 1);
+        btk__alloc_fail_after(-1);
+        if (error == 0)
+            break;
+        assert_int_equal(error, BTK_ENOMEM);
+        assert_true(n < 20);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rng__same_seed_same_stream_and_known_first_value),
+        cmocka_unit_test(rng__below_is_in_range_and_roughly_uniform),
+        cmocka_unit_test(median__odd_even_and_duplicates),
+        cmocka_unit_test(median__matches_sorting_on_random_arrays),
+        cmocka_unit_test(mwu__complete_separation_exact_p),
+        cmocka_unit_test(mwu__exact_interleaved_p),
+        cmocka_unit_test(mwu__ties_use_corrected_normal_approximation),
+        cmocka_unit_test(mwu__large_samples_use_normal_approximation),
+        cmocka_unit_test(mwu__all_tied_gives_p_one_and_empty_side_is_einval),
+        cmocka_unit_test(min_p__matches_binomial_and_units_needed),
+        cmocka_unit_test(bh__worked_example_from_bh_1995),
+        cmocka_unit_test(bh__unsorted_input_and_nan_entries_not_counted),
+        cmocka_unit_test(bootstrap__same_seed_identical_other_seed_close),
+        cmocka_unit_test(bootstrap__identical_data_ci_contains_one),
+        cmocka_unit_test(faults__every_allocation_failure_is_clean),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
