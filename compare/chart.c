@@ -769,11 +769,15 @@ static int step_at(const double *y, size_t n, size_t i, double threshold, size_t
 void btk_chart_steps(int *marks, const double *values, size_t count, double threshold,
                      size_t window)
 {
-    double *y = btk__malloc((count ? count : 1) * sizeof(*y)), score, best = 0;
-    size_t *at = btk__malloc((count ? count : 1) * sizeof(*at)), n = 0, i, best_i = 0;
+    double *y, score, best = 0;
+    size_t *at, n = 0, i, best_i = 0;
     int sign, run = 0;
 
+    if (count == 0)
+        return;
     memset(marks, 0, count * sizeof(*marks));
+    y = btk__malloc(count * sizeof(*y));
+    at = btk__malloc(count * sizeof(*at));
     if (y == NULL || at == NULL)
         goto done; /* no memory: no markers, the chart still draws */
     window = window < 1 ? 1 : window > 64 ? 64 : window;
