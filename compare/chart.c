@@ -19,13 +19,13 @@
 extern char **environ;
 
 struct btk_chart {
-    pid_t pid;            /* gnuplot, or 0 in a script-only session */
-    int fd;               /* write end of gnuplot's stdin, or -1 */
-    FILE *script;         /* script-only sink, not owned */
-    FILE *err;            /* gnuplot's stderr */
+    pid_t pid;    /* gnuplot, or 0 in a script-only session */
+    int fd;       /* write end of gnuplot's stdin, or -1 */
+    FILE *script; /* script-only sink, not owned */
+    FILE *err;    /* gnuplot's stderr */
     struct sigaction old_pipe;
-    btk_buf buf;          /* the chart being written */
-    int error;            /* first write error */
+    btk_buf buf; /* the chart being written */
+    int error;   /* first write error */
 };
 
 int btk_chart_find_gnuplot(btk_buf *path_out)
@@ -49,7 +49,8 @@ int btk_chart_find_gnuplot(btk_buf *path_out)
         path_out->len = start;
         path_out->ptr[start] = '\0';
     }
-    return btk_error_set(BTK_EUNSUPPORTED, "gnuplot not found in PATH: charts need it "
+    return btk_error_set(BTK_EUNSUPPORTED,
+                         "gnuplot not found in PATH: charts need it "
                          "(Debian/Ubuntu: apt-get install gnuplot-nox)");
 }
 
@@ -107,8 +108,10 @@ static int start_gnuplot(btk_chart *c, const char *exe)
     int error;
 
     if ((c->err = tmpfile()) == NULL)
-        return btk_error_set(BTK_EIO, "cannot create a temporary file for gnuplot's "
-                             "messages: %s", strerror(errno));
+        return btk_error_set(BTK_EIO,
+                             "cannot create a temporary file for gnuplot's "
+                             "messages: %s",
+                             strerror(errno));
     if (pipe2(fds, O_CLOEXEC) != 0)
         return btk_error_set(BTK_EIO, "cannot create a pipe to gnuplot: %s",
                              strerror(errno));
@@ -157,8 +160,8 @@ static int chart_flush(btk_chart *c)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            c->error = btk_error_set(BTK_EIO, "cannot write to gnuplot: %s",
-                                     strerror(errno));
+            c->error =
+                btk_error_set(BTK_EIO, "cannot write to gnuplot: %s", strerror(errno));
             break;
         }
         p += n;
@@ -276,12 +279,12 @@ static int chart_begin(btk_chart *c, const btk_chart_out *out)
     if ((error = check_path(out->path)) < 0)
         return error;
     btk_buf_clear(&c->buf);
-    if ((error = btk_buf_printf(&c->buf,
-                                "reset\nset terminal %s size %d,%d noenhanced font "
-                                "'Sans,%d' background rgb 'white'\nset output ",
-                                out->format == BTK_CHART_PNG ? "pngcairo" : "svg",
-                                out->width, out->height,
-                                out->format == BTK_CHART_PNG ? 9 : 11)) < 0 ||
+    if ((error =
+             btk_buf_printf(&c->buf,
+                            "reset\nset terminal %s size %d,%d noenhanced font "
+                            "'Sans,%d' background rgb 'white'\nset output ",
+                            out->format == BTK_CHART_PNG ? "pngcairo" : "svg", out->width,
+                            out->height, out->format == BTK_CHART_PNG ? 9 : 11)) < 0 ||
         (error = btk_escape_gnuplot(&c->buf, out->path, 0)) < 0)
         return error;
     return put(c, "\n");
@@ -453,7 +456,9 @@ int btk_chart_sparkline(btk_chart *c, const btk_chart_out *out, const double *va
             last = i, valid++;
     if ((error = chart_begin(c, out)) < 0)
         return error;
-    error = put(c, "unset border\nunset tics\nunset key\nset lmargin at screen 0.02\nset rmargin at screen 0.98\nset tmargin at screen 0.94\nset bmargin at screen 0.06\n");
+    error = put(
+        c, "unset border\nunset tics\nunset key\nset lmargin at screen 0.02\nset rmargin "
+           "at screen 0.98\nset tmargin at screen 0.94\nset bmargin at screen 0.06\n");
     if (error == 0 && valid == 0)
         return chart_end(c, put_empty_plot(c, ""));
     error = error ? error : put(c, "$spark << EOD\n");
@@ -462,11 +467,13 @@ int btk_chart_sparkline(btk_chart *c, const btk_chart_out *out, const double *va
             (error = put_num(c, values[i])) == 0)
             error = put(c, "\n");
     if (error == 0)
-        error = btk_buf_printf(&c->buf,
-                               "EOD\nset offsets 0.5, 0.5, graph 0.1, graph 0.1\n"
-                               "plot $spark using 1:2 with lines lc rgb '#08519c' lw 1.2, "
-                               "$spark using ($1 == %zu ? $1 : NaN):2 with points pt 7 "
-                               "ps 0.5 lc rgb '#d62728'\n", last);
+        error =
+            btk_buf_printf(&c->buf,
+                           "EOD\nset offsets 0.5, 0.5, graph 0.1, graph 0.1\n"
+                           "plot $spark using 1:2 with lines lc rgb '#08519c' lw 1.2, "
+                           "$spark using ($1 == %zu ? $1 : NaN):2 with points pt 7 "
+                           "ps 0.5 lc rgb '#d62728'\n",
+                           last);
     return chart_end(c, error);
 }
 
@@ -536,7 +543,8 @@ static int put_compare_data(btk_chart *c, const btk_verdict *items, size_t count
             continue;
         if ((error = put_num(c, (v->ratio - 1) * 100)) < 0 ||
             (error = btk_buf_printf(&c->buf, " %zu", --y)) < 0 ||
-            (error = put_num(c, (lo - 1) * 100)) < 0 || (error = put_num(c, (hi - 1) * 100)))
+            (error = put_num(c, (lo - 1) * 100)) < 0 ||
+            (error = put_num(c, (hi - 1) * 100)))
             break;
         error = btk_buf_printf(&c->buf, " 0x%s\n", style_of(v->kind)->color + 1);
     }
@@ -555,8 +563,9 @@ static int put_compare_plot(btk_chart *c, const btk_verdict *items, size_t count
             if (charted(&items[i]) && items[i].kind == verdict_styles[k].kind)
                 break;
         if (i < count)
-            error = btk_buf_printf(&c->buf, ", NaN with points pt 7 lc rgb '%s' title '%s'",
-                                   verdict_styles[k].color, verdict_styles[k].label);
+            error =
+                btk_buf_printf(&c->buf, ", NaN with points pt 7 lc rgb '%s' title '%s'",
+                               verdict_styles[k].color, verdict_styles[k].label);
     }
     return error ? error : put(c, "\n");
 }
@@ -603,14 +612,17 @@ int btk_chart_compare(btk_chart *c, const btk_chart_out *out, const char *title,
     if (error == 0 && shown == 0)
         return chart_end(c, put_empty_plot(c, "no benchmark present on both sides"));
     if (error == 0)
-        error = btk_buf_printf(&c->buf,
-            "set xlabel 'change of the median (%%), whiskers: 95%% CI; shaded: noise band "
+        error = btk_buf_printf(
+            &c->buf,
+            "set xlabel 'change of the median (%%), whiskers: 95%% CI; shaded: noise "
+            "band "
             "±%.3g%%'\nset grid xtics lc rgb '#dddddd'\nset key outside top center "
             "horizontal\nset xrange [%.9g:%.9g]\n"
             "set object 1 rect from first %.9g, graph 0 to first %.9g, graph 1 behind "
             "fc rgb '#e6e6e6' fs solid 1.0 noborder\n"
             "set arrow 1 from first 0, graph 0 to first 0, graph 1 nohead "
-            "lc rgb '#555555'\n", band * 100, xlo, xhi, -band * 100, band * 100);
+            "lc rgb '#555555'\n",
+            band * 100, xlo, xhi, -band * 100, band * 100);
     if (error == 0)
         error = put_compare_ytics(c, items, count, shown);
     if (error == 0)
@@ -628,7 +640,8 @@ int btk_chart_compare(btk_chart *c, const btk_chart_out *out, const char *title,
 static int put_dist_data(btk_chart *c, const btk_dist_side *sides, size_t side_count,
                          double scale)
 {
-    uint64_t rng = 0x2545f4914f6cdd1du; /* fixed seed: the same data draws the same chart */
+    uint64_t rng =
+        0x2545f4914f6cdd1du; /* fixed seed: the same data draws the same chart */
     size_t s, i, stride;
     int error = put(c, "$dist << EOD\n");
 
@@ -639,7 +652,8 @@ static int put_dist_data(btk_chart *c, const btk_dist_side *sides, size_t side_c
 
             rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
             u = (double)(rng >> 11) / 9007199254740992.0;
-            if ((error = btk_buf_printf(&c->buf, "%.4f", (double)s + 1 + (u - 0.5) * 0.5)) ||
+            if ((error =
+                     btk_buf_printf(&c->buf, "%.4f", (double)s + 1 + (u - 0.5) * 0.5)) ||
                 (error = put_num(c, sides[s].ns[i] / scale)) < 0)
                 break;
             error = put(c, "\n");
@@ -680,7 +694,8 @@ static int put_dist_plot(btk_chart *c, const btk_dist_side *sides, size_t side_c
 
         if (sides[s].count == 0)
             continue;
-        error = btk_buf_printf(&c->buf,
+        error = btk_buf_printf(
+            &c->buf,
             "%s$dist index %zu using 1:2 with points pt 7 ps 0.3 lc rgb '%s', "
             "$dist index %zu using (%zu):2:(0.6) with boxplot fs transparent solid 0.15 "
             "lc rgb '#333333' lw 1.5",
@@ -708,8 +723,10 @@ int btk_chart_dist(btk_chart *c, const btk_chart_out *out, const char *title,
     if (error == 0 && (total == 0 || !isfinite(top)))
         return chart_end(c, put_empty_plot(c, "no samples stored"));
     if (error == 0)
-        error = btk_buf_printf(&c->buf, "set ylabel 'time per iteration (%s), one point "
-                                        "per sample'\n", unit);
+        error = btk_buf_printf(&c->buf,
+                               "set ylabel 'time per iteration (%s), one point "
+                               "per sample'\n",
+                               unit);
     if (error == 0)
         error = put_dist_xtics(c, sides, side_count);
     if (error == 0)

@@ -20,9 +20,9 @@ typedef struct btk_chart_out {
 
 /* One commit of a trend: times in ns per iteration (NAN when the benchmark failed). */
 typedef struct btk_trend_point {
-    const char *sha;        /* only its leading hex digits are used (7 at most) */
+    const char *sha; /* only its leading hex digits are used (7 at most) */
     double median, ci_low, ci_high;
-    int step;               /* +1 a regression starts here, -1 an improvement, 0 none */
+    int step; /* +1 a regression starts here, -1 an improvement, 0 none */
 } btk_trend_point;
 
 /* One side of a distribution chart: its label and its samples (ns per iteration). */
@@ -52,7 +52,8 @@ int btk_chart_close(btk_chart *chart);
  * shas on the x axis (thinned and rotated), time unit scaled to the data. */
 int btk_chart_trend(btk_chart *chart, const btk_chart_out *out, const char *title,
                     const btk_trend_point *points, size_t count);
-/* A tiny line of the medians (oldest first; NAN skipped), no axes, the last point marked. */
+/* A tiny line of the medians (oldest first; NAN skipped), no axes, the last point marked.
+ */
 int btk_chart_sparkline(btk_chart *chart, const btk_chart_out *out, const double *values,
                         size_t count);
 /* Change in % per benchmark with CI whiskers, coloured by verdict, the noise band shaded.
@@ -63,11 +64,12 @@ int btk_chart_compare(btk_chart *chart, const btk_chart_out *out, const char *ti
 int btk_chart_dist(btk_chart *chart, const btk_chart_out *out, const char *title,
                    const btk_dist_side *sides, size_t side_count);
 
-/* Steps in a series (oldest first, NAN = no value): marks[i] = +1 where the level rises by
- * more than threshold (relative), -1 where it falls, else 0. The level before and after i
- * is the median of up to `window` valid values on each side (robust to single outliers);
- * at least 3 values after i are needed (a median of 2 is their mean). Of adjacent candidates the one where the window
- * means differ most is kept. See docs/report.md. */
+/* Steps in a series (oldest first, NAN = no value): marks[i] = +1 where the level rises
+ * by more than threshold (relative), -1 where it falls, else 0. The level before and
+ * after i is the median of up to `window` valid values on each side (robust to single
+ * outliers); at least 3 values after i are needed (a median of 2 is their mean). Of
+ * adjacent candidates the one where the window means differ most is kept. See
+ * docs/report.md. */
 void btk_chart_steps(int *marks, const double *values, size_t count, double threshold,
                      size_t window);
 

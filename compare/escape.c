@@ -68,12 +68,24 @@ int btk_escape_html(btk_buf *buf, const char *s)
         n = btk_escape_utf8_len(p);
         rep = NULL;
         switch (*p) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        case '\t': case '\n': break;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&#39;";
+            break;
+        case '\t':
+        case '\n':
+            break;
         default:
             if (n == 0 || *p < 0x20 || *p == 0x7f)
                 rep = "\xef\xbf\xbd"; /* U+FFFD */
@@ -93,7 +105,8 @@ int btk_escape_url(btk_buf *buf, const char *s)
 
     for (p = (const unsigned char *)s; error == 0 && *p; p++) {
         if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-            (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+            (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' ||
+            *p == '~') {
             error = btk_buf_put(buf, (const char *)p, 1);
         } else {
             enc[1] = hex[*p >> 4];

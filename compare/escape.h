@@ -1,8 +1,8 @@
 /*
  * Escaping untrusted text (benchmark names, branches, commit subjects, machine names) for
  * the places it goes: gnuplot scripts, HTML text and attributes, URLs, and file names.
- * Every function appends to a btk_buf and fails only with BTK_ENOMEM (or the buffer's cap).
- * The rules and their reasons are in docs/report.md.
+ * Every function appends to a btk_buf and fails only with BTK_ENOMEM (or the buffer's
+ * cap). The rules and their reasons are in docs/report.md.
  */
 #ifndef BTK_ESCAPE_H
 #define BTK_ESCAPE_H
@@ -17,9 +17,9 @@
  * the literal holds no quote and no line break and ends exactly where we end it; gnuplot
  * never substitutes backquotes or @macros inside single quotes, so the text cannot run
  * anything. (The documented '' doubling is not used: gnuplot 5.4 mis-scans runs of it,
- * 'x''''y' is an error, see docs/report.md.) At most max_chars characters (code points) are kept, the rest
- * replaced by "..."; max_chars 0 means no limit. Use with a `noenhanced` terminal so the
- * text is drawn literally. */
+ * 'x''''y' is an error, see docs/report.md.) At most max_chars characters (code points)
+ * are kept, the rest replaced by "..."; max_chars 0 means no limit. Use with a
+ * `noenhanced` terminal so the text is drawn literally. */
 int btk_escape_gnuplot(btk_buf *buf, const char *s, size_t max_chars);
 
 /* Append s for HTML text or a quoted attribute value: & < > " ' become entities, control
@@ -32,8 +32,9 @@ int btk_escape_url(btk_buf *buf, const char *s);
 
 /* Append a file name stem for s: characters outside [A-Za-z0-9._-] become '_', a leading
  * '.' becomes '_', the stem is cut to BTK_ESCAPE_FILENAME_STEM bytes, and '-' plus 16 hex
- * digits of a 64-bit FNV-1a hash of the whole of s follow, so distinct names that sanitize
- * alike still get distinct names. Never empty, never "." or "..", never contains '/'. */
+ * digits of a 64-bit FNV-1a hash of the whole of s follow, so distinct names that
+ * sanitize alike still get distinct names. Never empty, never "." or "..", never contains
+ * '/'. */
 int btk_escape_filename(btk_buf *buf, const char *s);
 
 /* The 64-bit FNV-1a hash of s (used by btk_escape_filename). */

@@ -39,8 +39,10 @@ int btk_html_begin(btk_buf *b, const char *title)
                                  "<meta charset=\"utf-8\"><title>")) < 0 ||
         (error = btk_escape_html(b, title)) < 0)
         return error;
-    return btk_buf_printf(b, "</title>\n<style>%s</style>\n<script>%s</script>\n"
-                             "</head><body>\n", style, script);
+    return btk_buf_printf(b,
+                          "</title>\n<style>%s</style>\n<script>%s</script>\n"
+                          "</head><body>\n",
+                          style, script);
 }
 
 int btk_html_end(btk_buf *b)
@@ -106,11 +108,13 @@ int btk_html_save(const btk_buf *b, const char *path)
 
     if (f == NULL)
         return btk_error_set(BTK_EIO, "cannot write '%s': %s",
-                             btk_error_quote(quoted, sizeof(quoted), path), strerror(errno));
+                             btk_error_quote(quoted, sizeof(quoted), path),
+                             strerror(errno));
     ok = fwrite(btk_buf_cstr(b), 1, b->len, f) == b->len;
     ok = (fclose(f) == 0) && ok;
     if (!ok)
         return btk_error_set(BTK_EIO, "cannot write '%s': %s",
-                             btk_error_quote(quoted, sizeof(quoted), path), strerror(errno));
+                             btk_error_quote(quoted, sizeof(quoted), path),
+                             strerror(errno));
     return 0;
 }

@@ -32,15 +32,17 @@ static int put_url(btk_buf *b, const char *rel)
     return error;
 }
 
-static int put_img(btk_buf *b, const report_ctx *r, const machine_ctx *m, const char *stem,
-                   const char *kind, const char *alt)
+static int put_img(btk_buf *b, const report_ctx *r, const machine_ctx *m,
+                   const char *stem, const char *kind, const char *alt)
 {
     btk_buf rel = BTK_BUF_INIT;
     int error;
 
     if ((error = btk_report__chart_path(&rel, r, m, stem, kind)) == 0 &&
-        (error = btk_buf_puts(b, "<img src=\"")) == 0 && (error = put_url(b, rel.ptr)) == 0 &&
-        (error = btk_buf_puts(b, "\" alt=\"")) == 0 && (error = btk_html_text(b, alt)) == 0)
+        (error = btk_buf_puts(b, "<img src=\"")) == 0 &&
+        (error = put_url(b, rel.ptr)) == 0 &&
+        (error = btk_buf_puts(b, "\" alt=\"")) == 0 &&
+        (error = btk_html_text(b, alt)) == 0)
         error = btk_buf_puts(b, "\">");
     btk_buf_free(&rel);
     return error;
@@ -74,10 +76,12 @@ int btk_report__index_head(btk_buf *b, const report_ctx *r, size_t machine_count
                                  "<b>")) < 0 ||
         (error = btk_html_text(b, r->opts->branch ? r->opts->branch : "(not named)")) < 0)
         return error;
-    return btk_html_raw(b, "</b>, %zu commits in first-parent order (newest <code>%.10s"
-                           "</code>), %zu machine(s). Generated %s. Each machine has its "
-                           "own section: results of different machines are never mixed.</p>\n",
-                        r->opts->sha_count, r->opts->shas[0], machine_count, when);
+    return btk_html_raw(
+        b,
+        "</b>, %zu commits in first-parent order (newest <code>%.10s"
+        "</code>), %zu machine(s). Generated %s. Each machine has its "
+        "own section: results of different machines are never mixed.</p>\n",
+        r->opts->sha_count, r->opts->shas[0], machine_count, when);
 }
 
 static int put_machine_context(btk_buf *b, const machine_ctx *m)
@@ -139,17 +143,20 @@ int btk_report__index_section(btk_buf *b, const report_ctx *r, const machine_ctx
     if (m->latest_sha[0] == '\0')
         return btk_buf_puts(b, "<p class=\"warn\">No runs of this machine on these "
                                "commits.</p>\n");
-    if (m->cmp && (error = btk_html_raw(b, "<p>%zu regression(s), %zu improvement(s) "
-                                           "against the base.</p>\n<p>",
-                                        m->cmp->regressions, m->cmp->improvements)) == 0 &&
+    if (m->cmp &&
+        (error = btk_html_raw(b,
+                              "<p>%zu regression(s), %zu improvement(s) "
+                              "against the base.</p>\n<p>",
+                              m->cmp->regressions, m->cmp->improvements)) == 0 &&
         (error = put_img(b, r, m, NULL, "compare", "change per benchmark")) == 0)
         error = btk_buf_puts(b, "</p>\n");
     if (error == 0)
-        error = btk_buf_puts(b, "<table><thead><tr><th class=\"sort\" onclick=\"btkSort(this)"
-                                "\">benchmark</th><th class=\"sort\" onclick=\"btkSort(this)"
-                                "\">latest median</th><th class=\"sort\" onclick=\"btkSort("
-                                "this)\">change</th><th class=\"sort\" onclick=\"btkSort(this"
-                                ")\">verdict</th><th>trend</th></tr></thead><tbody>\n");
+        error =
+            btk_buf_puts(b, "<table><thead><tr><th class=\"sort\" onclick=\"btkSort(this)"
+                            "\">benchmark</th><th class=\"sort\" onclick=\"btkSort(this)"
+                            "\">latest median</th><th class=\"sort\" onclick=\"btkSort("
+                            "this)\">change</th><th class=\"sort\" onclick=\"btkSort(this"
+                            ")\">verdict</th><th>trend</th></tr></thead><tbody>\n");
     for (i = 0; error == 0 && i < m->item_count; i++)
         error = put_index_row(b, r, m, &m->items[i]);
     return error ? error : btk_buf_puts(b, "</tbody></table>\n");
@@ -161,17 +168,21 @@ static int put_verdict(btk_buf *b, const bench_item *it)
     int error;
 
     if (v == NULL)
-        return btk_buf_puts(b, "<p>Not compared (no base runs, or missing on a side).</p>\n");
+        return btk_buf_puts(
+            b, "<p>Not compared (no base runs, or missing on a side).</p>\n");
     if ((error = btk_html_raw(b, "<p>Verdict: <span class=\"v-%s\">%s</span>. Median ",
                               kind_name(v), kind_name(v))) < 0 ||
-        (error = btk_html_time(b, v->base_median)) < 0 || (error = btk_buf_puts(b, " → ")) ||
-        (error = btk_html_time(b, v->new_median)) < 0 || (error = btk_buf_puts(b, " (")) ||
-        (error = btk_html_change(b, v->ratio)) < 0 ||
-        (error = btk_buf_puts(b, ", 95% CI ")) < 0 || (error = btk_html_change(b, v->ci_low)) ||
-        (error = btk_buf_puts(b, " … ")) < 0 || (error = btk_html_change(b, v->ci_high)) ||
-        (error = btk_html_raw(b, "); p = %.3g, q = %.3g; %zu vs %zu %s; noise band ±%.3g%%. ",
-                              v->p_value, v->q_value, v->units_base, v->units_new,
-                              v->unit ? v->unit : "units", v->noise_band * 100)) < 0 ||
+        (error = btk_html_time(b, v->base_median)) < 0 ||
+        (error = btk_buf_puts(b, " → ")) ||
+        (error = btk_html_time(b, v->new_median)) < 0 ||
+        (error = btk_buf_puts(b, " (")) || (error = btk_html_change(b, v->ratio)) < 0 ||
+        (error = btk_buf_puts(b, ", 95% CI ")) < 0 ||
+        (error = btk_html_change(b, v->ci_low)) || (error = btk_buf_puts(b, " … ")) < 0 ||
+        (error = btk_html_change(b, v->ci_high)) ||
+        (error =
+             btk_html_raw(b, "); p = %.3g, q = %.3g; %zu vs %zu %s; noise band ±%.3g%%. ",
+                          v->p_value, v->q_value, v->units_base, v->units_new,
+                          v->unit ? v->unit : "units", v->noise_band * 100)) < 0 ||
         (error = btk_html_text(b, v->reason)) < 0)
         return error;
     return btk_buf_puts(b, "</p>\n");
@@ -209,7 +220,8 @@ static int put_figures(btk_buf *b, const btk_result *res)
     s = &res->stats, mem = &res->memory;
     if (res->status != BTK_RESULT_OK &&
         ((error = btk_buf_puts(b, "<p class=\"warn\">Failed: ")) < 0 ||
-         (error = btk_html_text(b, res->error_kind)) < 0 || (error = btk_buf_puts(b, ": ")) ||
+         (error = btk_html_text(b, res->error_kind)) < 0 ||
+         (error = btk_buf_puts(b, ": ")) ||
          (error = btk_html_text(b, res->error_message)) < 0 ||
          (error = btk_buf_puts(b, "</p>\n")) < 0))
         return error;
@@ -219,19 +231,25 @@ static int put_figures(btk_buf *b, const btk_result *res)
     error = error ? error : put_row(b, "p90", btk_html_time, s->p90);
     error = error ? error : put_row(b, "p99", btk_html_time, s->p99);
     error = error ? error : put_row(b, "samples", fmt_plain, (double)s->samples);
-    error = error ? error : put_row(b, "outliers", fmt_plain,
-                                    (double)(s->outliers_low + s->outliers_high));
-    error = error ? error : put_row(b, "allocations / iteration", fmt_plain,
-                                    mem->tracked ? mem->allocs_per_iter : NAN);
-    error = error ? error : put_row(b, "bytes allocated / iteration", fmt_bytes,
-                                    mem->tracked ? mem->bytes_per_iter : NAN);
-    error = error ? error : put_row(b, "peak RSS", fmt_bytes, (double)mem->peak_rss_bytes);
-    error = error ? error : put_row(b, "minor page faults", fmt_plain,
-                                    mem->minor_faults < 0 ? NAN : (double)mem->minor_faults);
+    error = error ? error
+                  : put_row(b, "outliers", fmt_plain,
+                            (double)(s->outliers_low + s->outliers_high));
+    error = error ? error
+                  : put_row(b, "allocations / iteration", fmt_plain,
+                            mem->tracked ? mem->allocs_per_iter : NAN);
+    error = error ? error
+                  : put_row(b, "bytes allocated / iteration", fmt_bytes,
+                            mem->tracked ? mem->bytes_per_iter : NAN);
+    error =
+        error ? error : put_row(b, "peak RSS", fmt_bytes, (double)mem->peak_rss_bytes);
+    error = error ? error
+                  : put_row(b, "minor page faults", fmt_plain,
+                            mem->minor_faults < 0 ? NAN : (double)mem->minor_faults);
     for (i = 0; error == 0 && i < res->counter_count + res->hw_count; i++) {
-        const btk_kv *kv = i < res->counter_count ? &res->counters[i]
-                                                  : &res->hw[i - res->counter_count];
-        if ((error = btk_buf_puts(b, "<tr><th>")) < 0 || (error = btk_html_text(b, kv->name)))
+        const btk_kv *kv =
+            i < res->counter_count ? &res->counters[i] : &res->hw[i - res->counter_count];
+        if ((error = btk_buf_puts(b, "<tr><th>")) < 0 ||
+            (error = btk_html_text(b, kv->name)))
             break;
         error = btk_html_raw(b, " (%s)</th><td class=\"num\">%.4g</td></tr>\n",
                              i < res->counter_count ? "counter" : "hardware", kv->value);
@@ -263,21 +281,25 @@ static int put_history(btk_buf *b, const bench_item *it)
             (error = btk_buf_puts(b, " … ")) < 0 ||
             (error = btk_html_time(b, p->stats.ci_high)) < 0)
             break;
-        error = btk_buf_puts(b, mark > 0   ? "</td><td class=\"step-up\">▲ slower</td></tr>\n"
-                                : mark < 0 ? "</td><td class=\"step-down\">▼ faster</td></tr>\n"
-                                           : "</td><td></td></tr>\n");
+        error = btk_buf_puts(
+            b, mark > 0   ? "</td><td class=\"step-up\">▲ slower</td></tr>\n"
+               : mark < 0 ? "</td><td class=\"step-down\">▼ faster</td></tr>\n"
+                          : "</td><td></td></tr>\n");
     }
     return error ? error : btk_buf_puts(b, "</tbody></table>\n");
 }
 
-int btk_report__bench_page(const report_ctx *r, const machine_ctx *m, const bench_item *it)
+int btk_report__bench_page(const report_ctx *r, const machine_ctx *m,
+                           const bench_item *it)
 {
     btk_buf b = BTK_BUF_INIT, path = BTK_BUF_INIT;
     int error;
 
     if ((error = btk_html_begin(&b, it->name)) < 0 ||
-        (error = btk_html_raw(&b, "<p><a href=\"index.html#m%d\">← all benchmarks</a></p>"
-                                  "\n<h1>", m->index)) < 0 ||
+        (error = btk_html_raw(&b,
+                              "<p><a href=\"index.html#m%d\">← all benchmarks</a></p>"
+                              "\n<h1>",
+                              m->index)) < 0 ||
         (error = btk_html_text(&b, it->name)) < 0 ||
         (error = btk_buf_puts(&b, "</h1>\n<p class=\"ctx\">Machine ")) < 0 ||
         (error = btk_html_text(&b, m->info.hostname)) < 0 ||
@@ -290,8 +312,9 @@ int btk_report__bench_page(const report_ctx *r, const machine_ctx *m, const benc
         (error = put_img(&b, r, m, it->stem, "trend", "trend over commits")) < 0 ||
         (error = btk_buf_puts(&b, "</p><h3>Distribution of samples</h3><p>")) < 0 ||
         (error = put_img(&b, r, m, it->stem, "dist", "samples, base and latest")) < 0 ||
-        (error = btk_buf_puts(&b, "</p>\n")) < 0 || (error = put_figures(&b, it->latest)) ||
-        (error = put_history(&b, it)) < 0 || (error = btk_html_end(&b)) < 0 ||
+        (error = btk_buf_puts(&b, "</p>\n")) < 0 ||
+        (error = put_figures(&b, it->latest)) || (error = put_history(&b, it)) < 0 ||
+        (error = btk_html_end(&b)) < 0 ||
         (error = btk_buf_printf(&path, "%s/", r->opts->out_dir)) < 0 ||
         (error = btk_report__page_path(&path, m, it)) < 0)
         goto done;

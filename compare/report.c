@@ -16,16 +16,16 @@ static int make_dir(const char *path)
     char quoted[300];
     struct stat st;
 
-    if (mkdir(path, 0777) == 0 || (errno == EEXIST && stat(path, &st) == 0 &&
-                                   S_ISDIR(st.st_mode)))
+    if (mkdir(path, 0777) == 0 ||
+        (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
         return 0;
     return btk_error_set(BTK_EIO, "cannot create directory '%s': %s",
                          btk_error_quote(quoted, sizeof(quoted), path), strerror(errno));
 }
 
 /* Load every run of sha on machine fp (with samples). */
-static int load_side(btk_run ***runs_out, size_t *count_out, btk_store *db, const char *sha,
-                     const char *fp)
+static int load_side(btk_run ***runs_out, size_t *count_out, btk_store *db,
+                     const char *sha, const char *fp)
 {
     int64_t *ids = NULL;
     size_t count = 0, i;
@@ -77,10 +77,11 @@ static int load_sides(report_ctx *r, machine_ctx *m)
     snprintf(m->latest_sha, sizeof(m->latest_sha), "%s", r->opts->shas[latest]);
     if (r->opts->base_sha)
         snprintf(m->base_sha, sizeof(m->base_sha), "%s", r->opts->base_sha);
-    else if ((base = newest_with_runs(r->db, r->opts, (size_t)latest + 1, m->fp, &error)) >= 0)
+    else if ((base = newest_with_runs(r->db, r->opts, (size_t)latest + 1, m->fp,
+                                      &error)) >= 0)
         snprintf(m->base_sha, sizeof(m->base_sha), "%s", r->opts->shas[base]);
-    if (error < 0 ||
-        (error = load_side(&m->latest, &m->latest_count, r->db, m->latest_sha, m->fp)) < 0)
+    if (error < 0 || (error = load_side(&m->latest, &m->latest_count, r->db,
+                                        m->latest_sha, m->fp)) < 0)
         return error;
     if (m->base_sha[0] &&
         (error = load_side(&m->base, &m->base_count, r->db, m->base_sha, m->fp)) < 0)
@@ -117,7 +118,7 @@ static int load_item(report_ctx *r, machine_ctx *m, bench_item *it, const char *
         return error;
     it->stem = btk_buf_detach(&stem);
     if ((error = btk_store_history(&it->points, &it->count, r->db, name, m->fp,
-                                   (const char (*)[41])r->oldest_first,
+                                   (const char(*)[41])r->oldest_first,
                                    r->opts->sha_count)) < 0)
         return error;
     it->marks = btk__calloc(it->count + 1, sizeof(*it->marks));
@@ -242,7 +243,8 @@ static int gather_samples(double **ns_out, size_t *count_out, const btk_result *
     if ((*ns_out = btk__malloc(n * sizeof(**ns_out))) == NULL)
         return BTK_ENOMEM;
     for (i = 0; i < res->proc_count; i++) {
-        memcpy(*ns_out + *count_out, res->procs[i].ns, res->procs[i].count * sizeof(double));
+        memcpy(*ns_out + *count_out, res->procs[i].ns,
+               res->procs[i].count * sizeof(double));
         *count_out += res->procs[i].count;
     }
     return 0;
@@ -259,8 +261,10 @@ static int dist_chart(report_ctx *r, const machine_ctx *m, const bench_item *it,
     snprintf(label[1], sizeof(label[1]), "latest %.7s", m->latest_sha);
     sides[0].label = label[0];
     sides[1].label = label[1];
-    if ((error = gather_samples((double **)&sides[0].ns, &sides[0].count, it->base)) == 0 &&
-        (error = gather_samples((double **)&sides[1].ns, &sides[1].count, it->latest)) == 0)
+    if ((error = gather_samples((double **)&sides[0].ns, &sides[0].count, it->base)) ==
+            0 &&
+        (error = gather_samples((double **)&sides[1].ns, &sides[1].count, it->latest)) ==
+            0)
         error = btk_chart_dist(r->chart, out, it->name, sides, 2);
     btk__free((void *)sides[0].ns);
     btk__free((void *)sides[1].ns);
@@ -313,8 +317,10 @@ static int machine_charts(report_ctx *r, const machine_ctx *m)
             shown += isfinite(m->cmp->items[i].ratio);
         if ((error = chart_out(&out, &abs, r, m, NULL, "compare")) == 0) {
             out.height = 140 + 24 * (int)(shown < 400 ? shown : 400);
-            error = btk_chart_compare(r->chart, &out, "change of the latest commit against "
-                                      "the base", m->cmp->items, m->cmp->count);
+            error = btk_chart_compare(r->chart, &out,
+                                      "change of the latest commit against "
+                                      "the base",
+                                      m->cmp->items, m->cmp->count);
         }
     }
     btk_buf_free(&abs);

@@ -12,18 +12,21 @@
 
 typedef struct btk_report_options {
     unsigned version;
-    const char *out_dir;          /* created when absent */
-    const char *branch;           /* shown only; may be NULL */
-    const char (*shas)[41];       /* the branch in first-parent order, newest first */
+    const char *out_dir;    /* created when absent */
+    const char *branch;     /* shown only; may be NULL */
+    const char (*shas)[41]; /* the branch in first-parent order, newest first */
     size_t sha_count;
-    const char *base_sha;         /* NULL: per machine, the commit before the newest one
-                                   * with results */
-    btk_chart_format format;      /* charts: SVG (default) or PNG */
-    double step_threshold;        /* trend markers: relative step, default 0.05 */
+    const char *base_sha;    /* NULL: per machine, the commit before the newest one
+                              * with results */
+    btk_chart_format format; /* charts: SVG (default) or PNG */
+    double step_threshold;   /* trend markers: relative step, default 0.05 */
     const btk_compare_options *compare; /* NULL: defaults */
 } btk_report_options;
 
-#define BTK_REPORT_OPTIONS_INIT {1, NULL, NULL, NULL, 0, NULL, BTK_CHART_SVG, 0.05, NULL}
+#define BTK_REPORT_OPTIONS_INIT                                                          \
+    {                                                                                    \
+        1, NULL, NULL, NULL, 0, NULL, BTK_CHART_SVG, 0.05, NULL                          \
+    }
 
 /* Write the report into opts->out_dir and append the path of its index.html to
  * index_out. Errors: BTK_EUNSUPPORTED (no gnuplot), BTK_EIO (cannot write, gnuplot

@@ -24,12 +24,22 @@ static int fill(btk_store *db, char (*shas)[41], size_t n, size_t nbench)
         snprintf(names[k], 48, "family%zu/case/%zu", k % 17, k * 64);
     }
     for (c = 0; error == 0 && c < n; c++) { /* oldest first */
-        synth_spec sp = {shas[n - 1 - c], "main", "synthetic commit", "speedbox",
-                         1700000000 + (int64_t)c, (const char *const *)names, levels,
-                         nbench, 3, 20, 1 + c};
+        synth_spec sp = {shas[n - 1 - c],
+                         "main",
+                         "synthetic commit",
+                         "speedbox",
+                         1700000000 + (int64_t)c,
+                         (const char *const *)names,
+                         levels,
+                         nbench,
+                         3,
+                         20,
+                         1 + c};
         for (k = 0; k < nbench; k++)
             levels[k] = 100.0 * (double)(k + 1) *
-                        (k % 10 == 0 && c > n / 2 ? 1.15 : k % 10 == 5 && c > n / 3 ? 0.85 : 1);
+                        (k % 10 == 0 && c > n / 2   ? 1.15
+                         : k % 10 == 5 && c > n / 3 ? 0.85
+                                                    : 1);
         if ((error = synth_run(&run, &sp)) == 0)
             error = btk_store_add_run(db, run, &id);
         btk_run_free(run);

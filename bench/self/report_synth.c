@@ -56,7 +56,8 @@ static int synth_context(btk_run *run, const synth_spec *sp)
     run->options_json = btk__strdup("{}");
     m->hostname = btk__strdup(sp->hostname);
     m->os = btk__strdup("Linux"), m->kernel = btk__strdup("6.1.0");
-    m->arch = btk__strdup("x86_64"), m->cpu_model = btk__strdup("Synthetic CPU @ 2.30GHz");
+    m->arch = btk__strdup("x86_64"),
+    m->cpu_model = btk__strdup("Synthetic CPU @ 2.30GHz");
     m->timer_source = btk__strdup("tsc");
     m->cpus = 2, m->timer_hz = 2.3e9;
     snprintf(run->commit.sha, sizeof(run->commit.sha), "%s", sp->sha);

@@ -10,10 +10,10 @@
 typedef struct synth_spec {
     const char *sha, *branch, *subject, *hostname;
     int64_t time;
-    const char *const *names;   /* benchmark names */
-    const double *levels;       /* median ns of each benchmark on this commit */
+    const char *const *names; /* benchmark names */
+    const double *levels;     /* median ns of each benchmark on this commit */
     size_t count;
-    size_t procs, samples;      /* processes per benchmark, samples per process */
+    size_t procs, samples; /* processes per benchmark, samples per process */
     uint64_t seed;
 } synth_spec;
 

@@ -1,5 +1,6 @@
 /*
- * benchtrack chart trend|compare|dist: one chart drawn by gnuplot into -o FILE, SVG or PNG
+ * benchtrack chart trend|compare|dist: one chart drawn by gnuplot into -o FILE, SVG or
+ * PNG
  * (--format, else the file's extension). docs/cli/chart.md.
  */
 #include "chart.h"
@@ -9,7 +10,7 @@
 
 typedef struct copts {
     const char *db, *repo, *branch, *machine, *out, *format, *limit;
-    const char *pos[4];     /* subcommand and its arguments */
+    const char *pos[4]; /* subcommand and its arguments */
     int npos;
 } copts;
 
@@ -121,7 +122,8 @@ static int chart_trend(btk_chart *c, const btk_chart_out *out, const copts *o,
     long limit = 100;
     int error;
 
-    if ((o->limit && (error = cli_parse_long(&limit, "--limit", o->limit, 2, 100000)) < 0) ||
+    if ((o->limit &&
+         (error = cli_parse_long(&limit, "--limit", o->limit, 2, 100000)) < 0) ||
         (error = btk_git_first_parent(&shas, &count, git, o->branch ? o->branch : "HEAD",
                                       (size_t)limit)) < 0)
         goto done;
@@ -227,7 +229,8 @@ static int pick_kind(chart_fn *fn, const copts *o)
         const char *name;
         int args;
         chart_fn fn;
-    } kinds[] = {{"trend", 2, chart_trend}, {"compare", 3, chart_compare},
+    } kinds[] = {{"trend", 2, chart_trend},
+                 {"compare", 3, chart_compare},
                  {"dist", 4, chart_dist}};
     char quoted[80];
     size_t i;
@@ -235,14 +238,16 @@ static int pick_kind(chart_fn *fn, const copts *o)
     for (i = 0; o->npos > 0 && i < BTK_ARRAY_SIZE(kinds); i++)
         if (!strcmp(o->pos[0], kinds[i].name)) {
             if (o->npos != kinds[i].args)
-                return btk_error_set(BTK_EINVAL, "chart %s: wrong number of arguments "
-                                     "(see 'benchtrack chart --help')", kinds[i].name);
+                return btk_error_set(BTK_EINVAL,
+                                     "chart %s: wrong number of arguments "
+                                     "(see 'benchtrack chart --help')",
+                                     kinds[i].name);
             *fn = kinds[i].fn;
             return 0;
         }
-    return btk_error_set(BTK_EINVAL, "chart: expected trend, compare or dist, got '%s'",
-                         btk_error_quote(quoted, sizeof(quoted),
-                                         o->npos ? o->pos[0] : ""));
+    return btk_error_set(
+        BTK_EINVAL, "chart: expected trend, compare or dist, got '%s'",
+        btk_error_quote(quoted, sizeof(quoted), o->npos ? o->pos[0] : ""));
 }
 
 static int draw(const copts *o, chart_fn fn, btk_git *git, btk_store *db)

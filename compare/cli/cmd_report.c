@@ -71,7 +71,8 @@ static int report(const ropts *o, btk_git *git, btk_store *db)
     long limit = 100;
     int error;
 
-    if ((o->limit && (error = cli_parse_long(&limit, "--limit", o->limit, 1, 100000)) < 0) ||
+    if ((o->limit &&
+         (error = cli_parse_long(&limit, "--limit", o->limit, 1, 100000)) < 0) ||
         (error = btk_git_first_parent(&shas, &count, git, o->branch ? o->branch : "HEAD",
                                       (size_t)limit)) < 0 ||
         (o->base && (error = btk_git_resolve(base, git, o->base)) < 0) ||

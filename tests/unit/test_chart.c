@@ -58,8 +58,8 @@ static void fill_verdicts(btk_verdict *v, size_t n, const char *name)
     memset(v, 0, n * sizeof(*v));
     for (i = 0; i < n; i++) {
         v[i].name = (char *)name;
-        v[i].kind = (btk_verdict_kind)(i % 2 ? BTK_VERDICT_UNCHANGED
-                                             : BTK_VERDICT_REGRESSED);
+        v[i].kind =
+            (btk_verdict_kind)(i % 2 ? BTK_VERDICT_UNCHANGED : BTK_VERDICT_REGRESSED);
         v[i].ratio = 1 + 0.03 * (double)i;
         v[i].ci_low = v[i].ratio - 0.01;
         v[i].ci_high = v[i].ratio + 0.01;
@@ -206,7 +206,8 @@ static void chart__script_keeps_names_inside_single_quotes(void **state)
             continue;
         }
         check_script_line(line, in_data);
-        if (line[0] == '$' && strlen(line) > 7 && !strcmp(line + strlen(line) - 7, " << EOD"))
+        if (line[0] == '$' && strlen(line) > 7 &&
+            !strcmp(line + strlen(line) - 7, " << EOD"))
             in_data = true;
     }
     free(script);
@@ -250,7 +251,10 @@ static void realistic_charts(btk_chart *c, const char *dir, btk_chart_format fmt
     out[3].width = 160, out[3].height = 36;
     for (i = 0; i < 150; i++) {
         snprintf(sha[i], sizeof(sha[i]), "%07zx%s", 0xa11ce0 + i * 7919, "deadbeef");
-        med[i] = (i < 60 ? 1.25e6 : i < 110 ? 1.40e6 : 1.18e6) * (1 + 0.01 * sin(i * 1.7));
+        med[i] = (i < 60    ? 1.25e6
+                  : i < 110 ? 1.40e6
+                            : 1.18e6) *
+                 (1 + 0.01 * sin(i * 1.7));
         if (i == 80)
             med[i] *= 1.5; /* one outlier: not a step */
         tp[i] = (btk_trend_point){sha[i], med[i], med[i] * 0.985, med[i] * 1.015, 0};
@@ -266,17 +270,19 @@ static void realistic_charts(btk_chart *c, const char *dir, btk_chart_format fmt
         v[i].ratio = 1 + 0.04 * sin(i * 2.1);
         v[i].ci_low = v[i].ratio - 0.004 * (double)(i % 5 + 1);
         v[i].ci_high = v[i].ratio + 0.004 * (double)(i % 5 + 1);
-        v[i].kind = v[i].ci_low > 1.02 ? BTK_VERDICT_REGRESSED
+        v[i].kind = v[i].ci_low > 1.02    ? BTK_VERDICT_REGRESSED
                     : v[i].ci_high < 0.98 ? BTK_VERDICT_IMPROVED
-                    : i % 7 == 3 ? BTK_VERDICT_INCONCLUSIVE : BTK_VERDICT_UNCHANGED;
+                    : i % 7 == 3          ? BTK_VERDICT_INCONCLUSIVE
+                                          : BTK_VERDICT_UNCHANGED;
     }
     for (i = 0; i < 300; i++) {
         a[i] = 850 + 40 * sin(i * 0.37) + (i % 17 == 0 ? 120 : 0);
         b[i] = 910 + 35 * cos(i * 0.41);
     }
-    assert_int_equal(btk_chart_trend(c, &out[0], "sort/qsort/1048576 - main on build-01",
-                                     tp, 150), 0);
-    assert_int_equal(btk_chart_compare(c, &out[1], "main 1a2b3c4 vs HEAD 9f8e7d6", v, 20), 0);
+    assert_int_equal(
+        btk_chart_trend(c, &out[0], "sort/qsort/1048576 - main on build-01", tp, 150), 0);
+    assert_int_equal(btk_chart_compare(c, &out[1], "main 1a2b3c4 vs HEAD 9f8e7d6", v, 20),
+                     0);
     assert_int_equal(btk_chart_dist(c, &out[2], "hash/fnv1a/64: samples", sides, 2), 0);
     assert_int_equal(btk_chart_sparkline(c, &out[3], med, 150), 0);
 }
@@ -347,7 +353,8 @@ static void chart__bad_output_path_refused(void **state)
 
 static void chart__missing_gnuplot_names_the_package(void **state)
 {
-    char *old = getenv("PATH") ? strdup(getenv("PATH")) : NULL, *dir = test_tmpdir("nogp");
+    char *old = getenv("PATH") ? strdup(getenv("PATH")) : NULL,
+         *dir = test_tmpdir("nogp");
     btk_chart *c = (btk_chart *)&c;
 
     (void)state;

@@ -38,7 +38,7 @@ static void gnuplot__invalid_utf8_replaced_valid_kept(void **state)
     expect_gp("µs", 0, "'µs'");
     expect_gp("a\xff\xc3", 0, "'a\?\?'");
     expect_gp("\xed\xa0\x80", 0, "'\?\?\?'"); /* a UTF-16 surrogate is not UTF-8 */
-    expect_gp("\xc0\xaf", 0, "'\?\?'");      /* overlong '/' */
+    expect_gp("\xc0\xaf", 0, "'\?\?'");       /* overlong '/' */
 }
 
 static void gnuplot__truncates_by_characters(void **state)
@@ -86,15 +86,17 @@ static void check_safe_filename(const char *name)
     assert_true(s[0] != '.');
     for (i = 0; i < len; i++)
         assert_non_null(strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                               "0123456789._-", s[i]));
+                               "0123456789._-",
+                               s[i]));
     btk__free(s);
 }
 
 static void filename__no_traversal_no_separator(void **state)
 {
-    static const char *hostile[] = {"../../etc/passwd", "/abs/path", "..", ".", "",
-                                    ".hidden", "a\nb", "con:", "x\\y",
-                                    "\xff\xfe bad utf8", "name with spaces"};
+    static const char *hostile[] = {
+        "../../etc/passwd", "/abs/path", "..",   ".",    "",
+        ".hidden",          "a\nb",      "con:", "x\\y", "\xff\xfe bad utf8",
+        "name with spaces"};
     char longname[5000];
     size_t i;
 

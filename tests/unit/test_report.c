@@ -24,8 +24,8 @@ static const char *const names[BENCHES] = {
 };
 
 /* A store with two machines (one with a hostile host name) and COMMITS commits; sort/1024
- * slows down by 20% from commit 6 on, names[1] by 30% on the newest commit. shas[0] is the
- * newest. */
+ * slows down by 20% from commit 6 on, names[1] by 30% on the newest commit. shas[0] is
+ * the newest. */
 static void make_store(const char *db_path, char shas[COMMITS][41])
 {
     static const char *hosts[] = {"alpha", "<b>beta</b>"};
@@ -40,9 +40,17 @@ static void make_store(const char *db_path, char shas[COMMITS][41])
         snprintf(shas[COMMITS - 1 - c], 41, "%040zx", 0xabc000 + c);
     for (h = 0; h < 2; h++)
         for (c = 0; c < COMMITS; c++) {
-            synth_spec sp = {shas[COMMITS - 1 - c], "main", "<script>alert(1)</script>",
-                             hosts[h], 1700000000 + (int64_t)c, names, levels, BENCHES,
-                             3, 20, 7 + c + 100 * h};
+            synth_spec sp = {shas[COMMITS - 1 - c],
+                             "main",
+                             "<script>alert(1)</script>",
+                             hosts[h],
+                             1700000000 + (int64_t)c,
+                             names,
+                             levels,
+                             BENCHES,
+                             3,
+                             20,
+                             7 + c + 100 * h};
             for (k = 0; k < BENCHES; k++)
                 levels[k] = 1000.0 * (double)(k + 1) * (k == 0 && c >= 6 ? 1.2 : 1.0) *
                             (k == 1 && c == COMMITS - 1 ? 1.3 : 1.0);
@@ -114,8 +122,8 @@ static void url_decode(char *s)
 }
 
 /* Every href="..." and src="..." in html resolves to a non-empty file under dir (anchors
- * within the page and fragments are allowed; no scheme, no absolute path, no ".."). Returns
- * the number of links checked. */
+ * within the page and fragments are allowed; no scheme, no absolute path, no "..").
+ * Returns the number of links checked. */
 static size_t check_links(const char *dir, const char *html)
 {
     static const char *attrs[] = {"href=\"", "src=\""};
@@ -147,7 +155,8 @@ static size_t check_links(const char *dir, const char *html)
     return n;
 }
 
-/* Every file under dir (and dir/img) has a safe name; returns the number of html files. */
+/* Every file under dir (and dir/img) has a safe name; returns the number of html files.
+ */
 static size_t check_tree(const char *dir, bool top)
 {
     char sub[2048];
@@ -159,8 +168,9 @@ static size_t check_tree(const char *dir, bool top)
     while ((e = readdir(d)) != NULL) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
-        assert_true(strspn(e->d_name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                      "0123456789._-") == strlen(e->d_name));
+        assert_true(strspn(e->d_name,
+                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                           "0123456789._-") == strlen(e->d_name));
         if (top && !strcmp(e->d_name, "img")) {
             snprintf(sub, sizeof(sub), "%s/img", dir);
             check_tree(sub, false);
@@ -228,7 +238,8 @@ static void report__pages_escape_names_and_links_resolve(void **state)
         free(html);
     }
     closedir(d);
-    /* index: 2 x (compare chart + 5 x (page + sparkline)); pages: back link, trend, dist */
+    /* index: 2 x (compare chart + 5 x (page + sparkline)); pages: back link, trend, dist
+     */
     assert_true(links >= 2 * (1 + 2 * BENCHES) + 2 * BENCHES * 3);
     assert_int_equal(count_pwned(dir), 0);
     free(index);
@@ -311,15 +322,25 @@ static const char *find_chromium(void)
     return NULL;
 }
 
-/* Run headless Chromium on url with one extra flag (dump or screenshot); returns output. */
+/* Run headless Chromium on url with one extra flag (dump or screenshot); returns output.
+ */
 static char *chromium(const char *exe, const char *profile, const char *extra,
                       const char *url)
 {
     char user_dir[2100];
-    char *argv[] = {(char *)exe, "--headless", "--no-sandbox", "--disable-gpu",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", user_dir,
-                    "--window-size=1280,2000", (char *)extra, (char *)url, NULL};
+    char *argv[] = {(char *)exe,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    user_dir,
+                    "--window-size=1280,2000",
+                    (char *)extra,
+                    (char *)url,
+                    NULL};
     char *output = NULL;
     int rc;
 
@@ -351,7 +372,8 @@ static void report__opens_in_headless_chromium(void **state)
     snprintf(url, sizeof(url), "file://%s", index);
     dom = chromium(exe, profile, "--dump-dom", url);
     assert_non_null(strstr(dom, "<h1>benchtrack report</h1>"));
-    assert_non_null(strstr(dom, "&lt;img src=x onerror=alert(1)&gt;")); /* text, not a tag */
+    assert_non_null(
+        strstr(dom, "&lt;img src=x onerror=alert(1)&gt;")); /* text, not a tag */
     assert_null(strstr(dom, "<img src=\"x\""));
     assert_null(strstr(dom, "onerror=\"alert"));
     assert_true(check_links(out, strstr(dom, "<body")) >= 2 * (1 + 2 * BENCHES));
