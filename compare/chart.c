@@ -1,0 +1,815 @@
+/*
+ * gnuplot sessions and the scripts of our charts. One process per session reads every
+ * chart through one pipe (inline data blocks, `set output` per chart), so a report of
+ * hundreds of charts starts gnuplot once. Untrusted text enters scripts only as
+ * single-quoted literals made by btk_escape_gnuplot, and data blocks hold numbers only.
+ */
+#include "chart.h"
+#include "escape.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+struct btk_chart {
+    pid_t pid;    /* gnuplot, or 0 in a script-only session */
+    int fd;       /* write end of gnuplot's stdin, or -1 */
+    FILE *script; /* script-only sink, not owned */
+    FILE *err;    /* gnuplot's stderr */
+    struct sigaction old_pipe;
+    btk_buf buf; /* the chart being written */
+    int error;   /* first write error */
+};
+
+int btk_chart_find_gnuplot(btk_buf *path_out)
+{
+    const char *path = getenv("PATH"), *p, *end;
+    size_t start = path_out->len;
+    struct stat st;
+    int error;
+
+    for (p = path ? path : ""; *p; p = *end ? end + 1 : end) {
+        end = strchr(p, ':');
+        if (end == NULL)
+            end = p + strlen(p);
+        if (end == p)
+            continue;
+        if ((error = btk_buf_printf(path_out, "%.*s/gnuplot", (int)(end - p), p)) < 0)
+            return error;
+        if (stat(path_out->ptr + start, &st) == 0 && S_ISREG(st.st_mode) &&
+            access(path_out->ptr + start, X_OK) == 0)
+            return 0;
+        path_out->len = start;
+        path_out->ptr[start] = '\0';
+    }
+    return btk_error_set(BTK_EUNSUPPORTED,
+                         "gnuplot not found in PATH: charts need it "
+                         "(Debian/Ubuntu: apt-get install gnuplot-nox)");
+}
+
+static int chart_new(btk_chart **out)
+{
+    btk_chart *c = btk__calloc(1, sizeof(*c));
+    btk_buf init = BTK_BUF_INIT;
+
+    if ((*out = c) == NULL)
+        return BTK_ENOMEM;
+    c->fd = -1;
+    c->buf = init;
+    return 0;
+}
+
+int btk_chart_open_script(btk_chart **out, FILE *f)
+{
+    int error = chart_new(out);
+
+    if (error == 0)
+        (*out)->script = f;
+    return error;
+}
+
+/* Spawn gnuplot with stdin = pipe_r, stdout = /dev/null, stderr = err_fd. */
+static int spawn_gnuplot(pid_t *pid, const char *exe, int pipe_r, int err_fd)
+{
+    char *argv[] = {"gnuplot", "--default-settings", NULL};
+    posix_spawn_file_actions_t fa;
+    char quoted[300];
+    int rc;
+
+    if (posix_spawn_file_actions_init(&fa) != 0)
+        return btk_error_set(BTK_ENOMEM, "cannot prepare to start gnuplot");
+    rc = posix_spawn_file_actions_adddup2(&fa, pipe_r, 0);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+    if (rc == 0)
+        rc = posix_spawn(pid, exe, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0)
+        return btk_error_set(BTK_EIO, "cannot start gnuplot '%s': %s",
+                             btk_error_quote(quoted, sizeof(quoted), exe), strerror(rc));
+    return 0;
+}
+
+/* Make the pipe and the stderr file, then spawn; ignores SIGPIPE until close so a dead
+ * gnuplot shows up as EPIPE on write. */
+static int start_gnuplot(btk_chart *c, const char *exe)
+{
+    struct sigaction ign;
+    int fds[2];
+    int error;
+
+    if ((c->err = tmpfile()) == NULL)
+        return btk_error_set(BTK_EIO,
+                             "cannot create a temporary file for gnuplot's "
+                             "messages: %s",
+                             strerror(errno));
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return btk_error_set(BTK_EIO, "cannot create a pipe to gnuplot: %s",
+                             strerror(errno));
+    fcntl(fileno(c->err), F_SETFD, FD_CLOEXEC);
+    error = spawn_gnuplot(&c->pid, exe, fds[0], fileno(c->err));
+    close(fds[0]);
+    if (error < 0) {
+        close(fds[1]);
+        return error;
+    }
+    c->fd = fds[1];
+    memset(&ign, 0, sizeof(ign));
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGPIPE, &ign, &c->old_pipe);
+    return 0;
+}
+
+int btk_chart_open(btk_chart **out)
+{
+    btk_buf exe = BTK_BUF_INIT;
+    int error;
+
+    *out = NULL;
+    if ((error = btk_chart_find_gnuplot(&exe)) < 0 || (error = chart_new(out)) < 0 ||
+        (error = start_gnuplot(*out, exe.ptr)) < 0) {
+        btk_chart_close(*out);
+        *out = NULL;
+    }
+    btk_buf_free(&exe);
+    return error;
+}
+
+/* Send the chart in c->buf to gnuplot (or the script file) and clear the buffer. */
+static int chart_flush(btk_chart *c)
+{
+    const char *p = c->buf.ptr;
+    size_t left = c->buf.len;
+    ssize_t n;
+
+    if (c->script && left && fwrite(p, 1, left, c->script) != left)
+        c->error = btk_error_set(BTK_EIO, "cannot write the gnuplot script: %s",
+                                 strerror(errno));
+    while (c->fd >= 0 && c->error == 0 && left > 0) {
+        n = write(c->fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            c->error =
+                btk_error_set(BTK_EIO, "cannot write to gnuplot: %s", strerror(errno));
+            break;
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    btk_buf_clear(&c->buf);
+    return c->error;
+}
+
+/* The first error line gnuplot wrote ("line N: ..."), or its first line, or "". */
+static void first_error(char *out, size_t len, FILE *err)
+{
+    char line[512], first[512] = "";
+    char *hit;
+
+    out[0] = '\0';
+    rewind(err);
+    while (fgets(line, sizeof(line), err)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (first[0] == '\0' && line[0])
+            snprintf(first, sizeof(first), "%s", line);
+        if ((hit = strstr(line, "line ")) && strchr(hit, ':')) {
+            first[0] = '\0';
+            snprintf(first, sizeof(first), "%s", hit);
+            break;
+        }
+    }
+    btk_error_quote(out, len, first);
+}
+
+/* Wait for gnuplot and turn a failure into an error (unless one is already recorded). */
+static int wait_gnuplot(btk_chart *c)
+{
+    char why[300];
+    int status = 0;
+
+    while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (c->error || (WIFEXITED(status) && WEXITSTATUS(status) == 0))
+        return c->error;
+    first_error(why, sizeof(why), c->err);
+    if (WIFSIGNALED(status))
+        return btk_error_set(BTK_EIO, "gnuplot was killed by signal %d %s",
+                             WTERMSIG(status), why);
+    return btk_error_set(BTK_EIO, "gnuplot reported an error: %s", why);
+}
+
+int btk_chart_close(btk_chart *c)
+{
+    int error = 0;
+
+    if (c == NULL)
+        return 0;
+    error = c->error;
+    if (c->fd >= 0)
+        close(c->fd);
+    if (c->pid > 0) {
+        error = wait_gnuplot(c);
+        sigaction(SIGPIPE, &c->old_pipe, NULL);
+    }
+    if (c->err)
+        fclose(c->err);
+    btk_buf_free(&c->buf);
+    btk__free(c);
+    return error;
+}
+
+const char *btk_chart_unit(double max_ns, double *scale)
+{
+    if (!(max_ns >= 1e3)) /* also NAN */
+        return *scale = 1, "ns";
+    if (max_ns < 1e6)
+        return *scale = 1e3, "µs";
+    if (max_ns < 1e9)
+        return *scale = 1e6, "ms";
+    return *scale = 1e9, "s";
+}
+
+/* ---- script pieces ---- */
+
+static int put(btk_chart *c, const char *s)
+{
+    return btk_buf_puts(&c->buf, s);
+}
+
+/* Append a number for a data block: "NaN" for anything not finite. */
+static int put_num(btk_chart *c, double v)
+{
+    return isfinite(v) ? btk_buf_printf(&c->buf, " %.9g", v) : put(c, " NaN");
+}
+
+/* Paths come from our own code, but a control character would still end the command and
+ * a leading '~' would be expanded by gnuplot: refuse both. */
+static int check_path(const char *path)
+{
+    const unsigned char *p;
+    char quoted[300];
+
+    for (p = (const unsigned char *)path; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            break;
+    if (*p || path[0] == '\0' || path[0] == '~')
+        return btk_error_set(BTK_EINVAL, "chart file name '%s' cannot be used",
+                             btk_error_quote(quoted, sizeof(quoted), path));
+    return 0;
+}
+
+/* reset, terminal, output: the start of every chart. */
+static int chart_begin(btk_chart *c, const btk_chart_out *out)
+{
+    int error;
+
+    if (c->error)
+        return c->error;
+    if ((error = check_path(out->path)) < 0)
+        return error;
+    btk_buf_clear(&c->buf);
+    if ((error =
+             btk_buf_printf(&c->buf,
+                            "reset\nset terminal %s size %d,%d noenhanced font "
+                            "'Sans,%d' background rgb 'white'\nset output ",
+                            out->format == BTK_CHART_PNG ? "pngcairo" : "svg", out->width,
+                            out->height, out->format == BTK_CHART_PNG ? 9 : 11)) < 0 ||
+        (error = btk_escape_gnuplot(&c->buf, out->path, 0)) < 0)
+        return error;
+    return put(c, "\n");
+}
+
+/* unset output (which closes the file) and send the chart. */
+static int chart_end(btk_chart *c, int error)
+{
+    if (error == 0)
+        error = put(c, "unset output\n");
+    if (error < 0) {
+        btk_buf_clear(&c->buf);
+        return error;
+    }
+    return chart_flush(c);
+}
+
+/* A `set KEY '<escaped>'` line. */
+static int put_set_text(btk_chart *c, const char *key, const char *text, size_t max)
+{
+    int error;
+
+    if ((error = btk_buf_printf(&c->buf, "set %s ", key)) < 0 ||
+        (error = btk_escape_gnuplot(&c->buf, text ? text : "", max)) < 0)
+        return error;
+    return put(c, "\n");
+}
+
+/* A chart without data: a centred note, so gnuplot has something valid to draw. */
+static int put_empty_plot(btk_chart *c, const char *note)
+{
+    int error;
+
+    if ((error = put(c, "unset key\nset xrange [0:1]\nset yrange [0:1]\nunset tics\n"
+                        "set label 1 ")) < 0 ||
+        (error = btk_escape_gnuplot(&c->buf, note, 0)) < 0)
+        return error;
+    return put(c, " at graph 0.5, graph 0.5 center\nplot -1 notitle\n");
+}
+
+/* The leading hex digits of a sha, at most 7, or "?" */
+static void short_sha(char out[8], const char *sha)
+{
+    size_t i;
+
+    for (i = 0; sha && i < 7 && isxdigit((unsigned char)sha[i]); i++)
+        out[i] = sha[i];
+    if (i == 0)
+        out[i++] = '?';
+    out[i] = '\0';
+}
+
+/* The largest finite value of v, NAN when none; m is the running maximum. */
+static double max_finite(double m, const double *v, size_t count)
+{
+    size_t i;
+
+    for (i = 0; i < count; i++)
+        if (isfinite(v[i]) && !(v[i] <= m))
+            m = v[i];
+    return m;
+}
+
+/* ---- trend ---- */
+
+/* x tics: every commit gets a minor tic, every stride-th (counted back from the newest,
+ * which is always labelled) a rotated short sha. */
+static int put_trend_xtics(btk_chart *c, const btk_trend_point *points, size_t count,
+                           int width)
+{
+    size_t max_labels = width > 200 ? (size_t)(width - 120) / 14 : 4, stride, i;
+    char sha[8];
+    int error;
+
+    stride = (count + max_labels - 1) / max_labels;
+    if (stride == 0)
+        stride = 1;
+    error = put(c, "set xtics rotate by 90 right font ',8' (");
+    for (i = 0; error == 0 && i < count; i++) {
+        bool major = (count - 1 - i) % stride == 0;
+
+        short_sha(sha, points[i].sha);
+        if ((error = put(c, i ? ", " : "")) < 0 ||
+            (error = btk_escape_gnuplot(&c->buf, major ? sha : "", 0)) < 0)
+            break;
+        error = btk_buf_printf(&c->buf, " %zu %d", i, major ? 0 : 1);
+    }
+    if (error == 0)
+        error = btk_buf_printf(&c->buf, ")\nset xrange [-0.5:%zu.5]\n",
+                               count ? count - 1 : 0);
+    return error;
+}
+
+/* $trend: index, median, ci low, ci high, step (all times scaled). */
+static int put_trend_data(btk_chart *c, const btk_trend_point *points, size_t count,
+                          double scale)
+{
+    int error = put(c, "$trend << EOD\n");
+    size_t i;
+
+    for (i = 0; error == 0 && i < count; i++) {
+        const btk_trend_point *p = &points[i];
+
+        if ((error = btk_buf_printf(&c->buf, "%zu", i)) < 0 ||
+            (error = put_num(c, p->median / scale)) < 0 ||
+            (error = put_num(c, p->ci_low / scale)) < 0 ||
+            (error = put_num(c, p->ci_high / scale)) < 0)
+            break;
+        error = btk_buf_printf(&c->buf, " %d\n", p->step);
+    }
+    return error ? error : put(c, "EOD\n");
+}
+
+static const char trend_plot[] =
+    "set key outside top center horizontal\n"
+    "set grid ytics lc rgb '#dddddd'\n"
+    "set xlabel 'commit (first-parent order, oldest left)' offset 0,-0.5\n"
+    "set offsets 0, 0, graph 0.05, graph 0.05\n"
+    "plot $trend using 1:3:4 with filledcurves fc rgb '#9ecae1' fs transparent solid 0.5 "
+    "noborder title '95% CI of the median', \\\n"
+    "  $trend using 1:2 with linespoints lc rgb '#08519c' pt 7 ps 0.4 lw 1.5 "
+    "title 'median', \\\n"
+    "  $trend using 1:($5 > 0 ? $2 : NaN) with points pt 9 ps 1.8 lc rgb '#d62728' "
+    "title 'step up (slower)', \\\n"
+    "  $trend using 1:($5 < 0 ? $2 : NaN) with points pt 11 ps 1.8 lc rgb '#2ca02c' "
+    "title 'step down (faster)'\n";
+
+int btk_chart_trend(btk_chart *c, const btk_chart_out *out, const char *title,
+                    const btk_trend_point *points, size_t count)
+{
+    double top = NAN, scale;
+    const char *unit;
+    size_t i, valid = 0;
+    int error;
+
+    for (i = 0; i < count; i++) {
+        double v[2] = {points[i].median, points[i].ci_high};
+        top = max_finite(top, v, 2);
+        valid += isfinite(points[i].median);
+    }
+    unit = btk_chart_unit(top, &scale);
+    if ((error = chart_begin(c, out)) < 0)
+        return error;
+    error = put_set_text(c, "title", title, 120);
+    if (error == 0 && valid == 0)
+        return chart_end(c, put_empty_plot(c, "no results on these commits"));
+    if (error == 0)
+        error = btk_buf_printf(&c->buf, "set ylabel 'median time per iteration (%s)'\n",
+                               unit);
+    if (error == 0)
+        error = put_trend_xtics(c, points, count, out->width);
+    if (error == 0)
+        error = put_trend_data(c, points, count, scale);
+    if (error == 0)
+        error = put(c, trend_plot);
+    return chart_end(c, error);
+}
+
+/* ---- sparkline ---- */
+
+int btk_chart_sparkline(btk_chart *c, const btk_chart_out *out, const double *values,
+                        size_t count)
+{
+    size_t i, last = 0, valid = 0;
+    int error;
+
+    for (i = 0; i < count; i++)
+        if (isfinite(values[i]))
+            last = i, valid++;
+    if ((error = chart_begin(c, out)) < 0)
+        return error;
+    error = put(
+        c, "unset border\nunset tics\nunset key\nset lmargin at screen 0.02\nset rmargin "
+           "at screen 0.98\nset tmargin at screen 0.94\nset bmargin at screen 0.06\n");
+    if (error == 0 && valid == 0)
+        return chart_end(c, put_empty_plot(c, ""));
+    error = error ? error : put(c, "$spark << EOD\n");
+    for (i = 0; error == 0 && i < count; i++)
+        if ((error = btk_buf_printf(&c->buf, "%zu", i)) == 0 &&
+            (error = put_num(c, values[i])) == 0)
+            error = put(c, "\n");
+    if (error == 0)
+        error =
+            btk_buf_printf(&c->buf,
+                           "EOD\nset offsets 0.5, 0.5, graph 0.1, graph 0.1\n"
+                           "plot $spark using 1:2 with lines lc rgb '#08519c' lw 1.2, "
+                           "$spark using ($1 == %zu ? $1 : NaN):2 with points pt 7 "
+                           "ps 0.5 lc rgb '#d62728'\n",
+                           last);
+    return chart_end(c, error);
+}
+
+/* ---- comparison ---- */
+
+typedef struct verdict_style {
+    btk_verdict_kind kind;
+    const char *label, *color;
+} verdict_style;
+
+static const verdict_style verdict_styles[] = {
+    {BTK_VERDICT_REGRESSED, "regressed", "#d62728"},
+    {BTK_VERDICT_BUDGET, "over budget", "#ff7f0e"},
+    {BTK_VERDICT_INCONCLUSIVE, "inconclusive", "#8c8c8c"},
+    {BTK_VERDICT_IMPROVED, "improved", "#2ca02c"},
+    {BTK_VERDICT_UNCHANGED, "unchanged", "#1f77b4"},
+};
+
+static const verdict_style *style_of(btk_verdict_kind kind)
+{
+    size_t i;
+
+    for (i = 0; i < BTK_ARRAY_SIZE(verdict_styles); i++)
+        if (verdict_styles[i].kind == kind)
+            return &verdict_styles[i];
+    return NULL;
+}
+
+static bool charted(const btk_verdict *v)
+{
+    return style_of(v->kind) && isfinite(v->ratio) && v->ratio > 0;
+}
+
+/* y tics: the names, the most severe (first) at the top. */
+static int put_compare_ytics(btk_chart *c, const btk_verdict *items, size_t count,
+                             size_t shown)
+{
+    size_t i, y = shown;
+    int error = put(c, "set ytics font ',9' (");
+
+    for (i = 0; error == 0 && i < count; i++) {
+        if (!charted(&items[i]))
+            continue;
+        if ((error = put(c, y != shown ? ", " : "")) < 0 ||
+            (error = btk_escape_gnuplot(&c->buf, items[i].name, 48)) < 0)
+            break;
+        error = btk_buf_printf(&c->buf, " %zu", --y);
+    }
+    if (error == 0)
+        error = btk_buf_printf(&c->buf, ")\nset yrange [-0.7:%zu.7]\n", shown - 1);
+    return error;
+}
+
+/* $cmp: change %, y, CI low %, CI high %, colour as 0xRRGGBB. */
+static int put_compare_data(btk_chart *c, const btk_verdict *items, size_t count,
+                            size_t shown)
+{
+    size_t i, y = shown;
+    int error = put(c, "$cmp << EOD\n");
+
+    for (i = 0; error == 0 && i < count; i++) {
+        const btk_verdict *v = &items[i];
+        double lo = isfinite(v->ci_low) ? v->ci_low : v->ratio;
+        double hi = isfinite(v->ci_high) ? v->ci_high : v->ratio;
+
+        if (!charted(v))
+            continue;
+        if ((error = put_num(c, (v->ratio - 1) * 100)) < 0 ||
+            (error = btk_buf_printf(&c->buf, " %zu", --y)) < 0 ||
+            (error = put_num(c, (lo - 1) * 100)) < 0 ||
+            (error = put_num(c, (hi - 1) * 100)))
+            break;
+        error = btk_buf_printf(&c->buf, " 0x%s\n", style_of(v->kind)->color + 1);
+    }
+    return error ? error : put(c, "EOD\n");
+}
+
+/* The plot command: the points, and one legend entry per verdict present. */
+static int put_compare_plot(btk_chart *c, const btk_verdict *items, size_t count)
+{
+    size_t i, k;
+    int error = put(c, "plot $cmp using 1:2:3:4:5 with xerrorbars pt 7 ps 1.1 lw 1.5 "
+                       "lc rgb variable notitle");
+
+    for (k = 0; error == 0 && k < BTK_ARRAY_SIZE(verdict_styles); k++) {
+        for (i = 0; i < count; i++)
+            if (charted(&items[i]) && items[i].kind == verdict_styles[k].kind)
+                break;
+        if (i < count)
+            error =
+                btk_buf_printf(&c->buf, ", NaN with points pt 7 lc rgb '%s' title '%s'",
+                               verdict_styles[k].color, verdict_styles[k].label);
+    }
+    return error ? error : put(c, "\n");
+}
+
+/* x range in %: all whiskers and 1.5 noise bands, padded by 8%. */
+static void compare_xrange(double *lo, double *hi, const btk_verdict *items, size_t count,
+                           double band)
+{
+    size_t i;
+
+    *lo = -150 * band, *hi = 150 * band;
+    for (i = 0; i < count; i++) {
+        double v[3] = {items[i].ratio, items[i].ci_low, items[i].ci_high};
+        size_t k;
+
+        for (k = 0; k < 3 && charted(&items[i]); k++)
+            if (isfinite(v[k])) {
+                *lo = fmin(*lo, (v[k] - 1) * 100);
+                *hi = fmax(*hi, (v[k] - 1) * 100);
+            }
+    }
+    *lo -= (*hi - *lo) * 0.08;
+    *hi += (*hi - *lo) * 0.08;
+}
+
+int btk_chart_compare(btk_chart *c, const btk_chart_out *out, const char *title,
+                      const btk_verdict *items, size_t count)
+{
+    double band = 0.02, xlo, xhi;
+    size_t i, shown = 0;
+    int error;
+
+    for (i = 0; i < count; i++)
+        shown += charted(&items[i]);
+    for (i = 0; i < count; i++)
+        if (isfinite(items[i].noise_band) && items[i].noise_band > 0) {
+            band = items[i].noise_band;
+            break;
+        }
+    compare_xrange(&xlo, &xhi, items, count, band);
+    if ((error = chart_begin(c, out)) < 0)
+        return error;
+    error = put_set_text(c, "title", title, 120);
+    if (error == 0 && shown == 0)
+        return chart_end(c, put_empty_plot(c, "no benchmark present on both sides"));
+    if (error == 0)
+        error = btk_buf_printf(
+            &c->buf,
+            "set xlabel 'change of the median (%%), whiskers: 95%% CI; shaded: noise "
+            "band "
+            "±%.3g%%'\nset grid xtics lc rgb '#dddddd'\nset key outside top center "
+            "horizontal\nset xrange [%.9g:%.9g]\n"
+            "set object 1 rect from first %.9g, graph 0 to first %.9g, graph 1 behind "
+            "fc rgb '#e6e6e6' fs solid 1.0 noborder\n"
+            "set arrow 1 from first 0, graph 0 to first 0, graph 1 nohead "
+            "lc rgb '#555555'\n",
+            band * 100, xlo, xhi, -band * 100, band * 100);
+    if (error == 0)
+        error = put_compare_ytics(c, items, count, shown);
+    if (error == 0)
+        error = put_compare_data(c, items, count, shown);
+    if (error == 0)
+        error = put_compare_plot(c, items, count);
+    return chart_end(c, error);
+}
+
+/* ---- distribution ---- */
+
+#define DIST_MAX_POINTS 4000 /* jittered points drawn per side; the box uses all */
+
+/* $dist: one block per side (two blank lines between): jittered x, value. */
+static int put_dist_data(btk_chart *c, const btk_dist_side *sides, size_t side_count,
+                         double scale)
+{
+    uint64_t rng =
+        0x2545f4914f6cdd1du; /* fixed seed: the same data draws the same chart */
+    size_t s, i, stride;
+    int error = put(c, "$dist << EOD\n");
+
+    for (s = 0; error == 0 && s < side_count; s++) {
+        stride = sides[s].count / DIST_MAX_POINTS + 1;
+        for (i = 0; error == 0 && i < sides[s].count; i += stride) {
+            double u;
+
+            rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+            u = (double)(rng >> 11) / 9007199254740992.0;
+            if ((error =
+                     btk_buf_printf(&c->buf, "%.4f", (double)s + 1 + (u - 0.5) * 0.5)) ||
+                (error = put_num(c, sides[s].ns[i] / scale)) < 0)
+                break;
+            error = put(c, "\n");
+        }
+        if (error == 0 && sides[s].count == 0)
+            error = btk_buf_printf(&c->buf, "%zu NaN\n", s + 1);
+        if (error == 0)
+            error = put(c, "\n\n");
+    }
+    return error ? error : put(c, "EOD\n");
+}
+
+static int put_dist_xtics(btk_chart *c, const btk_dist_side *sides, size_t side_count)
+{
+    size_t s;
+    int error = put(c, "set xtics (");
+
+    for (s = 0; error == 0 && s < side_count; s++) {
+        if ((error = put(c, s ? ", " : "")) < 0 ||
+            (error = btk_escape_gnuplot(&c->buf, sides[s].label, 40)) < 0)
+            break;
+        error = btk_buf_printf(&c->buf, " %zu", s + 1);
+    }
+    if (error == 0)
+        error = btk_buf_printf(&c->buf, ")\nset xrange [0.4:%zu.6]\n", side_count);
+    return error;
+}
+
+static int put_dist_plot(btk_chart *c, const btk_dist_side *sides, size_t side_count)
+{
+    static const char *colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"};
+    size_t s;
+    int error = put(c, "set style boxplot nooutliers\nset style data boxplot\n"
+                       "set grid ytics lc rgb '#dddddd'\nunset key\nplot ");
+
+    for (s = 0; error == 0 && s < side_count; s++) {
+        const char *col = colors[s % BTK_ARRAY_SIZE(colors)];
+
+        if (sides[s].count == 0)
+            continue;
+        error = btk_buf_printf(
+            &c->buf,
+            "%s$dist index %zu using 1:2 with points pt 7 ps 0.3 lc rgb '%s', "
+            "$dist index %zu using (%zu):2:(0.6) with boxplot fs transparent solid 0.15 "
+            "lc rgb '#333333' lw 1.5",
+            s ? ", " : "", s, col, s, s + 1);
+    }
+    return error ? error : put(c, "\n");
+}
+
+int btk_chart_dist(btk_chart *c, const btk_chart_out *out, const char *title,
+                   const btk_dist_side *sides, size_t side_count)
+{
+    double top = NAN, scale;
+    const char *unit;
+    size_t s, total = 0;
+    int error;
+
+    for (s = 0; s < side_count; s++) {
+        top = max_finite(top, sides[s].ns, sides[s].count);
+        total += sides[s].count;
+    }
+    unit = btk_chart_unit(top, &scale);
+    if ((error = chart_begin(c, out)) < 0)
+        return error;
+    error = put_set_text(c, "title", title, 120);
+    if (error == 0 && (total == 0 || !isfinite(top)))
+        return chart_end(c, put_empty_plot(c, "no samples stored"));
+    if (error == 0)
+        error = btk_buf_printf(&c->buf,
+                               "set ylabel 'time per iteration (%s), one point "
+                               "per sample'\n",
+                               unit);
+    if (error == 0)
+        error = put_dist_xtics(c, sides, side_count);
+    if (error == 0)
+        error = put_dist_data(c, sides, side_count, scale);
+    if (error == 0)
+        error = put_dist_plot(c, sides, side_count);
+    return chart_end(c, error);
+}
+
+/* ---- step detection ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Median of v[0..n) (n <= 64), using tmp as scratch. */
+static double median_of(const double *v, size_t n, double *tmp)
+{
+    memcpy(tmp, v, n * sizeof(*v));
+    qsort(tmp, n, sizeof(*tmp), cmp_double);
+    return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
+}
+
+static double mean_of(const double *v, size_t n)
+{
+    double sum = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        sum += v[i];
+    return sum / (double)n;
+}
+
+/* Candidate sign at position i of the compact series y[0..n): +1, -1 or 0; *score is the
+ * relative difference of the window means, used to pick one of adjacent candidates. */
+static int step_at(const double *y, size_t n, size_t i, double threshold, size_t w,
+                   double *score)
+{
+    size_t nb = i < w ? i : w, na = n - i < w ? n - i : w;
+    double tmp[64], before, after, rel;
+
+    *score = 0;
+    if (nb < 1 || na < 3)
+        return 0;
+    before = median_of(y + i - nb, nb, tmp);
+    after = median_of(y + i, na, tmp);
+    if (!(before > 0))
+        return 0;
+    rel = after / before - 1;
+    *score = fabs(mean_of(y + i, na) / mean_of(y + i - nb, nb) - 1);
+    return rel > threshold ? 1 : rel < -threshold ? -1 : 0;
+}
+
+void btk_chart_steps(int *marks, const double *values, size_t count, double threshold,
+                     size_t window)
+{
+    double *y, score, best = 0;
+    size_t *at, n = 0, i, best_i = 0;
+    int sign, run = 0;
+
+    if (count == 0)
+        return;
+    memset(marks, 0, count * sizeof(*marks));
+    y = btk__malloc(count * sizeof(*y));
+    at = btk__malloc(count * sizeof(*at));
+    if (y == NULL || at == NULL)
+        goto done; /* no memory: no markers, the chart still draws */
+    window = window < 1 ? 1 : window > 64 ? 64 : window;
+    for (i = 0; i < count; i++)
+        if (isfinite(values[i]))
+            y[n] = values[i], at[n++] = i;
+    for (i = 0; i <= n; i++) {
+        sign = i < n ? step_at(y, n, i, threshold, window, &score) : 0;
+        if (run != 0 && sign != run) /* a run of candidates ended: keep its best */
+            marks[at[best_i]] = run, best = 0;
+        if (sign != 0 && (sign != run || score > best))
+            best = score, best_i = i;
+        run = sign;
+    }
+done:
+    btk__free(y);
+    btk__free(at);
+}

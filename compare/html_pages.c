@@ -1,0 +1,326 @@
+/*
+ * The pages of the report: index.html (one section per machine: context, comparison
+ * chart, the table of benchmarks by severity) and one page per benchmark (trend,
+ * distribution, verdict, memory, counters, history). Every untrusted string is written
+ * with btk_html_text; every link and image path is built from sanitized stems.
+ */
+#include "report_int.h"
+
+#include <math.h>
+#include <time.h>
+
+static const char *kind_name(const btk_verdict *v)
+{
+    return v ? btk_verdict_name(v->kind) : "not compared";
+}
+
+/* <a href="..."> or <img src="..."> path: percent-encoded segment by segment. */
+static int put_url(btk_buf *b, const char *rel)
+{
+    const char *slash;
+    int error = 0;
+    char seg[256];
+
+    while (error == 0 && *rel) {
+        slash = strchr(rel, '/');
+        snprintf(seg, sizeof(seg), "%.*s", (int)(slash ? slash - rel : (long)strlen(rel)),
+                 rel);
+        if ((error = btk_escape_url(b, seg)) == 0 && slash)
+            error = btk_buf_puts(b, "/");
+        rel = slash ? slash + 1 : rel + strlen(rel);
+    }
+    return error;
+}
+
+static int put_img(btk_buf *b, const report_ctx *r, const machine_ctx *m,
+                   const char *stem, const char *kind, const char *alt)
+{
+    btk_buf rel = BTK_BUF_INIT;
+    int error;
+
+    if ((error = btk_report__chart_path(&rel, r, m, stem, kind)) == 0 &&
+        (error = btk_buf_puts(b, "<img src=\"")) == 0 &&
+        (error = put_url(b, rel.ptr)) == 0 &&
+        (error = btk_buf_puts(b, "\" alt=\"")) == 0 &&
+        (error = btk_html_text(b, alt)) == 0)
+        error = btk_buf_puts(b, "\">");
+    btk_buf_free(&rel);
+    return error;
+}
+
+/* "abc1234 subject" for a side of machine m. */
+static int put_commit(btk_buf *b, const char *sha, btk_run **runs, size_t count)
+{
+    int error;
+
+    if (sha[0] == '\0')
+        return btk_buf_puts(b, "<em>none</em>");
+    if ((error = btk_html_raw(b, "<code>%.10s</code> ", sha)) < 0 || count == 0)
+        return error;
+    if ((error = btk_html_text(b, runs[0]->commit.subject)) == 0 && runs[0]->date &&
+        (error = btk_buf_puts(b, " <span class=\"ctx\">(run ")) == 0 &&
+        (error = btk_html_text(b, runs[0]->date)) == 0)
+        error = btk_buf_puts(b, ")</span>");
+    return error;
+}
+
+int btk_report__index_head(btk_buf *b, const report_ctx *r, size_t machine_count)
+{
+    char when[64];
+    time_t now = time(NULL);
+    int error;
+
+    strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&now));
+    if ((error = btk_html_begin(b, "benchtrack report")) < 0 ||
+        (error = btk_buf_puts(b, "<h1>benchtrack report</h1>\n<p class=\"ctx\">Branch "
+                                 "<b>")) < 0 ||
+        (error = btk_html_text(b, r->opts->branch ? r->opts->branch : "(not named)")) < 0)
+        return error;
+    return btk_html_raw(
+        b,
+        "</b>, %zu commits in first-parent order (newest <code>%.10s"
+        "</code>), %zu machine(s). Generated %s. Each machine has its "
+        "own section: results of different machines are never mixed.</p>\n",
+        r->opts->sha_count, r->opts->shas[0], machine_count, when);
+}
+
+static int put_machine_context(btk_buf *b, const machine_ctx *m)
+{
+    const btk_machine *i = &m->info;
+    int error;
+
+    if ((error = btk_html_raw(b, "<h2 id=\"m%d\">Machine ", m->index)) < 0 ||
+        (error = btk_html_text(b, i->hostname ? i->hostname : "(unknown host)")) < 0 ||
+        (error = btk_buf_puts(b, "</h2>\n<p class=\"ctx\">")) < 0 ||
+        (error = btk_html_text(b, i->cpu_model)) < 0 ||
+        (error = btk_html_raw(b, ", %d CPUs, ", i->cpus)) < 0 ||
+        (error = btk_html_text(b, i->arch)) < 0 ||
+        (error = btk_buf_puts(b, ", fingerprint <code>")) < 0 ||
+        (error = btk_html_text(b, m->fp)) < 0 ||
+        (error = btk_buf_puts(b, "</code></p>\n<p>Latest: ")) < 0 ||
+        (error = put_commit(b, m->latest_sha, m->latest, m->latest_count)) < 0 ||
+        (error = btk_buf_puts(b, "<br>Base: ")) < 0 ||
+        (error = put_commit(b, m->base_sha, m->base, m->base_count)) < 0)
+        return error;
+    return btk_buf_puts(b, "</p>\n");
+}
+
+static int put_index_row(btk_buf *b, const report_ctx *r, const machine_ctx *m,
+                         const bench_item *it)
+{
+    const btk_verdict *v = it->verdict;
+    btk_buf rel = BTK_BUF_INIT;
+    double latest = it->latest ? it->latest->stats.median : NAN;
+    int error;
+
+    if ((error = btk_report__page_path(&rel, m, it)) < 0 ||
+        (error = btk_buf_puts(b, "<tr><td><a href=\"")) < 0 ||
+        (error = put_url(b, rel.ptr)) < 0 || (error = btk_buf_puts(b, "\">")) < 0 ||
+        (error = btk_html_text(b, it->name)) < 0 ||
+        (error = btk_html_raw(b, "</a></td><td class=\"num\" data-v=\"%g\">",
+                              isfinite(latest) ? latest : -1)) < 0 ||
+        (error = btk_html_time(b, latest)) < 0 ||
+        (error = btk_html_raw(b, "</td><td class=\"num\" data-v=\"%g\">",
+                              v && isfinite(v->ratio) ? v->ratio - 1 : 0)) < 0 ||
+        (error = btk_html_change(b, v ? v->ratio : NAN)) < 0 ||
+        (error = btk_html_raw(b, "</td><td class=\"v-%s\" data-v=\"%d\">%s</td><td>",
+                              kind_name(v), v ? (int)v->kind : 100, kind_name(v))) < 0 ||
+        (error = put_img(b, r, m, it->stem, "spark", "trend")) < 0)
+        goto done;
+    error = btk_buf_puts(b, "</td></tr>\n");
+done:
+    btk_buf_free(&rel);
+    return error;
+}
+
+int btk_report__index_section(btk_buf *b, const report_ctx *r, const machine_ctx *m)
+{
+    size_t i;
+    int error;
+
+    if ((error = put_machine_context(b, m)) < 0)
+        return error;
+    if (m->latest_sha[0] == '\0')
+        return btk_buf_puts(b, "<p class=\"warn\">No runs of this machine on these "
+                               "commits.</p>\n");
+    if (m->cmp &&
+        (error = btk_html_raw(b,
+                              "<p>%zu regression(s), %zu improvement(s) "
+                              "against the base.</p>\n<p>",
+                              m->cmp->regressions, m->cmp->improvements)) == 0 &&
+        (error = put_img(b, r, m, NULL, "compare", "change per benchmark")) == 0)
+        error = btk_buf_puts(b, "</p>\n");
+    if (error == 0)
+        error =
+            btk_buf_puts(b, "<table><thead><tr><th class=\"sort\" onclick=\"btkSort(this)"
+                            "\">benchmark</th><th class=\"sort\" onclick=\"btkSort(this)"
+                            "\">latest median</th><th class=\"sort\" onclick=\"btkSort("
+                            "this)\">change</th><th class=\"sort\" onclick=\"btkSort(this"
+                            ")\">verdict</th><th>trend</th></tr></thead><tbody>\n");
+    for (i = 0; error == 0 && i < m->item_count; i++)
+        error = put_index_row(b, r, m, &m->items[i]);
+    return error ? error : btk_buf_puts(b, "</tbody></table>\n");
+}
+
+static int put_verdict(btk_buf *b, const bench_item *it)
+{
+    const btk_verdict *v = it->verdict;
+    int error;
+
+    if (v == NULL)
+        return btk_buf_puts(
+            b, "<p>Not compared (no base runs, or missing on a side).</p>\n");
+    if ((error = btk_html_raw(b, "<p>Verdict: <span class=\"v-%s\">%s</span>. Median ",
+                              kind_name(v), kind_name(v))) < 0 ||
+        (error = btk_html_time(b, v->base_median)) < 0 ||
+        (error = btk_buf_puts(b, " → ")) ||
+        (error = btk_html_time(b, v->new_median)) < 0 ||
+        (error = btk_buf_puts(b, " (")) || (error = btk_html_change(b, v->ratio)) < 0 ||
+        (error = btk_buf_puts(b, ", 95% CI ")) < 0 ||
+        (error = btk_html_change(b, v->ci_low)) || (error = btk_buf_puts(b, " … ")) < 0 ||
+        (error = btk_html_change(b, v->ci_high)) ||
+        (error =
+             btk_html_raw(b, "); p = %.3g, q = %.3g; %zu vs %zu %s; noise band ±%.3g%%. ",
+                          v->p_value, v->q_value, v->units_base, v->units_new,
+                          v->unit ? v->unit : "units", v->noise_band * 100)) < 0 ||
+        (error = btk_html_text(b, v->reason)) < 0)
+        return error;
+    return btk_buf_puts(b, "</p>\n");
+}
+
+static int put_row(btk_buf *b, const char *label, int (*fmt)(btk_buf *, double), double v)
+{
+    int error = btk_html_raw(b, "<tr><th>%s</th><td class=\"num\">", label);
+
+    if (error == 0)
+        error = fmt(b, v);
+    return error ? error : btk_buf_puts(b, "</td></tr>\n");
+}
+
+static int fmt_plain(btk_buf *b, double v)
+{
+    return isfinite(v) ? btk_buf_printf(b, "%.4g", v) : btk_buf_puts(b, "–");
+}
+
+static int fmt_bytes(btk_buf *b, double v)
+{
+    return btk_html_bytes(b, isfinite(v) ? (int64_t)v : -1);
+}
+
+/* Figures of the latest result: statistics, memory, counters. */
+static int put_figures(btk_buf *b, const btk_result *res)
+{
+    const btk_summary *s;
+    const btk_memory *mem;
+    size_t i;
+    int error;
+
+    if (res == NULL)
+        return btk_buf_puts(b, "<p>No result on the latest commit.</p>\n");
+    s = &res->stats, mem = &res->memory;
+    if (res->status != BTK_RESULT_OK &&
+        ((error = btk_buf_puts(b, "<p class=\"warn\">Failed: ")) < 0 ||
+         (error = btk_html_text(b, res->error_kind)) < 0 ||
+         (error = btk_buf_puts(b, ": ")) ||
+         (error = btk_html_text(b, res->error_message)) < 0 ||
+         (error = btk_buf_puts(b, "</p>\n")) < 0))
+        return error;
+    error = btk_buf_puts(b, "<h3>Latest figures</h3><table>\n");
+    error = error ? error : put_row(b, "median", btk_html_time, s->median);
+    error = error ? error : put_row(b, "min", btk_html_time, s->min);
+    error = error ? error : put_row(b, "p90", btk_html_time, s->p90);
+    error = error ? error : put_row(b, "p99", btk_html_time, s->p99);
+    error = error ? error : put_row(b, "samples", fmt_plain, (double)s->samples);
+    error = error ? error
+                  : put_row(b, "outliers", fmt_plain,
+                            (double)(s->outliers_low + s->outliers_high));
+    error = error ? error
+                  : put_row(b, "allocations / iteration", fmt_plain,
+                            mem->tracked ? mem->allocs_per_iter : NAN);
+    error = error ? error
+                  : put_row(b, "bytes allocated / iteration", fmt_bytes,
+                            mem->tracked ? mem->bytes_per_iter : NAN);
+    error =
+        error ? error : put_row(b, "peak RSS", fmt_bytes, (double)mem->peak_rss_bytes);
+    error = error ? error
+                  : put_row(b, "minor page faults", fmt_plain,
+                            mem->minor_faults < 0 ? NAN : (double)mem->minor_faults);
+    for (i = 0; error == 0 && i < res->counter_count + res->hw_count; i++) {
+        const btk_kv *kv =
+            i < res->counter_count ? &res->counters[i] : &res->hw[i - res->counter_count];
+        if ((error = btk_buf_puts(b, "<tr><th>")) < 0 ||
+            (error = btk_html_text(b, kv->name)))
+            break;
+        error = btk_html_raw(b, " (%s)</th><td class=\"num\">%.4g</td></tr>\n",
+                             i < res->counter_count ? "counter" : "hardware", kv->value);
+    }
+    return error ? error : btk_buf_puts(b, "</table>\n");
+}
+
+/* History, newest first. */
+static int put_history(btk_buf *b, const bench_item *it)
+{
+    size_t k, i;
+    int error = btk_buf_puts(b, "<h3>History</h3><table><thead><tr><th>commit</th>"
+                                "<th>subject</th><th>median</th><th>95% CI</th>"
+                                "<th>step</th></tr></thead><tbody>\n");
+
+    for (k = 0; error == 0 && k < it->count; k++) {
+        const btk_history_point *p = &it->points[it->count - 1 - k];
+        int mark = it->marks[it->count - 1 - k];
+
+        i = strspn(p->sha, "0123456789abcdef");
+        if ((error = btk_html_raw(b, "<tr><td><code>%.*s</code></td><td>",
+                                  (int)(i < 10 ? i : 10), p->sha)) < 0 ||
+            (error = btk_html_text(b, p->subject)) < 0 ||
+            (error = btk_buf_puts(b, "</td><td class=\"num\">")) < 0 ||
+            (error = p->status == BTK_RESULT_OK ? btk_html_time(b, p->stats.median)
+                                                : btk_buf_puts(b, "failed")) < 0 ||
+            (error = btk_buf_puts(b, "</td><td class=\"num\">")) < 0 ||
+            (error = btk_html_time(b, p->stats.ci_low)) < 0 ||
+            (error = btk_buf_puts(b, " … ")) < 0 ||
+            (error = btk_html_time(b, p->stats.ci_high)) < 0)
+            break;
+        error = btk_buf_puts(
+            b, mark > 0   ? "</td><td class=\"step-up\">▲ slower</td></tr>\n"
+               : mark < 0 ? "</td><td class=\"step-down\">▼ faster</td></tr>\n"
+                          : "</td><td></td></tr>\n");
+    }
+    return error ? error : btk_buf_puts(b, "</tbody></table>\n");
+}
+
+int btk_report__bench_page(const report_ctx *r, const machine_ctx *m,
+                           const bench_item *it)
+{
+    btk_buf b = BTK_BUF_INIT, path = BTK_BUF_INIT;
+    int error;
+
+    if ((error = btk_html_begin(&b, it->name)) < 0 ||
+        (error = btk_html_raw(&b,
+                              "<p><a href=\"index.html#m%d\">← all benchmarks</a></p>"
+                              "\n<h1>",
+                              m->index)) < 0 ||
+        (error = btk_html_text(&b, it->name)) < 0 ||
+        (error = btk_buf_puts(&b, "</h1>\n<p class=\"ctx\">Machine ")) < 0 ||
+        (error = btk_html_text(&b, m->info.hostname)) < 0 ||
+        (error = btk_buf_puts(&b, ", branch ")) < 0 ||
+        (error = btk_html_text(&b, r->opts->branch ? r->opts->branch : "(not named)")) ||
+        (error = btk_buf_puts(&b, ". Latest: ")) < 0 ||
+        (error = put_commit(&b, m->latest_sha, m->latest, m->latest_count)) < 0 ||
+        (error = btk_buf_puts(&b, "</p>\n")) < 0 || (error = put_verdict(&b, it)) < 0 ||
+        (error = btk_buf_puts(&b, "<h3>Trend</h3><p>")) < 0 ||
+        (error = put_img(&b, r, m, it->stem, "trend", "trend over commits")) < 0 ||
+        (error = btk_buf_puts(&b, "</p><h3>Distribution of samples</h3><p>")) < 0 ||
+        (error = put_img(&b, r, m, it->stem, "dist", "samples, base and latest")) < 0 ||
+        (error = btk_buf_puts(&b, "</p>\n")) < 0 ||
+        (error = put_figures(&b, it->latest)) || (error = put_history(&b, it)) < 0 ||
+        (error = btk_html_end(&b)) < 0 ||
+        (error = btk_buf_printf(&path, "%s/", r->opts->out_dir)) < 0 ||
+        (error = btk_report__page_path(&path, m, it)) < 0)
+        goto done;
+    error = btk_html_save(&b, path.ptr);
+done:
+    btk_buf_free(&b);
+    btk_buf_free(&path);
+    return error;
+}

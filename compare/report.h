@@ -1,0 +1,36 @@
+/*
+ * The static HTML report: for each machine with results on a branch, an index of all
+ * benchmarks (latest value, change against a base, verdict, sparkline) and a page per
+ * benchmark (trend, distribution, history, memory, counters). Works from file:// with no
+ * server and no network. Charts come from one gnuplot session (chart.h).
+ */
+#ifndef BTK_REPORT_H
+#define BTK_REPORT_H
+
+#include "chart.h"
+#include "store.h"
+
+typedef struct btk_report_options {
+    unsigned version;
+    const char *out_dir;    /* created when absent */
+    const char *branch;     /* shown only; may be NULL */
+    const char (*shas)[41]; /* the branch in first-parent order, newest first */
+    size_t sha_count;
+    const char *base_sha;    /* NULL: per machine, the commit before the newest one
+                              * with results */
+    btk_chart_format format; /* charts: SVG (default) or PNG */
+    double step_threshold;   /* trend markers: relative step, default 0.05 */
+    const btk_compare_options *compare; /* NULL: defaults */
+} btk_report_options;
+
+#define BTK_REPORT_OPTIONS_INIT                                                          \
+    {                                                                                    \
+        1, NULL, NULL, NULL, 0, NULL, BTK_CHART_SVG, 0.05, NULL                          \
+    }
+
+/* Write the report into opts->out_dir and append the path of its index.html to
+ * index_out. Errors: BTK_EUNSUPPORTED (no gnuplot), BTK_EIO (cannot write, gnuplot
+ * failed), store errors. Files of an earlier report in the directory are overwritten. */
+int btk_report_write(btk_store *db, const btk_report_options *opts, btk_buf *index_out);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * Internals shared by report.c (loading, charts, orchestration) and html_pages.c (the
+ * pages): what the report knows about one machine and each of its benchmarks.
+ */
+#ifndef BTK_REPORT_INT_H
+#define BTK_REPORT_INT_H
+
+#include "report.h"
+#include "escape.h"
+#include "html.h"
+
+typedef struct bench_item {
+    const char *name;          /* borrowed from machine_ctx.names */
+    char *stem;                /* file-name stem (btk_escape_filename) */
+    btk_history_point *points; /* oldest first */
+    size_t count;
+    int *marks;                      /* step marks per point (btk_chart_steps) */
+    const btk_verdict *verdict;      /* latest vs base; NULL when not compared */
+    const btk_result *latest, *base; /* with samples; NULL when absent on that side */
+} bench_item;
+
+typedef struct machine_ctx {
+    int index;      /* 1, 2, ...: files are named m<index>-... */
+    const char *fp; /* borrowed */
+    btk_machine info;
+    char latest_sha[41], base_sha[41]; /* "" when none */
+    btk_run **latest, **base;
+    size_t latest_count, base_count;
+    btk_comparison *cmp; /* NULL when a side has no runs */
+    char **names;
+    size_t name_count;
+    bench_item *items; /* ordered by severity, then name */
+    size_t item_count;
+} machine_ctx;
+
+typedef struct report_ctx {
+    btk_store *db;
+    const btk_report_options *opts;
+    char (*oldest_first)[41];
+    btk_chart *chart;
+    const char *ext; /* "svg" or "png" */
+} report_ctx;
+
+/* Relative path of a chart: img/m<index>-<stem>-<kind>.<ext> (stem NULL: no stem). */
+int btk_report__chart_path(btk_buf *b, const report_ctx *r, const machine_ctx *m,
+                           const char *stem, const char *kind);
+/* Relative path of a benchmark page: m<index>-<stem>.html */
+int btk_report__page_path(btk_buf *b, const machine_ctx *m, const bench_item *it);
+/* Append machine m's section of index.html to b. */
+int btk_report__index_section(btk_buf *b, const report_ctx *r, const machine_ctx *m);
+/* Write the page of benchmark it. */
+int btk_report__bench_page(const report_ctx *r, const machine_ctx *m,
+                           const bench_item *it);
+/* Append the head of index.html (title, branch, commits covered) to b. */
+int btk_report__index_head(btk_buf *b, const report_ctx *r, size_t machine_count);
+
+#endif

@@ -1,0 +1,462 @@
+/* gnuplot charts (compare/chart.c): scripts, a real gnuplot session, hostile names that
+ * must not run anything, step detection and unit scaling. */
+#include "chart.h"
+
+#include "check.h"
+
+#include <math.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Hostile names: each would run `touch PWNED<n>` if it reached gnuplot unescaped. */
+static const char *hostile[] = {
+    "x\" . system(\"touch PWNED1\") . \"",
+    "`touch PWNED2`",
+    "x'\nsystem('touch PWNED3')\n'",
+    "x'; system(\"touch PWNED4\"); print '",
+    "@cmd `touch PWNED5` \\",
+    "x\r! touch PWNED6\n",
+    "x''`touch PWNED7`''",
+    "EOD\n!touch PWNED8\n$x << EOD",
+};
+
+static bool have_gnuplot(void)
+{
+    btk_buf b = BTK_BUF_INIT;
+    int rc = btk_chart_find_gnuplot(&b);
+
+    btk_buf_free(&b);
+    btk_error_clear();
+    return rc == 0;
+}
+
+static bool file_nonempty(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+}
+
+static void fill_trend(btk_trend_point *p, size_t n, const char *sha)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        double base = i < n / 2 ? 1500.0 : 1800.0;
+        p[i].sha = sha;
+        p[i].median = base * (1 + 0.01 * sin((double)i));
+        p[i].ci_low = p[i].median * 0.98;
+        p[i].ci_high = p[i].median * 1.02;
+        p[i].step = i == n / 2 ? 1 : 0;
+    }
+}
+
+static void fill_verdicts(btk_verdict *v, size_t n, const char *name)
+{
+    size_t i;
+
+    memset(v, 0, n * sizeof(*v));
+    for (i = 0; i < n; i++) {
+        v[i].name = (char *)name;
+        v[i].kind =
+            (btk_verdict_kind)(i % 2 ? BTK_VERDICT_UNCHANGED : BTK_VERDICT_REGRESSED);
+        v[i].ratio = 1 + 0.03 * (double)i;
+        v[i].ci_low = v[i].ratio - 0.01;
+        v[i].ci_high = v[i].ratio + 0.01;
+        v[i].noise_band = 0.02;
+    }
+}
+
+/* Draw every kind of chart with name in every untrusted position; paths "<tag>N.svg". */
+static void draw_all(btk_chart *c, const char *name, int n, btk_chart_format fmt)
+{
+    btk_trend_point tp[12];
+    btk_verdict v[3];
+    double samples[50], spark[12];
+    btk_dist_side sides[2] = {{name, samples, 50}, {name, samples, 25}};
+    const char *ext = fmt == BTK_CHART_PNG ? "png" : "svg";
+    char path[4][64];
+    btk_chart_out out[4];
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        snprintf(path[i], sizeof(path[i]), "%s%d.%s",
+                 (const char *[]){"trend", "cmp", "dist", "spark"}[i], n, ext);
+        out[i] = (btk_chart_out){path[i], fmt, 640, 360};
+    }
+    fill_trend(tp, 12, name);
+    fill_verdicts(v, 3, name);
+    for (i = 0; i < 50; i++)
+        samples[i] = 1000 + 10 * i;
+    for (i = 0; i < 12; i++)
+        spark[i] = tp[i].median;
+    assert_int_equal(btk_chart_trend(c, &out[0], name, tp, 12), 0);
+    assert_int_equal(btk_chart_compare(c, &out[1], name, v, 3), 0);
+    assert_int_equal(btk_chart_dist(c, &out[2], name, sides, 2), 0);
+    assert_int_equal(btk_chart_sparkline(c, &out[3], spark, 12), 0);
+}
+
+/* Count directory entries whose name starts with PWNED. */
+static int count_pwned(const char *dir)
+{
+    char *const argv[] = {"sh", "-c", "ls -a | grep -c '^PWNED' || true", NULL};
+    char *output = NULL, cwd[4096];
+    int n;
+
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    assert_int_equal(chdir(dir), 0);
+    assert_int_equal(test_run(argv, &output), 0);
+    assert_int_equal(chdir(cwd), 0);
+    n = atoi(output);
+    free(output);
+    return n;
+}
+
+static void chart__control_gnuplot_really_runs_commands(void **state)
+{
+    char *dir, *output = NULL, cwd[4096];
+    char *const argv[] = {"gnuplot", "-e", "system('touch PWNED0')", NULL};
+
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    /* proves the PWNED check below can fail: unescaped text does run */
+    dir = test_tmpdir("chart-ctl");
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    assert_int_equal(chdir(dir), 0);
+    assert_int_equal(test_run(argv, &output), 0);
+    assert_int_equal(chdir(cwd), 0);
+    assert_int_equal(count_pwned(dir), 1);
+    free(output);
+    test_rmtree(dir);
+}
+
+static void chart__hostile_names_run_nothing(void **state)
+{
+    char *dir, cwd[4096], path[64];
+    btk_chart *c;
+    size_t i;
+
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    dir = test_tmpdir("chart-hostile");
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    assert_int_equal(chdir(dir), 0);
+    assert_int_equal(btk_chart_open(&c), 0);
+    for (i = 0; i < BTK_ARRAY_SIZE(hostile); i++)
+        draw_all(c, hostile[i], (int)i, i % 2 ? BTK_CHART_PNG : BTK_CHART_SVG);
+    if (btk_chart_close(c) != 0)
+        fail_msg("%s", btk_error_last()->message);
+    for (i = 0; i < BTK_ARRAY_SIZE(hostile); i++) {
+        snprintf(path, sizeof(path), "trend%zu.%s", i, i % 2 ? "png" : "svg");
+        assert_true(file_nonempty(path));
+        snprintf(path, sizeof(path), "dist%zu.%s", i, i % 2 ? "png" : "svg");
+        assert_true(file_nonempty(path));
+    }
+    assert_int_equal(chdir(cwd), 0);
+    assert_int_equal(count_pwned(dir), 0);
+    test_rmtree(dir);
+}
+
+/* Outside single-quoted literals the script holds no quote, backquote, macro or name. */
+static void check_script_line(const char *line, bool in_data)
+{
+    bool quoted = false;
+    const char *p;
+
+    if (in_data) { /* data blocks: numbers only */
+        if (strspn(line, "0123456789abcdefxN.-+ ") != strlen(line))
+            fail_msg("data line '%s'", line);
+        return;
+    }
+    for (p = line; *p; p++) {
+        if (*p == '\'') {
+            quoted = !quoted;
+            continue;
+        }
+        if (!quoted) {
+            assert_null(strchr("\"`@!", *p));
+            assert_true(*p != '\\' || p[1] == '\0'); /* only as line continuation */
+            assert_true(strncmp(p, "PWNED", 5) != 0);
+        }
+    }
+    assert_false(quoted); /* every literal closes on its own line */
+}
+
+static void chart__script_keeps_names_inside_single_quotes(void **state)
+{
+    char *script = NULL, *line, *save = NULL;
+    size_t len = 0, i;
+    FILE *f = open_memstream(&script, &len);
+    btk_chart *c;
+    bool in_data = false;
+
+    (void)state;
+    assert_non_null(f);
+    assert_int_equal(btk_chart_open_script(&c, f), 0);
+    for (i = 0; i < BTK_ARRAY_SIZE(hostile); i++)
+        draw_all(c, hostile[i], (int)i, BTK_CHART_SVG);
+    assert_int_equal(btk_chart_close(c), 0);
+    fclose(f);
+    assert_non_null(strstr(script, "noenhanced"));
+    for (line = strtok_r(script, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (!strcmp(line, "EOD")) {
+            in_data = false;
+            continue;
+        }
+        check_script_line(line, in_data);
+        if (line[0] == '$' && strlen(line) > 7 &&
+            !strcmp(line + strlen(line) - 7, " << EOD"))
+            in_data = true;
+    }
+    free(script);
+}
+
+/* Where sample charts for people to look at go: $BTK_BUILD_DIR/chart-samples, else a
+ * temporary directory removed at the end. */
+static char *samples_dir(bool *keep)
+{
+    const char *build = getenv("BTK_BUILD_DIR");
+    char *dir;
+
+    *keep = build && *build;
+    if (!*keep)
+        return test_tmpdir("chart-samples");
+    dir = malloc(strlen(build) + 32);
+    assert_non_null(dir);
+    snprintf(dir, strlen(build) + 32, "%s/chart-samples", build);
+    mkdir(dir, 0777);
+    return dir;
+}
+
+static void realistic_charts(btk_chart *c, const char *dir, btk_chart_format fmt)
+{
+    static char names[20][40];
+    btk_trend_point tp[150];
+    double med[150], a[300], b[300];
+    char sha[150][41], path[4][512];
+    btk_verdict v[20];
+    btk_dist_side sides[2] = {{"base 1a2b3c4 (#12)", a, 300}, {"HEAD 9f8e7d6", b, 240}};
+    int marks[150];
+    size_t i;
+    const char *ext = fmt == BTK_CHART_PNG ? "png" : "svg";
+    btk_chart_out out[4];
+
+    for (i = 0; i < 4; i++) {
+        snprintf(path[i], sizeof(path[i]), "%s/%s.%s", dir,
+                 (const char *[]){"trend", "compare", "dist", "spark"}[i], ext);
+        out[i] = (btk_chart_out){path[i], fmt, 1000, i == 1 ? 120 + 26 * 20 : 420};
+    }
+    out[3].width = 160, out[3].height = 36;
+    for (i = 0; i < 150; i++) {
+        snprintf(sha[i], sizeof(sha[i]), "%07zx%s", 0xa11ce0 + i * 7919, "deadbeef");
+        med[i] = (i < 60    ? 1.25e6
+                  : i < 110 ? 1.40e6
+                            : 1.18e6) *
+                 (1 + 0.01 * sin(i * 1.7));
+        if (i == 80)
+            med[i] *= 1.5; /* one outlier: not a step */
+        tp[i] = (btk_trend_point){sha[i], med[i], med[i] * 0.985, med[i] * 1.015, 0};
+    }
+    btk_chart_steps(marks, med, 150, 0.05, 5);
+    for (i = 0; i < 150; i++)
+        tp[i].step = marks[i];
+    fill_verdicts(v, 20, "");
+    for (i = 0; i < 20; i++) {
+        snprintf(names[i], sizeof(names[i]), "%s/%d", i % 3 ? "hash/fnv1a" : "sort/qsort",
+                 16 << i);
+        v[i].name = names[i];
+        v[i].ratio = 1 + 0.04 * sin(i * 2.1);
+        v[i].ci_low = v[i].ratio - 0.004 * (double)(i % 5 + 1);
+        v[i].ci_high = v[i].ratio + 0.004 * (double)(i % 5 + 1);
+        v[i].kind = v[i].ci_low > 1.02    ? BTK_VERDICT_REGRESSED
+                    : v[i].ci_high < 0.98 ? BTK_VERDICT_IMPROVED
+                    : i % 7 == 3          ? BTK_VERDICT_INCONCLUSIVE
+                                          : BTK_VERDICT_UNCHANGED;
+    }
+    for (i = 0; i < 300; i++) {
+        a[i] = 850 + 40 * sin(i * 0.37) + (i % 17 == 0 ? 120 : 0);
+        b[i] = 910 + 35 * cos(i * 0.41);
+    }
+    assert_int_equal(
+        btk_chart_trend(c, &out[0], "sort/qsort/1048576 - main on build-01", tp, 150), 0);
+    assert_int_equal(btk_chart_compare(c, &out[1], "main 1a2b3c4 vs HEAD 9f8e7d6", v, 20),
+                     0);
+    assert_int_equal(btk_chart_dist(c, &out[2], "hash/fnv1a/64: samples", sides, 2), 0);
+    assert_int_equal(btk_chart_sparkline(c, &out[3], med, 150), 0);
+}
+
+static void chart__draws_png_and_svg(void **state)
+{
+    bool keep;
+    char *dir, path[512], *data;
+    size_t len;
+    btk_chart *c;
+
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    dir = samples_dir(&keep);
+    assert_int_equal(btk_chart_open(&c), 0);
+    realistic_charts(c, dir, BTK_CHART_PNG);
+    realistic_charts(c, dir, BTK_CHART_SVG);
+    assert_int_equal(btk_chart_close(c), 0);
+    snprintf(path, sizeof(path), "%s/trend.png", dir);
+    assert_non_null(data = test_read_file(path, &len));
+    assert_true(len > 1000 && !memcmp(data, "\x89PNG\r\n\x1a\n", 8));
+    free(data);
+    snprintf(path, sizeof(path), "%s/compare.svg", dir);
+    assert_non_null(data = test_read_file(path, &len));
+    assert_non_null(strstr(data, "<svg"));
+    assert_non_null(strstr(data, "hash/fnv1a/32"));
+    free(data);
+    if (keep)
+        free(dir);
+    else
+        test_rmtree(dir);
+}
+
+static void chart__gnuplot_error_is_reported(void **state)
+{
+    btk_chart *c;
+    btk_chart_out out = {"/nonexistent-dir/x/trend.svg", BTK_CHART_SVG, 400, 300};
+    double v[3] = {1, 2, 3};
+
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    assert_int_equal(btk_chart_open(&c), 0);
+    assert_int_equal(btk_chart_sparkline(c, &out, v, 3), 0);
+    assert_int_equal(btk_chart_close(c), BTK_EIO);
+    assert_non_null(strstr(btk_error_last()->message, "gnuplot reported an error"));
+    assert_non_null(strstr(btk_error_last()->message, "cannot open file"));
+}
+
+static void chart__bad_output_path_refused(void **state)
+{
+    btk_chart *c;
+    btk_chart_out out = {"a\nb.svg", BTK_CHART_SVG, 400, 300};
+    double v[1] = {1};
+    FILE *f = tmpfile();
+
+    (void)state;
+    assert_int_equal(btk_chart_open_script(&c, f), 0);
+    assert_int_equal(btk_chart_sparkline(c, &out, v, 1), BTK_EINVAL);
+    assert_non_null(strstr(btk_error_last()->message, "'a\\nb.svg'"));
+    out.path = "~/x.svg";
+    assert_int_equal(btk_chart_sparkline(c, &out, v, 1), BTK_EINVAL);
+    assert_int_equal(btk_chart_close(c), 0);
+    assert_int_equal(ftell(f), 0);
+    fclose(f);
+}
+
+static void chart__missing_gnuplot_names_the_package(void **state)
+{
+    char *old = getenv("PATH") ? strdup(getenv("PATH")) : NULL,
+         *dir = test_tmpdir("nogp");
+    btk_chart *c = (btk_chart *)&c;
+
+    (void)state;
+    setenv("PATH", dir, 1);
+    assert_int_equal(btk_chart_open(&c), BTK_EUNSUPPORTED);
+    assert_null(c);
+    assert_non_null(strstr(btk_error_last()->message, "gnuplot-nox"));
+    if (old)
+        setenv("PATH", old, 1);
+    free(old);
+    test_rmtree(dir);
+}
+
+static void expect_marks(const double *v, size_t n, const int *want)
+{
+    int marks[64];
+    size_t i;
+
+    btk_chart_steps(marks, v, n, 0.05, 5);
+    for (i = 0; i < n; i++)
+        if (marks[i] != want[i])
+            fail_msg("mark %zu: got %d, want %d", i, marks[i], want[i]);
+}
+
+static void steps__one_mark_where_the_level_changes(void **state)
+{
+    double v[30];
+    int want[30] = {0};
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < 30; i++)
+        v[i] = (i < 17 ? 100 : 112) + (i % 3) * 0.5;
+    want[17] = 1;
+    expect_marks(v, 30, want);
+    for (i = 0; i < 30; i++)
+        v[i] = (i < 9 ? 100 : 80) * (1 + 0.01 * (double)(i % 2));
+    memset(want, 0, sizeof(want));
+    want[9] = -1;
+    expect_marks(v, 30, want);
+}
+
+static void steps__outliers_and_noise_are_not_steps(void **state)
+{
+    double v[30];
+    int want[30] = {0};
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < 30; i++)
+        v[i] = 100 * (1 + 0.02 * sin((double)i));
+    v[12] = 300; /* one wild sample */
+    v[20] = 40;
+    expect_marks(v, 30, want);
+    v[29] = 200; /* a jump on the newest commit alone is not confirmed yet */
+    expect_marks(v, 30, want);
+}
+
+static void steps__gaps_keep_original_positions(void **state)
+{
+    double v[20];
+    int want[20] = {0};
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < 20; i++)
+        v[i] = i < 10 ? 50 : 60;
+    v[10] = NAN; /* failed on the commit of the change */
+    v[3] = NAN;
+    want[11] = 1;
+    expect_marks(v, 20, want);
+    btk_chart_steps(NULL, NULL, 0, 0.05, 5); /* empty series: nothing to do */
+}
+
+static void unit__scales_to_readable_units(void **state)
+{
+    double s;
+
+    (void)state;
+    assert_string_equal(btk_chart_unit(999, &s), "ns");
+    check_near(s, 1, 0);
+    assert_string_equal(btk_chart_unit(1500, &s), "µs");
+    check_near(s, 1e3, 0);
+    assert_string_equal(btk_chart_unit(2.5e8, &s), "ms");
+    assert_string_equal(btk_chart_unit(3e9, &s), "s");
+    assert_string_equal(btk_chart_unit(NAN, &s), "ns");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(chart__control_gnuplot_really_runs_commands),
+        cmocka_unit_test(chart__hostile_names_run_nothing),
+        cmocka_unit_test(chart__script_keeps_names_inside_single_quotes),
+        cmocka_unit_test(chart__draws_png_and_svg),
+        cmocka_unit_test(chart__gnuplot_error_is_reported),
+        cmocka_unit_test(chart__bad_output_path_refused),
+        cmocka_unit_test(chart__missing_gnuplot_names_the_package),
+        cmocka_unit_test(steps__one_mark_where_the_level_changes),
+        cmocka_unit_test(steps__outliers_and_noise_are_not_steps),
+        cmocka_unit_test(steps__gaps_keep_original_positions),
+        cmocka_unit_test(unit__scales_to_readable_units),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
