@@ -7,8 +7,8 @@ status=0
 files=$(git ls-files 'harness/*.c' 'harness/*.h' 'compare/*.c' 'compare/*.h' \
         'compare/cli/*.c' 'include/*.h' 'include/benchtrack/*.h' 2>/dev/null || true)
 [ -n "$files" ] || files=$(find harness compare include -name '*.[ch]')
-if grep -nE '\b(sprintf|vsprintf|strcpy|strcat|atoi|atof|atol|gets|system|popen)\s*\(' $files \
-    | grep -vE '\b(snprintf|vsnprintf)\s*\('; then
+if grep -nE '\b(sprintf|vsprintf|strcpy|strcat|atoi|atof|atol|gets|system|popen)\(' $files \
+    | grep -vE '\b(snprintf|vsnprintf)\('; then
     echo "check-style: banned function used (see docs/design.md)" >&2
     status=1
 fi
