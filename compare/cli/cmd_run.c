@@ -13,22 +13,44 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: benchtrack run [--db PATH] [--repo DIR] [--commit REF] [--branch NAME]\n"
-               "                      [--allow-unknown-commit] -- ./bench_binary [args]\n");
+               "                      [--allow-unknown-commit] [--processes K]\n"
+               "                      -- ./bench_binary [args]\n");
 }
 
-/* Run argv with "--out", path appended; returns the exit status (128+N for signal N). */
-static int run_binary(char **argv, int argc, const char *path)
+/* Processes per benchmark for a recorded run unless the binary's own arguments say: a
+ * comparison needs independent units, and samples of one process are not (docs/cli/run.md). */
+#define RUN_DEFAULT_PROCESSES "10"
+
+/* True when the binary's arguments already choose --processes. */
+static bool has_processes_arg(char **argv, int argc)
 {
-    char **args = btk__calloc((size_t)argc + 3, sizeof(char *));
+    int i;
+
+    for (i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--processes") || !strncmp(argv[i], "--processes=", 12))
+            return true;
+    return false;
+}
+
+/* Run argv with "--out path" (and "--processes K" unless given) appended; returns the exit
+ * status (128+N for signal N). */
+static int run_binary(char **argv, int argc, const char *path, const char *processes)
+{
+    char **args = btk__calloc((size_t)argc + 5, sizeof(char *));
     pid_t pid;
-    int status = 0, i;
+    int status = 0, i, n;
 
     if (args == NULL)
         return -1;
     for (i = 0; i < argc; i++)
         args[i] = argv[i];
-    args[argc] = "--out";
-    args[argc + 1] = (char *)path;
+    n = argc;
+    if (!has_processes_arg(argv, argc)) {
+        args[n++] = "--processes";
+        args[n++] = (char *)processes;
+    }
+    args[n++] = "--out";
+    args[n] = (char *)path;
     fflush(NULL);
     if ((pid = fork()) == 0) {
         char quoted[200];
@@ -64,15 +86,24 @@ static int refuse(int status, const char *bin)
                    status);
 }
 
-static int parse(int argc, char **argv, cli_commit_options *o, const char **db, int *bin_at)
+static int parse(int argc, char **argv, cli_commit_options *o, const char **db, int *bin_at,
+                 const char **processes)
 {
     char quoted[80];
+    long k;
     int i, used;
 
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--")) {
             *bin_at = i + 1;
             break;
+        }
+        if (!strcmp(argv[i], "--processes")) {
+            if (cli_parse_long(&k, "--processes", i + 1 < argc ? argv[i + 1] : NULL, 1,
+                               1000) < 0)
+                return cli_fail();
+            *processes = argv[++i];
+            continue;
         }
         if ((used = cli_record_option(o, db, argc, argv, &i)) < 0)
             return cli_fail();
@@ -120,7 +151,7 @@ static int record(int status, const char *tmp, btk_commit *commit, const char *d
 int cmd_run(int argc, char **argv)
 {
     cli_commit_options o = {NULL, NULL, NULL, false};
-    const char *db = NULL, *tmpdir = getenv("TMPDIR");
+    const char *db = NULL, *tmpdir = getenv("TMPDIR"), *processes = RUN_DEFAULT_PROCESSES;
     char tmp[4096];
     btk_commit commit;
     btk_git *git = NULL;
@@ -130,7 +161,7 @@ int cmd_run(int argc, char **argv)
         usage(stdout);
         return CLI_EXIT_OK;
     }
-    if ((rc = parse(argc, argv, &o, &db, &bin_at)) != 0)
+    if ((rc = parse(argc, argv, &o, &db, &bin_at, &processes)) != 0)
         return rc;
     memset(&commit, 0, sizeof(commit));
     if (cli_commit_for_run(&commit, &git, &o) < 0 || precheck_store(db, git) < 0) {
@@ -144,7 +175,7 @@ int cmd_run(int argc, char **argv)
         goto done;
     }
     close(fd);
-    status = run_binary(argv + bin_at, argc - bin_at, tmp);
+    status = run_binary(argv + bin_at, argc - bin_at, tmp, processes);
     if (status < 0)
         rc = cli_die(CLI_EXIT_RUNTIME, "cannot start the benchmark binary: %s",
                      strerror(errno));
