@@ -685,7 +685,7 @@ static int put_dist_xtics(btk_chart *c, const btk_dist_side *sides, size_t side_
 static int put_dist_plot(btk_chart *c, const btk_dist_side *sides, size_t side_count)
 {
     static const char *colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"};
-    size_t s;
+    size_t s, plotted = 0;
     int error = put(c, "set style boxplot nooutliers\nset style data boxplot\n"
                        "set grid ytics lc rgb '#dddddd'\nunset key\nplot ");
 
@@ -699,7 +699,7 @@ static int put_dist_plot(btk_chart *c, const btk_dist_side *sides, size_t side_c
             "%s$dist index %zu using 1:2 with points pt 7 ps 0.3 lc rgb '%s', "
             "$dist index %zu using (%zu):2:(0.6) with boxplot fs transparent solid 0.15 "
             "lc rgb '#333333' lw 1.5",
-            s ? ", " : "", s, col, s, s + 1);
+            plotted++ ? ", " : "", s, col, s, s + 1);
     }
     return error ? error : put(c, "\n");
 }

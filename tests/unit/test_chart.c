@@ -317,6 +317,32 @@ static void chart__draws_png_and_svg(void **state)
         test_rmtree(dir);
 }
 
+/* A report of one commit has no base side: the distribution chart must still be a valid
+ * gnuplot command (it once began "plot , ..."). */
+static void chart__dist_with_an_empty_side_draws(void **state)
+{
+    char *dir = test_tmpdir("chart-dist"), path[512], *data;
+    double b[5] = {10, 11, 12, 11, 10};
+    btk_dist_side sides[2] = {{"base -", NULL, 0}, {"latest abc1234", b, 5}};
+    btk_chart_out out = {path, BTK_CHART_SVG, 600, 300};
+    btk_chart *c;
+    size_t len;
+
+    (void)state;
+    if (!have_gnuplot()) {
+        test_rmtree(dir);
+        skip();
+    }
+    snprintf(path, sizeof(path), "%s/dist.svg", dir);
+    assert_int_equal(btk_chart_open(&c), 0);
+    assert_int_equal(btk_chart_dist(c, &out, "one side", sides, 2), 0);
+    assert_int_equal(btk_chart_close(c), 0);
+    assert_non_null(data = test_read_file(path, &len));
+    assert_non_null(strstr(data, "<svg"));
+    free(data);
+    test_rmtree(dir);
+}
+
 static void chart__gnuplot_error_is_reported(void **state)
 {
     btk_chart *c;
@@ -450,6 +476,7 @@ int main(void)
         cmocka_unit_test(chart__hostile_names_run_nothing),
         cmocka_unit_test(chart__script_keeps_names_inside_single_quotes),
         cmocka_unit_test(chart__draws_png_and_svg),
+        cmocka_unit_test(chart__dist_with_an_empty_side_draws),
         cmocka_unit_test(chart__gnuplot_error_is_reported),
         cmocka_unit_test(chart__bad_output_path_refused),
         cmocka_unit_test(chart__missing_gnuplot_names_the_package),
