@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config git
       libcmocka-dev libsqlite3-dev sqlite3 libgit2-dev libjansson-dev
-      gnuplot-nox libbenchmark-dev valgrind)
+      gnuplot-nox libbenchmark-dev valgrind python3 bc g++)
 if [ "${BTK_SETUP_BROWSER:-0}" = 1 ]; then
     pkgs+=(chromium)
 fi

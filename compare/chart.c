@@ -445,6 +445,28 @@ int btk_chart_trend(btk_chart *c, const btk_chart_out *out, const char *title,
 
 /* ---- sparkline ---- */
 
+/* The y range of a sparkline: the data, but never narrower than +-SPARK_MIN_SPAN of its
+ * middle, so that a 0.1% wobble does not fill the picture like a 2x step would. */
+#define SPARK_MIN_SPAN 0.05
+
+static int put_spark_yrange(btk_chart *c, const double *values, size_t count)
+{
+    double lo = INFINITY, hi = -INFINITY, mid;
+    size_t i;
+
+    for (i = 0; i < count; i++)
+        if (isfinite(values[i])) {
+            lo = fmin(lo, values[i]);
+            hi = fmax(hi, values[i]);
+        }
+    mid = (lo + hi) / 2;
+    lo = fmin(lo, mid * (1 - SPARK_MIN_SPAN));
+    hi = fmax(hi, mid * (1 + SPARK_MIN_SPAN));
+    if (!(hi > lo))
+        return 0; /* all zero: leave it to gnuplot */
+    return btk_buf_printf(&c->buf, "set yrange [%.9g:%.9g]\n", lo, hi);
+}
+
 int btk_chart_sparkline(btk_chart *c, const btk_chart_out *out, const double *values,
                         size_t count)
 {
@@ -466,10 +488,12 @@ int btk_chart_sparkline(btk_chart *c, const btk_chart_out *out, const double *va
         if ((error = btk_buf_printf(&c->buf, "%zu", i)) == 0 &&
             (error = put_num(c, values[i])) == 0)
             error = put(c, "\n");
+    if (error == 0 && (error = put(c, "EOD\n")) == 0)
+        error = put_spark_yrange(c, values, count);
     if (error == 0)
         error =
             btk_buf_printf(&c->buf,
-                           "EOD\nset offsets 0.5, 0.5, graph 0.1, graph 0.1\n"
+                           "set offsets 0.5, 0.5, 0, 0\n"
                            "plot $spark using 1:2 with lines lc rgb '#08519c' lw 1.2, "
                            "$spark using ($1 == %zu ? $1 : NaN):2 with points pt 7 "
                            "ps 0.5 lc rgb '#d62728'\n",
