@@ -6,6 +6,7 @@
  * and hands each benchmark to the verdict rules.
  */
 #include "compare.h"
+#include "stats.h"
 
 #include "config.h"
 #include "significance.h"
@@ -168,7 +169,7 @@ static int time_metrics(double *m, side *s)
         return BTK_ENOMEM;
     for (size_t i = 0; i < n; i++)
         dev[i] = fabs(s->all[i] - m[BTK_METRIC_MEDIAN]);
-    m[BTK_METRIC_MAD] = btk_sig_median_inplace(dev, n);
+    m[BTK_METRIC_MAD] = btk_stats_median_inplace(dev, n);
     btk__free(dev);
     return 0;
 }
@@ -294,10 +295,10 @@ static int bench_prepare(btk_verdict *v, bench_work *w, const btk_run *const *ba
         return error;
     /* medians of the units (computed before the budget code sorts all[]) */
     if (v->units_base && w->base.ok)
-        v->base_median = btk_sig_median_inplace(
+        v->base_median = btk_stats_median_inplace(
             v->unit[0] == 'p' ? w->base.proc_medians : w->base.all, v->units_base);
     if (v->units_new && w->now.ok)
-        v->new_median = btk_sig_median_inplace(
+        v->new_median = btk_stats_median_inplace(
             v->unit[0] == 'p' ? w->now.proc_medians : w->now.all, v->units_new);
     return budgets_check(&w->budget_broken, o->config, v->name, &w->now);
 }

@@ -5,74 +5,27 @@
  */
 #include "import_int.h"
 #include "machine.h"
+#include "stats.h"
 
 #include <math.h>
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-/* Linear interpolation between order statistics (Hyndman-Fan type 7) of sorted v. */
-static double quantile(const double *v, size_t n, double q)
-{
-    double h = q * (double)(n - 1);
-    size_t lo = (size_t)h;
-
-    return lo + 1 < n ? v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]) : v[n - 1];
-}
-
-/* Order-statistic 95% CI of the median (normal approximation to the binomial). */
-static void median_ci(btk_summary *s, const double *v, size_t n)
-{
-    double half = 1.96 * sqrt((double)n) / 2.0;
-    double lo = floor((double)n / 2.0 - half), hi = ceil((double)n / 2.0 + half);
-
-    s->ci_low = v[lo < 0 ? 0 : (size_t)lo];
-    s->ci_high = v[hi > (double)(n - 1) ? n - 1 : (size_t)hi];
-}
-
+/* The summary of a result's pooled samples: harness/stats.c computes the same figures the
+ * benchmark binary reports, so imported and measured runs are summarized alike. */
 int btk_import__summarize(btk_summary *s, const double *ns, size_t n)
 {
-    double *v, sum = 0, ss = 0, q1, q3, iqr;
-    size_t i;
+    btk_stats st;
+    int error;
 
     if (n == 0)
         return 0;
-    if ((v = btk__malloc(n * sizeof(double))) == NULL)
-        return BTK_ENOMEM;
-    memcpy(v, ns, n * sizeof(double));
-    qsort(v, n, sizeof(double), cmp_double);
-    for (i = 0; i < n; i++)
-        sum += v[i];
-    s->mean = sum / (double)n;
-    for (i = 0; i < n; i++)
-        ss += (v[i] - s->mean) * (v[i] - s->mean);
-    s->stddev = n > 1 ? sqrt(ss / (double)(n - 1)) : 0.0;
-    s->min = v[0];
-    s->max = v[n - 1];
-    s->median = s->p50 = quantile(v, n, 0.5);
-    s->p90 = quantile(v, n, 0.9);
-    s->p95 = quantile(v, n, 0.95);
-    s->p99 = quantile(v, n, 0.99);
-    s->p999 = quantile(v, n, 0.999);
-    median_ci(s, v, n);
-    q1 = quantile(v, n, 0.25);
-    q3 = quantile(v, n, 0.75);
-    iqr = q3 - q1;
-    s->outliers_low = s->outliers_high = 0;
-    for (i = 0; i < n; i++) {
-        s->outliers_low += v[i] < q1 - 1.5 * iqr;
-        s->outliers_high += v[i] > q3 + 1.5 * iqr;
-    }
-    for (i = 0; i < n; i++)
-        v[i] = fabs(v[i] - s->median);
-    qsort(v, n, sizeof(double), cmp_double);
-    s->mad = quantile(v, n, 0.5);
+    if ((error = btk_stats_summarize(&st, ns, n)) < 0)
+        return error;
+    s->min = st.min, s->max = st.max, s->mean = st.mean, s->median = st.median;
+    s->stddev = st.stddev, s->mad = st.mad;
+    s->p50 = st.p50, s->p90 = st.p90, s->p95 = st.p95, s->p99 = st.p99, s->p999 = st.p999;
+    s->ci_low = st.median_ci_low, s->ci_high = st.median_ci_high;
+    s->outliers_low = (int64_t)st.outliers_low, s->outliers_high = (int64_t)st.outliers_high;
     s->samples = (int64_t)n;
-    btk__free(v);
     return 0;
 }
 

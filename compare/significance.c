@@ -4,6 +4,7 @@
  * of a ratio of medians. Pure functions on arrays; see docs/statistics.md for the method.
  */
 #include "significance.h"
+#include "stats.h"
 
 #include <math.h>
 
@@ -60,64 +61,12 @@ size_t btk_rng_below(btk_rng *rng, size_t n)
 
 /* ---- medians ---- */
 
-static void swap_d(double *a, double *b)
-{
-    double t = *a;
-
-    *a = *b;
-    *b = t;
-}
-
-/* Place the k-th smallest of v[0..n) at v[k], smaller-or-equal values before it and
- * greater-or-equal after it (Wirth's selection, "Algorithms + Data Structures" 1976). */
-static double select_kth(double *v, size_t n, size_t k)
-{
-    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
-
-    while (lo < hi) {
-        double x = v[kk];
-        ptrdiff_t i = lo, j = hi;
-
-        do {
-            while (v[i] < x)
-                i++;
-            while (x < v[j])
-                j--;
-            if (i <= j) {
-                swap_d(&v[i], &v[j]);
-                i++;
-                j--;
-            }
-        } while (i <= j);
-        if (j < kk)
-            lo = i;
-        if (kk < i)
-            hi = j;
-    }
-    return v[kk];
-}
-
-double btk_sig_median_inplace(double *v, size_t n)
-{
-    double upper, lower = -INFINITY;
-
-    if (n == 0)
-        return NAN;
-    upper = select_kth(v, n, n / 2);
-    if (n % 2)
-        return upper;
-    /* after selection everything in v[0..n/2) is <= v[n/2]: the lower middle is its max */
-    for (size_t i = 0; i < n / 2; i++)
-        lower = v[i] > lower ? v[i] : lower;
-    return (lower + upper) / 2;
-}
-
 double btk_sig_median(const double *v, size_t n, double *scratch)
 {
     if (n == 0)
         return NAN;
     memcpy(scratch, v, n * sizeof(*v));
-    return btk_sig_median_inplace(scratch, n);
+    return btk_stats_median_inplace(scratch, n);
 }
 
 /* ---- Mann-Whitney U ---- */
@@ -343,7 +292,7 @@ static double resample_median(btk_rng *rng, const double *v, size_t n, double *w
 {
     for (size_t i = 0; i < n; i++)
         work[i] = v[btk_rng_below(rng, n)];
-    return btk_sig_median_inplace(work, n);
+    return btk_stats_median_inplace(work, n);
 }
 
 int btk_sig_ratio_ci(btk_ratio_ci *out, const double *a, size_t n, const double *b, size_t m,

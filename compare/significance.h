@@ -19,10 +19,8 @@ uint64_t btk_rng_next(btk_rng *rng);
 /* Uniform integer in [0, n), n > 0, without modulo bias (Lemire's rejection). */
 size_t btk_rng_below(btk_rng *rng, size_t n);
 
-/* Exact unbiased median of v[0..n) (mean of the middle pair for even n); v is reordered.
- * NAN for n == 0. */
-double btk_sig_median_inplace(double *v, size_t n);
-/* The same on a const array, using scratch (n doubles) as work space. */
+/* Median of v[0..n) (not modified; NAN for n == 0), using scratch (n doubles) as work
+ * space: btk_stats_median_inplace on a copy. */
 double btk_sig_median(const double *v, size_t n, double *scratch);
 
 /* Largest sample sizes (each side) for which the exact null distribution is used. */

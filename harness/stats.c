@@ -32,11 +32,58 @@ double btk_stats_quantile_sorted(const double *sorted, size_t n, double q)
     return sorted[i] + (h - lo) * (sorted[i + 1] - sorted[i]);
 }
 
+static void swap_d(double *a, double *b)
+{
+    double t = *a;
+
+    *a = *b;
+    *b = t;
+}
+
+/* Place the k-th smallest of v[0..n) at v[k], smaller-or-equal values before it and
+ * greater-or-equal after it (Wirth's selection, "Algorithms + Data Structures" 1976). */
+static double select_kth(double *v, size_t n, size_t k)
+{
+    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
+
+    while (lo < hi) {
+        double x = v[kk];
+        ptrdiff_t i = lo, j = hi;
+
+        do {
+            while (v[i] < x)
+                i++;
+            while (x < v[j])
+                j--;
+            if (i <= j) {
+                swap_d(&v[i], &v[j]);
+                i++;
+                j--;
+            }
+        } while (i <= j);
+        if (j < kk)
+            lo = i;
+        if (kk < i)
+            hi = j;
+    }
+    return v[kk];
+}
+
 double btk_stats_median_inplace(double *v, size_t n)
 {
-    qsort(v, n, sizeof(*v), cmp_double);
-    return btk_stats_quantile_sorted(v, n, 0.5);
+    double upper, lower = -INFINITY;
+
+    if (n == 0)
+        return NAN;
+    upper = select_kth(v, n, n / 2);
+    if (n % 2)
+        return upper;
+    /* after selection everything in v[0..n/2) is <= v[n/2]: the lower middle is its max */
+    for (size_t i = 0; i < n / 2; i++)
+        lower = v[i] > lower ? v[i] : lower;
+    return (lower + upper) / 2;
 }
+
 
 /* Largest k (1-based rank) with P(X <= k - 1) <= alpha/2 for X ~ Binomial(n, 1/2), exact. */
 static size_t ci_rank_exact(size_t n, double half_alpha)

@@ -31,7 +31,8 @@ int btk_stats_summarize(btk_stats *out, const double *v, size_t n);
  * interpolation between order statistics, R's default). */
 double btk_stats_quantile_sorted(const double *sorted, size_t n, double q);
 
-/* Median of v (n >= 1); v is reordered. */
+/* Median of v (n >= 1; NAN for n == 0): mean of the two middle values for even n. v is
+ * reordered (selection in O(n), not a sort). */
 double btk_stats_median_inplace(double *v, size_t n);
 
 /* 1-based ranks [lo, hi] of the order statistics bounding a distribution-free CI of the
