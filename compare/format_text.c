@@ -123,21 +123,31 @@ static const char *kind_color(btk_verdict_kind k)
 
 static int term_line(btk_buf *out, const char *label, const char *value);
 
+/* The cells a table and a markdown row share; ci_fmt takes the CI bounds in percent. */
+typedef struct row_cells {
+    char base[24], now[24], change[24], ci[48], q[24];
+} row_cells;
+
+static void fill_cells(row_cells *c, const btk_verdict *v, const char *ci_fmt)
+{
+    btk_format__time(c->base, sizeof(c->base), v->base_median);
+    btk_format__time(c->now, sizeof(c->now), v->new_median);
+    btk_format__change(c->change, sizeof(c->change), v->ratio);
+    if (isnan(v->ci_low))
+        snprintf(c->ci, sizeof(c->ci), "-");
+    else
+        snprintf(c->ci, sizeof(c->ci), ci_fmt, (v->ci_low - 1) * 100, (v->ci_high - 1) * 100);
+    snprintf(c->q, sizeof(c->q), isnan(v->q_value) ? "-" : "%.2g", v->q_value);
+}
+
 static int table_row(btk_buf *out, const btk_verdict *v, bool color, size_t name_width)
 {
-    char base[24], now[24], change[24], ci[48], q[24], units[48];
+    char units[48];
+    row_cells c;
     size_t before = out->len;
     int error;
 
-    btk_format__time(base, sizeof(base), v->base_median);
-    btk_format__time(now, sizeof(now), v->new_median);
-    btk_format__change(change, sizeof(change), v->ratio);
-    if (isnan(v->ci_low))
-        snprintf(ci, sizeof(ci), "-");
-    else
-        snprintf(ci, sizeof(ci), "[%+.1f%%, %+.1f%%]", (v->ci_low - 1) * 100,
-                 (v->ci_high - 1) * 100);
-    snprintf(q, sizeof(q), isnan(v->q_value) ? "-" : "%.2g", v->q_value);
+    fill_cells(&c, v, "[%+.1f%%, %+.1f%%]");
     snprintf(units, sizeof(units), "%zu/%zu %s", v->units_base, v->units_new,
              v->unit ? v->unit : "");
     error = btk_buf_printf(out, "%s%-12s%s ", color ? kind_color(v->kind) : "",
@@ -147,8 +157,8 @@ static int table_row(btk_buf *out, const btk_verdict *v, bool color, size_t name
     while (error == 0 && out->len - before < 13 + name_width + (color ? 11 : 0))
         error = btk_buf_put(out, " ", 1);
     if (error == 0)
-        error = btk_buf_printf(out, " %10s %10s %8s %-18s %7s %s\n", base, now, change, ci,
-                               q, units);
+        error = btk_buf_printf(out, " %10s %10s %8s %-18s %7s %s\n", c.base, c.now,
+                               c.change, c.ci, c.q, units);
     if (error == 0 && v->reason)
         error = term_line(out, "             ", v->reason);
     return error;
@@ -242,24 +252,16 @@ static const char *md_icon(btk_verdict_kind k)
 
 static int md_row(btk_buf *out, const btk_verdict *v)
 {
-    char base[24], now[24], change[24], ci[48], q[24];
+    row_cells c;
     int error;
 
-    btk_format__time(base, sizeof(base), v->base_median);
-    btk_format__time(now, sizeof(now), v->new_median);
-    btk_format__change(change, sizeof(change), v->ratio);
-    if (isnan(v->ci_low))
-        snprintf(ci, sizeof(ci), "-");
-    else
-        snprintf(ci, sizeof(ci), "%+.1f%% .. %+.1f%%", (v->ci_low - 1) * 100,
-                 (v->ci_high - 1) * 100);
-    snprintf(q, sizeof(q), isnan(v->q_value) ? "-" : "%.2g", v->q_value);
+    fill_cells(&c, v, "%+.1f%% .. %+.1f%%");
     error = btk_buf_printf(out, "| %s %s | ", md_icon(v->kind), btk_verdict_name(v->kind));
     if (error == 0)
         error = put_md(out, v->name);
     if (error == 0)
-        error = btk_buf_printf(out, " | %s | %s | %s | %s | %s | %zu/%zu %s |\n", base, now,
-                               change, ci, q, v->units_base, v->units_new,
+        error = btk_buf_printf(out, " | %s | %s | %s | %s | %s | %zu/%zu %s |\n", c.base, c.now,
+                               c.change, c.ci, c.q, v->units_base, v->units_new,
                                v->unit ? v->unit : "");
     return error;
 }
