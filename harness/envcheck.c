@@ -6,6 +6,7 @@
  * unit is not visible from here (docs/benchmark-binary.md says so).
  */
 #include "envcheck.h"
+#include "registry.h"
 
 #include "probe.h"
 
@@ -215,11 +216,13 @@ static void read_os(btk_env_report *r, const char *root)
 static void check_build_and_probes(btk_env_report *r, const btk_env_input *in)
 {
     if (!in->optimized)
-        btk_envcheck_add(r, "unoptimized", "benchtrack was built without optimization: "
-                                           "timings of its loop are not representative");
+        btk_envcheck_add(r, "unoptimized", "benchmarks built without optimization (%s): "
+                                           "their timings are not representative",
+                         in->unoptimized_names[0] ? in->unoptimized_names : "benchtrack");
     if (in->assertions)
-        btk_envcheck_add(r, "assertions", "benchtrack was built with assertions enabled "
-                                          "(NDEBUG not defined)");
+        btk_envcheck_add(r, "assertions", "benchmarks built with assertions enabled, "
+                                          "NDEBUG not defined (%s)",
+                         in->assertion_names[0] ? in->assertion_names : "benchtrack");
     if (!in->perf_available)
         btk_envcheck_add(r, "perf", "hardware counters unavailable (%s): reporting timer "
                                     "ticks only",
@@ -259,6 +262,55 @@ void btk_envcheck_default_input(btk_env_input *in, bool memtrack_wanted)
     in->perf_available = btk_perf_available(&in->perf_reason);
     in->memtrack_wanted = memtrack_wanted;
     in->memtrack_available = btk_memtrack_available(&in->memtrack_reason);
+}
+
+/* Append family to the comma-separated list names (size len) unless it is the last one
+ * added; "..." once the list is full. */
+static void add_name(char *names, size_t len, const char *family, const char **last)
+{
+    size_t used = strlen(names);
+    char quoted[64];
+
+    if (*last != NULL && !strcmp(*last, family))
+        return;
+    *last = family;
+    btk_error_quote(quoted, sizeof(quoted), family);
+    if (used + strlen(quoted) + 6 >= len) {
+        if (used + 4 < len && strcmp(names + (used > 3 ? used - 3 : 0), "...") != 0)
+            snprintf(names + used, len - used, "%s...", used ? ", " : "");
+        return;
+    }
+    snprintf(names + used, len - used, "%s%s", used ? ", " : "", quoted);
+}
+
+void btk_envcheck_build_from(btk_env_input *in, const btk_instance *insts, size_t count)
+{
+    const char *last_unopt = NULL, *last_assert = NULL;
+    bool any = false;
+    size_t i;
+
+    in->unoptimized_names[0] = in->assertion_names[0] = '\0';
+    for (i = 0; i < count; i++) {
+        unsigned b = insts[i].opts->build;
+
+        if (!(b & BTK_BUILD_KNOWN))
+            continue;
+        if (!any) {
+            in->optimized = true, in->assertions = false;
+            in->compiler = insts[i].opts->compiler;
+            any = true;
+        }
+        if (!(b & BTK_BUILD_OPTIMIZED)) {
+            in->optimized = false;
+            add_name(in->unoptimized_names, sizeof(in->unoptimized_names),
+                     insts[i].family, &last_unopt);
+        }
+        if (b & BTK_BUILD_ASSERTS) {
+            in->assertions = true;
+            add_name(in->assertion_names, sizeof(in->assertion_names), insts[i].family,
+                     &last_assert);
+        }
+    }
 }
 
 void btk_envcheck_print(const btk_env_report *r, size_t from, FILE *f)

@@ -20,8 +20,11 @@ typedef struct btk_env_warning {
 /* What the checks cannot read from files: the build and the probes' answers. */
 typedef struct btk_env_input {
     const char *root;       /* prefix for /proc, /sys and /etc paths; NULL or "" is "/" */
-    bool optimized;         /* __OPTIMIZE__ when the library was compiled */
-    bool assertions;        /* NDEBUG not defined when the library was compiled */
+    bool optimized;         /* every benchmark's file was compiled with optimization */
+    bool assertions;        /* some benchmark's file was compiled without NDEBUG */
+    const char *compiler;   /* compiler of the benchmarks' files (borrowed), or NULL */
+    char unoptimized_names[96]; /* families built without optimization, for the message */
+    char assertion_names[96];   /* families built with assertions */
     bool perf_available;
     const char *perf_reason;
     bool memtrack_wanted;   /* false with --no-memtrack: then no memtrack warning */
@@ -41,6 +44,12 @@ typedef struct btk_env_report {
 
 /* Fill in with the library's own build flags and the real probes, root "/" */
 void btk_envcheck_default_input(btk_env_input *in, bool memtrack_wanted);
+
+/* Take the build flags from the benchmarks themselves: what BTK_BENCH recorded of the files
+ * that define them. Instances registered without that record keep the library's flags. */
+struct btk_instance;
+void btk_envcheck_build_from(btk_env_input *in, const struct btk_instance *insts,
+                             size_t count);
 
 /* Run every check and fill out (never fails: unreadable files mean "cannot tell", which
  * is not a warning). */

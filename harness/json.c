@@ -125,9 +125,10 @@ static json_t *build_json(jb *b, const btk_env_input *in)
     snprintf(flags, sizeof(flags), "%s%s", in->optimized ? "-O2" : "-O0",
              in->assertions ? "" : " -DNDEBUG");
 #ifdef BTK_C_COMPILER
-    put(b, o, "compiler", str(BTK_C_COMPILER));
+    put(b, o, "compiler", str(in->compiler ? in->compiler : BTK_C_COMPILER));
+    put(b, o, "library_compiler", str(BTK_C_COMPILER));
 #else
-    put(b, o, "compiler", str("unknown"));
+    put(b, o, "compiler", str(in->compiler ? in->compiler : "unknown"));
 #endif
     put(b, o, "flags", str(flags));
     put(b, o, "optimized", json_boolean(in->optimized));

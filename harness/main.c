@@ -133,6 +133,7 @@ static int run_all(const btk_main_options *o, const btk_instance *insts, size_t 
     if (check_out_path(o->out_path) < 0 || btk_timer_init() < 0)
         return complain(EXIT_FAILED);
     btk_envcheck_default_input(&in, o->runner.run.memtrack);
+    btk_envcheck_build_from(&in, insts, count);
     btk_envcheck_run(&env, &in);
     btk_envcheck_print(&env, 0, stderr);
     ctx.progress = isatty(STDERR_FILENO) == 1;

@@ -51,7 +51,33 @@ typedef struct btk_bench_options {
     const int64_t *params;         /**< explicit parameter list (see BTK_PARAMS) */
     size_t param_count;
     btk_range range;               /**< parameter range (see BTK_RANGE), when mult > 1 */
+    unsigned build;                /**< set by BTK_BENCH: BTK_BUILD_* of the defining file */
+    const char *compiler;          /**< set by BTK_BENCH: compiler of the defining file */
 } btk_bench_options;
+
+/** How the file that defined a benchmark was compiled, recorded by BTK_BENCH so that the
+ *  run can warn about benchmarks built without optimization or with assertions. */
+#define BTK_BUILD_KNOWN 1u      /**< the fields below were recorded */
+#define BTK_BUILD_OPTIMIZED 2u  /**< __OPTIMIZE__ was defined */
+#define BTK_BUILD_ASSERTS 4u    /**< NDEBUG was not defined */
+
+#if defined(__OPTIMIZE__)
+#define BTK__BUILD_OPT BTK_BUILD_OPTIMIZED
+#else
+#define BTK__BUILD_OPT 0u
+#endif
+#if defined(NDEBUG)
+#define BTK__BUILD_ASSERT 0u
+#else
+#define BTK__BUILD_ASSERT BTK_BUILD_ASSERTS
+#endif
+#if defined(__clang__)
+#define BTK__COMPILER "clang " __clang_version__
+#elif defined(__GNUC__)
+#define BTK__COMPILER "GCC " __VERSION__
+#else
+#define BTK__COMPILER "unknown"
+#endif
 
 #define BTK_BENCH_OPTIONS_VERSION 1u
 
@@ -85,7 +111,10 @@ BTK_API void btk_register(const char *name, btk_bench_fn fn, const btk_bench_opt
 
 #define BTK__CAT2(a, b) a##b
 #define BTK__CAT(a, b) BTK__CAT2(a, b)
-#define BTK_BENCH(...) BTK__BENCH(__VA_ARGS__, .version = BTK_BENCH_OPTIONS_VERSION)
+#define BTK_BENCH(...)                                                                     \
+    BTK__BENCH(__VA_ARGS__, .version = BTK_BENCH_OPTIONS_VERSION,                          \
+               .build = BTK_BUILD_KNOWN | BTK__BUILD_OPT | BTK__BUILD_ASSERT,              \
+               .compiler = BTK__COMPILER)
 #define BTK__BENCH(name, ...)                                                              \
     static void btk__bench_##name(btk_state *state);                                       \
     static const btk_bench_options btk__opts_##name = {__VA_ARGS__};                       \

@@ -15,3 +15,14 @@ foreach(t runner json main console)
       BTK_FIXTURE_HEALTHY="$<TARGET_FILE:btk_fixture_healthy>")
   endif()
 endforeach()
+
+# The build warnings describe the benchmark's own file, as BTK_BENCH recorded it: a file
+# compiled at -O0 without NDEBUG is named in both warnings and in the JSON context.
+add_executable(btk_fixture_unopt ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/unopt.c)
+target_link_libraries(btk_fixture_unopt PRIVATE benchtrack_static)
+target_compile_options(btk_fixture_unopt PRIVATE -O0 -UNDEBUG)
+add_test(NAME harness.unoptimized_benchmarks_warn
+  COMMAND btk_fixture_unopt --time-budget 5 --format json)
+set_tests_properties(harness.unoptimized_benchmarks_warn PROPERTIES
+  ENVIRONMENT "${BTK_TEST_ENV}"
+  PASS_REGULAR_EXPRESSION "benchmarks built without optimization \\(unopt_bench\\)[^\n]*\n[^\n]*assertions enabled, NDEBUG not defined \\(unopt_bench\\).*\"optimized\": false.*\"assertions\": true")

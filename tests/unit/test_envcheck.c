@@ -2,6 +2,7 @@
  * condition gives exactly its warning code, a clean or unreadable tree gives none. */
 #include "check.h"
 #include "envcheck.h"
+#include "registry.h"
 
 #include <sys/stat.h>
 
@@ -190,6 +191,68 @@ static void envcheck__quotes_values_and_prints_each_once(void **state)
     test_rmtree(root);
 }
 
+static void instance(btk_instance *inst, btk_bench_options *opts, const char *family,
+                     unsigned build)
+{
+    memset(inst, 0, sizeof(*inst));
+    memset(opts, 0, sizeof(*opts));
+    opts->build = build;
+    opts->compiler = "TestCC 1.0";
+    inst->family = family;
+    inst->opts = opts;
+}
+
+/* The build warnings describe the benchmarks' own files: families compiled without
+ * optimization or with assertions are named once each; unrecorded ones are ignored. */
+static void envcheck__build_flags_come_from_the_benchmarks(void **state)
+{
+    const unsigned ok = BTK_BUILD_KNOWN | BTK_BUILD_OPTIMIZED;
+    btk_bench_options opts[5];
+    btk_instance insts[5];
+    btk_env_input in;
+
+    (void)state;
+    instance(&insts[0], &opts[0], "fast", ok);
+    instance(&insts[1], &opts[1], "slow", BTK_BUILD_KNOWN | BTK_BUILD_ASSERTS);
+    instance(&insts[2], &opts[2], "slow", BTK_BUILD_KNOWN | BTK_BUILD_ASSERTS);
+    instance(&insts[3], &opts[3], "checked", ok | BTK_BUILD_ASSERTS);
+    instance(&insts[4], &opts[4], "unknown", 0);
+    memset(&in, 0, sizeof(in));
+    btk_envcheck_build_from(&in, insts, 5);
+    assert_false(in.optimized);
+    assert_true(in.assertions);
+    assert_string_equal(in.compiler, "TestCC 1.0");
+    assert_string_equal(in.unoptimized_names, "slow");
+    assert_string_equal(in.assertion_names, "slow, checked");
+
+    btk_envcheck_build_from(&in, insts, 1);
+    assert_true(in.optimized);
+    assert_false(in.assertions);
+    assert_string_equal(in.unoptimized_names, "");
+}
+
+/* Many unoptimized families end the list with "..." instead of overflowing it. */
+static void envcheck__long_name_lists_are_cut(void **state)
+{
+    static char names[40][16];
+    btk_bench_options opts[40];
+    btk_instance insts[40];
+    btk_env_input in;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < 40; i++) {
+        snprintf(names[i], sizeof(names[i]), "family_%02zu", i);
+        instance(&insts[i], &opts[i], names[i], BTK_BUILD_KNOWN);
+    }
+    memset(&in, 0, sizeof(in));
+    btk_envcheck_build_from(&in, insts, 40);
+    assert_true(strlen(in.unoptimized_names) < sizeof(in.unoptimized_names));
+    assert_non_null(strstr(in.unoptimized_names, "family_00, family_01"));
+    assert_non_null(strstr(in.unoptimized_names, "..."));
+    assert_null(strstr(in.unoptimized_names, "family_39"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -199,6 +262,8 @@ int main(void)
         cmocka_unit_test(envcheck__unreadable_tree_warns_nothing),
         cmocka_unit_test(envcheck__memtrack_off_by_flag_is_silent),
         cmocka_unit_test(envcheck__quotes_values_and_prints_each_once),
+        cmocka_unit_test(envcheck__build_flags_come_from_the_benchmarks),
+        cmocka_unit_test(envcheck__long_name_lists_are_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
