@@ -4,7 +4,7 @@
 # and the unit tests under valgrind. BTK_TEST_STAGES picks stages (default: "main asan valgrind").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash ci/setup.sh
+# chromium too: the report test opens the generated site in headless Chromium.
 BTK_SETUP_BROWSER=1 bash ci/setup.sh
 bash ci/check-style.sh
 
