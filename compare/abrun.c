@@ -7,8 +7,10 @@
 #include "abrun.h"
 
 #include "import.h"
+#include "import_int.h"
 
 #include <fcntl.h>
+#include <jansson.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -26,9 +28,37 @@ static btk_result *find_mut(btk_run *run, const char *name)
     return NULL;
 }
 
+/* The summary of dst's pooled samples after a merge, so a stored ab run says what all its
+ * processes measured (not what the first one did). Cycles keep the first process's
+ * ticks-per-ns ratio; iterations add up. */
+static int resummarize(btk_result *dst, int64_t iterations)
+{
+    double ticks_per_ns = dst->stats.cycles_median / dst->stats.median;
+    size_t n = 0, at = 0;
+    double *ns;
+    int error;
+
+    for (size_t i = 0; i < dst->proc_count; i++)
+        n += dst->procs[i].count;
+    if (n == 0)
+        return 0;
+    if ((ns = btk__malloc(n * sizeof(*ns))) == NULL)
+        return BTK_ENOMEM;
+    for (size_t i = 0; i < dst->proc_count; i++) {
+        memcpy(ns + at, dst->procs[i].ns, dst->procs[i].count * sizeof(*ns));
+        at += dst->procs[i].count;
+    }
+    error = btk_import__summarize(&dst->stats, ns, n);
+    btk__free(ns);
+    dst->stats.iterations = iterations;
+    dst->stats.cycles_median = dst->stats.median * ticks_per_ns; /* NAN stays NAN */
+    return error;
+}
+
 static int merge_result(btk_result *dst, btk_result *src)
 {
     btk_proc *procs;
+    int64_t iterations;
 
     if (src->status != BTK_RESULT_OK && dst->status == BTK_RESULT_OK) {
         char *kind = src->error_kind, *msg = src->error_message;
@@ -53,7 +83,8 @@ static int merge_result(btk_result *dst, btk_result *src)
     src->proc_count = 0; /* the samples now belong to dst */
     if (src->memory.peak_rss_bytes > dst->memory.peak_rss_bytes)
         dst->memory.peak_rss_bytes = src->memory.peak_rss_bytes;
-    return 0;
+    iterations = dst->stats.iterations + src->stats.iterations;
+    return resummarize(dst, iterations);
 }
 
 int btk_ab_merge(btk_run *dst, btk_run *src)
@@ -77,6 +108,31 @@ int btk_ab_merge(btk_run *dst, btk_run *src)
         memset(s, 0, sizeof(*s)); /* moved */
     }
     return 0;
+}
+
+int btk_ab_tag(btk_run *run, const char *side, unsigned rounds)
+{
+    json_t *options = NULL;
+    char *text;
+
+    if (run->options_json)
+        options = json_loads(run->options_json, 0, NULL);
+    if (!json_is_object(options)) {
+        json_decref(options);
+        options = json_object();
+    }
+    if (options == NULL || json_object_set_new(options, "source", json_string("ab")) ||
+        json_object_set_new(options, "ab_side", json_string(side)) ||
+        json_object_set_new(options, "processes", json_integer(rounds)) ||
+        (text = json_dumps(options, JSON_COMPACT)) == NULL) {
+        json_decref(options);
+        return btk_error_set(BTK_ENOMEM, "out of memory");
+    }
+    json_decref(options);
+    btk__free(run->options_json);
+    run->options_json = btk__strdup(text);
+    free(text);
+    return run->options_json ? 0 : btk_error_set(BTK_ENOMEM, "out of memory");
 }
 
 /* ---- running ---- */

@@ -27,4 +27,9 @@ int btk_ab_run(btk_run **old_out, btk_run **new_out, const char *old_bin,
  * result failed. src is left empty (free it as usual). BTK_ENOMEM. */
 int btk_ab_merge(btk_run *dst, btk_run *src);
 
+/* Mark a merged side for storage: its options object gains "source": "ab", "ab_side": side
+ * ("base" or "contender") and "processes": rounds (each invocation ran one process; the
+ * stored run holds all of them). BTK_ENOMEM; a run without options gets an object. */
+int btk_ab_tag(btk_run *run, const char *side, unsigned rounds);
+
 #endif
