@@ -11,10 +11,12 @@
 #   BENCH_TARGET  the CMake target of the benchmark binary, e.g. my_benches
 # environment: BTK_GATE_PROCESSES (default 10), BTK_GATE_CMAKE_ARGS (extra configure
 #   arguments), BENCHTRACK (the benchtrack binary; default: benchtrack on PATH),
-#   BTK_GATE_BIN_PATH (path of the binary inside a build dir; default BENCH_TARGET)
+#   BTK_GATE_BIN_PATH (path of the binary inside a build dir; default BENCH_TARGET),
+#   BTK_GATE_DB (a results database: both runs are stored in it, the base under its
+#   merge-base commit and the head under HEAD; default: nothing stored)
 set -euo pipefail
 if [ $# -lt 2 ]; then
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 fi
 base_ref=$1
@@ -49,8 +51,10 @@ build "$work/base-src" "$work/base-build" || { echo "gate: base build failed" >&
 build "$root" "$work/head-build" || { echo "gate: head build failed" >&2; exit 3; }
 
 summary=${GITHUB_STEP_SUMMARY:-${BTK_GATE_SUMMARY:-gate-summary.md}}
+store=()
+[ -n "${BTK_GATE_DB:-}" ] && store=(--db "$BTK_GATE_DB" --base-commit "$base_sha" --repo "$root")
 rc=0
-"$bt" ab "$work/base-build/$bin_path" "$work/head-build/$bin_path" \
+"$bt" ab "$work/base-build/$bin_path" "$work/head-build/$bin_path" "${store[@]}" \
     --processes "$processes" --format markdown --out "$work/summary.md" -- "$@" || rc=$?
 if [ -f "$work/summary.md" ]; then
     cat "$work/summary.md" >> "$summary"
