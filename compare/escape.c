@@ -148,3 +148,55 @@ int btk_escape_filename(btk_buf *buf, const char *s)
         stem[0] = '_';
     return btk_buf_printf(buf, "%s-%016" PRIx64, stem, btk_escape_hash(s));
 }
+
+typedef struct stem_ref {
+    const char *stem;
+    size_t index;
+} stem_ref;
+
+static int cmp_stem_refs(const void *a, const void *b)
+{
+    const stem_ref *x = a, *y = b;
+    int d = strcmp(x->stem, y->stem);
+
+    return d ? d : (x->index > y->index) - (x->index < y->index);
+}
+
+int btk_escape_unique_stems(char **stems, size_t n)
+{
+    stem_ref *refs;
+    btk_buf buf = BTK_BUF_INIT;
+    size_t i, run = 1;
+    int error = 0;
+
+    if (n < 2)
+        return 0;
+    if ((refs = btk__malloc(n * sizeof(*refs))) == NULL)
+        return BTK_ENOMEM;
+    for (i = 0; i < n; i++)
+        refs[i] = (stem_ref){stems[i], i};
+    qsort(refs, n, sizeof(*refs), cmp_stem_refs);
+    for (i = 1; i < n && error == 0; i++) {
+        char *renamed;
+
+        run = strcmp(refs[i].stem, refs[i - 1].stem) ? 1 : run + 1;
+        if (run == 1)
+            continue;
+        btk_buf_clear(&buf);
+        if ((error = btk_buf_printf(&buf, "%s-%zu", refs[i].stem, run)) < 0)
+            break;
+        if ((renamed = btk_buf_detach(&buf)) == NULL) {
+            error = BTK_ENOMEM;
+            break;
+        }
+        /* refs[i].stem stays the old string (still compared with the next one) until the
+         * walk is done; the array gets the new one. */
+        stems[refs[i].index] = renamed;
+    }
+    for (i = 0; i < n; i++)
+        if (stems[refs[i].index] != refs[i].stem)
+            btk__free((char *)refs[i].stem);
+    btk_buf_free(&buf);
+    btk__free(refs);
+    return error;
+}

@@ -37,6 +37,13 @@ int btk_escape_url(btk_buf *buf, const char *s);
  * '/'. */
 int btk_escape_filename(btk_buf *buf, const char *s);
 
+/* Make stems[0..n) pairwise distinct, for names whose btk_escape_filename stems collide
+ * (a 64-bit hash can, for crafted names): the second and later of equal stems, in index
+ * order, get "-2", "-3", ... appended (the string is replaced). A stem from
+ * btk_escape_filename ends in a hex digit, so a suffixed stem never equals another stem.
+ * BTK_ENOMEM, with every stem still valid. */
+int btk_escape_unique_stems(char **stems, size_t n);
+
 /* The 64-bit FNV-1a hash of s (used by btk_escape_filename). */
 uint64_t btk_escape_hash(const char *s);
 

@@ -153,6 +153,25 @@ static int cmp_items(const void *a, const void *b)
     return d ? d : strcmp(x->name, y->name);
 }
 
+/* Distinct names never share a page or chart file, even when their hashed stems collide:
+ * colliding stems are told apart in name order (the store lists names sorted). */
+static int unique_stems(machine_ctx *m)
+{
+    char **stems = btk__calloc(m->item_count + 1, sizeof(*stems));
+    size_t i;
+    int error;
+
+    if (stems == NULL)
+        return BTK_ENOMEM;
+    for (i = 0; i < m->item_count; i++)
+        stems[i] = m->items[i].stem;
+    error = btk_escape_unique_stems(stems, m->item_count);
+    for (i = 0; i < m->item_count; i++)
+        m->items[i].stem = stems[i];
+    btk__free(stems);
+    return error;
+}
+
 static int load_machine(report_ctx *r, machine_ctx *m)
 {
     size_t i;
@@ -169,6 +188,8 @@ static int load_machine(report_ctx *r, machine_ctx *m)
             return error;
         m->item_count++;
     }
+    if ((error = unique_stems(m)) < 0)
+        return error;
     qsort(m->items, m->item_count, sizeof(*m->items), cmp_items);
     return 0;
 }

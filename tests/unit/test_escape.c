@@ -131,6 +131,42 @@ static void filename__distinct_names_do_not_collide(void **state)
         btk__free(out[i]);
 }
 
+/* Stems of distinct names that collide (as crafted names could make the 64-bit hash do)
+ * are told apart; stems that do not collide are left alone. */
+static void filename__colliding_stems_are_told_apart(void **state)
+{
+    static const char *in[] = {"x-00ff", "y-0001", "x-00ff", "x-00ff", "y-0001", "z-0002"};
+    static const char *want[] = {"x-00ff", "y-0001", "x-00ff-2", "x-00ff-3", "y-0001-2",
+                                 "z-0002"};
+    char *stems[BTK_ARRAY_SIZE(in)];
+    size_t i, j;
+    long n;
+    int rc;
+
+    (void)state;
+    /* Every allocation failing in turn: ENOMEM with every stem still a valid string. */
+    for (n = 0;; n++) {
+        for (i = 0; i < BTK_ARRAY_SIZE(in); i++)
+            stems[i] = btk__strdup(in[i]);
+        btk__alloc_fail_after(n);
+        rc = btk_escape_unique_stems(stems, BTK_ARRAY_SIZE(in));
+        btk__alloc_fail_after(-1);
+        if (rc == 0)
+            break;
+        assert_int_equal(rc, BTK_ENOMEM);
+        for (i = 0; i < BTK_ARRAY_SIZE(in); i++)
+            btk__free(stems[i]);
+    }
+    assert_true(n >= 1);
+    for (i = 0; i < BTK_ARRAY_SIZE(in); i++) {
+        assert_string_equal(stems[i], want[i]);
+        for (j = 0; j < i; j++)
+            assert_string_not_equal(stems[i], stems[j]);
+    }
+    for (i = 0; i < BTK_ARRAY_SIZE(in); i++)
+        btk__free(stems[i]);
+}
+
 static void filename__keeps_readable_stem(void **state)
 {
     char *s;
@@ -171,6 +207,7 @@ int main(void)
         cmocka_unit_test(url__percent_encodes_all_but_unreserved),
         cmocka_unit_test(filename__no_traversal_no_separator),
         cmocka_unit_test(filename__distinct_names_do_not_collide),
+        cmocka_unit_test(filename__colliding_stems_are_told_apart),
         cmocka_unit_test(filename__keeps_readable_stem),
         cmocka_unit_test(escape__out_of_memory_is_reported),
     };
