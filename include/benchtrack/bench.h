@@ -82,9 +82,17 @@ typedef struct btk_bench_options {
 #define BTK_BENCH_OPTIONS_VERSION 1u
 
 /** Explicit parameter values: BTK_BENCH(sort, BTK_PARAMS(16, 256, 4096)) { ... } */
+#ifndef __cplusplus
 #define BTK_PARAMS(...)                                                                    \
     .params = (const int64_t[]){__VA_ARGS__},                                              \
     .param_count = sizeof((const int64_t[]){__VA_ARGS__}) / sizeof(int64_t)
+#else
+/* C++ has no compound literals (g++'s extension makes a temporary): a static array per
+ * value list, btk__param_list below. */
+#define BTK_PARAMS(...)                                                                    \
+    .params = btk__param_list<__VA_ARGS__>::values,                                        \
+    .param_count = sizeof(btk__param_list<__VA_ARGS__>::values) / sizeof(int64_t)
+#endif
 /** Parameters lo, lo*mult, ..., hi: BTK_BENCH(sort, BTK_RANGE(8, 4096, 8)) { ... } */
 #define BTK_RANGE(lo, hi, mult) .range = {(lo), (hi), (mult)}
 
@@ -111,6 +119,55 @@ BTK_API void btk_register(const char *name, btk_bench_fn fn, const btk_bench_opt
 
 #define BTK__CAT2(a, b) a##b
 #define BTK__CAT(a, b) BTK__CAT2(a, b)
+#ifdef __cplusplus
+/* C++ wants designators in declaration order, and `version` comes first: the user's
+ * designators alone make the options, and the fields BTK_BENCH sets are filled in after,
+ * in a function-local static (initialized on first use, whatever the order of static
+ * initialization). Designated initializers before C++20 are a GCC/clang extension; the
+ * warnings about them and about the fields left zero are silenced here only. */
+static inline btk_bench_options btk__finish_options(btk_bench_options o, unsigned build,
+                                                    const char *compiler)
+{
+    o.version = BTK_BENCH_OPTIONS_VERSION;
+    o.build = build;
+    o.compiler = compiler;
+    return o;
+}
+#if defined(__clang__)
+#define BTK__CXX_OPTIONS_DIAG_OFF                                                          \
+    _Pragma("clang diagnostic push")                                                       \
+    _Pragma("clang diagnostic ignored \"-Wunknown-warning-option\"")                       \
+    _Pragma("clang diagnostic ignored \"-Wmissing-field-initializers\"")                   \
+    _Pragma("clang diagnostic ignored \"-Wc++20-designator\"")                             \
+    _Pragma("clang diagnostic ignored \"-Wc99-designator\"")
+#define BTK__CXX_OPTIONS_DIAG_ON _Pragma("clang diagnostic pop")
+#else
+#define BTK__CXX_OPTIONS_DIAG_OFF                                                          \
+    _Pragma("GCC diagnostic push")                                                         \
+    _Pragma("GCC diagnostic ignored \"-Wpragmas\"")                                        \
+    _Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"")                     \
+    _Pragma("GCC diagnostic ignored \"-Wpedantic\"")                                       \
+    _Pragma("GCC diagnostic ignored \"-Wc++20-extensions\"")
+#define BTK__CXX_OPTIONS_DIAG_ON _Pragma("GCC diagnostic pop")
+#endif
+#define BTK_BENCH(...) BTK__BENCH_CXX(__VA_ARGS__, )
+#define BTK__BENCH_CXX(name, ...)                                                          \
+    static void btk__bench_##name(btk_state *state);                                       \
+    BTK__CXX_OPTIONS_DIAG_OFF                                                              \
+    static const btk_bench_options *btk__opts_##name(void)                                 \
+    {                                                                                      \
+        static const btk_bench_options opts = btk__finish_options(                         \
+            btk_bench_options{__VA_ARGS__},                                                \
+            BTK_BUILD_KNOWN | BTK__BUILD_OPT | BTK__BUILD_ASSERT, BTK__COMPILER);          \
+        return &opts;                                                                      \
+    }                                                                                      \
+    BTK__CXX_OPTIONS_DIAG_ON                                                               \
+    __attribute__((constructor)) static void btk__reg_##name(void)                         \
+    {                                                                                      \
+        btk_register(#name, btk__bench_##name, btk__opts_##name());                        \
+    }                                                                                      \
+    static void btk__bench_##name(btk_state *state)
+#else
 #define BTK_BENCH(...)                                                                     \
     BTK__BENCH(__VA_ARGS__, .version = BTK_BENCH_OPTIONS_VERSION,                          \
                .build = BTK_BUILD_KNOWN | BTK__BUILD_OPT | BTK__BUILD_ASSERT,              \
@@ -123,6 +180,7 @@ BTK_API void btk_register(const char *name, btk_bench_fn fn, const btk_bench_opt
         btk_register(#name, btk__bench_##name, &btk__opts_##name);                         \
     }                                                                                      \
     static void btk__bench_##name(btk_state *state)
+#endif
 
 /* Loop internals: begin reads the clock and returns the batch size; end reads it again. */
 BTK_API uint64_t btk__loop_begin(btk_state *state);
@@ -163,7 +221,11 @@ BTK_API void btk_counter(btk_state *state, const char *name, double value);
 /* Used by btk_do_not_optimize on compilers without GNU inline asm. */
 BTK_API void btk__use_pointer(const volatile void *p);
 
-#if defined(__clang__)
+#if defined(__cplusplus)
+/* C++: function templates after the extern "C" block (they take a reference: no copy of
+ * the value, whatever its type). */
+#define btk_clobber_memory() __asm__ __volatile__("" : : : "memory")
+#elif defined(__clang__)
 /** Make the compiler believe `value` is read, so computing it cannot be optimized away.
  *  (clang: register first; its "m" alternative would force a store per iteration.) */
 #define btk_do_not_optimize(value)                                                         \
@@ -198,6 +260,27 @@ BTK_API void btk__use_pointer(const volatile void *p);
 BTK_API int btk_main(int argc, char **argv);
 
 #ifdef __cplusplus
+}
+
+/* A static array per BTK_PARAMS value list (C++). */
+template <int64_t... V> struct btk__param_list {
+    static const int64_t values[sizeof...(V)];
+};
+template <int64_t... V> const int64_t btk__param_list<V...>::values[sizeof...(V)] = {V...};
+
+/** Make the compiler believe `value` is read (and, when it is an lvalue, written), so
+ *  computing it cannot be optimized away. Nothing is copied. */
+template <class T> inline __attribute__((always_inline)) void btk_do_not_optimize(const T &value)
+{
+    __asm__ __volatile__("" : : "m"(value) : "memory");
+}
+template <class T> inline __attribute__((always_inline)) void btk_do_not_optimize(T &value)
+{
+#if defined(__clang__)
+    __asm__ __volatile__("" : "+r,m"(value) : : "memory");
+#else
+    __asm__ __volatile__("" : "+m,r"(value) : : "memory");
+#endif
 }
 #endif
 #endif
