@@ -228,7 +228,7 @@ static int invoke(ab_ctx *ctx, const char *bin, btk_run **side)
     char out_path[300], log_path[300], quoted[200];
     unsigned n = ctx->invocations++;
     btk_run *run = NULL;
-    int status, error;
+    int status = 0, error;
 
     snprintf(out_path, sizeof(out_path), "%s/%u.json", ctx->dir, n);
     snprintf(log_path, sizeof(log_path), "%s/%u.log", ctx->dir, n);

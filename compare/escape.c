@@ -139,7 +139,7 @@ int btk_escape_filename(btk_buf *buf, const char *s)
     char stem[BTK_ESCAPE_FILENAME_STEM + 1];
     size_t i;
 
-    for (i = 0; s[i] && i < BTK_ESCAPE_FILENAME_STEM; i++)
+    for (i = 0; i < BTK_ESCAPE_FILENAME_STEM && s[i]; i++)
         stem[i] = filename_char(s[i]) ? s[i] : '_';
     stem[i] = '\0';
     if (i == 0)
