@@ -3,9 +3,13 @@
  * with fork(): the child pins itself, measures with the sampler and writes one framed result
  * (wire.h) to a pipe, then _exit()s. The parent reads the pipe under a deadline with poll(),
  * kills the child with SIGKILL when the deadline passes, and turns a signal, an exit without
- * a result, a timeout or a malformed frame into that benchmark's failure. Order: round p runs
- * process p of every instance in turn (A0 B0 C0 A1 B1 C1 ...), so slow drift in the machine
- * spreads over all benchmarks instead of biasing the ones that ran last.
+ * a result, a timeout or a malformed frame into that benchmark's failure. Each child leads
+ * its own process group, so a timeout kills what the benchmark started too; on Linux a
+ * child also dies with its parent (PR_SET_PDEATHSIG), so an interrupted run leaves no
+ * benchmark running although the child is outside the terminal's foreground group.
+ * Order: round p runs process p of every instance in turn (A0 B0 C0 A1 B1 C1 ...), so slow
+ * drift in the machine spreads over all benchmarks instead of biasing the ones that ran
+ * last.
  */
 #include "runner.h"
 
@@ -15,6 +19,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -172,6 +179,20 @@ static int collect(int fd, btk_buf *data, double deadline)
     }
 }
 
+/* In a new child: lead a process group of its own (the timeout kills the group), and on
+ * Linux die with the parent, which may have gone between fork() and here. */
+static void child_detach(pid_t parent)
+{
+    setpgid(0, 0);
+#ifdef __linux__
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(71);
+#else
+    (void)parent;
+#endif
+}
+
 /* Wait for pid until the deadline; kill it with SIGKILL after. Returns true if killed.
  * The child normally exits microseconds after its frame, so the polling interval starts at
  * 20 us and doubles up to 10 ms. */
@@ -190,7 +211,9 @@ static bool reap(pid_t pid, int *status, double deadline)
         if (nap.tv_nsec < 10000000)
             nap.tv_nsec *= 2;
     }
-    kill(pid, SIGKILL);
+    /* The child's whole process group: whatever the benchmark started goes too. */
+    if (kill(-pid, SIGKILL) < 0)
+        kill(pid, SIGKILL);
     while (waitpid(pid, status, 0) < 0 && errno == EINTR)
         ;
     return true;
@@ -248,13 +271,14 @@ static void run_child(btk_bench_result *r, const btk_instance *inst, unsigned pr
     double timeout = btk_runner_timeout_ms(inst, opts), deadline;
     int fds[2], status = 0, got;
     bool killed;
-    pid_t pid;
+    pid_t pid, parent;
 
     if (pipe2(fds, O_CLOEXEC) < 0) {
         fail(r, BTK_FAIL_ERROR, 0, 0, "cannot create a pipe: %s", strerror(errno));
         return;
     }
     fflush(NULL);
+    parent = getpid();
     if ((pid = fork()) < 0) {
         fail(r, BTK_FAIL_ERROR, 0, 0, "cannot fork: %s", strerror(errno));
         close(fds[0]);
@@ -263,8 +287,10 @@ static void run_child(btk_bench_result *r, const btk_instance *inst, unsigned pr
     }
     if (pid == 0) {
         close(fds[0]);
+        child_detach(parent);
         child_main(fds[1], inst, proc, opts);
     }
+    setpgid(pid, pid); /* also here: the group exists whichever of the two runs first */
     close(fds[1]);
     deadline = now_ms() + timeout;
     got = collect(fds[0], &data, deadline);

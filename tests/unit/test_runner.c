@@ -85,7 +85,7 @@ static void runner__crash_abort_exit_timeout_are_isolated(void **state)
     doc = run_fixture(BTK_FIXTURE_CRASHY, args, &rc, &log);
     assert_non_null(doc);
     assert_int_equal(rc, 3);
-    assert_int_equal(json_array_size(json_object_get(doc, "benchmarks")), 7);
+    assert_int_equal(json_array_size(json_object_get(doc, "benchmarks")), 8);
     check_failed(doc, "crash_segv", "signal", "killed by signal SIGSEGV");
     e = json_object_get(bench(doc, "crash_segv"), "error");
     assert_int_equal(json_integer_value(json_object_get(e, "signal")), SIGSEGV);
@@ -96,11 +96,61 @@ static void runner__crash_abort_exit_timeout_are_isolated(void **state)
     e = json_object_get(bench(doc, "crash_exit"), "error");
     assert_int_equal(json_integer_value(json_object_get(e, "exit_code")), 0);
     check_failed(doc, "hang_timeout", "timeout", "timed out after 300 ms");
+    check_failed(doc, "hang_with_helper", "timeout", "timed out after 300 ms");
     check_healthy(doc, "healthy_sum", 1);
     check_healthy(doc, "healthy_items", 1);
     check_healthy(doc, "spawns_sleeper", 1);
     json_decref(doc);
     free(log);
+}
+
+/* True once process pid has ended: gone, or a zombie waiting for init to reap it. */
+static bool process_ended(long pid)
+{
+    char path[64], buf[256], *state;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return true;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    state = strrchr(buf, ')'); /* "pid (comm) S ..." */
+    return state == NULL || state[1] == '\0' || state[2] == 'Z' || state[2] == 'X';
+}
+
+/* A benchmark that hangs past its timeout after starting a helper process: the timeout
+ * kills the helper too (the benchmark's process group). Without that, the helper would
+ * sleep on for 30 s. */
+static void runner__timeout_kills_what_the_benchmark_started(void **state)
+{
+    const char *args[] = {"--filter", "hang_with_helper", NULL};
+    char *dir = test_tmpdir("helper"), pidfile[512], *text, *log = NULL;
+    json_t *doc;
+    long pid;
+    int rc, waited;
+
+    (void)state;
+    snprintf(pidfile, sizeof(pidfile), "%s/helper.pid", dir);
+    setenv("BTK_TEST_HELPER_PIDFILE", pidfile, 1);
+    doc = run_fixture(BTK_FIXTURE_CRASHY, args, &rc, &log);
+    unsetenv("BTK_TEST_HELPER_PIDFILE");
+    assert_non_null(doc);
+    assert_int_equal(rc, 3);
+    check_failed(doc, "hang_with_helper", "timeout", "timed out after 300 ms");
+    text = test_read_file(pidfile, NULL);
+    assert_non_null(text);
+    pid = strtol(text, NULL, 10);
+    assert_true(pid > 1);
+    for (waited = 0; waited < 200 && !process_ended(pid); waited++)
+        usleep(10000);
+    assert_true(process_ended(pid));
+    free(text);
+    json_decref(doc);
+    free(log);
+    test_rmtree(dir);
 }
 
 static int64_t pid_of(json_t *doc, const char *name, size_t proc)
@@ -477,6 +527,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(runner__crash_abort_exit_timeout_are_isolated),
+        cmocka_unit_test(runner__timeout_kills_what_the_benchmark_started),
         cmocka_unit_test(runner__processes_interleave_fresh_children),
         cmocka_unit_test(runner__no_fork_measures_in_process),
         cmocka_unit_test(runner__events_follow_interleaved_order),
