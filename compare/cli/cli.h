@@ -61,6 +61,8 @@ bool cli_use_color(void);
 bool cli_option(const char *name, int argc, char **argv, int *i, const char **value);
 /* Print s to f with control characters escaped (\n, \t, \xNN); UTF-8 kept. */
 void cli_print_safe(FILE *f, const char *s);
+/* Append s escaped as cli_print_safe prints it. BTK_ENOMEM. */
+int cli_safe_text(btk_buf *out, const char *s);
 
 /* Where a run's commit comes from: the repository (repo: NULL = current directory), and the
  * CI overrides --commit/--branch/--allow-unknown-commit. */

@@ -195,20 +195,34 @@ bool cli_option(const char *name, int argc, char **argv, int *i, const char **va
     return true;
 }
 
-void cli_print_safe(FILE *f, const char *s)
+int cli_safe_text(btk_buf *out, const char *s)
 {
-    for (; s && *s; s++) {
+    int error = 0;
+
+    for (; s && *s && error == 0; s++) {
         unsigned char c = (unsigned char)*s;
 
         if (c == '\n')
-            fputs("\\n", f);
+            error = btk_buf_puts(out, "\\n");
         else if (c == '\t')
-            fputs("\\t", f);
+            error = btk_buf_puts(out, "\\t");
         else if (c < 0x20 || c == 0x7f)
-            fprintf(f, "\\x%02x", c);
+            error = btk_buf_printf(out, "\\x%02x", c);
         else
-            fputc(c, f);
+            error = btk_buf_put(out, (const char *)&c, 1);
     }
+    return error;
+}
+
+void cli_print_safe(FILE *f, const char *s)
+{
+    btk_buf b = BTK_BUF_INIT;
+
+    if (cli_safe_text(&b, s) == 0)
+        fputs(btk_buf_cstr(&b), f);
+    else
+        fputs("?", f); /* out of memory: never the raw text */
+    btk_buf_free(&b);
 }
 
 static bool is_full_sha(const char *s)

@@ -126,6 +126,28 @@ static int count_lines_with(const char *text, const char *needle)
     return n;
 }
 
+/* log's table: the "results" column starts at the same offset on every line (the header's
+ * word, then each run's benchmark count); returns the number of data lines checked. The
+ * lines here are ASCII, so bytes are columns. */
+static int check_log_aligned(const char *text)
+{
+    const char *line = text, *nl, *hit = strstr(text, "results");
+    size_t at;
+    int rows = 0;
+
+    assert_non_null(hit);
+    at = (size_t)(hit - text);
+    assert_true(strchr(text, '\n') > hit); /* the word is in the header line */
+    while ((nl = strchr(line, '\n')) != NULL && *(line = nl + 1) != '\0') {
+        nl = strchr(line, '\n');
+        assert_true(nl != NULL && (size_t)(nl - line) > at);
+        assert_true(line[at] >= '0' && line[at] <= '9');
+        assert_int_equal(strncmp(line + at - 2, "  ", 2), 0);
+        rows++;
+    }
+    return rows;
+}
+
 /* Runs at commits whose dates disagree with their order, then history/log/show. */
 static void cli__run_history_log_show_across_commits(void **state)
 {
@@ -164,6 +186,7 @@ static void cli__run_history_log_show_across_commits(void **state)
     assert_int_equal(bt(&out, "log", NULL, NULL, NULL, NULL), 0);
     assert_int_equal(count_lines_with(out, " benchmarks"), 3);
     assert_int_equal(count_lines_with(out, "1 failed"), 3);
+    assert_int_equal(check_log_aligned(out), 3);
     free(out);
     assert_int_equal(bt(&out, "show", "HEAD~1", NULL, NULL, NULL), 0);
     assert_non_null(strstr(out, "run #2"));
@@ -194,6 +217,7 @@ static void cli__commit_overrides_detached_and_dirty(void **state)
     assert_int_equal(bt(&out, "import", json, "--branch", "ci-branch", NULL), 0);
     free(out);
     assert_int_equal(bt(&out, "log", "--limit", "2", NULL, NULL), 0);
+    assert_int_equal(check_log_aligned(out), 2); /* branches "-" and "ci-branch" */
     assert_non_null(strstr(out, "ci-branch"));
     assert_non_null(strstr(out, "  -  ")); /* the detached run has no branch */
     free(out);
