@@ -54,6 +54,17 @@ static const char *const migrations[] = {
     " seq INTEGER NOT NULL, proc_index INTEGER NOT NULL, count INTEGER NOT NULL,"
     " ns BLOB NOT NULL, batch BLOB, peak_rss_bytes INTEGER, minor_faults INTEGER,"
     " major_faults INTEGER, PRIMARY KEY (result_id, seq));",
+    /* v1 -> v2: a benchmark's history reads only indexes. results_history holds every
+     * column the history query takes from results, so the rows of one benchmark are
+     * read contiguously instead of one table page each; runs_lookup gives a run's machine
+     * and commit without reading its (large) row. results_by_benchmark is a prefix of
+     * results_history and goes. */
+    "CREATE INDEX results_history ON results(benchmark_id, run_id, status, min, max, mean,"
+    " median, stddev, mad, p50, p90, p95, p99, p999, ci_low, ci_high, samples, iterations,"
+    " outliers_low, outliers_high, cycles_median, mem_tracked, allocs_per_iter,"
+    " frees_per_iter, alloc_bytes_per_iter, peak_rss_bytes, minor_faults, major_faults);"
+    "DROP INDEX results_by_benchmark;"
+    "CREATE INDEX runs_lookup ON runs(id, machine_id, commit_sha);",
 };
 
 int btk_store__busy_timeout_ms(void)
@@ -244,10 +255,11 @@ static int open_checked(btk_store *db)
             (error = read_version(db, &version)) < 0 ||
             (error = check_not_newer(db, version)) < 0)
             return error;
-        if (version < BTK_STORE_SCHEMA_VERSION)
+        if (version < BTK_STORE_MIN_READABLE_VERSION)
             return btk_error_set(BTK_EFORMAT, "results database '%s' is empty or has the old "
                                  "schema version %d (a writing command migrates it)",
                                  btk_error_quote(path, sizeof(path), db->path), version);
+        db->version = version; /* older versions are read as they are, without migrating */
         return btk_store__exec(db, "PRAGMA foreign_keys=ON");
     }
     if ((error = connect(db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) < 0)
@@ -258,6 +270,7 @@ static int open_checked(btk_store *db)
     if ((error = btk_store__exec(db, "PRAGMA foreign_keys=ON")) < 0 ||
         (error = migrate(db)) < 0)
         return error;
+    db->version = BTK_STORE_SCHEMA_VERSION;
     /* WAL with synchronous=NORMAL: a killed process never loses a committed run; only a
      * power cut can drop the last transactions (docs/database.md). */
     return btk_store__exec(db, "PRAGMA synchronous=NORMAL");

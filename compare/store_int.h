@@ -10,12 +10,15 @@
 #include <sqlite3.h>
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define BTK_STORE_SCHEMA_VERSION 1
+#define BTK_STORE_SCHEMA_VERSION 2
+/* The oldest version a read-only open reads as it is (v2 only added indexes). */
+#define BTK_STORE_MIN_READABLE_VERSION 1
 
 struct btk_store {
     sqlite3 *conn;
     char *path;
     bool readonly;
+    int version; /* user_version of the open database */
 };
 
 /* Record the connection's last SQLite error as a BTK_E* code with a one-line message naming
@@ -33,6 +36,9 @@ void btk_store__rollback(btk_store *db);
 int btk_store__busy_timeout_ms(void);
 /* PRAGMA integrity_check == "ok": 0, else BTK_EFORMAT naming the first problem. */
 int btk_store__integrity_check(btk_store *db);
+
+/* The SQL of btk_store_history for this database's version (tests check its plan). */
+const char *btk_store__history_sql(const btk_store *db);
 
 /* Column helpers: NULL reads as NAN / -1 / NULL string (btk__strdup'd). */
 double btk_store__col_double(sqlite3_stmt *st, int col);

@@ -406,16 +406,28 @@ void btk_run_rows_free(btk_run_row *rows, size_t count)
     btk__free(rows);
 }
 
-#define SQL_HISTORY                                                                          \
+/* The history query; RUNS names how runs is joined. Every results column it reads is in
+ * the index results_history (schema v2), so SQLite reads only that index for results. */
+#define SQL_HISTORY_WITH(RUNS)                                                               \
     "SELECT r.commit_sha, r.id, c.time, c.subject, x.status, x.min, x.max, x.mean,"        \
     " x.median, x.stddev, x.mad, x.p50, x.p90, x.p95, x.p99, x.p999, x.ci_low, x.ci_high," \
     " x.samples, x.iterations, x.outliers_low, x.outliers_high, x.cycles_median,"          \
     " x.mem_tracked, x.allocs_per_iter, x.frees_per_iter, x.alloc_bytes_per_iter,"         \
     " x.peak_rss_bytes, x.minor_faults, x.major_faults FROM results x"                     \
-    " JOIN runs r ON r.id = x.run_id LEFT JOIN commits c ON c.sha = r.commit_sha"          \
+    " JOIN " RUNS " ON r.id = x.run_id LEFT JOIN commits c ON c.sha = r.commit_sha"        \
     " WHERE x.benchmark_id = (SELECT id FROM benchmarks WHERE name = ?1)"                  \
     " AND (?2 IS NULL OR r.machine_id = (SELECT id FROM machines WHERE fingerprint = ?2))" \
     " AND r.commit_sha IS NOT NULL ORDER BY x.run_id DESC"
+/* v2: a run's machine and commit from the small index runs_lookup, not from its row (which
+ * holds the run's whole context JSON); SQLite would otherwise look runs up by rowid. */
+#define SQL_HISTORY SQL_HISTORY_WITH("runs r INDEXED BY runs_lookup")
+/* A v1 database opened read-only has neither index: the same query, by rowid. */
+#define SQL_HISTORY_V1 SQL_HISTORY_WITH("runs r")
+
+const char *btk_store__history_sql(const btk_store *db)
+{
+    return db->version >= 2 ? SQL_HISTORY : SQL_HISTORY_V1;
+}
 
 typedef struct sha_slot {
     const char *sha;
@@ -469,7 +481,7 @@ static int query_history(btk_history_point *pts, bool *filled, const sha_slot *s
     sqlite3_stmt *st = NULL;
     int rc = SQLITE_DONE, error;
 
-    if ((error = btk_store__prepare(db, SQL_HISTORY, &st)) < 0)
+    if ((error = btk_store__prepare(db, btk_store__history_sql(db), &st)) < 0)
         return error;
     btk_store__bind_text(st, 1, name);
     btk_store__bind_text(st, 2, fp);

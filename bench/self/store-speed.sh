@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Print the results database's speed figures (docs/figures/store.md):
 #   bench/self/store-speed.sh [BUILD_DIR]   (default: build)
+#   env BTK_HISTORY_WIDTH=N also times the history with N benchmarks per run (slow to build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build}

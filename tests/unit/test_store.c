@@ -313,6 +313,40 @@ static void store__locked_database_fails_after_bounded_wait(void **state)
     test_rmtree(dir);
 }
 
+/* The first column of the first row of sql, as an integer. */
+static int count_rows(sqlite3 *c, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int n = -1;
+
+    assert_int_equal(sqlite3_prepare_v2(c, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Points in the history of name over the two commits of tests/data/db/v1.sql, on the
+ * machine of its first run. */
+static size_t history_count(btk_store *db, const char *name)
+{
+    static const char shas[2][41] = {"0123456789abcdef0123456789abcdef01234567",
+                                     "e5ab34268cc252398dcd82b900dc169a8520c7de"};
+    btk_history_point *pts = NULL;
+    size_t count = 0;
+
+    int rc = btk_store_history(&pts, &count, db, name, "269fd0f17c08e6f99c0538f5099f786e",
+                               shas, 2);
+
+    if (rc != 0)
+        print_error("history: %s\n", btk_error_last()->message);
+    assert_int_equal(rc, 0);
+    if (count)
+        check_near(pts[0].stats.median, 11.0, 1e-12);
+    btk_history_free(pts, count);
+    return count;
+}
+
 static void store__v1_dump_opens_and_reads(void **state)
 {
     char *dir = test_tmpdir("v1"), path[4096], *sql;
@@ -340,8 +374,43 @@ static void store__v1_dump_opens_and_reads(void **state)
     assert_int_equal(btk_run_find(run, "BM_sort/64")->proc_count, 3);
     btk_run_free(run);
     btk_run_rows_free(rows, count);
+    assert_int_equal(db->version, 1);
+    assert_int_equal(history_count(db, "sort/1024"), 1); /* v1 read as it is */
     btk_store_close(db);
-    assert_int_equal(btk_store_open(&db, path, 0), 0); /* and accepts writes */
+    assert_int_equal(btk_store_open(&db, path, 0), 0); /* and accepts writes: migrates */
+    assert_int_equal(db->version, BTK_STORE_SCHEMA_VERSION);
+    assert_int_equal(history_count(db, "sort/1024"), 1);
+    btk_store_close(db);
+    assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
+    assert_int_equal(count_rows(c, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                   "('results_history', 'runs_lookup')"), 2);
+    assert_int_equal(count_rows(c, "PRAGMA user_version"), BTK_STORE_SCHEMA_VERSION);
+    sqlite3_close(c);
+    test_rmtree(dir);
+}
+
+/* The history query reads results and runs through covering indexes only (schema v2): the
+ * property that keeps it fast when a run holds many benchmarks and large context JSON
+ * (docs/figures/store.md). Checked on SQLite's query plan, not on a timing. */
+static void store__history_reads_only_covering_indexes(void **state)
+{
+    char *dir = test_tmpdir("plan"), sql[4096];
+    btk_store *db = NULL;
+    sqlite3_stmt *st = NULL;
+    btk_buf plan = BTK_BUF_INIT;
+
+    (void)state;
+    assert_int_equal(btk_store_open(&db, db_in(dir, "p.db"), 0), 0);
+    snprintf(sql, sizeof(sql), "EXPLAIN QUERY PLAN %s", btk_store__history_sql(db));
+    assert_int_equal(sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        btk_buf_puts(&plan, (const char *)sqlite3_column_text(st, 3));
+        btk_buf_puts(&plan, "\n");
+    }
+    sqlite3_finalize(st);
+    assert_non_null(strstr(btk_buf_cstr(&plan), "SEARCH x USING COVERING INDEX results_history"));
+    assert_non_null(strstr(btk_buf_cstr(&plan), "SEARCH r USING COVERING INDEX runs_lookup"));
+    btk_buf_free(&plan);
     btk_store_close(db);
     test_rmtree(dir);
 }
@@ -444,6 +513,7 @@ int main(void)
         cmocka_unit_test(store__read_only_file_is_a_clear_error),
         cmocka_unit_test(store__locked_database_fails_after_bounded_wait),
         cmocka_unit_test(store__v1_dump_opens_and_reads),
+        cmocka_unit_test(store__history_reads_only_covering_indexes),
         cmocka_unit_test(store__history_follows_given_order_newest_run_per_commit),
         cmocka_unit_test(store__allocation_failures_are_clean),
     };
