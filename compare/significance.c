@@ -30,7 +30,7 @@ void btk_rng_seed(btk_rng *rng, uint64_t seed)
         rng->s[i] = splitmix64(&seed);
 }
 
-uint64_t btk_rng_next(btk_rng *rng)
+static inline uint64_t rng_next(btk_rng *rng)
 {
     uint64_t *s = rng->s;
     uint64_t result = rotl(s[1] * 5, 7) * 9;
@@ -45,16 +45,38 @@ uint64_t btk_rng_next(btk_rng *rng)
     return result;
 }
 
+uint64_t btk_rng_next(btk_rng *rng)
+{
+    return rng_next(rng);
+}
+
+/* Uniform in [0, n) for n <= UINT32_MAX: Lemire's multiply-shift on a 32-bit draw, with
+ * rejection of the few low products that would bias it ("Fast random integer generation in
+ * an interval", ACM TOMACS 2019): no division except on the rare rejection path. */
+static inline size_t rng_below32(btk_rng *rng, uint32_t bound)
+{
+    uint64_t m = (rng_next(rng) >> 32) * bound;
+
+    if ((uint32_t)m < bound) {
+        uint32_t threshold = (uint32_t)(-bound) % bound;
+
+        while ((uint32_t)m < threshold)
+            m = (rng_next(rng) >> 32) * bound;
+    }
+    return (size_t)(m >> 32);
+}
+
 size_t btk_rng_below(btk_rng *rng, size_t n)
 {
-    /* Lemire's multiply-shift with rejection on 32-bit draws when n fits, else modulo
-     * rejection on 64 bits: unbiased either way. */
-    uint64_t limit = UINT64_MAX - (UINT64_MAX % n);
-    uint64_t x;
+    uint64_t limit, x;
 
     BTK_ASSERT(n > 0);
+    if (n <= UINT32_MAX)
+        return rng_below32(rng, (uint32_t)n);
+    /* Wider ranges: modulo with rejection on 64 bits (unbiased). */
+    limit = UINT64_MAX - (UINT64_MAX % n);
     do
-        x = btk_rng_next(rng);
+        x = rng_next(rng);
     while (x >= limit);
     return (size_t)(x % n);
 }
@@ -269,6 +291,16 @@ int btk_sig_bh_adjust(double *q_out, const double *p, size_t n)
 
 /* ---- bootstrap ---- */
 
+/* One side of the bootstrap: its values sorted once. A resample draws n values with
+ * replacement; drawing a uniform position is drawing a uniform rank in the sorted order,
+ * so a resample is n uniform ranks, and its median is read off their counts (a counting
+ * pass, no comparisons): exactly the median of the resampled values. */
+typedef struct boot_side {
+    size_t n;
+    double *sorted;   /* the values, ascending */
+    unsigned *count;  /* per-resample draw counts by rank */
+} boot_side;
+
 static int cmp_double(const void *pa, const void *pb)
 {
     double a = *(const double *)pa, b = *(const double *)pb;
@@ -276,28 +308,77 @@ static int cmp_double(const void *pa, const void *pb)
     return (a > b) - (a < b);
 }
 
-/* Quantile of sorted v[0..n) with linear interpolation between order statistics (Hyndman &
- * Fan type 7). */
-static double quantile_sorted(const double *v, size_t n, double q)
+static void boot_free(boot_side *s)
 {
-    double h = q * (double)(n - 1);
-    size_t lo = (size_t)floor(h);
-
-    if (lo + 1 >= n)
-        return v[n - 1];
-    return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
+    btk__free(s->sorted);
+    btk__free(s->count);
+    memset(s, 0, sizeof(*s));
 }
 
-static double resample_median(btk_rng *rng, const double *v, size_t n, double *work)
+static int boot_init(boot_side *s, const double *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        work[i] = v[btk_rng_below(rng, n)];
-    return btk_stats_median_inplace(work, n);
+    s->n = n;
+    s->sorted = btk__malloc(n * sizeof(*s->sorted));
+    s->count = btk__malloc(n * sizeof(*s->count));
+    if (s->sorted == NULL || s->count == NULL) {
+        boot_free(s);
+        return BTK_ENOMEM;
+    }
+    memcpy(s->sorted, v, n * sizeof(*v));
+    qsort(s->sorted, n, sizeof(*s->sorted), cmp_double);
+    return 0;
+}
+
+/* The median of one resample of the side: mean of the 0-based order statistics (n-1)/2 and
+ * n/2, as btk_stats_median_inplace defines it. */
+static double boot_median(btk_rng *rng, boot_side *s)
+{
+    size_t n = s->n, lo = (n - 1) / 2, hi = n / 2, seen = 0, k = 0;
+    unsigned *count = s->count;
+    double low;
+
+    memset(count, 0, n * sizeof(*count));
+    for (size_t i = 0; i < n; i++) /* n <= UINT32_MAX: checked by btk_sig_ratio_ci */
+        count[rng_below32(rng, (uint32_t)n)]++;
+    while ((seen += count[k]) <= lo) /* the rank holding position lo of the resample */
+        k++;
+    low = s->sorted[k];
+    while (seen <= hi) /* and position hi (the same rank when it also covers hi) */
+        seen += count[++k];
+    return (low + s->sorted[k]) / 2;
+}
+
+/* Quantile (type 7) of v[0..n), reordering v: two order statistics by selection instead
+ * of a sort. The order statistics from `from` up must all lie in v[from..n) (after a
+ * selection of order statistic `from`, they do; from = 0: no assumption). */
+static double quantile_select_from(double *v, size_t n, double q, size_t from)
+{
+    double h = q * (double)(n - 1), low, next;
+    size_t lo = (size_t)floor(h);
+
+    if (lo >= n - 1)
+        lo = n - 1;
+    if (lo < from)
+        from = 0;
+    low = btk_stats_select_kth(v + from, n - from, lo - from);
+    if (lo + 1 >= n)
+        return low;
+    /* everything after lo is >= low: the next order statistic is their minimum */
+    next = v[lo + 1];
+    for (size_t i = lo + 2; i < n; i++)
+        next = v[i] < next ? v[i] : next;
+    return low + (h - (double)lo) * (next - low);
+}
+
+static double quantile_select(double *v, size_t n, double q)
+{
+    return quantile_select_from(v, n, q, 0);
 }
 
 int btk_sig_ratio_ci(btk_ratio_ci *out, const double *a, size_t n, const double *b, size_t m,
                      unsigned resamples, double level, uint64_t seed)
 {
+    boot_side sa = {0}, sb = {0};
     double *work, *ratios;
     size_t kept = 0;
     btk_rng rng;
@@ -305,9 +386,13 @@ int btk_sig_ratio_ci(btk_ratio_ci *out, const double *a, size_t n, const double 
     if (n == 0 || m == 0 || resamples < 10 || !(level > 0 && level < 1))
         return btk_error_set(BTK_EINVAL, "bootstrap needs values on both sides, >= 10 "
                              "resamples and a level in (0, 1)");
+    if (n > UINT32_MAX || m > UINT32_MAX)
+        return btk_error_set(BTK_EINVAL, "bootstrap of more than 2^32 values per side");
     work = btk__malloc((n > m ? n : m) * sizeof(double));
     ratios = btk__malloc(resamples * sizeof(double));
-    if (work == NULL || ratios == NULL) {
+    if (work == NULL || ratios == NULL || boot_init(&sa, a, n) < 0 ||
+        boot_init(&sb, b, m) < 0) {
+        boot_free(&sa); /* either side may be set up; freeing an unset one is a no-op */
         btk__free(work);
         btk__free(ratios);
         return BTK_ENOMEM;
@@ -315,16 +400,24 @@ int btk_sig_ratio_ci(btk_ratio_ci *out, const double *a, size_t n, const double 
     out->ratio = btk_sig_median(b, m, work) / btk_sig_median(a, n, work);
     btk_rng_seed(&rng, seed);
     for (unsigned r = 0; r < resamples; r++) {
-        double ma = resample_median(&rng, a, n, work);
-        double mb = resample_median(&rng, b, m, work);
+        double ma = boot_median(&rng, &sa);
+        double mb = boot_median(&rng, &sb);
         double ratio = mb / ma;
 
         if (isfinite(ratio))
             ratios[kept++] = ratio;
     }
-    qsort(ratios, kept, sizeof(double), cmp_double);
-    out->low = kept ? quantile_sorted(ratios, kept, (1 - level) / 2) : NAN;
-    out->high = kept ? quantile_sorted(ratios, kept, 1 - (1 - level) / 2) : NAN;
+    out->low = kept ? quantile_select(ratios, kept, (1 - level) / 2) : NAN;
+    /* The lower quantile's selection left everything above it to its right: the upper
+     * one is found there (same order statistic, half the work). */
+    if (kept) {
+        size_t low_rank = (size_t)floor((1 - level) / 2 * (double)(kept - 1));
+
+        out->high = quantile_select_from(ratios, kept, 1 - (1 - level) / 2, low_rank);
+    } else
+        out->high = NAN;
+    boot_free(&sa);
+    boot_free(&sb);
     btk__free(work);
     btk__free(ratios);
     return 0;

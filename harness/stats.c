@@ -42,7 +42,7 @@ static void swap_d(double *a, double *b)
 
 /* Place the k-th smallest of v[0..n) at v[k], smaller-or-equal values before it and
  * greater-or-equal after it (Wirth's selection, "Algorithms + Data Structures" 1976). */
-static double select_kth(double *v, size_t n, size_t k)
+double btk_stats_select_kth(double *v, size_t n, size_t k)
 {
     ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
 
@@ -75,7 +75,7 @@ double btk_stats_median_inplace(double *v, size_t n)
 
     if (n == 0)
         return NAN;
-    upper = select_kth(v, n, n / 2);
+    upper = btk_stats_select_kth(v, n, n / 2);
     if (n % 2)
         return upper;
     /* after selection everything in v[0..n/2) is <= v[n/2]: the lower middle is its max */

@@ -31,6 +31,10 @@ int btk_stats_summarize(btk_stats *out, const double *v, size_t n);
  * interpolation between order statistics, R's default). */
 double btk_stats_quantile_sorted(const double *sorted, size_t n, double q);
 
+/* Place the k-th smallest (0-based, k < n) of v[0..n) at v[k], values <= it before and
+ * values >= it after (Wirth's selection, O(n) on average); returns it. */
+double btk_stats_select_kth(double *v, size_t n, size_t k);
+
 /* Median of v (n >= 1; NAN for n == 0): mean of the two middle values for even n. v is
  * reordered (selection in O(n), not a sort). */
 double btk_stats_median_inplace(double *v, size_t n);

@@ -257,6 +257,71 @@ static void bootstrap__identical_data_ci_contains_one(void **state)
     assert_int_equal(btk_sig_ratio_ci(&x, a, 30, a, 30, 5, 0.95, 1), BTK_EINVAL);
 }
 
+static int cmp_dbl(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+
+    return (a > b) - (a < b);
+}
+
+static double sorted_median(double *v, size_t n)
+{
+    qsort(v, n, sizeof(*v), cmp_dbl);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static double type7(const double *sorted, size_t n, double q)
+{
+    double h = q * (double)(n - 1);
+    size_t lo = (size_t)floor(h);
+
+    if (lo + 1 >= n)
+        return sorted[n - 1];
+    return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
+}
+
+/* The fast bootstrap (counting medians, quantiles by selection) against a plain one
+ * written here from the definition: each resample draws positions of the SORTED values
+ * with btk_rng_below from the same stream (side a, then side b), takes medians by sorting,
+ * and the CI is the type-7 quantiles of all sorted ratios. Both must agree exactly, for
+ * odd and even unit counts and with ties. */
+static void bootstrap__equals_a_plain_reference(void **state)
+{
+    static const size_t sizes[][2] = {{10, 10}, {7, 12}, {1, 5}, {40, 33}};
+    double a[40], b[40], sa[40], sb[40], wa[40], wb[40], ratios[500];
+    btk_ratio_ci fast;
+    btk_rng rng;
+
+    (void)state;
+    for (size_t t = 0; t < sizeof(sizes) / sizeof(sizes[0]); t++) {
+        size_t n = sizes[t][0], m = sizes[t][1];
+
+        fill_noisy(a, n, 100, 0.05, 20 + t);
+        fill_noisy(b, m, 103, 0.05, 40 + t);
+        if (n > 3)
+            a[1] = a[2] = a[3]; /* ties */
+        assert_int_equal(btk_sig_ratio_ci(&fast, a, n, b, m, 500, 0.9, 7 + t), 0);
+        memcpy(sa, a, n * sizeof(double));
+        memcpy(sb, b, m * sizeof(double));
+        qsort(sa, n, sizeof(double), cmp_dbl);
+        qsort(sb, m, sizeof(double), cmp_dbl);
+        btk_rng_seed(&rng, 7 + t);
+        for (size_t r = 0; r < 500; r++) {
+            for (size_t i = 0; i < n; i++)
+                wa[i] = sa[btk_rng_below(&rng, n)];
+            for (size_t i = 0; i < m; i++)
+                wb[i] = sb[btk_rng_below(&rng, m)];
+            ratios[r] = sorted_median(wb, m) / sorted_median(wa, n);
+        }
+        qsort(ratios, 500, sizeof(double), cmp_dbl);
+        assert_true(fast.low == type7(ratios, 500, 0.05));
+        assert_true(fast.high == type7(ratios, 500, 0.95));
+        memcpy(wa, a, n * sizeof(double));
+        memcpy(wb, b, m * sizeof(double));
+        assert_true(fast.ratio == sorted_median(wb, m) / sorted_median(wa, n));
+    }
+}
+
 static void faults__every_allocation_failure_is_clean(void **state)
 {
     double a[] = {1, 2, 3, 4}, b[] = {5, 6, 7, 8}, q[4];
@@ -298,6 +363,7 @@ int main(void)
         cmocka_unit_test(bh__unsorted_input_and_nan_entries_not_counted),
         cmocka_unit_test(bootstrap__same_seed_identical_other_seed_close),
         cmocka_unit_test(bootstrap__identical_data_ci_contains_one),
+        cmocka_unit_test(bootstrap__equals_a_plain_reference),
         cmocka_unit_test(faults__every_allocation_failure_is_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
