@@ -13,6 +13,8 @@
 #include "verdict.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <unistd.h>
 
 /* One benchmark's data on one side, pooled over that side's runs. */
 typedef struct side {
@@ -21,6 +23,7 @@ typedef struct side {
     const btk_result *first_ok;   /* for summary fallbacks */
     size_t procs, samples;        /* processes with samples; samples over them */
     double *proc_medians, *all;   /* [procs], [samples] */
+    size_t *proc_len;             /* [procs]: samples of each process, in order in all[] */
     double allocs, bytes;         /* mean over tracked results, NAN when none */
     int64_t peak_rss;             /* max, -1 when unknown */
 } side;
@@ -36,6 +39,7 @@ static const btk_result *find_result(const btk_run *run, const char *name)
 static void side_free(side *s)
 {
     btk__free(s->proc_medians);
+    btk__free(s->proc_len);
     btk__free(s->all);
 }
 
@@ -78,14 +82,16 @@ static void side_scan(side *s, const btk_run *const *runs, size_t count, const c
     s->bytes = tracked ? s->bytes / (double)tracked : NAN;
 }
 
-/* Fill proc_medians and all from the ok results. */
+/* Copy the ok results' samples into all[], process after process (side_medians computes
+ * the processes' medians later, on the statistics threads). */
 static int side_fill(side *s, const btk_run *const *runs, size_t count, const char *name)
 {
     size_t np = 0, ns = 0;
 
     s->proc_medians = btk__malloc((s->procs ? s->procs : 1) * sizeof(double));
+    s->proc_len = btk__malloc((s->procs ? s->procs : 1) * sizeof(size_t));
     s->all = btk__malloc((s->samples ? s->samples : 1) * sizeof(double));
-    if (s->proc_medians == NULL || s->all == NULL)
+    if (s->proc_medians == NULL || s->proc_len == NULL || s->all == NULL)
         return BTK_ENOMEM;
     for (size_t r = 0; r < count; r++) {
         const btk_result *res = find_result(runs[r], name);
@@ -95,13 +101,24 @@ static int side_fill(side *s, const btk_run *const *runs, size_t count, const ch
 
             if (proc->count == 0)
                 continue;
-            /* the tail of all[] is scratch until this process's samples go there */
-            s->proc_medians[np++] = btk_sig_median(proc->ns, proc->count, s->all + ns);
+            s->proc_len[np++] = proc->count;
             memcpy(s->all + ns, proc->ns, proc->count * sizeof(double));
             ns += proc->count;
         }
     }
     return 0;
+}
+
+/* Each process's median, by selection inside its own block of all[] (which reorders the
+ * block, not the pooled multiset). */
+static void side_medians(side *s)
+{
+    size_t at = 0;
+
+    for (size_t p = 0; p < s->procs; p++) {
+        s->proc_medians[p] = btk_stats_median_inplace(s->all + at, s->proc_len[p]);
+        at += s->proc_len[p];
+    }
 }
 
 static uint64_t name_hash(const char *s)
@@ -272,10 +289,10 @@ static void verdict_init(btk_verdict *v)
     v->base_peak_rss = v->new_peak_rss = -1;
 }
 
-/* Gather both sides of one benchmark and compute its statistics. */
-static int bench_prepare(btk_verdict *v, bench_work *w, const btk_run *const *base,
-                         size_t nb, const btk_run *const *now, size_t nn,
-                         const btk_compare_options *o)
+/* Gather both sides of one benchmark. */
+static int bench_gather(btk_verdict *v, bench_work *w, const btk_run *const *base,
+                        size_t nb, const btk_run *const *now, size_t nn,
+                        const btk_compare_options *o)
 {
     int error;
 
@@ -291,6 +308,18 @@ static int bench_prepare(btk_verdict *v, bench_work *w, const btk_run *const *ba
     v->new_bytes = w->now.bytes;
     v->base_peak_rss = w->base.peak_rss;
     v->new_peak_rss = w->now.peak_rss;
+    return 0;
+}
+
+/* The statistics of one benchmark: touches only v and w, so benchmarks can be computed on
+ * several threads (the bootstrap is seeded per benchmark: the result does not depend on
+ * which thread or in which order). */
+static int bench_compute(btk_verdict *v, bench_work *w, const btk_compare_options *o)
+{
+    int error;
+
+    side_medians(&w->base);
+    side_medians(&w->now);
     if ((error = bench_stats(v, w, o)) < 0)
         return error;
     /* medians of the units (computed before the budget code sorts all[]) */
@@ -300,7 +329,66 @@ static int bench_prepare(btk_verdict *v, bench_work *w, const btk_run *const *ba
     if (v->units_new && w->now.ok)
         v->new_median = btk_stats_median_inplace(
             v->unit[0] == 'p' ? w->now.proc_medians : w->now.all, v->units_new);
-    return budgets_check(&w->budget_broken, o->config, v->name, &w->now);
+    return 0;
+}
+
+/* ---- bench_compute over the suite, on one or more threads ---- */
+
+typedef struct compute_job {
+    btk_comparison *cmp;
+    bench_work *work;
+    const btk_compare_options *opts;
+    size_t first, stride;
+    int error;             /* the first error of this thread, 0 when none */
+    char message[512];     /* its message (errors are per thread) */
+} compute_job;
+
+static void *compute_range(void *arg)
+{
+    compute_job *job = arg;
+
+    for (size_t i = job->first; i < job->cmp->count && job->error == 0; i += job->stride) {
+        job->error = bench_compute(&job->cmp->items[i], &job->work[i], job->opts);
+        if (job->error < 0)
+            snprintf(job->message, sizeof(job->message), "%s", btk_error_last()->message);
+    }
+    return NULL;
+}
+
+static unsigned thread_count(size_t benchmarks, unsigned asked)
+{
+    long cpus;
+
+    if (asked)
+        return asked > 64 ? 64 : asked;
+    if (benchmarks < BTK_COMPARE_THREAD_MIN)
+        return 1;
+    cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus < 1 ? 1 : cpus > 8 ? 8 : (unsigned)cpus;
+}
+
+static int compute_all(btk_comparison *cmp, bench_work *work, const btk_compare_options *o)
+{
+    unsigned n = thread_count(cmp->count, o->threads);
+    compute_job jobs[64];
+    pthread_t tids[64];
+    bool launched[64] = {false};
+
+    for (unsigned t = 0; t < n; t++)
+        jobs[t] = (compute_job){cmp, work, o, t, n, 0, ""};
+    for (unsigned t = 1; t < n; t++)
+        launched[t] = pthread_create(&tids[t], NULL, compute_range, &jobs[t]) == 0;
+    /* share 0, and the share of any thread that could not start, run here */
+    for (unsigned t = 0; t < n; t++)
+        if (!launched[t])
+            compute_range(&jobs[t]);
+    for (unsigned t = 1; t < n; t++)
+        if (launched[t])
+            pthread_join(tids[t], NULL);
+    for (unsigned t = 0; t < n; t++)
+        if (jobs[t].error < 0)
+            return btk_error_set(jobs[t].error, "%s", jobs[t].message);
+    return 0;
 }
 
 static int bench_decide(btk_verdict *v, bench_work *w, const btk_compare_options *o)
@@ -387,8 +475,13 @@ static int compare_all(btk_comparison *cmp, bench_work *work, const char **names
         verdict_init(&cmp->items[i]);
         if ((cmp->items[i].name = btk__strdup(names[i])) == NULL)
             return BTK_ENOMEM;
-        error = bench_prepare(&cmp->items[i], &work[i], base, nb, now, nn, o);
+        error = bench_gather(&cmp->items[i], &work[i], base, nb, now, nn, o);
     }
+    if (error == 0)
+        error = compute_all(cmp, work, o);
+    for (size_t i = 0; i < cmp->count && error == 0; i++)
+        error = budgets_check(&work[i].budget_broken, o->config, cmp->items[i].name,
+                              &work[i].now);
     if (error == 0)
         error = adjust_all(cmp, work);
     for (size_t i = 0; i < cmp->count && error == 0; i++) {

@@ -44,14 +44,20 @@ typedef struct btk_compare_options {
     unsigned resamples;    /* bootstrap resamples, default 2000 */
     uint64_t seed;         /* bootstrap seed, default documented in docs/statistics.md */
     const struct btk_config *config; /* budgets and per-benchmark bands; NULL: none */
+    unsigned threads;      /* statistics threads: 0 = one per online CPU (at most 8) for
+                            * suites of BTK_COMPARE_THREAD_MIN benchmarks or more, else 1.
+                            * The result does not depend on it. */
 } btk_compare_options;
+
+/* Suites smaller than this are compared on one thread (threads = 0). */
+#define BTK_COMPARE_THREAD_MIN 64
 
 /* Processes per side from which the process (its median) is the unit of the rank test and
  * the bootstrap; below it on either side the samples are (docs/statistics.md). Added in
  * the compare issue. */
 #define BTK_COMPARE_MIN_PROCESSES 5
 
-#define BTK_COMPARE_OPTIONS_INIT {1, 0.05, 0.02, 0.95, 2000, 0x62746b31u, NULL}
+#define BTK_COMPARE_OPTIONS_INIT {1, 0.05, 0.02, 0.95, 2000, 0x62746b31u, NULL, 0}
 
 typedef struct btk_comparison {
     size_t count;

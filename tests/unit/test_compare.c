@@ -272,6 +272,45 @@ static void compare__new_missing_and_failed(void **state)
     free_run(now);
 }
 
+/* A suite large enough for several threads gives exactly the verdicts of one thread,
+ * whatever the thread count (each benchmark's bootstrap is seeded by its name). */
+static void compare__threads_do_not_change_the_result(void **state)
+{
+    btk_run *base = make_suite(150, -1, 1, 10, 8, 31);
+    btk_run *now = make_suite(150, 7, 1.1, 10, 8, 32);
+    btk_compare_options opts = BTK_COMPARE_OPTIONS_INIT;
+    btk_comparison *one, *many;
+    unsigned counts[] = {0, 2, 3, 7};
+
+    (void)state;
+    opts.threads = 1;
+    one = run_compare(base, now, &opts);
+    assert_int_equal(one->count, 150);
+    assert_int_equal(find(one, "b07")->kind, BTK_VERDICT_REGRESSED);
+    for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+        opts.threads = counts[c];
+        many = run_compare(base, now, &opts);
+        assert_int_equal(many->count, one->count);
+        assert_int_equal(many->regressions, one->regressions);
+        for (size_t i = 0; i < one->count; i++) {
+            const btk_verdict *x = &one->items[i], *y = &many->items[i];
+
+            assert_string_equal(x->name, y->name);
+            assert_int_equal(x->kind, y->kind);
+            assert_memory_equal(&x->ratio, &y->ratio, sizeof(double));
+            assert_memory_equal(&x->ci_low, &y->ci_low, sizeof(double));
+            assert_memory_equal(&x->ci_high, &y->ci_high, sizeof(double));
+            assert_memory_equal(&x->p_value, &y->p_value, sizeof(double));
+            assert_memory_equal(&x->q_value, &y->q_value, sizeof(double));
+            assert_memory_equal(&x->base_median, &y->base_median, sizeof(double));
+        }
+        btk_comparison_free(many);
+    }
+    btk_comparison_free(one);
+    free_run(base);
+    free_run(now);
+}
+
 static void compare__budgets_and_memory_from_config(void **state)
 {
     static const char text[] = "{\"benchmarks\": {\"b0*\": {\"budgets\": [\"p95 < 900ns\"]},"
@@ -353,6 +392,7 @@ int main(void)
         cmocka_unit_test(compare__deterministic_with_fixed_seed),
         cmocka_unit_test(compare__new_missing_and_failed),
         cmocka_unit_test(compare__budgets_and_memory_from_config),
+        cmocka_unit_test(compare__threads_do_not_change_the_result),
         cmocka_unit_test(compare__allocation_failures_are_clean),
         cmocka_unit_test(compare__empty_sides_and_bad_options),
     };

@@ -280,11 +280,40 @@ static double type7(const double *sorted, size_t n, double q)
     return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
 }
 
+/* One uniform position in [0, n) from a 32-bit draw, Lemire's way: multiply, keep the
+ * high half, redraw (from the high half of a new output) the few products that would bias
+ * it. Written here from the paper, as the reference for the bootstrap's draws. */
+static size_t ref_lemire(btk_rng *rng, uint32_t draw, uint32_t n)
+{
+    uint64_t m = (uint64_t)draw * n;
+    uint32_t threshold = (uint32_t)(-n) % n;
+
+    while ((uint32_t)m < threshold)
+        m = (btk_rng_next(rng) >> 32) * n;
+    return (size_t)(m >> 32);
+}
+
+/* n positions as the bootstrap draws them (docs/statistics.md section 2): two per 64-bit
+ * output, high half first; an odd last one from btk_rng_below. */
+static void ref_draw(btk_rng *rng, size_t *pos, size_t n)
+{
+    size_t i = 0;
+
+    for (; i + 1 < n; i += 2) {
+        uint64_t x = btk_rng_next(rng);
+
+        pos[i] = ref_lemire(rng, (uint32_t)(x >> 32), (uint32_t)n);
+        pos[i + 1] = ref_lemire(rng, (uint32_t)x, (uint32_t)n);
+    }
+    if (i < n)
+        pos[i] = btk_rng_below(rng, n);
+}
+
 /* The fast bootstrap (counting medians, quantiles by selection) against a plain one
  * written here from the definition: each resample draws positions of the SORTED values
- * with btk_rng_below from the same stream (side a, then side b), takes medians by sorting,
- * and the CI is the type-7 quantiles of all sorted ratios. Both must agree exactly, for
- * odd and even unit counts and with ties. */
+ * from the same stream (side a, then side b), takes medians by sorting, and the CI is the
+ * type-7 quantiles of all sorted ratios. Both must agree exactly, for odd and even unit
+ * counts and with ties. */
 static void bootstrap__equals_a_plain_reference(void **state)
 {
     static const size_t sizes[][2] = {{10, 10}, {7, 12}, {1, 5}, {40, 33}};
@@ -307,10 +336,14 @@ static void bootstrap__equals_a_plain_reference(void **state)
         qsort(sb, m, sizeof(double), cmp_dbl);
         btk_rng_seed(&rng, 7 + t);
         for (size_t r = 0; r < 500; r++) {
+            size_t pos[40];
+
+            ref_draw(&rng, pos, n);
             for (size_t i = 0; i < n; i++)
-                wa[i] = sa[btk_rng_below(&rng, n)];
+                wa[i] = sa[pos[i]];
+            ref_draw(&rng, pos, m);
             for (size_t i = 0; i < m; i++)
-                wb[i] = sb[btk_rng_below(&rng, m)];
+                wb[i] = sb[pos[i]];
             ratios[r] = sorted_median(wb, m) / sorted_median(wa, n);
         }
         qsort(ratios, 500, sizeof(double), cmp_dbl);
