@@ -1,0 +1,66 @@
+// The same kernels as three of benchtrack's examples (bench/examples: cpu, hash/4096,
+// memcpy/4096), written for Google Benchmark, for the stability comparison in
+// bench/self/stability.sh (the quality bar: benchtrack's reported median varies less across
+// fresh runs than Google Benchmark's figure does for the same kernel).
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <cstring>
+
+static uint64_t kernel(uint64_t x)
+{
+    for (int i = 0; i < 1000; i++) { // BTK_EXAMPLE_WORK's default
+        x ^= x >> 31;
+        x *= 0x9e3779b97f4a7c15u;
+    }
+    return x;
+}
+
+static void cpu(benchmark::State &state)
+{
+    uint64_t i = 0;
+
+    for (auto _ : state)
+        benchmark::DoNotOptimize(kernel(++i));
+}
+BENCHMARK(cpu);
+
+static unsigned char buffer[65536];
+
+static uint64_t fnv1a(const unsigned char *p, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3u;
+    }
+    return h;
+}
+
+static void hash(benchmark::State &state)
+{
+    size_t len = static_cast<size_t>(state.range(0));
+
+    for (size_t i = 0; i < len; i++)
+        buffer[i] = static_cast<unsigned char>(i * 131u + 7u);
+    for (auto _ : state)
+        benchmark::DoNotOptimize(fnv1a(buffer, len));
+}
+BENCHMARK(hash)->Arg(4096);
+
+static char src[1 << 20], dst[1 << 20];
+
+static void copy(benchmark::State &state)
+{
+    size_t len = static_cast<size_t>(state.range(0));
+
+    std::memset(src, 'x', len);
+    for (auto _ : state) {
+        std::memcpy(dst, src, len);
+        benchmark::ClobberMemory();
+    }
+}
+BENCHMARK(copy)->Name("memcpy")->Arg(4096);
+
+BENCHMARK_MAIN();
