@@ -144,16 +144,6 @@ typedef struct budget_ctx {
     btk_buf broken;
 } budget_ctx;
 
-static double quantile(const double *sorted, size_t n, double q)
-{
-    double h = q * (double)(n - 1);
-    size_t lo = (size_t)h;
-
-    if (lo + 1 >= n)
-        return sorted[n - 1];
-    return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
-}
-
 /* Time metrics from the pooled samples (sorted in place), else from the first ok result's
  * summary. */
 static int time_metrics(double *m, side *s)
@@ -176,12 +166,12 @@ static int time_metrics(double *m, side *s)
     m[BTK_METRIC_MIN] = s->all[0];
     m[BTK_METRIC_MAX] = s->all[n - 1];
     m[BTK_METRIC_MEAN] = sum / (double)n;
-    m[BTK_METRIC_MEDIAN] = m[BTK_METRIC_P50] = quantile(s->all, n, 0.5);
+    m[BTK_METRIC_MEDIAN] = m[BTK_METRIC_P50] = btk_stats_quantile_sorted(s->all, n, 0.5);
     m[BTK_METRIC_STDDEV] = n > 1 ? sqrt(sq / (double)(n - 1)) : 0;
-    m[BTK_METRIC_P90] = quantile(s->all, n, 0.90);
-    m[BTK_METRIC_P95] = quantile(s->all, n, 0.95);
-    m[BTK_METRIC_P99] = quantile(s->all, n, 0.99);
-    m[BTK_METRIC_P999] = quantile(s->all, n, 0.999);
+    m[BTK_METRIC_P90] = btk_stats_quantile_sorted(s->all, n, 0.90);
+    m[BTK_METRIC_P95] = btk_stats_quantile_sorted(s->all, n, 0.95);
+    m[BTK_METRIC_P99] = btk_stats_quantile_sorted(s->all, n, 0.99);
+    m[BTK_METRIC_P999] = btk_stats_quantile_sorted(s->all, n, 0.999);
     if ((dev = btk__malloc(n * sizeof(double))) == NULL)
         return BTK_ENOMEM;
     for (size_t i = 0; i < n; i++)
