@@ -8,7 +8,11 @@
 #include "store_int.h"
 
 #include <math.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 /* migrations[v] takes a database from user_version v to v + 1. Never edit a published
  * entry: add v2 at the end. */
@@ -91,7 +95,8 @@ int btk_store__fail(btk_store *db, const char *what)
                              "database: %s", path, msg);
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
         return btk_error_set(BTK_EIO, "results database '%s' is locked by another process "
-                             "(waited %d ms)", path, btk_store__busy_timeout_ms());
+                             "(%s; waited up to %d ms)", path, what,
+                             btk_store__busy_timeout_ms());
     if (rc == SQLITE_NOMEM)
         return btk_error_set(BTK_ENOMEM, "out of memory in results database '%s'", path);
     return btk_error_set(BTK_EIO, "%s in results database '%s': %s", what, path, msg);
@@ -113,14 +118,43 @@ int btk_store__exec(btk_store *db, const char *sql)
     return 0;
 }
 
+static double now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* For the SQLITE_BUSY that SQLite returns without calling the busy handler (deadlock
+ * avoidance; a journal-mode change while other connections hold locks): sleep a little
+ * longer each time (1, 2, 4 ... 50 ms, jittered) and say whether to try again, until the
+ * busy timeout has passed since started. */
+static bool busy_retry(unsigned *attempt, double started)
+{
+    unsigned shift = *attempt < 6 ? *attempt : 6;
+    long us = (1000L << shift) + (long)(rand() % 1000);
+
+    (*attempt)++;
+    if (now_ms() - started >= btk_store__busy_timeout_ms())
+        return false;
+    if (us > 50000)
+        us = 50000;
+    usleep((useconds_t)us);
+    return true;
+}
+
 int btk_store__begin(btk_store *db)
 {
-    int attempt, rc = SQLITE_BUSY;
+    double started = now_ms();
+    unsigned attempt = 0;
+    int rc;
 
     /* The busy handler waits inside each attempt; a BEGIN that still finds the database
-     * busy (a deadlock-avoidance SQLITE_BUSY is returned without waiting) is retried. */
-    for (attempt = 0; attempt < 3 && rc == SQLITE_BUSY; attempt++)
-        rc = sqlite3_exec(db->conn, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+     * busy is retried with a back-off until the busy timeout. */
+    while ((rc = sqlite3_exec(db->conn, "BEGIN IMMEDIATE", NULL, NULL, NULL)) == SQLITE_BUSY &&
+           busy_retry(&attempt, started))
+        ;
     return rc == SQLITE_OK ? 0 : btk_store__fail(db, "cannot start a transaction");
 }
 
@@ -197,20 +231,33 @@ static int precheck(btk_store *db)
     return error;
 }
 
+/* Switch to WAL. While another process creates the database, the change finds it locked
+ * and SQLite answers BUSY at once (or reports the old mode): retried with a back-off. */
 static int set_wal(btk_store *db)
 {
+    double started = now_ms();
+    unsigned attempt = 0;
     sqlite3_stmt *st = NULL;
-    int error, attempt;
+    int error, rc;
 
-    for (attempt = 0; attempt < 3; attempt++) {
+    do {
+        bool wal;
+
         if ((error = btk_store__prepare(db, "PRAGMA journal_mode=WAL", &st)) < 0)
             return error;
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            sqlite3_finalize(st);
+        rc = sqlite3_step(st);
+        wal = rc == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+              !sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal");
+        rc = sqlite3_finalize(st);
+        if (wal)
             return 0;
-        }
-        sqlite3_finalize(st);
-    }
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+            break;
+    } while (busy_retry(&attempt, started));
+    if (rc == SQLITE_OK) /* still not WAL, without an error to name */
+        return btk_error_set(BTK_EIO, "results database '%s' could not switch to WAL "
+                             "(locked by another process; waited up to %d ms)",
+                             db->path, btk_store__busy_timeout_ms());
     return btk_store__fail(db, "cannot switch to WAL");
 }
 
@@ -243,6 +290,38 @@ fail:
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == BTK_STORE_SCHEMA_VERSION,
                "one migration per schema version");
 
+/* Creation and migration are serialized between processes by an flock on "<path>-lock"
+ * (a separate file: a second descriptor on the database itself would drop SQLite's POSIX
+ * locks when closed). Without it, processes that create one database at once make SQLite
+ * answer BUSY to each other's switch to WAL without waiting, and under load some give up.
+ * Taken only when the database needs creating or migrating; bounded by the busy timeout.
+ * *fd_out is -1 when no lock is held (the lock file could not be made: go on without). */
+static int lock_for_migration(btk_store *db, int *fd_out)
+{
+    char lock_path[4200], quoted[200];
+    double started = now_ms();
+    unsigned attempt = 0;
+    int fd;
+
+    *fd_out = -1;
+    snprintf(lock_path, sizeof(lock_path), "%s-lock", db->path);
+    if ((fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+        return 0;
+    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            break; /* locks unsupported here: go on without */
+        if (!busy_retry(&attempt, started)) {
+            close(fd);
+            return btk_error_set(BTK_EIO, "results database '%s' is locked by another process "
+                                 "(creating or migrating it; waited up to %d ms)",
+                                 btk_error_quote(quoted, sizeof(quoted), db->path),
+                                 btk_store__busy_timeout_ms());
+        }
+    }
+    *fd_out = fd;
+    return 0;
+}
+
 static int open_checked(btk_store *db)
 {
     char path[200];
@@ -268,8 +347,19 @@ static int open_checked(btk_store *db)
         return btk_error_set(BTK_EIO, "results database '%s' is read-only",
                              btk_error_quote(path, sizeof(path), db->path));
     if ((error = btk_store__exec(db, "PRAGMA foreign_keys=ON")) < 0 ||
-        (error = migrate(db)) < 0)
+        (error = read_version(db, &version)) < 0)
         return error;
+    if (version != BTK_STORE_SCHEMA_VERSION) {
+        int lock_fd;
+
+        if ((error = lock_for_migration(db, &lock_fd)) < 0)
+            return error;
+        error = migrate(db);
+        if (lock_fd >= 0)
+            close(lock_fd); /* releases the flock */
+        if (error < 0)
+            return error;
+    }
     db->version = BTK_STORE_SCHEMA_VERSION;
     /* WAL with synchronous=NORMAL: a killed process never loses a committed run; only a
      * power cut can drop the last transactions (docs/database.md). */
