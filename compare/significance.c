@@ -392,10 +392,6 @@ static double quantile_select_from(double *v, size_t n, double q, size_t from)
     return low + (h - (double)lo) * (next - low);
 }
 
-static double quantile_select(double *v, size_t n, double q)
-{
-    return quantile_select_from(v, n, q, 0);
-}
 
 int btk_sig_ratio_ci(btk_ratio_ci *out, const double *a, size_t n, const double *b, size_t m,
                      unsigned resamples, double level, uint64_t seed)
@@ -429,7 +425,7 @@ int btk_sig_ratio_ci(btk_ratio_ci *out, const double *a, size_t n, const double 
         if (isfinite(ratio))
             ratios[kept++] = ratio;
     }
-    out->low = kept ? quantile_select(ratios, kept, (1 - level) / 2) : NAN;
+    out->low = kept ? quantile_select_from(ratios, kept, (1 - level) / 2, 0) : NAN;
     /* The lower quantile's selection left everything above it to its right: the upper
      * one is found there (same order statistic, half the work). */
     if (kept) {

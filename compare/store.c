@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 /* migrations[v] takes a database from user_version v to v + 1. Never edit a published
@@ -118,14 +117,6 @@ int btk_store__exec(btk_store *db, const char *sql)
     return 0;
 }
 
-static double now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* For the SQLITE_BUSY that SQLite returns without calling the busy handler (deadlock
  * avoidance; a journal-mode change while other connections hold locks): sleep a little
  * longer each time (1, 2, 4 ... 50 ms, jittered) and say whether to try again, until the
@@ -136,7 +127,7 @@ static bool busy_retry(unsigned *attempt, double started)
     long us = (1000L << shift) + (long)(rand() % 1000);
 
     (*attempt)++;
-    if (now_ms() - started >= btk_store__busy_timeout_ms())
+    if (btk__monotonic_ms() - started >= btk_store__busy_timeout_ms())
         return false;
     if (us > 50000)
         us = 50000;
@@ -146,7 +137,7 @@ static bool busy_retry(unsigned *attempt, double started)
 
 int btk_store__begin(btk_store *db)
 {
-    double started = now_ms();
+    double started = btk__monotonic_ms();
     unsigned attempt = 0;
     int rc;
 
@@ -235,7 +226,7 @@ static int precheck(btk_store *db)
  * and SQLite answers BUSY at once (or reports the old mode): retried with a back-off. */
 static int set_wal(btk_store *db)
 {
-    double started = now_ms();
+    double started = btk__monotonic_ms();
     unsigned attempt = 0;
     sqlite3_stmt *st = NULL;
     int error, rc;
@@ -299,7 +290,7 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == BTK_STORE_SCHEMA_VE
 static int lock_for_migration(btk_store *db, int *fd_out)
 {
     char lock_path[4200], quoted[200];
-    double started = now_ms();
+    double started = btk__monotonic_ms();
     unsigned attempt = 0;
     int fd;
 

@@ -54,6 +54,11 @@ void btk__free(void *ptr);
  * reset with n < 0. Returns the number of allocations made since the last call. */
 long btk__alloc_fail_after(long n);
 
+/* ---- wall-clock deadlines (monotonic.c) ---- */
+
+/* CLOCK_MONOTONIC in milliseconds, for deadlines and back-offs (not for measuring). */
+double btk__monotonic_ms(void);
+
 /* ---- growable string buffer (buf.c), after curl's dynbuf: has a hard size cap ---- */
 typedef struct btk_buf {
     char *ptr;     /* NUL-terminated contents, or NULL when empty and never grown */

@@ -82,14 +82,6 @@ static void fail(btk_bench_result *r, btk_fail_kind kind, int sig, int code, con
     va_end(ap);
 }
 
-static double now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void write_all(int fd, const char *p, size_t len)
 {
     ssize_t n;
@@ -157,7 +149,7 @@ static int collect(int fd, btk_buf *data, double deadline)
     int ready, error;
 
     for (;;) {
-        double left = deadline - now_ms();
+        double left = deadline - btk__monotonic_ms();
         if (left <= 0)
             return 1;
         ready = poll(&pfd, 1, left > 1e6 ? 1000000 : (int)left + 1);
@@ -205,7 +197,7 @@ static bool reap(pid_t pid, int *status, double deadline)
         got = waitpid(pid, status, WNOHANG);
         if (got == pid || (got < 0 && errno != EINTR))
             return false;
-        if (now_ms() >= deadline)
+        if (btk__monotonic_ms() >= deadline)
             break;
         nanosleep(&nap, NULL);
         if (nap.tv_nsec < 10000000)
@@ -292,10 +284,10 @@ static void run_child(btk_bench_result *r, const btk_instance *inst, unsigned pr
     }
     setpgid(pid, pid); /* also here: the group exists whichever of the two runs first */
     close(fds[1]);
-    deadline = now_ms() + timeout;
+    deadline = btk__monotonic_ms() + timeout;
     got = collect(fds[0], &data, deadline);
     close(fds[0]);
-    killed = reap(pid, &status, got == 0 ? deadline : now_ms()) || got == 1;
+    killed = reap(pid, &status, got == 0 ? deadline : btk__monotonic_ms()) || got == 1;
     if (got < 0)
         fail(r, BTK_FAIL_ERROR, 0, 0, "%s", btk_error_last()->message);
     else

@@ -33,15 +33,6 @@ static int parse_option(ab_args *a, int argc, char **argv, int *i)
 
     if ((used = cli_record_option(&a->rec, &a->db, argc, argv, i)) != 0)
         return used < 0 ? used : 0;
-    if (cli_option("--base-commit", argc, argv, i, &v))
-        a->base_commit = v;
-    else if (cli_option("--base-branch", argc, argv, i, &v))
-        a->base_branch = v;
-    if (v)
-        return 0;
-
-    if (!strncmp(argv[*i], "--base-", 7))
-        return btk_error_set(BTK_EINVAL, "%s needs a value", argv[*i]);
     if (cli_option("--processes", argc, argv, i, &v))
         return v ? cli_parse_long(&a->processes, "--processes", v, 1, 10000)
                  : btk_error_set(BTK_EINVAL, "--processes needs a value");
@@ -55,6 +46,10 @@ static int parse_option(ab_args *a, int argc, char **argv, int *i)
         a->format = v;
     else if (cli_option("--out", argc, argv, i, &v))
         a->out = v;
+    else if (cli_option("--base-commit", argc, argv, i, &v))
+        a->base_commit = v;
+    else if (cli_option("--base-branch", argc, argv, i, &v))
+        a->base_branch = v;
     else if (!strcmp(argv[*i], "--quiet"))
         return a->quiet = true, 0;
     else
