@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 # chromium too: the report test opens the generated site in headless Chromium.
 BTK_SETUP_BROWSER=1 bash ci/setup.sh
 bash ci/check-style.sh
+python3 ci/check-deps.py
 
 stages=${BTK_TEST_STAGES:-main asan valgrind}
 jobs=$(nproc)

@@ -2,5 +2,5 @@
 # drives the sampler in-process, so it needs the harness's internal headers.
 add_executable(btk_overhead ${CMAKE_CURRENT_SOURCE_DIR}/self/overhead.c)
 target_link_libraries(btk_overhead PRIVATE benchtrack_static)
-target_include_directories(btk_overhead PRIVATE ${CMAKE_SOURCE_DIR}/harness)
+target_include_directories(btk_overhead PRIVATE ${CMAKE_SOURCE_DIR}/harness ${CMAKE_SOURCE_DIR}/harness/base)
 target_compile_options(btk_overhead PRIVATE -O2)

@@ -2,4 +2,4 @@
 add_executable(report-gen ${CMAKE_CURRENT_SOURCE_DIR}/self/report_gen.c
                           ${CMAKE_CURRENT_SOURCE_DIR}/self/report_synth.c)
 target_include_directories(report-gen PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/self)
-target_link_libraries(report-gen PRIVATE btk_compare)
+target_link_libraries(report-gen PRIVATE btk_tool)

@@ -1,3 +1,3 @@
 # Speed of the results database (bench/self/store-speed.sh prints the figures).
 add_executable(store_speed ${CMAKE_CURRENT_LIST_DIR}/store_speed.c)
-target_link_libraries(store_speed PRIVATE btk_compare)
+target_link_libraries(store_speed PRIVATE btk_tool)

@@ -1,4 +1,4 @@
-/* Tests of ab's merging of per-invocation runs (compare/abrun.c): processes move and are
+/* Tests of ab's merging of per-invocation runs (compare/ingest/abrun.c): processes move and are
  * renumbered, the summary is recomputed over all of them, failures and new benchmarks carry
  * over, and a side is tagged for storage. The runs are built by hand with known samples. */
 #include "check.h"

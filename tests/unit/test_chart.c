@@ -1,4 +1,4 @@
-/* gnuplot charts (compare/chart.c): scripts, a real gnuplot session, hostile names that
+/* gnuplot charts (compare/report/chart.c): scripts, a real gnuplot session, hostile names that
  * must not run anything, step detection and unit scaling. */
 #include "chart.h"
 

@@ -1,4 +1,4 @@
-/* Escaping untrusted text for gnuplot, HTML, URLs and file names (compare/escape.c). */
+/* Escaping untrusted text for gnuplot, HTML, URLs and file names (compare/report/escape.c). */
 #include "escape.h"
 
 #include "check.h"

@@ -1,4 +1,4 @@
-/* The HTML report (compare/report.c, html*.c): pages, charts and links on a synthetic
+/* The HTML report (compare/report/report.c, html*.c): pages, charts and links on a synthetic
  * store with hostile names, and the pages as headless Chromium sees them. */
 #include "report.h"
 #include "escape.h"

@@ -7,7 +7,7 @@
 #ifndef BTK_COMPARE_CLI_H
 #define BTK_COMPARE_CLI_H
 
-#include "cli/cli.h"
+#include "cli.h"
 #include "compare.h"
 #include "config.h"
 #include "format.h"
