@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The shared library exports exactly docs/api-exports.txt (the public API cannot grow by
 # accident, after jansson), and every global symbol defined in the static archive starts with
-# btk_ except the documented ones: main (the default entry point, pulled in only when the
-# program has none) and the allocation functions memtrack interposes (docs/timer.md).
+# btk_ except the allocation functions memtrack interposes (docs/timer.md). Neither library
+# defines main: libbenchtrack_main.a (third argument) defines main and nothing else.
 set -euo pipefail
-so=$1 ar=$2
+so=$1 ar=$2 mainar=${3:-}
 here=$(cd "$(dirname "$0")/.." && pwd)
 expected="$here/docs/api-exports.txt"
 actual=$(nm -D --defined-only "$so" | awk '$2 ~ /^[TDBRV]$/ {print $3}' | sort -u)
-allowed_extra='^(main|malloc|free|calloc|realloc|posix_memalign|aligned_alloc|memalign|valloc|pvalloc|reallocarray|malloc_usable_size)$'
+allowed_extra='^(malloc|free|calloc|realloc|posix_memalign|aligned_alloc|memalign|valloc|pvalloc|reallocarray|malloc_usable_size)$'
 status=0
 if ! diff -u <(grep -v '^#' "$expected" | sed '/^$/d' | sort -u) \
         <(echo "$actual" | grep -vE "$allowed_extra"); then
@@ -21,6 +21,13 @@ if [ -n "$bad" ]; then
     echo "check-exports: global symbols without the btk_ prefix in $ar:" >&2
     echo "$bad" >&2
     status=1
+fi
+if [ -n "$mainar" ]; then
+    defs=$(nm --defined-only "$mainar" | awk '$2 ~ /^[TDBRVGS]$/ {print $3}' | sort -u)
+    if [ "$defs" != "main" ]; then
+        echo "check-exports: $mainar should define main only, defines: $defs" >&2
+        status=1
+    fi
 fi
 [ $status -eq 0 ] && echo "check-exports: ok"
 exit $status

@@ -19,6 +19,8 @@ for stage in $stages; do
         cmake -S . -B build -DBTK_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
         cmake --build build -j"$jobs"
         (cd build && ctest --output-on-failure)
+        # The Debian package installs, runs and removes cleanly (needs root: CI is).
+        if [ "$(id -u)" -eq 0 ]; then bash ci/check-package.sh build-pkg; fi
         ;;
     asan)
         cmake -S . -B build-asan -DBTK_WERROR=ON -DBTK_SANITIZE=ON \

@@ -7,6 +7,6 @@ if(BTK_EXAMPLES)
   list(FILTER btk_plus5_sources EXCLUDE REGEX "/example_cpu\\.c$")
   add_executable(examples_cpu_plus5 ${btk_plus5_sources}
                                     ${CMAKE_CURRENT_SOURCE_DIR}/self/example_cpu_plus5.c)
-  target_link_libraries(examples_cpu_plus5 PRIVATE benchtrack_static)
+  target_link_libraries(examples_cpu_plus5 PRIVATE benchtrack_main)
   target_compile_options(examples_cpu_plus5 PRIVATE -O2)
 endif()

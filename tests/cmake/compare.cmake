@@ -16,7 +16,7 @@ endif()
 # base and 20% slower in benchmark `work`, for the end-to-end tests below.
 foreach(work 100 120)
   add_executable(fixture_work_${work} ${CMAKE_SOURCE_DIR}/tests/fixtures/compare/work_bench.c)
-  target_link_libraries(fixture_work_${work} PRIVATE benchtrack_static)
+  target_link_libraries(fixture_work_${work} PRIVATE benchtrack_main)
   target_compile_definitions(fixture_work_${work} PRIVATE BTK_FIXTURE_WORK=${work})
   target_compile_options(fixture_work_${work} PRIVATE -O2)
 endforeach()

@@ -24,7 +24,8 @@ foreach(case ${btk_cxx_cases})
   list(GET parts 2 std)
   add_test(NAME cxx.bench.${name}
     COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fixtures/cxx/check_cxx.sh ${compiler} ${std}
-            $<TARGET_FILE:benchtrack_static> ${btk_cxx_extra})
+            $<TARGET_FILE:benchtrack_static>
+            $<TARGET_FILE:benchtrack_main> ${btk_cxx_extra})
   # Compiling and running a benchmark binary under valgrind adds nothing to what the
   # sanitizer stage checks.
   set_tests_properties(cxx.bench.${name} PROPERTIES ENVIRONMENT "${BTK_TEST_ENV}"

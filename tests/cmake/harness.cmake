@@ -2,7 +2,7 @@
 # driven by the unit tests, which find them through compile definitions.
 foreach(fixture crashy healthy)
   add_executable(btk_fixture_${fixture} ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/${fixture}.c)
-  target_link_libraries(btk_fixture_${fixture} PRIVATE benchtrack_static)
+  target_link_libraries(btk_fixture_${fixture} PRIVATE benchtrack_main)
   # Fixtures are benchmark binaries like a user's: optimized.
   target_compile_options(btk_fixture_${fixture} PRIVATE -O2)
 endforeach()
@@ -19,7 +19,7 @@ endforeach()
 # The build warnings describe the benchmark's own file, as BTK_BENCH recorded it: a file
 # compiled at -O0 without NDEBUG is named in both warnings and in the JSON context.
 add_executable(btk_fixture_unopt ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/unopt.c)
-target_link_libraries(btk_fixture_unopt PRIVATE benchtrack_static)
+target_link_libraries(btk_fixture_unopt PRIVATE benchtrack_main)
 target_compile_options(btk_fixture_unopt PRIVATE -O0 -UNDEBUG)
 add_test(NAME harness.unoptimized_benchmarks_warn
   COMMAND btk_fixture_unopt --time-budget 5 --format json)

@@ -15,4 +15,4 @@ set_tests_properties(headers.c11 PROPERTIES LABELS "no-valgrind")
 # of the static archive carries the btk_ prefix (or is one of the documented interposers).
 add_test(NAME headers.exports
   COMMAND bash ${CMAKE_SOURCE_DIR}/ci/check-exports.sh $<TARGET_FILE:benchtrack_shared>
-          $<TARGET_FILE:benchtrack_static>)
+          $<TARGET_FILE:benchtrack_static> $<TARGET_FILE:benchtrack_main>)
