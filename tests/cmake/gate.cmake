@@ -1,0 +1,12 @@
+# ci/gate.sh in a temporary repository whose benchmarks link this build's libbenchtrack
+# (tests/fixtures/gate/check_gate.sh): a pull request that adds the benchmark target, with
+# CMake and with a build command.
+if(TARGET benchtrack)
+  foreach(case new-cmake new-command)
+    add_test(NAME ci.gate.${case}
+             COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fixtures/gate/check_gate.sh
+                     $<TARGET_FILE:benchtrack> ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR} ${case})
+    set_tests_properties(ci.gate.${case} PROPERTIES ENVIRONMENT "${BTK_TEST_ENV}"
+                         TIMEOUT 300 LABELS "no-sanitize;no-valgrind")
+  endforeach()
+endif()
