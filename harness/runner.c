@@ -4,9 +4,10 @@
  * (wire.h) to a pipe, then _exit()s. The parent reads the pipe under a deadline with poll(),
  * kills the child with SIGKILL when the deadline passes, and turns a signal, an exit without
  * a result, a timeout or a malformed frame into that benchmark's failure. Each child leads
- * its own process group, so a timeout kills what the benchmark started too; on Linux a
- * child also dies with its parent (PR_SET_PDEATHSIG), so an interrupted run leaves no
- * benchmark running although the child is outside the terminal's foreground group.
+ * its own process group, so a timeout kills what the benchmark started too; where the system
+ * allows (runner_linux.c: PR_SET_PDEATHSIG) a child also dies with its parent, so an
+ * interrupted run leaves no benchmark running although the child is outside the terminal's
+ * foreground group. What differs between systems is behind runner_int.h.
  * Order: round p runs process p of every instance in turn (A0 B0 C0 A1 B1 C1 ...), so slow
  * drift in the machine spreads over all benchmarks instead of biasing the ones that ran
  * last.
@@ -14,14 +15,11 @@
 #include "runner.h"
 
 #include "probe.h"
+#include "runner_int.h"
 #include "wire.h"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -171,18 +169,13 @@ static int collect(int fd, btk_buf *data, double deadline)
     }
 }
 
-/* In a new child: lead a process group of its own (the timeout kills the group), and on
- * Linux die with the parent, which may have gone between fork() and here. */
+/* In a new child: lead a process group of its own (the timeout kills the group), and die
+ * with the parent where the system allows; leave at once if the parent is already gone. */
 static void child_detach(pid_t parent)
 {
     setpgid(0, 0);
-#ifdef __linux__
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
+    if (!btk_runner__tie_to_parent(parent))
         _exit(71);
-#else
-    (void)parent;
-#endif
 }
 
 /* Wait for pid until the deadline; kill it with SIGKILL after. Returns true if killed.
@@ -265,7 +258,7 @@ static void run_child(btk_bench_result *r, const btk_instance *inst, unsigned pr
     bool killed;
     pid_t pid, parent;
 
-    if (pipe2(fds, O_CLOEXEC) < 0) {
+    if (btk_runner__pipe(fds) < 0) {
         fail(r, BTK_FAIL_ERROR, 0, 0, "cannot create a pipe: %s", strerror(errno));
         return;
     }
