@@ -1,8 +1,9 @@
 /*
  * Allocation counting inside the timed region, and the process's peak RSS and page faults.
- * The library defines malloc & co. (forwarding to glibc's __libc_* entry points) and counts
- * only while armed; the state loop arms at BTK_LOOP start and disarms at its end and on
- * btk_pause. Availability and the reason when not: btk_memtrack_available() (probe.h).
+ * On Linux with glibc the library defines malloc & co. (memtrack_linux.c, forwarding to
+ * glibc's __libc_* entry points) and counts only while armed; the state loop arms at
+ * BTK_LOOP start and disarms at its end and on btk_pause. Availability and the reason when
+ * not: btk_memtrack_available() (probe.h).
  */
 #ifndef BTK_MEMTRACK_H
 #define BTK_MEMTRACK_H
@@ -30,8 +31,8 @@ typedef struct btk_memtrack_proc {
     int64_t minor_faults, major_faults; /* cumulative, from getrusage */
 } btk_memtrack_proc;
 
-/* Reset the peak-RSS high-water mark (writes 5 to /proc/self/clear_refs); returns true when
- * the kernel allowed it (else the peak is the process's lifetime peak). */
+/* Reset the peak-RSS high-water mark (on Linux, writes 5 to /proc/self/clear_refs); returns
+ * true when the system allowed it (else the peak is the process's lifetime peak). */
 bool btk_memtrack__reset_peak(void);
 /* Read the current peak RSS and cumulative fault counts. */
 void btk_memtrack__proc(btk_memtrack_proc *out);
