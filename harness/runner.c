@@ -132,7 +132,7 @@ static void child_main(int fd, const btk_instance *inst, unsigned proc,
     btk_proc_result_clear(&r);
     btk_buf_free(&frame);
     close(fd);
-    _exit(error == 0 ? 0 : 70);
+    _exit(error == 0 ? BTK_RUNNER_EXIT_OK : BTK_RUNNER_EXIT_NO_FRAME);
 }
 
 /* Read fd until EOF, or until a whole frame is in (a grandchild the benchmark started may
@@ -175,7 +175,7 @@ static void child_detach(pid_t parent)
 {
     setpgid(0, 0);
     if (!btk_runner__tie_to_parent(parent))
-        _exit(71);
+        _exit(BTK_RUNNER_EXIT_ORPHANED);
 }
 
 /* Wait for pid until the deadline; kill it with SIGKILL after. Returns true if killed.

@@ -13,6 +13,16 @@
 #define BTK_RUNNER_DEFAULT_TIMEOUT_MS 60000.0
 #define BTK_RUNNER_MAX_PROCESSES 1000
 
+/* Exit statuses of a benchmark's child process (docs/benchmark-binary.md, "Benchmark
+ * process statuses"). Any other status comes from the benchmark's own code calling exit().
+ * The non-zero values are sysexits.h's EX_SOFTWARE and EX_OSERR. */
+#define BTK_RUNNER_EXIT_OK 0        /* built and sent its frame: a result, or why it could
+                                       not measure */
+#define BTK_RUNNER_EXIT_NO_FRAME 70 /* could not build its frame (out of memory, too many
+                                       samples): sent nothing */
+#define BTK_RUNNER_EXIT_ORPHANED 71 /* found its parent gone right after fork(): measured
+                                       nothing */
+
 typedef struct btk_runner_options {
     btk_run_options run; /* passed to the sampler; run.timeout_ms is the default deadline */
     unsigned processes;  /* fresh processes per instance, >= 1 */

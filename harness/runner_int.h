@@ -16,7 +16,7 @@ int btk_runner__pipe(int fds[2]);
 
 /* Called in a new child right after fork(), with the parent's pid from before fork(): make
  * the child die with its parent where the system can. Returns false when the parent has
- * already gone; the child then exits at once without measuring. */
+ * already gone; the child then exits with BTK_RUNNER_EXIT_ORPHANED without measuring. */
 bool btk_runner__tie_to_parent(pid_t parent);
 
 #endif
