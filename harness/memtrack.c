@@ -1,8 +1,8 @@
 /*
- * Allocation counting inside the timed region, and the process's peak RSS and page faults.
- * This file holds the thread-local counters and their switch, availability, and the
- * getrusage figures. The allocator interposers that count, and the peak-RSS source, are in
- * the operating system's backend (memtrack_int.h). Cost and method:
+ * Allocation counting inside the timed region, and the process's peak RSS and page
+ * faults. This file holds the thread-local counters and their switch, availability, and
+ * the getrusage figures. The allocator interposers that count, and the peak-RSS source,
+ * are in the operating system's backend (memtrack_int.h). Cost and method:
  * docs/timer.md#memory-tracking.
  */
 #include "memtrack.h"

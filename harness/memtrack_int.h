@@ -1,7 +1,7 @@
 /*
  * The seam between memtrack.c (the counters and their switch, availability, the getrusage
- * figures) and its operating-system backend (memtrack_linux.c or memtrack_posix.c, chosen by
- * CMake's BTK_OS): the allocator interposers that count, and where the peak RSS comes from.
+ * figures) and its operating-system backend (memtrack_linux.c or memtrack_posix.c, chosen
+ * by CMake's BTK_OS): the allocator interposers that count, and the peak-RSS source.
  */
 #ifndef BTK_MEMTRACK_INT_H
 #define BTK_MEMTRACK_INT_H
@@ -10,8 +10,8 @@
 
 #include <sys/resource.h>
 
-/* Thread-local in the initial-exec model: no allocation on first access, which may come from
- * inside malloc. */
+/* Thread-local in the initial-exec model: no allocation on first access, which may come
+ * from inside malloc. */
 #define BTK_MEMTRACK_TLS __thread __attribute__((tls_model("initial-exec")))
 
 /* The calling thread's switch (btk_memtrack__arm) and counters (memtrack.c); a backend's
@@ -25,14 +25,14 @@ extern BTK_MEMTRACK_TLS uint64_t btk_memtrack__allocs, btk_memtrack__frees,
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define BTK_MEMTRACK_SANITIZED 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||                 \
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||               \
     __has_feature(memory_sanitizer)
 #define BTK_MEMTRACK_SANITIZED 1
 #endif
 #endif
 
-/* Why allocation counting cannot work in this binary (a sanitizer or valgrind owns malloc,
- * or the backend has no allocator to forward to), or NULL when it can. Asked once. */
+/* Why allocation counting cannot work in this binary (a sanitizer or valgrind owns
+ * malloc, or the backend has no allocator to forward to), or NULL when it can. */
 const char *btk_memtrack__why_unavailable(void);
 
 /* The peak RSS in bytes: from the system's own record when it keeps one, else from ru

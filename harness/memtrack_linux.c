@@ -1,11 +1,11 @@
 /*
  * memtrack backend for Linux. Allocation counting by link-time interposition: this file
- * defines malloc, free, calloc, realloc, posix_memalign, aligned_alloc, memalign, valloc and
- * pvalloc, which forward to glibc's exported __libc_* functions (no dlsym, so no bootstrap
- * recursion) and count while the calling thread is armed. Built with a sanitizer, or against
- * a libc without __libc_*, the interposers are left out and counting reports itself
- * unavailable. The peak RSS is the kernel's high-water mark: reset through
- * /proc/self/clear_refs, read as VmHWM from /proc/self/status.
+ * defines malloc, free, calloc, realloc, posix_memalign, aligned_alloc, memalign, valloc
+ * and pvalloc, which forward to glibc's exported __libc_* functions (no dlsym, so no
+ * bootstrap recursion) and count while the calling thread is armed. Built with a
+ * sanitizer, or against a libc without __libc_*, the interposers are left out and
+ * counting reports itself unavailable. The peak RSS is the kernel's high-water mark:
+ * reset through /proc/self/clear_refs, read as VmHWM from /proc/self/status.
  */
 #include "memtrack_int.h"
 

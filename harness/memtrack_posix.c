@@ -1,8 +1,8 @@
 /*
- * memtrack backend for systems other than Linux: no allocator interposers (they forward to
- * glibc's __libc_* functions), so allocation counting reports itself unavailable; no way to
- * reset the peak RSS; the peak is getrusage's ru_maxrss, taken in KiB as on Linux and the
- * BSDs (macOS counts bytes and would need a backend of its own).
+ * memtrack backend for systems other than Linux: no allocator interposers (they forward
+ * to glibc's __libc_* functions), so allocation counting reports itself unavailable; no
+ * way to reset the peak RSS; the peak is getrusage's ru_maxrss, taken in KiB as on Linux
+ * and the BSDs (macOS counts bytes and would need a backend of its own).
  */
 #include "memtrack_int.h"
 

@@ -1,6 +1,6 @@
 /*
- * Runner backend for systems other than Linux: pipe() and then FD_CLOEXEC on each end (the
- * runner's process starts no threads that could fork and exec in between), and no
+ * Runner backend for systems other than Linux: pipe() and then FD_CLOEXEC on each end
+ * (the runner's process starts no threads that could fork and exec in between), and no
  * parent-death signal: a benchmark process whose binary is interrupted runs until it has
  * measured and then finds the pipe closed.
  */
@@ -28,6 +28,7 @@ int btk_runner__pipe(int fds[2])
 
 bool btk_runner__tie_to_parent(pid_t parent)
 {
-    (void)parent; /* the check closes the gap before PR_SET_PDEATHSIG, which is not here */
+    (void)
+        parent; /* the check closes the gap before PR_SET_PDEATHSIG, which is not here */
     return true;
 }
