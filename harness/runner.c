@@ -1,27 +1,25 @@
 /*
- * Process isolation for benchmarks. Each (instance, process) pair runs in a fresh child made
- * with fork(): the child pins itself, measures with the sampler and writes one framed result
- * (wire.h) to a pipe, then _exit()s. The parent reads the pipe under a deadline with poll(),
- * kills the child with SIGKILL when the deadline passes, and turns a signal, an exit without
- * a result, a timeout or a malformed frame into that benchmark's failure. Each child leads
- * its own process group, so a timeout kills what the benchmark started too; on Linux a
- * child also dies with its parent (PR_SET_PDEATHSIG), so an interrupted run leaves no
- * benchmark running although the child is outside the terminal's foreground group.
- * Order: round p runs process p of every instance in turn (A0 B0 C0 A1 B1 C1 ...), so slow
- * drift in the machine spreads over all benchmarks instead of biasing the ones that ran
- * last.
+ * Process isolation for benchmarks. Each (instance, process) pair runs in a fresh child
+ * made with fork(): the child pins itself, measures with the sampler and writes one
+ * framed result (wire.h) to a pipe, then _exit()s. The parent reads the pipe under a
+ * deadline with poll(), kills the child with SIGKILL when the deadline passes, and turns
+ * a signal, an exit without a result, a timeout or a malformed frame into that
+ * benchmark's failure. Each child leads its own process group, so a timeout kills what
+ * the benchmark started too; where the system allows (runner_linux.c: PR_SET_PDEATHSIG) a
+ * child also dies with its parent, so an interrupted run leaves no benchmark running
+ * although the child is outside the terminal's foreground group. What differs between
+ * systems is behind runner_int.h. Order: round p runs process p of every instance in turn
+ * (A0 B0 C0 A1 B1 C1 ...), so slow drift in the machine spreads over all benchmarks
+ * instead of biasing the ones that ran last.
  */
 #include "runner.h"
 
 #include "probe.h"
+#include "runner_int.h"
 #include "wire.h"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,11 +32,12 @@ const char *btk_runner_signal_name(int sig, char *buf, size_t len)
         int sig;
         const char *name;
     } names[] = {
-        {SIGSEGV, "SIGSEGV"}, {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},
-        {SIGILL, "SIGILL"},   {SIGKILL, "SIGKILL"}, {SIGTERM, "SIGTERM"}, {SIGINT, "SIGINT"},
-        {SIGPIPE, "SIGPIPE"}, {SIGTRAP, "SIGTRAP"}, {SIGSYS, "SIGSYS"},   {SIGALRM, "SIGALRM"},
-        {SIGXCPU, "SIGXCPU"}, {SIGXFSZ, "SIGXFSZ"}, {SIGHUP, "SIGHUP"},   {SIGQUIT, "SIGQUIT"},
-        {SIGUSR1, "SIGUSR1"}, {SIGUSR2, "SIGUSR2"},
+        {SIGSEGV, "SIGSEGV"}, {SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"},
+        {SIGFPE, "SIGFPE"},   {SIGILL, "SIGILL"},   {SIGKILL, "SIGKILL"},
+        {SIGTERM, "SIGTERM"}, {SIGINT, "SIGINT"},   {SIGPIPE, "SIGPIPE"},
+        {SIGTRAP, "SIGTRAP"}, {SIGSYS, "SIGSYS"},   {SIGALRM, "SIGALRM"},
+        {SIGXCPU, "SIGXCPU"}, {SIGXFSZ, "SIGXFSZ"}, {SIGHUP, "SIGHUP"},
+        {SIGQUIT, "SIGQUIT"}, {SIGUSR1, "SIGUSR1"}, {SIGUSR2, "SIGUSR2"},
     };
     size_t i;
 
@@ -53,7 +52,8 @@ double btk_runner_timeout_ms(const btk_instance *inst, const btk_runner_options 
 {
     if (inst->opts != NULL && inst->opts->timeout_ms > 0)
         return inst->opts->timeout_ms;
-    return opts->run.timeout_ms > 0 ? opts->run.timeout_ms : BTK_RUNNER_DEFAULT_TIMEOUT_MS;
+    return opts->run.timeout_ms > 0 ? opts->run.timeout_ms
+                                    : BTK_RUNNER_DEFAULT_TIMEOUT_MS;
 }
 
 bool btk_runner_any_failed(const btk_bench_result *results, size_t count)
@@ -66,11 +66,11 @@ bool btk_runner_any_failed(const btk_bench_result *results, size_t count)
     return false;
 }
 
-static void fail(btk_bench_result *r, btk_fail_kind kind, int sig, int code, const char *fmt,
-                 ...) BTK_PRINTF(5, 6);
+static void fail(btk_bench_result *r, btk_fail_kind kind, int sig, int code,
+                 const char *fmt, ...) BTK_PRINTF(5, 6);
 
-static void fail(btk_bench_result *r, btk_fail_kind kind, int sig, int code, const char *fmt,
-                 ...)
+static void fail(btk_bench_result *r, btk_fail_kind kind, int sig, int code,
+                 const char *fmt, ...)
 {
     va_list ap;
 
@@ -115,7 +115,7 @@ static int measure(btk_proc_result *r, const btk_instance *inst, unsigned proc,
 }
 
 /* The child's whole life: measure, send one frame, leave without running atexit handlers
- * or flushing the parent's inherited stdio buffers twice (they were flushed before fork). */
+ * or flushing the parent's inherited stdio buffers twice (flushed before fork). */
 static void child_main(int fd, const btk_instance *inst, unsigned proc,
                        const btk_runner_options *opts)
 {
@@ -134,13 +134,13 @@ static void child_main(int fd, const btk_instance *inst, unsigned proc,
     btk_proc_result_clear(&r);
     btk_buf_free(&frame);
     close(fd);
-    _exit(error == 0 ? 0 : 70);
+    _exit(error == 0 ? BTK_RUNNER_EXIT_OK : BTK_RUNNER_EXIT_NO_FRAME);
 }
 
 /* Read fd until EOF, or until a whole frame is in (a grandchild the benchmark started may
- * hold the pipe open long after the child reported), into data. Returns 0 then, 1 when the
- * deadline passed, BTK_EIO on a read error, BTK_ENOMEM when the child sent more than any
- * valid frame can hold. */
+ * hold the pipe open long after the child reported), into data. Returns 0 then, 1 when
+ * the deadline passed, BTK_EIO on a read error, BTK_ENOMEM when the child sent more than
+ * any valid frame can hold. */
 static int collect(int fd, btk_buf *data, double deadline)
 {
     char chunk[65536];
@@ -171,23 +171,18 @@ static int collect(int fd, btk_buf *data, double deadline)
     }
 }
 
-/* In a new child: lead a process group of its own (the timeout kills the group), and on
- * Linux die with the parent, which may have gone between fork() and here. */
+/* In a new child: lead a process group of its own (the timeout kills the group), and die
+ * with the parent where the system allows; leave at once if the parent is gone. */
 static void child_detach(pid_t parent)
 {
     setpgid(0, 0);
-#ifdef __linux__
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-        _exit(71);
-#else
-    (void)parent;
-#endif
+    if (!btk_runner__tie_to_parent(parent))
+        _exit(BTK_RUNNER_EXIT_ORPHANED);
 }
 
 /* Wait for pid until the deadline; kill it with SIGKILL after. Returns true if killed.
- * The child normally exits microseconds after its frame, so the polling interval starts at
- * 20 us and doubles up to 10 ms. */
+ * The child normally exits microseconds after its frame, so the polling interval starts
+ * at 20 us and doubles up to 10 ms. */
 static bool reap(pid_t pid, int *status, double deadline)
 {
     struct timespec nap = {0, 20000};
@@ -240,8 +235,8 @@ static void judge(btk_bench_result *r, int status, bool killed, double timeout,
     char tmp[32];
 
     if (killed) {
-        fail(r, BTK_FAIL_TIMEOUT, SIGKILL, 0, "timed out after %.0f ms (killed with SIGKILL)",
-             timeout);
+        fail(r, BTK_FAIL_TIMEOUT, SIGKILL, 0,
+             "timed out after %.0f ms (killed with SIGKILL)", timeout);
     } else if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
         fail(r, BTK_FAIL_SIGNAL, sig, 0, "killed by signal %s",
@@ -265,7 +260,7 @@ static void run_child(btk_bench_result *r, const btk_instance *inst, unsigned pr
     bool killed;
     pid_t pid, parent;
 
-    if (pipe2(fds, O_CLOEXEC) < 0) {
+    if (btk_runner__pipe(fds) < 0) {
         fail(r, BTK_FAIL_ERROR, 0, 0, "cannot create a pipe: %s", strerror(errno));
         return;
     }

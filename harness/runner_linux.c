@@ -1,0 +1,23 @@
+/*
+ * Runner backend for Linux: pipe2() makes both pipe ends close-on-exec in one call, and
+ * PR_SET_PDEATHSIG kills a benchmark process with SIGKILL when the binary that started it
+ * dies, so an interrupted run leaves no benchmark running.
+ */
+#include "runner_int.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+int btk_runner__pipe(int fds[2])
+{
+    return pipe2(fds, O_CLOEXEC);
+}
+
+bool btk_runner__tie_to_parent(pid_t parent)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* The parent may have died between fork() and prctl(); then no signal will come. */
+    return getppid() == parent;
+}
