@@ -6,6 +6,7 @@
 #define BTK_CLI_H
 
 #include "git.h"
+#include "opt.h"
 #include "store.h"
 
 enum {
@@ -46,11 +47,6 @@ int cli_open_store(btk_store **out, const char *flag_value, btk_git *git_or_null
 /* Resolve a side given on the command line: a run id ("#12" or "run:12" or a plain number
  * that no ref matches) or a git ref. Sets *run_id_out (0 when a commit) and sha_out. */
 int cli_resolve_side(int64_t *run_id_out, char sha_out[41], btk_git *git, const char *arg);
-/* Parse a strictly positive/non-negative integer or double; EINVAL with a message naming
- * the option when malformed. */
-int cli_parse_long(long *out, const char *option, const char *value, long min, long max);
-int cli_parse_double(double *out, const char *option, const char *value, double min,
-                     double max);
 /* True when stdout is a terminal and NO_COLOR is unset or empty. */
 bool cli_use_color(void);
 

@@ -1,6 +1,6 @@
 /*
  * Helpers shared by the subcommands: error reporting and exit codes, opening the repository
- * and the database, resolving a side (ref or run id), parsing numbers.
+ * and the database, resolving a side (ref or run id).
  */
 #include "cli.h"
 
@@ -137,39 +137,6 @@ int cli_resolve_side(int64_t *run_id_out, char sha_out[41], btk_git *git, const 
         return 0;
     }
     return error;
-}
-
-int cli_parse_long(long *out, const char *option, const char *value, long min, long max)
-{
-    char *end;
-    char quoted[80];
-    long v;
-
-    errno = 0;
-    v = value ? strtol(value, &end, 10) : 0;
-    if (value == NULL || *value == '\0' || *end || errno || v < min || v > max)
-        return btk_error_set(BTK_EINVAL, "%s: expected an integer from %ld to %ld, got '%s'",
-                             option, min, max,
-                             btk_error_quote(quoted, sizeof(quoted), value ? value : ""));
-    *out = v;
-    return 0;
-}
-
-int cli_parse_double(double *out, const char *option, const char *value, double min,
-                     double max)
-{
-    char *end;
-    char quoted[80];
-    double v;
-
-    errno = 0;
-    v = value ? strtod(value, &end) : 0;
-    if (value == NULL || *value == '\0' || *end || errno || !(v >= min && v <= max))
-        return btk_error_set(BTK_EINVAL, "%s: expected a number from %g to %g, got '%s'",
-                             option, min, max,
-                             btk_error_quote(quoted, sizeof(quoted), value ? value : ""));
-    *out = v;
-    return 0;
 }
 
 bool cli_use_color(void)
