@@ -35,6 +35,16 @@ int cli_die(int code, const char *fmt, ...) BTK_PRINTF(2, 3);
 /* Map an error code to an exit code. */
 int cli_exit_code(int error);
 
+/* Parse the command line of cmd into args (cli_opt_parse). Returns true when the command
+ * goes on; false when it is done, with *status_out its exit status: CLI_EXIT_OK after
+ * printing the help to stdout (--help, -h), CLI_EXIT_USAGE after printing the message and
+ * the usage to stderr. */
+bool cli_parse_args(int *status_out, void *args, const cli_cmd *cmd, int argc,
+                    char **argv);
+/* Print the last error and cmd's usage to stderr; returns CLI_EXIT_USAGE. For a mistake
+ * that a command finds in its arguments after parsing them. */
+int cli_usage_fail(const cli_cmd *cmd);
+
 /* Open the repository at repo_path (NULL: the current directory). */
 int cli_open_repo(btk_git **out, const char *repo_path);
 /* The database path: flag, else $BENCHTRACK_DB, else <repository root>/benchtrack.db, else

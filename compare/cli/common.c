@@ -44,6 +44,39 @@ int cli_die(int code, const char *fmt, ...)
     return code;
 }
 
+int cli_usage_fail(const cli_cmd *cmd)
+{
+    btk_buf usage = BTK_BUF_INIT;
+
+    cli_fail();
+    if (cli_opt_usage(&usage, cmd) == 0)
+        fputs(btk_buf_cstr(&usage), stderr);
+    btk_buf_free(&usage);
+    return CLI_EXIT_USAGE;
+}
+
+bool cli_parse_args(int *status_out, void *args, const cli_cmd *cmd, int argc,
+                    char **argv)
+{
+    btk_buf help = BTK_BUF_INIT;
+    bool help_wanted = false;
+
+    if (cli_opt_parse(args, &help_wanted, cmd, argc, argv) < 0) {
+        *status_out = cli_usage_fail(cmd);
+        return false;
+    }
+    if (!help_wanted)
+        return true;
+    if (cli_opt_help(&help, cmd) < 0)
+        *status_out = cli_fail();
+    else {
+        fputs(btk_buf_cstr(&help), stdout);
+        *status_out = CLI_EXIT_OK;
+    }
+    btk_buf_free(&help);
+    return false;
+}
+
 int cli_open_repo(btk_git **out, const char *repo_path)
 {
     return btk_git_open(out, repo_path);
