@@ -1,6 +1,7 @@
 /*
- * Helpers shared by the subcommands: error reporting and exit codes, opening the repository
- * and the database, resolving a side (ref or run id).
+ * Helpers shared by the subcommands: error reporting and exit statuses, parsing the
+ * command line (opt.c) into them, opening the repository and the database, resolving a
+ * side (ref or run id), storing a run.
  */
 #include "cli.h"
 
@@ -32,7 +33,7 @@ int cli_fail(void)
     return cli_exit_code(e->code ? e->code : BTK_ERROR);
 }
 
-int cli_die(int code, const char *fmt, ...)
+int cli_die(int status, const char *fmt, ...)
 {
     va_list ap;
 
@@ -41,7 +42,7 @@ int cli_die(int code, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-    return code;
+    return status;
 }
 
 int cli_usage_fail(const cli_cmd *cmd)
@@ -179,21 +180,7 @@ bool cli_use_color(void)
     return isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
 }
 
-/* ---- added by the store issue ---- */
-
-bool cli_option(const char *name, int argc, char **argv, int *i, const char **value)
-{
-    size_t n = strlen(name);
-    const char *arg = argv[*i];
-
-    if (strncmp(arg, name, n) || (arg[n] != '\0' && arg[n] != '='))
-        return false;
-    if (arg[n] == '=')
-        *value = arg + n + 1;
-    else
-        *value = *i + 1 < argc ? argv[++*i] : NULL;
-    return true;
-}
+/* ---- untrusted text, and storing a run (run, import, ab) ---- */
 
 int cli_safe_text(btk_buf *out, const char *s)
 {
