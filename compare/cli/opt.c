@@ -105,9 +105,8 @@ static int unexpected(const cli_cmd *cmd, const char *arg)
 
     btk_error_quote(quoted, sizeof(quoted), arg);
     if (tail)
-        return btk_error_set(BTK_EINVAL,
-                             "unexpected argument '%s' for '%s' (put %s after "
-                             "'--')",
+        return btk_error_set(BTK_EINVAL, "unexpected argument '%s' for '%s' (put %s "
+                                         "after '--')",
                              quoted, cmd->name, tail->name);
     return btk_error_set(BTK_EINVAL, "unexpected argument '%s' for '%s'", quoted,
                          cmd->name);
@@ -171,9 +170,11 @@ static int check_required(const void *args, const cli_cmd *cmd)
         if (!given && (error = btk_buf_puts(&missing, missing.len ? " " : "")) == 0)
             error = item_text(&missing, o);
     }
-    if (error == 0 && missing.len)
-        error =
-            btk_error_set(BTK_EINVAL, "'%s' needs %s", cmd->name, btk_buf_cstr(&missing));
+    if (error == 0 && missing.len) {
+        const char *what = btk_buf_cstr(&missing);
+
+        error = btk_error_set(BTK_EINVAL, "'%s' needs %s", cmd->name, what);
+    }
     btk_buf_free(&missing);
     return error;
 }
@@ -187,8 +188,10 @@ int cli_opt_parse(void *args, bool *help_out, const cli_cmd *cmd, int argc, char
 
     *help_out = false;
     for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
-        if (is_help(argv[i]))
-            return *help_out = true, 0;
+        if (is_help(argv[i])) {
+            *help_out = true; /* nothing else is parsed: mistakes do not hide the help */
+            return 0;
+        }
     for (i = 1; i < argc && error == 0; i++) {
         const char *arg = argv[i];
 
