@@ -44,12 +44,14 @@ static const cli_opt tail_opts[] = {
 };
 static const cli_cmd with_tail = {"tailed", tail_opts};
 
-/* Parse the NULL-terminated arguments after the command name; *help_out as parsed. */
+/* Parse the NULL-terminated arguments after the command name; *help_out as parsed. The
+ * argv is static: what the parser stores points into it (a tail, for one). */
 static int parse_v(targs *a, bool *help_out, const cli_cmd *cmd, char **args)
 {
-    char *argv[16] = {(char *)cmd->name};
+    static char *argv[16];
     int argc = 1;
 
+    argv[0] = (char *)cmd->name;
     while (args[argc - 1]) {
         assert_true(argc < 15);
         argv[argc] = args[argc - 1];
