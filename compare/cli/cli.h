@@ -6,6 +6,7 @@
 #define BTK_CLI_H
 
 #include "git.h"
+#include "opt.h"
 #include "store.h"
 
 enum {
@@ -15,7 +16,7 @@ enum {
     CLI_EXIT_RUNTIME = 3     /* I/O, database, git, or a benchmark failed */
 };
 
-/* Subcommands: argv[0] is the subcommand name. Each returns an exit code. */
+/* Subcommands: argv[0] is the subcommand name; each returns an exit status. */
 int cmd_run(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_history(int argc, char **argv);
@@ -26,13 +27,23 @@ int cmd_ab(int argc, char **argv);
 int cmd_chart(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
-/* Print "benchtrack: <message>" for the last error to stderr and return the exit code for
- * its code (usage/data errors 2, runtime errors 3). */
+/* Print "benchtrack: <message>" for the last error to stderr and return the exit status
+ * for its code (usage/data errors 2, runtime errors 3). */
 int cli_fail(void);
-/* Print "benchtrack: <printf message>" and return code. */
-int cli_die(int code, const char *fmt, ...) BTK_PRINTF(2, 3);
-/* Map an error code to an exit code. */
+/* Print "benchtrack: <printf message>" and return status. */
+int cli_die(int status, const char *fmt, ...) BTK_PRINTF(2, 3);
+/* Map an error code (0 or negative BTK_E*) to an exit status. */
 int cli_exit_code(int error);
+
+/* Parse the command line of cmd into args (cli_opt_parse). Returns true when the command
+ * goes on; false when it is done, with *status_out its exit status: CLI_EXIT_OK after
+ * printing the help to stdout (--help, -h), CLI_EXIT_USAGE after printing the message and
+ * the usage to stderr. */
+bool cli_parse_args(int *status_out, void *args, const cli_cmd *cmd, int argc,
+                    char **argv);
+/* Print the last error and cmd's usage to stderr; returns CLI_EXIT_USAGE. For a mistake
+ * that a command finds in its arguments after parsing them. */
+int cli_usage_fail(const cli_cmd *cmd);
 
 /* Open the repository at repo_path (NULL: the current directory). */
 int cli_open_repo(btk_git **out, const char *repo_path);
@@ -45,20 +56,13 @@ int cli_open_store(btk_store **out, const char *flag_value, btk_git *git_or_null
                    bool readonly);
 /* Resolve a side given on the command line: a run id ("#12" or "run:12" or a plain number
  * that no ref matches) or a git ref. Sets *run_id_out (0 when a commit) and sha_out. */
-int cli_resolve_side(int64_t *run_id_out, char sha_out[41], btk_git *git, const char *arg);
-/* Parse a strictly positive/non-negative integer or double; EINVAL with a message naming
- * the option when malformed. */
-int cli_parse_long(long *out, const char *option, const char *value, long min, long max);
-int cli_parse_double(double *out, const char *option, const char *value, double min,
-                     double max);
+int cli_resolve_side(int64_t *run_id_out, char sha_out[41], btk_git *git,
+                     const char *arg);
 /* True when stdout is a terminal and NO_COLOR is unset or empty. */
 bool cli_use_color(void);
 
-/* ---- added by the store issue ---- */
+/* ---- untrusted text, and storing a run (run, import, ab) ---- */
 
-/* When argv[*i] is option name ("--db VALUE" or "--db=VALUE"): set *value (NULL when the
- * value is missing), advance *i past it and return true. */
-bool cli_option(const char *name, int argc, char **argv, int *i, const char **value);
 /* Print s to f with control characters escaped (\n, \t, \xNN); UTF-8 kept. */
 void cli_print_safe(FILE *f, const char *s);
 /* Append s escaped as cli_print_safe prints it. BTK_ENOMEM. */
@@ -75,10 +79,28 @@ typedef struct cli_commit_options {
  * --commit and --allow-unknown-commit are given. *git_out is the repository or NULL.
  * Errors: BTK_ENOTFOUND / BTK_EINVAL (exit 2), BTK_EIO (exit 3). */
 int cli_commit_for_run(btk_commit *out, btk_git **git_out, const cli_commit_options *opts);
-/* Consume argv[*i] when it is --db/--repo/--commit/--branch/--allow-unknown-commit:
- * 1 consumed, 0 not ours, BTK_EINVAL a missing value. (cmd_import.c) */
-int cli_record_option(cli_commit_options *o, const char **db, int argc, char **argv,
-                      int *i);
+/* The option rows that say where a run is stored and under which commit, for the tables
+ * of run, import and ab: type is the command's argument struct, rec its
+ * cli_commit_options field, db its database field and db_help what --db means there. An
+ * empty value is a missing one. */
+/* clang-format off */
+#define CLI_OPTS_RECORD(type, rec, db, db_help)                                              \
+    CLI_OPT_STRING_EX("--db", NULL, "PATH", type, db, CLI_OPT_NONEMPTY, db_help),           \
+    CLI_OPT_STRING_EX("--repo", NULL, "DIR", type, rec.repo, CLI_OPT_NONEMPTY,              \
+                      "the repository to read the commit from (default: the current "       \
+                      "directory's)"),                                                      \
+    CLI_OPT_STRING_EX("--commit", NULL, "REF", type, rec.commit, CLI_OPT_NONEMPTY,          \
+                      "store the run under this commit instead of HEAD"),                   \
+    CLI_OPT_STRING_EX("--branch", NULL, "NAME", type, rec.branch, CLI_OPT_NONEMPTY,         \
+                      "record this branch name (overrides the checked-out branch)"),        \
+    CLI_OPT_FLAG("--allow-unknown-commit", type, rec.allow_unknown, 0,                      \
+                 "accept a --commit the repository cannot confirm (a full 40-digit sha)")
+/* clang-format on */
+
+/* What --db means for run and import. */
+#define CLI_DB_HELP_RECORD                                                               \
+    "results database (else $BENCHTRACK_DB, else benchtrack.db at the repository root, " \
+    "else ./benchtrack.db)"
 /* Open the store (writable) and add run; prints "stored run #N ..." to stderr. */
 int cli_store_run(const btk_run *run, const char *db_flag, btk_git *git);
 /* The machine to use for a query: flag = fingerprint prefix or hostname; NULL flag = the

@@ -7,14 +7,6 @@
 
 #include "abrun.h"
 
-static const char usage[] =
-    "usage: benchtrack ab OLD_BIN NEW_BIN [--processes K] [--config FILE]\n"
-    "       [--format table|markdown|json|junit|csv] [--out FILE] [--alpha A]\n"
-    "       [--noise-band X] [--quiet]\n"
-    "       [--db PATH --base-commit REF [--commit REF] [--base-branch NAME]\n"
-    "        [--branch NAME] [--repo DIR] [--allow-unknown-commit]]\n"
-    "       [-- ARGS FOR BOTH BINARIES]\n";
-
 typedef struct ab_args {
     const char *old_bin, *new_bin, *config, *format, *out;
     const char *db, *base_commit, *base_branch; /* storing: docs/cli/ab.md */
@@ -22,64 +14,44 @@ typedef struct ab_args {
     long processes;
     bool quiet;
     btk_compare_options opts;
-    char **extra;
-    size_t extra_count;
+    cli_opt_tail extra; /* arguments for both binaries */
 } ab_args;
 
-static int parse_option(ab_args *a, int argc, char **argv, int *i)
+static const cli_opt ab_opts[] = {
+    CLI_OPT_ARG("OLD_BIN", ab_args, old_bin, CLI_OPT_REQUIRED,
+                "the base's benchmark binary"),
+    CLI_OPT_ARG("NEW_BIN", ab_args, new_bin, CLI_OPT_REQUIRED,
+                "the contender's benchmark binary"),
+    CLI_OPT_LONG("--processes", "K", ab_args, processes, 1, 10000,
+                 "rounds: processes per side (default 10)"),
+    CLI_OPT_STRING("--config", "FILE", ab_args, config,
+                   "thresholds and budgets (default: benchtrack.json at the repository "
+                   "root, if present)"),
+    CLI_OPT_STRING("--format", "table|markdown|json|junit|csv", ab_args, format,
+                   "output format (default table)"),
+    CLI_OPT_STRING("--out", "FILE", ab_args, out, "write there instead of stdout"),
+    CLI_OPT_DOUBLE("--alpha", "A", ab_args, opts.alpha, 1e-9, 0.5,
+                   "false discovery rate across the suite (default 0.05)"),
+    CLI_OPT_DOUBLE("--noise-band", "X", ab_args, opts.noise_band, 0, 0.99,
+                   "changes within +-X are unchanged (default 0.02)"),
+    CLI_OPT_FLAG("--quiet", ab_args, quiet, 0,
+                 "no progress line per invocation on stderr"),
+    CLI_OPTS_RECORD(ab_args, rec, db,
+                    "store both runs in this database (needs --base-commit); NEW_BIN's "
+                    "under HEAD or --commit"),
+    CLI_OPT_STRING("--base-commit", "REF", ab_args, base_commit,
+                   "the commit OLD_BIN was built from: its run is stored under it"),
+    CLI_OPT_STRING("--base-branch", "NAME", ab_args, base_branch,
+                   "record this branch name for OLD_BIN's run"),
+    CLI_OPT_TAIL("ARGS", ab_args, extra, 0, "arguments for both binaries"),
+    CLI_OPT_END,
+};
+
+static const cli_cmd ab_cmd = {"ab", ab_opts};
+
+/* The rules between options that the table cannot say. */
+static int check_args(const ab_args *a)
 {
-    const char *v = NULL;
-    int used;
-
-    if ((used = cli_record_option(&a->rec, &a->db, argc, argv, i)) != 0)
-        return used < 0 ? used : 0;
-    if (cli_option("--processes", argc, argv, i, &v))
-        return v ? cli_parse_long(&a->processes, "--processes", v, 1, 10000)
-                 : btk_error_set(BTK_EINVAL, "--processes needs a value");
-    if (cli_option("--alpha", argc, argv, i, &v))
-        return cli_parse_double(&a->opts.alpha, "--alpha", v, 1e-9, 0.5);
-    if (cli_option("--noise-band", argc, argv, i, &v))
-        return cli_parse_double(&a->opts.noise_band, "--noise-band", v, 0, 0.99);
-    if (cli_option("--config", argc, argv, i, &v))
-        a->config = v;
-    else if (cli_option("--format", argc, argv, i, &v))
-        a->format = v;
-    else if (cli_option("--out", argc, argv, i, &v))
-        a->out = v;
-    else if (cli_option("--base-commit", argc, argv, i, &v))
-        a->base_commit = v;
-    else if (cli_option("--base-branch", argc, argv, i, &v))
-        a->base_branch = v;
-    else if (!strcmp(argv[*i], "--quiet"))
-        return a->quiet = true, 0;
-    else
-        return cli_compare_unknown_option(argv[*i]);
-    return v ? 0 : btk_error_set(BTK_EINVAL, "%s needs a value", argv[*i]);
-}
-
-static int parse_args(ab_args *a, int argc, char **argv)
-{
-    int positional = 0, error;
-
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--")) {
-            a->extra = argv + i + 1;
-            a->extra_count = (size_t)(argc - i - 1);
-            break;
-        }
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            if ((error = parse_option(a, argc, argv, &i)) < 0)
-                return error;
-        } else if (positional++ == 0)
-            a->old_bin = argv[i];
-        else if (positional == 2)
-            a->new_bin = argv[i];
-        else
-            return btk_error_set(BTK_EINVAL, "too many arguments (expected OLD_BIN and "
-                                             "NEW_BIN; binary arguments go after --)");
-    }
-    if (a->new_bin == NULL)
-        return btk_error_set(BTK_EINVAL, "ab needs two benchmark binaries: OLD_BIN NEW_BIN");
     if (a->db == NULL && (a->base_commit || a->base_branch || a->rec.commit ||
                           a->rec.branch || a->rec.repo || a->rec.allow_unknown))
         return btk_error_set(BTK_EINVAL, "commit options of ab only apply when storing: "
@@ -150,23 +122,26 @@ static void side_of(cli_side *side, btk_run **run, const char *bin, long k)
     side->count = 1;
 }
 
-static int run_ab(const ab_args *a, const btk_config *config, ab_store *st)
+/* Run both binaries, compare, print; store both runs when --db. *status_out is
+ * CLI_EXIT_OK or CLI_EXIT_REGRESSION. */
+static int run_ab(int *status_out, const ab_args *a, const btk_config *config,
+                  ab_store *st)
 {
-    btk_ab_options ab = {(unsigned)a->processes, a->extra, a->extra_count, !a->quiet};
+    btk_ab_options ab = {(unsigned)a->processes, a->extra.v, a->extra.count, !a->quiet};
     btk_compare_options opts = a->opts;
-    btk_format_kind kind = BTK_FORMAT_TABLE;
+    cli_output output = {BTK_FORMAT_TABLE, a->out, "benchtrack ab"};
     btk_run *old_run = NULL, *new_run = NULL;
     cli_side base = CLI_SIDE_INIT, now = CLI_SIDE_INIT;
     int error;
 
-    if ((a->format && (error = btk_format_parse(&kind, a->format)) < 0) ||
+    if ((a->format && (error = btk_format_parse(&output.kind, a->format)) < 0) ||
         (error = btk_ab_run(&old_run, &new_run, a->old_bin, a->new_bin, &ab)) < 0)
         return error;
     side_of(&base, &old_run, a->old_bin, a->processes);
     side_of(&now, &new_run, a->new_bin, a->processes);
     opts.config = config;
     opts.alpha = btk_config_alpha(config, opts.alpha);
-    error = cli_compare_and_print(&base, &now, &opts, kind, a->out, "benchtrack ab");
+    error = cli_compare_and_print(status_out, &base, &now, &opts, &output);
     /* Stored after the verdicts are printed: a storage failure is exit 3 but the
      * comparison is not lost. */
     if (a->db && error >= 0) {
@@ -182,36 +157,39 @@ static int run_ab(const ab_args *a, const btk_config *config, ab_store *st)
     return error;
 }
 
-int cmd_ab(int argc, char **argv)
+/* Check the commits and the database when storing, load the config, run. */
+static int ab_main(int *status_out, const ab_args *a)
 {
-    ab_args a = {0};
     btk_config *config = NULL;
     btk_git *git = NULL;
     ab_store st;
-    int rc;
+    int error;
 
-    a.processes = 10;
-    a.opts = (btk_compare_options)BTK_COMPARE_OPTIONS_INIT;
-    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-            return fputs(usage, stdout), CLI_EXIT_OK;
-    if (parse_args(&a, argc, argv) < 0) {
-        rc = cli_fail();
-        fputs(usage, stderr);
-        return rc;
-    }
     memset(&st, 0, sizeof(st));
-    if (a.db && store_prepare(&st, &a) < 0) {
+    if (a->db && (error = store_prepare(&st, a)) < 0) {
         store_clear(&st);
-        return cli_fail();
+        return error;
     }
-    if (a.config == NULL && btk_git_open(&git, a.rec.repo) < 0)
+    if (a->config == NULL && btk_git_open(&git, a->rec.repo) < 0)
         btk_error_clear(); /* outside a repository: no default config */
-    rc = cli_load_config(&config, a.config, git);
-    if (rc == 0)
-        rc = run_ab(&a, config, &st);
+    if ((error = cli_load_config(&config, a->config, git)) == 0)
+        error = run_ab(status_out, a, config, &st);
     btk_config_free(config);
     btk_git_close(git);
     store_clear(&st);
-    return rc < 0 ? cli_fail() : rc;
+    return error;
+}
+
+int cmd_ab(int argc, char **argv)
+{
+    ab_args a = {0};
+    int status;
+
+    a.processes = 10;
+    a.opts = (btk_compare_options)BTK_COMPARE_OPTIONS_INIT;
+    if (!cli_parse_args(&status, &a, &ab_cmd, argc, argv))
+        return status;
+    if (check_args(&a) < 0)
+        return cli_usage_fail(&ab_cmd);
+    return ab_main(&status, &a) < 0 ? cli_fail() : status;
 }

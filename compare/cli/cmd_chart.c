@@ -9,48 +9,31 @@
 #include <math.h>
 
 typedef struct copts {
-    const char *db, *repo, *branch, *machine, *out, *format, *limit;
-    const char *pos[4]; /* subcommand and its arguments */
-    int npos;
+    const char *db, *repo, *branch, *machine, *out, *format;
+    long limit;
+    cli_opt_args pos; /* the kind of chart and its arguments */
 } copts;
 
-static const char usage_text[] =
-    "usage: benchtrack chart trend BENCH [--branch B] [--limit N] -o FILE\n"
-    "       benchtrack chart compare BASE CONTENDER -o FILE\n"
-    "       benchtrack chart dist BENCH BASE CONTENDER -o FILE\n"
-    "options: --format svg|png  --machine M  --db PATH  --repo DIR\n";
+static const cli_opt chart_opts[] = {
+    CLI_OPT_ARGS("trend|compare|dist ARG...", copts, pos, 4, CLI_OPT_REQUIRED,
+                 "trend BENCH: BENCH's median on each commit\n"
+                 "compare BASE CONTENDER: every benchmark's change\n"
+                 "dist BENCH BASE CONTENDER: BENCH's samples per side\n"
+                 "(a side is a git ref or a run id, #12)"),
+    CLI_OPT_STRING_EX("--output", "-o", "FILE", copts, out,
+                      CLI_OPT_REQUIRED | CLI_OPT_NONEMPTY, "where the chart goes"),
+    CLI_OPT_STRING("--format", "svg|png", copts, format,
+                   "the image format (default: from FILE's extension, else svg)"),
+    CLI_OPT_STRING("--branch", "B", copts, branch, "trend: the branch (default HEAD)"),
+    CLI_OPT_LONG("--limit", "N", copts, limit, 2, 100000,
+                 "trend: at most N commits back from the branch's tip (default 100)"),
+    CLI_OPT_STRING("--machine", "M", copts, machine, "fingerprint prefix or hostname"),
+    CLI_OPT_STRING("--db", "PATH", copts, db, "results database (must exist)"),
+    CLI_OPT_STRING("--repo", "DIR", copts, repo, "the repository"),
+    CLI_OPT_END,
+};
 
-static int parse(copts *o, int argc, char **argv)
-{
-    char quoted[80];
-    int a;
-
-    for (a = 1; a < argc; a++) {
-        const char *name = argv[a];
-        if (cli_option("-o", argc, argv, &a, &o->out) ||
-            cli_option("--output", argc, argv, &a, &o->out) ||
-            cli_option("--db", argc, argv, &a, &o->db) ||
-            cli_option("--repo", argc, argv, &a, &o->repo) ||
-            cli_option("--branch", argc, argv, &a, &o->branch) ||
-            cli_option("--machine", argc, argv, &a, &o->machine) ||
-            cli_option("--format", argc, argv, &a, &o->format) ||
-            cli_option("--limit", argc, argv, &a, &o->limit)) {
-            if (argv[a] == name && !strchr(name, '='))
-                return btk_error_set(BTK_EINVAL, "option '%s' needs a value",
-                                     btk_error_quote(quoted, sizeof(quoted), name));
-        } else if (name[0] == '-' && name[1] != '\0') {
-            return btk_error_set(BTK_EINVAL, "unknown option '%s' for chart",
-                                 btk_error_quote(quoted, sizeof(quoted), name));
-        } else if (o->npos < 4) {
-            o->pos[o->npos++] = name;
-        } else {
-            return btk_error_set(BTK_EINVAL, "too many arguments for chart");
-        }
-    }
-    if (o->out == NULL || *o->out == '\0')
-        return btk_error_set(BTK_EINVAL, "chart needs an output file: -o FILE");
-    return 0;
-}
+static const cli_cmd chart_cmd = {"chart", chart_opts};
 
 /* --format, else the extension of the output file; SVG when neither says. */
 static int pick_format(btk_chart_format *fmt, const copts *o)
@@ -119,18 +102,15 @@ static int chart_trend(btk_chart *c, const btk_chart_out *out, const copts *o,
     double *med = NULL;
     int *marks = NULL;
     size_t count = 0, n = 0, i;
-    long limit = 100;
     int error;
 
-    if ((o->limit &&
-         (error = cli_parse_long(&limit, "--limit", o->limit, 2, 100000)) < 0) ||
-        (error = btk_git_first_parent(&shas, &count, git, o->branch ? o->branch : "HEAD",
-                                      (size_t)limit)) < 0)
+    if ((error = btk_git_first_parent(&shas, &count, git, o->branch ? o->branch : "HEAD",
+                                      (size_t)o->limit)) < 0)
         goto done;
     rev = btk__calloc(count + 1, sizeof(*rev));
     for (i = 0; rev && i < count; i++)
         memcpy(rev[i], shas[count - 1 - i], 41); /* oldest first */
-    if (rev == NULL || (error = btk_store_history(&pts, &n, db, o->pos[1], fp,
+    if (rev == NULL || (error = btk_store_history(&pts, &n, db, o->pos.v[1], fp,
                                                   (const char(*)[41])rev, count)) < 0)
         goto done;
     tp = btk__calloc(n + 1, sizeof(*tp)), med = btk__calloc(n + 1, sizeof(*med));
@@ -145,7 +125,7 @@ static int chart_trend(btk_chart *c, const btk_chart_out *out, const copts *o,
     for (i = 0; i < n; i++)
         tp[i] = (btk_trend_point){pts[i].sha, med[i], pts[i].stats.ci_low,
                                   pts[i].stats.ci_high, marks[i]};
-    error = btk_chart_trend(c, out, o->pos[1], tp, n);
+    error = btk_chart_trend(c, out, o->pos.v[1], tp, n);
 done:
     btk_history_free(pts, n);
     btk__free(shas), btk__free(rev), btk__free(tp), btk__free(med), btk__free(marks);
@@ -162,11 +142,11 @@ static int chart_compare(btk_chart *c, const btk_chart_out *out, const copts *o,
     btk_buf title = BTK_BUF_INIT;
     int error;
 
-    if ((error = load_side(&base, &nb, db, git, o->pos[1], fp)) == 0 &&
-        (error = load_side(&con, &nc, db, git, o->pos[2], fp)) == 0 &&
+    if ((error = load_side(&base, &nb, db, git, o->pos.v[1], fp)) == 0 &&
+        (error = load_side(&con, &nc, db, git, o->pos.v[2], fp)) == 0 &&
         (error = btk_compare_runs(&cmp, (const btk_run *const *)base, nb,
                                   (const btk_run *const *)con, nc, &opts)) == 0 &&
-        (error = btk_buf_printf(&title, "%s vs %s", o->pos[1], o->pos[2])) == 0)
+        (error = btk_buf_printf(&title, "%s vs %s", o->pos.v[1], o->pos.v[2])) == 0)
         error = btk_chart_compare(c, out, title.ptr, cmp->items, cmp->count);
     btk_comparison_free(cmp);
     free_runs(base, nb);
@@ -202,16 +182,16 @@ static int chart_dist(btk_chart *c, const btk_chart_out *out, const copts *o,
 {
     btk_run **base = NULL, **con = NULL;
     size_t nb = 0, nc = 0;
-    btk_dist_side sides[2] = {{o->pos[2], NULL, 0}, {o->pos[3], NULL, 0}};
+    btk_dist_side sides[2] = {{o->pos.v[2], NULL, 0}, {o->pos.v[3], NULL, 0}};
     double *a = NULL, *b = NULL;
     int error;
 
-    if ((error = load_side(&base, &nb, db, git, o->pos[2], fp)) == 0 &&
-        (error = load_side(&con, &nc, db, git, o->pos[3], fp)) == 0 &&
-        (error = side_samples(&a, &sides[0].count, base, nb, o->pos[1])) == 0 &&
-        (error = side_samples(&b, &sides[1].count, con, nc, o->pos[1])) == 0) {
+    if ((error = load_side(&base, &nb, db, git, o->pos.v[2], fp)) == 0 &&
+        (error = load_side(&con, &nc, db, git, o->pos.v[3], fp)) == 0 &&
+        (error = side_samples(&a, &sides[0].count, base, nb, o->pos.v[1])) == 0 &&
+        (error = side_samples(&b, &sides[1].count, con, nc, o->pos.v[1])) == 0) {
         sides[0].ns = a, sides[1].ns = b;
-        error = btk_chart_dist(c, out, o->pos[1], sides, 2);
+        error = btk_chart_dist(c, out, o->pos.v[1], sides, 2);
     }
     btk__free(a), btk__free(b);
     free_runs(base, nb);
@@ -227,7 +207,7 @@ static int pick_kind(chart_fn *fn, const copts *o)
 {
     static const struct {
         const char *name;
-        int args;
+        size_t args;
         chart_fn fn;
     } kinds[] = {{"trend", 2, chart_trend},
                  {"compare", 3, chart_compare},
@@ -235,9 +215,9 @@ static int pick_kind(chart_fn *fn, const copts *o)
     char quoted[80];
     size_t i;
 
-    for (i = 0; o->npos > 0 && i < BTK_ARRAY_SIZE(kinds); i++)
-        if (!strcmp(o->pos[0], kinds[i].name)) {
-            if (o->npos != kinds[i].args)
+    for (i = 0; o->pos.count > 0 && i < BTK_ARRAY_SIZE(kinds); i++)
+        if (!strcmp(o->pos.v[0], kinds[i].name)) {
+            if (o->pos.count != kinds[i].args)
                 return btk_error_set(BTK_EINVAL,
                                      "chart %s: wrong number of arguments "
                                      "(see 'benchtrack chart --help')",
@@ -247,7 +227,7 @@ static int pick_kind(chart_fn *fn, const copts *o)
         }
     return btk_error_set(
         BTK_EINVAL, "chart: expected trend, compare or dist, got '%s'",
-        btk_error_quote(quoted, sizeof(quoted), o->npos ? o->pos[0] : ""));
+        btk_error_quote(quoted, sizeof(quoted), o->pos.count ? o->pos.v[0] : ""));
 }
 
 static int draw(const copts *o, chart_fn fn, btk_git *git, btk_store *db)
@@ -270,39 +250,40 @@ done:
     return error ? error : closed;
 }
 
-int cmd_chart(int argc, char **argv)
+/* Check the kind and gnuplot, open the repository and the database, draw. */
+static int chart_main(const copts *o)
 {
-    copts o;
     chart_fn fn = NULL;
     btk_buf gp = BTK_BUF_INIT;
     btk_git *git = NULL;
     btk_store *db = NULL;
-    int rc = CLI_EXIT_OK;
+    int error;
 
-    memset(&o, 0, sizeof(o));
-    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        fputs(usage_text, stdout);
-        return CLI_EXIT_OK;
-    }
-    if (parse(&o, argc, argv) < 0 || pick_kind(&fn, &o) < 0 ||
-        btk_chart_find_gnuplot(&gp) < 0) {
-        rc = cli_fail();
+    if ((error = pick_kind(&fn, o)) < 0 || (error = btk_chart_find_gnuplot(&gp)) < 0)
         goto done;
-    }
-    if (btk_git_open(&git, o.repo) < 0) {
-        if (fn == chart_trend) {
-            rc = cli_fail();
+    if ((error = btk_git_open(&git, o->repo)) < 0) {
+        if (fn == chart_trend)
             goto done;
-        }
         btk_error_clear(); /* sides given as run ids work without a repository */
     }
-    if (cli_open_store(&db, o.db, git, true) < 0 || draw(&o, fn, git, db) < 0)
-        rc = cli_fail();
-    else
-        printf("%s\n", o.out);
+    if ((error = cli_open_store(&db, o->db, git, true)) == 0 &&
+        (error = draw(o, fn, git, db)) == 0)
+        printf("%s\n", o->out);
 done:
     btk_buf_free(&gp);
     btk_store_close(db);
     btk_git_close(git);
-    return rc;
+    return error;
+}
+
+int cmd_chart(int argc, char **argv)
+{
+    copts o;
+    int status;
+
+    memset(&o, 0, sizeof(o));
+    o.limit = 100;
+    if (!cli_parse_args(&status, &o, &chart_cmd, argc, argv))
+        return status;
+    return chart_main(&o) < 0 ? cli_fail() : CLI_EXIT_OK;
 }

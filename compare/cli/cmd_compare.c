@@ -19,69 +19,42 @@ typedef struct compare_args {
     btk_compare_options opts;
 } compare_args;
 
-static const char usage[] =
-    "usage: benchtrack compare [BASE] [CONTENDER] [--target-branch B] [--db PATH]\n"
-    "       [--repo DIR] [--machine M | --any-machine] [--config FILE]\n"
-    "       [--format table|markdown|json|junit|csv] [--out FILE] [--alpha A]\n"
-    "       [--noise-band X] [--resamples N] [--seed N]\n";
+static const cli_opt compare_opts[] = {
+    CLI_OPT_ARG(
+        "BASE", compare_args, base, 0,
+        "git ref or run id (#12, run:12); default: the merge-base of CONTENDER with "
+        "the target branch"),
+    CLI_OPT_ARG("CONTENDER", compare_args, contender, 0,
+                "git ref or run id (default HEAD)"),
+    CLI_OPT_STRING("--target-branch", "B", compare_args, target,
+                   "branch for the default base"),
+    CLI_OPT_STRING("--db", "PATH", compare_args, db,
+                   "results database (default: $BENCHTRACK_DB, else benchtrack.db at the "
+                   "repository root)"),
+    CLI_OPT_STRING("--repo", "DIR", compare_args, repo,
+                   "the repository (default: the current directory's)"),
+    CLI_OPT_STRING(
+        "--machine", "M", compare_args, machine,
+        "the machine: fingerprint prefix or hostname (default: the contender's)"),
+    CLI_OPT_FLAG("--any-machine", compare_args, any_machine, CLI_OPT_OR,
+                 "compare runs of different machines, with a warning"),
+    CLI_OPT_STRING("--config", "FILE", compare_args, config,
+                   "thresholds and budgets (default: benchtrack.json at the repository "
+                   "root, if present)"),
+    CLI_OPT_STRING("--format", "table|markdown|json|junit|csv", compare_args, format,
+                   "output format (default table)"),
+    CLI_OPT_STRING("--out", "FILE", compare_args, out, "write there instead of stdout"),
+    CLI_OPT_DOUBLE("--alpha", "A", compare_args, opts.alpha, 1e-9, 0.5,
+                   "false discovery rate across the suite (default 0.05)"),
+    CLI_OPT_DOUBLE("--noise-band", "X", compare_args, opts.noise_band, 0, 0.99,
+                   "changes within +-X are unchanged (default 0.02)"),
+    CLI_OPT_UINT("--resamples", "N", compare_args, opts.resamples, 100, 1000000,
+                 "bootstrap resamples (default 2000)"),
+    CLI_OPT_UINT64("--seed", "N", compare_args, opts.seed, 0, LONG_MAX, "bootstrap seed"),
+    CLI_OPT_END,
+};
 
-static int parse_numbers(compare_args *a, const char *name, const char *value)
-{
-    long n;
-    int error;
-
-    if (!strcmp(name, "--alpha"))
-        return cli_parse_double(&a->opts.alpha, name, value, 1e-9, 0.5);
-    if (!strcmp(name, "--noise-band"))
-        return cli_parse_double(&a->opts.noise_band, name, value, 0, 0.99);
-    if (!strcmp(name, "--resamples")) {
-        error = cli_parse_long(&n, name, value, 100, 1000000);
-        a->opts.resamples = (unsigned)n;
-        return error;
-    }
-    error = cli_parse_long(&n, name, value, 0, LONG_MAX);
-    a->opts.seed = (uint64_t)n;
-    return error;
-}
-
-static int parse_args(compare_args *a, int argc, char **argv)
-{
-    static const char *const strings[] = {"--db", "--repo", "--target-branch", "--machine",
-                                          "--config", "--format", "--out"};
-    static const char *const numbers[] = {"--alpha", "--noise-band", "--resamples", "--seed"};
-    const char **slots[] = {&a->db, &a->repo, &a->target, &a->machine, &a->config, &a->format,
-                            &a->out};
-    int positional = 0;
-
-    for (int i = 1; i < argc; i++) {
-        const char *value = NULL;
-        bool matched = false;
-
-        for (size_t k = 0; k < BTK_ARRAY_SIZE(strings) && !matched; k++)
-            if ((matched = cli_option(strings[k], argc, argv, &i, &value)))
-                *slots[k] = value;
-        for (size_t k = 0; k < BTK_ARRAY_SIZE(numbers) && !matched; k++)
-            if ((matched = cli_option(numbers[k], argc, argv, &i, &value)) &&
-                value && parse_numbers(a, numbers[k], value) < 0)
-                return BTK_EINVAL;
-        if (matched && value == NULL)
-            return btk_error_set(BTK_EINVAL, "%s needs a value", argv[i]);
-        if (matched)
-            continue;
-        if (!strcmp(argv[i], "--any-machine"))
-            a->any_machine = true;
-        else if (argv[i][0] == '-' && argv[i][1] != '\0')
-            return cli_compare_unknown_option(argv[i]);
-        else if (positional++ == 0)
-            a->base = argv[i];
-        else if (positional == 2)
-            a->contender = argv[i];
-        else
-            return btk_error_set(BTK_EINVAL, "too many arguments (expected BASE and "
-                                             "CONTENDER)");
-    }
-    return 0;
-}
+static const cli_cmd compare_cmd = {"compare", compare_opts};
 
 /* The default base: merge-base of the contender with the target branch; on the target
  * branch itself (merge-base == contender) its first parent. */
@@ -139,22 +112,24 @@ static int resolve_sides(cli_side *base, cli_side *now, btk_git *git, const comp
                         sizeof(base->how));
 }
 
-static int run_compare(const compare_args *a, btk_git *git, const btk_config *config)
+/* Compare the sides; *status_out is CLI_EXIT_OK or CLI_EXIT_REGRESSION. */
+static int run_compare(int *status_out, const compare_args *a, btk_git *git,
+                       const btk_config *config)
 {
     cli_side base = CLI_SIDE_INIT, now = CLI_SIDE_INIT;
     btk_compare_options opts = a->opts;
-    btk_format_kind kind = BTK_FORMAT_TABLE;
+    cli_output output = {BTK_FORMAT_TABLE, a->out, "benchtrack compare"};
     btk_store *db = NULL;
     int error;
 
-    if ((a->format && (error = btk_format_parse(&kind, a->format)) < 0) ||
+    if ((a->format && (error = btk_format_parse(&output.kind, a->format)) < 0) ||
         (error = resolve_sides(&base, &now, git, a, config)) < 0 ||
         (error = cli_open_store(&db, a->db, git, true)) < 0 ||
         (error = cli_sides_load(&base, &now, db, a->machine, a->any_machine)) < 0)
         goto done;
     opts.config = config;
     opts.alpha = btk_config_alpha(config, opts.alpha);
-    error = cli_compare_and_print(&base, &now, &opts, kind, a->out, "benchtrack compare");
+    error = cli_compare_and_print(status_out, &base, &now, &opts, &output);
 done:
     cli_side_clear(&base);
     cli_side_clear(&now);
@@ -162,44 +137,37 @@ done:
     return error;
 }
 
+/* Open the repository, load the config and compare. */
+static int compare_main(int *status_out, const compare_args *a)
+{
+    btk_config *config = NULL;
+    btk_git *git = NULL;
+    int error;
+
+    if ((error = btk_git_open(&git, a->repo)) < 0) {
+        if (a->repo) /* asked for this repository: it must be one */
+            return error;
+        btk_error_clear();
+    }
+    if ((error = cli_load_config(&config, a->config, git)) == 0)
+        error = run_compare(status_out, a, git, config);
+    btk_config_free(config);
+    btk_git_close(git);
+    return error;
+}
+
 int cmd_compare(int argc, char **argv)
 {
     compare_args a = {0};
-    btk_config *config = NULL;
-    btk_git *git = NULL;
-    int rc;
+    int status;
 
     a.opts = (btk_compare_options)BTK_COMPARE_OPTIONS_INIT;
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-            return fputs(usage, stdout), CLI_EXIT_OK;
-    if (parse_args(&a, argc, argv) < 0) {
-        rc = cli_fail();
-        fputs(usage, stderr);
-        return rc;
-    }
-    if (btk_git_open(&git, a.repo) < 0) {
-        if (a.repo) /* asked for this repository: it must be one */
-            return cli_fail();
-        btk_error_clear();
-    }
-    rc = cli_load_config(&config, a.config, git);
-    if (rc == 0)
-        rc = run_compare(&a, git, config);
-    btk_config_free(config);
-    btk_git_close(git);
-    return rc < 0 ? cli_fail() : rc;
+    if (!cli_parse_args(&status, &a, &compare_cmd, argc, argv))
+        return status;
+    return compare_main(&status, &a) < 0 ? cli_fail() : status;
 }
 
 /* ---- shared with cmd_ab.c (compare_cli.h) ---- */
-
-int cli_compare_unknown_option(const char *arg)
-{
-    char quoted[80];
-
-    return btk_error_set(BTK_EINVAL, "unknown option '%s'",
-                         btk_error_quote(quoted, sizeof(quoted), arg));
-}
 
 int cli_side_resolve(cli_side *side, btk_git *git, const char *arg)
 {
@@ -408,10 +376,11 @@ static int header_strings(btk_buf *b, btk_buf *n, btk_buf *m, btk_buf *w, const 
     return 0;
 }
 
-int cli_compare_and_print(const cli_side *base, const cli_side *now,
-                          const btk_compare_options *opts, btk_format_kind kind,
-                          const char *out_path, const char *title)
+int cli_compare_and_print(int *status_out, const cli_side *base, const cli_side *now,
+                          const btk_compare_options *opts, const cli_output *output)
 {
+    btk_format_kind kind = output->kind;
+    const char *out_path = output->path, *title = output->title;
     btk_buf b = BTK_BUF_INIT, n = BTK_BUF_INIT, m = BTK_BUF_INIT, w = BTK_BUF_INIT;
     btk_buf text = BTK_BUF_INIT;
     btk_comparison *cmp = NULL;
@@ -431,7 +400,7 @@ int cli_compare_and_print(const cli_side *base, const cli_side *now,
     if (error == 0)
         error = write_output(&text, out_path);
     if (error == 0)
-        error = btk_comparison_exit_code(cmp);
+        *status_out = btk_comparison_exit_code(cmp);
     btk_comparison_free(cmp);
     btk_buf_free(&b);
     btk_buf_free(&n);

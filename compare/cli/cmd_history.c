@@ -108,38 +108,31 @@ static void print_table(const hopts *o, const char *fp, const btk_history_point 
     }
 }
 
-static int parse(hopts *o, int argc, char **argv)
-{
-    const char *limit = NULL;
-    char quoted[80];
-    int a;
+static const cli_opt history_opts[] = {
+    CLI_OPT_ARG("BENCH", hopts, bench, CLI_OPT_REQUIRED, "the benchmark's name"),
+    CLI_OPT_STRING("--branch", "B", hopts, branch,
+                   "any ref git rev-parse accepts (default HEAD)"),
+    CLI_OPT_STRING("--machine", "M", hopts, machine, "fingerprint prefix or hostname"),
+    CLI_OPT_LONG("--limit", "N", hopts, limit, 1, 1000000000,
+                 "at most the N newest points"),
+    CLI_OPT_STRING("--format", "table|json|csv", hopts, format,
+                   "output format (default table)"),
+    CLI_OPT_STRING("--db", "PATH", hopts, db, "results database (must exist)"),
+    CLI_OPT_STRING("--repo", "DIR", hopts, repo, "the repository"),
+    CLI_OPT_END,
+};
 
-    for (a = 1; a < argc; a++) {
-        if (cli_option("--db", argc, argv, &a, &o->db) ||
-            cli_option("--repo", argc, argv, &a, &o->repo) ||
-            cli_option("--branch", argc, argv, &a, &o->branch) ||
-            cli_option("--machine", argc, argv, &a, &o->machine) ||
-            cli_option("--format", argc, argv, &a, &o->format) ||
-            cli_option("--limit", argc, argv, &a, &limit)) {
-            if (a == argc - 1 && !strncmp(argv[a], "--", 2) && !strchr(argv[a], '='))
-                return btk_error_set(BTK_EINVAL, "option '%s' needs a value",
-                                     btk_error_quote(quoted, sizeof(quoted), argv[a]));
-        } else if (argv[a][0] == '-' && argv[a][1] == '-')
-            return btk_error_set(BTK_EINVAL, "unknown option '%s' for history",
-                                 btk_error_quote(quoted, sizeof(quoted), argv[a]));
-        else if (o->bench)
-            return btk_error_set(BTK_EINVAL, "history takes one benchmark name");
-        else
-            o->bench = argv[a];
-    }
-    if (o->bench == NULL)
-        return btk_error_set(BTK_EINVAL, "usage: benchtrack history BENCH [--branch B] "
-                             "[--machine M] [--limit N] [--format table|json|csv]");
+static const cli_cmd history_cmd = {"history", history_opts};
+
+static int check_format(const hopts *o)
+{
+    char quoted[80];
+
     if (o->format && strcmp(o->format, "table") && strcmp(o->format, "json") &&
         strcmp(o->format, "csv"))
         return btk_error_set(BTK_EINVAL, "--format: expected table, json or csv, got '%s'",
                              btk_error_quote(quoted, sizeof(quoted), o->format));
-    return limit ? cli_parse_long(&o->limit, "--limit", limit, 1, 1000000000) : 0;
+    return 0;
 }
 
 static int history(const hopts *o, btk_git *git, btk_store *db)
@@ -172,24 +165,28 @@ done:
     return error;
 }
 
+/* Check the format, open the repository and the database, print the history. */
+static int history_main(const hopts *o)
+{
+    btk_git *git = NULL;
+    btk_store *db = NULL;
+    int error;
+
+    if ((error = check_format(o)) == 0 && (error = btk_git_open(&git, o->repo)) == 0 &&
+        (error = cli_open_store(&db, o->db, git, true)) == 0)
+        error = history(o, git, db);
+    btk_store_close(db);
+    btk_git_close(git);
+    return error;
+}
+
 int cmd_history(int argc, char **argv)
 {
     hopts o;
-    btk_git *git = NULL;
-    btk_store *db = NULL;
-    int rc = CLI_EXIT_OK;
+    int status;
 
     memset(&o, 0, sizeof(o));
-    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        printf("usage: benchtrack history BENCH [--branch B] [--machine M] [--limit N]\n"
-               "                          [--format table|json|csv] [--db PATH] [--repo "
-               "DIR]\n");
-        return CLI_EXIT_OK;
-    }
-    if (parse(&o, argc, argv) < 0 || btk_git_open(&git, o.repo) < 0 ||
-        cli_open_store(&db, o.db, git, true) < 0 || history(&o, git, db) < 0)
-        rc = cli_fail();
-    btk_store_close(db);
-    btk_git_close(git);
-    return rc;
+    if (!cli_parse_args(&status, &o, &history_cmd, argc, argv))
+        return status;
+    return history_main(&o) < 0 ? cli_fail() : CLI_EXIT_OK;
 }

@@ -95,40 +95,47 @@ static int print_table(const btk_run_row *rows, size_t count)
     return error < 0 ? btk_error_set(BTK_ENOMEM, "out of memory") : 0;
 }
 
-int cmd_log(int argc, char **argv)
+typedef struct log_args {
+    const char *db, *repo;
+    long limit; /* 0: all */
+} log_args;
+
+static const cli_opt log_opts[] = {
+    CLI_OPT_STRING("--db", "PATH", log_args, db, "results database (must exist)"),
+    CLI_OPT_STRING("--repo", "DIR", log_args, repo, "the repository"),
+    CLI_OPT_LONG("--limit", "N", log_args, limit, 1, 1000000000,
+                 "the N newest runs only"),
+    CLI_OPT_END,
+};
+
+static const cli_cmd log_cmd = {"log", log_opts};
+
+static int list_runs(const log_args *a)
 {
-    const char *db_flag = NULL, *repo = NULL, *limit_s = NULL;
-    long limit = 0;
     btk_git *git = NULL;
     btk_store *db = NULL;
     btk_run_row *rows = NULL;
     size_t count = 0;
-    int rc = CLI_EXIT_OK, a;
-    char quoted[80];
+    int error;
 
-    for (a = 1; a < argc; a++) {
-        if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) {
-            printf("usage: benchtrack log [--db PATH] [--repo DIR] [--limit N]\n");
-            return CLI_EXIT_OK;
-        }
-        if (!cli_option("--db", argc, argv, &a, &db_flag) &&
-            !cli_option("--repo", argc, argv, &a, &repo) &&
-            !cli_option("--limit", argc, argv, &a, &limit_s))
-            return cli_die(CLI_EXIT_USAGE, "unknown argument '%s' for log",
-                           btk_error_quote(quoted, sizeof(quoted), argv[a]));
-    }
-    if (limit_s && cli_parse_long(&limit, "--limit", limit_s, 1, 1000000000) < 0)
-        return cli_fail();
-    if (btk_git_open(&git, repo) < 0 && repo)
-        return cli_fail();
+    if ((error = btk_git_open(&git, a->repo)) < 0 && a->repo)
+        return error;
     btk_error_clear();
-    if (cli_open_store(&db, db_flag, git, true) < 0 ||
-        btk_store_list_runs(&rows, &count, db, (size_t)limit) < 0)
-        rc = cli_fail();
-    else if (print_table(rows, count) < 0)
-        rc = cli_fail();
+    if ((error = cli_open_store(&db, a->db, git, true)) == 0 &&
+        (error = btk_store_list_runs(&rows, &count, db, (size_t)a->limit)) == 0)
+        error = print_table(rows, count);
     btk_run_rows_free(rows, count);
     btk_store_close(db);
     btk_git_close(git);
-    return rc;
+    return error;
+}
+
+int cmd_log(int argc, char **argv)
+{
+    log_args a = {NULL, NULL, 0};
+    int status;
+
+    if (!cli_parse_args(&status, &a, &log_cmd, argc, argv))
+        return status;
+    return list_runs(&a) < 0 ? cli_fail() : CLI_EXIT_OK;
 }

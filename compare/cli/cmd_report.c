@@ -6,38 +6,33 @@
 #include "report.h"
 
 typedef struct ropts {
-    const char *db, *repo, *branch, *base, *out, *format, *limit;
+    const char *db, *repo, *branch, *base, *out, *format;
+    long limit;
 } ropts;
 
-static const char usage_text[] =
-    "usage: benchtrack report -o DIR [--branch B] [--base REF] [--limit N]\n"
-    "                         [--format svg|png] [--db PATH] [--repo DIR]\n";
+static const cli_opt report_opts[] = {
+    CLI_OPT_STRING_EX(
+        "--output", "-o", "DIR", ropts, out, CLI_OPT_REQUIRED | CLI_OPT_NONEMPTY,
+        "the output directory (created; report files in it are overwritten)"),
+    CLI_OPT_STRING("--branch", "B", ropts, branch,
+                   "the branch (default HEAD; its name is shown in the report)"),
+    CLI_OPT_STRING(
+        "--base", "REF", ropts, base,
+        "compare the latest commit with this commit instead of its predecessor"),
+    CLI_OPT_LONG("--limit", "N", ropts, limit, 1, 100000,
+                 "at most N commits of history (default 100)"),
+    CLI_OPT_STRING("--format", "svg|png", ropts, format, "chart images (default svg)"),
+    CLI_OPT_STRING("--db", "PATH", ropts, db, "results database (must exist)"),
+    CLI_OPT_STRING("--repo", "DIR", ropts, repo, "the repository"),
+    CLI_OPT_END,
+};
 
-static int parse(ropts *o, int argc, char **argv)
+static const cli_cmd report_cmd = {"report", report_opts};
+
+static int check_format(const ropts *o)
 {
     char quoted[80];
-    int a;
 
-    for (a = 1; a < argc; a++) {
-        const char *name = argv[a];
-        if (cli_option("-o", argc, argv, &a, &o->out) ||
-            cli_option("--output", argc, argv, &a, &o->out) ||
-            cli_option("--db", argc, argv, &a, &o->db) ||
-            cli_option("--repo", argc, argv, &a, &o->repo) ||
-            cli_option("--branch", argc, argv, &a, &o->branch) ||
-            cli_option("--base", argc, argv, &a, &o->base) ||
-            cli_option("--format", argc, argv, &a, &o->format) ||
-            cli_option("--limit", argc, argv, &a, &o->limit)) {
-            if (argv[a] == name && !strchr(name, '='))
-                return btk_error_set(BTK_EINVAL, "option '%s' needs a value",
-                                     btk_error_quote(quoted, sizeof(quoted), name));
-        } else {
-            return btk_error_set(BTK_EINVAL, "unknown argument '%s' for report",
-                                 btk_error_quote(quoted, sizeof(quoted), name));
-        }
-    }
-    if (o->out == NULL || *o->out == '\0')
-        return btk_error_set(BTK_EINVAL, "report needs an output directory: -o DIR");
     if (o->format && strcmp(o->format, "svg") && strcmp(o->format, "png"))
         return btk_error_set(BTK_EINVAL, "--format: expected svg or png, got '%s'",
                              btk_error_quote(quoted, sizeof(quoted), o->format));
@@ -68,13 +63,10 @@ static int report(const ropts *o, btk_git *git, btk_store *db)
     btk_buf index = BTK_BUF_INIT, label = BTK_BUF_INIT;
     char(*shas)[41] = NULL, base[41];
     size_t count = 0;
-    long limit = 100;
     int error;
 
-    if ((o->limit &&
-         (error = cli_parse_long(&limit, "--limit", o->limit, 1, 100000)) < 0) ||
-        (error = btk_git_first_parent(&shas, &count, git, o->branch ? o->branch : "HEAD",
-                                      (size_t)limit)) < 0 ||
+    if ((error = btk_git_first_parent(&shas, &count, git, o->branch ? o->branch : "HEAD",
+                                      (size_t)o->limit)) < 0 ||
         (o->base && (error = btk_git_resolve(base, git, o->base)) < 0) ||
         (error = branch_label(&label, git, o->branch)) < 0)
         goto done;
@@ -93,25 +85,32 @@ done:
     return error;
 }
 
-int cmd_report(int argc, char **argv)
+/* Check the format and gnuplot, open the repository and the database, write. */
+static int report_main(const ropts *o)
 {
-    ropts o;
     btk_buf gp = BTK_BUF_INIT;
     btk_git *git = NULL;
     btk_store *db = NULL;
-    int rc = CLI_EXIT_OK;
+    int error;
 
-    memset(&o, 0, sizeof(o));
-    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        fputs(usage_text, stdout);
-        return CLI_EXIT_OK;
-    }
-    if (parse(&o, argc, argv) < 0 || btk_chart_find_gnuplot(&gp) < 0 ||
-        btk_git_open(&git, o.repo) < 0 || cli_open_store(&db, o.db, git, true) < 0 ||
-        report(&o, git, db) < 0)
-        rc = cli_fail();
+    if ((error = check_format(o)) == 0 && (error = btk_chart_find_gnuplot(&gp)) == 0 &&
+        (error = btk_git_open(&git, o->repo)) == 0 &&
+        (error = cli_open_store(&db, o->db, git, true)) == 0)
+        error = report(o, git, db);
     btk_buf_free(&gp);
     btk_store_close(db);
     btk_git_close(git);
-    return rc;
+    return error;
+}
+
+int cmd_report(int argc, char **argv)
+{
+    ropts o;
+    int status;
+
+    memset(&o, 0, sizeof(o));
+    o.limit = 100;
+    if (!cli_parse_args(&status, &o, &report_cmd, argc, argv))
+        return status;
+    return report_main(&o) < 0 ? cli_fail() : CLI_EXIT_OK;
 }

@@ -10,16 +10,28 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: benchtrack run [--db PATH] [--repo DIR] [--commit REF] [--branch NAME]\n"
-               "                      [--allow-unknown-commit] [--processes K]\n"
-               "                      -- ./bench_binary [args]\n");
-}
-
 /* Processes per benchmark for a recorded run unless the binary's own arguments say: a
  * comparison needs independent units, and samples of one process are not (docs/cli/run.md). */
-#define RUN_DEFAULT_PROCESSES "10"
+#define RUN_DEFAULT_PROCESSES 10
+
+typedef struct run_args {
+    const char *db;
+    cli_commit_options rec;
+    long processes;
+    cli_opt_tail bin; /* the binary and its arguments */
+} run_args;
+
+static const cli_opt run_opts[] = {
+    CLI_OPTS_RECORD(run_args, rec, db, CLI_DB_HELP_RECORD),
+    CLI_OPT_LONG("--processes", "K", run_args, processes, 1, 1000,
+                 "processes per benchmark, passed to the binary unless its arguments "
+                 "contain --processes (default 10)"),
+    CLI_OPT_TAIL("./bench_binary [args]", run_args, bin, CLI_OPT_REQUIRED,
+                 "the benchmark binary and its arguments"),
+    CLI_OPT_END,
+};
+
+static const cli_cmd run_cmd = {"run", run_opts};
 
 /* True when the binary's arguments already choose --processes. */
 static bool has_processes_arg(char **argv, int argc)
@@ -86,39 +98,6 @@ static int refuse(int status, const char *bin)
                    status);
 }
 
-static int parse(int argc, char **argv, cli_commit_options *o, const char **db, int *bin_at,
-                 const char **processes)
-{
-    char quoted[80];
-    long k;
-    int i, used;
-
-    for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--")) {
-            *bin_at = i + 1;
-            break;
-        }
-        if (!strcmp(argv[i], "--processes")) {
-            if (cli_parse_long(&k, "--processes", i + 1 < argc ? argv[i + 1] : NULL, 1,
-                               1000) < 0)
-                return cli_fail();
-            *processes = argv[++i];
-            continue;
-        }
-        if ((used = cli_record_option(o, db, argc, argv, &i)) < 0)
-            return cli_fail();
-        if (!used)
-            return cli_die(CLI_EXIT_USAGE, "unknown option '%s' for run (the benchmark "
-                                           "binary goes after '--')",
-                           btk_error_quote(quoted, sizeof(quoted), argv[i]));
-    }
-    if (*bin_at == 0 || *bin_at >= argc) {
-        usage(stderr);
-        return CLI_EXIT_USAGE;
-    }
-    return 0;
-}
-
 /* Check the database opens (schema, permissions) before spending time on benchmarks. */
 static int precheck_store(const char *db_flag, btk_git *git)
 {
@@ -150,42 +129,40 @@ static int record(int status, const char *tmp, btk_commit *commit, const char *d
 
 int cmd_run(int argc, char **argv)
 {
-    cli_commit_options o = {NULL, NULL, NULL, false};
-    const char *db = NULL, *tmpdir = getenv("TMPDIR"), *processes = RUN_DEFAULT_PROCESSES;
-    char tmp[4096];
+    run_args a = {NULL, {NULL, NULL, NULL, false}, RUN_DEFAULT_PROCESSES, {NULL, 0}};
+    const char *tmpdir = getenv("TMPDIR");
+    char tmp[4096], processes[24];
     btk_commit commit;
     btk_git *git = NULL;
-    int bin_at = 0, rc, fd, status;
+    int status, fd, child;
 
-    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        usage(stdout);
-        return CLI_EXIT_OK;
-    }
-    if ((rc = parse(argc, argv, &o, &db, &bin_at, &processes)) != 0)
-        return rc;
+    if (!cli_parse_args(&status, &a, &run_cmd, argc, argv))
+        return status;
+    snprintf(processes, sizeof(processes), "%ld", a.processes);
     memset(&commit, 0, sizeof(commit));
-    if (cli_commit_for_run(&commit, &git, &o) < 0 || precheck_store(db, git) < 0) {
-        rc = cli_fail();
+    if (cli_commit_for_run(&commit, &git, &a.rec) < 0 || precheck_store(a.db, git) < 0) {
+        status = cli_fail();
         goto done;
     }
     snprintf(tmp, sizeof(tmp), "%s/benchtrack-run-XXXXXX",
              tmpdir && *tmpdir ? tmpdir : "/tmp");
     if ((fd = mkstemp(tmp)) < 0) {
-        rc = cli_die(CLI_EXIT_RUNTIME, "cannot create a temporary file: %s", strerror(errno));
+        status = cli_die(CLI_EXIT_RUNTIME, "cannot create a temporary file: %s",
+                         strerror(errno));
         goto done;
     }
     close(fd);
-    status = run_binary(argv + bin_at, argc - bin_at, tmp, processes);
-    if (status < 0)
-        rc = cli_die(CLI_EXIT_RUNTIME, "cannot start the benchmark binary: %s",
-                     strerror(errno));
-    else if (status == 0 || status == 3)
-        rc = record(status, tmp, &commit, db, git);
+    child = run_binary(a.bin.v, (int)a.bin.count, tmp, processes);
+    if (child < 0)
+        status = cli_die(CLI_EXIT_RUNTIME, "cannot start the benchmark binary: %s",
+                         strerror(errno));
+    else if (child == 0 || child == 3)
+        status = record(child, tmp, &commit, a.db, git);
     else
-        rc = refuse(status, argv[bin_at]);
+        status = refuse(child, a.bin.v[0]);
     unlink(tmp);
 done:
     btk_commit_clear(&commit);
     btk_git_close(git);
-    return rc;
+    return status;
 }

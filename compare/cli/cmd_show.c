@@ -66,37 +66,35 @@ static int find_run(int64_t *id, btk_store *db, btk_git *git, const char *arg)
     return error;
 }
 
-int cmd_show(int argc, char **argv)
+typedef struct show_args {
+    const char *what, *db, *repo;
+} show_args;
+
+static const cli_opt show_opts[] = {
+    CLI_OPT_ARG("RUN|REF", show_args, what, CLI_OPT_REQUIRED,
+                "a run id (#12, run:12, 12) or a git ref: its commit's newest run"),
+    CLI_OPT_STRING("--db", "PATH", show_args, db, "results database (must exist)"),
+    CLI_OPT_STRING("--repo", "DIR", show_args, repo, "the repository"),
+    CLI_OPT_END,
+};
+
+static const cli_cmd show_cmd = {"show", show_opts};
+
+static int show(const show_args *a)
 {
-    const char *db_flag = NULL, *repo = NULL, *what = NULL;
     btk_git *git = NULL;
     btk_store *db = NULL;
     btk_run *run = NULL;
     int64_t id = 0;
     size_t i;
-    int rc = CLI_EXIT_OK, a;
+    int error;
 
-    for (a = 1; a < argc; a++) {
-        if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) {
-            printf("usage: benchtrack show RUN|REF [--db PATH] [--repo DIR]\n");
-            return CLI_EXIT_OK;
-        }
-        if (cli_option("--db", argc, argv, &a, &db_flag) ||
-            cli_option("--repo", argc, argv, &a, &repo))
-            continue;
-        if (what)
-            return cli_die(CLI_EXIT_USAGE, "show takes one run or ref");
-        what = argv[a];
-    }
-    if (what == NULL)
-        return cli_die(CLI_EXIT_USAGE, "usage: benchtrack show RUN|REF [--db PATH]");
-    if (btk_git_open(&git, repo) < 0 && repo)
-        return cli_fail();
+    if ((error = btk_git_open(&git, a->repo)) < 0 && a->repo)
+        return error;
     btk_error_clear();
-    if (cli_open_store(&db, db_flag, git, true) < 0 || find_run(&id, db, git, what) < 0 ||
-        btk_store_load_run(&run, db, id, true) < 0)
-        rc = cli_fail();
-    else {
+    if ((error = cli_open_store(&db, a->db, git, true)) == 0 &&
+        (error = find_run(&id, db, git, a->what)) == 0 &&
+        (error = btk_store_load_run(&run, db, id, true)) == 0) {
         print_header(run);
         for (i = 0; i < run->result_count; i++)
             print_result(&run->results[i]);
@@ -104,5 +102,15 @@ int cmd_show(int argc, char **argv)
     btk_run_free(run);
     btk_store_close(db);
     btk_git_close(git);
-    return rc;
+    return error;
+}
+
+int cmd_show(int argc, char **argv)
+{
+    show_args a = {NULL, NULL, NULL};
+    int status;
+
+    if (!cli_parse_args(&status, &a, &show_cmd, argc, argv))
+        return status;
+    return show(&a) < 0 ? cli_fail() : CLI_EXIT_OK;
 }

@@ -1,6 +1,7 @@
 /*
- * Helpers shared by the subcommands: error reporting and exit codes, opening the repository
- * and the database, resolving a side (ref or run id), parsing numbers.
+ * Helpers shared by the subcommands: error reporting and exit statuses, parsing the
+ * command line (opt.c) into them, opening the repository and the database, resolving a
+ * side (ref or run id), storing a run.
  */
 #include "cli.h"
 
@@ -32,7 +33,7 @@ int cli_fail(void)
     return cli_exit_code(e->code ? e->code : BTK_ERROR);
 }
 
-int cli_die(int code, const char *fmt, ...)
+int cli_die(int status, const char *fmt, ...)
 {
     va_list ap;
 
@@ -41,7 +42,40 @@ int cli_die(int code, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-    return code;
+    return status;
+}
+
+int cli_usage_fail(const cli_cmd *cmd)
+{
+    btk_buf usage = BTK_BUF_INIT;
+
+    cli_fail();
+    if (cli_opt_usage(&usage, cmd) == 0)
+        fputs(btk_buf_cstr(&usage), stderr);
+    btk_buf_free(&usage);
+    return CLI_EXIT_USAGE;
+}
+
+bool cli_parse_args(int *status_out, void *args, const cli_cmd *cmd, int argc,
+                    char **argv)
+{
+    btk_buf help = BTK_BUF_INIT;
+    bool help_wanted = false;
+
+    if (cli_opt_parse(args, &help_wanted, cmd, argc, argv) < 0) {
+        *status_out = cli_usage_fail(cmd);
+        return false;
+    }
+    if (!help_wanted)
+        return true;
+    if (cli_opt_help(&help, cmd) < 0)
+        *status_out = cli_fail();
+    else {
+        fputs(btk_buf_cstr(&help), stdout);
+        *status_out = CLI_EXIT_OK;
+    }
+    btk_buf_free(&help);
+    return false;
 }
 
 int cli_open_repo(btk_git **out, const char *repo_path)
@@ -139,39 +173,6 @@ int cli_resolve_side(int64_t *run_id_out, char sha_out[41], btk_git *git, const 
     return error;
 }
 
-int cli_parse_long(long *out, const char *option, const char *value, long min, long max)
-{
-    char *end;
-    char quoted[80];
-    long v;
-
-    errno = 0;
-    v = value ? strtol(value, &end, 10) : 0;
-    if (value == NULL || *value == '\0' || *end || errno || v < min || v > max)
-        return btk_error_set(BTK_EINVAL, "%s: expected an integer from %ld to %ld, got '%s'",
-                             option, min, max,
-                             btk_error_quote(quoted, sizeof(quoted), value ? value : ""));
-    *out = v;
-    return 0;
-}
-
-int cli_parse_double(double *out, const char *option, const char *value, double min,
-                     double max)
-{
-    char *end;
-    char quoted[80];
-    double v;
-
-    errno = 0;
-    v = value ? strtod(value, &end) : 0;
-    if (value == NULL || *value == '\0' || *end || errno || !(v >= min && v <= max))
-        return btk_error_set(BTK_EINVAL, "%s: expected a number from %g to %g, got '%s'",
-                             option, min, max,
-                             btk_error_quote(quoted, sizeof(quoted), value ? value : ""));
-    *out = v;
-    return 0;
-}
-
 bool cli_use_color(void)
 {
     const char *nc = getenv("NO_COLOR");
@@ -179,21 +180,7 @@ bool cli_use_color(void)
     return isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
 }
 
-/* ---- added by the store issue ---- */
-
-bool cli_option(const char *name, int argc, char **argv, int *i, const char **value)
-{
-    size_t n = strlen(name);
-    const char *arg = argv[*i];
-
-    if (strncmp(arg, name, n) || (arg[n] != '\0' && arg[n] != '='))
-        return false;
-    if (arg[n] == '=')
-        *value = arg + n + 1;
-    else
-        *value = *i + 1 < argc ? argv[++*i] : NULL;
-    return true;
-}
+/* ---- untrusted text, and storing a run (run, import, ab) ---- */
 
 int cli_safe_text(btk_buf *out, const char *s)
 {

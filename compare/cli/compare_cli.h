@@ -34,12 +34,16 @@ int cli_sides_load(cli_side *base, cli_side *now, btk_store *db, const char *mac
 void cli_side_clear(cli_side *side);
 /* --config FILE (must exist), else <repository root>/benchtrack.json when present. */
 int cli_load_config(btk_config **out, const char *flag, btk_git *git);
-/* Compare the sides' runs and write the result in kind to out_path (NULL: stdout).
- * Returns the exit status (0 or 1) or a negative error. */
-int cli_compare_and_print(const cli_side *base, const cli_side *now,
-                          const btk_compare_options *opts, btk_format_kind kind,
-                          const char *out_path, const char *title);
-/* "unknown option 'X'" (BTK_EINVAL). */
-int cli_compare_unknown_option(const char *arg);
+/* Where and how a comparison is written. */
+typedef struct cli_output {
+    btk_format_kind kind;
+    const char *path;  /* NULL: stdout */
+    const char *title; /* "benchtrack compare" */
+} cli_output;
+
+/* Compare the sides' runs and write the result as output says. Returns 0 with
+ * *status_out CLI_EXIT_OK or CLI_EXIT_REGRESSION, or a negative error code. */
+int cli_compare_and_print(int *status_out, const cli_side *base, const cli_side *now,
+                          const btk_compare_options *opts, const cli_output *output);
 
 #endif

@@ -1,6 +1,7 @@
-/* End-to-end tests of `benchtrack run/import/history/log/show`: the real binary in temporary
- * git repositories, with a fake benchmark binary (a shell script that copies a JSON file to
- * the path after --out and exits with $FAKE_EXIT). */
+/* End-to-end tests of `benchtrack run/import/history/log/show`, and of the options every
+ * command parses alike: the real binary in temporary git repositories, with a fake
+ * benchmark binary (a shell script that prints its arguments, copies a JSON file to the
+ * path after --out and exits with $FAKE_EXIT). */
 #include "check.h"
 #include "internal.h"
 
@@ -76,9 +77,11 @@ static int setup(void **state)
     snprintf(path, sizeof(path), "%s/.fake-bench", repo);
     fake = strdup(path);
     assert_non_null(f = fopen(fake, "w"));
-    fprintf(f, "#!/bin/sh\necho 'fake table row'\nwhile [ $# -gt 0 ]; do\n"
-               "  [ \"$1\" = --out ] && cp '%s' \"$2\"\n  shift\ndone\nexit ${FAKE_EXIT:-0}\n",
-            json);
+    fprintf(
+        f,
+        "#!/bin/sh\necho 'fake table row'\necho \"args: $*\"\nwhile [ $# -gt 0 ]; do\n"
+        "  [ \"$1\" = --out ] && cp '%s' \"$2\"\n  shift\ndone\nexit ${FAKE_EXIT:-0}\n",
+        json);
     fclose(f);
     chmod(fake, 0755);
     snprintf(path, sizeof(path), "%s/benchtrack.db", repo);
@@ -332,6 +335,59 @@ static void cli__examples_binary_at_each_commit(void **state)
     free(out);
 }
 
+/* One parser for every command: the same messages, the usage after a mistake, --help
+ * anywhere before "--". */
+static void cli__every_command_parses_options_alike(void **state)
+{
+    static const char *const cmds[] = {"run",     "import", "history", "log",   "show",
+                                       "compare", "ab",     "chart",   "report"};
+    char *out = NULL, expect[200];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        assert_int_equal(bt(&out, cmds[i], "--bogus", NULL, NULL, NULL), 2);
+        snprintf(expect, sizeof(expect),
+                 "benchtrack: unknown option '--bogus' for '%s'\n"
+                 "usage: benchtrack %s ",
+                 cmds[i], cmds[i]);
+        assert_non_null(strstr(out, expect));
+        free(out);
+        assert_int_equal(bt(&out, cmds[i], "--db", NULL, NULL, NULL), 2);
+        assert_non_null(strstr(out, "benchtrack: option '--db' needs a value\n"));
+        free(out);
+        assert_int_equal(bt(&out, cmds[i], "--db", "x.db", "--bogus", "--help"), 0);
+        snprintf(expect, sizeof(expect), "usage: benchtrack %s ", cmds[i]);
+        assert_int_equal(strncmp(out, expect, strlen(expect)), 0);
+        assert_non_null(strstr(out, "\n  --db PATH "));
+        assert_non_null(strstr(out, "\n  -h, --help "));
+        free(out);
+    }
+}
+
+/* run: --processes in both forms reaches the binary; after "--" even --help is the
+ * binary's. */
+static void cli__run_passes_processes_and_tail(void **state)
+{
+    char *out = NULL;
+
+    (void)state;
+    assert_int_equal(bt(&out, "run", "--processes=3", "--", fake, "--help"), 0);
+    assert_non_null(strstr(out, "args: --help --processes 3 --out "));
+    free(out);
+    assert_int_equal(bt6(&out, "run", "--processes", "4", "--", fake, "--processes=2"),
+                     0);
+    assert_non_null(
+        strstr(out, "args: --processes=2 --out ")); /* the binary's own choice */
+    free(out);
+    assert_int_equal(bt(&out, "run", "--processes", "1001", "--", fake), 2);
+    assert_non_null(
+        strstr(out, "--processes: expected an integer from 1 to 1000, got '1001'"));
+    free(out);
+    assert_int_equal(bt(&out, "run", fake, NULL, NULL, NULL), 2);
+    assert_non_null(strstr(out, "put ./bench_binary [args] after '--'"));
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +397,8 @@ int main(void)
         cmocka_unit_test(cli__outside_a_repository_stores_without_commit),
         cmocka_unit_test(cli__history_machine_selection),
         cmocka_unit_test(cli__examples_binary_at_each_commit),
+        cmocka_unit_test(cli__every_command_parses_options_alike),
+        cmocka_unit_test(cli__run_passes_processes_and_tail),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
