@@ -129,6 +129,7 @@ store=()
 [ -n "${BTK_GATE_DB:-}" ] && store=(--db "$BTK_GATE_DB" --base-commit "$base_sha" --repo "$root")
 rc=0
 "$bt" ab "$base_bin" "$head_bin" "${store[@]}" \
+    --base-label "base $base_short (merge-base with $base_ref)" --label "head $head_short" \
     --processes "$processes" --format markdown --out "$work/summary.md" -- "$@" || rc=$?
 if [ -f "$work/summary.md" ]; then
     cat "$work/summary.md" >> "$summary"

@@ -10,6 +10,7 @@
 typedef struct ab_args {
     const char *old_bin, *new_bin, *config, *format, *out;
     const char *db, *base_commit, *base_branch; /* storing: docs/cli/ab.md */
+    const char *base_label, *new_label;         /* names of the sides in the output */
     cli_commit_options rec;                     /* the contender's commit */
     long processes;
     bool quiet;
@@ -34,6 +35,10 @@ static const cli_opt ab_opts[] = {
                    "false discovery rate across the suite (default 0.05)"),
     CLI_OPT_DOUBLE("--noise-band", "X", ab_args, opts.noise_band, 0, 0.99,
                    "changes within +-X are unchanged (default 0.02)"),
+    CLI_OPT_STRING("--base-label", "TEXT", ab_args, base_label,
+                   "name OLD_BIN's side in the output (default: its path)"),
+    CLI_OPT_STRING("--label", "TEXT", ab_args, new_label,
+                   "name NEW_BIN's side in the output (default: its path)"),
     CLI_OPT_FLAG("--quiet", ab_args, quiet, 0,
                  "no progress line per invocation on stderr"),
     CLI_OPTS_RECORD(ab_args, rec, db,
@@ -113,7 +118,7 @@ static void store_clear(ab_store *st)
     btk_git_close(st->git);
 }
 
-/* A side made of one merged run, labelled by its binary. */
+/* A side made of one merged run, labelled by its binary or --base-label/--label. */
 static void side_of(cli_side *side, btk_run **run, const char *bin, long k)
 {
     snprintf(side->label, sizeof(side->label), "%s", bin);
@@ -137,8 +142,8 @@ static int run_ab(int *status_out, const ab_args *a, const btk_config *config,
     if ((a->format && (error = btk_format_parse(&output.kind, a->format)) < 0) ||
         (error = btk_ab_run(&old_run, &new_run, a->old_bin, a->new_bin, &ab)) < 0)
         return error;
-    side_of(&base, &old_run, a->old_bin, a->processes);
-    side_of(&now, &new_run, a->new_bin, a->processes);
+    side_of(&base, &old_run, a->base_label ? a->base_label : a->old_bin, a->processes);
+    side_of(&now, &new_run, a->new_label ? a->new_label : a->new_bin, a->processes);
     opts.config = config;
     opts.alpha = btk_config_alpha(config, opts.alpha);
     error = cli_compare_and_print(status_out, &base, &now, &opts, &output);
