@@ -114,19 +114,15 @@ void btk_memory_init(btk_memory *m)
 /* FNV-1a over one field followed by a 0x1f separator, so "ab"+"c" differs from "a"+"bc". */
 static uint64_t fnv_field(uint64_t h, const char *s)
 {
-    for (; s && *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ULL;
-    }
-    h ^= 0x1f;
-    return h * 0x100000001b3ULL;
+    h = btk__fnv1a(h, s, s ? strlen(s) : 0);
+    return btk__fnv1a(h, "\x1f", 1);
 }
 
 int btk_machine_fingerprint(btk_machine *m)
 {
     char cpus[24], hex[33];
     const char *fields[4];
-    uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
+    uint64_t a = BTK_FNV1A_INIT, b = 0x84222325cbf29ce4ULL;
     size_t i;
 
     snprintf(cpus, sizeof(cpus), "%d", m->cpus);
