@@ -1,5 +1,6 @@
 /*
- * Detecting this host's machine fields, mirroring what the harness writes in its context.
+ * The machine identity: this host's machine fields, mirroring what the harness writes in its
+ * context, and the fingerprint that decides which runs are comparable (docs/database.md).
  */
 #include "machine.h"
 
@@ -104,4 +105,35 @@ int btk_machine_adopt_host(btk_machine *dst, const btk_machine *here)
         dst->cpus = here->cpus;
     dst->hypervisor = dst->hypervisor || here->hypervisor;
     return 0;
+}
+
+/* FNV-1a over one field followed by a 0x1f separator, so "ab"+"c" differs from "a"+"bc". */
+static uint64_t fnv_field(uint64_t h, const char *s)
+{
+    h = btk__fnv1a(h, s, s ? strlen(s) : 0);
+    return btk__fnv1a(h, "\x1f", 1);
+}
+
+int btk_machine_fingerprint(btk_machine *m)
+{
+    char cpus[24], hex[33];
+    const char *fields[4];
+    uint64_t a = BTK_FNV1A_INIT, b = 0x84222325cbf29ce4ULL;
+    size_t i;
+
+    snprintf(cpus, sizeof(cpus), "%d", m->cpus);
+    fields[0] = m->hostname ? m->hostname : "";
+    fields[1] = m->arch ? m->arch : "";
+    fields[2] = m->cpu_model ? m->cpu_model : "";
+    fields[3] = cpus;
+    /* Two FNV-1a lanes with different seeds and a field-order salt give 128 bits: an
+     * identifier, not a security property (the fields themselves are stored beside it). */
+    for (i = 0; i < BTK_ARRAY_SIZE(fields); i++) {
+        a = fnv_field(a, fields[i]);
+        b = fnv_field(b ^ (uint64_t)(i + 1) * 0x9e3779b97f4a7c15ULL, fields[i]);
+    }
+    snprintf(hex, sizeof(hex), "%016" PRIx64 "%016" PRIx64, a, b);
+    btk__free(m->fingerprint);
+    m->fingerprint = btk__strdup(hex);
+    return m->fingerprint ? 0 : BTK_ENOMEM;
 }

@@ -1,7 +1,9 @@
 /*
- * The machine the tool runs on: the same fields a benchmark binary writes into its context
- * (docs/json-format.md host.*), read from uname, /proc/cpuinfo and /etc/os-release, so that
- * `history` can default to "this machine" and foreign imports from this host match it.
+ * The machine identity. The machine the tool runs on: the same fields a benchmark binary
+ * writes into its context (docs/json-format.md host.*), read from uname, /proc/cpuinfo and
+ * /etc/os-release, so that `history` can default to "this machine" and foreign imports from
+ * this host match it. Also the definition of btk_machine_fingerprint (declared in model.h
+ * beside btk_machine, which every user of the fingerprint already includes).
  */
 #ifndef BTK_MACHINE_H
 #define BTK_MACHINE_H
