@@ -1,88 +1,39 @@
 /*
- * The machine identity: this host's machine fields, mirroring what the harness writes in its
- * context, and the fingerprint that decides which runs are comparable (docs/database.md).
+ * The machine identity: this host's machine fields (host.c, the reader behind the harness's
+ * context too), and the fingerprint that decides which runs are comparable
+ * (docs/database.md).
  */
 #include "machine.h"
+#include "host.h"
 
 #include <math.h>
-#include <sys/utsname.h>
-#include <unistd.h>
 
-/* The value of the first "key<spaces>: value" line of /proc/cpuinfo, or NULL. */
-static char *cpuinfo_value(const char *key)
+/* *dst = a copy of s, or NULL when s is "" (unknown). BTK_ENOMEM. */
+static int dup_known(char **dst, const char *s)
 {
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    char line[512], *colon, *v, *out = NULL;
-    size_t klen = strlen(key), n;
-
-    if (f == NULL)
-        return NULL;
-    while (out == NULL && fgets(line, sizeof(line), f)) {
-        if (strncmp(line, key, klen) || (colon = strchr(line, ':')) == NULL)
-            continue;
-        for (v = colon + 1; *v == ' ' || *v == '\t'; v++)
-            ;
-        n = strcspn(v, "\n");
-        out = btk__strndup(v, n);
-    }
-    fclose(f);
-    return out;
-}
-
-static char *os_pretty_name(void)
-{
-    FILE *f = fopen("/etc/os-release", "r");
-    char line[512], *v, *out = NULL;
-
-    if (f == NULL)
-        return NULL;
-    while (out == NULL && fgets(line, sizeof(line), f)) {
-        if (strncmp(line, "PRETTY_NAME=", 12))
-            continue;
-        v = line + 12;
-        v[strcspn(v, "\n")] = '\0';
-        if (*v == '"') {
-            v++;
-            v[strcspn(v, "\"")] = '\0';
-        }
-        out = btk__strdup(v);
-    }
-    fclose(f);
-    return out;
-}
-
-static bool has_hypervisor_flag(void)
-{
-    char *flags = cpuinfo_value("flags");
-    bool yes = flags && strstr(flags, " hypervisor") != NULL;
-
-    btk__free(flags);
-    return yes;
+    if (s[0] == '\0')
+        return 0;
+    *dst = btk__strdup(s);
+    return *dst ? 0 : BTK_ENOMEM;
 }
 
 int btk_machine_detect(btk_machine *m)
 {
-    struct utsname u;
-    btk_buf kernel = BTK_BUF_INIT;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    btk_host h;
+    int error;
 
     memset(m, 0, sizeof(*m));
     m->timer_hz = NAN;
-    if (uname(&u) == 0) {
-        m->hostname = btk__strdup(u.nodename);
-        m->arch = btk__strdup(u.machine);
-        if (btk_buf_printf(&kernel, "%s %s", u.sysname, u.release) == 0)
-            m->kernel = btk_buf_detach(&kernel);
-        btk_buf_free(&kernel);
-    }
-    m->cpu_model = cpuinfo_value("model name");
-    if (m->cpu_model == NULL)
-        m->cpu_model = cpuinfo_value("CPU part");
-    m->os = os_pretty_name();
-    m->cpus = cpus > 0 ? (int)cpus : 0;
-    m->hypervisor = has_hypervisor_flag();
-    btk_error_clear(); /* a missing /proc file is not an error here */
-    return btk_machine_fingerprint(m);
+    btk_host_detect(&h, NULL);
+    m->cpus = h.cpus_online; /* not h.cpus_listed: see btk_host_detect */
+    m->hypervisor = h.hypervisor;
+    if ((error = dup_known(&m->hostname, h.hostname)) < 0 ||
+        (error = dup_known(&m->arch, h.arch)) < 0 ||
+        (error = dup_known(&m->kernel, h.kernel)) < 0 ||
+        (error = dup_known(&m->cpu_model, h.cpu_model)) < 0 ||
+        (error = dup_known(&m->os, h.os)) < 0 || (error = btk_machine_fingerprint(m)) < 0)
+        btk_machine_clear(m);
+    return error;
 }
 
 static int fill(char **dst, const char *src)

@@ -10,8 +10,9 @@
 
 #include "model.h"
 
-/* Fill out with this host's fields and fingerprint. Unknown fields stay NULL/0. Release
- * with btk_machine_clear. BTK_ENOMEM only. */
+/* Fill out with this host's fields (host.h; cpus is the online CPUs, cpus_online) and
+ * fingerprint. Unknown fields stay NULL/0. Release with btk_machine_clear. BTK_ENOMEM only,
+ * with out cleared. */
 int btk_machine_detect(btk_machine *out);
 /* Copy into dst the host fields it lacks (arch, cpu model, cpus, os, kernel) from here. */
 int btk_machine_adopt_host(btk_machine *dst, const btk_machine *here);

@@ -1,8 +1,11 @@
-/* Tests of the machine identity (machine.c): the fingerprint (deterministic, field-separated,
- * sensitive to every fingerprinted field and to nothing else, and equal to the values stored
- * in existing databases). */
+/* Tests of the machine identity (machine.c): the fingerprint (deterministic,
+ * field-separated, sensitive to every fingerprinted field and to nothing else, and equal
+ * to the values stored in existing databases) and this host's fields. */
 #include "check.h"
 #include "machine.h"
+
+#include <sys/utsname.h>
+#include <unistd.h>
 
 static void set(char **field, const char *value)
 {
@@ -54,9 +57,9 @@ static void fingerprint__depends_on_exactly_the_documented_fields(void **state)
     btk_machine_clear(&b);
 }
 
-/* Fingerprints are stored in users' databases: these values were computed by an independent
- * implementation of docs/database.md's definition (Python) and by the code before it moved
- * here. A change to them cuts every machine's history in two. */
+/* Fingerprints are stored in users' databases: these values were computed by an
+ * independent implementation of docs/database.md's definition (Python) and by the code
+ * before it moved here. A change to them cuts every machine's history in two. */
 static void fingerprint__keeps_the_stored_values(void **state)
 {
     btk_machine m;
@@ -71,11 +74,62 @@ static void fingerprint__keeps_the_stored_values(void **state)
     btk_machine_clear(&m);
 }
 
+/* The tool's identity of this host: uname's names and the online CPU count (sysconf, as
+ * before host.c existed), fingerprinted from exactly those fields. */
+static void detect__is_this_host(void **state)
+{
+    struct utsname u;
+    btk_machine m, again;
+
+    (void)state;
+    assert_int_equal(uname(&u), 0);
+    assert_int_equal(btk_machine_detect(&m), 0);
+    assert_string_equal(m.hostname, u.nodename);
+    assert_string_equal(m.arch, u.machine);
+    assert_non_null(m.kernel);
+    assert_int_equal(m.cpus, (int)sysconf(_SC_NPROCESSORS_ONLN));
+    memset(&again, 0, sizeof(again));
+    again.hostname = btk__strdup(m.hostname);
+    again.arch = btk__strdup(m.arch);
+    again.cpu_model = m.cpu_model ? btk__strdup(m.cpu_model) : NULL;
+    again.cpus = m.cpus;
+    assert_int_equal(btk_machine_fingerprint(&again), 0);
+    assert_string_equal(m.fingerprint, again.fingerprint);
+    btk_machine_clear(&m);
+    btk_machine_clear(&again);
+}
+
+/* Every allocation failing in turn: BTK_ENOMEM with nothing left allocated (ASan and
+ * valgrind check the "nothing"), until detection succeeds. */
+static void detect__fails_cleanly_without_memory(void **state)
+{
+    btk_machine m;
+    long n;
+    int error;
+
+    (void)state;
+    for (n = 0;; n++) {
+        btk__alloc_fail_after(n);
+        error = btk_machine_detect(&m);
+        btk__alloc_fail_after(-1);
+        if (error == 0)
+            break;
+        assert_int_equal(error, BTK_ENOMEM);
+        assert_null(m.hostname);
+        assert_null(m.fingerprint);
+    }
+    assert_true(n > 0);
+    assert_non_null(m.fingerprint);
+    btk_machine_clear(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fingerprint__depends_on_exactly_the_documented_fields),
         cmocka_unit_test(fingerprint__keeps_the_stored_values),
+        cmocka_unit_test(detect__is_this_host),
+        cmocka_unit_test(detect__fails_cleanly_without_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
