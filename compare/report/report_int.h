@@ -1,6 +1,8 @@
 /*
  * Internals shared by report.c (loading, charts, orchestration) and html_pages.c (the
- * pages): what the report knows about one machine and each of its benchmarks.
+ * pages and the site's file names): what the report knows about one machine and each of
+ * its benchmarks. The calls go one way: report.c uses the functions below, which are all
+ * defined in html_pages.c; html_pages.c calls nothing of report.c.
  */
 #ifndef BTK_REPORT_INT_H
 #define BTK_REPORT_INT_H
