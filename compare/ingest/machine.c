@@ -1,6 +1,6 @@
 /*
- * The machine identity: this host's machine fields (host.c, the reader behind the harness's
- * context too), and the fingerprint that decides which runs are comparable
+ * The machine identity: this host's machine fields (host.c, the reader behind the
+ * harness's context too), and the fingerprint that decides which runs are comparable
  * (docs/database.md).
  */
 #include "machine.h"
@@ -50,7 +50,8 @@ int btk_machine_adopt_host(btk_machine *dst, const btk_machine *here)
 
     if ((error = fill(&dst->arch, here->arch)) < 0 ||
         (error = fill(&dst->cpu_model, here->cpu_model)) < 0 ||
-        (error = fill(&dst->os, here->os)) < 0 || (error = fill(&dst->kernel, here->kernel)) < 0)
+        (error = fill(&dst->os, here->os)) < 0 ||
+        (error = fill(&dst->kernel, here->kernel)) < 0)
         return error;
     if (dst->cpus == 0)
         dst->cpus = here->cpus;
@@ -58,7 +59,8 @@ int btk_machine_adopt_host(btk_machine *dst, const btk_machine *here)
     return 0;
 }
 
-/* FNV-1a over one field followed by a 0x1f separator, so "ab"+"c" differs from "a"+"bc". */
+/* FNV-1a over one field followed by a 0x1f separator, so "ab"+"c" differs from "a"+"bc".
+ */
 static uint64_t fnv_field(uint64_t h, const char *s)
 {
     h = btk__fnv1a(h, s, s ? strlen(s) : 0);
@@ -78,7 +80,8 @@ int btk_machine_fingerprint(btk_machine *m)
     fields[2] = m->cpu_model ? m->cpu_model : "";
     fields[3] = cpus;
     /* Two FNV-1a lanes with different seeds and a field-order salt give 128 bits: an
-     * identifier, not a security property (the fields themselves are stored beside it). */
+     * identifier, not a security property (the fields themselves are stored beside it).
+     */
     for (i = 0; i < BTK_ARRAY_SIZE(fields); i++) {
         a = fnv_field(a, fields[i]);
         b = fnv_field(b ^ (uint64_t)(i + 1) * 0x9e3779b97f4a7c15ULL, fields[i]);

@@ -2,8 +2,8 @@
  * The pages of the report: index.html (one section per machine: context, comparison
  * chart, the table of benchmarks by severity) and one page per benchmark (trend,
  * distribution, verdict, memory, counters, history), and the names of the site's files.
- * Every untrusted string is written with btk_html_text; every link and image path is built
- * from sanitized stems. report.c calls this file, never the other way round.
+ * Every untrusted string is written with btk_html_text; every link and image path is
+ * built from sanitized stems. report.c calls this file, never the other way round.
  */
 #include "report_int.h"
 

@@ -1,8 +1,8 @@
 /*
  * The static HTML report: loads each machine's history and latest comparison from the
  * store, draws every chart through one gnuplot session, and writes index.html plus a page
- * per benchmark (html_pages.c, which also names the files). Machines are kept apart: one section, one set of charts
- * and one page per (machine, benchmark).
+ * per benchmark (html_pages.c, which also names the files). Machines are kept apart: one
+ * section, one set of charts and one page per (machine, benchmark).
  */
 #include "report.h"
 #include "report_int.h"
