@@ -60,12 +60,8 @@ int btk_chart_compare(btk_chart *chart, const btk_chart_out *out, const char *ti
 int btk_chart_dist(btk_chart *chart, const btk_chart_out *out, const char *title,
                    const btk_dist_side *sides, size_t side_count);
 
-/* Steps in a series (oldest first, NAN = no value): marks[i] = +1 where the level rises
- * by more than threshold (relative), -1 where it falls, else 0. The level before and
- * after i is the median of up to `window` valid values on each side (robust to single
- * outliers); at least 3 values after i are needed (a median of 2 is their mean). Of
- * adjacent candidates the one where the window means differ most is kept. See
- * docs/report.md. */
+/* The step markers of a trend: btk_steprule_marks (steprule.h), under the name that
+ * compare/cli/cmd_chart.c uses. */
 void btk_chart_steps(int *marks, const double *values, size_t count, double threshold,
                      size_t window);
 

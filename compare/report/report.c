@@ -6,6 +6,7 @@
  */
 #include "report.h"
 #include "report_int.h"
+#include "steprule.h"
 
 #include <math.h>
 #include <sys/stat.h>
@@ -129,7 +130,8 @@ static int load_item(report_ctx *r, machine_ctx *m, bench_item *it, const char *
     }
     for (i = 0; i < it->count; i++)
         med[i] = it->points[i].status == BTK_RESULT_OK ? it->points[i].stats.median : NAN;
-    btk_chart_steps(it->marks, med, it->count, r->opts->step_threshold, 5);
+    btk_steprule_marks(it->marks, med, it->count, r->opts->step_threshold,
+                       BTK_STEPRULE_WINDOW);
     btk__free(med);
     for (i = 0; m->cmp && i < m->cmp->count; i++)
         if (!strcmp(m->cmp->items[i].name, name))

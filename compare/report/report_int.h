@@ -16,7 +16,7 @@ typedef struct bench_item {
     char *stem;                /* file-name stem (btk_escape_filename) */
     btk_history_point *points; /* oldest first */
     size_t count;
-    int *marks;                      /* step marks per point (btk_chart_steps) */
+    int *marks;                      /* step marks per point (btk_steprule_marks) */
     const btk_verdict *verdict;      /* latest vs base; NULL when not compared */
     const btk_result *latest, *base; /* with samples; NULL when absent on that side */
 } bench_item;
