@@ -6,31 +6,13 @@
  * unit is not visible from here (docs/benchmark-binary.md says so).
  */
 #include "envcheck.h"
+#include "host.h"
 #include "registry.h"
 
 #include "probe.h"
 
 #include <ctype.h>
 #include <dirent.h>
-#include <unistd.h>
-
-/* Read root+path into buf (NUL-terminated, trailing whitespace cut); false if unreadable. */
-static bool read_text(const char *root, const char *path, char *buf, size_t len)
-{
-    char full[1024];
-    FILE *f;
-    size_t n;
-
-    snprintf(full, sizeof(full), "%s%s", root, path);
-    if ((f = fopen(full, "r")) == NULL)
-        return false;
-    n = fread(buf, 1, len - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    while (n > 0 && isspace((unsigned char)buf[n - 1]))
-        buf[--n] = '\0';
-    return true;
-}
 
 void btk_envcheck_add(btk_env_report *r, const char *code, const char *fmt, ...)
 {
@@ -81,7 +63,8 @@ static void check_governor(btk_env_report *r, const char *root)
             continue;
         snprintf(path, sizeof(path), "/sys/devices/system/cpu/%s/cpufreq/scaling_governor",
                  e->d_name);
-        if (read_text(root, path, gov, sizeof(gov)) && strcmp(gov, "performance") != 0) {
+        if (btk_host_read(root, path, gov, sizeof(gov)) &&
+            strcmp(gov, "performance") != 0) {
             btk_envcheck_add(r, "governor",
                              "cpu frequency governor is '%s' on %s, not 'performance': "
                              "clock speed may change during the run",
@@ -96,11 +79,12 @@ static void check_turbo(btk_env_report *r, const char *root)
 {
     char v[32];
 
-    if (read_text(root, "/sys/devices/system/cpu/intel_pstate/no_turbo", v, sizeof(v)) &&
+    if (btk_host_read(root, "/sys/devices/system/cpu/intel_pstate/no_turbo", v,
+                      sizeof(v)) &&
         strcmp(v, "0") == 0)
         btk_envcheck_add(r, "turbo", "turbo boost is on (intel_pstate/no_turbo is 0): "
                                      "clock speed depends on temperature and load");
-    else if (read_text(root, "/sys/devices/system/cpu/cpufreq/boost", v, sizeof(v)) &&
+    else if (btk_host_read(root, "/sys/devices/system/cpu/cpufreq/boost", v, sizeof(v)) &&
              strcmp(v, "1") == 0)
         btk_envcheck_add(r, "turbo", "cpu boost is on (cpufreq/boost is 1): "
                                      "clock speed depends on temperature and load");
@@ -110,7 +94,7 @@ static void check_aslr(btk_env_report *r, const char *root)
 {
     char v[32], q[48];
 
-    if (read_text(root, "/proc/sys/kernel/randomize_va_space", v, sizeof(v)) &&
+    if (btk_host_read(root, "/proc/sys/kernel/randomize_va_space", v, sizeof(v)) &&
         strcmp(v, "0") != 0)
         btk_envcheck_add(r, "aslr",
                          "address space randomization is on (randomize_va_space is '%s'): "
@@ -118,62 +102,22 @@ static void check_aslr(btk_env_report *r, const char *root)
                          btk_error_quote(q, sizeof(q), v));
 }
 
-/* The value after "key<spaces>:" on a cpuinfo line, or NULL when the line has another key. */
-static const char *cpuinfo_value(const char *line, const char *key)
+/* The host facts of the context (host.c): the CPU count is the processor entries of
+ * cpuinfo, else the online CPUs, and at least 1 (see btk_host_detect for why this count
+ * stays apart from the tool's own). */
+static void host_facts(btk_env_report *r, const char *root)
 {
-    size_t n = strlen(key);
+    btk_host h;
 
-    if (strncmp(line, key, n) != 0)
-        return NULL;
-    for (line += n; *line == ' ' || *line == '\t'; line++)
-        ;
-    if (*line != ':')
-        return NULL;
-    for (line++; *line == ' '; line++)
-        ;
-    return line;
-}
-
-static bool has_token(const char *list, const char *token)
-{
-    size_t n = strlen(token);
-    const char *p = list;
-
-    while ((p = strstr(p, token)) != NULL) {
-        bool starts = p == list || isspace((unsigned char)p[-1]);
-        bool ends = p[n] == '\0' || isspace((unsigned char)p[n]);
-        if (starts && ends)
-            return true;
-        p += n;
-    }
-    return false;
-}
-
-/* CPU count, model and the hypervisor flag from cpuinfo. */
-static void scan_cpuinfo(btk_env_report *r, const char *root)
-{
-    char path[1024], line[8192];
-    const char *v;
-    FILE *f;
-    int processors = 0;
-
-    snprintf(path, sizeof(path), "%s/proc/cpuinfo", root);
-    if ((f = fopen(path, "r")) != NULL) {
-        while (fgets(line, sizeof(line), f) != NULL) {
-            line[strcspn(line, "\n")] = '\0';
-            if (cpuinfo_value(line, "processor") != NULL)
-                processors++;
-            else if (((v = cpuinfo_value(line, "model name")) != NULL ||
-                      (v = cpuinfo_value(line, "CPU part")) != NULL) && !r->cpu_model[0])
-                snprintf(r->cpu_model, sizeof(r->cpu_model), "%s", v);
-            else if ((v = cpuinfo_value(line, "flags")) != NULL && has_token(v, "hypervisor"))
-                r->hypervisor = true;
-        }
-        fclose(f);
-    }
-    r->cpus = processors > 0 ? processors : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    btk_host_detect(&h, root);
+    r->hypervisor = h.hypervisor;
+    r->cpus = h.cpus_listed > 0 ? h.cpus_listed : h.cpus_online;
     if (r->cpus < 1)
         r->cpus = 1;
+    /* cut to the report's sizes, as the context has always been */
+    snprintf(r->cpu_model, sizeof(r->cpu_model), "%.*s", (int)sizeof(r->cpu_model) - 1,
+             h.cpu_model);
+    snprintf(r->os, sizeof(r->os), "%.*s", (int)sizeof(r->os) - 1, h.os);
 }
 
 static void check_load(btk_env_report *r, const char *root)
@@ -182,7 +126,7 @@ static void check_load(btk_env_report *r, const char *root)
     double load;
 
     r->loadavg1 = -1;
-    if (!read_text(root, "/proc/loadavg", v, sizeof(v)))
+    if (!btk_host_read(root, "/proc/loadavg", v, sizeof(v)))
         return;
     load = strtod(v, &end);
     if (end == v || load < 0)
@@ -193,24 +137,6 @@ static void check_load(btk_env_report *r, const char *root)
                          "load average is %.2f on %d cpus: other work competes with the "
                          "benchmarks",
                          load, r->cpus);
-}
-
-static void read_os(btk_env_report *r, const char *root)
-{
-    char text[4096], *line, *end, *save = NULL;
-
-    if (!read_text(root, "/etc/os-release", text, sizeof(text)))
-        return;
-    for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        if (strncmp(line, "PRETTY_NAME=", 12) != 0)
-            continue;
-        line += 12;
-        if (*line == '"')
-            line++;
-        end = line + strcspn(line, "\"");
-        snprintf(r->os, sizeof(r->os), "%.*s", (int)(end - line), line);
-        return;
-    }
 }
 
 static void check_build_and_probes(btk_env_report *r, const btk_env_input *in)
@@ -240,12 +166,11 @@ void btk_envcheck_run(btk_env_report *out, const btk_env_input *in)
     check_governor(out, root);
     check_turbo(out, root);
     check_aslr(out, root);
-    scan_cpuinfo(out, root);
+    host_facts(out, root);
     check_load(out, root);
     if (out->hypervisor)
         btk_envcheck_add(out, "vm", "running in a virtual machine: timings include "
                                     "hypervisor noise");
-    read_os(out, root);
     check_build_and_probes(out, in);
 }
 

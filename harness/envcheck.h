@@ -1,8 +1,9 @@
 /*
  * Environment checks: once per run, find what makes numbers untrustworthy (frequency
  * scaling, turbo, ASLR, load, virtualization, unoptimized or asserting builds, missing perf
- * counters or allocation counting) and the host facts for the JSON context. Files are read
- * under a root prefix so tests can feed a fake /sys and /proc tree.
+ * counters or allocation counting) and the host facts for the JSON context (read by
+ * host.c). Files are read under a root prefix so tests can feed a fake /sys and /proc
+ * tree.
  */
 #ifndef BTK_ENVCHECK_H
 #define BTK_ENVCHECK_H
@@ -36,7 +37,7 @@ typedef struct btk_env_report {
     size_t count;
     btk_env_warning warnings[BTK_ENV_MAX_WARNINGS];
     bool hypervisor;
-    int cpus;              /* online CPUs (processor entries in cpuinfo, else sysconf) */
+    int cpus;              /* processor entries of cpuinfo, else online CPUs (host.h) */
     double loadavg1;       /* 1-minute load average, -1 when unknown */
     char cpu_model[128];
     char os[128];          /* PRETTY_NAME of etc/os-release, "" when unknown */

@@ -1,6 +1,6 @@
 /*
- * The in-memory run: construction, release, lookup, and the machine fingerprint (a digest of
- * the fields that decide whether two runs are comparable; see docs/database.md).
+ * The in-memory run: construction, release and lookup. The machine fingerprint is computed
+ * by the machine identity module (machine.c).
  */
 #include "model.h"
 
@@ -109,39 +109,4 @@ void btk_memory_init(btk_memory *m)
     m->tracked = false;
     m->allocs_per_iter = m->frees_per_iter = m->bytes_per_iter = NAN;
     m->peak_rss_bytes = m->minor_faults = m->major_faults = -1;
-}
-
-/* FNV-1a over one field followed by a 0x1f separator, so "ab"+"c" differs from "a"+"bc". */
-static uint64_t fnv_field(uint64_t h, const char *s)
-{
-    for (; s && *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3ULL;
-    }
-    h ^= 0x1f;
-    return h * 0x100000001b3ULL;
-}
-
-int btk_machine_fingerprint(btk_machine *m)
-{
-    char cpus[24], hex[33];
-    const char *fields[4];
-    uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
-    size_t i;
-
-    snprintf(cpus, sizeof(cpus), "%d", m->cpus);
-    fields[0] = m->hostname ? m->hostname : "";
-    fields[1] = m->arch ? m->arch : "";
-    fields[2] = m->cpu_model ? m->cpu_model : "";
-    fields[3] = cpus;
-    /* Two FNV-1a lanes with different seeds and a field-order salt give 128 bits: an
-     * identifier, not a security property (the fields themselves are stored beside it). */
-    for (i = 0; i < BTK_ARRAY_SIZE(fields); i++) {
-        a = fnv_field(a, fields[i]);
-        b = fnv_field(b ^ (uint64_t)(i + 1) * 0x9e3779b97f4a7c15ULL, fields[i]);
-    }
-    snprintf(hex, sizeof(hex), "%016" PRIx64 "%016" PRIx64, a, b);
-    btk__free(m->fingerprint);
-    m->fingerprint = btk__strdup(hex);
-    return m->fingerprint ? 0 : BTK_ENOMEM;
 }

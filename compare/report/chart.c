@@ -1,232 +1,35 @@
 /*
- * gnuplot sessions and the scripts of our charts. One process per session reads every
- * chart through one pipe (inline data blocks, `set output` per chart), so a report of
- * hundreds of charts starts gnuplot once. Untrusted text enters scripts only as
- * single-quoted literals made by btk_escape_gnuplot, and data blocks hold numbers only.
+ * The scripts of our charts: trend, sparkline, comparison and distribution, each one
+ * piece of a gnuplot session (gnuplot.c: the process, the pipe, escaping and data blocks)
+ * with its own `set output`. Untrusted text enters scripts only through btk_gnuplot_text,
+ * and data blocks hold numbers only.
  */
 #include "chart.h"
-#include "escape.h"
+#include "steprule.h"
 
 #include <ctype.h>
-#include <fcntl.h>
 #include <math.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-extern char **environ;
-
-struct btk_chart {
-    pid_t pid;    /* gnuplot, or 0 in a script-only session */
-    int fd;       /* write end of gnuplot's stdin, or -1 */
-    FILE *script; /* script-only sink, not owned */
-    FILE *err;    /* gnuplot's stderr */
-    struct sigaction old_pipe;
-    btk_buf buf; /* the chart being written */
-    int error;   /* first write error */
-};
+/* ---- sessions: gnuplot's (gnuplot.h), under the names chart users know ---- */
 
 int btk_chart_find_gnuplot(btk_buf *path_out)
 {
-    const char *path = getenv("PATH"), *p, *end;
-    size_t start = path_out->len;
-    struct stat st;
-    int error;
-
-    for (p = path ? path : ""; *p; p = *end ? end + 1 : end) {
-        end = strchr(p, ':');
-        if (end == NULL)
-            end = p + strlen(p);
-        if (end == p)
-            continue;
-        if ((error = btk_buf_printf(path_out, "%.*s/gnuplot", (int)(end - p), p)) < 0)
-            return error;
-        if (stat(path_out->ptr + start, &st) == 0 && S_ISREG(st.st_mode) &&
-            access(path_out->ptr + start, X_OK) == 0)
-            return 0;
-        path_out->len = start;
-        path_out->ptr[start] = '\0';
-    }
-    return btk_error_set(BTK_EUNSUPPORTED,
-                         "gnuplot not found in PATH: charts need it "
-                         "(Debian/Ubuntu: apt-get install gnuplot-nox)");
-}
-
-static int chart_new(btk_chart **out)
-{
-    btk_chart *c = btk__calloc(1, sizeof(*c));
-    btk_buf init = BTK_BUF_INIT;
-
-    if ((*out = c) == NULL)
-        return BTK_ENOMEM;
-    c->fd = -1;
-    c->buf = init;
-    return 0;
-}
-
-int btk_chart_open_script(btk_chart **out, FILE *f)
-{
-    int error = chart_new(out);
-
-    if (error == 0)
-        (*out)->script = f;
-    return error;
-}
-
-/* Spawn gnuplot with stdin = pipe_r, stdout = /dev/null, stderr = err_fd. */
-static int spawn_gnuplot(pid_t *pid, const char *exe, int pipe_r, int err_fd)
-{
-    char *argv[] = {"gnuplot", "--default-settings", NULL};
-    posix_spawn_file_actions_t fa;
-    char quoted[300];
-    int rc;
-
-    if (posix_spawn_file_actions_init(&fa) != 0)
-        return btk_error_set(BTK_ENOMEM, "cannot prepare to start gnuplot");
-    rc = posix_spawn_file_actions_adddup2(&fa, pipe_r, 0);
-    if (rc == 0)
-        rc = posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    if (rc == 0)
-        rc = posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
-    if (rc == 0)
-        rc = posix_spawn(pid, exe, &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0)
-        return btk_error_set(BTK_EIO, "cannot start gnuplot '%s': %s",
-                             btk_error_quote(quoted, sizeof(quoted), exe), strerror(rc));
-    return 0;
-}
-
-/* Make the pipe and the stderr file, then spawn; ignores SIGPIPE until close so a dead
- * gnuplot shows up as EPIPE on write. */
-static int start_gnuplot(btk_chart *c, const char *exe)
-{
-    struct sigaction ign;
-    int fds[2];
-    int error;
-
-    if ((c->err = tmpfile()) == NULL)
-        return btk_error_set(BTK_EIO,
-                             "cannot create a temporary file for gnuplot's "
-                             "messages: %s",
-                             strerror(errno));
-    if (pipe2(fds, O_CLOEXEC) != 0)
-        return btk_error_set(BTK_EIO, "cannot create a pipe to gnuplot: %s",
-                             strerror(errno));
-    fcntl(fileno(c->err), F_SETFD, FD_CLOEXEC);
-    error = spawn_gnuplot(&c->pid, exe, fds[0], fileno(c->err));
-    close(fds[0]);
-    if (error < 0) {
-        close(fds[1]);
-        return error;
-    }
-    c->fd = fds[1];
-    memset(&ign, 0, sizeof(ign));
-    ign.sa_handler = SIG_IGN;
-    sigemptyset(&ign.sa_mask);
-    sigaction(SIGPIPE, &ign, &c->old_pipe);
-    return 0;
+    return btk_gnuplot_find(path_out);
 }
 
 int btk_chart_open(btk_chart **out)
 {
-    btk_buf exe = BTK_BUF_INIT;
-    int error;
-
-    *out = NULL;
-    if ((error = btk_chart_find_gnuplot(&exe)) < 0 || (error = chart_new(out)) < 0 ||
-        (error = start_gnuplot(*out, exe.ptr)) < 0) {
-        btk_chart_close(*out);
-        *out = NULL;
-    }
-    btk_buf_free(&exe);
-    return error;
+    return btk_gnuplot_open(out);
 }
 
-/* Send the chart in c->buf to gnuplot (or the script file) and clear the buffer. */
-static int chart_flush(btk_chart *c)
+int btk_chart_open_script(btk_chart **out, FILE *f)
 {
-    const char *p = c->buf.ptr;
-    size_t left = c->buf.len;
-    ssize_t n;
-
-    if (c->script && left && fwrite(p, 1, left, c->script) != left)
-        c->error = btk_error_set(BTK_EIO, "cannot write the gnuplot script: %s",
-                                 strerror(errno));
-    while (c->fd >= 0 && c->error == 0 && left > 0) {
-        n = write(c->fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            c->error =
-                btk_error_set(BTK_EIO, "cannot write to gnuplot: %s", strerror(errno));
-            break;
-        }
-        p += n;
-        left -= (size_t)n;
-    }
-    btk_buf_clear(&c->buf);
-    return c->error;
-}
-
-/* The first error line gnuplot wrote ("line N: ..."), or its first line, or "". */
-static void first_error(char *out, size_t len, FILE *err)
-{
-    char line[512], first[512] = "";
-    char *hit;
-
-    out[0] = '\0';
-    rewind(err);
-    while (fgets(line, sizeof(line), err)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        if (first[0] == '\0' && line[0])
-            snprintf(first, sizeof(first), "%s", line);
-        if ((hit = strstr(line, "line ")) && strchr(hit, ':')) {
-            first[0] = '\0';
-            snprintf(first, sizeof(first), "%s", hit);
-            break;
-        }
-    }
-    btk_error_quote(out, len, first);
-}
-
-/* Wait for gnuplot and turn a failure into an error (unless one is already recorded). */
-static int wait_gnuplot(btk_chart *c)
-{
-    char why[300];
-    int status = 0;
-
-    while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (c->error || (WIFEXITED(status) && WEXITSTATUS(status) == 0))
-        return c->error;
-    first_error(why, sizeof(why), c->err);
-    if (WIFSIGNALED(status))
-        return btk_error_set(BTK_EIO, "gnuplot was killed by signal %d %s",
-                             WTERMSIG(status), why);
-    return btk_error_set(BTK_EIO, "gnuplot reported an error: %s", why);
+    return btk_gnuplot_open_script(out, f);
 }
 
 int btk_chart_close(btk_chart *c)
 {
-    int error = 0;
-
-    if (c == NULL)
-        return 0;
-    error = c->error;
-    if (c->fd >= 0)
-        close(c->fd);
-    if (c->pid > 0) {
-        error = wait_gnuplot(c);
-        sigaction(SIGPIPE, &c->old_pipe, NULL);
-    }
-    if (c->err)
-        fclose(c->err);
-    btk_buf_free(&c->buf);
-    btk__free(c);
-    return error;
+    return btk_gnuplot_close(c);
 }
 
 const char *btk_chart_unit(double max_ns, double *scale)
@@ -244,29 +47,7 @@ const char *btk_chart_unit(double max_ns, double *scale)
 
 static int put(btk_chart *c, const char *s)
 {
-    return btk_buf_puts(&c->buf, s);
-}
-
-/* Append a number for a data block: "NaN" for anything not finite. */
-static int put_num(btk_chart *c, double v)
-{
-    return isfinite(v) ? btk_buf_printf(&c->buf, " %.9g", v) : put(c, " NaN");
-}
-
-/* Paths come from our own code, but a control character would still end the command and
- * a leading '~' would be expanded by gnuplot: refuse both. */
-static int check_path(const char *path)
-{
-    const unsigned char *p;
-    char quoted[300];
-
-    for (p = (const unsigned char *)path; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            break;
-    if (*p || path[0] == '\0' || path[0] == '~')
-        return btk_error_set(BTK_EINVAL, "chart file name '%s' cannot be used",
-                             btk_error_quote(quoted, sizeof(quoted), path));
-    return 0;
+    return btk_gnuplot_puts(c, s);
 }
 
 /* reset, terminal, output: the start of every chart. */
@@ -274,18 +55,14 @@ static int chart_begin(btk_chart *c, const btk_chart_out *out)
 {
     int error;
 
-    if (c->error)
-        return c->error;
-    if ((error = check_path(out->path)) < 0)
-        return error;
-    btk_buf_clear(&c->buf);
-    if ((error =
-             btk_buf_printf(&c->buf,
-                            "reset\nset terminal %s size %d,%d noenhanced font "
-                            "'Sans,%d' background rgb 'white'\nset output ",
-                            out->format == BTK_CHART_PNG ? "pngcairo" : "svg", out->width,
-                            out->height, out->format == BTK_CHART_PNG ? 9 : 11)) < 0 ||
-        (error = btk_escape_gnuplot(&c->buf, out->path, 0)) < 0)
+    if ((error = btk_gnuplot_begin(c)) < 0 ||
+        (error = btk_gnuplot_printf(c,
+                                    "reset\nset terminal %s size %d,%d noenhanced font "
+                                    "'Sans,%d' background rgb 'white'\nset output ",
+                                    out->format == BTK_CHART_PNG ? "pngcairo" : "svg",
+                                    out->width, out->height,
+                                    out->format == BTK_CHART_PNG ? 9 : 11)) < 0 ||
+        (error = btk_gnuplot_path(c, out->path)) < 0)
         return error;
     return put(c, "\n");
 }
@@ -295,11 +72,7 @@ static int chart_end(btk_chart *c, int error)
 {
     if (error == 0)
         error = put(c, "unset output\n");
-    if (error < 0) {
-        btk_buf_clear(&c->buf);
-        return error;
-    }
-    return chart_flush(c);
+    return btk_gnuplot_send(c, error);
 }
 
 /* A `set KEY '<escaped>'` line. */
@@ -307,8 +80,8 @@ static int put_set_text(btk_chart *c, const char *key, const char *text, size_t 
 {
     int error;
 
-    if ((error = btk_buf_printf(&c->buf, "set %s ", key)) < 0 ||
-        (error = btk_escape_gnuplot(&c->buf, text ? text : "", max)) < 0)
+    if ((error = btk_gnuplot_printf(c, "set %s ", key)) < 0 ||
+        (error = btk_gnuplot_text(c, text ? text : "", max)) < 0)
         return error;
     return put(c, "\n");
 }
@@ -320,7 +93,7 @@ static int put_empty_plot(btk_chart *c, const char *note)
 
     if ((error = put(c, "unset key\nset xrange [0:1]\nset yrange [0:1]\nunset tics\n"
                         "set label 1 ")) < 0 ||
-        (error = btk_escape_gnuplot(&c->buf, note, 0)) < 0)
+        (error = btk_gnuplot_text(c, note, 0)) < 0)
         return error;
     return put(c, " at graph 0.5, graph 0.5 center\nplot -1 notitle\n");
 }
@@ -368,13 +141,13 @@ static int put_trend_xtics(btk_chart *c, const btk_trend_point *points, size_t c
 
         short_sha(sha, points[i].sha);
         if ((error = put(c, i ? ", " : "")) < 0 ||
-            (error = btk_escape_gnuplot(&c->buf, major ? sha : "", 0)) < 0)
+            (error = btk_gnuplot_text(c, major ? sha : "", 0)) < 0)
             break;
-        error = btk_buf_printf(&c->buf, " %zu %d", i, major ? 0 : 1);
+        error = btk_gnuplot_printf(c, " %zu %d", i, major ? 0 : 1);
     }
     if (error == 0)
-        error = btk_buf_printf(&c->buf, ")\nset xrange [-0.5:%zu.5]\n",
-                               count ? count - 1 : 0);
+        error =
+            btk_gnuplot_printf(c, ")\nset xrange [-0.5:%zu.5]\n", count ? count - 1 : 0);
     return error;
 }
 
@@ -382,20 +155,20 @@ static int put_trend_xtics(btk_chart *c, const btk_trend_point *points, size_t c
 static int put_trend_data(btk_chart *c, const btk_trend_point *points, size_t count,
                           double scale)
 {
-    int error = put(c, "$trend << EOD\n");
+    int error = btk_gnuplot_block_begin(c, "trend");
     size_t i;
 
     for (i = 0; error == 0 && i < count; i++) {
         const btk_trend_point *p = &points[i];
 
-        if ((error = btk_buf_printf(&c->buf, "%zu", i)) < 0 ||
-            (error = put_num(c, p->median / scale)) < 0 ||
-            (error = put_num(c, p->ci_low / scale)) < 0 ||
-            (error = put_num(c, p->ci_high / scale)) < 0)
+        if ((error = btk_gnuplot_printf(c, "%zu", i)) < 0 ||
+            (error = btk_gnuplot_num(c, p->median / scale)) < 0 ||
+            (error = btk_gnuplot_num(c, p->ci_low / scale)) < 0 ||
+            (error = btk_gnuplot_num(c, p->ci_high / scale)) < 0)
             break;
-        error = btk_buf_printf(&c->buf, " %d\n", p->step);
+        error = btk_gnuplot_printf(c, " %d\n", p->step);
     }
-    return error ? error : put(c, "EOD\n");
+    return error ? error : btk_gnuplot_block_end(c);
 }
 
 static const char trend_plot[] =
@@ -432,8 +205,8 @@ int btk_chart_trend(btk_chart *c, const btk_chart_out *out, const char *title,
     if (error == 0 && valid == 0)
         return chart_end(c, put_empty_plot(c, "no results on these commits"));
     if (error == 0)
-        error = btk_buf_printf(&c->buf, "set ylabel 'median time per iteration (%s)'\n",
-                               unit);
+        error =
+            btk_gnuplot_printf(c, "set ylabel 'median time per iteration (%s)'\n", unit);
     if (error == 0)
         error = put_trend_xtics(c, points, count, out->width);
     if (error == 0)
@@ -464,7 +237,7 @@ static int put_spark_yrange(btk_chart *c, const double *values, size_t count)
     hi = fmax(hi, mid * (1 + SPARK_MIN_SPAN));
     if (!(hi > lo))
         return 0; /* all zero: leave it to gnuplot */
-    return btk_buf_printf(&c->buf, "set yrange [%.9g:%.9g]\n", lo, hi);
+    return btk_gnuplot_printf(c, "set yrange [%.9g:%.9g]\n", lo, hi);
 }
 
 int btk_chart_sparkline(btk_chart *c, const btk_chart_out *out, const double *values,
@@ -483,21 +256,21 @@ int btk_chart_sparkline(btk_chart *c, const btk_chart_out *out, const double *va
            "at screen 0.98\nset tmargin at screen 0.94\nset bmargin at screen 0.06\n");
     if (error == 0 && valid == 0)
         return chart_end(c, put_empty_plot(c, ""));
-    error = error ? error : put(c, "$spark << EOD\n");
+    error = error ? error : btk_gnuplot_block_begin(c, "spark");
     for (i = 0; error == 0 && i < count; i++)
-        if ((error = btk_buf_printf(&c->buf, "%zu", i)) == 0 &&
-            (error = put_num(c, values[i])) == 0)
+        if ((error = btk_gnuplot_printf(c, "%zu", i)) == 0 &&
+            (error = btk_gnuplot_num(c, values[i])) == 0)
             error = put(c, "\n");
-    if (error == 0 && (error = put(c, "EOD\n")) == 0)
+    if (error == 0 && (error = btk_gnuplot_block_end(c)) == 0)
         error = put_spark_yrange(c, values, count);
     if (error == 0)
-        error =
-            btk_buf_printf(&c->buf,
-                           "set offsets 0.5, 0.5, 0, 0\n"
-                           "plot $spark using 1:2 with lines lc rgb '#08519c' lw 1.2, "
-                           "$spark using ($1 == %zu ? $1 : NaN):2 with points pt 7 "
-                           "ps 0.5 lc rgb '#d62728'\n",
-                           last);
+        error = btk_gnuplot_printf(
+            c,
+            "set offsets 0.5, 0.5, 0, 0\n"
+            "plot $spark using 1:2 with lines lc rgb '#08519c' lw 1.2, "
+            "$spark using ($1 == %zu ? $1 : NaN):2 with points pt 7 "
+            "ps 0.5 lc rgb '#d62728'\n",
+            last);
     return chart_end(c, error);
 }
 
@@ -542,12 +315,12 @@ static int put_compare_ytics(btk_chart *c, const btk_verdict *items, size_t coun
         if (!charted(&items[i]))
             continue;
         if ((error = put(c, y != shown ? ", " : "")) < 0 ||
-            (error = btk_escape_gnuplot(&c->buf, items[i].name, 48)) < 0)
+            (error = btk_gnuplot_text(c, items[i].name, 48)) < 0)
             break;
-        error = btk_buf_printf(&c->buf, " %zu", --y);
+        error = btk_gnuplot_printf(c, " %zu", --y);
     }
     if (error == 0)
-        error = btk_buf_printf(&c->buf, ")\nset yrange [-0.7:%zu.7]\n", shown - 1);
+        error = btk_gnuplot_printf(c, ")\nset yrange [-0.7:%zu.7]\n", shown - 1);
     return error;
 }
 
@@ -556,7 +329,7 @@ static int put_compare_data(btk_chart *c, const btk_verdict *items, size_t count
                             size_t shown)
 {
     size_t i, y = shown;
-    int error = put(c, "$cmp << EOD\n");
+    int error = btk_gnuplot_block_begin(c, "cmp");
 
     for (i = 0; error == 0 && i < count; i++) {
         const btk_verdict *v = &items[i];
@@ -565,14 +338,14 @@ static int put_compare_data(btk_chart *c, const btk_verdict *items, size_t count
 
         if (!charted(v))
             continue;
-        if ((error = put_num(c, (v->ratio - 1) * 100)) < 0 ||
-            (error = btk_buf_printf(&c->buf, " %zu", --y)) < 0 ||
-            (error = put_num(c, (lo - 1) * 100)) < 0 ||
-            (error = put_num(c, (hi - 1) * 100)))
+        if ((error = btk_gnuplot_num(c, (v->ratio - 1) * 100)) < 0 ||
+            (error = btk_gnuplot_printf(c, " %zu", --y)) < 0 ||
+            (error = btk_gnuplot_num(c, (lo - 1) * 100)) < 0 ||
+            (error = btk_gnuplot_num(c, (hi - 1) * 100)))
             break;
-        error = btk_buf_printf(&c->buf, " 0x%s\n", style_of(v->kind)->color + 1);
+        error = btk_gnuplot_printf(c, " 0x%s\n", style_of(v->kind)->color + 1);
     }
-    return error ? error : put(c, "EOD\n");
+    return error ? error : btk_gnuplot_block_end(c);
 }
 
 /* The plot command: the points, and one legend entry per verdict present. */
@@ -587,9 +360,8 @@ static int put_compare_plot(btk_chart *c, const btk_verdict *items, size_t count
             if (charted(&items[i]) && items[i].kind == verdict_styles[k].kind)
                 break;
         if (i < count)
-            error =
-                btk_buf_printf(&c->buf, ", NaN with points pt 7 lc rgb '%s' title '%s'",
-                               verdict_styles[k].color, verdict_styles[k].label);
+            error = btk_gnuplot_printf(c, ", NaN with points pt 7 lc rgb '%s' title '%s'",
+                                       verdict_styles[k].color, verdict_styles[k].label);
     }
     return error ? error : put(c, "\n");
 }
@@ -636,8 +408,8 @@ int btk_chart_compare(btk_chart *c, const btk_chart_out *out, const char *title,
     if (error == 0 && shown == 0)
         return chart_end(c, put_empty_plot(c, "no benchmark present on both sides"));
     if (error == 0)
-        error = btk_buf_printf(
-            &c->buf,
+        error = btk_gnuplot_printf(
+            c,
             "set xlabel 'change of the median (%%), whiskers: 95%% CI; shaded: noise "
             "band "
             "±%.3g%%'\nset grid xtics lc rgb '#dddddd'\nset key outside top center "
@@ -667,7 +439,7 @@ static int put_dist_data(btk_chart *c, const btk_dist_side *sides, size_t side_c
     uint64_t rng =
         0x2545f4914f6cdd1du; /* fixed seed: the same data draws the same chart */
     size_t s, i, stride;
-    int error = put(c, "$dist << EOD\n");
+    int error = btk_gnuplot_block_begin(c, "dist");
 
     for (s = 0; error == 0 && s < side_count; s++) {
         stride = sides[s].count / DIST_MAX_POINTS + 1;
@@ -677,17 +449,17 @@ static int put_dist_data(btk_chart *c, const btk_dist_side *sides, size_t side_c
             rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
             u = (double)(rng >> 11) / 9007199254740992.0;
             if ((error =
-                     btk_buf_printf(&c->buf, "%.4f", (double)s + 1 + (u - 0.5) * 0.5)) ||
-                (error = put_num(c, sides[s].ns[i] / scale)) < 0)
+                     btk_gnuplot_printf(c, "%.4f", (double)s + 1 + (u - 0.5) * 0.5)) ||
+                (error = btk_gnuplot_num(c, sides[s].ns[i] / scale)) < 0)
                 break;
             error = put(c, "\n");
         }
         if (error == 0 && sides[s].count == 0)
-            error = btk_buf_printf(&c->buf, "%zu NaN\n", s + 1);
+            error = btk_gnuplot_printf(c, "%zu NaN\n", s + 1);
         if (error == 0)
             error = put(c, "\n\n");
     }
-    return error ? error : put(c, "EOD\n");
+    return error ? error : btk_gnuplot_block_end(c);
 }
 
 static int put_dist_xtics(btk_chart *c, const btk_dist_side *sides, size_t side_count)
@@ -697,12 +469,12 @@ static int put_dist_xtics(btk_chart *c, const btk_dist_side *sides, size_t side_
 
     for (s = 0; error == 0 && s < side_count; s++) {
         if ((error = put(c, s ? ", " : "")) < 0 ||
-            (error = btk_escape_gnuplot(&c->buf, sides[s].label, 40)) < 0)
+            (error = btk_gnuplot_text(c, sides[s].label, 40)) < 0)
             break;
-        error = btk_buf_printf(&c->buf, " %zu", s + 1);
+        error = btk_gnuplot_printf(c, " %zu", s + 1);
     }
     if (error == 0)
-        error = btk_buf_printf(&c->buf, ")\nset xrange [0.4:%zu.6]\n", side_count);
+        error = btk_gnuplot_printf(c, ")\nset xrange [0.4:%zu.6]\n", side_count);
     return error;
 }
 
@@ -718,8 +490,8 @@ static int put_dist_plot(btk_chart *c, const btk_dist_side *sides, size_t side_c
 
         if (sides[s].count == 0)
             continue;
-        error = btk_buf_printf(
-            &c->buf,
+        error = btk_gnuplot_printf(
+            c,
             "%s$dist index %zu using 1:2 with points pt 7 ps 0.3 lc rgb '%s', "
             "$dist index %zu using (%zu):2:(0.6) with boxplot fs transparent solid 0.15 "
             "lc rgb '#333333' lw 1.5",
@@ -747,10 +519,10 @@ int btk_chart_dist(btk_chart *c, const btk_chart_out *out, const char *title,
     if (error == 0 && (total == 0 || !isfinite(top)))
         return chart_end(c, put_empty_plot(c, "no samples stored"));
     if (error == 0)
-        error = btk_buf_printf(&c->buf,
-                               "set ylabel 'time per iteration (%s), one point "
-                               "per sample'\n",
-                               unit);
+        error = btk_gnuplot_printf(c,
+                                   "set ylabel 'time per iteration (%s), one point "
+                                   "per sample'\n",
+                                   unit);
     if (error == 0)
         error = put_dist_xtics(c, sides, side_count);
     if (error == 0)
@@ -760,80 +532,10 @@ int btk_chart_dist(btk_chart *c, const btk_chart_out *out, const char *title,
     return chart_end(c, error);
 }
 
-/* ---- step detection ---- */
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-/* Median of v[0..n) (n <= 64), using tmp as scratch. */
-static double median_of(const double *v, size_t n, double *tmp)
-{
-    memcpy(tmp, v, n * sizeof(*v));
-    qsort(tmp, n, sizeof(*tmp), cmp_double);
-    return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
-}
-
-static double mean_of(const double *v, size_t n)
-{
-    double sum = 0;
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        sum += v[i];
-    return sum / (double)n;
-}
-
-/* Candidate sign at position i of the compact series y[0..n): +1, -1 or 0; *score is the
- * relative difference of the window means, used to pick one of adjacent candidates. */
-static int step_at(const double *y, size_t n, size_t i, double threshold, size_t w,
-                   double *score)
-{
-    size_t nb = i < w ? i : w, na = n - i < w ? n - i : w;
-    double tmp[64], before, after, rel;
-
-    *score = 0;
-    if (nb < 1 || na < 3)
-        return 0;
-    before = median_of(y + i - nb, nb, tmp);
-    after = median_of(y + i, na, tmp);
-    if (!(before > 0))
-        return 0;
-    rel = after / before - 1;
-    *score = fabs(mean_of(y + i, na) / mean_of(y + i - nb, nb) - 1);
-    return rel > threshold ? 1 : rel < -threshold ? -1 : 0;
-}
+/* ---- step markers ---- */
 
 void btk_chart_steps(int *marks, const double *values, size_t count, double threshold,
                      size_t window)
 {
-    double *y, score, best = 0;
-    size_t *at, n = 0, i, best_i = 0;
-    int sign, run = 0;
-
-    if (count == 0)
-        return;
-    memset(marks, 0, count * sizeof(*marks));
-    y = btk__malloc(count * sizeof(*y));
-    at = btk__malloc(count * sizeof(*at));
-    if (y == NULL || at == NULL)
-        goto done; /* no memory: no markers, the chart still draws */
-    window = window < 1 ? 1 : window > 64 ? 64 : window;
-    for (i = 0; i < count; i++)
-        if (isfinite(values[i]))
-            y[n] = values[i], at[n++] = i;
-    for (i = 0; i <= n; i++) {
-        sign = i < n ? step_at(y, n, i, threshold, window, &score) : 0;
-        if (run != 0 && sign != run) /* a run of candidates ended: keep its best */
-            marks[at[best_i]] = run, best = 0;
-        if (sign != 0 && (sign != run || score > best))
-            best = score, best_i = i;
-        run = sign;
-    }
-done:
-    btk__free(y);
-    btk__free(at);
+    btk_steprule_marks(marks, values, count, threshold, window);
 }

@@ -1,13 +1,14 @@
 /*
  * Charts drawn by gnuplot: trend over commits, comparison of two sides, distribution of
- * samples, and sparklines. One gnuplot process per session, fed through one pipe with
- * inline data blocks; every untrusted string reaches the script only through
- * btk_escape_gnuplot. gnuplot is spawned only here, with posix_spawn and an argv.
+ * samples, and sparklines. A chart session is a gnuplot session (gnuplot.h: one process,
+ * one pipe, inline data blocks, every untrusted string escaped); the btk_chart_ session
+ * functions below are its names for chart users.
  */
 #ifndef BTK_CHART_H
 #define BTK_CHART_H
 
 #include "compare.h"
+#include "gnuplot.h"
 
 typedef enum btk_chart_format { BTK_CHART_SVG = 0, BTK_CHART_PNG } btk_chart_format;
 
@@ -32,20 +33,15 @@ typedef struct btk_dist_side {
     size_t count;
 } btk_dist_side;
 
-typedef struct btk_chart btk_chart;
+typedef btk_gnuplot btk_chart;
 
-/* Find an executable "gnuplot" in $PATH and append its path to path_out. Not found:
- * BTK_EUNSUPPORTED with a message naming the Debian package gnuplot-nox. */
+/* btk_gnuplot_find, btk_gnuplot_open, btk_gnuplot_open_script and btk_gnuplot_close:
+ * find gnuplot, start a session (BTK_EUNSUPPORTED without gnuplot, BTK_EIO), a
+ * script-only session for --script and tests, and finish one (BTK_EIO when gnuplot
+ * failed). */
 int btk_chart_find_gnuplot(btk_buf *path_out);
-
-/* Start a gnuplot session: gnuplot (searched in $PATH) reads its script from a pipe; its
- * stderr is kept in a temporary file for error messages. Errors: BTK_EUNSUPPORTED (no
- * gnuplot), BTK_EIO (cannot spawn). Finish with btk_chart_close. */
 int btk_chart_open(btk_chart **out);
-/* A session that only appends its script to f (not owned): for --script and tests. */
 int btk_chart_open_script(btk_chart **out, FILE *f);
-/* Finish the session: close the pipe, wait for gnuplot, free everything. BTK_EIO when a
- * write failed or gnuplot reported an error (its first error line is in the message). */
 int btk_chart_close(btk_chart *chart);
 
 /* Trend of one benchmark: points oldest first; CI band, median line, step markers, short
@@ -64,12 +60,8 @@ int btk_chart_compare(btk_chart *chart, const btk_chart_out *out, const char *ti
 int btk_chart_dist(btk_chart *chart, const btk_chart_out *out, const char *title,
                    const btk_dist_side *sides, size_t side_count);
 
-/* Steps in a series (oldest first, NAN = no value): marks[i] = +1 where the level rises
- * by more than threshold (relative), -1 where it falls, else 0. The level before and
- * after i is the median of up to `window` valid values on each side (robust to single
- * outliers); at least 3 values after i are needed (a median of 2 is their mean). Of
- * adjacent candidates the one where the window means differ most is kept. See
- * docs/report.md. */
+/* The step markers of a trend: btk_steprule_marks (steprule.h), under the name that
+ * compare/cli/cmd_chart.c uses. */
 void btk_chart_steps(int *marks, const double *values, size_t count, double threshold,
                      size_t window);
 

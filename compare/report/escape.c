@@ -119,13 +119,7 @@ int btk_escape_url(btk_buf *buf, const char *s)
 
 uint64_t btk_escape_hash(const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325u;
-
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 0x100000001b3u;
-    }
-    return h;
+    return btk__fnv1a(BTK_FNV1A_INIT, s, strlen(s));
 }
 
 static bool filename_char(char c)

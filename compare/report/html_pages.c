@@ -1,13 +1,30 @@
 /*
  * The pages of the report: index.html (one section per machine: context, comparison
  * chart, the table of benchmarks by severity) and one page per benchmark (trend,
- * distribution, verdict, memory, counters, history). Every untrusted string is written
- * with btk_html_text; every link and image path is built from sanitized stems.
+ * distribution, verdict, memory, counters, history), and the names of the site's files.
+ * Every untrusted string is written with btk_html_text; every link and image path is
+ * built from sanitized stems. report.c calls this file, never the other way round.
  */
 #include "report_int.h"
 
 #include <math.h>
 #include <time.h>
+
+/* ---- file names of the site ---- */
+
+int btk_report__chart_path(btk_buf *b, const report_ctx *r, const machine_ctx *m,
+                           const char *stem, const char *kind)
+{
+    return btk_buf_printf(b, "img/m%d%s%s-%s.%s", m->index, stem ? "-" : "",
+                          stem ? stem : "", kind, r->ext);
+}
+
+int btk_report__page_path(btk_buf *b, const machine_ctx *m, const bench_item *it)
+{
+    return btk_buf_printf(b, "m%d-%s.html", m->index, it->stem);
+}
+
+/* ---- pages ---- */
 
 static const char *kind_name(const btk_verdict *v)
 {

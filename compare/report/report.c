@@ -1,11 +1,12 @@
 /*
  * The static HTML report: loads each machine's history and latest comparison from the
  * store, draws every chart through one gnuplot session, and writes index.html plus a page
- * per benchmark (html_pages.c). Machines are kept apart: one section, one set of charts
- * and one page per (machine, benchmark).
+ * per benchmark (html_pages.c, which also names the files). Machines are kept apart: one
+ * section, one set of charts and one page per (machine, benchmark).
  */
 #include "report.h"
 #include "report_int.h"
+#include "steprule.h"
 
 #include <math.h>
 #include <sys/stat.h>
@@ -129,7 +130,8 @@ static int load_item(report_ctx *r, machine_ctx *m, bench_item *it, const char *
     }
     for (i = 0; i < it->count; i++)
         med[i] = it->points[i].status == BTK_RESULT_OK ? it->points[i].stats.median : NAN;
-    btk_chart_steps(it->marks, med, it->count, r->opts->step_threshold, 5);
+    btk_steprule_marks(it->marks, med, it->count, r->opts->step_threshold,
+                       BTK_STEPRULE_WINDOW);
     btk__free(med);
     for (i = 0; m->cmp && i < m->cmp->count; i++)
         if (!strcmp(m->cmp->items[i].name, name))
@@ -219,18 +221,6 @@ static void free_machine(machine_ctx *m)
     free_runs(m->base, m->base_count);
     btk_machine_clear(&m->info);
     memset(m, 0, sizeof(*m));
-}
-
-int btk_report__chart_path(btk_buf *b, const report_ctx *r, const machine_ctx *m,
-                           const char *stem, const char *kind)
-{
-    return btk_buf_printf(b, "img/m%d%s%s-%s.%s", m->index, stem ? "-" : "",
-                          stem ? stem : "", kind, r->ext);
-}
-
-int btk_report__page_path(btk_buf *b, const machine_ctx *m, const bench_item *it)
-{
-    return btk_buf_printf(b, "m%d-%s.html", m->index, it->stem);
 }
 
 /* out_dir/<relative chart path> into abs; the chart description into out. */

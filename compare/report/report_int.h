@@ -1,6 +1,8 @@
 /*
  * Internals shared by report.c (loading, charts, orchestration) and html_pages.c (the
- * pages): what the report knows about one machine and each of its benchmarks.
+ * pages and the site's file names): what the report knows about one machine and each of
+ * its benchmarks. The calls go one way: report.c uses the functions below, which are all
+ * defined in html_pages.c; html_pages.c calls nothing of report.c.
  */
 #ifndef BTK_REPORT_INT_H
 #define BTK_REPORT_INT_H
@@ -14,7 +16,7 @@ typedef struct bench_item {
     char *stem;                /* file-name stem (btk_escape_filename) */
     btk_history_point *points; /* oldest first */
     size_t count;
-    int *marks;                      /* step marks per point (btk_chart_steps) */
+    int *marks;                      /* step marks per point (btk_steprule_marks) */
     const btk_verdict *verdict;      /* latest vs base; NULL when not compared */
     const btk_result *latest, *base; /* with samples; NULL when absent on that side */
 } bench_item;

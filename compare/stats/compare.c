@@ -123,11 +123,7 @@ static void side_medians(side *s)
 
 static uint64_t name_hash(const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
-
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3u;
-    return h;
+    return btk__fnv1a(BTK_FNV1A_INIT, s, strlen(s)); /* FNV-1a */
 }
 
 /* ---- budgets ---- */

@@ -1,7 +1,7 @@
 /*
  * The single internal include shared by harness/ and compare/: system headers, assertion and
  * unused-value helpers, the allocator wrappers (one fault-injection hook for tests), the error
- * setter, and the growable buffer.
+ * setter, the growable buffer, and FNV-1a hashing.
  */
 #ifndef BTK_INTERNAL_H
 #define BTK_INTERNAL_H
@@ -58,6 +58,15 @@ long btk__alloc_fail_after(long n);
 
 /* CLOCK_MONOTONIC in milliseconds, for deadlines and back-offs (not for measuring). */
 double btk__monotonic_ms(void);
+
+/* ---- hashing (hash.c) ---- */
+
+#define BTK_FNV1A_INIT 0xcbf29ce484222325ULL /* the FNV-1a 64-bit offset basis */
+#define BTK_FNV1A_PRIME 0x100000001b3ULL
+
+/* Continue the 64-bit FNV-1a hash h over the len bytes at data (data may be NULL when
+ * len is 0); start from BTK_FNV1A_INIT. Never fails. */
+uint64_t btk__fnv1a(uint64_t h, const void *data, size_t len);
 
 /* ---- growable string buffer (buf.c), after curl's dynbuf: has a hard size cap ---- */
 typedef struct btk_buf {

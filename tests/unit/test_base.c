@@ -1,5 +1,5 @@
-/* Tests of the shared base: error record, quoting of untrusted values, the capped buffer and
- * the allocator's fault injection. */
+/* Tests of the shared base: error record, quoting of untrusted values, the capped buffer,
+ * the allocator's fault injection and FNV-1a. */
 #include "check.h"
 #include "internal.h"
 
@@ -97,6 +97,26 @@ static void buf__survives_every_allocation_failure(void **state)
     assert_true(n > 0);
 }
 
+/* The published FNV-1a 64-bit test vectors (offset basis for "", "a", "foobar"). */
+static void hash__fnv1a_matches_reference_vectors(void **state)
+{
+    (void)state;
+    assert_true(btk__fnv1a(BTK_FNV1A_INIT, NULL, 0) == 0xcbf29ce484222325ULL);
+    assert_true(btk__fnv1a(BTK_FNV1A_INIT, "a", 1) == 0xaf63dc4c8601ec8cULL);
+    assert_true(btk__fnv1a(BTK_FNV1A_INIT, "foobar", 6) == 0x85944171f73967e8ULL);
+}
+
+/* Hashing in pieces is hashing the whole: the fingerprint feeds fields one at a time. */
+static void hash__fnv1a_continues_across_calls(void **state)
+{
+    uint64_t h;
+
+    (void)state;
+    h = btk__fnv1a(BTK_FNV1A_INIT, "foo", 3);
+    assert_true(btk__fnv1a(h, "bar", 3) == btk__fnv1a(BTK_FNV1A_INIT, "foobar", 6));
+    assert_true(btk__fnv1a(h, "", 0) == h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -107,6 +127,8 @@ int main(void)
         cmocka_unit_test(buf__refuses_to_pass_its_cap),
         cmocka_unit_test(alloc__fault_injection_fails_nth_allocation),
         cmocka_unit_test(buf__survives_every_allocation_failure),
+        cmocka_unit_test(hash__fnv1a_matches_reference_vectors),
+        cmocka_unit_test(hash__fnv1a_continues_across_calls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

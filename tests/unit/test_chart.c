@@ -1,6 +1,7 @@
-/* gnuplot charts (compare/report/chart.c): scripts, a real gnuplot session, hostile names that
- * must not run anything, step detection and unit scaling. */
+/* gnuplot charts (compare/report/chart.c): scripts, a real gnuplot session, hostile names
+ * that must not run anything, step markers and unit scaling. */
 #include "chart.h"
+#include "steprule.h"
 
 #include "check.h"
 
@@ -394,65 +395,20 @@ static void chart__missing_gnuplot_names_the_package(void **state)
     test_rmtree(dir);
 }
 
-static void expect_marks(const double *v, size_t n, const int *want)
-{
-    int marks[64];
-    size_t i;
-
-    btk_chart_steps(marks, v, n, 0.05, 5);
-    for (i = 0; i < n; i++)
-        if (marks[i] != want[i])
-            fail_msg("mark %zu: got %d, want %d", i, marks[i], want[i]);
-}
-
-static void steps__one_mark_where_the_level_changes(void **state)
+/* The chart's step markers are the step rule's (tested in test_steprule.c). */
+static void steps__are_the_step_rule(void **state)
 {
     double v[30];
-    int want[30] = {0};
+    int a[30], b[30];
     size_t i;
 
     (void)state;
     for (i = 0; i < 30; i++)
         v[i] = (i < 17 ? 100 : 112) + (i % 3) * 0.5;
-    want[17] = 1;
-    expect_marks(v, 30, want);
-    for (i = 0; i < 30; i++)
-        v[i] = (i < 9 ? 100 : 80) * (1 + 0.01 * (double)(i % 2));
-    memset(want, 0, sizeof(want));
-    want[9] = -1;
-    expect_marks(v, 30, want);
-}
-
-static void steps__outliers_and_noise_are_not_steps(void **state)
-{
-    double v[30];
-    int want[30] = {0};
-    size_t i;
-
-    (void)state;
-    for (i = 0; i < 30; i++)
-        v[i] = 100 * (1 + 0.02 * sin((double)i));
-    v[12] = 300; /* one wild sample */
-    v[20] = 40;
-    expect_marks(v, 30, want);
-    v[29] = 200; /* a jump on the newest commit alone is not confirmed yet */
-    expect_marks(v, 30, want);
-}
-
-static void steps__gaps_keep_original_positions(void **state)
-{
-    double v[20];
-    int want[20] = {0};
-    size_t i;
-
-    (void)state;
-    for (i = 0; i < 20; i++)
-        v[i] = i < 10 ? 50 : 60;
-    v[10] = NAN; /* failed on the commit of the change */
-    v[3] = NAN;
-    want[11] = 1;
-    expect_marks(v, 20, want);
-    btk_chart_steps(NULL, NULL, 0, 0.05, 5); /* empty series: nothing to do */
+    btk_chart_steps(a, v, 30, 0.05, 5);
+    btk_steprule_marks(b, v, 30, 0.05, 5);
+    assert_memory_equal(a, b, sizeof(a));
+    assert_int_equal(a[17], 1);
 }
 
 static void unit__scales_to_readable_units(void **state)
@@ -480,9 +436,7 @@ int main(void)
         cmocka_unit_test(chart__gnuplot_error_is_reported),
         cmocka_unit_test(chart__bad_output_path_refused),
         cmocka_unit_test(chart__missing_gnuplot_names_the_package),
-        cmocka_unit_test(steps__one_mark_where_the_level_changes),
-        cmocka_unit_test(steps__outliers_and_noise_are_not_steps),
-        cmocka_unit_test(steps__gaps_keep_original_positions),
+        cmocka_unit_test(steps__are_the_step_rule),
         cmocka_unit_test(unit__scales_to_readable_units),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

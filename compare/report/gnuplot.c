@@ -1,0 +1,299 @@
+/*
+ * gnuplot sessions: the process (posix_spawn with an argv, a pipe for the script, a
+ * temporary file for its messages) and the writing of script pieces, which is where
+ * untrusted text is escaped and data blocks are formatted. One process per session reads
+ * every chart, so a report of hundreds of charts starts gnuplot once.
+ */
+#include "gnuplot.h"
+#include "escape.h"
+
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+struct btk_gnuplot {
+    pid_t pid;    /* gnuplot, or 0 in a script-only session */
+    int fd;       /* write end of gnuplot's stdin, or -1 */
+    FILE *script; /* script-only sink, not owned */
+    FILE *err;    /* gnuplot's stderr */
+    struct sigaction old_pipe;
+    btk_buf buf; /* the piece being written */
+    int error;   /* first write error */
+};
+
+int btk_gnuplot_find(btk_buf *path_out)
+{
+    const char *path = getenv("PATH"), *p, *end;
+    size_t start = path_out->len;
+    struct stat st;
+    int error;
+
+    for (p = path ? path : ""; *p; p = *end ? end + 1 : end) {
+        end = strchr(p, ':');
+        if (end == NULL)
+            end = p + strlen(p);
+        if (end == p)
+            continue;
+        if ((error = btk_buf_printf(path_out, "%.*s/gnuplot", (int)(end - p), p)) < 0)
+            return error;
+        if (stat(path_out->ptr + start, &st) == 0 && S_ISREG(st.st_mode) &&
+            access(path_out->ptr + start, X_OK) == 0)
+            return 0;
+        path_out->len = start;
+        path_out->ptr[start] = '\0';
+    }
+    return btk_error_set(BTK_EUNSUPPORTED,
+                         "gnuplot not found in PATH: charts need it "
+                         "(Debian/Ubuntu: apt-get install gnuplot-nox)");
+}
+
+static int session_new(btk_gnuplot **out)
+{
+    btk_gnuplot *gp = btk__calloc(1, sizeof(*gp));
+    btk_buf init = BTK_BUF_INIT;
+
+    if ((*out = gp) == NULL)
+        return BTK_ENOMEM;
+    gp->fd = -1;
+    gp->buf = init;
+    return 0;
+}
+
+int btk_gnuplot_open_script(btk_gnuplot **out, FILE *f)
+{
+    int error = session_new(out);
+
+    if (error == 0)
+        (*out)->script = f;
+    return error;
+}
+
+/* Spawn gnuplot with stdin = pipe_r, stdout = /dev/null, stderr = err_fd. */
+static int spawn_gnuplot(pid_t *pid, const char *exe, int pipe_r, int err_fd)
+{
+    char *argv[] = {"gnuplot", "--default-settings", NULL};
+    posix_spawn_file_actions_t fa;
+    char quoted[300];
+    int rc;
+
+    if (posix_spawn_file_actions_init(&fa) != 0)
+        return btk_error_set(BTK_ENOMEM, "cannot prepare to start gnuplot");
+    rc = posix_spawn_file_actions_adddup2(&fa, pipe_r, 0);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    if (rc == 0)
+        rc = posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+    if (rc == 0)
+        rc = posix_spawn(pid, exe, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0)
+        return btk_error_set(BTK_EIO, "cannot start gnuplot '%s': %s",
+                             btk_error_quote(quoted, sizeof(quoted), exe), strerror(rc));
+    return 0;
+}
+
+/* Make the pipe and the stderr file, then spawn; ignores SIGPIPE until close so a dead
+ * gnuplot shows up as EPIPE on write. */
+static int start_gnuplot(btk_gnuplot *gp, const char *exe)
+{
+    struct sigaction ign;
+    int fds[2];
+    int error;
+
+    if ((gp->err = tmpfile()) == NULL)
+        return btk_error_set(BTK_EIO,
+                             "cannot create a temporary file for gnuplot's "
+                             "messages: %s",
+                             strerror(errno));
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return btk_error_set(BTK_EIO, "cannot create a pipe to gnuplot: %s",
+                             strerror(errno));
+    fcntl(fileno(gp->err), F_SETFD, FD_CLOEXEC);
+    error = spawn_gnuplot(&gp->pid, exe, fds[0], fileno(gp->err));
+    close(fds[0]);
+    if (error < 0) {
+        close(fds[1]);
+        return error;
+    }
+    gp->fd = fds[1];
+    memset(&ign, 0, sizeof(ign));
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGPIPE, &ign, &gp->old_pipe);
+    return 0;
+}
+
+int btk_gnuplot_open(btk_gnuplot **out)
+{
+    btk_buf exe = BTK_BUF_INIT;
+    int error;
+
+    *out = NULL;
+    if ((error = btk_gnuplot_find(&exe)) < 0 || (error = session_new(out)) < 0 ||
+        (error = start_gnuplot(*out, exe.ptr)) < 0) {
+        btk_gnuplot_close(*out);
+        *out = NULL;
+    }
+    btk_buf_free(&exe);
+    return error;
+}
+
+/* Send the piece in gp->buf to gnuplot (or the script file) and clear the buffer. */
+static int session_flush(btk_gnuplot *gp)
+{
+    const char *p = gp->buf.ptr;
+    size_t left = gp->buf.len;
+    ssize_t n;
+
+    if (gp->script && left && fwrite(p, 1, left, gp->script) != left)
+        gp->error = btk_error_set(BTK_EIO, "cannot write the gnuplot script: %s",
+                                  strerror(errno));
+    while (gp->fd >= 0 && gp->error == 0 && left > 0) {
+        n = write(gp->fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            gp->error =
+                btk_error_set(BTK_EIO, "cannot write to gnuplot: %s", strerror(errno));
+            break;
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    btk_buf_clear(&gp->buf);
+    return gp->error;
+}
+
+/* The first error line gnuplot wrote ("line N: ..."), or its first line, or "". */
+static void first_error(char *out, size_t len, FILE *err)
+{
+    char line[512], first[512] = "";
+    char *hit;
+
+    out[0] = '\0';
+    rewind(err);
+    while (fgets(line, sizeof(line), err)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (first[0] == '\0' && line[0])
+            snprintf(first, sizeof(first), "%s", line);
+        if ((hit = strstr(line, "line ")) && strchr(hit, ':')) {
+            first[0] = '\0';
+            snprintf(first, sizeof(first), "%s", hit);
+            break;
+        }
+    }
+    btk_error_quote(out, len, first);
+}
+
+/* Wait for gnuplot and turn a failure into an error (unless one is already recorded). */
+static int wait_gnuplot(btk_gnuplot *gp)
+{
+    char why[300];
+    int status = 0;
+
+    while (waitpid(gp->pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (gp->error || (WIFEXITED(status) && WEXITSTATUS(status) == 0))
+        return gp->error;
+    first_error(why, sizeof(why), gp->err);
+    if (WIFSIGNALED(status))
+        return btk_error_set(BTK_EIO, "gnuplot was killed by signal %d %s",
+                             WTERMSIG(status), why);
+    return btk_error_set(BTK_EIO, "gnuplot reported an error: %s", why);
+}
+
+int btk_gnuplot_close(btk_gnuplot *gp)
+{
+    int error = 0;
+
+    if (gp == NULL)
+        return 0;
+    error = gp->error;
+    if (gp->fd >= 0)
+        close(gp->fd);
+    if (gp->pid > 0) {
+        error = wait_gnuplot(gp);
+        sigaction(SIGPIPE, &gp->old_pipe, NULL);
+    }
+    if (gp->err)
+        fclose(gp->err);
+    btk_buf_free(&gp->buf);
+    btk__free(gp);
+    return error;
+}
+
+/* ---- script pieces ---- */
+
+int btk_gnuplot_begin(btk_gnuplot *gp)
+{
+    if (gp->error)
+        return gp->error;
+    btk_buf_clear(&gp->buf);
+    return 0;
+}
+
+int btk_gnuplot_send(btk_gnuplot *gp, int error)
+{
+    if (error < 0) {
+        btk_buf_clear(&gp->buf);
+        return error;
+    }
+    return session_flush(gp);
+}
+
+int btk_gnuplot_puts(btk_gnuplot *gp, const char *s)
+{
+    return btk_buf_puts(&gp->buf, s);
+}
+
+int btk_gnuplot_printf(btk_gnuplot *gp, const char *fmt, ...)
+{
+    va_list ap;
+    int error;
+
+    va_start(ap, fmt);
+    error = btk_buf_vprintf(&gp->buf, fmt, ap);
+    va_end(ap);
+    return error;
+}
+
+int btk_gnuplot_text(btk_gnuplot *gp, const char *s, size_t max_chars)
+{
+    return btk_escape_gnuplot(&gp->buf, s, max_chars);
+}
+
+int btk_gnuplot_path(btk_gnuplot *gp, const char *path)
+{
+    const unsigned char *p;
+    char quoted[300];
+
+    for (p = (const unsigned char *)path; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            break;
+    if (*p || path[0] == '\0' || path[0] == '~')
+        return btk_error_set(BTK_EINVAL, "chart file name '%s' cannot be used",
+                             btk_error_quote(quoted, sizeof(quoted), path));
+    return btk_escape_gnuplot(&gp->buf, path, 0);
+}
+
+int btk_gnuplot_block_begin(btk_gnuplot *gp, const char *name)
+{
+    return btk_buf_printf(&gp->buf, "$%s << EOD\n", name);
+}
+
+int btk_gnuplot_num(btk_gnuplot *gp, double v)
+{
+    return isfinite(v) ? btk_buf_printf(&gp->buf, " %.9g", v)
+                       : btk_buf_puts(&gp->buf, " NaN");
+}
+
+int btk_gnuplot_block_end(btk_gnuplot *gp)
+{
+    return btk_buf_puts(&gp->buf, "EOD\n");
+}
