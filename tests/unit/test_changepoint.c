@@ -459,18 +459,22 @@ static size_t random_series(uint64_t seed)
 
 /* 60 random series, appended in random chunks of 1-8 commits; after every append the
  * points (every field, bit for bit) equal a detection over the whole prefix at once.
- * Every other series uses a short window and minimum segment, so that windows are often
- * clipped and resumed. */
+ * Two series in three use a short window and minimum segment (down to 1 commit), so that
+ * windows are often clipped and resumed. */
 static void incremental__equals_full_after_every_append(void **state)
 {
-    btk_changepoint_options small = BTK_CHANGEPOINT_OPTIONS_INIT;
+    btk_changepoint_options opts[3] = {BTK_CHANGEPOINT_OPTIONS_INIT,
+                                       BTK_CHANGEPOINT_OPTIONS_INIT,
+                                       BTK_CHANGEPOINT_OPTIONS_INIT};
     size_t compared = 0;
 
     (void)state;
-    small.window = 20;
-    small.min_segment = 2;
+    opts[1].window = 20;
+    opts[1].min_segment = 2;
+    opts[2].window = 10;
+    opts[2].min_segment = 1;
     for (uint64_t s = 0; s < 60; s++) {
-        const btk_changepoint_options *o = s % 2 ? &small : NULL;
+        const btk_changepoint_options *o = &opts[s % 3];
         size_t n = random_series(1000 + s), done = 0, offset = 0;
         btk_changepoint_detector *det;
 
