@@ -1,0 +1,668 @@
+/* Tests of compare/stats/changepoint.c: Student's t against reference values, change
+ * points on series whose truth is known, drift, determinism, incremental == full, edge
+ * cases and allocation failures.
+ * Where a number comes from: "scipy" means SciPy 1.10.1 (Debian 12's python3-scipy),
+ * scipy.stats.t.sf / t.isf, scipy.special.betainc and scipy.stats.ttest_ind(equal_var=
+ * False), evaluated by hand in python3 with the arguments shown; "by construction" means
+ * the series was generated with that truth by the fixed-seed generator below. */
+#include "check.h"
+#include "changepoint.h"
+
+#include <math.h>
+#include <pthread.h>
+
+/* ---- a fixed-seed generator of our own: splitmix64, Box-Muller ---- */
+
+static uint64_t rng;
+
+static uint64_t next_u64(void)
+{
+    uint64_t z = (rng += 0x9e3779b97f4a7c15u);
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+static double uniform(void)
+{
+    return ((double)(next_u64() >> 11) + 0.5) / 9007199254740992.0;
+}
+
+static double normal(void)
+{
+    return sqrt(-2.0 * log(uniform())) * cos(6.283185307179586 * uniform());
+}
+
+#define MAX_COMMITS 1000
+#define MAX_PROCESSES 8
+
+static double values[MAX_COMMITS * MAX_PROCESSES];
+static size_t counts[MAX_COMMITS];
+static double level[MAX_COMMITS];
+
+/* Per-process values of n commits at level[], k processes each (k == 0: 1 to 6 at
+ * random): level * (1 + run + process), two normals of sd cv / sqrt(2) each. */
+static void generate(size_t n, size_t k, double cv, uint64_t seed)
+{
+    double sd = cv / sqrt(2.0);
+    size_t v = 0;
+
+    rng = seed;
+    for (size_t c = 0; c < n; c++) {
+        double run = sd * normal();
+
+        counts[c] = k ? k : 1 + (size_t)(uniform() * 6);
+        for (size_t p = 0; p < counts[c]; p++)
+            values[v++] = level[c] * (1.0 + run + sd * normal());
+    }
+}
+
+static void set_level(size_t from, size_t to, double lv)
+{
+    for (size_t c = from; c < to; c++)
+        level[c] = lv;
+}
+
+/* Detect over the generated series with opts (NULL: the defaults). */
+static btk_changepoint *detect_with(size_t n, size_t *count,
+                                    const btk_changepoint_options *opts)
+{
+    btk_changepoint *pts = NULL;
+
+    assert_int_equal(btk_changepoint_detect(&pts, count, values, counts, n, opts), 0);
+    return pts;
+}
+
+static btk_changepoint *detect(size_t n, size_t *count)
+{
+    return detect_with(n, count, NULL);
+}
+
+/* ---- Student's t ---- */
+
+static void tdist__matches_scipy(void **state)
+{
+    /* scipy: t.sf(t, df) */
+    static const double sf[][3] = {
+        {0.5, 1, 0.3524163823495668},         {1.0, 1, 0.24999999999999978},
+        {2.5, 3, 0.04385332350403277},        {-1.5, 4.5, 0.8998904571719234},
+        {3.2, 7.3, 0.007119834019329151},     {10.0, 2, 0.004926228511662846},
+        {5.0, 30, 1.1648342733503893e-05},    {40.0, 10, 1.1404288715428737e-12},
+        {0.3, 0.5, 0.4224295760652454},       {8.0, 2.2, 0.00574530594835289},
+        {12.0, 48.0, 2.3345685660868596e-16}, {25.0, 200.0, 9.269548053746347e-64},
+    };
+    /* scipy, df >= 1e4: a few digits are lost there (docs/statistics.md) */
+    static const double sf_large[][3] = {
+        {2.0, 1e4, 0.022763630330717727},
+        {4.0, 123456.7, 3.1689674078635637e-05},
+        {1.96, 1e6, 0.02499803379263489},
+    };
+    /* scipy: betainc(a, b, x) */
+    static const double beta[][4] = {
+        {0.5, 0.5, 0.3, 0.3690101195655454},
+        {2, 3, 0.4, 0.5247999999999999},
+        {10, 0.5, 0.9, 0.15164090963470997},
+        {50, 50, 0.45, 0.15865219893709973},
+        {1, 1, 0.77, 0.77},
+        {0.1, 5, 0.01, 0.769088920784346},
+        {200, 0.5, 0.999, 0.5272441070252669},
+        {3.5, 0.5, 0.05, 8.297629300949918e-06},
+    };
+    /* scipy: t.isf(q, df); scipy's own inverse is good to about 1e-11 here (mpmath 1.3 at
+     * 30 digits: t.sf(2.2281388519649385, 10) - 0.025 = 9.0e-13), hence 1e-10 */
+    static const double isf[][3] = {
+        {0.025, 10, 2.2281388519649385},
+        {0.025, 2.5, 3.574654842011878},
+        {0.001, 30, 3.3851848668182165},
+        {0.975, 4, -2.7764451051977987},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < BTK_ARRAY_SIZE(sf); i++)
+        check_near(btk_changepoint_t_sf(sf[i][0], sf[i][1]), sf[i][2], 1e-13);
+    for (size_t i = 0; i < BTK_ARRAY_SIZE(sf_large); i++)
+        check_near(btk_changepoint_t_sf(sf_large[i][0], sf_large[i][1]), sf_large[i][2],
+                   1e-9);
+    for (size_t i = 0; i < BTK_ARRAY_SIZE(beta); i++)
+        check_near(btk_changepoint_betainc(beta[i][0], beta[i][1], beta[i][2]),
+                   beta[i][3], 1e-13);
+    for (size_t i = 0; i < BTK_ARRAY_SIZE(isf); i++)
+        check_near(btk_changepoint_t_isf(isf[i][0], isf[i][1]), isf[i][2], 1e-10);
+}
+
+static void tdist__edges(void **state)
+{
+    (void)state;
+    assert_true(btk_changepoint_t_sf(0.0, 3.0) == 0.5);
+    assert_true(btk_changepoint_t_sf(INFINITY, 3.0) == 0.0);
+    assert_true(btk_changepoint_t_sf(-INFINITY, 3.0) == 1.0);
+    assert_true(isnan(btk_changepoint_t_sf(1.0, 0.0)));
+    assert_true(isnan(btk_changepoint_t_sf(NAN, 3.0)));
+    assert_true(btk_changepoint_betainc(2.0, 3.0, 0.0) == 0.0);
+    assert_true(btk_changepoint_betainc(2.0, 3.0, 1.0) == 1.0);
+    assert_true(isnan(btk_changepoint_betainc(2.0, 3.0, 1.5)));
+    assert_true(isnan(btk_changepoint_betainc(0.0, 3.0, 0.5)));
+    assert_true(isnan(btk_changepoint_t_isf(0.0, 3.0)));
+    /* symmetry: P(T > -t) = 1 - P(T > t) */
+    check_near(btk_changepoint_t_sf(-2.0, 7.0), 1.0 - btk_changepoint_t_sf(2.0, 7.0),
+               1e-15);
+}
+
+/* ---- series with a known truth ---- */
+
+static void single_step__found_at_its_commit_with_levels(void **state)
+{
+    size_t n;
+    btk_changepoint *pts;
+
+    (void)state;
+    set_level(0, 120, 1000.0);
+    set_level(120, 200, 1050.0); /* +5 % at commit 120, by construction */
+    generate(200, 5, 0.01, 1);
+    pts = detect(200, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(pts[0].index, 120);
+    assert_int_equal(pts[0].count_before, 120);
+    assert_int_equal(pts[0].count_after, 80);
+    check_near(pts[0].before, 1000.0, 0.003);
+    check_near(pts[0].after, 1050.0, 0.003);
+    check_near(pts[0].magnitude, 0.05, 0.1);
+    assert_true(pts[0].t > 20.0);
+    assert_true(pts[0].p < 1e-30);
+    assert_true(pts[0].df > 50.0 && pts[0].df < 200.0);
+    btk__free(pts);
+}
+
+static void several_steps__each_found_at_its_commit(void **state)
+{
+    size_t n;
+    btk_changepoint *pts;
+
+    (void)state;
+    set_level(0, 60, 1000.0);
+    set_level(60, 130, 1100.0);   /* +10 % */
+    set_level(130, 200, 1045.0);  /* -5 % */
+    set_level(200, 260, 1076.35); /* +3 % */
+    generate(260, 5, 0.01, 2);
+    pts = detect(260, &n);
+    assert_int_equal(n, 3);
+    assert_int_equal(pts[0].index, 60);
+    assert_int_equal(pts[1].index, 130);
+    assert_int_equal(pts[2].index, 200);
+    check_near(pts[0].magnitude, 0.10, 0.1);
+    check_near(pts[1].magnitude, -0.05, 0.1);
+    check_near(pts[2].magnitude, 0.03, 0.2);
+    /* neighbouring points share their segment */
+    assert_true(pts[0].after == pts[1].before);
+    assert_true(pts[1].after == pts[2].before);
+    assert_int_equal(pts[1].count_before, 70);
+    btk__free(pts);
+}
+
+static void spike__one_run_is_not_a_change_point(void **state)
+{
+    size_t n;
+    btk_changepoint *pts;
+
+    (void)state;
+    set_level(0, 200, 1000.0);
+    level[100] = 1300.0; /* one run 30 % slower, all its processes */
+    level[150] = 1150.0;
+    level[199] = 1300.0; /* and the latest run */
+    generate(200, 5, 0.01, 3);
+    pts = detect(200, &n);
+    assert_int_equal(n, 0);
+    assert_null(pts);
+}
+
+/* Flat series: at 1 % noise no change point at all; at 3 % noise (per process, a 2.3 %
+ * commit mean) at most 1.6 per 1,000 commits, twice the rate bench/self measures
+ * (docs/figures/history.md): scanning every split finds a rare run of lucky commits. */
+static void flat__noisy_series_has_no_or_rare_change_points(void **state)
+{
+    size_t quiet = 0, noisy = 0;
+
+    (void)state;
+    set_level(0, 500, 1000.0);
+    for (uint64_t seed = 10; seed < 20; seed++) {
+        size_t n;
+        btk_changepoint *pts;
+
+        generate(500, 5, 0.01, seed);
+        pts = detect(500, &n);
+        quiet += n;
+        btk__free(pts);
+        generate(500, 1, 0.01, seed);
+        pts = detect(500, &n);
+        quiet += n;
+        btk__free(pts);
+        generate(500, 5, 0.03, seed);
+        pts = detect(500, &n);
+        noisy += n;
+        btk__free(pts);
+    }
+    assert_int_equal(quiet, 0);
+    assert_true(noisy <= 8);
+}
+
+/* A staircase of 0.5 % steps every 25 commits: each step is below the 1 % minimum
+ * magnitude and, alone, far from significant; their sum since commit 0 is
+ * 1.005^15 - 1 = 7.8 %. The detector reports a few merged steps, none per step; the drift
+ * reports the whole. */
+static void drift__small_steps_add_up_and_drift_reports_them(void **state)
+{
+    btk_changepoint_detector *det;
+    btk_changepoint_cumulative d;
+    const btk_changepoint *pts;
+    size_t n;
+
+    (void)state;
+    for (size_t c = 0; c < 400; c++)
+        level[c] = 1000.0 * pow(1.005, (double)(c / 25));
+    generate(400, 5, 0.01, 4);
+    assert_int_equal(btk_changepoint_new(&det, NULL), 0);
+    assert_int_equal(btk_changepoint_append(det, values, counts, 400), 0);
+    pts = btk_changepoint_points(det, &n);
+    assert_true(n <= 5); /* at most a third of the 15 steps, each a merge of 2-4 steps */
+    for (size_t i = 0; i < n; i++)
+        assert_true(pts[i].magnitude >= 0.01);
+    assert_int_equal(btk_changepoint_drift(&d, det, 0, 0), 0);
+    assert_int_equal(d.anchor_begin, 0);
+    assert_int_equal(d.latest_end, 400);
+    assert_true(d.anchor_end <= BTK_CHANGEPOINT_DRIFT_SPAN);
+    assert_true(d.latest_begin >= 400 - BTK_CHANGEPOINT_DRIFT_SPAN);
+    check_near(d.ratio, pow(1.005, 15), 0.01);
+    assert_true(d.p < 1e-6);
+    assert_true(d.ci_low < pow(1.005, 15) && d.ci_high > pow(1.005, 15));
+    assert_true(d.ci_low > 1.05);
+    assert_int_equal(d.change_points, n);
+    /* from the middle (commits 200-224, level 1.005^8) to the end: 1.005^7 */
+    assert_int_equal(btk_changepoint_drift(&d, det, 200, 25), 0);
+    check_near(d.ratio, pow(1.005, 7), 0.01);
+    btk_changepoint_free(det);
+}
+
+/* A linear drift of 0.01 % per commit (+4 % over 400 commits, 1 % noise): at most two
+ * points; the drift from commit 0 (mean of commits 0-9 to mean of 390-399) is
+ * (1 + 0.0001 * 394.5) / (1 + 0.0001 * 4.5) = 1.0390, by construction. */
+static void drift__linear_drift_is_reported(void **state)
+{
+    btk_changepoint_detector *det;
+    btk_changepoint_cumulative d;
+    size_t n;
+
+    (void)state;
+    for (size_t c = 0; c < 400; c++)
+        level[c] = 1000.0 * (1.0 + 0.0001 * (double)c);
+    generate(400, 5, 0.01, 4);
+    assert_int_equal(btk_changepoint_new(&det, NULL), 0);
+    assert_int_equal(btk_changepoint_append(det, values, counts, 400), 0);
+    btk_changepoint_points(det, &n);
+    assert_true(n <= 2);
+    assert_int_equal(btk_changepoint_drift(&d, det, 0, 0), 0);
+    check_near(d.ratio, 1.0394 / 1.00045, 0.005);
+    assert_true(d.p < 1e-6);
+    btk_changepoint_free(det);
+}
+
+static void drift__ranges_stop_at_change_points(void **state)
+{
+    btk_changepoint_detector *det;
+    btk_changepoint_cumulative d;
+
+    (void)state;
+    set_level(0, 100, 1000.0);
+    set_level(100, 200, 1100.0);
+    generate(200, 5, 0.01, 5);
+    assert_int_equal(btk_changepoint_new(&det, NULL), 0);
+    assert_int_equal(btk_changepoint_append(det, values, counts, 200), 0);
+    /* anchor 95, span 10: the anchor range stops at the change point at 100 */
+    assert_int_equal(btk_changepoint_drift(&d, det, 95, 10), 0);
+    assert_int_equal(d.anchor_end, 100);
+    assert_int_equal(d.latest_begin, 190);
+    assert_int_equal(d.change_points, 1);
+    check_near(d.ratio, 1.1, 0.01);
+    /* anchor after the last change point: no change */
+    assert_int_equal(btk_changepoint_drift(&d, det, 150, 10), 0);
+    assert_int_equal(d.change_points, 0);
+    assert_true(d.p > 0.001);
+    check_near(d.ratio, 1.0, 0.01);
+    /* anchor range reaching the end: nothing to compare */
+    assert_int_equal(btk_changepoint_drift(&d, det, 195, 10), 0);
+    assert_true(d.ratio == 1.0 && d.p == 1.0 && isnan(d.ci_low));
+    assert_int_equal(btk_changepoint_drift(&d, det, 200, 10), BTK_EINVAL);
+    btk_changepoint_free(det);
+}
+
+/* The variance of a segment's level never drops below what its commits' own noise
+ * implies: identical commit means with noisy processes are not significant. */
+static void statistic__own_noise_floors_the_variance(void **state)
+{
+    btk_changepoint_detector *det;
+    btk_changepoint_cumulative d;
+
+    (void)state;
+    /* 10 commits of 2 processes, mean +-10: commits 0-4 average 100, 5-9 average 101 */
+    for (size_t c = 0; c < 10; c++) {
+        double m = c < 5 ? 100.0 : 101.0;
+
+        values[2 * c] = m - 10.0;
+        values[2 * c + 1] = m + 10.0;
+        counts[c] = 2;
+    }
+    assert_int_equal(btk_changepoint_new(&det, NULL), 0);
+    assert_int_equal(btk_changepoint_append(det, values, counts, 10), 0);
+    assert_int_equal(btk_changepoint_drift(&d, det, 0, 5), 0);
+    /* each side: within variance 200 (1 df per commit), floor 200 * (5 / 2) / 25 = 20;
+     * t = 1 / sqrt(40), Welch df = 40^2 / (20^2 / 5 * 2) = 10; scipy: 2 * t.sf(t, 10) */
+    check_near(d.t, 0.15811388300841897, 1e-12);
+    check_near(d.df, 10.0, 1e-12);
+    check_near(d.p, 0.8775143527384069, 1e-12);
+    btk_changepoint_free(det);
+
+    /* one value per commit: the between-commit variance; scipy:
+     * ttest_ind([103,105,101,104,102], [100,102,98,101,99], equal_var=False) */
+    static const double a[] = {100, 102, 98, 101, 99, 103, 105, 101, 104, 102};
+    for (size_t c = 0; c < 10; c++)
+        counts[c] = 1;
+    assert_int_equal(btk_changepoint_new(&det, NULL), 0);
+    assert_int_equal(btk_changepoint_append(det, a, counts, 10), 0);
+    assert_int_equal(btk_changepoint_drift(&d, det, 0, 5), 0);
+    check_near(d.t, 3.0, 1e-12);
+    check_near(d.p, 0.017071681233782634, 1e-12);
+    btk_changepoint_free(det);
+}
+
+/* ---- determinism and incremental detection ---- */
+
+static void determinism__same_input_same_output(void **state)
+{
+    size_t n1, n2;
+    btk_changepoint *p1, *p2;
+
+    (void)state;
+    set_level(0, 300, 1000.0);
+    set_level(80, 300, 1030.0);
+    set_level(210, 300, 990.0);
+    generate(300, 0, 0.02, 6);
+    p1 = detect(300, &n1);
+    p2 = detect(300, &n2);
+    assert_true(n1 >= 1);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(p1, p2, n1 * sizeof(*p1));
+    btk__free(p1);
+    btk__free(p2);
+}
+
+typedef struct thread_job {
+    size_t n, count;
+    btk_changepoint *pts;
+    int rc;
+} thread_job;
+
+static void *thread_detect(void *arg)
+{
+    thread_job *job = arg;
+
+    job->rc =
+        btk_changepoint_detect(&job->pts, &job->count, values, counts, job->n, NULL);
+    return NULL;
+}
+
+/* No hidden state (lgamma's signgam, statics): four threads at once give what one gives.
+ */
+static void determinism__same_output_from_concurrent_threads(void **state)
+{
+    pthread_t threads[4];
+    thread_job jobs[4];
+    size_t n;
+    btk_changepoint *ref;
+
+    (void)state;
+    set_level(0, 600, 1000.0);
+    set_level(150, 600, 1040.0);
+    set_level(420, 600, 1010.0);
+    generate(600, 0, 0.02, 9);
+    ref = detect(600, &n);
+    assert_true(n >= 2);
+    for (int i = 0; i < 4; i++) {
+        jobs[i] = (thread_job){600, 0, NULL, -1};
+        assert_int_equal(pthread_create(&threads[i], NULL, thread_detect, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(threads[i], NULL), 0);
+        assert_int_equal(jobs[i].rc, 0);
+        assert_int_equal(jobs[i].count, n);
+        assert_memory_equal(jobs[i].pts, ref, n * sizeof(*ref));
+        btk__free(jobs[i].pts);
+    }
+    btk__free(ref);
+}
+
+/* A random series: random steps, spikes, noise and process counts (1 to 6 per commit). */
+static size_t random_series(uint64_t seed)
+{
+    size_t n;
+    double lv = 1000.0;
+
+    rng = seed;
+    n = 50 + (size_t)(uniform() * 251);
+    for (size_t c = 0; c < n; c++) {
+        if (uniform() < 0.02)
+            lv *= 1.0 + (uniform() - 0.5) * 0.3;
+        level[c] = uniform() < 0.02 ? lv * 1.2 : lv;
+    }
+    generate(n, 0, 0.005 + uniform() * 0.03, seed ^ 0xabcdef);
+    return n;
+}
+
+/* 60 random series, appended in random chunks of 1-8 commits; after every append the
+ * points (every field, bit for bit) equal a detection over the whole prefix at once.
+ * Two series in three use a short window and minimum segment (down to 1 commit), so that
+ * windows are often clipped and resumed. */
+static void incremental__equals_full_after_every_append(void **state)
+{
+    btk_changepoint_options opts[3] = {BTK_CHANGEPOINT_OPTIONS_INIT,
+                                       BTK_CHANGEPOINT_OPTIONS_INIT,
+                                       BTK_CHANGEPOINT_OPTIONS_INIT};
+    size_t compared = 0;
+
+    (void)state;
+    opts[1].window = 20;
+    opts[1].min_segment = 2;
+    opts[2].window = 10;
+    opts[2].min_segment = 1;
+    for (uint64_t s = 0; s < 60; s++) {
+        const btk_changepoint_options *o = &opts[s % 3];
+        size_t n = random_series(1000 + s), done = 0, offset = 0;
+        btk_changepoint_detector *det;
+
+        assert_int_equal(btk_changepoint_new(&det, o), 0);
+        while (done < n) {
+            size_t chunk = 1 + (size_t)(uniform() * 8), got, want, total = 0;
+
+            if (chunk > n - done)
+                chunk = n - done;
+            for (size_t c = done; c < done + chunk; c++)
+                total += counts[c];
+            assert_int_equal(
+                btk_changepoint_append(det, values + offset, counts + done, chunk), 0);
+            done += chunk;
+            offset += total;
+            assert_int_equal(btk_changepoint_length(det), done);
+
+            const btk_changepoint *inc = btk_changepoint_points(det, &got);
+            btk_changepoint *full = detect_with(done, &want, o);
+
+            assert_int_equal(got, want);
+            if (want)
+                assert_memory_equal(inc, full, want * sizeof(*full));
+            compared += want;
+            btk__free(full);
+        }
+        btk_changepoint_free(det);
+    }
+    assert_true(compared > 1000); /* the series did have change points to compare */
+}
+
+/* ---- edge cases ---- */
+
+static void edge__empty_and_single_commit(void **state)
+{
+    btk_changepoint_detector *det;
+    btk_changepoint_cumulative d;
+    btk_changepoint *pts = (btk_changepoint *)1;
+    size_t n = 99;
+    double one = 5.0;
+    size_t k = 1;
+
+    (void)state;
+    assert_int_equal(btk_changepoint_detect(&pts, &n, NULL, NULL, 0, NULL), 0);
+    assert_null(pts);
+    assert_int_equal(n, 0);
+    assert_int_equal(btk_changepoint_new(&det, NULL), 0);
+    assert_int_equal(btk_changepoint_append(det, NULL, NULL, 0), 0);
+    assert_int_equal(btk_changepoint_length(det), 0);
+    assert_int_equal(btk_changepoint_drift(&d, det, 0, 0), BTK_EINVAL);
+    assert_int_equal(btk_changepoint_append(det, &one, &k, 1), 0);
+    btk_changepoint_points(det, &n);
+    assert_int_equal(n, 0);
+    assert_int_equal(btk_changepoint_drift(&d, det, 0, 0), 0);
+    assert_true(d.ratio == 1.0 && d.p == 1.0);
+    check_near(btk_changepoint_commit_mean(det, 0), 5.0, 0);
+    btk_changepoint_free(det);
+}
+
+static void edge__constant_series_and_noiseless_step(void **state)
+{
+    size_t n;
+    btk_changepoint *pts;
+    btk_changepoint_detector *det;
+    btk_changepoint_cumulative d;
+
+    (void)state;
+    for (size_t c = 0; c < 200; c++) {
+        counts[c] = 3;
+        for (size_t p = 0; p < 3; p++)
+            values[3 * c + p] = 5.0;
+    }
+    pts = detect(200, &n);
+    assert_int_equal(n, 0);
+    assert_int_equal(btk_changepoint_new(&det, NULL), 0);
+    assert_int_equal(btk_changepoint_append(det, values, counts, 200), 0);
+    assert_int_equal(btk_changepoint_drift(&d, det, 0, 0), 0);
+    assert_true(d.ratio == 1.0 && d.p == 1.0 && d.t == 0.0);
+    btk_changepoint_free(det);
+    /* zero variance on both sides of a step: certain */
+    for (size_t v = 3 * 100; v < 3 * 200; v++)
+        values[v] = 10.0;
+    pts = detect(200, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(pts[0].index, 100);
+    assert_true(pts[0].p == 0.0 && isinf(pts[0].t));
+    check_near(pts[0].magnitude, 1.0, 1e-15);
+    btk__free(pts);
+}
+
+static void edge__bad_input_is_rejected_and_changes_nothing(void **state)
+{
+    btk_changepoint_detector *det;
+    btk_changepoint_options o = BTK_CHANGEPOINT_OPTIONS_INIT;
+    size_t n0, n1;
+    double bad[] = {1.0, 2.0, NAN};
+    size_t k3[] = {3}, k0[] = {0};
+
+    (void)state;
+    set_level(0, 100, 1000.0);
+    set_level(50, 100, 1100.0);
+    generate(100, 5, 0.01, 7);
+    assert_int_equal(btk_changepoint_new(&det, NULL), 0);
+    assert_int_equal(btk_changepoint_append(det, values, counts, 100), 0);
+    btk_changepoint_points(det, &n0);
+    assert_int_equal(n0, 1);
+    assert_int_equal(btk_changepoint_append(det, bad, k3, 1), BTK_EINVAL);
+    assert_string_equal(btk_error_last()->message,
+                        "change point series: value 2 of commit 0 is not finite");
+    bad[2] = INFINITY;
+    assert_int_equal(btk_changepoint_append(det, bad, k3, 1), BTK_EINVAL);
+    assert_int_equal(btk_changepoint_append(det, bad, k0, 1), BTK_EINVAL);
+    assert_string_equal(btk_error_last()->message,
+                        "change point series: commit 0 has no values");
+    assert_int_equal(btk_changepoint_length(det), 100);
+    btk_changepoint_points(det, &n1);
+    assert_int_equal(n1, n0);
+    btk_changepoint_free(det);
+
+    o.window = 9; /* below twice the minimum segment of 5 */
+    assert_int_equal(btk_changepoint_new(&det, &o), BTK_EINVAL);
+    assert_null(det);
+    o = (btk_changepoint_options)BTK_CHANGEPOINT_OPTIONS_INIT;
+    o.max_p = 0.0;
+    assert_int_equal(btk_changepoint_new(&det, &o), BTK_EINVAL);
+    o = (btk_changepoint_options)BTK_CHANGEPOINT_OPTIONS_INIT;
+    o.version = 2;
+    assert_int_equal(btk_changepoint_new(&det, &o), BTK_EINVAL);
+}
+
+/* Every allocation failing in turn: a clean BTK_ENOMEM, the detector as it was. */
+static void faults__every_allocation_failure_is_clean(void **state)
+{
+    btk_changepoint_detector *det = NULL;
+    size_t base_n, n;
+
+    (void)state;
+    set_level(0, 300, 1000.0);
+    set_level(150, 300, 1100.0);
+    generate(300, 3, 0.01, 8);
+    for (long fail = 0;; fail++) {
+        btk__alloc_fail_after(fail);
+        int rc = btk_changepoint_new(&det, NULL);
+        btk__alloc_fail_after(-1);
+        if (rc == 0)
+            break;
+        assert_int_equal(rc, BTK_ENOMEM);
+        assert_null(det);
+    }
+    assert_int_equal(btk_changepoint_append(det, values, counts, 100), 0);
+    btk_changepoint_points(det, &base_n);
+    for (long fail = 0;; fail++) {
+        btk__alloc_fail_after(fail);
+        int rc = btk_changepoint_append(det, values + 300, counts + 100, 200);
+        btk__alloc_fail_after(-1);
+        if (rc == 0)
+            break;
+        assert_int_equal(rc, BTK_ENOMEM);
+        assert_int_equal(btk_changepoint_length(det), 100);
+        btk_changepoint_points(det, &n);
+        assert_int_equal(n, base_n);
+    }
+    btk_changepoint_points(det, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(btk_changepoint_points(det, &n)[0].index, 150);
+    btk_changepoint_free(det);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(tdist__matches_scipy),
+        cmocka_unit_test(tdist__edges),
+        cmocka_unit_test(single_step__found_at_its_commit_with_levels),
+        cmocka_unit_test(several_steps__each_found_at_its_commit),
+        cmocka_unit_test(spike__one_run_is_not_a_change_point),
+        cmocka_unit_test(flat__noisy_series_has_no_or_rare_change_points),
+        cmocka_unit_test(drift__small_steps_add_up_and_drift_reports_them),
+        cmocka_unit_test(drift__linear_drift_is_reported),
+        cmocka_unit_test(drift__ranges_stop_at_change_points),
+        cmocka_unit_test(statistic__own_noise_floors_the_variance),
+        cmocka_unit_test(determinism__same_input_same_output),
+        cmocka_unit_test(determinism__same_output_from_concurrent_threads),
+        cmocka_unit_test(incremental__equals_full_after_every_append),
+        cmocka_unit_test(edge__empty_and_single_commit),
+        cmocka_unit_test(edge__constant_series_and_noiseless_step),
+        cmocka_unit_test(edge__bad_input_is_rejected_and_changes_nothing),
+        cmocka_unit_test(faults__every_allocation_failure_is_clean),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
