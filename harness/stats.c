@@ -14,6 +14,11 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+void btk_stats_sort(double *v, size_t n)
+{
+    qsort(v, n, sizeof(*v), cmp_double);
+}
+
 double btk_stats_quantile_sorted(const double *sorted, size_t n, double q)
 {
     double h, lo;
@@ -196,7 +201,7 @@ int btk_stats_summarize(btk_stats *out, const double *v, size_t n)
     out->samples = n;
     out->ci_level = BTK_STATS_CI_LEVEL;
     memcpy(s, v, n * sizeof(*s));
-    qsort(s, n, sizeof(*s), cmp_double);
+    btk_stats_sort(s, n);
     moments(out, s, n);
     order_stats(out, s, n);
     btk__free(s);

@@ -27,6 +27,9 @@ typedef struct btk_stats {
  * deviation (n - 1), 0 for n == 1. */
 int btk_stats_summarize(btk_stats *out, const double *v, size_t n);
 
+/* Sort v[0..n) ascending (the one comparator of doubles; NaNs are not expected). */
+void btk_stats_sort(double *v, size_t n);
+
 /* Quantile q in [0, 1] of sorted[0..n-1] (n >= 1), Hyndman-Fan type 7 (linear
  * interpolation between order statistics, R's default). */
 double btk_stats_quantile_sorted(const double *sorted, size_t n, double q);

@@ -132,13 +132,6 @@ static uint64_t name_hash(const char *s)
 
 /* ---- budgets ---- */
 
-static int cmp_double(const void *pa, const void *pb)
-{
-    double a = *(const double *)pa, b = *(const double *)pb;
-
-    return (a > b) - (a < b);
-}
-
 typedef struct budget_ctx {
     double values[BTK_METRIC_COUNT];
     btk_buf broken;
@@ -158,7 +151,7 @@ static int time_metrics(double *m, side *s)
         memcpy(m, from, sizeof(from));
         return 0;
     }
-    qsort(s->all, n, sizeof(double), cmp_double);
+    btk_stats_sort(s->all, n);
     for (size_t i = 0; i < n; i++)
         sum += s->all[i];
     for (size_t i = 0; i < n; i++)

@@ -145,6 +145,17 @@ static void stats__rel_ci_shrinks_with_more_samples(void **state)
     assert_true(btk_stats_rel_ci_inplace(v, 5) > 1e300); /* too few to tell */
 }
 
+static void sort__ascending_with_duplicates_and_negatives(void **state)
+{
+    double v[] = {3, -1, 100, 3, 0.5, -7, 2};
+    const double want[] = {-7, -1, 0.5, 2, 3, 3, 100};
+
+    (void)state;
+    btk_stats_sort(v, BTK_ARRAY_SIZE(v));
+    assert_memory_equal(v, want, sizeof(want));
+    btk_stats_sort(v, 0); /* nothing to do, no access */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +166,7 @@ int main(void)
         cmocka_unit_test(stats__empty_input_is_einval),
         cmocka_unit_test(stats__allocation_failure_is_clean),
         cmocka_unit_test(stats__rel_ci_shrinks_with_more_samples),
+        cmocka_unit_test(sort__ascending_with_duplicates_and_negatives),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
