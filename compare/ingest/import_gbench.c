@@ -23,7 +23,7 @@ int btk_import__summarize(btk_summary *s, const double *ns, size_t n)
     s->min = st.min, s->max = st.max, s->mean = st.mean, s->median = st.median;
     s->stddev = st.stddev, s->mad = st.mad;
     s->p50 = st.p50, s->p90 = st.p90, s->p95 = st.p95, s->p99 = st.p99, s->p999 = st.p999;
-    s->ci_low = st.median_ci_low, s->ci_high = st.median_ci_high;
+    s->ci_low = st.ci_low, s->ci_high = st.ci_high;
     s->outliers_low = (int64_t)st.outliers_low, s->outliers_high = (int64_t)st.outliers_high;
     s->samples = (int64_t)n;
     return 0;
