@@ -8,6 +8,8 @@
 #include "import_int.h"
 #include "machine.h"
 
+#include <math.h>
+
 /* ---- our format: context ---- */
 
 static int read_host(btk_machine *m, json_t *ctx, const btk_jat *parent)
@@ -102,39 +104,30 @@ static int read_context(btk_run *run, json_t *root, const btk_jat *top)
 
 /* ---- our format: benchmarks ---- */
 
-static int read_stats(btk_summary *s, json_t *b, bool required, const btk_jat *parent)
+/* The "stats" object: every statistic the tool keeps (the stored ones, btk_stats_metrics
+ * with a column); median is required when the result is ok. */
+static int read_stats(btk_stats *s, json_t *b, bool required, const btk_jat *parent)
 {
-    static const struct {
-        const char *key;
-        size_t off;
-    } dbl[] = {
-        {"min", offsetof(btk_summary, min)},       {"max", offsetof(btk_summary, max)},
-        {"mean", offsetof(btk_summary, mean)},     {"median", offsetof(btk_summary, median)},
-        {"stddev", offsetof(btk_summary, stddev)}, {"mad", offsetof(btk_summary, mad)},
-        {"p50", offsetof(btk_summary, p50)},       {"p90", offsetof(btk_summary, p90)},
-        {"p95", offsetof(btk_summary, p95)},       {"p99", offsetof(btk_summary, p99)},
-        {"p999", offsetof(btk_summary, p999)},
-        {"median_ci_low", offsetof(btk_summary, ci_low)},
-        {"median_ci_high", offsetof(btk_summary, ci_high)},
-    };
     json_t *st;
     btk_jat at;
     size_t i;
-    int error;
+    int error = 0;
 
     if ((error = btk_import__obj(&st, b, "stats", required, parent)) < 0 || st == NULL)
         return error;
     btk_import__at(&at, parent, ".stats");
-    for (i = 0; i < BTK_ARRAY_SIZE(dbl); i++)
-        if ((error = btk_import__num((double *)(void *)((char *)s + dbl[i].off), st,
-                                     dbl[i].key, !strcmp(dbl[i].key, "median"), &at)) < 0)
-            return error;
-    if ((error = btk_import__int(&s->samples, st, "samples", false, &at)) < 0 ||
-        (error = btk_import__int(&s->iterations, st, "iterations", false, &at)) < 0 ||
-        (error = btk_import__int(&s->outliers_low, st, "outliers_low", false, &at)) < 0 ||
-        (error = btk_import__int(&s->outliers_high, st, "outliers_high", false, &at)) < 0)
-        return error;
-    return 0;
+    for (i = 0; i < BTK_STATS_METRIC_COUNT && error == 0; i++) {
+        const btk_stats_metric *m = &btk_stats_metrics[i];
+
+        if (m->column == NULL)
+            continue;
+        if (m->unit == BTK_STATS_COUNT)
+            error = btk_import__int(btk_stats_count_field(s, m), st, m->name, false, &at);
+        else
+            error = btk_import__num(btk_stats_real_field(s, m), st, m->name,
+                                    btk_stats_real_field(s, m) == &s->median, &at);
+    }
+    return error;
 }
 
 static int read_memory(btk_memory *m, json_t *b, const btk_jat *parent)
@@ -283,7 +276,7 @@ static int read_throughput(btk_result *r, json_t *b, const btk_jat *parent)
     }
     if (cy) {
         btk_import__at(&at, parent, ".cycles");
-        if ((error = btk_import__num(&r->stats.cycles_median, cy, "median", false, &at)) < 0)
+        if ((error = btk_import__num(&r->cycles_median, cy, "median", false, &at)) < 0)
             return error;
     }
     return 0;
@@ -294,7 +287,8 @@ static int read_benchmark(btk_result *r, json_t *b, const btk_jat *at)
     int64_t iterations = -1;
     int error;
 
-    btk_summary_init(&r->stats);
+    btk_stats_init(&r->stats);
+    r->cycles_median = NAN;
     btk_memory_init(&r->memory);
     if (!json_is_object(b))
         return btk_import__bad(at, NULL, "expected an object");

@@ -48,7 +48,5 @@ int btk_import__family_param(btk_result *r);
 /* Fill run from a Google Benchmark document (root has context + benchmarks);
  * import_gbench.c. */
 int btk_import__gbench(btk_run *run, json_t *root, const btk_jat *at);
-/* Fill summary statistics from per-iteration samples (any order; n >= 1). */
-int btk_import__summarize(btk_summary *out, const double *ns, size_t n);
 
 #endif
