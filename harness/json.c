@@ -223,7 +223,7 @@ static json_t *stats_json(jb *b, const btk_stats *s)
     size_t i;
 
     for (i = 0; o != NULL && i < BTK_STATS_METRIC_COUNT; i++) {
-        const btk_stats_metric *m = &btk_stats_metrics[i];
+        const btk_stats_metric *m = btk_stats_metric_at(i);
 
         put(b, o, m->name,
             m->unit == BTK_STATS_COUNT ? json_integer((json_int_t)btk_stats_get_count(s, m))

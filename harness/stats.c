@@ -11,8 +11,8 @@
 #define FIELD(f) offsetof(btk_stats, f)
 
 /* JSON key, results column (docs/json-format.md, docs/database.md: both public, never
- * renamed), unit, field. The declaration's size makes a missing or extra row an error. */
-const btk_stats_metric btk_stats_metrics[] = {
+ * renamed), unit, field. */
+static const btk_stats_metric metrics[] = {
     {"min", "min", BTK_STATS_NS, FIELD(min)},
     {"max", "max", BTK_STATS_NS, FIELD(max)},
     {"mean", "mean", BTK_STATS_NS, FIELD(mean)},
@@ -33,6 +33,14 @@ const btk_stats_metric btk_stats_metrics[] = {
     {"samples", "samples", BTK_STATS_COUNT, FIELD(samples)},
     {"iterations", "iterations", BTK_STATS_COUNT, FIELD(iterations)},
 };
+_Static_assert(BTK_ARRAY_SIZE(metrics) == BTK_STATS_METRIC_COUNT,
+               "one row per field of btk_stats");
+
+const btk_stats_metric *btk_stats_metric_at(size_t i)
+{
+    BTK_ASSERT(i < BTK_STATS_METRIC_COUNT);
+    return &metrics[i];
+}
 
 double *btk_stats_real_field(btk_stats *s, const btk_stats_metric *m)
 {
@@ -62,7 +70,7 @@ double btk_stats_get(const btk_stats *s, const btk_stats_metric *m)
 void btk_stats_init(btk_stats *s)
 {
     for (size_t i = 0; i < BTK_STATS_METRIC_COUNT; i++) {
-        const btk_stats_metric *m = &btk_stats_metrics[i];
+        const btk_stats_metric *m = btk_stats_metric_at(i);
 
         if (m->unit == BTK_STATS_COUNT)
             *btk_stats_count_field(s, m) = 0;

@@ -21,7 +21,7 @@ typedef struct btk_stats {
     double rel_ci;           /* (ci_high - ci_low) / 2 / median; 0 when median is 0 */
     int64_t outliers_low, outliers_high; /* beyond Q1 - 1.5 IQR / Q3 + 1.5 IQR */
     int64_t samples;         /* n */
-    int64_t iterations;      /* total iterations; NOT set by btk_stats_summarize (caller) */
+    int64_t iterations;      /* total; btk_stats_summarize sets 0, the caller fills it */
 } btk_stats;
 
 /* What a statistic measures, which decides its C type: double for ns and ratios, int64_t
@@ -40,11 +40,13 @@ typedef struct btk_stats_metric {
     size_t offset;      /* of the field in btk_stats */
 } btk_stats_metric;
 
-/* Every field of btk_stats, in the order of the JSON "stats" object. The first
- * BTK_STATS_FIGURES (min .. p999) are the figures a budget can name. */
+/* The table of btk_stats's fields: the i-th (i < BTK_STATS_METRIC_COUNT, asserted) in the
+ * order of the JSON "stats" object; borrowed, static. The first BTK_STATS_FIGURES
+ * (min .. p999) are the figures a budget can name. (A function, not an exported array:
+ * sanitizer builds would add an unprefixed symbol for a global variable.) */
 #define BTK_STATS_METRIC_COUNT 19
 #define BTK_STATS_FIGURES 11
-extern const btk_stats_metric btk_stats_metrics[BTK_STATS_METRIC_COUNT];
+const btk_stats_metric *btk_stats_metric_at(size_t i);
 
 /* The value of m in s as a double, whatever its unit (counts converted). */
 double btk_stats_get(const btk_stats *s, const btk_stats_metric *m);

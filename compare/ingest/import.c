@@ -104,8 +104,8 @@ static int read_context(btk_run *run, json_t *root, const btk_jat *top)
 
 /* ---- our format: benchmarks ---- */
 
-/* The "stats" object: every statistic the tool keeps (the stored ones, btk_stats_metrics
- * with a column); median is required when the result is ok. */
+/* The "stats" object: every statistic the tool keeps (the stored ones: the metrics of
+ * btk_stats_metric_at with a column); median is required when the result is ok. */
 static int read_stats(btk_stats *s, json_t *b, bool required, const btk_jat *parent)
 {
     json_t *st;
@@ -117,7 +117,7 @@ static int read_stats(btk_stats *s, json_t *b, bool required, const btk_jat *par
         return error;
     btk_import__at(&at, parent, ".stats");
     for (i = 0; i < BTK_STATS_METRIC_COUNT && error == 0; i++) {
-        const btk_stats_metric *m = &btk_stats_metrics[i];
+        const btk_stats_metric *m = btk_stats_metric_at(i);
 
         if (m->column == NULL)
             continue;

@@ -151,7 +151,7 @@ static int time_metrics(double *m, const side *s)
         st = &pooled;
     }
     for (size_t i = 0; i < BTK_STATS_FIGURES; i++)
-        m[i] = btk_stats_get(st, &btk_stats_metrics[i]);
+        m[i] = btk_stats_get(st, btk_stats_metric_at(i));
     return 0;
 }
 

@@ -44,7 +44,7 @@ static const struct {
 _Static_assert(BTK_METRIC_P999 + 1 == BTK_STATS_FIGURES &&
                    BTK_METRIC_ALLOCS == BTK_STATS_FIGURES &&
                    BTK_STATS_FIGURES + BTK_ARRAY_SIZE(memory_metrics) == BTK_METRIC_COUNT,
-               "btk_metric is the figures of btk_stats_metrics, then memory_metrics");
+               "btk_metric is the figures of btk_stats_metric_at, then memory_metrics");
 
 static dim metric_dim(btk_metric metric)
 {
@@ -69,7 +69,7 @@ static const char *const op_names[] = {"<", "<=", ">", ">=", "==", "!="};
 const char *btk_metric_name(btk_metric metric)
 {
     if (metric < BTK_STATS_FIGURES)
-        return btk_stats_metrics[metric].name;
+        return btk_stats_metric_at(metric)->name;
     return metric < BTK_METRIC_COUNT ? memory_metrics[metric - BTK_STATS_FIGURES].name : "?";
 }
 

@@ -464,7 +464,7 @@ void btk_store__stats_sql(char *out, size_t len, const char *sql_fmt, const char
     int n;
 
     for (size_t i = 0; i < BTK_STATS_METRIC_COUNT; i++) {
-        const btk_stats_metric *m = &btk_stats_metrics[i];
+        const btk_stats_metric *m = btk_stats_metric_at(i);
 
         if (m->column == NULL)
             continue;
@@ -479,7 +479,7 @@ void btk_store__stats_sql(char *out, size_t len, const char *sql_fmt, const char
 int btk_store__stats_bind(sqlite3_stmt *st, int i, const btk_stats *s)
 {
     for (size_t k = 0; k < BTK_STATS_METRIC_COUNT; k++) {
-        const btk_stats_metric *m = &btk_stats_metrics[k];
+        const btk_stats_metric *m = btk_stats_metric_at(k);
 
         if (m->column == NULL)
             continue;
@@ -495,7 +495,7 @@ int btk_store__stats_read(btk_stats *s, sqlite3_stmt *st, int col)
 {
     btk_stats_init(s);
     for (size_t k = 0; k < BTK_STATS_METRIC_COUNT; k++) {
-        const btk_stats_metric *m = &btk_stats_metrics[k];
+        const btk_stats_metric *m = btk_stats_metric_at(k);
 
         if (m->column == NULL)
             continue;

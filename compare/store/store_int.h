@@ -41,7 +41,7 @@ int btk_store__integrity_check(btk_store *db);
  * enough; asserted). Tests check its plan. */
 void btk_store__history_sql(char *out, size_t len, const btk_store *db);
 
-/* The statistics the results table stores: btk_stats_metrics with a column, in table
+/* The statistics the results table stores: the stats table's rows with a column, in table
  * order. _sql formats sql_fmt into out (which must hold it: asserted), its first %s
  * replaced by their columns "<prefix>min, <prefix>max, ..." and a second %s, if any, by as
  * many "?" parameters. _bind binds them from parameter i on, _read reads them from column

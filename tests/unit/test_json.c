@@ -312,7 +312,7 @@ static void json__failed_entry_has_error_and_no_figures(void **state)
 
 /* JSON cannot hold NaN: it becomes null. Names that are not UTF-8 are made ASCII. */
 /* The "stats" object is the table of btk_stats's fields: every key, in order, is the next
- * metric of btk_stats_metrics, none is missing, and each holds the summary's value. */
+ * metric of btk_stats_metric_at, none is missing, and each holds the summary's value. */
 static void json__stats_object_is_the_metric_table(void **state)
 {
     fake_run f;
@@ -329,7 +329,7 @@ static void json__stats_object_is_the_metric_table(void **state)
     assert_non_null(st);
     assert_int_equal(json_object_size(st), BTK_STATS_METRIC_COUNT);
     json_object_foreach(st, key, v) {
-        const btk_stats_metric *m = &btk_stats_metrics[i++];
+        const btk_stats_metric *m = btk_stats_metric_at(i++);
 
         assert_string_equal(key, m->name);
         if (m->unit == BTK_STATS_COUNT) {

@@ -203,7 +203,7 @@ static void metrics__each_public_name_reads_its_own_field(void **state)
     assert_int_equal(BTK_ARRAY_SIZE(spec), BTK_STATS_METRIC_COUNT);
     numbered(&s);
     for (size_t i = 0; i < BTK_STATS_METRIC_COUNT; i++) {
-        const btk_stats_metric *m = &btk_stats_metrics[i];
+        const btk_stats_metric *m = btk_stats_metric_at(i);
 
         assert_string_equal(m->name, spec[i].name);
         if (spec[i].column)
@@ -226,7 +226,7 @@ static void metrics__fields_written_through_the_table_read_back_by_name(void **s
     memset(&want, 0, sizeof(want));
     numbered(&want);
     for (size_t i = 0; i < BTK_STATS_METRIC_COUNT; i++) {
-        const btk_stats_metric *m = &btk_stats_metrics[i];
+        const btk_stats_metric *m = btk_stats_metric_at(i);
 
         if (m->unit == BTK_STATS_COUNT)
             *btk_stats_count_field(&s, m) = (int64_t)(i + 1);
@@ -244,7 +244,7 @@ static void metrics__init_makes_every_figure_unknown(void **state)
     numbered(&s);
     btk_stats_init(&s);
     for (size_t i = 0; i < BTK_STATS_METRIC_COUNT; i++) {
-        const btk_stats_metric *m = &btk_stats_metrics[i];
+        const btk_stats_metric *m = btk_stats_metric_at(i);
 
         if (m->unit == BTK_STATS_COUNT)
             assert_int_equal(btk_stats_get_count(&s, m), 0);

@@ -462,13 +462,13 @@ static void store__history_follows_given_order_newest_run_per_commit(void **stat
     test_rmtree(dir);
 }
 
-/* Every statistic the results table stores (btk_stats_metrics with a column) comes back,
+/* Every statistic the results table stores (the stats table's rows with a column) comes back,
  * each with its own value, from btk_store_load_run and btk_store_history; the others are
  * unknown. */
 static void check_stored_stats(const btk_stats *got, const btk_stats *want)
 {
     for (size_t i = 0; i < BTK_STATS_METRIC_COUNT; i++) {
-        const btk_stats_metric *m = &btk_stats_metrics[i];
+        const btk_stats_metric *m = btk_stats_metric_at(i);
 
         if (m->column == NULL)
             assert_true(isnan(btk_stats_get(got, m)));
@@ -493,7 +493,7 @@ static void store__round_trips_each_metric_in_its_own_column(void **state)
     sha[40] = '\0';
     in = make_run(1, 3, NULL, sha, "h");
     for (size_t i = 0; i < BTK_STATS_METRIC_COUNT; i++) {
-        const btk_stats_metric *m = &btk_stats_metrics[i];
+        const btk_stats_metric *m = btk_stats_metric_at(i);
 
         if (m->unit == BTK_STATS_COUNT)
             *btk_stats_count_field(&in->results[0].stats, m) = 1000 + (int64_t)i;
