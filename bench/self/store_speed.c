@@ -5,6 +5,7 @@
  */
 #include "store.h"
 
+#include <math.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,7 +48,8 @@ static btk_run *make_run(size_t benches, size_t samples, unsigned seed)
         btk_result *r = &run->results[i];
         snprintf(name, sizeof(name), "family_%zu/%zu", i / 10, i);
         r->name = btk__strdup(name);
-        btk_summary_init(&r->stats);
+        btk_stats_init(&r->stats);
+        r->cycles_median = NAN;
         btk_memory_init(&r->memory);
         r->stats.median = 100.0 + (double)(i % 97);
         r->stats.ci_low = r->stats.median * 0.99;

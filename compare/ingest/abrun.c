@@ -7,7 +7,6 @@
 #include "abrun.h"
 
 #include "import.h"
-#include "import_int.h"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -33,7 +32,7 @@ static btk_result *find_mut(btk_run *run, const char *name)
  * ticks-per-ns ratio; iterations add up. */
 static int resummarize(btk_result *dst, int64_t iterations)
 {
-    double ticks_per_ns = dst->stats.cycles_median / dst->stats.median;
+    double ticks_per_ns = dst->cycles_median / dst->stats.median;
     size_t n = 0, at = 0;
     double *ns;
     int error;
@@ -48,10 +47,10 @@ static int resummarize(btk_result *dst, int64_t iterations)
         memcpy(ns + at, dst->procs[i].ns, dst->procs[i].count * sizeof(*ns));
         at += dst->procs[i].count;
     }
-    error = btk_import__summarize(&dst->stats, ns, n);
+    error = btk_stats_summarize(&dst->stats, ns, n);
     btk__free(ns);
     dst->stats.iterations = iterations;
-    dst->stats.cycles_median = dst->stats.median * ticks_per_ns; /* NAN stays NAN */
+    dst->cycles_median = dst->stats.median * ticks_per_ns; /* NAN stays NAN */
     return error;
 }
 

@@ -96,14 +96,6 @@ const btk_result *btk_run_find(const btk_run *run, const char *name)
     return NULL;
 }
 
-void btk_summary_init(btk_summary *s)
-{
-    s->min = s->max = s->mean = s->median = s->stddev = s->mad = NAN;
-    s->p50 = s->p90 = s->p95 = s->p99 = s->p999 = NAN;
-    s->ci_low = s->ci_high = s->cycles_median = NAN;
-    s->samples = s->iterations = s->outliers_low = s->outliers_high = 0;
-}
-
 void btk_memory_init(btk_memory *m)
 {
     m->tracked = false;

@@ -8,6 +8,7 @@
 #define BTK_MODEL_H
 
 #include "internal.h"
+#include "stats.h"
 
 typedef enum btk_result_status {
     BTK_RESULT_OK = 0,
@@ -28,14 +29,6 @@ typedef struct btk_proc {
     int64_t peak_rss_bytes, minor_faults, major_faults; /* -1 when unknown */
 } btk_proc;
 
-typedef struct btk_summary {
-    double min, max, mean, median, stddev, mad;
-    double p50, p90, p95, p99, p999;
-    double ci_low, ci_high; /* 95% CI of the median */
-    int64_t samples, iterations, outliers_low, outliers_high;
-    double cycles_median;   /* ticks per iteration, NAN when unknown */
-} btk_summary;
-
 typedef struct btk_memory {
     bool tracked;
     double allocs_per_iter, frees_per_iter, bytes_per_iter; /* NAN when not tracked */
@@ -51,7 +44,8 @@ typedef struct btk_result {
     char *error_kind;     /* NULL when ok: "signal", "exit", "timeout", "error" */
     char *error_message;  /* NULL when ok */
     char *stop_reason;    /* "precision", "time_budget", "max_samples", or NULL */
-    btk_summary stats;
+    btk_stats stats;      /* ci_level, rel_ci are not stored: NAN when read or loaded */
+    double cycles_median; /* ticks per iteration, NAN when unknown */
     btk_memory memory;
     double bytes_per_iter, items_per_iter; /* throughput; 0 when not set */
     size_t counter_count;
@@ -108,8 +102,7 @@ int btk_machine_fingerprint(btk_machine *machine);
 /* Added by the store issue. Release what a result / machine owns and zero it. */
 void btk_result_clear(btk_result *result);
 void btk_machine_clear(btk_machine *machine);
-/* Set every figure to unknown (NAN, -1, 0 counts). */
-void btk_summary_init(btk_summary *summary);
+/* Set every memory figure to unknown (NAN, -1). Statistics: btk_stats_init. */
 void btk_memory_init(btk_memory *memory);
 
 #endif

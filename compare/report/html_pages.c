@@ -227,7 +227,7 @@ static int fmt_bytes(btk_buf *b, double v)
 /* Figures of the latest result: statistics, memory, counters. */
 static int put_figures(btk_buf *b, const btk_result *res)
 {
-    const btk_summary *s;
+    const btk_stats *s;
     const btk_memory *mem;
     size_t i;
     int error;

@@ -49,7 +49,8 @@ typedef struct btk_history_point {
     int64_t commit_time;
     char *subject;       /* commit subject, may be NULL */
     btk_result_status status;
-    btk_summary stats;
+    btk_stats stats;
+    double cycles_median; /* ticks per iteration, NAN when unknown */
     btk_memory memory;
 } btk_history_point;
 /* The benchmark's points for the given commits, in the order given (commits without a
