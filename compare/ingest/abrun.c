@@ -19,14 +19,6 @@ extern char **environ;
 
 /* ---- merging ---- */
 
-static btk_result *find_mut(btk_run *run, const char *name)
-{
-    for (size_t i = 0; i < run->result_count; i++)
-        if (run->results[i].name && !strcmp(run->results[i].name, name))
-            return &run->results[i];
-    return NULL;
-}
-
 /* The summary of dst's pooled samples after a merge, so a stored ab run says what all its
  * processes measured (not what the first one did). Cycles keep the first process's
  * ticks-per-ns ratio; iterations add up. */
@@ -94,7 +86,7 @@ int btk_ab_merge(btk_run *dst, btk_run *src)
 
         if (s->name == NULL)
             continue;
-        if ((d = find_mut(dst, s->name)) != NULL) {
+        if ((d = (btk_result *)btk_run_find(dst, s->name)) != NULL) { /* dst is ours */
             if ((error = merge_result(d, s)) < 0)
                 return error;
             continue;

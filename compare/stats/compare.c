@@ -28,14 +28,6 @@ typedef struct side {
     int64_t peak_rss;             /* max, -1 when unknown */
 } side;
 
-static const btk_result *find_result(const btk_run *run, const char *name)
-{
-    for (size_t i = 0; i < run->result_count; i++)
-        if (run->results[i].name && !strcmp(run->results[i].name, name))
-            return &run->results[i];
-    return NULL;
-}
-
 static void side_free(side *s)
 {
     btk__free(s->proc_medians);
@@ -52,7 +44,7 @@ static void side_scan(side *s, const btk_run *const *runs, size_t count, const c
     s->allocs = s->bytes = 0;
     s->peak_rss = -1;
     for (size_t r = 0; r < count; r++) {
-        const btk_result *res = find_result(runs[r], name);
+        const btk_result *res = btk_run_find(runs[r], name);
 
         if (res == NULL)
             continue;
@@ -94,7 +86,7 @@ static int side_fill(side *s, const btk_run *const *runs, size_t count, const ch
     if (s->proc_medians == NULL || s->proc_len == NULL || s->all == NULL)
         return BTK_ENOMEM;
     for (size_t r = 0; r < count; r++) {
-        const btk_result *res = find_result(runs[r], name);
+        const btk_result *res = btk_run_find(runs[r], name);
 
         for (size_t p = 0; res && res->status == BTK_RESULT_OK && p < res->proc_count; p++) {
             const btk_proc *proc = &res->procs[p];
