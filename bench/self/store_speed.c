@@ -140,7 +140,7 @@ static void time_history(btk_store *db, const char *path, char (*shas)[41], size
 }
 
 /* n runs of `width` benchmarks each (10 samples per result), one per commit; then the
- * history of one benchmark over the n commits. width 1 is the issue's figure; a wider run
+ * history of one benchmark over the n commits. width 1 is one benchmark per run; a wider run
  * spreads the benchmark's rows over more pages, as a real suite does. */
 static void bench_history(const char *dir, size_t n, size_t width)
 {

@@ -45,8 +45,6 @@ bool cli_parse_args(int *status_out, void *args, const cli_cmd *cmd, int argc,
  * that a command finds in its arguments after parsing them. */
 int cli_usage_fail(const cli_cmd *cmd);
 
-/* Open the repository at repo_path (NULL: the current directory). */
-int cli_open_repo(btk_git **out, const char *repo_path);
 /* The database path: flag, else $BENCHTRACK_DB, else <repository root>/benchtrack.db, else
  * ./benchtrack.db outside a repository. Caller frees with btk__free. */
 int cli_db_path(char **out, const char *flag_value, btk_git *git_or_null);

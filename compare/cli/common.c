@@ -78,11 +78,6 @@ bool cli_parse_args(int *status_out, void *args, const cli_cmd *cmd, int argc,
     return false;
 }
 
-int cli_open_repo(btk_git **out, const char *repo_path)
-{
-    return btk_git_open(out, repo_path);
-}
-
 int cli_db_path(char **out, const char *flag_value, btk_git *git)
 {
     const char *env = getenv("BENCHTRACK_DB");

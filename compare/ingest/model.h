@@ -99,7 +99,7 @@ const btk_result *btk_run_find(const btk_run *run, const char *name);
 /* Compute machine->fingerprint from its other fields (documented in docs/database.md). */
 int btk_machine_fingerprint(btk_machine *machine);
 
-/* Added by the store issue. Release what a result / machine owns and zero it. */
+/* Release what a result / machine owns and zero it. */
 void btk_result_clear(btk_result *result);
 void btk_machine_clear(btk_machine *machine);
 /* Set every memory figure to unknown (NAN, -1). Statistics: btk_stats_init. */

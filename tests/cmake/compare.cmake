@@ -1,4 +1,4 @@
-# End-to-end tests of `benchtrack compare` and `benchtrack ab` (owner: compare issue).
+# End-to-end tests of `benchtrack compare` and `benchtrack ab`.
 # They drive the real binary in temporary git repositories; the runs come from
 # tests/fixtures/compare/make_results.py (synthetic samples with known effects).
 find_program(BTK_PYTHON3 python3)
