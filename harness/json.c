@@ -10,7 +10,6 @@
 
 #include <jansson.h>
 #include <math.h>
-#include <sys/utsname.h>
 
 typedef struct jb {
     bool failed;
@@ -67,18 +66,13 @@ static json_t *str(const char *s)
 static json_t *host_json(jb *b, const btk_env_report *env)
 {
     json_t *h = json_object();
-    struct utsname u;
-    char kernel[256];
 
     if (h == NULL)
         return NULL;
-    if (uname(&u) < 0)
-        memset(&u, 0, sizeof(u));
-    snprintf(kernel, sizeof(kernel), "%s %s", u.sysname, u.release);
-    put(b, h, "hostname", str(u.nodename));
+    put(b, h, "hostname", str(env->hostname));
     put(b, h, "os", str(env->os));
-    put(b, h, "kernel", str(kernel));
-    put(b, h, "arch", str(u.machine));
+    put(b, h, "kernel", str(env->kernel));
+    put(b, h, "arch", str(env->arch));
     put(b, h, "cpu_model", str(env->cpu_model));
     put(b, h, "cpus", json_integer(env->cpus));
     put(b, h, "hypervisor", json_boolean(env->hypervisor));
