@@ -24,6 +24,87 @@ static int make_dir(const char *path)
                          btk_error_quote(quoted, sizeof(quoted), path), strerror(errno));
 }
 
+/* ---- history without dirty runs ---- */
+
+static int cmp_row_desc(const void *key, const void *elem)
+{
+    int64_t id = *(const int64_t *)key, other = ((const btk_run_row *)elem)->id;
+
+    return id > other ? -1 : id < other;
+}
+
+/* The row of run id in rows (newest first, so ids descending), or NULL. */
+static const btk_run_row *row_of(const btk_report_history_in *in, int64_t id)
+{
+    return bsearch(&id, in->rows, in->row_count, sizeof(*in->rows), cmp_row_desc);
+}
+
+/* Point p's run is dirty: take the newest clean run of its commit with the benchmark.
+ * Returns 1 when found (p updated), 0 when there is none, or an error. */
+static int clean_point(btk_history_point *p, btk_store *db, const btk_report_history_in *in)
+{
+    const btk_run_row *r;
+    const btk_result *res;
+    btk_run *run = NULL;
+    int error = 0, found = 0;
+
+    for (size_t i = 0; i < in->row_count && !found && error == 0; i++) {
+        r = &in->rows[i];
+        if (r->dirty || strcmp(r->sha, p->sha) || (in->fp && r->machine_fp &&
+                                                   strcmp(r->machine_fp, in->fp)))
+            continue;
+        if ((error = btk_store_load_run(&run, db, r->id, false)) < 0)
+            break;
+        if ((res = btk_run_find(run, in->name)) != NULL) {
+            p->run_id = r->id;
+            p->status = res->status;
+            p->stats = res->stats;
+            p->cycles_median = res->cycles_median;
+            p->memory = res->memory;
+            found = 1;
+        }
+        btk_run_free(run);
+    }
+    return error < 0 ? error : found;
+}
+
+int btk_report_history(btk_history_point **points_out, size_t *count_out, bool **dirty_out,
+                       btk_buf *excluded, btk_store *db, const btk_report_history_in *in)
+{
+    btk_history_point *p;
+    const btk_run_row *row;
+    size_t i, kept = 0;
+    int error;
+
+    *dirty_out = NULL;
+    if ((error = btk_store_history(points_out, count_out, db, in->name, in->fp, in->shas,
+                                   in->sha_count)) < 0)
+        return error;
+    p = *points_out;
+    if ((*dirty_out = btk__calloc(*count_out + 1, sizeof(**dirty_out))) == NULL)
+        return BTK_ENOMEM;
+    for (i = 0; i < *count_out && error >= 0; i++) {
+        bool dirty = (row = row_of(in, p[i].run_id)) != NULL && row->dirty;
+
+        if (dirty && !in->include_dirty &&
+            (error = btk_buf_printf(excluded, "%s#%" PRId64, excluded->len ? ", " : "",
+                                    p[i].run_id)) == 0 &&
+            (error = clean_point(&p[i], db, in)) == 0) {
+            btk__free(p[i].subject); /* no clean run at this commit: no point */
+            memset(&p[i], 0, sizeof(p[i]));
+            continue;
+        }
+        (*dirty_out)[kept] = dirty && in->include_dirty;
+        if (kept != i) {
+            p[kept] = p[i];
+            memset(&p[i], 0, sizeof(p[i]));
+        }
+        kept++;
+    }
+    *count_out = kept;
+    return error < 0 ? error : 0;
+}
+
 /* Load every run of sha on machine fp (with samples). */
 static int load_side(btk_run ***runs_out, size_t *count_out, btk_store *db,
                      const char *sha, const char *fp)

@@ -28,6 +28,25 @@ typedef struct btk_report_options {
         1, NULL, NULL, NULL, 0, NULL, BTK_CHART_SVG, 0.05, NULL                          \
     }
 
+/* A benchmark's points for the given commits, as btk_store_history gives them (newest run
+ * of each commit on machine fp), except for runs recorded with uncommitted changes: unless
+ * include_dirty, such a point is replaced by the newest clean run of its commit that has
+ * the benchmark, or dropped when there is none, and the dirty run's id is appended to
+ * excluded ("#5, #6"); with include_dirty, (*dirty_out)[i] is true for the points that are
+ * dirty runs. rows is every stored run (btk_store_list_runs, newest first), read once by
+ * the caller. Free the points with btk_history_free(points, sha_count) and *dirty_out with
+ * btk__free. Store errors, BTK_ENOMEM. Used by `benchtrack history` and the report. */
+typedef struct btk_report_history_in {
+    const btk_run_row *rows;
+    size_t row_count;
+    const char *name, *fp;
+    const char (*shas)[41];
+    size_t sha_count;
+    bool include_dirty;
+} btk_report_history_in;
+int btk_report_history(btk_history_point **points_out, size_t *count_out, bool **dirty_out,
+                       btk_buf *excluded, btk_store *db, const btk_report_history_in *in);
+
 /* Write the report into opts->out_dir and append the path of its index.html to
  * index_out. Errors: BTK_EUNSUPPORTED (no gnuplot), BTK_EIO (cannot write, gnuplot
  * failed), store errors. Files of an earlier report in the directory are overwritten. */
