@@ -98,7 +98,7 @@ void btk_run_free(btk_run *run);
 const btk_result *btk_run_find(const btk_run *run, const char *name);
 /* Compute machine->fingerprint from its other fields (documented in docs/database.md). */
 int btk_machine_fingerprint(btk_machine *machine);
-/* The build identity (docs/database.md, "Build identity"): two runs are of the same build
+/* The build identity (docs/cli/compare.md, "Which runs are pooled"): two runs are of the same build
  * when their compiler (name and version) and flags (optimization, NDEBUG) are equal, as
  * stored from the results' context build.compiler and build.flags; an unknown field is
  * the empty string. Runs of different builds are never pooled. Defined in machine.c. */
