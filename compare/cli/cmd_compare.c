@@ -221,7 +221,7 @@ static int side_load_commit(cli_side *side, btk_store *db, const char *fp, const
     if ((error = cli_gather_runs(&side->runs, &side->count, &side->excluded, db, side->sha,
                                  fp, include_dirty)) < 0 || side->count > 0)
         return error;
-    return btk_error_set(BTK_ENOTFOUND, "no %sstored runs for the %s %s%s%.16s%s%s%s", 
+    return btk_error_set(BTK_ENOTFOUND, "no %sstored runs for the %s %s%s%.16s%s%s%s",
                          side->excluded.len ? "clean " : "", what,
                          side_name(side, name, sizeof(name)), fp ? " on machine " : "",
                          fp ? fp : "", side->excluded.len ? " (excluded: " : " (run "
