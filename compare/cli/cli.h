@@ -106,5 +106,12 @@ int cli_store_run(const btk_run *run, const char *db_flag, btk_git *git);
  * only machine with data, else this machine when it has data, else BTK_EINVAL naming the
  * machines. *fp_out freed with btk__free. */
 int cli_pick_machine(char **fp_out, btk_store *db, const char *flag);
+/* The runs of commit sha on machine fp (NULL: any), newest first, with samples, as every
+ * baseline takes them (compare, report, the gate): runs recorded with uncommitted changes
+ * are left out unless include_dirty, and named in excluded as "2 dirty runs (#5, #6)".
+ * Zero runs is not an error. *runs_out freed with cli_runs_free. */
+int cli_gather_runs(btk_run ***runs_out, size_t *count_out, btk_buf *excluded, btk_store *db,
+                    const char *sha, const char *fp, bool include_dirty);
+void cli_runs_free(btk_run **runs, size_t count);
 
 #endif

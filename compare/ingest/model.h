@@ -98,6 +98,24 @@ void btk_run_free(btk_run *run);
 const btk_result *btk_run_find(const btk_run *run, const char *name);
 /* Compute machine->fingerprint from its other fields (documented in docs/database.md). */
 int btk_machine_fingerprint(btk_machine *machine);
+/* The build identity (docs/cli/compare.md, "Which runs are pooled"): two runs are of the same build
+ * when their compiler (name and version) and flags (optimization, NDEBUG) are equal, as
+ * stored from the results' context build.compiler and build.flags; an unknown field is
+ * the empty string. Runs of different builds are never pooled. Defined in machine.c. */
+bool btk_run_same_build(const btk_run *a, const btk_run *b);
+/* Append the build identity as text, "GCC 12.2.0 -O2 -DNDEBUG" ("unknown build" when
+ * both fields are unknown). Untrusted: escape where it goes. BTK_ENOMEM. */
+int btk_run_build_text(btk_buf *out, const btk_run *run);
+
+/* Filters of a set of runs gathered for one side of a comparison (docs/cli/compare.md,
+ * "Which runs are pooled"). Each keeps the runs that pass in their order, frees the others
+ * with btk_run_free, updates *count and appends the ids of the dropped ones to dropped
+ * as "#5, #6" (after a ", " when dropped is not empty); returns how many were dropped, or
+ * BTK_ENOMEM. btk_runs_drop_dirty drops the runs recorded with uncommitted changes;
+ * btk_runs_keep_build the runs whose build differs from ref's (ref must not be in runs
+ * unless it passes, which it always does). */
+int btk_runs_drop_dirty(btk_run **runs, size_t *count, btk_buf *dropped);
+int btk_runs_keep_build(btk_run **runs, size_t *count, const btk_run *ref, btk_buf *dropped);
 
 /* Release what a result / machine owns and zero it. */
 void btk_result_clear(btk_result *result);

@@ -32,7 +32,7 @@ int btk_format_comparison(btk_buf *out, const btk_comparison *cmp,
     case BTK_FORMAT_MARKDOWN: return btk_format__markdown(out, cmp, hdr);
     case BTK_FORMAT_JSON: return btk_format__json(out, cmp, hdr);
     case BTK_FORMAT_JUNIT: return btk_format__junit(out, cmp, hdr);
-    case BTK_FORMAT_CSV: return btk_format__csv(out, cmp);
+    case BTK_FORMAT_CSV: return btk_format__csv(out, cmp, hdr);
     }
     return btk_error_set(BTK_EINVAL, "unknown format");
 }

@@ -40,7 +40,7 @@ int btk_format__table(btk_buf *out, const btk_comparison *cmp, const btk_format_
                       bool color);
 int btk_format__markdown(btk_buf *out, const btk_comparison *cmp,
                          const btk_format_header *hdr);
-int btk_format__csv(btk_buf *out, const btk_comparison *cmp);
+int btk_format__csv(btk_buf *out, const btk_comparison *cmp, const btk_format_header *hdr);
 int btk_format__json(btk_buf *out, const btk_comparison *cmp, const btk_format_header *hdr);
 int btk_format__junit(btk_buf *out, const btk_comparison *cmp, const btk_format_header *hdr);
 
