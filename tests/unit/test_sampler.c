@@ -106,6 +106,19 @@ BTK_BENCH(with_fixture, BTK_PARAMS(7), .setup = fx_setup, .teardown = fx_teardow
     }
 }
 
+/* One call of a batch of one busy-waits slow_ms, whatever the batch. */
+static double slow_ms = 30;
+
+BTK_BENCH(slow_body)
+{
+    double until = btk__monotonic_ms() + slow_ms;
+
+    BTK_LOOP(state) {
+        while (btk__monotonic_ms() < until)
+            ;
+    }
+}
+
 BTK_BENCH(no_loop)
 {
     (void)state;
@@ -278,6 +291,62 @@ static void sampler__stop_reasons(void **state)
     release(&r);
 }
 
+/* Wall time of one sampler run of name with budget ms and an unreachable precision. */
+static double wall_of_budget(const char *name, double budget, btk_proc_result *r)
+{
+    btk_run_options o;
+    double t0, wall;
+
+    btk_run_options_default(&o);
+    o.time_budget_ms = budget;
+    o.precision = 1e-12;
+    o.max_samples = 100000;
+    t0 = btk__monotonic_ms();
+    (void)run_named(name, &o, r);
+    wall = btk__monotonic_ms() - t0;
+    print_message("%s budget %.0f ms: wall %.2f ms, %zu samples, stop %d\n", name, budget,
+                  wall, r->count, (int)r->stop);
+    return wall;
+}
+
+/* The budget bounds the whole run (setup, warm-up, samples, instrumented pass): the wall
+ * time stays within the budget plus the allowance of docs/timer.md#time-budget (one
+ * sample's overrun, <= 1.2 ms) with a generous margin for a loaded machine, and most of the
+ * budget is used. */
+static void sampler__budget_bounds_the_wall_time(void **state)
+{
+    static const double budgets[] = {5, 20, 80, 320};
+    btk_proc_result r;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < BTK_ARRAY_SIZE(budgets); i++) {
+        double wall = wall_of_budget("work/500", budgets[i], &r);
+
+        assert_int_equal(r.stop, BTK_STOP_TIME_BUDGET);
+        assert_true(r.count >= 3);
+        assert_true(wall < budgets[i] * 1.25 + 10);
+        assert_true(wall > budgets[i] * 0.5);
+        release(&r);
+    }
+}
+
+/* A body whose one call outlasts the budget gives one sample and stops at once: about one
+ * call, not the several (warm-up, sample, instrumented pass) it would take otherwise. */
+static void sampler__slow_body_stops_at_the_budget(void **state)
+{
+    btk_proc_result r;
+    double wall;
+
+    (void)state;
+    slow_ms = 30;
+    wall = wall_of_budget("slow_body", 10, &r);
+    assert_int_equal(r.stop, BTK_STOP_TIME_BUDGET);
+    assert_int_equal(r.count, 1);
+    assert_true(wall < slow_ms * 1.5);
+    release(&r);
+}
+
 static void sampler__body_without_loop_is_an_error(void **state)
 {
     btk_run_options o = quick_opts();
@@ -334,6 +403,8 @@ int main(void)
         cmocka_unit_test(sampler__fixture_throughput_and_counters),
         cmocka_unit_test(sampler__records_batches_and_cycles),
         cmocka_unit_test(sampler__stop_reasons),
+        cmocka_unit_test(sampler__budget_bounds_the_wall_time),
+        cmocka_unit_test(sampler__slow_body_stops_at_the_budget),
         cmocka_unit_test(sampler__body_without_loop_is_an_error),
         cmocka_unit_test(sampler__allocation_failures_are_clean),
     };
