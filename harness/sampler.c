@@ -23,6 +23,9 @@
 #define WALL_CAP 10 /* a body call (setup included) lasts at most ~10 targets */
 #define WARMUP_SHARE 0.1 /* warm-up takes at most this share of the time budget */
 #define JITTER 0.2       /* a sample's batch is the calibrated one plus up to 20 % */
+/* Budget kept for starting the counting process (fork, exec, dynamic loading, the
+ * program's constructors): measured at 1-3 ms on the reference machine (docs/timer.md). */
+#define COUNTING_PROCESS_MS 3.0
 
 typedef struct run_ctx {
     const btk_instance *inst;
@@ -38,6 +41,7 @@ typedef struct run_ctx {
     double helper_ticks;      /* expected cost of the counting process (0: none) */
     bool mem, hw;             /* count allocations / hardware events */
     bool instrument;          /* mem || hw: an instrumented pass follows the samples */
+    bool slow;                /* one body call outlasted the budget: no instrumented pass */
 } run_ctx;
 
 static bool quick_mode(void)
@@ -271,6 +275,7 @@ static int sample(run_ctx *c, btk_proc_result *out, uint64_t n, double last_tick
             out->stop = BTK_STOP_TIME_BUDGET;
         }
         c->state.iterations = c->priv.iterations;
+        c->slow = true;
         return error;
     }
     do {
@@ -299,41 +304,56 @@ static int sample(run_ctx *c, btk_proc_result *out, uint64_t n, double last_tick
     return error;
 }
 
-/* One extra call of the calibrated batch with allocation counting and hardware counters
- * on (armed inside BTK_LOOP only); fills the memory and hw fields of out. Skipped when the
- * samples have already spent the whole budget (a body call longer than the budget). */
+/* Allocation counts of one call of batch n, in this process when it has the counting
+ * allocator, else in a counting process; false when they could not be had. */
+static bool count_allocs(run_ctx *c, btk_proc_result *out, uint64_t n, double *ticks)
+{
+    btk_memtrack_counts m;
+    uint64_t iters = 0;
+
+    if (btk_memtrack__in_process()) {
+        btk_memtrack__reset();
+        c->priv.memtrack = true;
+        if (call_body(c, n, ticks) < 0) {
+            c->priv.memtrack = false;
+            return false;
+        }
+        c->priv.memtrack = false;
+        btk_memtrack__read(&m);
+        iters = c->priv.iterations;
+    } else if (btk_memtrack__count_elsewhere(&m, &iters, c->inst->name, n) < 0) {
+        btk_error_clear(); /* counting failed: the result says mem_tracked false */
+        return false;
+    }
+    out->mem_tracked = true;
+    out->allocs = m.allocs;
+    out->frees = m.frees;
+    out->alloc_bytes = m.bytes;
+    out->mem_iterations = iters;
+    return true;
+}
+
+/* One extra call of the calibrated batch with allocation counting (here or in the counting
+ * process) and hardware counters on (armed inside BTK_LOOP only); fills the memory and hw
+ * fields of out. Skipped after a body call longer than the whole budget. */
 static int instrumented_pass(run_ctx *c, btk_proc_result *out, uint64_t n)
 {
-    bool mem = c->mem, hw = c->hw && btk_perf__open() == 0;
-    btk_memtrack_counts m;
+    bool hw = c->hw && !c->slow && btk_perf__open() == 0;
     double ticks;
-    int error, got;
+    int error = 0, got;
 
-    if ((!mem && !hw) || budget_left(c) <= 0) {
-        if (hw)
-            btk_perf__close();
+    if (c->mem && !c->slow)
+        (void)count_allocs(c, out, n, &ticks);
+    if (!hw)
         return 0;
-    }
-    btk_memtrack__reset();
-    if (hw)
-        btk_perf__reset();
-    c->priv.memtrack = mem;
-    c->priv.perf = hw;
+    btk_perf__reset();
+    c->priv.perf = true;
     error = call_body(c, n, &ticks);
-    c->priv.memtrack = c->priv.perf = false;
-    if (error == 0 && mem) {
-        btk_memtrack__read(&m);
-        out->mem_tracked = true;
-        out->allocs = m.allocs;
-        out->frees = m.frees;
-        out->alloc_bytes = m.bytes;
-        out->mem_iterations = c->priv.iterations;
-    }
-    if (error == 0 && hw &&
+    c->priv.perf = false;
+    if (error == 0 &&
         (got = btk_perf__read(out->hw, BTK_ARRAY_SIZE(out->hw), c->priv.iterations)) > 0)
         out->hw_count = (size_t)got;
-    if (hw)
-        btk_perf__close();
+    btk_perf__close();
     btk_error_clear(); /* a counter read failure only loses the counters */
     return error;
 }
@@ -385,6 +405,8 @@ static void init_ctx(run_ctx *c, const btk_instance *inst, const btk_run_options
     c->mem = c->o.memtrack && btk_memtrack_available(NULL);
     c->hw = btk_perf_available(NULL);
     c->instrument = c->mem || c->hw;
+    if (c->mem && !btk_memtrack__in_process())
+        c->helper_ticks = COUNTING_PROCESS_MS * 1e-3 * c->ti->hz;
     c->rng = 0x9e3779b97f4a7c15u;
     c->state.version = BTK_STATE_VERSION;
     c->state.param = inst->has_param ? inst->param : 0;
@@ -412,5 +434,45 @@ int btk_sampler_run(btk_proc_result *out, const btk_instance *inst,
         inst->opts->teardown(c.state.fixture, c.state.param);
     if (error < 0)
         free_samples(out);
+    return error;
+}
+
+int btk_sampler__count_named(btk_memtrack_counts *out, uint64_t *iterations_out,
+                             const char *name, uint64_t batch)
+{
+    static const btk_timer_info no_timer; /* nothing is subtracted: only counts matter */
+    btk_instance *v = NULL;
+    size_t n = 0, i;
+    double ticks;
+    char q[96];
+    run_ctx c;
+    int error;
+
+    if ((error = btk_registry_instances(&v, &n, NULL)) < 0)
+        return error;
+    for (i = 0; i < n && strcmp(v[i].name, name) != 0; i++)
+        ;
+    if (i == n) {
+        btk__free(v);
+        return btk_error_set(BTK_ENOTFOUND, "no benchmark named '%s'",
+                             btk_error_quote(q, sizeof(q), name));
+    }
+    memset(&c, 0, sizeof(c));
+    c.inst = &v[i];
+    c.ti = &no_timer;
+    c.state.version = BTK_STATE_VERSION;
+    c.state.param = v[i].has_param ? v[i].param : 0;
+    c.state.priv = &c.priv;
+    if (v[i].opts->setup != NULL)
+        c.state.fixture = v[i].opts->setup(c.state.param);
+    btk_memtrack__reset();
+    c.priv.memtrack = true;
+    error = call_body(&c, batch, &ticks);
+    c.priv.memtrack = false;
+    btk_memtrack__read(out);
+    *iterations_out = c.priv.iterations;
+    if (v[i].opts->teardown != NULL)
+        v[i].opts->teardown(c.state.fixture, c.state.param);
+    btk__free(v);
     return error;
 }
