@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What a benchmark binary's wall time is made of (docs/timer.md#time-budget,
 # docs/figures/harness.md): the example kernel `cpu`, sampling for its whole budget
-# (--precision 1e-9), run with --processes 1 and --processes P for several budgets B, each
+# (--precision 0.000001), run with --processes 1 and --processes P for several budgets B, each
 # pair alternately, REPEAT times (the medians are printed). From
 #   wall(P) = start-up + P * (B + per-process cost)
 # it prints the per-process wall time beyond the budget ((wall(P) - wall(1)) / (P - 1) - B:
@@ -18,7 +18,7 @@ ex=$build/bench/examples
 wall() {
     local s e
     s=$(date +%s.%N)
-    "$ex" --filter cpu --precision 1e-9 --time-budget "$1" --processes "$2" \
+    "$ex" --filter cpu --precision 0.000001 --time-budget "$1" --processes "$2" \
         --out /dev/null >/dev/null 2>&1
     e=$(date +%s.%N)
     echo "($e - $s) * 1000" | bc -l
