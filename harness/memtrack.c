@@ -9,7 +9,7 @@
 
 #include "memtrack_int.h"
 
-const btk_memtrack_hooks *btk_memtrack__hooks;
+static const btk_memtrack_hooks *hooks; /* the counting allocator's, when loaded */
 static int avail = -1; /* -1 unknown, 0 no, 1 yes */
 static const char *avail_reason;
 
@@ -24,28 +24,38 @@ bool btk_memtrack_available(const char **reason_out)
     return avail == 1;
 }
 
+void btk_memtrack__set_hooks(const btk_memtrack_hooks *h)
+{
+    hooks = h;
+}
+
+const btk_memtrack_hooks *btk_memtrack__get_hooks(void)
+{
+    return hooks;
+}
+
 bool btk_memtrack__in_process(void)
 {
-    return btk_memtrack__hooks != NULL && btk_memtrack_available(NULL);
+    return hooks != NULL && btk_memtrack_available(NULL);
 }
 
 void btk_memtrack__arm(bool on)
 {
     if (btk_memtrack__in_process())
-        btk_memtrack__hooks->arm(on);
+        hooks->arm(on);
 }
 
 void btk_memtrack__reset(void)
 {
-    if (btk_memtrack__hooks != NULL)
-        btk_memtrack__hooks->reset();
+    if (hooks != NULL)
+        hooks->reset();
 }
 
 void btk_memtrack__read(btk_memtrack_counts *out)
 {
     memset(out, 0, sizeof(*out));
-    if (btk_memtrack__hooks != NULL)
-        btk_memtrack__hooks->read(&out->allocs, &out->frees, &out->bytes);
+    if (hooks != NULL)
+        hooks->read(&out->allocs, &out->frees, &out->bytes);
 }
 
 void btk_memtrack__proc(btk_memtrack_proc *out)

@@ -20,9 +20,11 @@ typedef struct btk_memtrack_hooks {
     void (*read)(uint64_t *allocs, uint64_t *frees, uint64_t *bytes);
 } btk_memtrack_hooks;
 
-/* Set by the backend when the counting allocator is loaded in this process, else NULL;
- * memtrack.c's arm/reset/read go through it. */
-extern const btk_memtrack_hooks *btk_memtrack__hooks;
+/* Called by the backend when the counting allocator is loaded in this process; memtrack.c's
+ * arm/reset/read go through h from then on (h is static in the allocator, never freed). */
+void btk_memtrack__set_hooks(const btk_memtrack_hooks *h);
+/* The hooks set, or NULL when this process has no counting allocator. */
+const btk_memtrack_hooks *btk_memtrack__get_hooks(void);
 
 /* Defined when this file is compiled with a sanitizer, which owns malloc: then no backend
  * compiles interposers. */

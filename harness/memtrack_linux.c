@@ -65,7 +65,7 @@ const char *btk_memtrack__why_unavailable(void)
         return "running with AddressSanitizer, which owns malloc";
     if (__tsan_init != NULL)
         return "running with ThreadSanitizer, which owns malloc";
-    if (btk_memtrack__hooks == NULL && getauxval(AT_BASE) == 0)
+    if (btk_memtrack__get_hooks() == NULL && getauxval(AT_BASE) == 0)
         return "statically linked: the counting allocator cannot be preloaded";
 #if defined(BTK_HAVE_VALGRIND_H)
     if (RUNNING_ON_VALGRIND)
@@ -179,7 +179,7 @@ __attribute__((constructor)) static void attach(void)
     memcpy(&f, &sym, sizeof(f));
     h = f(getenv(COUNT_ENV) != NULL ? counting_entry : NULL);
     if (h != NULL && h->version == PRELOAD_VERSION)
-        btk_memtrack__hooks = h;
+        btk_memtrack__set_hooks(h);
 }
 
 /* A copy of environ without LD_PRELOAD and COUNT_ENV, plus the two set for the counting
