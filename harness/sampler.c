@@ -150,7 +150,8 @@ static void plan_target(run_ctx *c)
 
 /* Warm up for the warm-up time while finding the batch size: x10 while a call is < 1/10 of
  * the target, then proportional. *batch_out is the calibrated size, *ticks_out the timed
- * ticks of the last call. Stops early when a call has spent the whole budget. */
+ * ticks of the last call. Stops early when the budget is spent, marking c->slow when one
+ * call alone outlasted it. */
 static int calibrate(run_ctx *c, uint64_t *batch_out, double *ticks_out)
 {
     double warm_ticks = warmup_ticks(c), ticks;
@@ -161,8 +162,12 @@ static int calibrate(run_ctx *c, uint64_t *batch_out, double *ticks_out)
         if ((error = call_body(c, n, &ticks)) < 0)
             return error;
         *ticks_out = ticks;
+        if (c->wall >= c->budget_ticks) {
+            c->slow = true; /* a body call longer than the budget: it is the one sample */
+            break;
+        }
         if (budget_left(c) <= 0)
-            break; /* a body call longer than the budget: this call is the one sample */
+            break; /* shorter calls spent it (a cold start): one warm sample follows */
         if (ticks < c->target_ticks / 10 && c->wall < c->target_ticks && n < MAX_BATCH) {
             n = n * 10 > MAX_BATCH ? MAX_BATCH : n * 10;
             continue;
@@ -260,8 +265,8 @@ static double next_need(const run_ctx *c, uint64_t n, uint64_t iters, double wal
            (c->instrument ? per * (double)n + c->helper_ticks : 0);
 }
 
-/* Take samples until should_stop; when calibration already spent the budget, its last call
- * (last_ticks) is the one sample. */
+/* Take samples until should_stop (at least one); after a body call longer than the whole
+ * budget, that call (last_ticks) is the one sample. */
 static int sample(run_ctx *c, btk_proc_result *out, uint64_t n, double last_ticks)
 {
     uint64_t total_iters = 0;
@@ -269,13 +274,12 @@ static int sample(run_ctx *c, btk_proc_result *out, uint64_t n, double last_tick
     size_t cap = 0, scap = 0;
     int error;
 
-    if (budget_left(c) <= 0) {
+    if (c->slow) {
         if ((error = reserve(out, &cap, 1)) == 0) {
             record(c, out, n, last_ticks);
             out->stop = BTK_STOP_TIME_BUDGET;
         }
         c->state.iterations = c->priv.iterations;
-        c->slow = true;
         return error;
     }
     do {

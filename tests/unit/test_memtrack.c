@@ -1,7 +1,9 @@
 /* Tests of allocation counting: exact counts per iteration inside the timed region only, all
  * interposed entry points, and the process figures (peak RSS, page faults). Skipped where
  * counting cannot work (sanitizer builds own malloc; valgrind replaces it): the skip prints
- * the reason btk_memtrack_available gives. */
+ * the reason btk_memtrack_available gives. ctest runs this binary with the counting
+ * allocator in LD_PRELOAD (tests/cmake/harness.cmake), so counting happens in-process, as
+ * the entry-point test needs; the counting-process test starts a process of its own. */
 #include "check.h"
 #include "memtrack.h"
 #include "sampler.h"
