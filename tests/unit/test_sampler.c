@@ -180,16 +180,36 @@ static double median_of(const char *name)
     return m;
 }
 
+static int cmp_ratio(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Overhead subtraction and batching keep time proportional to work: twice the work reads
+ * about twice the time. Five interleaved pairs, judged by the median ratio, so a burst of
+ * load on a shared machine moves one pair, not the verdict. Under valgrind (which runs the
+ * code tens of times slower, unevenly) only the order is checked. */
 static void sampler__twice_the_work_takes_twice_the_time(void **state)
 {
-    double t1, t2;
+    double ratio[5], t1 = 0, t2 = 0;
+    size_t i;
 
     (void)state;
-    t1 = median_of("work/500");
-    t2 = median_of("work/1000");
-    assert_true(t1 > 0);
-    print_message("work/500 %.1f ns, work/1000 %.1f ns, ratio %.3f\n", t1, t2, t2 / t1);
-    assert_true(t2 / t1 > 1.8 && t2 / t1 < 2.2);
+    for (i = 0; i < BTK_ARRAY_SIZE(ratio); i++) {
+        t1 = median_of("work/500");
+        t2 = median_of("work/1000");
+        assert_true(t1 > 0);
+        ratio[i] = t2 / t1;
+    }
+    qsort(ratio, BTK_ARRAY_SIZE(ratio), sizeof(ratio[0]), cmp_ratio);
+    print_message("work/500 %.1f ns, work/1000 %.1f ns, median ratio of 5 pairs %.3f\n", t1,
+                  t2, ratio[2]);
+    if (RUNNING_ON_VALGRIND)
+        assert_true(ratio[2] > 1.0);
+    else
+        assert_true(ratio[2] > 1.7 && ratio[2] < 2.3);
 }
 
 static void sampler__value_given_to_do_not_optimize_is_computed(void **state)
