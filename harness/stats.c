@@ -198,15 +198,22 @@ void btk_stats_median_ci_ranks(size_t n, size_t *lo_out, size_t *hi_out)
 double btk_stats_rel_ci_inplace(double *v, size_t n)
 {
     size_t lo, hi;
-    double med;
+    double med, low, high;
 
     if (n < 6)
         return HUGE_VAL;
     med = btk_stats_median_inplace(v, n);
-    btk_stats_median_ci_ranks(n, &lo, &hi);
     if (med <= 0)
         return HUGE_VAL;
-    return (v[hi - 1] - v[lo - 1]) / 2 / med;
+    btk_stats_median_ci_ranks(n, &lo, &hi);
+    /* The median's selection left the n/2 smallest values in v[0..n/2) and the rest in
+     * v[n/2..n), in no particular order: each bound is selected inside its half (lo - 1 <
+     * n/2 <= hi - 1 for every n >= 6). Reading v[lo - 1] without selecting gives an
+     * arbitrary value. */
+    BTK_ASSERT(lo - 1 < n / 2 && hi - 1 >= n / 2);
+    low = btk_stats_select_kth(v, n / 2, lo - 1);
+    high = btk_stats_select_kth(v + n / 2, n - n / 2, hi - 1 - n / 2);
+    return (high - low) / 2 / med;
 }
 
 static void moments(btk_stats *out, const double *v, size_t n)

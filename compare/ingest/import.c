@@ -9,6 +9,7 @@
 #include "machine.h"
 
 #include <math.h>
+#include <sys/stat.h>
 
 /* ---- our format: context ---- */
 
@@ -54,6 +55,8 @@ static int read_warnings(btk_run *run, json_t *ctx, const btk_jat *parent)
 
     if ((error = btk_import__arr(&arr, ctx, "warnings", false, parent)) < 0 || !arr)
         return error;
+    if (json_array_size(arr) > BTK_IMPORT_MAX_NAMED)
+        return btk_import__bad(parent, "warnings", "more than 1024 entries (the import limit)");
     if ((run->warnings = btk__calloc(json_array_size(arr) + 1, sizeof(char *))) == NULL)
         return BTK_ENOMEM;
     json_array_foreach(arr, i, w) {
@@ -105,7 +108,8 @@ static int read_context(btk_run *run, json_t *root, const btk_jat *top)
 /* ---- our format: benchmarks ---- */
 
 /* The "stats" object: every statistic the tool keeps (the stored ones: the metrics of
- * btk_stats_metric_at with a column); median is required when the result is ok. */
+ * btk_stats_metric_at with a column). The object is required when the result is ok; a
+ * null or missing median then fails the benchmark (check_values), not the run. */
 static int read_stats(btk_stats *s, json_t *b, bool required, const btk_jat *parent)
 {
     json_t *st;
@@ -124,8 +128,7 @@ static int read_stats(btk_stats *s, json_t *b, bool required, const btk_jat *par
         if (m->unit == BTK_STATS_COUNT)
             error = btk_import__int(btk_stats_count_field(s, m), st, m->name, false, &at);
         else
-            error = btk_import__num(btk_stats_real_field(s, m), st, m->name,
-                                    btk_stats_real_field(s, m) == &s->median, &at);
+            error = btk_import__num(btk_stats_real_field(s, m), st, m->name, false, &at);
     }
     return error;
 }
@@ -151,7 +154,8 @@ static int read_memory(btk_memory *m, json_t *b, const btk_jat *parent)
     return 0;
 }
 
-/* A name -> number object (user or hardware counters). */
+/* A name -> number object (user or hardware counters). A null value (the writer's
+ * non-finite number) is an unknown value: the counter is left out. */
 static int read_kvs(btk_kv **out, size_t *count, json_t *b, const char *key,
                     const btk_jat *parent)
 {
@@ -163,9 +167,15 @@ static int read_kvs(btk_kv **out, size_t *count, json_t *b, const char *key,
     if ((error = btk_import__obj(&obj, b, key, false, parent)) < 0 || obj == NULL)
         return error;
     btk_import__at(&at, parent, ".%s", key);
+    if (json_object_size(obj) > BTK_IMPORT_MAX_NAMED)
+        return btk_import__bad(parent, key, "more than 1024 entries (the import limit)");
     if ((*out = btk__calloc(json_object_size(obj) + 1, sizeof(btk_kv))) == NULL)
         return BTK_ENOMEM;
     json_object_foreach(obj, name, v) {
+        if ((error = btk_import__check_len(&at, name, strlen(name), BTK_IMPORT_MAX_NAME)) < 0)
+            return error;
+        if (json_is_null(v))
+            continue;
         if (!json_is_number(v))
             return btk_import__bad(&at, name, "expected a number");
         if (((*out)[*count].name = btk__strdup(name)) == NULL)
@@ -186,15 +196,17 @@ static int read_samples(btk_proc *p, json_t *pj, const btk_jat *at)
         return error;
     if (batch && json_array_size(batch) != json_array_size(samples))
         return btk_import__bad(at, "batch", "length differs from samples");
+    if (json_array_size(samples) > BTK_IMPORT_MAX_SAMPLES)
+        return btk_import__bad(at, "samples", "more than 4194304 samples (the import limit)");
     p->count = json_array_size(samples);
     if ((p->ns = btk__calloc(p->count + 1, sizeof(double))) == NULL)
         return BTK_ENOMEM;
     if (batch && (p->batch = btk__calloc(p->count + 1, sizeof(uint64_t))) == NULL)
         return BTK_ENOMEM;
     json_array_foreach(samples, i, v) {
-        if (!json_is_number(v))
+        if (!json_is_number(v) && !json_is_null(v))
             return btk_import__bad(at, "samples", "expected an array of numbers");
-        p->ns[i] = json_number_value(v);
+        p->ns[i] = json_is_null(v) ? NAN : json_number_value(v); /* null: check_values */
     }
     json_array_foreach(batch, i, v) {
         if (!json_is_integer(v) || json_integer_value(v) < 0)
@@ -214,6 +226,9 @@ static int read_procs(btk_result *r, json_t *b, const btk_jat *parent)
 
     if ((error = btk_import__arr(&arr, b, "processes", false, parent)) < 0 || arr == NULL)
         return error;
+    if (json_array_size(arr) > BTK_IMPORT_MAX_PROCESSES)
+        return btk_import__bad(parent, "processes",
+                               "more than 10000 processes (the import limit)");
     if ((r->procs = btk__calloc(json_array_size(arr) + 1, sizeof(btk_proc))) == NULL)
         return BTK_ENOMEM;
     json_array_foreach(arr, i, pj) {
@@ -282,6 +297,40 @@ static int read_throughput(btk_result *r, json_t *b, const btk_jat *parent)
     return 0;
 }
 
+/* An ok result's samples and time statistics must be times import accepts
+ * (btk_import__time_ok); the first that is not fails the benchmark as "invalid". A
+ * negative or non-finite cycle count is unknown. */
+static int check_values(btk_result *r, const btk_jat *at)
+{
+    char why[96], what[200];
+
+    if (r->status != BTK_RESULT_OK)
+        return 0;
+    for (size_t p = 0; p < r->proc_count; p++)
+        for (size_t i = 0; i < r->procs[p].count; i++)
+            if (!btk_import__time_ok(r->procs[p].ns[i])) {
+                snprintf(what, sizeof(what), "processes[%zu].samples[%zu] is %s", p, i,
+                         btk_import__time_why(why, sizeof(why), r->procs[p].ns[i]));
+                return btk_import__invalidate(r, at, what);
+            }
+    for (size_t i = 0; i < BTK_STATS_METRIC_COUNT; i++) {
+        const btk_stats_metric *m = btk_stats_metric_at(i);
+        double v;
+
+        if (m->unit != BTK_STATS_NS || m->column == NULL)
+            continue;
+        v = btk_stats_get(&r->stats, m);
+        if ((isnan(v) && strcmp(m->name, "median") != 0) || btk_import__time_ok(v))
+            continue; /* a null figure other than the median is unknown */
+        snprintf(what, sizeof(what), "stats.%s is %s", m->name,
+                 btk_import__time_why(why, sizeof(why), v));
+        return btk_import__invalidate(r, at, what);
+    }
+    if (!(r->cycles_median >= 0 && isfinite(r->cycles_median)))
+        r->cycles_median = NAN;
+    return 0;
+}
+
 static int read_benchmark(btk_result *r, json_t *b, const btk_jat *at)
 {
     int64_t iterations = -1;
@@ -306,6 +355,10 @@ static int read_benchmark(btk_result *r, json_t *b, const btk_jat *at)
         return error;
     if (r->name[0] == '\0')
         return btk_import__bad(at, "name", "empty benchmark name");
+    if ((error = btk_import__check_len(at, "name", strlen(r->name), BTK_IMPORT_MAX_NAME)) < 0 ||
+        (r->family && (error = btk_import__check_len(at, "family", strlen(r->family),
+                                                     BTK_IMPORT_MAX_NAME)) < 0))
+        return error;
     if (iterations >= 0)
         r->stats.iterations = iterations;
     if (json_is_integer(json_object_get(b, "param"))) {
@@ -313,20 +366,9 @@ static int read_benchmark(btk_result *r, json_t *b, const btk_jat *at)
         r->param = (int64_t)json_integer_value(json_object_get(b, "param"));
     } else if (json_object_get(b, "param") && !json_is_null(json_object_get(b, "param")))
         return btk_import__bad(at, "param", "expected an integer or null");
-    if (r->family == NULL)
-        return btk_import__family_param(r);
-    return 0;
-}
-
-/* Reject a second benchmark of the same name (the store keys results by name). */
-static int check_unique(const btk_run *run, const btk_jat *at)
-{
-    size_t i;
-
-    for (i = 0; i + 1 < run->result_count; i++)
-        if (!strcmp(run->results[i].name, run->results[run->result_count - 1].name))
-            return btk_import__bad(at, "name", "duplicate benchmark name");
-    return 0;
+    if (r->family == NULL && (error = btk_import__family_param(r)) < 0)
+        return error;
+    return check_values(r, at);
 }
 
 static int read_ours(btk_run *run, json_t *root, const btk_jat *top)
@@ -345,13 +387,20 @@ static int read_ours(btk_run *run, json_t *root, const btk_jat *top)
     if ((error = read_context(run, root, top)) < 0 ||
         (error = btk_import__arr(&arr, root, "benchmarks", true, top)) < 0)
         return error;
+    if (json_array_size(arr) > BTK_IMPORT_MAX_BENCHMARKS)
+        return btk_import__bad(top, "benchmarks",
+                               "more than 1000000 benchmarks (the import limit)");
     if ((run->results = btk__calloc(json_array_size(arr) + 1, sizeof(btk_result))) == NULL)
         return BTK_ENOMEM;
     json_array_foreach(arr, i, b) {
         btk_import__at(&at, top, "benchmarks[%zu]", i);
-        run->result_count++;
-        if ((error = read_benchmark(&run->results[i], b, &at)) < 0 ||
-            (error = check_unique(run, &at)) < 0)
+        error = read_benchmark(&run->results[i], b, &at);
+        /* a second benchmark of a name is rejected (the store keys results by name);
+         * btk_run_find sees results[0..i) here, through its hash index */
+        if (error == 0 && btk_run_find(run, run->results[i].name) != NULL)
+            error = btk_import__bad(&at, "name", "duplicate benchmark name");
+        run->result_count++; /* counted either way, so btk_run_free releases it */
+        if (error < 0)
             return error;
     }
     return btk_import__dup(&run->format, "benchtrack");
@@ -375,6 +424,15 @@ static int detect_and_read(btk_run *run, json_t *root, const btk_jat *top)
     return btk_import__bad(top, NULL, "not a benchtrack or Google Benchmark results file");
 }
 
+static int too_large(const btk_jat *top)
+{
+    char src[200];
+
+    return btk_error_set(BTK_EFORMAT, "%s: larger than %zu bytes (the import limit)",
+                         btk_error_quote(src, sizeof(src), top->source),
+                         BTK_IMPORT_MAX_BYTES);
+}
+
 int btk_import_buffer(btk_run **out, const char *data, size_t len, const char *source)
 {
     json_error_t jerr;
@@ -387,6 +445,8 @@ int btk_import_buffer(btk_run **out, const char *data, size_t len, const char *s
     *out = NULL;
     top.source = source ? source : "(input)";
     top.path[0] = '\0';
+    if (len > BTK_IMPORT_MAX_BYTES)
+        return too_large(&top);
     root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL)
         return btk_error_set(BTK_EFORMAT, "%s:%d:%d: %s",
@@ -408,6 +468,7 @@ int btk_import_file(btk_run **out, const char *path)
     FILE *f;
     btk_buf buf = BTK_BUF_INIT;
     char chunk[65536], quoted[300];
+    struct stat st;
     size_t n;
     int error = 0;
 
@@ -416,8 +477,23 @@ int btk_import_file(btk_run **out, const char *path)
         return btk_error_set(errno == ENOENT ? BTK_ENOTFOUND : BTK_EIO,
                              "cannot open results file '%s': %s",
                              btk_error_quote(quoted, sizeof(quoted), path), strerror(errno));
-    while (error == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+        (uintmax_t)st.st_size > BTK_IMPORT_MAX_BYTES) {
+        btk_jat top = {path, ""};
+
+        fclose(f);
+        return too_large(&top); /* said before reading it */
+    }
+    /* read at most one byte past the limit: an endless input (a FIFO, /dev/zero) stops
+     * there instead of filling memory */
+    while (error == 0 && buf.len <= BTK_IMPORT_MAX_BYTES &&
+           (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
         error = btk_buf_put(&buf, chunk, n);
+    if (error == 0 && buf.len > BTK_IMPORT_MAX_BYTES) {
+        btk_jat top = {path, ""};
+
+        error = too_large(&top);
+    }
     if (error == 0 && ferror(f))
         error = btk_error_set(BTK_EIO, "cannot read results file '%s'",
                               btk_error_quote(quoted, sizeof(quoted), path));

@@ -25,16 +25,16 @@ static int unit_scale(double *out, const char *unit, json_t *b, const btk_jat *a
     return 0;
 }
 
-/* The result named name, appended when new. */
+/* The result named name, appended when new (found through btk_run_find's index: one
+ * lookup per entry, not a scan of the results so far). */
 static int result_for(btk_result **out, btk_run *run, const char *name, size_t cap)
 {
-    size_t i;
+    const btk_result *found = btk_run_find(run, name);
 
-    for (i = 0; i < run->result_count; i++)
-        if (!strcmp(run->results[i].name, name)) {
-            *out = &run->results[i];
-            return 0;
-        }
+    if (found != NULL) {
+        *out = &run->results[found - run->results];
+        return 0;
+    }
     BTK_ASSERT(run->result_count < cap);
     BTK_UNUSED(cap);
     *out = &run->results[run->result_count++];
@@ -69,6 +69,8 @@ static int add_counters(btk_result *r, json_t *b)
         for (i = 0; i < r->counter_count && strcmp(r->counters[i].name, key); i++)
             ;
         if (i == r->counter_count) {
+            if (i >= BTK_IMPORT_MAX_NAMED || strlen(key) > BTK_IMPORT_MAX_NAME)
+                continue; /* beyond the import limits: left out */
             btk_kv *grown = btk__realloc(r->counters, (i + 1) * sizeof(btk_kv));
             if (grown == NULL)
                 return BTK_ENOMEM;
@@ -120,6 +122,28 @@ static bool is_skipped(json_t *b)
     return json_is_true(v) || (json_is_integer(v) && json_integer_value(v) != 0);
 }
 
+/* 1 when the repetition's time (ns) and iterations can be added to r; else r is kept as a
+ * failed result of kind "invalid" (docs/json-format.md) and 0 is returned, or BTK_ENOMEM.
+ * A result already invalid takes no more repetitions. */
+static int check_entry(btk_result *r, double ns, int64_t iters, const btk_jat *at)
+{
+    char why[96], what[160];
+
+    if (r->error_kind && !strcmp(r->error_kind, "invalid"))
+        return 0;
+    if (!btk_import__time_ok(ns)) {
+        snprintf(what, sizeof(what), "real_time is %s",
+                 btk_import__time_why(why, sizeof(why), ns));
+        return btk_import__invalidate(r, at, what);
+    }
+    if (r->proc_count >= BTK_IMPORT_MAX_PROCESSES || iters > INT64_MAX - r->stats.iterations)
+        return btk_import__invalidate(r, at, r->proc_count >= BTK_IMPORT_MAX_PROCESSES
+                                                 ? "repetitions: more than 10000 (the "
+                                                   "import limit)"
+                                                 : "iterations: the sum overflows");
+    return 1;
+}
+
 static int read_entry(btk_run *run, json_t *b, const btk_jat *at, size_t cap)
 {
     char *name = NULL, *run_name = NULL, *unit = NULL;
@@ -142,17 +166,21 @@ static int read_entry(btk_run *run, json_t *b, const btk_jat *at, size_t cap)
         (error = btk_import__int(&iters, b, "iterations", !failed && !is_skipped(b), at)) <
             0 ||
         (error = btk_import__num(&real, b, "real_time", !failed && !is_skipped(b), at)) < 0 ||
+        (error = btk_import__check_len(at, "name", strlen(name), BTK_IMPORT_MAX_NAME)) < 0 ||
+        (run_name && (error = btk_import__check_len(at, "run_name", strlen(run_name),
+                                                    BTK_IMPORT_MAX_NAME)) < 0) ||
         (error = result_for(&r, run, run_name ? run_name : name, cap)) < 0)
         goto done;
     if (failed || is_skipped(b)) {
         error = mark_failed(r, b, at, !failed);
         goto done;
     }
-    if (iters <= 0 || !(real >= 0)) {
-        error = btk_import__bad(at, iters <= 0 ? "iterations" : "real_time",
-                                "expected a positive number");
+    if (iters <= 0) {
+        error = btk_import__bad(at, "iterations", "expected a positive number");
         goto done;
     }
+    if ((error = check_entry(r, real * scale, iters, at)) != 1)
+        goto done; /* invalid (the result is failed) or out of memory */
     if ((p = btk__realloc(r->procs, (r->proc_count + 1) * sizeof(btk_proc))) == NULL) {
         error = BTK_ENOMEM;
         goto done;
@@ -239,6 +267,9 @@ int btk_import__gbench(btk_run *run, json_t *root, const btk_jat *top)
     size_t i, cap = json_array_size(arr);
     int error;
 
+    if (cap > BTK_IMPORT_MAX_BENCHMARKS)
+        return btk_import__bad(top, "benchmarks",
+                               "more than 1000000 entries (the import limit)");
     if ((error = read_gbench_context(run, json_object_get(root, "context"), top)) < 0)
         return error;
     if ((run->results = btk__calloc(cap + 1, sizeof(btk_result))) == NULL)

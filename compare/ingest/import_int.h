@@ -45,6 +45,17 @@ int btk_import__dup(char **out, const char *s);
 /* Derive family (before the first "/") and an integer param (after it) from the name. */
 int btk_import__family_param(btk_result *r);
 
+/* Is v a time import accepts: finite, >= 0 and <= BTK_IMPORT_MAX_NS? */
+bool btk_import__time_ok(double v);
+/* Describe why v is not (into buf): "null", "negative (-5)", "1e+300, above ...". */
+const char *btk_import__time_why(char *buf, size_t size, double v);
+/* Keep r as a failed result of kind "invalid" with the message "rejected at import:
+ * AT.WHAT" (what starts with the member's path below at, e.g. "real_time is null"):
+ * its samples and statistics are dropped, the rest of the run is kept. BTK_ENOMEM. */
+int btk_import__invalidate(btk_result *r, const btk_jat *at, const char *what);
+/* BTK_EFORMAT when the string s (len bytes) is longer than max, naming key. */
+int btk_import__check_len(const btk_jat *at, const char *key, size_t len, size_t max);
+
 /* Fill run from a Google Benchmark document (root has context + benchmarks);
  * import_gbench.c. */
 int btk_import__gbench(btk_run *run, json_t *root, const btk_jat *at);

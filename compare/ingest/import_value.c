@@ -57,6 +57,9 @@ int btk_import__str(char **out, json_t *obj, const char *key, bool required,
         return error;
     if (!json_is_string(v))
         return btk_import__bad(at, key, "expected a string");
+    if ((error = btk_import__check_len(at, key, json_string_length(v),
+                                      BTK_IMPORT_MAX_STRING)) < 0)
+        return error;
     *out = btk__strndup(json_string_value(v), json_string_length(v));
     return *out ? 0 : BTK_ENOMEM;
 }
@@ -170,4 +173,58 @@ int btk_import__family_param(btk_result *r)
         r->param = v;
     }
     return 0;
+}
+
+int btk_import__check_len(const btk_jat *at, const char *key, size_t len, size_t max)
+{
+    char what[96];
+
+    if (len <= max)
+        return 0;
+    snprintf(what, sizeof(what), "longer than %zu bytes (the import limit)", max);
+    return btk_import__bad(at, key, what);
+}
+
+bool btk_import__time_ok(double v)
+{
+    return isfinite(v) && v >= 0 && v <= BTK_IMPORT_MAX_NS;
+}
+
+const char *btk_import__time_why(char *buf, size_t size, double v)
+{
+    if (isnan(v))
+        snprintf(buf, size, "null (not a finite number)");
+    else if (v < 0)
+        snprintf(buf, size, "negative (%g)", v);
+    else
+        snprintf(buf, size, "%g, above the limit of %g ns", v, BTK_IMPORT_MAX_NS);
+    return buf;
+}
+
+int btk_import__invalidate(btk_result *r, const btk_jat *at, const char *what)
+{
+    btk_buf msg = BTK_BUF_INIT;
+    int64_t iterations = r->stats.iterations;
+    int error;
+
+    for (size_t i = 0; r->procs && i < r->proc_count; i++) {
+        btk__free(r->procs[i].ns);
+        btk__free(r->procs[i].batch);
+    }
+    btk__free(r->procs);
+    r->procs = NULL;
+    r->proc_count = 0;
+    btk_stats_init(&r->stats);
+    r->stats.iterations = iterations;
+    r->cycles_median = NAN;
+    r->status = BTK_RESULT_FAILED;
+    btk__free(r->error_message);
+    r->error_message = NULL;
+    if ((error = btk_import__dup(&r->error_kind, "invalid")) < 0 ||
+        (error = btk_buf_printf(&msg, "rejected at import: %s.%s", at->path, what)) < 0) {
+        btk_buf_free(&msg);
+        return error;
+    }
+    r->error_message = btk_buf_detach(&msg);
+    return r->error_message ? 0 : BTK_ENOMEM;
 }

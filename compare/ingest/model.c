@@ -6,6 +6,14 @@
 
 #include <math.h>
 
+/* btk_run_find's index: open addressing with linear probing over results[0..count); a
+ * slot holds a result's position + 1, 0 when empty. The load stays at most 1/2. */
+typedef struct btk_run_index {
+    size_t cap;   /* slots, a power of two */
+    size_t count; /* results indexed so far */
+    size_t *slot;
+} btk_run_index_t;
+
 int btk_run_new(btk_run **out)
 {
     *out = btk__calloc(1, sizeof(**out));
@@ -83,16 +91,91 @@ void btk_run_free(btk_run *run)
     for (i = 0; run->results && i < run->result_count; i++)
         btk_result_clear(&run->results[i]);
     btk__free(run->results);
+    if (run->index)
+        btk__free(run->index->slot);
+    btk__free(run->index);
     btk__free(run);
+}
+
+/* ---- the name index of btk_run_find ---- */
+
+static size_t name_slot(const btk_run_index_t *ix, const char *name)
+{
+    return (size_t)btk__fnv1a(BTK_FNV1A_INIT, name, strlen(name)) & (ix->cap - 1);
+}
+
+/* Does the result in slot value v (position + 1) have this name? (A result moved out of
+ * the run, as btk_ab_merge does, has none.) */
+static bool same_name(const btk_run *run, size_t v, const char *name)
+{
+    const char *have = run->results[v - 1].name;
+
+    return have != NULL && strcmp(have, name) == 0;
+}
+
+/* Index results[ix->count..result_count); a name already present keeps its first result. */
+static void index_add(btk_run_index_t *ix, const btk_run *run)
+{
+    for (; ix->count < run->result_count; ix->count++) {
+        const char *name = run->results[ix->count].name;
+        size_t h;
+
+        if (name == NULL)
+            continue;
+        for (h = name_slot(ix, name); ix->slot[h]; h = (h + 1) & (ix->cap - 1))
+            if (same_name(run, ix->slot[h], name))
+                break;
+        if (ix->slot[h] == 0)
+            ix->slot[h] = ix->count + 1;
+    }
+}
+
+/* Make run->index cover every result; false (index dropped) when memory runs out. */
+static bool index_update(btk_run *run)
+{
+    btk_run_index_t *ix = run->index;
+    size_t cap = 16;
+
+    if (ix && ix->count <= run->result_count && 2 * run->result_count <= ix->cap) {
+        index_add(ix, run);
+        return true;
+    }
+    while (cap < 2 * run->result_count)
+        cap *= 2;
+    if (ix == NULL && (ix = btk__calloc(1, sizeof(*ix))) == NULL)
+        return false;
+    btk__free(ix->slot);
+    run->index = ix;
+    if ((ix->slot = btk__calloc(cap, sizeof(*ix->slot))) == NULL) {
+        btk__free(ix);
+        run->index = NULL;
+        return false;
+    }
+    ix->cap = cap;
+    ix->count = 0;
+    index_add(ix, run);
+    return true;
 }
 
 const btk_result *btk_run_find(const btk_run *run, const char *name)
 {
-    size_t i;
+    btk_run *r = (btk_run *)run; /* the index is a cache, not part of the run's value */
+    const btk_run_index_t *ix;
+    size_t h, i;
 
-    for (i = 0; run && name && i < run->result_count; i++)
-        if (run->results[i].name && !strcmp(run->results[i].name, name))
-            return &run->results[i];
+    if (run == NULL || name == NULL)
+        return NULL;
+    if (!index_update(r)) {
+        btk_error_clear(); /* out of memory for the index: a linear scan still answers */
+        for (i = 0; i < run->result_count; i++)
+            if (run->results[i].name && !strcmp(run->results[i].name, name))
+                return &run->results[i];
+        return NULL;
+    }
+    ix = r->index;
+    for (h = name_slot(ix, name); ix->slot[h]; h = (h + 1) & (ix->cap - 1))
+        if (same_name(run, ix->slot[h], name))
+            return &run->results[ix->slot[h] - 1];
     return NULL;
 }
 

@@ -89,12 +89,16 @@ typedef struct btk_run {
     btk_commit commit;
     size_t result_count;
     btk_result *results;
+    struct btk_run_index *index; /* private to model.c: btk_run_find's name index */
 } btk_run;
 
 /* Allocate an empty run (all zero, numbers unknown). Free with btk_run_free. */
 int btk_run_new(btk_run **out);
 void btk_run_free(btk_run *run);
-/* Find a result by full name; NULL when absent. Borrowed. */
+/* Find a result by full name (the first of that name); NULL when absent. Borrowed.
+ * O(1) on average: the first call builds a hash index of the names inside run (it then
+ * follows results appended later; results must not be reordered or renamed after it). Not
+ * safe to call on one run from several threads at once. */
 const btk_result *btk_run_find(const btk_run *run, const char *name);
 /* Compute machine->fingerprint from its other fields (documented in docs/database.md). */
 int btk_machine_fingerprint(btk_machine *machine);

@@ -110,13 +110,24 @@ static void short_sha(char out[8], const char *sha)
     out[i] = '\0';
 }
 
-/* The largest finite value of v, NAN when none; m is the running maximum. */
+/* The largest magnitude a chart draws (ns per iteration, or % for a comparison): v, or
+ * NAN (gnuplot's missing value) when v is not finite or larger. A database may hold such
+ * values from before import checked them (1e308 ns, whose sum or scale overflows to inf
+ * and stops gnuplot with "undefined variable: inf"); no inf or nan reaches a script. */
+#define CHART_MAX 1e18
+
+static double plottable(double v)
+{
+    return isfinite(v) && fabs(v) <= CHART_MAX ? v : NAN;
+}
+
+/* The largest plottable value of v, NAN when none; m is the running maximum. */
 static double max_finite(double m, const double *v, size_t count)
 {
     size_t i;
 
     for (i = 0; i < count; i++)
-        if (isfinite(v[i]) && !(v[i] <= m))
+        if (!isnan(plottable(v[i])) && !(v[i] <= m))
             m = v[i];
     return m;
 }
@@ -162,9 +173,9 @@ static int put_trend_data(btk_chart *c, const btk_trend_point *points, size_t co
         const btk_trend_point *p = &points[i];
 
         if ((error = btk_gnuplot_printf(c, "%zu", i)) < 0 ||
-            (error = btk_gnuplot_num(c, p->median / scale)) < 0 ||
-            (error = btk_gnuplot_num(c, p->ci_low / scale)) < 0 ||
-            (error = btk_gnuplot_num(c, p->ci_high / scale)) < 0)
+            (error = btk_gnuplot_num(c, plottable(p->median) / scale)) < 0 ||
+            (error = btk_gnuplot_num(c, plottable(p->ci_low) / scale)) < 0 ||
+            (error = btk_gnuplot_num(c, plottable(p->ci_high) / scale)) < 0)
             break;
         error = btk_gnuplot_printf(c, " %d\n", p->step);
     }
@@ -196,7 +207,7 @@ int btk_chart_trend(btk_chart *c, const btk_chart_out *out, const char *title,
     for (i = 0; i < count; i++) {
         double v[2] = {points[i].median, points[i].ci_high};
         top = max_finite(top, v, 2);
-        valid += isfinite(points[i].median);
+        valid += !isnan(plottable(points[i].median));
     }
     unit = btk_chart_unit(top, &scale);
     if ((error = chart_begin(c, out)) < 0)
@@ -228,15 +239,15 @@ static int put_spark_yrange(btk_chart *c, const double *values, size_t count)
     size_t i;
 
     for (i = 0; i < count; i++)
-        if (isfinite(values[i])) {
+        if (!isnan(plottable(values[i]))) {
             lo = fmin(lo, values[i]);
             hi = fmax(hi, values[i]);
         }
     mid = (lo + hi) / 2;
     lo = fmin(lo, mid * (1 - SPARK_MIN_SPAN));
     hi = fmax(hi, mid * (1 + SPARK_MIN_SPAN));
-    if (!(hi > lo))
-        return 0; /* all zero: leave it to gnuplot */
+    if (!(hi > lo) || !isfinite(lo) || !isfinite(hi))
+        return 0; /* all zero (or nothing plottable): leave it to gnuplot */
     return btk_gnuplot_printf(c, "set yrange [%.9g:%.9g]\n", lo, hi);
 }
 
@@ -247,7 +258,7 @@ int btk_chart_sparkline(btk_chart *c, const btk_chart_out *out, const double *va
     int error;
 
     for (i = 0; i < count; i++)
-        if (isfinite(values[i]))
+        if (!isnan(plottable(values[i])))
             last = i, valid++;
     if ((error = chart_begin(c, out)) < 0)
         return error;
@@ -259,7 +270,7 @@ int btk_chart_sparkline(btk_chart *c, const btk_chart_out *out, const double *va
     error = error ? error : btk_gnuplot_block_begin(c, "spark");
     for (i = 0; error == 0 && i < count; i++)
         if ((error = btk_gnuplot_printf(c, "%zu", i)) == 0 &&
-            (error = btk_gnuplot_num(c, values[i])) == 0)
+            (error = btk_gnuplot_num(c, plottable(values[i]))) == 0)
             error = put(c, "\n");
     if (error == 0 && (error = btk_gnuplot_block_end(c)) == 0)
         error = put_spark_yrange(c, values, count);
@@ -301,7 +312,7 @@ static const verdict_style *style_of(btk_verdict_kind kind)
 
 static bool charted(const btk_verdict *v)
 {
-    return style_of(v->kind) && isfinite(v->ratio) && v->ratio > 0;
+    return style_of(v->kind) && v->ratio > 0 && !isnan(plottable((v->ratio - 1) * 100));
 }
 
 /* y tics: the names, the most severe (first) at the top. */
@@ -333,8 +344,8 @@ static int put_compare_data(btk_chart *c, const btk_verdict *items, size_t count
 
     for (i = 0; error == 0 && i < count; i++) {
         const btk_verdict *v = &items[i];
-        double lo = isfinite(v->ci_low) ? v->ci_low : v->ratio;
-        double hi = isfinite(v->ci_high) ? v->ci_high : v->ratio;
+        double lo = !isnan(plottable((v->ci_low - 1) * 100)) ? v->ci_low : v->ratio;
+        double hi = !isnan(plottable((v->ci_high - 1) * 100)) ? v->ci_high : v->ratio;
 
         if (!charted(v))
             continue;
@@ -378,7 +389,7 @@ static void compare_xrange(double *lo, double *hi, const btk_verdict *items, siz
         size_t k;
 
         for (k = 0; k < 3 && charted(&items[i]); k++)
-            if (isfinite(v[k])) {
+            if (!isnan(plottable((v[k] - 1) * 100))) {
                 *lo = fmin(*lo, (v[k] - 1) * 100);
                 *hi = fmax(*hi, (v[k] - 1) * 100);
             }
@@ -397,7 +408,7 @@ int btk_chart_compare(btk_chart *c, const btk_chart_out *out, const char *title,
     for (i = 0; i < count; i++)
         shown += charted(&items[i]);
     for (i = 0; i < count; i++)
-        if (isfinite(items[i].noise_band) && items[i].noise_band > 0) {
+        if (!isnan(plottable(items[i].noise_band * 150)) && items[i].noise_band > 0) {
             band = items[i].noise_band;
             break;
         }
@@ -450,7 +461,7 @@ static int put_dist_data(btk_chart *c, const btk_dist_side *sides, size_t side_c
             u = (double)(rng >> 11) / 9007199254740992.0;
             if ((error =
                      btk_gnuplot_printf(c, "%.4f", (double)s + 1 + (u - 0.5) * 0.5)) ||
-                (error = btk_gnuplot_num(c, sides[s].ns[i] / scale)) < 0)
+                (error = btk_gnuplot_num(c, plottable(sides[s].ns[i]) / scale)) < 0)
                 break;
             error = put(c, "\n");
         }

@@ -49,17 +49,11 @@ static btk_run *make_run(size_t count)
     return run;
 }
 
+/* btk_run_free releases what btk_run_find's index added to the run, too (btk__free is
+ * free, so the libc allocations above are released alike). */
 static void free_run(btk_run *run)
 {
-    for (size_t i = 0; i < run->result_count; i++) {
-        for (size_t p = 0; p < run->results[i].proc_count; p++)
-            free(run->results[i].procs[p].ns);
-        free(run->results[i].procs);
-        free(run->results[i].name);
-        free(run->results[i].error_message);
-    }
-    free(run->results);
-    free(run);
+    btk_run_free(run);
 }
 
 /* A suite of n benchmarks "b00".."bNN" at 1000 ns; bench slow (or none: -1) scaled. */

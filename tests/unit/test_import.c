@@ -2,6 +2,7 @@
  * in tests/data/json/invalid (each with the message fragment it must produce). */
 #include "check.h"
 #include "import.h"
+#include "import_int.h"
 #include "json.h"
 #include "summary.h"
 
@@ -154,6 +155,382 @@ static void import__allocation_failures_are_clean(void **state)
     btk_run_free(run);
 }
 
+
+/* ---- values out of range fail their benchmark, not the run (docs/json-format.md) ---- */
+
+/* Our format with one ok benchmark "a" (samples as given, median as given) and one plain
+ * ok benchmark "b"; imported, the run must be kept with "b" ok. */
+static btk_run *import_two(const char *samples, const char *median, const char *counters)
+{
+    char doc[2048];
+    btk_run *run = NULL;
+    int n;
+
+    n = snprintf(doc, sizeof(doc),
+                 "{\"format\":\"benchtrack\",\"schema_version\":1,\"context\":{},"
+                 "\"benchmarks\":["
+                 "{\"name\":\"a\",\"status\":\"ok\",\"stats\":{\"median\":%s},"
+                 "\"counters\":%s,\"processes\":[{\"samples\":[%s]}]},"
+                 "{\"name\":\"b\",\"status\":\"ok\",\"stats\":{\"median\":2},"
+                 "\"processes\":[{\"samples\":[1,2,3]}]}]}",
+                 median, counters, samples);
+    assert_true(n > 0 && (size_t)n < sizeof(doc));
+    if (btk_import_buffer(&run, doc, (size_t)n, "v.json") < 0)
+        fail_msg("import rejected the run: %s", btk_error_last()->message);
+    assert_int_equal(run->result_count, 2);
+    assert_int_equal(run->results[1].status, BTK_RESULT_OK);
+    return run;
+}
+
+static void expect_invalid(const char *samples, const char *median, const char *why)
+{
+    btk_run *run = import_two(samples, median, "{}");
+    const btk_result *a = &run->results[0];
+
+    assert_int_equal(a->status, BTK_RESULT_FAILED);
+    assert_string_equal(a->error_kind, "invalid");
+    if (strstr(a->error_message, why) == NULL ||
+        strncmp(a->error_message, "rejected at import: benchmarks[0].", 34) != 0)
+        fail_msg("message '%s' lacks '%s'", a->error_message, why);
+    assert_int_equal(a->proc_count, 0); /* the bad samples are not kept */
+    assert_true(isnan(a->stats.median));
+    btk_run_free(run);
+}
+
+static void import__out_of_range_values_fail_the_benchmark_not_the_run(void **state)
+{
+    (void)state;
+    expect_invalid("1,null,3", "2", "processes[0].samples[1] is null (not a finite number)");
+    expect_invalid("1,-5,3", "2", "processes[0].samples[1] is negative (-5)");
+    expect_invalid("1e308,1e308,1e308", "1e308",
+                   "processes[0].samples[0] is 1e+308, above the limit of 1e+15 ns");
+    expect_invalid("1,2,3", "null", "stats.median is null");
+    expect_invalid("1,2,3", "-201", "stats.median is negative (-201)");
+    expect_invalid("1,2,3", "1e300", "stats.median is 1e+300, above the limit");
+}
+
+static void import__null_counter_is_left_out(void **state)
+{
+    btk_run *run;
+
+    (void)state;
+    run = import_two("1,2,3", "2", "{\"nan\":null,\"x\":2.5}");
+    assert_int_equal(run->results[0].status, BTK_RESULT_OK);
+    assert_int_equal(run->results[0].counter_count, 1);
+    assert_string_equal(run->results[0].counters[0].name, "x");
+    check_near(run->results[0].counters[0].value, 2.5, 0);
+    btk_run_free(run);
+}
+
+/* Google Benchmark: a real_time of 1e308 s (inf ns once scaled) or below zero. */
+static void import__gbench_absurd_real_time_is_an_invalid_result(void **state)
+{
+    static const char *const bad[] = {"1e308", "-3"};
+    char doc[600];
+    btk_run *run = NULL;
+
+    (void)state;
+    for (size_t i = 0; i < BTK_ARRAY_SIZE(bad); i++) {
+        int n = snprintf(doc, sizeof(doc),
+                         "{\"context\":{},\"benchmarks\":["
+                         "{\"name\":\"BM_a\",\"run_type\":\"iteration\",\"iterations\":10,"
+                         "\"real_time\":%s,\"time_unit\":\"s\"},"
+                         "{\"name\":\"BM_b\",\"run_type\":\"iteration\",\"iterations\":10,"
+                         "\"real_time\":5,\"time_unit\":\"ns\"}]}",
+                         bad[i]);
+        assert_int_equal(btk_import_buffer(&run, doc, (size_t)n, "gb.json"), 0);
+        assert_int_equal(run->results[0].status, BTK_RESULT_FAILED);
+        assert_string_equal(run->results[0].error_kind, "invalid");
+        assert_non_null(strstr(run->results[0].error_message, "real_time is"));
+        assert_int_equal(run->results[0].proc_count, 0);
+        assert_int_equal(run->results[1].status, BTK_RESULT_OK);
+        check_near(run->results[1].stats.median, 5, 0);
+        btk_run_free(run);
+    }
+}
+
+/* ---- limits (docs/json-format.md, "Limits") ---- */
+
+static void expect_limit(const char *text, size_t len, const char *message)
+{
+    btk_run *run = NULL;
+
+    assert_int_equal(btk_import_buffer(&run, text, len, "big.json"), BTK_EFORMAT);
+    assert_null(run);
+    assert_string_equal(btk_error_last()->message, message);
+}
+
+static int doc_head(char *doc)
+{
+    static const char head[] = "{\"format\":\"benchtrack\",\"schema_version\":1,"
+                               "\"context\":{},\"benchmarks\":[{\"name\":\"";
+
+    memcpy(doc, head, sizeof(head));
+    return (int)sizeof(head) - 1;
+}
+
+/* Our format with one failed benchmark whose name is name_len bytes of 'n'. */
+static size_t long_name_doc(char *doc, size_t name_len)
+{
+    size_t at = (size_t)doc_head(doc);
+
+    memset(doc + at, 'n', name_len);
+    at += name_len;
+    memcpy(doc + at, "\",\"status\":\"failed\"}]}", 23);
+    return at + 22;
+}
+
+static void import__limits_give_one_line_naming_them(void **state)
+{
+    char *doc = test_malloc(BTK_IMPORT_MAX_NAME + 4096);
+    btk_run *run = NULL;
+
+    (void)state;
+    /* the length alone is checked first: the bytes past "{" are never read */
+    expect_limit("{", BTK_IMPORT_MAX_BYTES + 1,
+                 "big.json: larger than 268435456 bytes (the import limit)");
+    expect_limit(doc, long_name_doc(doc, BTK_IMPORT_MAX_NAME + 1),
+                 "big.json: benchmarks[0].name: longer than 1024 bytes (the import limit)");
+    /* exactly at the limit is accepted */
+    assert_int_equal(btk_import_buffer(&run, doc, long_name_doc(doc, BTK_IMPORT_MAX_NAME),
+                                       "ok.json"), 0);
+    assert_int_equal(strlen(run->results[0].name), BTK_IMPORT_MAX_NAME);
+    btk_run_free(run);
+    test_free(doc);
+}
+
+
+/* ---- round trip: whatever the harness's writer emits, import accepts ----
+ * Random documents of hostile outcomes go through btk_json_write_stream and back through
+ * btk_import_buffer. Import must keep every run; each benchmark comes back with its name
+ * (bytes >= 0x80 of a name that is not valid UTF-8 as '?', as the writer documents), ok
+ * with its samples bit for bit when they are all times import accepts, "invalid" when one
+ * is not (NaN, +-inf, negative, 1e308), failed with the harness's kind when it failed, and
+ * kind "none" when it has no sample. An ok result never carries a value out of range. */
+
+static uint64_t rt_x = 0x853c49e6748fea9bu;
+
+static uint64_t rt_next(void)
+{
+    rt_x ^= rt_x << 13, rt_x ^= rt_x >> 7, rt_x ^= rt_x << 17;
+    return rt_x;
+}
+
+static double rt_value(bool hostile)
+{
+    static const double bad[] = {NAN, INFINITY, -INFINITY, -5, -0.5, 1e308, 2e15, 1e300};
+    static const double edge[] = {0, 5e-324, 1e-300, 1e15, 1, 3.25};
+
+    if (hostile)
+        return bad[rt_next() % BTK_ARRAY_SIZE(bad)];
+    if (rt_next() % 4 == 0)
+        return edge[rt_next() % BTK_ARRAY_SIZE(edge)];
+    return (double)(rt_next() % 1000000) / 7.0;
+}
+
+/* A name: a unique prefix, then up to ~240 bytes of control characters, quotes,
+ * backslashes, slashes, valid multi-byte UTF-8 and (sometimes) the invalid byte 0xff. */
+static void rt_name(char *out, size_t size, size_t i)
+{
+    static const char *const parts[] = {"\x01", "\x1f", "\t", "\n", "\"", "\\", "/",
+                                        "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+                                        "x", "\x7f", " ", "\xff"};
+    size_t at = (size_t)snprintf(out, size, "b%zu", i), n = rt_next() % 80;
+
+    for (size_t k = 0; k < n; k++) {
+        const char *p = parts[rt_next() % (BTK_ARRAY_SIZE(parts) - (rt_next() % 3 != 0))];
+
+        if (at + strlen(p) + 1 >= size)
+            break;
+        memcpy(out + at, p, strlen(p) + 1);
+        at += strlen(p);
+    }
+}
+
+/* What the writer makes of a string: unchanged when it is valid UTF-8 (here: unless it
+ * holds 0xff), else every byte >= 0x80 as '?'. */
+static void rt_expect(char *out, const char *in)
+{
+    bool bad = strchr(in, '\xff') != NULL;
+    size_t i;
+
+    for (i = 0; in[i]; i++)
+        out[i] = bad && (unsigned char)in[i] >= 0x80 ? '?' : in[i];
+    out[i] = '\0';
+}
+
+typedef struct rt_bench {
+    btk_bench_result res;
+    char name[256];
+    bool want_ok, want_invalid, want_none;
+} rt_bench;
+
+static void rt_make(rt_bench *b, size_t i)
+{
+    static const btk_fail_kind fails[] = {BTK_FAIL_SIGNAL, BTK_FAIL_EXIT, BTK_FAIL_TIMEOUT,
+                                          BTK_FAIL_ERROR};
+    size_t total = 0, bad = 0, counters = rt_next() % 4;
+
+    memset(b, 0, sizeof(*b));
+    rt_name(b->name, sizeof(b->name), i);
+    b->res.name = b->res.family = b->name;
+    b->res.has_param = rt_next() % 2;
+    b->res.param = rt_next() % 2 ? INT64_MAX : INT64_MIN;
+    if (rt_next() % 5 == 0) {
+        b->res.fail = fails[rt_next() % 4];
+        b->res.fail_signal = 11;
+        rt_name(b->res.fail_message, sizeof(b->res.fail_message), i);
+        return;
+    }
+    b->res.proc_count = rt_next() % 4;
+    b->res.procs = test_calloc(b->res.proc_count + 1, sizeof(btk_proc_result));
+    for (size_t p = 0; p < b->res.proc_count; p++) {
+        btk_proc_result *pr = &b->res.procs[p];
+        size_t n = rt_next() % 3 == 0 ? rt_next() % 2 : rt_next() % 40;
+        bool hostile = rt_next() % 4 == 0;
+
+        pr->index = (int)p;
+        pr->count = n;
+        pr->samples = test_calloc(n + 1, sizeof(double));
+        pr->cycles = test_calloc(n + 1, sizeof(double));
+        pr->batch = test_calloc(n + 1, sizeof(uint64_t));
+        for (size_t k = 0; k < n; k++) {
+            pr->samples[k] = rt_value(hostile && rt_next() % 3 == 0);
+            pr->cycles[k] = rt_value(rt_next() % 8 == 0);
+            pr->batch[k] = rt_next() % 2 ? ((uint64_t)1 << 40) : 1 + rt_next() % 1000;
+            bad += !(isfinite(pr->samples[k]) && pr->samples[k] >= 0 &&
+                     pr->samples[k] <= 1e15);
+        }
+        total += n;
+        pr->peak_rss_bytes = rt_next() % 2 ? INT64_MAX : -1;
+        pr->minor_faults = pr->major_faults = INT64_MAX;
+        pr->counter_count = counters; /* the same names in every process */
+        for (size_t c = 0; c < counters; c++) {
+            snprintf(pr->counters[c].name, BTK_COUNTER_NAME_MAX, "c%zu\x01\xc3\xa9", c);
+            pr->counters[c].value = rt_value(rt_next() % 3 == 0);
+        }
+    }
+    b->want_none = total == 0;
+    b->want_invalid = total > 0 && bad > 0;
+    b->want_ok = total > 0 && bad == 0;
+}
+
+static void rt_free(rt_bench *b)
+{
+    for (size_t p = 0; p < b->res.proc_count; p++) {
+        test_free(b->res.procs[p].samples);
+        test_free(b->res.procs[p].cycles);
+        test_free(b->res.procs[p].batch);
+    }
+    if (b->res.procs)
+        test_free(b->res.procs);
+}
+
+/* The counters of an ok result: the mean over processes (as the writer folds them) when
+ * finite, else absent. */
+static void rt_check_counters(const rt_bench *b, const btk_result *r)
+{
+    size_t want = 0;
+
+    for (size_t c = 0; c < b->res.procs[0].counter_count; c++) {
+        double sum = 0;
+
+        for (size_t p = 0; p < b->res.proc_count; p++)
+            sum += b->res.procs[p].counters[c].value;
+        sum /= (double)b->res.proc_count;
+        if (!isfinite(sum))
+            continue;
+        assert_true(want < r->counter_count);
+        check_near(r->counters[want].value, sum, 1e-15);
+        want++;
+    }
+    assert_int_equal(r->counter_count, want);
+}
+
+static void rt_check(const rt_bench *b, const btk_result *r)
+{
+    static const char *const kinds[] = {"none", "signal", "exit", "timeout", "error"};
+    char name[256];
+
+    rt_expect(name, b->name);
+    assert_string_equal(r->name, name);
+    if (r->status == BTK_RESULT_OK) { /* the invariant: nothing out of range is ok */
+        assert_true(btk_import__time_ok(r->stats.median));
+        for (size_t p = 0; p < r->proc_count; p++)
+            for (size_t k = 0; k < r->procs[p].count; k++)
+                assert_true(btk_import__time_ok(r->procs[p].ns[k]));
+    }
+    if (b->res.fail != BTK_FAIL_NONE) {
+        assert_int_equal(r->status, BTK_RESULT_FAILED);
+        assert_string_equal(r->error_kind, kinds[b->res.fail]);
+        rt_expect(name, b->res.fail_message);
+        assert_string_equal(r->error_message, name);
+    } else if (b->want_none) {
+        assert_int_equal(r->status, BTK_RESULT_FAILED);
+        assert_string_equal(r->error_kind, "none");
+    } else if (b->want_invalid) {
+        assert_int_equal(r->status, BTK_RESULT_FAILED);
+        assert_string_equal(r->error_kind, "invalid");
+        assert_int_equal(r->proc_count, 0);
+    } else {
+        assert_int_equal(r->status, BTK_RESULT_OK);
+        assert_int_equal(r->proc_count, b->res.proc_count);
+        for (size_t p = 0; p < r->proc_count; p++) {
+            assert_int_equal(r->procs[p].count, b->res.procs[p].count);
+            assert_memory_equal(r->procs[p].ns, b->res.procs[p].samples,
+                                r->procs[p].count * sizeof(double));
+            assert_memory_equal(r->procs[p].batch, b->res.procs[p].batch,
+                                r->procs[p].count * sizeof(uint64_t));
+        }
+        rt_check_counters(b, r);
+    }
+}
+
+static void import__accepts_whatever_the_writer_writes(void **state)
+{
+    enum { DOCS = 40, BENCHES = 24 };
+    size_t seen[3] = {0, 0, 0}; /* ok, invalid, failed or none */
+
+    (void)state;
+    for (size_t d = 0; d < DOCS; d++) {
+        rt_bench *b = test_calloc(BENCHES, sizeof(*b));
+        btk_bench_result res[BENCHES];
+        btk_env_input in;
+        btk_env_report env;
+        btk_runner_options opts = {.processes = 3, .cpu = -1};
+        btk_report rep;
+        btk_run *run = NULL;
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f;
+
+        memset(&in, 0, sizeof(in));
+        memset(&env, 0, sizeof(env));
+        for (size_t i = 0; i < BENCHES; i++) {
+            rt_make(&b[i], d * BENCHES + i);
+            res[i] = b[i].res;
+        }
+        rep = (btk_report){"./hostile\x01", 0, &in, &env, NULL, &opts, NULL, res, BENCHES};
+        assert_non_null(f = open_memstream(&text, &len));
+        assert_int_equal(btk_json_write_stream(&rep, f), 0);
+        fclose(f);
+        if (btk_import_buffer(&run, text, len, "rt.json") < 0)
+            fail_msg("document %zu: import rejected what the writer wrote: %s", d,
+                     btk_error_last()->message);
+        assert_int_equal(run->result_count, BENCHES);
+        for (size_t i = 0; i < BENCHES; i++) {
+            rt_check(&b[i], &run->results[i]);
+            seen[b[i].want_ok ? 0 : b[i].want_invalid ? 1 : 2]++;
+            rt_free(&b[i]);
+        }
+        btk_run_free(run);
+        free(text);
+        test_free(b);
+    }
+    /* every kind of outcome was exercised many times */
+    assert_true(seen[0] > 100 && seen[1] > 50 && seen[2] > 100);
+}
+
 /* ---- statistics: the reader against the table and against the harness's writer ---- */
 
 /* Import text and check that every statistic the tool keeps (the stats table's rows with a
@@ -271,6 +648,11 @@ int main(void)
         cmocka_unit_test(import__allocation_failures_are_clean),
         cmocka_unit_test(import__reads_each_metric_into_its_own_field),
         cmocka_unit_test(import__round_trips_every_metric_the_writer_writes),
+        cmocka_unit_test(import__out_of_range_values_fail_the_benchmark_not_the_run),
+        cmocka_unit_test(import__null_counter_is_left_out),
+        cmocka_unit_test(import__gbench_absurd_real_time_is_an_invalid_result),
+        cmocka_unit_test(import__limits_give_one_line_naming_them),
+        cmocka_unit_test(import__accepts_whatever_the_writer_writes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -158,6 +158,231 @@ static void sort__ascending_with_duplicates_and_negatives(void **state)
     btk_stats_sort(v, 0); /* nothing to do, no access */
 }
 
+/* ---- property tests: every order statistic against a plain sort ----
+ * Reference: the test's own copy of the values sorted with libc qsort and a test-local
+ * comparator; order statistics read by index from it. Inputs: many sizes (1 .. 300, then
+ * some up to 3001), odd and even, drawn from continuous skewed values, from a few distinct
+ * values (many ties), constant, and with zeros. */
+
+static uint64_t prop_rng = 0x9e3779b97f4a7c15u;
+
+static double prop_uniform(void)
+{
+    prop_rng ^= prop_rng << 13;
+    prop_rng ^= prop_rng >> 7;
+    prop_rng ^= prop_rng << 17;
+    return (double)(prop_rng >> 11) / 9007199254740992.0;
+}
+
+/* Values of one of four shapes, all positive except shape 3 (which holds zeros). */
+static void prop_fill(double *v, size_t n, int shape)
+{
+    for (size_t i = 0; i < n; i++) {
+        double u = prop_uniform();
+
+        if (shape == 0)
+            v[i] = 100 * exp(3 * u * u); /* skewed, one-sided tail */
+        else if (shape == 1)
+            v[i] = 10 + floor(u * 4); /* 4 distinct values: heavy ties */
+        else if (shape == 2)
+            v[i] = 42; /* all equal */
+        else
+            v[i] = floor(u * 3) * 5; /* 0, 5, 10 */
+    }
+}
+
+static int ref_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y ? 1 : 0;
+}
+
+static void ref_sorted(double *out, const double *v, size_t n)
+{
+    memcpy(out, v, n * sizeof(*v));
+    qsort(out, n, sizeof(*out), ref_cmp);
+}
+
+static double ref_median(const double *sorted, size_t n)
+{
+    return (sorted[(n - 1) / 2] + sorted[n / 2]) / 2;
+}
+
+/* Type 7 in Hyndman & Fan's own (1-based) form: m = 1 - p, j = floor(np + m),
+ * g = np + m - j, Q = (1 - g) x_j + g x_{j+1} (a different formula from the library's
+ * h = (n - 1) p; the two agree by algebra, not by sharing code). */
+static double ref_quantile(const double *sorted, size_t n, double p)
+{
+    double npm = (double)n * p + (1 - p), j = floor(npm), g = npm - j;
+    size_t ji = (size_t)j; /* 1-based */
+
+    if (ji >= n)
+        return sorted[n - 1];
+    if (ji < 1)
+        return sorted[0];
+    return (1 - g) * sorted[ji - 1] + g * sorted[ji];
+}
+
+/* The lower rank by the binomial tail computed in log space (lgamma): the largest k with
+ * P(X <= k - 1) <= 0.025, X ~ Bin(n, 1/2), at least 1. */
+static size_t ref_ci_lo(size_t n)
+{
+    double cdf = 0;
+    size_t k;
+
+    for (k = 0; k < n; k++) {
+        cdf += exp(lgamma((double)n + 1) - lgamma((double)k + 1) -
+                   lgamma((double)(n - k) + 1) - (double)n * log(2.0));
+        if (cdf > 0.025)
+            break;
+    }
+    return k < 1 ? 1 : k;
+}
+
+/* Sizes: every n up to 300, then a sparse set up to 3001 (odd and even). */
+static size_t prop_size(size_t i)
+{
+    static const size_t big[] = {399, 400, 511, 512, 999, 1000, 1001, 1002, 2047, 3001};
+
+    return i < 300 ? i + 1 : big[(i - 300) % BTK_ARRAY_SIZE(big)];
+}
+#define PROP_SIZES 310
+
+static void order__select_kth_places_the_sorted_value_and_partitions(void **state)
+{
+    double *v = test_malloc(3001 * sizeof(double)), *s = test_malloc(3001 * sizeof(double));
+
+    (void)state;
+    for (size_t i = 0; i < PROP_SIZES; i++)
+        for (int shape = 0; shape < 4; shape++) {
+            size_t n = prop_size(i), k = (size_t)(prop_uniform() * (double)n);
+
+            prop_fill(v, n, shape);
+            ref_sorted(s, v, n);
+            check_near(btk_stats_select_kth(v, n, k), s[k], 0);
+            check_near(v[k], s[k], 0);
+            for (size_t j = 0; j < n; j++)
+                assert_true(j < k ? v[j] <= v[k] : v[j] >= v[k]);
+            qsort(v, n, sizeof(*v), ref_cmp); /* the same multiset, only reordered */
+            assert_memory_equal(v, s, n * sizeof(*v));
+        }
+    test_free(v);
+    test_free(s);
+}
+
+static void order__median_inplace_matches_the_sorted_middle(void **state)
+{
+    double *v = test_malloc(3001 * sizeof(double)), *s = test_malloc(3001 * sizeof(double));
+
+    (void)state;
+    for (size_t i = 0; i < PROP_SIZES; i++)
+        for (int shape = 0; shape < 4; shape++) {
+            size_t n = prop_size(i);
+
+            prop_fill(v, n, shape);
+            ref_sorted(s, v, n);
+            check_near(btk_stats_median_inplace(v, n), ref_median(s, n), 0);
+        }
+    assert_true(isnan(btk_stats_median_inplace(v, 0)));
+    test_free(v);
+    test_free(s);
+}
+
+static void order__median_ci_ranks_match_the_binomial_tail(void **state)
+{
+    size_t lo, hi;
+
+    (void)state;
+    for (size_t n = 1; n <= 1000; n++) {
+        btk_stats_median_ci_ranks(n, &lo, &hi);
+        assert_int_equal(hi, n + 1 - lo);
+        assert_int_equal(lo, n < 6 ? 1 : ref_ci_lo(n));
+    }
+    /* above 1000 the normal approximation: within one rank of the exact tail */
+    for (size_t n = 1001; n <= 5001; n += 250) {
+        size_t want = ref_ci_lo(n);
+
+        btk_stats_median_ci_ranks(n, &lo, &hi);
+        assert_int_equal(hi, n + 1 - lo);
+        assert_in_range(lo, want - 1, want + 1);
+    }
+}
+
+static void order__rel_ci_inplace_matches_sorted_order_statistics(void **state)
+{
+    double *v = test_malloc(3001 * sizeof(double)), *s = test_malloc(3001 * sizeof(double));
+    size_t lo, hi, checked = 0;
+
+    (void)state;
+    for (size_t i = 0; i < PROP_SIZES; i++)
+        for (int shape = 0; shape < 4; shape++) {
+            size_t n = prop_size(i);
+            double got, med;
+
+            prop_fill(v, n, shape);
+            ref_sorted(s, v, n);
+            got = btk_stats_rel_ci_inplace(v, n);
+            med = ref_median(s, n);
+            if (n < 6 || med <= 0) {
+                assert_true(got > 1e300); /* too few, or no positive median: "unknown" */
+                continue;
+            }
+            btk_stats_median_ci_ranks(n, &lo, &hi); /* checked against the binomial above */
+            check_near(got, (s[hi - 1] - s[lo - 1]) / 2 / med, 1e-12);
+            checked++;
+        }
+    assert_true(checked > 900); /* the comparison really ran for most inputs */
+    test_free(v);
+    test_free(s);
+}
+
+static void order__summary_matches_sort_based_references(void **state)
+{
+    double *v = test_malloc(3001 * sizeof(double)), *s = test_malloc(3001 * sizeof(double));
+    double *dev = test_malloc(3001 * sizeof(double));
+    static const double ps[] = {0.5, 0.9, 0.95, 0.99, 0.999};
+    btk_stats st;
+
+    (void)state;
+    for (size_t i = 0; i < PROP_SIZES; i++)
+        for (int shape = 0; shape < 4; shape++) {
+            size_t n = prop_size(i), lo = n < 6 ? 1 : ref_ci_lo(n), outl = 0, outh = 0;
+            double med, q1, q3, got[5];
+
+            prop_fill(v, n, shape);
+            ref_sorted(s, v, n);
+            assert_int_equal(btk_stats_summarize(&st, v, n), 0);
+            med = ref_median(s, n);
+            check_near(st.min, s[0], 0);
+            check_near(st.max, s[n - 1], 0);
+            check_near(st.median, med, 1e-12);
+            got[0] = st.p50, got[1] = st.p90, got[2] = st.p95, got[3] = st.p99;
+            got[4] = st.p999;
+            for (size_t q = 0; q < 5; q++)
+                check_near(got[q], ref_quantile(s, n, ps[q]), 1e-9);
+            if (n <= 1000) { /* exact binomial ranks (above: see the ranks test) */
+                check_near(st.ci_low, s[lo - 1], 0);
+                check_near(st.ci_high, s[n - lo], 0);
+            }
+            for (size_t j = 0; j < n; j++)
+                dev[j] = fabs(v[j] - med);
+            qsort(dev, n, sizeof(*dev), ref_cmp);
+            check_near(st.mad, ref_median(dev, n), 1e-12);
+            q1 = ref_quantile(s, n, 0.25);
+            q3 = ref_quantile(s, n, 0.75);
+            for (size_t j = 0; j < n; j++) {
+                outl += s[j] < q1 - 1.5 * (q3 - q1);
+                outh += s[j] > q3 + 1.5 * (q3 - q1);
+            }
+            assert_int_equal(st.outliers_low, outl);
+            assert_int_equal(st.outliers_high, outh);
+        }
+    test_free(v);
+    test_free(s);
+    test_free(dev);
+}
+
 /* ---- the table of btk_stats's fields ---- */
 
 /* The public names: docs/json-format.md ("stats") and docs/database.md (results columns). */
@@ -264,6 +489,11 @@ int main(void)
         cmocka_unit_test(stats__allocation_failure_is_clean),
         cmocka_unit_test(stats__rel_ci_shrinks_with_more_samples),
         cmocka_unit_test(sort__ascending_with_duplicates_and_negatives),
+        cmocka_unit_test(order__select_kth_places_the_sorted_value_and_partitions),
+        cmocka_unit_test(order__median_inplace_matches_the_sorted_middle),
+        cmocka_unit_test(order__median_ci_ranks_match_the_binomial_tail),
+        cmocka_unit_test(order__rel_ci_inplace_matches_sorted_order_statistics),
+        cmocka_unit_test(order__summary_matches_sort_based_references),
         cmocka_unit_test(metrics__each_public_name_reads_its_own_field),
         cmocka_unit_test(metrics__fields_written_through_the_table_read_back_by_name),
         cmocka_unit_test(metrics__init_makes_every_figure_unknown),
