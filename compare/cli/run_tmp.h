@@ -3,7 +3,7 @@
  * JSON. It lives in $TMPDIR (else /tmp) as benchtrack-run-XXXXXX and holds a lock file that
  * the run keeps locked (flock) while it lives, so a later run can tell a directory whose
  * run was killed (the lock is free) from one in use and remove it. docs/cli/run.md,
- * "Temporary files".
+ * "Interruption and temporary files".
  */
 #ifndef BTK_CLI_RUN_TMP_H
 #define BTK_CLI_RUN_TMP_H

@@ -2,7 +2,7 @@
  * Output files written only where asked: never the results database (or its -wal,
  * -shm, -journal and -lock files), and inside a report directory never through a
  * symbolic link. Every file that benchtrack writes for the user (compare --out, chart -o,
- * the report's pages and images) goes through here. docs/cli/report.md, "Files".
+ * the report's pages and images) goes through here. docs/cli/chart.md, "Files".
  */
 #ifndef BTK_OUTFILE_H
 #define BTK_OUTFILE_H
