@@ -13,16 +13,32 @@ if [ "${BTK_SETUP_BROWSER:-0}" = 1 ]; then
     pkgs+=(chromium)
 fi
 
+# promtool (Prometheus's checker, for the export test) is taken out of Debian's prometheus
+# package without installing it, so no Prometheus service is set up or started.
+install_promtool() {
+    command -v promtool >/dev/null && return 0
+    local tmp
+    tmp=$(mktemp -d)
+    (cd "$tmp" && $sudo apt-get download -qq prometheus >/dev/null &&
+        dpkg-deb -x prometheus_*.deb x && $sudo install -m 755 x/usr/bin/promtool \
+        /usr/local/bin/promtool) || echo "setup: promtool unavailable (export test skipped)"
+    rm -rf "$tmp"
+}
+
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
         missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && { echo "setup: all packages present"; exit 0; }
-
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "setup: all packages present"
+    install_promtool
+    exit 0
+fi
 echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_promtool

@@ -115,17 +115,17 @@ void btk_console_row(const btk_console *c, const btk_bench_result *r)
         fflush(c->out);
         return;
     }
-    btk_console_format_time(med, sizeof(med), s.median);
-    btk_console_format_time(min, sizeof(min), s.min);
-    snprintf(ci, sizeof(ci), "%.1f%%", s.rel_ci * 100.0);
+    btk_console_format_time(med, sizeof(med), s.stats.median);
+    btk_console_format_time(min, sizeof(min), s.stats.min);
+    snprintf(ci, sizeof(ci), "%.1f%%", s.stats.rel_ci * 100.0);
     throughput_text(tp, sizeof(tp), &s);
     if (s.mem_tracked)
         snprintf(allocs, sizeof(allocs), "%.2f", s.allocs_per_iter);
     else
         snprintf(allocs, sizeof(allocs), "-");
     put_name(c, r->name);
-    fprintf(c->out, " %s%12s%s %8s %12s %8zu %11" PRIu64 " %14s %10s\n",
-            c->colour ? GREEN : "", med, c->colour ? RESET : "", ci, min, s.samples,
-            s.iterations, tp, allocs);
+    fprintf(c->out, " %s%12s%s %8s %12s %8" PRId64 " %11" PRId64 " %14s %10s\n",
+            c->colour ? GREEN : "", med, c->colour ? RESET : "", ci, min, s.stats.samples,
+            s.stats.iterations, tp, allocs);
     fflush(c->out);
 }

@@ -118,6 +118,9 @@ static void host_facts(btk_env_report *r, const char *root)
     snprintf(r->cpu_model, sizeof(r->cpu_model), "%.*s", (int)sizeof(r->cpu_model) - 1,
              h.cpu_model);
     snprintf(r->os, sizeof(r->os), "%.*s", (int)sizeof(r->os) - 1, h.os);
+    snprintf(r->hostname, sizeof(r->hostname), "%s", h.hostname);
+    snprintf(r->kernel, sizeof(r->kernel), "%s", h.kernel);
+    snprintf(r->arch, sizeof(r->arch), "%s", h.arch);
 }
 
 static void check_load(btk_env_report *r, const char *root)

@@ -41,6 +41,9 @@ typedef struct btk_env_report {
     double loadavg1;       /* 1-minute load average, -1 when unknown */
     char cpu_model[128];
     char os[128];          /* PRETTY_NAME of etc/os-release, "" when unknown */
+    char hostname[256];    /* uname -n (host.h) */
+    char kernel[256];      /* "<uname -s> <uname -r>" */
+    char arch[128];        /* uname -m */
 } btk_env_report;
 
 /* Fill in with the library's own build flags and the real probes, root "/" */

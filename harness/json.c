@@ -10,7 +10,6 @@
 
 #include <jansson.h>
 #include <math.h>
-#include <sys/utsname.h>
 
 typedef struct jb {
     bool failed;
@@ -67,18 +66,13 @@ static json_t *str(const char *s)
 static json_t *host_json(jb *b, const btk_env_report *env)
 {
     json_t *h = json_object();
-    struct utsname u;
-    char kernel[256];
 
     if (h == NULL)
         return NULL;
-    if (uname(&u) < 0)
-        memset(&u, 0, sizeof(u));
-    snprintf(kernel, sizeof(kernel), "%s %s", u.sysname, u.release);
-    put(b, h, "hostname", str(u.nodename));
+    put(b, h, "hostname", str(env->hostname));
     put(b, h, "os", str(env->os));
-    put(b, h, "kernel", str(kernel));
-    put(b, h, "arch", str(u.machine));
+    put(b, h, "kernel", str(env->kernel));
+    put(b, h, "arch", str(env->arch));
     put(b, h, "cpu_model", str(env->cpu_model));
     put(b, h, "cpus", json_integer(env->cpus));
     put(b, h, "hypervisor", json_boolean(env->hypervisor));
@@ -216,31 +210,19 @@ static json_t *error_json(jb *b, const btk_bench_result *r)
     return e;
 }
 
-static json_t *stats_json(jb *b, const btk_summary *s)
+/* The "stats" object: every field of btk_stats, in table order. */
+static json_t *stats_json(jb *b, const btk_stats *s)
 {
     json_t *o = json_object();
+    size_t i;
 
-    if (o == NULL)
-        return NULL;
-    put(b, o, "min", num(s->min));
-    put(b, o, "max", num(s->max));
-    put(b, o, "mean", num(s->mean));
-    put(b, o, "median", num(s->median));
-    put(b, o, "stddev", num(s->stddev));
-    put(b, o, "mad", num(s->mad));
-    put(b, o, "p50", num(s->p50));
-    put(b, o, "p90", num(s->p90));
-    put(b, o, "p95", num(s->p95));
-    put(b, o, "p99", num(s->p99));
-    put(b, o, "p999", num(s->p999));
-    put(b, o, "median_ci_low", num(s->ci_low));
-    put(b, o, "median_ci_high", num(s->ci_high));
-    put(b, o, "ci_level", num(s->ci_level));
-    put(b, o, "rel_ci", num(s->rel_ci));
-    put(b, o, "outliers_low", json_integer((json_int_t)s->outliers_low));
-    put(b, o, "outliers_high", json_integer((json_int_t)s->outliers_high));
-    put(b, o, "samples", json_integer((json_int_t)s->samples));
-    put(b, o, "iterations", json_integer((json_int_t)s->iterations));
+    for (i = 0; o != NULL && i < BTK_STATS_METRIC_COUNT; i++) {
+        const btk_stats_metric *m = btk_stats_metric_at(i);
+
+        put(b, o, m->name,
+            m->unit == BTK_STATS_COUNT ? json_integer((json_int_t)btk_stats_get_count(s, m))
+                                       : num(btk_stats_get(s, m)));
+    }
     return o;
 }
 
@@ -331,8 +313,8 @@ static void put_figures(jb *b, json_t *o, const btk_bench_result *r, const btk_s
     size_t i;
 
     put(b, o, "stop_reason", str(btk_summary_stop_name(s->stop)));
-    put(b, o, "iterations", json_integer((json_int_t)s->iterations));
-    put(b, o, "stats", stats_json(b, s));
+    put(b, o, "iterations", json_integer((json_int_t)s->stats.iterations));
+    put(b, o, "stats", stats_json(b, &s->stats));
     if (cyc != NULL) {
         put(b, cyc, "median", num(s->cycles_median));
         put(b, cyc, "min", num(s->cycles_min));

@@ -1,16 +1,15 @@
 /*
- * Allocation counting inside the timed region, and the process's peak RSS and page
- * faults. This file holds the thread-local counters and their switch, availability, and
- * the getrusage figures. The allocator interposers that count, and the peak-RSS source,
- * are in the operating system's backend (memtrack_int.h). Cost and method:
- * docs/timer.md#memory-tracking.
+ * Allocation counting inside BTK_LOOP, and the process's peak RSS and page faults. This
+ * file holds the switch (forwarded to the counting allocator when this process has it),
+ * availability, and the getrusage figures. The counting allocator, the counting process
+ * and the peak-RSS source are in the operating system's backend (memtrack_int.h). Cost and
+ * method: docs/timer.md#memory-tracking.
  */
 #include "memtrack.h"
 
 #include "memtrack_int.h"
 
-BTK_MEMTRACK_TLS bool btk_memtrack__armed;
-BTK_MEMTRACK_TLS uint64_t btk_memtrack__allocs, btk_memtrack__frees, btk_memtrack__bytes;
+static const btk_memtrack_hooks *hooks; /* the counting allocator's, when loaded */
 static int avail = -1; /* -1 unknown, 0 no, 1 yes */
 static const char *avail_reason;
 
@@ -25,21 +24,38 @@ bool btk_memtrack_available(const char **reason_out)
     return avail == 1;
 }
 
+void btk_memtrack__set_hooks(const btk_memtrack_hooks *h)
+{
+    hooks = h;
+}
+
+const btk_memtrack_hooks *btk_memtrack__get_hooks(void)
+{
+    return hooks;
+}
+
+bool btk_memtrack__in_process(void)
+{
+    return hooks != NULL && btk_memtrack_available(NULL);
+}
+
 void btk_memtrack__arm(bool on)
 {
-    btk_memtrack__armed = on && btk_memtrack_available(NULL);
+    if (btk_memtrack__in_process())
+        hooks->arm(on);
 }
 
 void btk_memtrack__reset(void)
 {
-    btk_memtrack__allocs = btk_memtrack__frees = btk_memtrack__bytes = 0;
+    if (hooks != NULL)
+        hooks->reset();
 }
 
 void btk_memtrack__read(btk_memtrack_counts *out)
 {
-    out->allocs = btk_memtrack__allocs;
-    out->frees = btk_memtrack__frees;
-    out->bytes = btk_memtrack__bytes;
+    memset(out, 0, sizeof(*out));
+    if (hooks != NULL)
+        hooks->read(&out->allocs, &out->frees, &out->bytes);
 }
 
 void btk_memtrack__proc(btk_memtrack_proc *out)

@@ -10,15 +10,21 @@
 
 #include <sys/resource.h>
 
-/* Thread-local in the initial-exec model: no allocation on first access, which may come
- * from inside malloc. */
-#define BTK_MEMTRACK_TLS __thread __attribute__((tls_model("initial-exec")))
+/* The counting allocator's switch and counters, per thread, as the allocator that counts
+ * hands them over (on Linux the preloaded libbenchtrack_memtrack.so, harness/preload/;
+ * the layout is repeated there). */
+typedef struct btk_memtrack_hooks {
+    unsigned version;
+    void (*arm)(bool on);
+    void (*reset)(void);
+    void (*read)(uint64_t *allocs, uint64_t *frees, uint64_t *bytes);
+} btk_memtrack_hooks;
 
-/* The calling thread's switch (btk_memtrack__arm) and counters (memtrack.c); a backend's
- * interposers add to the counters while the switch is on. */
-extern BTK_MEMTRACK_TLS bool btk_memtrack__armed;
-extern BTK_MEMTRACK_TLS uint64_t btk_memtrack__allocs, btk_memtrack__frees,
-    btk_memtrack__bytes;
+/* Called by the backend when the counting allocator is loaded in this process; memtrack.c's
+ * arm/reset/read go through h from then on (h is static in the allocator, never freed). */
+void btk_memtrack__set_hooks(const btk_memtrack_hooks *h);
+/* The hooks set, or NULL when this process has no counting allocator. */
+const btk_memtrack_hooks *btk_memtrack__get_hooks(void);
 
 /* Defined when this file is compiled with a sanitizer, which owns malloc: then no backend
  * compiles interposers. */
@@ -39,6 +45,7 @@ const char *btk_memtrack__why_unavailable(void);
  * (getrusage(RUSAGE_SELF), read by the caller). -1 when unknown. */
 int64_t btk_memtrack__peak_rss(const struct rusage *ru);
 
-/* The backend also defines btk_memtrack__reset_peak() (memtrack.h). */
+/* The backend also defines btk_memtrack__reset_peak() and btk_memtrack__count_elsewhere()
+ * (memtrack.h). */
 
 #endif

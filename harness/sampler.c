@@ -3,7 +3,10 @@
  * growth, then proportional, after nanobench), samples of a jittered batch until the median's
  * CI is narrower than the target precision, the time budget runs out or max_samples is
  * reached; then one instrumented pass for allocation counts and hardware counters, so the
- * counting never perturbs the timed samples. Method and defaults: docs/timer.md#sampling.
+ * counting never perturbs the timed samples. The time budget covers all of it (fixture
+ * setup, warm-up, sampling, the instrumented pass): the sample length shrinks when the
+ * budget cannot hold min_samples full samples, and sampling stops before a sample that would
+ * not fit. Method and defaults: docs/timer.md#sampling and #time-budget.
  */
 #include "sampler.h"
 #include "memtrack.h"
@@ -18,6 +21,11 @@
 #define TARGET_SAMPLE_NS 1e6   /* a sample lasts >= 1 ms ... */
 #define RESOLUTION_MULTIPLE 1000 /* ... and >= 1000x the timer's resolution */
 #define WALL_CAP 10 /* a body call (setup included) lasts at most ~10 targets */
+#define WARMUP_SHARE 0.1 /* warm-up takes at most this share of the time budget */
+#define JITTER 0.2       /* a sample's batch is the calibrated one plus up to 20 % */
+/* Budget kept for starting the counting process (fork, exec, dynamic loading, the
+ * program's constructors): measured at 1-3 ms on the reference machine (docs/timer.md). */
+#define COUNTING_PROCESS_MS 3.0
 
 typedef struct run_ctx {
     const btk_instance *inst;
@@ -28,6 +36,12 @@ typedef struct run_ctx {
     double target_ticks;      /* per sample */
     uint64_t rng;             /* xorshift64 for the batch jitter */
     double wall;              /* ticks of the last body call, untimed parts included */
+    uint64_t t0;              /* tick at which the time budget started (before setup) */
+    double budget_ticks;      /* the time budget */
+    double helper_ticks;      /* expected cost of the counting process (0: none) */
+    bool mem, hw;             /* count allocations / hardware events */
+    bool instrument;          /* mem || hw: an instrumented pass follows the samples */
+    bool slow;                /* one body call outlasted the budget: no instrumented pass */
 } run_ctx;
 
 static bool quick_mode(void)
@@ -109,17 +123,51 @@ static uint64_t scale_batch(double target, uint64_t n, double ticks, double wall
     return next > (double)MAX_BATCH ? MAX_BATCH : (uint64_t)next;
 }
 
-/* Warm up for warmup_ms while finding the batch size: x10 while a call is < 1/10 of the
- * target, then proportional. *batch_out is the calibrated size. */
-static int calibrate(run_ctx *c, uint64_t *batch_out)
+/* Ticks of the time budget left now (negative once overspent). */
+static double budget_left(const run_ctx *c)
 {
-    double warm_ticks = c->o.warmup_ms * 1e-3 * c->ti->hz, ticks;
+    return c->budget_ticks - (double)(btk_timer_stop() - c->t0);
+}
+
+/* Warm-up length: warmup_ms, but at most WARMUP_SHARE of the budget. */
+static double warmup_ticks(const run_ctx *c)
+{
+    return fmin(c->o.warmup_ms * 1e-3, WARMUP_SHARE * c->o.time_budget_ms * 1e-3) * c->ti->hz;
+}
+
+/* Choose the sample length before warm-up: max(1000 x resolution, 1 ms), or shorter (down
+ * to 1000 x resolution) when what is left of the budget after warm-up cannot hold
+ * min_samples jittered samples plus the instrumented pass. */
+static void plan_target(run_ctx *c)
+{
+    double floor = RESOLUTION_MULTIPLE * c->ti->resolution_ns * 1e-9 * c->ti->hz;
+    double full = fmax(floor, TARGET_SAMPLE_NS * 1e-9 * c->ti->hz);
+    double calls = (double)c->o.min_samples * (1 + JITTER) + (c->instrument ? 1 : 0);
+    double left = budget_left(c) - warmup_ticks(c) - c->helper_ticks;
+
+    c->target_ticks = fmax(floor, fmin(full, left / calls));
+}
+
+/* Warm up for the warm-up time while finding the batch size: x10 while a call is < 1/10 of
+ * the target, then proportional. *batch_out is the calibrated size, *ticks_out the timed
+ * ticks of the last call. Stops early when the budget is spent, marking c->slow when one
+ * call alone outlasted it. */
+static int calibrate(run_ctx *c, uint64_t *batch_out, double *ticks_out)
+{
+    double warm_ticks = warmup_ticks(c), ticks;
     uint64_t start = btk_timer_start(), n = 1;
     int error;
 
     for (;;) {
         if ((error = call_body(c, n, &ticks)) < 0)
             return error;
+        *ticks_out = ticks;
+        if (c->wall >= c->budget_ticks) {
+            c->slow = true; /* a body call longer than the budget: it is the one sample */
+            break;
+        }
+        if (budget_left(c) <= 0)
+            break; /* shorter calls spent it (a cold start): one warm sample follows */
         if (ticks < c->target_ticks / 10 && c->wall < c->target_ticks && n < MAX_BATCH) {
             n = n * 10 > MAX_BATCH ? MAX_BATCH : n * 10;
             continue;
@@ -156,13 +204,13 @@ static int reserve(btk_proc_result *out, size_t *cap, size_t need)
     return 0;
 }
 
-/* Batch n with up to +20% jitter so samples do not lock step with periodic noise. */
+/* Batch n with up to +JITTER (20 %) jitter so samples do not lock step with periodic noise. */
 static uint64_t jitter(run_ctx *c, uint64_t n)
 {
     c->rng ^= c->rng << 13;
     c->rng ^= c->rng >> 7;
     c->rng ^= c->rng << 17;
-    return n + (uint64_t)((double)n * 0.2 * (double)(c->rng >> 11) / 9007199254740992.0);
+    return n + (uint64_t)((double)n * JITTER * (double)(c->rng >> 11) / 9007199254740992.0);
 }
 
 /* Is the median's CI narrow enough? Checked every sample up to 64, then every ~6%. */
@@ -176,12 +224,10 @@ static bool precise_enough(run_ctx *c, const btk_proc_result *out, double *scrat
     return btk_stats_rel_ci_inplace(scratch, n) <= c->o.precision;
 }
 
-/* Should sampling stop, and why? The budget is soft up to min_samples (hard at 4x). */
-static bool should_stop(run_ctx *c, btk_proc_result *out, double elapsed_ticks,
-                        double *scratch)
+/* Should sampling stop, and why? need is the ticks the next sample and the instrumented
+ * pass would take; the budget is hard: no sample starts that would not fit. */
+static bool should_stop(run_ctx *c, btk_proc_result *out, double need, double *scratch)
 {
-    double budget = c->o.time_budget_ms * 1e-3 * c->ti->hz;
-
     if (out->count >= c->o.max_samples) {
         out->stop = BTK_STOP_MAX_SAMPLES;
         return true;
@@ -190,8 +236,7 @@ static bool should_stop(run_ctx *c, btk_proc_result *out, double elapsed_ticks,
         out->stop = BTK_STOP_PRECISION;
         return true;
     }
-    if (elapsed_ticks >= budget &&
-        (out->count >= c->o.min_samples || elapsed_ticks >= 4 * budget)) {
+    if (budget_left(c) < need) {
         out->stop = BTK_STOP_TIME_BUDGET;
         return true;
     }
@@ -210,13 +255,33 @@ static void record(run_ctx *c, btk_proc_result *out, uint64_t n, double ticks)
     out->count++;
 }
 
-static int sample(run_ctx *c, btk_proc_result *out, uint64_t n)
+/* Ticks the next sample of n iterations (jitter included) and the instrumented pass would
+ * take, from the wall time per iteration seen so far. */
+static double next_need(const run_ctx *c, uint64_t n, uint64_t iters, double wall)
 {
-    uint64_t start = btk_timer_start(), total_iters = 0;
+    double per = iters > 0 ? wall / (double)iters : 0;
+
+    return per * (double)n * (1 + JITTER) +
+           (c->instrument ? per * (double)n + c->helper_ticks : 0);
+}
+
+/* Take samples until should_stop (at least one); after a body call longer than the whole
+ * budget, that call (last_ticks) is the one sample. */
+static int sample(run_ctx *c, btk_proc_result *out, uint64_t n, double last_ticks)
+{
+    uint64_t total_iters = 0;
     double total_ticks = 0, total_wall = 0, ticks, *scratch = NULL;
     size_t cap = 0, scap = 0;
     int error;
 
+    if (c->slow) {
+        if ((error = reserve(out, &cap, 1)) == 0) {
+            record(c, out, n, last_ticks);
+            out->stop = BTK_STOP_TIME_BUDGET;
+        }
+        c->state.iterations = c->priv.iterations;
+        return error;
+    }
     do {
         uint64_t batch = jitter(c, n);
 
@@ -237,44 +302,62 @@ static int sample(run_ctx *c, btk_proc_result *out, uint64_t n)
         total_ticks += ticks;
         total_wall += c->wall;
         n = scale_batch(c->target_ticks, total_iters, total_ticks, total_wall);
-    } while (!should_stop(c, out, (double)(btk_timer_stop() - start), scratch));
+    } while (!should_stop(c, out, next_need(c, n, total_iters, total_wall), scratch));
     btk__free(scratch);
     c->state.iterations = n;
     return error;
 }
 
-/* One extra call of the calibrated batch with allocation counting and hardware counters
- * on (armed inside BTK_LOOP only); fills the memory and hw fields of out. */
+/* Allocation counts of one call of batch n, in this process when it has the counting
+ * allocator, else in a counting process; false when they could not be had. */
+static bool count_allocs(run_ctx *c, btk_proc_result *out, uint64_t n, double *ticks)
+{
+    btk_memtrack_counts m;
+    uint64_t iters = 0;
+
+    if (btk_memtrack__in_process()) {
+        btk_memtrack__reset();
+        c->priv.memtrack = true;
+        if (call_body(c, n, ticks) < 0) {
+            c->priv.memtrack = false;
+            return false;
+        }
+        c->priv.memtrack = false;
+        btk_memtrack__read(&m);
+        iters = c->priv.iterations;
+    } else if (btk_memtrack__count_elsewhere(&m, &iters, c->inst->name, n) < 0) {
+        btk_error_clear(); /* counting failed: the result says mem_tracked false */
+        return false;
+    }
+    out->mem_tracked = true;
+    out->allocs = m.allocs;
+    out->frees = m.frees;
+    out->alloc_bytes = m.bytes;
+    out->mem_iterations = iters;
+    return true;
+}
+
+/* One extra call of the calibrated batch with allocation counting (here or in the counting
+ * process) and hardware counters on (armed inside BTK_LOOP only); fills the memory and hw
+ * fields of out. Skipped after a body call longer than the whole budget. */
 static int instrumented_pass(run_ctx *c, btk_proc_result *out, uint64_t n)
 {
-    bool mem = c->o.memtrack && btk_memtrack_available(NULL);
-    bool hw = btk_perf_available(NULL) && btk_perf__open() == 0;
-    btk_memtrack_counts m;
+    bool hw = c->hw && !c->slow && btk_perf__open() == 0;
     double ticks;
-    int error, got;
+    int error = 0, got;
 
-    if (!mem && !hw)
+    if (c->mem && !c->slow)
+        (void)count_allocs(c, out, n, &ticks);
+    if (!hw)
         return 0;
-    btk_memtrack__reset();
-    if (hw)
-        btk_perf__reset();
-    c->priv.memtrack = mem;
-    c->priv.perf = hw;
+    btk_perf__reset();
+    c->priv.perf = true;
     error = call_body(c, n, &ticks);
-    c->priv.memtrack = c->priv.perf = false;
-    if (error == 0 && mem) {
-        btk_memtrack__read(&m);
-        out->mem_tracked = true;
-        out->allocs = m.allocs;
-        out->frees = m.frees;
-        out->alloc_bytes = m.bytes;
-        out->mem_iterations = c->priv.iterations;
-    }
-    if (error == 0 && hw &&
+    c->priv.perf = false;
+    if (error == 0 &&
         (got = btk_perf__read(out->hw, BTK_ARRAY_SIZE(out->hw), c->priv.iterations)) > 0)
         out->hw_count = (size_t)got;
-    if (hw)
-        btk_perf__close();
+    btk_perf__close();
     btk_error_clear(); /* a counter read failure only loses the counters */
     return error;
 }
@@ -293,12 +376,14 @@ static void free_samples(btk_proc_result *out)
 static int measure(run_ctx *c, btk_proc_result *out)
 {
     btk_memtrack_proc before, after;
-    uint64_t n;
+    uint64_t n = 1;
+    double last = 0;
     int error;
 
     (void)btk_memtrack__reset_peak();
     btk_memtrack__proc(&before);
-    if ((error = calibrate(c, &n)) < 0 || (error = sample(c, out, n)) < 0)
+    plan_target(c);
+    if ((error = calibrate(c, &n, &last)) < 0 || (error = sample(c, out, n, last)) < 0)
         return error;
     if ((error = instrumented_pass(c, out, c->state.iterations)) < 0)
         return error;
@@ -319,8 +404,13 @@ static void init_ctx(run_ctx *c, const btk_instance *inst, const btk_run_options
     c->inst = inst;
     effective_options(&c->o, opts, inst->opts);
     c->ti = btk_timer_info_get();
-    c->target_ticks = fmax(RESOLUTION_MULTIPLE * c->ti->resolution_ns, TARGET_SAMPLE_NS) *
-                      1e-9 * c->ti->hz;
+    c->t0 = btk_timer_start();
+    c->budget_ticks = c->o.time_budget_ms * 1e-3 * c->ti->hz;
+    c->mem = c->o.memtrack && btk_memtrack_available(NULL);
+    c->hw = btk_perf_available(NULL);
+    c->instrument = c->mem || c->hw;
+    if (c->mem && !btk_memtrack__in_process())
+        c->helper_ticks = COUNTING_PROCESS_MS * 1e-3 * c->ti->hz;
     c->rng = 0x9e3779b97f4a7c15u;
     c->state.version = BTK_STATE_VERSION;
     c->state.param = inst->has_param ? inst->param : 0;
@@ -348,5 +438,45 @@ int btk_sampler_run(btk_proc_result *out, const btk_instance *inst,
         inst->opts->teardown(c.state.fixture, c.state.param);
     if (error < 0)
         free_samples(out);
+    return error;
+}
+
+int btk_sampler__count_named(btk_memtrack_counts *out, uint64_t *iterations_out,
+                             const char *name, uint64_t batch)
+{
+    static const btk_timer_info no_timer; /* nothing is subtracted: only counts matter */
+    btk_instance *v = NULL;
+    size_t n = 0, i;
+    double ticks;
+    char q[96];
+    run_ctx c;
+    int error;
+
+    if ((error = btk_registry_instances(&v, &n, NULL)) < 0)
+        return error;
+    for (i = 0; i < n && strcmp(v[i].name, name) != 0; i++)
+        ;
+    if (i == n) {
+        btk__free(v);
+        return btk_error_set(BTK_ENOTFOUND, "no benchmark named '%s'",
+                             btk_error_quote(q, sizeof(q), name));
+    }
+    memset(&c, 0, sizeof(c));
+    c.inst = &v[i];
+    c.ti = &no_timer;
+    c.state.version = BTK_STATE_VERSION;
+    c.state.param = v[i].has_param ? v[i].param : 0;
+    c.state.priv = &c.priv;
+    if (v[i].opts->setup != NULL)
+        c.state.fixture = v[i].opts->setup(c.state.param);
+    btk_memtrack__reset();
+    c.priv.memtrack = true;
+    error = call_body(&c, batch, &ticks);
+    c.priv.memtrack = false;
+    btk_memtrack__read(out);
+    *iterations_out = c.priv.iterations;
+    if (v[i].opts->teardown != NULL)
+        v[i].opts->teardown(c.state.fixture, c.state.param);
+    btk__free(v);
     return error;
 }

@@ -5,6 +5,7 @@
 #ifndef BTK_SAMPLER_H
 #define BTK_SAMPLER_H
 
+#include "memtrack.h"
 #include "registry.h"
 #include "result.h"
 
@@ -25,5 +26,12 @@ void btk_run_options_default(btk_run_options *opts);
  * that cannot be measured returns BTK_ERROR with a message. */
 int btk_sampler_run(btk_proc_result *out, const btk_instance *inst,
                     const btk_run_options *opts);
+
+/* In the counting process (memtrack_linux.c): run the registered instance named name once
+ * with a batch of batch iterations and allocation counting armed inside BTK_LOOP, its
+ * setup and teardown around it; fill *out and *iterations_out. BTK_ENOTFOUND when no
+ * instance has that name, BTK_ERROR when the body runs no BTK_LOOP. */
+int btk_sampler__count_named(btk_memtrack_counts *out, uint64_t *iterations_out,
+                             const char *name, uint64_t batch);
 
 #endif

@@ -1,17 +1,94 @@
 /*
  * Descriptive statistics for timing samples: order statistics and robust spreads (timing
  * noise is one-sided and skewed, so medians and the median's distribution-free CI are the
- * headline figures). Definitions and sources: docs/timer.md#statistics.
+ * headline figures). Definitions and sources: docs/timer.md#statistics. Also the table of
+ * btk_stats's fields, the one place their public names are spelled.
  */
 #include "stats.h"
 
 #include <math.h>
+
+#define FIELD(f) offsetof(btk_stats, f)
+
+/* JSON key, results column (docs/json-format.md, docs/database.md: both public, never
+ * renamed), unit, field. */
+static const btk_stats_metric metrics[] = {
+    {"min", "min", BTK_STATS_NS, FIELD(min)},
+    {"max", "max", BTK_STATS_NS, FIELD(max)},
+    {"mean", "mean", BTK_STATS_NS, FIELD(mean)},
+    {"median", "median", BTK_STATS_NS, FIELD(median)},
+    {"stddev", "stddev", BTK_STATS_NS, FIELD(stddev)},
+    {"mad", "mad", BTK_STATS_NS, FIELD(mad)},
+    {"p50", "p50", BTK_STATS_NS, FIELD(p50)},
+    {"p90", "p90", BTK_STATS_NS, FIELD(p90)},
+    {"p95", "p95", BTK_STATS_NS, FIELD(p95)},
+    {"p99", "p99", BTK_STATS_NS, FIELD(p99)},
+    {"p999", "p999", BTK_STATS_NS, FIELD(p999)},
+    {"median_ci_low", "ci_low", BTK_STATS_NS, FIELD(ci_low)},
+    {"median_ci_high", "ci_high", BTK_STATS_NS, FIELD(ci_high)},
+    {"ci_level", NULL, BTK_STATS_RATIO, FIELD(ci_level)},
+    {"rel_ci", NULL, BTK_STATS_RATIO, FIELD(rel_ci)},
+    {"outliers_low", "outliers_low", BTK_STATS_COUNT, FIELD(outliers_low)},
+    {"outliers_high", "outliers_high", BTK_STATS_COUNT, FIELD(outliers_high)},
+    {"samples", "samples", BTK_STATS_COUNT, FIELD(samples)},
+    {"iterations", "iterations", BTK_STATS_COUNT, FIELD(iterations)},
+};
+_Static_assert(BTK_ARRAY_SIZE(metrics) == BTK_STATS_METRIC_COUNT,
+               "one row per field of btk_stats");
+
+const btk_stats_metric *btk_stats_metric_at(size_t i)
+{
+    BTK_ASSERT(i < BTK_STATS_METRIC_COUNT);
+    return &metrics[i];
+}
+
+double *btk_stats_real_field(btk_stats *s, const btk_stats_metric *m)
+{
+    BTK_ASSERT(m->unit != BTK_STATS_COUNT);
+    return (double *)(void *)((char *)s + m->offset);
+}
+
+int64_t *btk_stats_count_field(btk_stats *s, const btk_stats_metric *m)
+{
+    BTK_ASSERT(m->unit == BTK_STATS_COUNT);
+    return (int64_t *)(void *)((char *)s + m->offset);
+}
+
+int64_t btk_stats_get_count(const btk_stats *s, const btk_stats_metric *m)
+{
+    BTK_ASSERT(m->unit == BTK_STATS_COUNT);
+    return *(const int64_t *)(const void *)((const char *)s + m->offset);
+}
+
+double btk_stats_get(const btk_stats *s, const btk_stats_metric *m)
+{
+    if (m->unit == BTK_STATS_COUNT)
+        return (double)btk_stats_get_count(s, m);
+    return *(const double *)(const void *)((const char *)s + m->offset);
+}
+
+void btk_stats_init(btk_stats *s)
+{
+    for (size_t i = 0; i < BTK_STATS_METRIC_COUNT; i++) {
+        const btk_stats_metric *m = btk_stats_metric_at(i);
+
+        if (m->unit == BTK_STATS_COUNT)
+            *btk_stats_count_field(s, m) = 0;
+        else
+            *btk_stats_real_field(s, m) = NAN;
+    }
+}
 
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
 
     return (x > y) - (x < y);
+}
+
+void btk_stats_sort(double *v, size_t n)
+{
+    qsort(v, n, sizeof(*v), cmp_double);
 }
 
 double btk_stats_quantile_sorted(const double *sorted, size_t n, double q)
@@ -173,11 +250,9 @@ static void order_stats(btk_stats *out, double *s, size_t n)
     out->p99 = btk_stats_quantile_sorted(s, n, 0.99);
     out->p999 = btk_stats_quantile_sorted(s, n, 0.999);
     btk_stats_median_ci_ranks(n, &lo, &hi);
-    out->median_ci_low = s[lo - 1];
-    out->median_ci_high = s[hi - 1];
-    out->rel_ci = out->median != 0
-                      ? (out->median_ci_high - out->median_ci_low) / 2 / fabs(out->median)
-                      : 0;
+    out->ci_low = s[lo - 1];
+    out->ci_high = s[hi - 1];
+    out->rel_ci = out->median != 0 ? (out->ci_high - out->ci_low) / 2 / fabs(out->median) : 0;
     tukey(out, s, n);
     for (i = 0; i < n; i++)
         s[i] = fabs(s[i] - out->median);
@@ -193,10 +268,10 @@ int btk_stats_summarize(btk_stats *out, const double *v, size_t n)
     if ((s = btk__malloc(n * sizeof(*s))) == NULL)
         return BTK_ENOMEM;
     memset(out, 0, sizeof(*out));
-    out->samples = n;
+    out->samples = (int64_t)n;
     out->ci_level = BTK_STATS_CI_LEVEL;
     memcpy(s, v, n * sizeof(*s));
-    qsort(s, n, sizeof(*s), cmp_double);
+    btk_stats_sort(s, n);
     moments(out, s, n);
     order_stats(out, s, n);
     btk__free(s);

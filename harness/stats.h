@@ -1,7 +1,9 @@
 /*
- * Descriptive statistics of one set of samples (ns per iteration): what the console table
- * and the JSON "stats" object print. Definitions (quantiles, MAD, median CI, Tukey fences)
- * are in docs/timer.md#statistics.
+ * Descriptive statistics of one set of samples (ns per iteration): the one struct of a
+ * result's statistics, embedded in the harness's btk_summary and the tool's btk_result, and
+ * the table of its fields that every reader and writer of them iterates (JSON "stats"
+ * object, results table columns, budget names). Definitions (quantiles, MAD, median CI,
+ * Tukey fences) are in docs/timer.md#statistics.
  */
 #ifndef BTK_STATS_H
 #define BTK_STATS_H
@@ -11,21 +13,59 @@
 #define BTK_STATS_CI_LEVEL 0.95
 
 typedef struct btk_stats {
-    size_t samples;          /* n */
-    uint64_t iterations;     /* total iterations; NOT set by btk_stats_summarize (caller) */
     double min, max, mean, median, stddev;
     double mad;              /* median absolute deviation from the median, unscaled */
     double p50, p90, p95, p99, p999;
-    double median_ci_low, median_ci_high; /* 95% distribution-free CI of the median */
+    double ci_low, ci_high;  /* 95% distribution-free CI of the median */
     double ci_level;         /* BTK_STATS_CI_LEVEL */
     double rel_ci;           /* (ci_high - ci_low) / 2 / median; 0 when median is 0 */
-    size_t outliers_low, outliers_high; /* beyond Q1 - 1.5 IQR / Q3 + 1.5 IQR */
+    int64_t outliers_low, outliers_high; /* beyond Q1 - 1.5 IQR / Q3 + 1.5 IQR */
+    int64_t samples;         /* n */
+    int64_t iterations;      /* total; btk_stats_summarize sets 0, the caller fills it */
 } btk_stats;
+
+/* What a statistic measures, which decides its C type: double for ns and ratios, int64_t
+ * for counts. */
+typedef enum btk_stats_unit {
+    BTK_STATS_NS = 0, /* ns per iteration */
+    BTK_STATS_RATIO,  /* a dimensionless proportion */
+    BTK_STATS_COUNT   /* a count */
+} btk_stats_unit;
+
+/* One field of btk_stats with its public names. */
+typedef struct btk_stats_metric {
+    const char *name;   /* key in a result's "stats" object (docs/json-format.md) */
+    const char *column; /* column of the results table (docs/database.md); NULL: not stored */
+    btk_stats_unit unit;
+    size_t offset;      /* of the field in btk_stats */
+} btk_stats_metric;
+
+/* The table of btk_stats's fields: the i-th (i < BTK_STATS_METRIC_COUNT, asserted) in the
+ * order of the JSON "stats" object; borrowed, static. The first BTK_STATS_FIGURES
+ * (min .. p999) are the figures a budget can name. (A function, not an exported array:
+ * sanitizer builds would add an unprefixed symbol for a global variable.) */
+#define BTK_STATS_METRIC_COUNT 19
+#define BTK_STATS_FIGURES 11
+const btk_stats_metric *btk_stats_metric_at(size_t i);
+
+/* The value of m in s as a double, whatever its unit (counts converted). */
+double btk_stats_get(const btk_stats *s, const btk_stats_metric *m);
+/* The value of a BTK_STATS_COUNT metric, exact. */
+int64_t btk_stats_get_count(const btk_stats *s, const btk_stats_metric *m);
+/* The field of m in s, to fill: a double for BTK_STATS_NS and BTK_STATS_RATIO, an int64_t
+ * for BTK_STATS_COUNT (the unit is asserted). */
+double *btk_stats_real_field(btk_stats *s, const btk_stats_metric *m);
+int64_t *btk_stats_count_field(btk_stats *s, const btk_stats_metric *m);
+/* Every statistic unknown: NAN for doubles, 0 for counts. */
+void btk_stats_init(btk_stats *s);
 
 /* Summarize v[0..n-1] (not modified) into *out. n == 0 or NULL v/out is BTK_EINVAL;
  * BTK_ENOMEM when the sorted copy cannot be allocated. stddev is the sample standard
  * deviation (n - 1), 0 for n == 1. */
 int btk_stats_summarize(btk_stats *out, const double *v, size_t n);
+
+/* Sort v[0..n) ascending (the one comparator of doubles; NaNs are not expected). */
+void btk_stats_sort(double *v, size_t n);
 
 /* Quantile q in [0, 1] of sorted[0..n-1] (n >= 1), Hyndman-Fan type 7 (linear
  * interpolation between order statistics, R's default). */

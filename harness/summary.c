@@ -5,8 +5,6 @@
  */
 #include "summary.h"
 
-#include "stats.h"
-
 const char *btk_summary_stop_name(btk_stop_reason stop)
 {
     switch (stop) {
@@ -41,7 +39,6 @@ static double *pool(const btk_bench_result *r, bool cycles, size_t *n_out)
 
 static int pooled_stats(btk_summary *s, const btk_bench_result *r)
 {
-    btk_stats st;
     size_t n;
     double *all = pool(r, false, &n);
     int error;
@@ -52,29 +49,9 @@ static int pooled_stats(btk_summary *s, const btk_bench_result *r)
         return n == 0 ? btk_error_set(BTK_EINVAL, "benchmark '%s' has no samples",
                                       btk_error_quote(q, sizeof(q), r->name))
                       : BTK_ENOMEM;
-    error = btk_stats_summarize(&st, all, n);
+    error = btk_stats_summarize(&s->stats, all, n);
     btk__free(all);
-    if (error < 0)
-        return error;
-    s->min = st.min;
-    s->max = st.max;
-    s->mean = st.mean;
-    s->median = st.median;
-    s->stddev = st.stddev;
-    s->mad = st.mad;
-    s->p50 = st.p50;
-    s->p90 = st.p90;
-    s->p95 = st.p95;
-    s->p99 = st.p99;
-    s->p999 = st.p999;
-    s->ci_low = st.median_ci_low;
-    s->ci_high = st.median_ci_high;
-    s->ci_level = st.ci_level;
-    s->rel_ci = st.rel_ci;
-    s->outliers_low = st.outliers_low;
-    s->outliers_high = st.outliers_high;
-    s->samples = st.samples;
-    return 0;
+    return error;
 }
 
 static int pooled_cycles(btk_summary *s, const btk_bench_result *r)
@@ -107,7 +84,7 @@ static void fold(btk_summary *s, const btk_bench_result *r)
     for (i = 0; i < r->proc_count; i++) {
         const btk_proc_result *p = &r->procs[i];
         for (k = 0; k < p->count; k++)
-            s->iterations += p->batch[k];
+            s->stats.iterations += (int64_t)p->batch[k];
         if (p->stop != BTK_STOP_PRECISION && s->stop == BTK_STOP_PRECISION)
             s->stop = p->stop;
         s->mem_tracked = s->mem_tracked && p->mem_tracked;
@@ -127,9 +104,9 @@ static void fold(btk_summary *s, const btk_bench_result *r)
     }
     s->tp_bytes_per_iter = r->procs[0].bytes_per_iter;
     s->tp_items_per_iter = r->procs[0].items_per_iter;
-    if (s->median > 0) {
-        s->bytes_per_second = s->tp_bytes_per_iter * 1e9 / s->median;
-        s->items_per_second = s->tp_items_per_iter * 1e9 / s->median;
+    if (s->stats.median > 0) {
+        s->bytes_per_second = s->tp_bytes_per_iter * 1e9 / s->stats.median;
+        s->items_per_second = s->tp_items_per_iter * 1e9 / s->stats.median;
     }
 }
 

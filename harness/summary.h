@@ -1,20 +1,16 @@
 /*
  * What the reporters (console.c, json.c) print for one benchmark: statistics over all
- * samples of all its processes (through btk_stats_summarize), cycles, iterations, memory
- * and throughput folded across processes.
+ * samples of all its processes (btk_stats_summarize; iterations summed here), cycles,
+ * memory and throughput folded across processes.
  */
 #ifndef BTK_SUMMARY_H
 #define BTK_SUMMARY_H
 
 #include "result.h"
+#include "stats.h"
 
 typedef struct btk_summary {
-    /* per-iteration ns over every sample of every process */
-    double min, max, mean, median, stddev, mad;
-    double p50, p90, p95, p99, p999;
-    double ci_low, ci_high, ci_level, rel_ci;
-    size_t outliers_low, outliers_high, samples;
-    uint64_t iterations;
+    btk_stats stats; /* per-iteration ns over every sample of every process */
     /* timer ticks per iteration */
     double cycles_median, cycles_min, cycles_mean;
     btk_stop_reason stop;

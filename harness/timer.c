@@ -8,6 +8,7 @@
 #include "timer.h"
 #include "timer_int.h"
 #include "state.h"
+#include "stats.h"
 
 #include <time.h>
 
@@ -27,20 +28,6 @@ uint64_t btk_timer__mono_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-/* Median of v (n >= 1), sorting v in place. */
-static double median_inplace(double *v, size_t n)
-{
-    qsort(v, n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* Ticks per second: spin CAL_ROUNDS spans of CAL_SPAN_NS on the reference clock, take the
  * median ratio. The spans are busy waits so the CPU is not idled (no C-state exits). */
 static double calibrate_hz(void)
@@ -58,7 +45,7 @@ static double calibrate_hz(void)
         m1 = btk_timer__mono_ns();
         hz[i] = (double)(t1 - t0) * 1e9 / (double)(m1 - m0);
     }
-    return median_inplace(hz, CAL_ROUNDS);
+    return btk_stats_median_inplace(hz, CAL_ROUNDS);
 }
 
 /* Cost of one read in ticks: best of 5 rounds of READ_LOOP back-to-back reads. */
@@ -129,9 +116,9 @@ static void measure_overheads(double *overhead_out, double *pause_out)
     static double v[OVERHEAD_PAIRS];
 
     loop_costs(v, OVERHEAD_PAIRS, false);
-    *overhead_out = median_inplace(v, OVERHEAD_PAIRS);
+    *overhead_out = btk_stats_median_inplace(v, OVERHEAD_PAIRS);
     loop_costs(v, OVERHEAD_PAIRS, true);
-    *pause_out = median_inplace(v, OVERHEAD_PAIRS) - *overhead_out;
+    *pause_out = btk_stats_median_inplace(v, OVERHEAD_PAIRS) - *overhead_out;
     if (*pause_out < 0)
         *pause_out = 0;
 }

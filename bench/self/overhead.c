@@ -1,7 +1,9 @@
 /*
  * Harness overhead, measured in-process with the sampler: the empty benchmark's time per
  * iteration (the loop's own cost), the timer's read cost, the empty-region and pause-pair
- * costs that are subtracted, and what allocation tracking adds to a malloc+free pair.
+ * costs that are subtracted, and what the counting allocator's interposers add to a
+ * malloc+free pair (overhead.sh runs this program with libbenchtrack_memtrack.so in
+ * LD_PRELOAD, as the counting process has it; without it malloc_free is glibc's own).
  * Each figure is the median over `runs` sampler runs of the per-run median. Usage:
  *   btk_overhead [runs]        (default 5; bench/self/overhead.sh runs it)
  */
@@ -27,7 +29,7 @@ BTK_BENCH(clobber)
     }
 }
 
-/* malloc+free through the interposers, counting disarmed: what every benchmark pays */
+/* malloc+free through the interposers, counting disarmed (a preloaded process's samples) */
 BTK_BENCH(malloc_free)
 {
     BTK_LOOP(state) {
@@ -93,6 +95,27 @@ static int measure(const char *name, int runs, double *ns_out, double *ticks_out
     return 0;
 }
 
+#define COUNTING_STARTS 21
+
+/* Median wall time in ms of starting a counting process that counts one iteration of
+ * malloc_free (fork, exec of this program, loading, constructors, one body call); -1 when
+ * counting is unavailable. */
+static double counting_process_ms(void)
+{
+    double ms[COUNTING_STARTS], t0;
+    btk_memtrack_counts m;
+    uint64_t iters;
+    size_t i;
+
+    for (i = 0; i < COUNTING_STARTS; i++) {
+        t0 = btk__monotonic_ms();
+        if (btk_memtrack__count_elsewhere(&m, &iters, "malloc_free", 1) < 0)
+            return -1;
+        ms[i] = btk__monotonic_ms() - t0;
+    }
+    return btk_stats_median_inplace(ms, COUNTING_STARTS);
+}
+
 int main(int argc, char **argv)
 {
     static const char *names[] = {"empty", "clobber", "libc_malloc_free", "malloc_free",
@@ -131,5 +154,7 @@ int main(int argc, char **argv)
                ns[3] - ns[2], ns[4] - ns[2]);
     else
         printf("memtrack: unavailable (%s)\n", why);
+    printf("counting process start: %.2f ms (median of %d)\n", counting_process_ms(),
+           COUNTING_STARTS);
     return 0;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Print the harness overhead figures (docs/figures/harness.md): the empty benchmark in ns and
 # cycles per iteration, the timer read cost, the subtracted region/pause costs, and the cost
-# allocation tracking adds to malloc+free. Builds bench/self/overhead.c in ./build if needed.
+# the counting allocator adds to malloc+free. Builds bench/self/overhead.c in ./build if needed.
 # Usage: bench/self/overhead.sh [runs]   (BUILD_DIR overrides ./build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -10,7 +10,10 @@ build=${BUILD_DIR:-build}
 cmake --build "$build" --target btk_overhead -j2 >/dev/null
 bin=$(find "$build" -name btk_overhead -type f -perm -u+x | head -n1)
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs"
-"$bin" "${1:-5}"
+# With the counting allocator preloaded, so malloc_free goes through its interposers (the
+# timed samples of a normal run do not: docs/timer.md#memory-tracking).
+so=$(find "$build" -name libbenchtrack_memtrack.so -type f | head -n1)
+LD_PRELOAD=${so:-} "$bin" "${1:-5}"
 
 # Google Benchmark's empty loop on the same machine, when its library is installed.
 if command -v g++ >/dev/null && [ -f /usr/include/benchmark/benchmark.h ]; then

@@ -14,7 +14,8 @@ static int synth_result(btk_result *r, const synth_spec *sp, size_t k, uint64_t 
     size_t p, i, n = sp->procs * sp->samples;
     double sum = 0, lo = INFINITY, hi = 0;
 
-    btk_summary_init(&r->stats);
+    btk_stats_init(&r->stats);
+    r->cycles_median = NAN;
     btk_memory_init(&r->memory);
     r->name = btk__strdup(sp->names[k]);
     r->family = btk__strdup(sp->names[k]);

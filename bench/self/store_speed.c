@@ -5,6 +5,7 @@
  */
 #include "store.h"
 
+#include <math.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,7 +48,8 @@ static btk_run *make_run(size_t benches, size_t samples, unsigned seed)
         btk_result *r = &run->results[i];
         snprintf(name, sizeof(name), "family_%zu/%zu", i / 10, i);
         r->name = btk__strdup(name);
-        btk_summary_init(&r->stats);
+        btk_stats_init(&r->stats);
+        r->cycles_median = NAN;
         btk_memory_init(&r->memory);
         r->stats.median = 100.0 + (double)(i % 97);
         r->stats.ci_low = r->stats.median * 0.99;
@@ -138,7 +140,7 @@ static void time_history(btk_store *db, const char *path, char (*shas)[41], size
 }
 
 /* n runs of `width` benchmarks each (10 samples per result), one per commit; then the
- * history of one benchmark over the n commits. width 1 is the issue's figure; a wider run
+ * history of one benchmark over the n commits. width 1 is one benchmark per run; a wider run
  * spreads the benchmark's rows over more pages, as a real suite does. */
 static void bench_history(const char *dir, size_t n, size_t width)
 {

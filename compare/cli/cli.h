@@ -26,6 +26,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_ab(int argc, char **argv);
 int cmd_chart(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Print "benchtrack: <message>" for the last error to stderr and return the exit status
  * for its code (usage/data errors 2, runtime errors 3). */
@@ -45,8 +46,6 @@ bool cli_parse_args(int *status_out, void *args, const cli_cmd *cmd, int argc,
  * that a command finds in its arguments after parsing them. */
 int cli_usage_fail(const cli_cmd *cmd);
 
-/* Open the repository at repo_path (NULL: the current directory). */
-int cli_open_repo(btk_git **out, const char *repo_path);
 /* The database path: flag, else $BENCHTRACK_DB, else <repository root>/benchtrack.db, else
  * ./benchtrack.db outside a repository. Caller frees with btk__free. */
 int cli_db_path(char **out, const char *flag_value, btk_git *git_or_null);
@@ -107,5 +106,12 @@ int cli_store_run(const btk_run *run, const char *db_flag, btk_git *git);
  * only machine with data, else this machine when it has data, else BTK_EINVAL naming the
  * machines. *fp_out freed with btk__free. */
 int cli_pick_machine(char **fp_out, btk_store *db, const char *flag);
+/* The runs of commit sha on machine fp (NULL: any), newest first, with samples, as every
+ * baseline takes them (compare, report, the gate): runs recorded with uncommitted changes
+ * are left out unless include_dirty, and named in excluded as "2 dirty runs (#5, #6)".
+ * Zero runs is not an error. *runs_out freed with cli_runs_free. */
+int cli_gather_runs(btk_run ***runs_out, size_t *count_out, btk_buf *excluded, btk_store *db,
+                    const char *sha, const char *fp, bool include_dirty);
+void cli_runs_free(btk_run **runs, size_t count);
 
 #endif

@@ -13,7 +13,7 @@ typedef struct ab_args {
     const char *base_label, *new_label;         /* names of the sides in the output */
     cli_commit_options rec;                     /* the contender's commit */
     long processes;
-    bool quiet;
+    bool quiet, any_build;
     btk_compare_options opts;
     cli_opt_tail extra; /* arguments for both binaries */
 } ab_args;
@@ -39,6 +39,8 @@ static const cli_opt ab_opts[] = {
                    "name OLD_BIN's side in the output (default: its path)"),
     CLI_OPT_STRING("--label", "TEXT", ab_args, new_label,
                    "name NEW_BIN's side in the output (default: its path)"),
+    CLI_OPT_FLAG("--any-build", ab_args, any_build, 0,
+                 "compare binaries of different builds (compiler, flags), with a warning"),
     CLI_OPT_FLAG("--quiet", ab_args, quiet, 0,
                  "no progress line per invocation on stderr"),
     CLI_OPTS_RECORD(ab_args, rec, db,
@@ -146,7 +148,8 @@ static int run_ab(int *status_out, const ab_args *a, const btk_config *config,
     side_of(&now, &new_run, a->new_label ? a->new_label : a->new_bin, a->processes);
     opts.config = config;
     opts.alpha = btk_config_alpha(config, opts.alpha);
-    error = cli_compare_and_print(status_out, &base, &now, &opts, &output);
+    if ((error = cli_sides_check_build(&base, &now, a->any_build)) == 0)
+        error = cli_compare_and_print(status_out, &base, &now, &opts, &output);
     /* Stored after the verdicts are printed: a storage failure is exit 3 but the
      * comparison is not lost. */
     if (a->db && error >= 0) {

@@ -15,8 +15,8 @@
 #include <math.h>
 
 typedef struct compare_args {
-    const char *base, *contender, *db, *repo, *target, *machine, *config, *format, *out;
-    bool any_machine;
+    const char *base, *contender, *db, *repo, *target, *config, *format, *out;
+    cli_load_options load;
     btk_compare_options opts;
 } compare_args;
 
@@ -35,10 +35,14 @@ static const cli_opt compare_opts[] = {
     CLI_OPT_STRING("--repo", "DIR", compare_args, repo,
                    "the repository (default: the current directory's)"),
     CLI_OPT_STRING(
-        "--machine", "M", compare_args, machine,
+        "--machine", "M", compare_args, load.machine,
         "the machine: fingerprint prefix or hostname (default: the contender's)"),
-    CLI_OPT_FLAG("--any-machine", compare_args, any_machine, CLI_OPT_OR,
+    CLI_OPT_FLAG("--any-machine", compare_args, load.any_machine, CLI_OPT_OR,
                  "compare runs of different machines, with a warning"),
+    CLI_OPT_FLAG("--any-build", compare_args, load.any_build, CLI_OPT_OR,
+                 "compare runs of different builds (compiler, flags), with a warning"),
+    CLI_OPT_FLAG("--include-dirty", compare_args, load.include_dirty, CLI_OPT_OR,
+                 "also pool runs recorded with uncommitted changes"),
     CLI_OPT_STRING("--config", "FILE", compare_args, config,
                    "thresholds and budgets (default: benchtrack.json at the repository "
                    "root, if present)"),
@@ -126,7 +130,7 @@ static int run_compare(int *status_out, const compare_args *a, btk_git *git,
     if ((a->format && (error = btk_format_parse(&output.kind, a->format)) < 0) ||
         (error = resolve_sides(&base, &now, git, a, config)) < 0 ||
         (error = cli_open_store(&db, a->db, git, true)) < 0 ||
-        (error = cli_sides_load(&base, &now, db, a->machine, a->any_machine)) < 0)
+        (error = cli_sides_load(&base, &now, db, &a->load)) < 0)
         goto done;
     opts.config = config;
     opts.alpha = btk_config_alpha(config, opts.alpha);
@@ -178,11 +182,10 @@ int cli_side_resolve(cli_side *side, btk_git *git, const char *arg)
 
 void cli_side_clear(cli_side *side)
 {
-    for (size_t i = 0; i < side->count; i++)
-        btk_run_free(side->runs[i]);
-    btk__free(side->runs);
+    cli_runs_free(side->runs, side->count);
     side->runs = NULL;
     side->count = 0;
+    btk_buf_free(&side->excluded);
 }
 
 /* Append run id's run (with samples) to side. */
@@ -209,25 +212,22 @@ static const char *side_name(const cli_side *side, char *buf, size_t len)
     return buf;
 }
 
-/* A commit side's runs on machine fp (NULL: any). */
-static int side_load_commit(cli_side *side, btk_store *db, const char *fp, const char *what)
+/* A commit side's runs on machine fp (NULL: any), as cli_gather_runs takes them. */
+static int side_load_commit(cli_side *side, btk_store *db, const char *fp, const char *what,
+                            bool include_dirty)
 {
-    int64_t *ids = NULL;
-    size_t count = 0;
     char name[200];
     int error;
 
-    if ((error = btk_store_runs_for_commit(&ids, &count, db, side->sha, fp)) < 0)
+    if ((error = cli_gather_runs(&side->runs, &side->count, &side->excluded, db, side->sha,
+                                 fp, include_dirty)) < 0 || side->count > 0)
         return error;
-    if (count == 0)
-        error = btk_error_set(BTK_ENOTFOUND, "no stored runs for the %s %s%s%.16s (run "
-                              "'benchtrack run' there first)", what,
-                              side_name(side, name, sizeof(name)), fp ? " on machine " : "",
-                              fp ? fp : "");
-    for (size_t i = 0; i < count && error == 0; i++)
-        error = side_add(side, db, ids[i]);
-    btk__free(ids);
-    return error;
+    return btk_error_set(BTK_ENOTFOUND, "no %sstored runs for the %s %s%s%.16s%s%s%s",
+                         side->excluded.len ? "clean " : "", what,
+                         side_name(side, name, sizeof(name)), fp ? " on machine " : "",
+                         fp ? fp : "", side->excluded.len ? " (excluded: " : " (run "
+                         "'benchtrack run' there first)", btk_buf_cstr(&side->excluded),
+                         side->excluded.len ? "; --include-dirty takes them)" : "");
 }
 
 static const char *run_fp(const btk_run *run)
@@ -257,6 +257,21 @@ static int check_machine(const cli_side *side, const char *fp, bool any_machine)
     return 0;
 }
 
+/* Keep only the runs of side built as ref; name the others in side->excluded. */
+static int keep_build(cli_side *side, const btk_run *ref)
+{
+    btk_buf ids = BTK_BUF_INIT, what = BTK_BUF_INIT;
+    int n = btk_runs_keep_build(side->runs, &side->count, ref, &ids), error = n;
+
+    if (n > 0 && (error = btk_run_build_text(&what, ref)) == 0)
+        error = btk_buf_printf(&side->excluded, "%s%d run%s of another build (%s) than '%s'",
+                               side->excluded.len ? "; " : "", n, n > 1 ? "s" : "",
+                               btk_buf_cstr(&ids), btk_buf_cstr(&what));
+    btk_buf_free(&ids);
+    btk_buf_free(&what);
+    return error < 0 ? error : 0;
+}
+
 /* Keep only the runs of a commit side measured on fp. */
 static void keep_machine(cli_side *side, const char *fp)
 {
@@ -271,29 +286,75 @@ static void keep_machine(cli_side *side, const char *fp)
     side->count = kept;
 }
 
-int cli_sides_load(cli_side *base, cli_side *now, btk_store *db, const char *machine,
-                   bool any_machine)
+/* Keep one build on each side (see cli_sides_load); the others go to side->excluded. */
+static int keep_builds(cli_side *base, cli_side *now)
+{
+    const btk_run *ref = base->runs[0];
+    int error = 0;
+
+    if ((error = keep_build(now, now->runs[0])) < 0)
+        return error;
+    for (size_t i = 0; i < base->count; i++)
+        if (btk_run_same_build(base->runs[i], now->runs[0])) {
+            ref = base->runs[i];
+            break;
+        }
+    return keep_build(base, ref);
+}
+
+int cli_sides_check_build(const cli_side *base, const cli_side *now, bool any_build)
+{
+    btk_buf b = BTK_BUF_INIT, n = BTK_BUF_INIT;
+    char bq[120], nq[120];
+    int error;
+
+    if (btk_run_same_build(base->runs[0], now->runs[0]))
+        return 0;
+    if ((error = btk_run_build_text(&b, base->runs[0])) < 0 ||
+        (error = btk_run_build_text(&n, now->runs[0])) < 0)
+        goto done;
+    btk_error_quote(bq, sizeof(bq), btk_buf_cstr(&b));
+    btk_error_quote(nq, sizeof(nq), btk_buf_cstr(&n));
+    if (!any_build)
+        error = btk_error_set(BTK_EINVAL, "builds differ: the base was built with '%s', the "
+                              "contender with '%s'; use --any-build to compare anyway", bq,
+                              nq);
+    else
+        fprintf(stderr, "benchtrack: WARNING: comparing different builds: the base was built "
+                        "with '%s', the contender with '%s'\n", bq, nq);
+done:
+    btk_buf_free(&b);
+    btk_buf_free(&n);
+    return error;
+}
+
+int cli_sides_load(cli_side *base, cli_side *now, btk_store *db, const cli_load_options *o)
 {
     char *fp = NULL;
     int error;
 
-    if (machine && (error = cli_pick_machine(&fp, db, machine)) < 0)
+    if (o->machine && (error = cli_pick_machine(&fp, db, o->machine)) < 0)
         return error;
     if (now->run_id)
         error = side_add(now, db, now->run_id);
     else /* newest first: runs[0]'s machine decides when none was named */
-        error = side_load_commit(now, db, fp, "contender");
+        error = side_load_commit(now, db, fp, "contender", o->include_dirty);
     if (error == 0 && fp == NULL && (fp = btk__strdup(run_fp(now->runs[0]))) == NULL)
         error = BTK_ENOMEM;
-    if (error == 0 && !any_machine && now->run_id == 0)
+    if (error == 0 && !o->any_machine && now->run_id == 0)
         keep_machine(now, fp);
     if (error == 0)
         error = base->run_id ? side_add(base, db, base->run_id)
-                             : side_load_commit(base, db, any_machine ? NULL : fp, "base");
+                             : side_load_commit(base, db, o->any_machine ? NULL : fp, "base",
+                                                o->include_dirty);
     if (error == 0)
-        error = check_machine(base, fp, any_machine);
+        error = check_machine(base, fp, o->any_machine);
     if (error == 0)
-        error = check_machine(now, fp, any_machine);
+        error = check_machine(now, fp, o->any_machine);
+    if (error == 0)
+        error = keep_builds(base, now);
+    if (error == 0)
+        error = cli_sides_check_build(base, now, o->any_build);
     btk__free(fp);
     return error;
 }
@@ -319,10 +380,12 @@ int cli_load_config(btk_config **out, const char *flag, btk_git *git)
     return error;
 }
 
-/* "abc123def456 (merge-base with 'main'): runs #3, #4 (dirty)" */
+/* "abc123def456 (merge-base with 'main'): runs #3, #4 (dirty); excluded: 1 dirty run
+ * (#5)" */
 static int describe(btk_buf *out, const cli_side *side)
 {
     char quoted[100];
+    const btk_run *run = side->count ? side->runs[0] : NULL;
     int error;
 
     if (side->sha[0])
@@ -333,13 +396,17 @@ static int describe(btk_buf *out, const cli_side *side)
     else if (side->run_id == 0) /* benchtrack ab: a binary */
         error = btk_buf_printf(out, "%s (%s)", btk_error_quote(quoted, sizeof(quoted),
                                                                side->label), side->how);
-    else
-        error = btk_buf_printf(out, "run #%" PRId64 " (commit %.12s)", side->run_id,
-                               side->count ? side->runs[0]->commit.sha : "?");
+    else /* a run id: the run is the side, no list of runs follows */
+        return btk_buf_printf(out, "run #%" PRId64 " (%s%.12s%s)", side->run_id,
+                              run && run->commit.sha[0] ? "commit " : "no commit",
+                              run ? run->commit.sha : "", run && run->commit.dirty
+                                                              ? ", dirty" : "");
     for (size_t i = 0; i < side->count && error == 0 && side->runs[i]->id; i++)
         error = btk_buf_printf(out, "%s#%" PRId64 "%s", i ? ", " : (side->count > 1 ? ": runs "
                                                                                     : ": run "),
                                side->runs[i]->id, side->runs[i]->commit.dirty ? " (dirty)" : "");
+    if (error == 0 && side->excluded.len)
+        error = btk_buf_printf(out, "; excluded: %s", btk_buf_cstr(&side->excluded));
     return error;
 }
 
@@ -351,6 +418,73 @@ static int write_output(const btk_buf *text, const char *out_path)
     if (fflush(stdout) != 0)
         return btk_error_set(BTK_EIO, "cannot write 'stdout'");
     return 0;
+}
+
+/* "builds differ: the base was built with X, the contender with Y: ..." when they do. */
+static int build_warning(btk_buf *w, const cli_side *base, const cli_side *now)
+{
+    btk_buf b = BTK_BUF_INIT, n = BTK_BUF_INIT;
+    int error = 0;
+
+    if (base->count == 0 || now->count == 0 ||
+        btk_run_same_build(base->runs[0], now->runs[0]))
+        return 0;
+    if ((error = btk_run_build_text(&b, base->runs[0])) == 0 &&
+        (error = btk_run_build_text(&n, now->runs[0])) == 0)
+        error = btk_buf_printf(w, "%sdifferent builds: the base was built with '%s', the "
+                               "contender with '%s': the differences may be the builds' and "
+                               "not the code's", w->len ? "; " : "", btk_buf_cstr(&b),
+                               btk_buf_cstr(&n));
+    btk_buf_free(&b);
+    btk_buf_free(&n);
+    return error;
+}
+
+/* Whether warning k of run i has an equal one earlier on side: in its whole text, or
+ * with code_only in its code (the text before ':'). */
+static bool seen_before(const cli_side *side, size_t i, size_t k, bool code_only)
+{
+    const char *text = side->runs[i]->warnings[k];
+    size_t len = code_only ? strcspn(text, ":") : strlen(text) + 1;
+
+    for (size_t j = 0; j <= i; j++)
+        for (size_t l = 0; l < (j < i ? side->runs[j]->warning_count : k); l++) {
+            const char *other = side->runs[j]->warnings[l];
+
+            if (other && !strncmp(other, text, len) && (!code_only || other[len] == ':'))
+                return true;
+        }
+    return false;
+}
+
+/* The environment warnings the side's runs recorded: each message once on stderr, and
+ * "base runs recorded environment warnings: unoptimized, vm" (each code once) in w. */
+static int env_warnings(btk_buf *w, const cli_side *side, const char *which)
+{
+    btk_buf codes = BTK_BUF_INIT;
+    int error = 0;
+
+    for (size_t i = 0; i < side->count && error == 0; i++)
+        for (size_t k = 0; k < side->runs[i]->warning_count && error == 0; k++) {
+            const char *text = side->runs[i]->warnings[k];
+
+            if (text == NULL || seen_before(side, i, k, false))
+                continue;
+            fprintf(stderr, "benchtrack: warning: %s run", which);
+            if (side->runs[i]->id)
+                fprintf(stderr, " #%" PRId64, side->runs[i]->id);
+            fputs(": ", stderr);
+            cli_print_safe(stderr, text);
+            fputc('\n', stderr);
+            if (!seen_before(side, i, k, true))
+                error = btk_buf_printf(&codes, "%s%.*s", codes.len ? ", " : "",
+                                       (int)strcspn(text, ":"), text);
+        }
+    if (error == 0 && codes.len)
+        error = btk_buf_printf(w, "%s%s runs recorded environment warnings: %s",
+                               w->len ? "; " : "", which, btk_buf_cstr(&codes));
+    btk_buf_free(&codes);
+    return error;
 }
 
 static int header_strings(btk_buf *b, btk_buf *n, btk_buf *m, btk_buf *w, const cli_side *base,
@@ -365,10 +499,16 @@ static int header_strings(btk_buf *b, btk_buf *n, btk_buf *m, btk_buf *w, const 
                                         mach->fingerprint ? mach->fingerprint : "?")) < 0)
         return error;
     for (size_t i = 0; i < base->count; i++)
-        if (mach && strcmp(run_fp(base->runs[i]), run_fp(now->runs[0])) != 0)
-            return btk_buf_puts(w, "the two sides were measured on different machines: the "
-                                   "differences may be the machines' and not the code's");
-    return 0;
+        if (mach && strcmp(run_fp(base->runs[i]), run_fp(now->runs[0])) != 0) {
+            error = btk_buf_puts(w, "the two sides were measured on different machines: the "
+                                    "differences may be the machines' and not the code's");
+            break;
+        }
+    if (error == 0)
+        error = build_warning(w, base, now);
+    if (error == 0)
+        error = env_warnings(w, base, "base");
+    return error ? error : env_warnings(w, now, "contender");
 }
 
 int cli_compare_and_print(int *status_out, const cli_side *base, const cli_side *now,

@@ -8,6 +8,7 @@
 typedef struct ropts {
     const char *db, *repo, *branch, *base, *out, *format;
     long limit;
+    bool include_dirty;
 } ropts;
 
 static const cli_opt report_opts[] = {
@@ -18,9 +19,12 @@ static const cli_opt report_opts[] = {
                    "the branch (default HEAD; its name is shown in the report)"),
     CLI_OPT_STRING(
         "--base", "REF", ropts, base,
-        "compare the latest commit with this commit instead of its predecessor"),
+        "compare the latest commit with this commit or run id (#12, run:12) instead of "
+        "its predecessor"),
     CLI_OPT_LONG("--limit", "N", ropts, limit, 1, 100000,
-                 "at most N commits of history (default 100)"),
+                 "at most the N newest commits with results (default 100)"),
+    CLI_OPT_FLAG("--include-dirty", ropts, include_dirty, 0,
+                 "also take runs recorded with uncommitted changes (marked dirty)"),
     CLI_OPT_STRING("--format", "svg|png", ropts, format, "chart images (default svg)"),
     CLI_OPT_STRING("--db", "PATH", ropts, db, "results database (must exist)"),
     CLI_OPT_STRING("--repo", "DIR", ropts, repo, "the repository"),
@@ -65,16 +69,19 @@ static int report(const ropts *o, btk_git *git, btk_store *db)
     size_t count = 0;
     int error;
 
+    /* the whole branch: --limit counts commits with results, which the report picks */
     if ((error = btk_git_first_parent(&shas, &count, git, o->branch ? o->branch : "HEAD",
-                                      (size_t)o->limit)) < 0 ||
-        (o->base && (error = btk_git_resolve(base, git, o->base)) < 0) ||
+                                      0)) < 0 ||
+        (o->base && (error = cli_resolve_side(&ro.base_run_id, base, git, o->base)) < 0) ||
         (error = branch_label(&label, git, o->branch)) < 0)
         goto done;
     ro.out_dir = o->out;
     ro.branch = label.ptr;
     ro.shas = (const char(*)[41])shas;
     ro.sha_count = count;
-    ro.base_sha = o->base ? base : NULL;
+    ro.base_sha = o->base && ro.base_run_id == 0 ? base : NULL;
+    ro.limit = (size_t)o->limit;
+    ro.include_dirty = o->include_dirty;
     ro.format = o->format && !strcmp(o->format, "png") ? BTK_CHART_PNG : BTK_CHART_SVG;
     if ((error = btk_report_write(db, &ro, &index)) == 0)
         printf("%s\n", index.ptr);

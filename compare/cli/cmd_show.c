@@ -8,6 +8,8 @@
 
 static void print_header(const btk_run *run)
 {
+    btk_buf build = BTK_BUF_INIT;
+
     printf("run #%" PRId64 "  commit %s%s  branch ", run->id,
            run->commit.sha[0] ? run->commit.sha : "-", run->commit.dirty ? " (dirty)" : "");
     cli_print_safe(stdout, run->commit.branch ? run->commit.branch : "-");
@@ -18,6 +20,14 @@ static void print_header(const btk_run *run)
     printf(", %d cpus\ndate %s  format %s  compiler ", run->machine.cpus,
            run->date ? run->date : "-", run->format ? run->format : "-");
     cli_print_safe(stdout, run->compiler ? run->compiler : "-");
+    printf("\nbuild ");
+    if (btk_run_build_text(&build, run) == 0)
+        cli_print_safe(stdout, btk_buf_cstr(&build));
+    btk_buf_free(&build);
+    for (size_t i = 0; i < run->warning_count; i++) {
+        printf("\nwarning: ");
+        cli_print_safe(stdout, run->warnings[i] ? run->warnings[i] : "");
+    }
     printf("\n\n%-40s %8s %14s %25s %8s %6s\n", "benchmark", "status", "median ns",
            "95% CI of median", "samples", "procs");
 }

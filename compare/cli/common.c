@@ -1,7 +1,7 @@
 /*
  * Helpers shared by the subcommands: error reporting and exit statuses, parsing the
  * command line (opt.c) into them, opening the repository and the database, resolving a
- * side (ref or run id), storing a run.
+ * side (ref or run id), storing a run, picking the machine and gathering a commit's runs.
  */
 #include "cli.h"
 
@@ -78,11 +78,6 @@ bool cli_parse_args(int *status_out, void *args, const cli_cmd *cmd, int argc,
     }
     btk_buf_free(&help);
     return false;
-}
-
-int cli_open_repo(btk_git **out, const char *repo_path)
-{
-    return btk_git_open(out, repo_path);
 }
 
 /* The default database (and SQLite's files beside it) must not be symbolic links: a link
@@ -426,4 +421,41 @@ int cli_pick_machine(char **fp_out, btk_store *db, const char *flag)
     btk_buf_free(&list);
     btk_strings_free(fps, count);
     return error;
+}
+
+void cli_runs_free(btk_run **runs, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        btk_run_free(runs[i]);
+    btk__free(runs);
+}
+
+int cli_gather_runs(btk_run ***runs_out, size_t *count_out, btk_buf *excluded, btk_store *db,
+                    const char *sha, const char *fp, bool include_dirty)
+{
+    btk_buf ids = BTK_BUF_INIT;
+    int64_t *id = NULL;
+    size_t count = 0;
+    int error, dropped = 0;
+
+    *runs_out = NULL;
+    *count_out = 0;
+    if ((error = btk_store_runs_for_commit(&id, &count, db, sha, fp)) < 0 || count == 0)
+        goto done;
+    if ((*runs_out = btk__calloc(count, sizeof(**runs_out))) == NULL) {
+        error = BTK_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < count && error == 0; i++)
+        if ((error = btk_store_load_run(&(*runs_out)[i], db, id[i], true)) == 0)
+            (*count_out)++;
+    if (error == 0 && !include_dirty)
+        error = dropped = btk_runs_drop_dirty(*runs_out, count_out, &ids);
+    if (error > 0)
+        error = btk_buf_printf(excluded, "%s%d dirty run%s (%s)", excluded->len ? "; " : "",
+                               dropped, dropped > 1 ? "s" : "", btk_buf_cstr(&ids));
+done:
+    btk_buf_free(&ids);
+    btk__free(id);
+    return error < 0 ? error : 0;
 }

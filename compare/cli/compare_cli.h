@@ -20,17 +20,32 @@ typedef struct cli_side {
     char how[160];       /* e.g. "merge-base with 'main'", or "" */
     btk_run **runs;      /* owned */
     size_t count;
+    btk_buf excluded;    /* runs of the commit left out, for the header; "" when none */
 } cli_side;
 
-#define CLI_SIDE_INIT {"", 0, "", "", NULL, 0}
+#define CLI_SIDE_INIT {"", 0, "", "", NULL, 0, BTK_BUF_INIT}
+
+/* Which runs two sides take and what may differ between them (compare's options). */
+typedef struct cli_load_options {
+    const char *machine; /* fingerprint prefix or hostname; NULL: the contender's */
+    bool any_machine;    /* compare across machines, with a warning */
+    bool any_build;      /* compare across builds, with a warning */
+    bool include_dirty;  /* pool runs recorded with uncommitted changes */
+} cli_load_options;
 
 /* Resolve arg (ref or run id) into side. BTK_ENOTFOUND naming an unknown ref. */
 int cli_side_resolve(cli_side *side, btk_git *git, const char *arg);
-/* Load both sides' runs (with samples) on one machine: machine (fingerprint prefix or
- * hostname) if given, else the contender's newest run's machine. Mismatched machines are
- * BTK_EINVAL unless any_machine (then a warning on stderr). No runs: BTK_ENOTFOUND. */
-int cli_sides_load(cli_side *base, cli_side *now, btk_store *db, const char *machine,
-                   bool any_machine);
+/* Load both sides' runs (with samples) on one machine: o->machine if given, else the
+ * contender's newest run's machine. A commit side takes its runs as cli_gather_runs does,
+ * then only those of one build: the contender's newest run's, and on the base the
+ * contender's build when the base has it, else the base's newest run's (the others are
+ * named in side->excluded). Mismatched machines or builds are BTK_EINVAL unless
+ * o->any_machine / o->any_build (then a warning on stderr and in the output header). No
+ * runs: BTK_ENOTFOUND. */
+int cli_sides_load(cli_side *base, cli_side *now, btk_store *db, const cli_load_options *o);
+/* Fail (BTK_EINVAL, naming both builds) when the two sides' builds differ, unless
+ * any_build, then warn on stderr. For ab, whose sides are loaded by ab itself. */
+int cli_sides_check_build(const cli_side *base, const cli_side *now, bool any_build);
 void cli_side_clear(cli_side *side);
 /* --config FILE (must exist), else <repository root>/benchtrack.json when present. */
 int cli_load_config(btk_config **out, const char *flag, btk_git *git);

@@ -19,6 +19,7 @@ static const command commands[] = {
     {"ab", cmd_ab, "run two binaries interleaved and compare them; exit 1 on a regression"},
     {"chart", cmd_chart, "draw trend, comparison or distribution charts with gnuplot"},
     {"report", cmd_report, "write a static HTML report of trends and comparisons"},
+    {"export", cmd_export, "stored results as OpenMetrics (Prometheus), CSV or JSON"},
 };
 
 /* The command's exit status, or CLI_EXIT_RUNTIME with a message when what it wrote to

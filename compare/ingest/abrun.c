@@ -7,7 +7,6 @@
 #include "abrun.h"
 
 #include "import.h"
-#include "import_int.h"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -20,20 +19,12 @@ extern char **environ;
 
 /* ---- merging ---- */
 
-static btk_result *find_mut(btk_run *run, const char *name)
-{
-    for (size_t i = 0; i < run->result_count; i++)
-        if (run->results[i].name && !strcmp(run->results[i].name, name))
-            return &run->results[i];
-    return NULL;
-}
-
 /* The summary of dst's pooled samples after a merge, so a stored ab run says what all its
  * processes measured (not what the first one did). Cycles keep the first process's
  * ticks-per-ns ratio; iterations add up. */
 static int resummarize(btk_result *dst, int64_t iterations)
 {
-    double ticks_per_ns = dst->stats.cycles_median / dst->stats.median;
+    double ticks_per_ns = dst->cycles_median / dst->stats.median;
     size_t n = 0, at = 0;
     double *ns;
     int error;
@@ -48,10 +39,10 @@ static int resummarize(btk_result *dst, int64_t iterations)
         memcpy(ns + at, dst->procs[i].ns, dst->procs[i].count * sizeof(*ns));
         at += dst->procs[i].count;
     }
-    error = btk_import__summarize(&dst->stats, ns, n);
+    error = btk_stats_summarize(&dst->stats, ns, n);
     btk__free(ns);
     dst->stats.iterations = iterations;
-    dst->stats.cycles_median = dst->stats.median * ticks_per_ns; /* NAN stays NAN */
+    dst->cycles_median = dst->stats.median * ticks_per_ns; /* NAN stays NAN */
     return error;
 }
 
@@ -95,7 +86,7 @@ int btk_ab_merge(btk_run *dst, btk_run *src)
 
         if (s->name == NULL)
             continue;
-        if ((d = find_mut(dst, s->name)) != NULL) {
+        if ((d = (btk_result *)btk_run_find(dst, s->name)) != NULL) { /* dst is ours */
             if ((error = merge_result(d, s)) < 0)
                 return error;
             continue;

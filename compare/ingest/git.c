@@ -326,8 +326,3 @@ int btk_git_default_branch(char *out, size_t len, btk_git *git)
         out[0] = '\0';
     return btk_error_set(BTK_ENOTFOUND, "no default branch (no origin/HEAD, main or master)");
 }
-
-bool btk_git_is_shallow(btk_git *git)
-{
-    return git_repository_is_shallow(git->repo) == 1;
-}

@@ -34,7 +34,5 @@ int btk_git_first_parent(char (**shas_out)[41], size_t *count_out, btk_git *git,
 /* The default branch: refs/remotes/origin/HEAD's target, else "main", else "master";
  * written to a caller buffer. BTK_ENOTFOUND when none exists. */
 int btk_git_default_branch(char *out, size_t len, btk_git *git);
-/* True when the repository is a shallow clone. */
-bool btk_git_is_shallow(btk_git *git);
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * Reading results JSON: format detection, typed getters with path-naming errors, and our own
- * format (docs/json-format.md). Google Benchmark's format is in import_gbench.c.
+ * Reading results JSON: format detection and our own format (docs/json-format.md). Google
+ * Benchmark's format is in import_gbench.c; the typed getters both use are in
+ * import_value.c.
  */
 #include "import.h"
 
@@ -8,145 +9,6 @@
 #include "machine.h"
 
 #include <math.h>
-
-void btk_import__at(btk_jat *out, const btk_jat *parent, const char *fmt, ...)
-{
-    va_list ap;
-    size_t n;
-
-    out->source = parent->source;
-    n = (size_t)snprintf(out->path, sizeof(out->path), "%s", parent->path);
-    if (n >= sizeof(out->path))
-        return;
-    va_start(ap, fmt);
-    vsnprintf(out->path + n, sizeof(out->path) - n, fmt, ap);
-    va_end(ap);
-}
-
-int btk_import__bad(const btk_jat *at, const char *key, const char *what)
-{
-    char src[200], key_q[100];
-
-    btk_error_quote(src, sizeof(src), at->source);
-    if (key == NULL)
-        return btk_error_set(BTK_EFORMAT, "%s: %s: %s", src,
-                             at->path[0] ? at->path : "(top level)", what);
-    btk_error_quote(key_q, sizeof(key_q), key);
-    return btk_error_set(BTK_EFORMAT, "%s: %s%s%s: %s", src, at->path,
-                         at->path[0] ? "." : "", key_q, what);
-}
-
-/* The member, or NULL when absent or JSON null; error when absent and required. */
-static int member(json_t **out, json_t *obj, const char *key, bool required,
-                  const btk_jat *at)
-{
-    *out = json_object_get(obj, key);
-    if (*out && json_is_null(*out))
-        *out = NULL;
-    if (*out == NULL && required)
-        return btk_import__bad(at, key, "missing");
-    return 0;
-}
-
-int btk_import__str(char **out, json_t *obj, const char *key, bool required,
-                    const btk_jat *at)
-{
-    json_t *v;
-    int error;
-
-    *out = NULL;
-    if ((error = member(&v, obj, key, required, at)) < 0 || v == NULL)
-        return error;
-    if (!json_is_string(v))
-        return btk_import__bad(at, key, "expected a string");
-    *out = btk__strndup(json_string_value(v), json_string_length(v));
-    return *out ? 0 : BTK_ENOMEM;
-}
-
-int btk_import__num(double *out, json_t *obj, const char *key, bool required,
-                    const btk_jat *at)
-{
-    json_t *v;
-    int error;
-
-    if ((error = member(&v, obj, key, required, at)) < 0 || v == NULL)
-        return error;
-    if (!json_is_number(v))
-        return btk_import__bad(at, key, "expected a number");
-    *out = json_number_value(v);
-    return 0;
-}
-
-int btk_import__int(int64_t *out, json_t *obj, const char *key, bool required,
-                    const btk_jat *at)
-{
-    json_t *v;
-    double d;
-    int error;
-
-    if ((error = member(&v, obj, key, required, at)) < 0 || v == NULL)
-        return error;
-    if (json_is_integer(v)) {
-        *out = (int64_t)json_integer_value(v);
-        return 0;
-    }
-    d = json_is_real(v) ? json_real_value(v) : NAN;
-    if (!(d == floor(d) && fabs(d) < 9.0e18))
-        return btk_import__bad(at, key, "expected an integer");
-    *out = (int64_t)d;
-    return 0;
-}
-
-int btk_import__bool(bool *out, json_t *obj, const char *key, const btk_jat *at)
-{
-    json_t *v;
-    int error;
-
-    if ((error = member(&v, obj, key, false, at)) < 0 || v == NULL)
-        return error;
-    if (!json_is_boolean(v))
-        return btk_import__bad(at, key, "expected true or false");
-    *out = json_is_true(v);
-    return 0;
-}
-
-int btk_import__obj(json_t **out, json_t *obj, const char *key, bool required,
-                    const btk_jat *at)
-{
-    int error;
-
-    if ((error = member(out, obj, key, required, at)) < 0 || *out == NULL)
-        return error;
-    if (!json_is_object(*out))
-        return btk_import__bad(at, key, "expected an object");
-    return 0;
-}
-
-int btk_import__arr(json_t **out, json_t *obj, const char *key, bool required,
-                    const btk_jat *at)
-{
-    int error;
-
-    if ((error = member(out, obj, key, required, at)) < 0 || *out == NULL)
-        return error;
-    if (!json_is_array(*out))
-        return btk_import__bad(at, key, "expected an array");
-    return 0;
-}
-
-int btk_import__dump(char **out, json_t *json)
-{
-    char *s;
-
-    *out = NULL;
-    if (json == NULL)
-        return 0;
-    if ((s = json_dumps(json, JSON_COMPACT | JSON_ENCODE_ANY)) == NULL)
-        return btk_error_set(BTK_ENOMEM, "out of memory");
-    *out = btk__strdup(s);
-    free(s);
-    return *out ? 0 : BTK_ENOMEM;
-}
 
 /* ---- our format: context ---- */
 
@@ -242,39 +104,30 @@ static int read_context(btk_run *run, json_t *root, const btk_jat *top)
 
 /* ---- our format: benchmarks ---- */
 
-static int read_stats(btk_summary *s, json_t *b, bool required, const btk_jat *parent)
+/* The "stats" object: every statistic the tool keeps (the stored ones: the metrics of
+ * btk_stats_metric_at with a column); median is required when the result is ok. */
+static int read_stats(btk_stats *s, json_t *b, bool required, const btk_jat *parent)
 {
-    static const struct {
-        const char *key;
-        size_t off;
-    } dbl[] = {
-        {"min", offsetof(btk_summary, min)},       {"max", offsetof(btk_summary, max)},
-        {"mean", offsetof(btk_summary, mean)},     {"median", offsetof(btk_summary, median)},
-        {"stddev", offsetof(btk_summary, stddev)}, {"mad", offsetof(btk_summary, mad)},
-        {"p50", offsetof(btk_summary, p50)},       {"p90", offsetof(btk_summary, p90)},
-        {"p95", offsetof(btk_summary, p95)},       {"p99", offsetof(btk_summary, p99)},
-        {"p999", offsetof(btk_summary, p999)},
-        {"median_ci_low", offsetof(btk_summary, ci_low)},
-        {"median_ci_high", offsetof(btk_summary, ci_high)},
-    };
     json_t *st;
     btk_jat at;
     size_t i;
-    int error;
+    int error = 0;
 
     if ((error = btk_import__obj(&st, b, "stats", required, parent)) < 0 || st == NULL)
         return error;
     btk_import__at(&at, parent, ".stats");
-    for (i = 0; i < BTK_ARRAY_SIZE(dbl); i++)
-        if ((error = btk_import__num((double *)(void *)((char *)s + dbl[i].off), st,
-                                     dbl[i].key, !strcmp(dbl[i].key, "median"), &at)) < 0)
-            return error;
-    if ((error = btk_import__int(&s->samples, st, "samples", false, &at)) < 0 ||
-        (error = btk_import__int(&s->iterations, st, "iterations", false, &at)) < 0 ||
-        (error = btk_import__int(&s->outliers_low, st, "outliers_low", false, &at)) < 0 ||
-        (error = btk_import__int(&s->outliers_high, st, "outliers_high", false, &at)) < 0)
-        return error;
-    return 0;
+    for (i = 0; i < BTK_STATS_METRIC_COUNT && error == 0; i++) {
+        const btk_stats_metric *m = btk_stats_metric_at(i);
+
+        if (m->column == NULL)
+            continue;
+        if (m->unit == BTK_STATS_COUNT)
+            error = btk_import__int(btk_stats_count_field(s, m), st, m->name, false, &at);
+        else
+            error = btk_import__num(btk_stats_real_field(s, m), st, m->name,
+                                    btk_stats_real_field(s, m) == &s->median, &at);
+    }
+    return error;
 }
 
 static int read_memory(btk_memory *m, json_t *b, const btk_jat *parent)
@@ -423,7 +276,7 @@ static int read_throughput(btk_result *r, json_t *b, const btk_jat *parent)
     }
     if (cy) {
         btk_import__at(&at, parent, ".cycles");
-        if ((error = btk_import__num(&r->stats.cycles_median, cy, "median", false, &at)) < 0)
+        if ((error = btk_import__num(&r->cycles_median, cy, "median", false, &at)) < 0)
             return error;
     }
     return 0;
@@ -434,7 +287,8 @@ static int read_benchmark(btk_result *r, json_t *b, const btk_jat *at)
     int64_t iterations = -1;
     int error;
 
-    btk_summary_init(&r->stats);
+    btk_stats_init(&r->stats);
+    r->cycles_median = NAN;
     btk_memory_init(&r->memory);
     if (!json_is_object(b))
         return btk_import__bad(at, NULL, "expected an object");
@@ -501,32 +355,6 @@ static int read_ours(btk_run *run, json_t *root, const btk_jat *top)
             return error;
     }
     return btk_import__dup(&run->format, "benchtrack");
-}
-
-int btk_import__dup(char **out, const char *s)
-{
-    btk__free(*out);
-    *out = btk__strdup(s);
-    return *out ? 0 : BTK_ENOMEM;
-}
-
-int btk_import__family_param(btk_result *r)
-{
-    const char *slash = strchr(r->name, '/');
-    char *end;
-    long long v;
-
-    if (slash == NULL)
-        return btk_import__dup(&r->family, r->name);
-    if ((r->family = btk__strndup(r->name, (size_t)(slash - r->name))) == NULL)
-        return BTK_ENOMEM;
-    errno = 0;
-    v = strtoll(slash + 1, &end, 10);
-    if (!r->has_param && slash[1] && *end == '\0' && errno == 0) {
-        r->has_param = true;
-        r->param = v;
-    }
-    return 0;
 }
 
 /* Our format says so; Google Benchmark's has context + benchmarks and no "format". */

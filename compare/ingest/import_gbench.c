@@ -9,26 +9,6 @@
 
 #include <math.h>
 
-/* The summary of a result's pooled samples: harness/stats.c computes the same figures the
- * benchmark binary reports, so imported and measured runs are summarized alike. */
-int btk_import__summarize(btk_summary *s, const double *ns, size_t n)
-{
-    btk_stats st;
-    int error;
-
-    if (n == 0)
-        return 0;
-    if ((error = btk_stats_summarize(&st, ns, n)) < 0)
-        return error;
-    s->min = st.min, s->max = st.max, s->mean = st.mean, s->median = st.median;
-    s->stddev = st.stddev, s->mad = st.mad;
-    s->p50 = st.p50, s->p90 = st.p90, s->p95 = st.p95, s->p99 = st.p99, s->p999 = st.p999;
-    s->ci_low = st.median_ci_low, s->ci_high = st.median_ci_high;
-    s->outliers_low = (int64_t)st.outliers_low, s->outliers_high = (int64_t)st.outliers_high;
-    s->samples = (int64_t)n;
-    return 0;
-}
-
 static int unit_scale(double *out, const char *unit, json_t *b, const btk_jat *at)
 {
     BTK_UNUSED(b);
@@ -58,9 +38,9 @@ static int result_for(btk_result **out, btk_run *run, const char *name, size_t c
     BTK_ASSERT(run->result_count < cap);
     BTK_UNUSED(cap);
     *out = &run->results[run->result_count++];
-    btk_summary_init(&(*out)->stats);
+    btk_stats_init(&(*out)->stats);
+    (*out)->cycles_median = NAN;
     btk_memory_init(&(*out)->memory);
-    (*out)->stats.iterations = 0;
     if (((*out)->name = btk__strdup(name)) == NULL)
         return BTK_ENOMEM;
     return btk_import__family_param(*out);
@@ -215,7 +195,9 @@ static int summarize_all(btk_run *run)
             return BTK_ENOMEM;
         for (j = 0; j < r->proc_count; j++)
             ns[j] = r->procs[j].ns[0];
-        error = btk_import__summarize(&r->stats, ns, r->proc_count);
+        /* the same figures the benchmark binary reports, so imported and measured runs are
+         * summarized alike; iterations are the sum read above */
+        error = btk_stats_summarize(&r->stats, ns, r->proc_count);
         r->stats.iterations = iters;
         btk__free(ns);
     }

@@ -1,6 +1,7 @@
 /*
  * Shared by import.c (our format) and import_gbench.c (Google Benchmark's): typed getters
- * that turn a wrong or missing JSON value into one BTK_EFORMAT line "SOURCE: PATH: what".
+ * that turn a wrong or missing JSON value into one BTK_EFORMAT line "SOURCE: PATH: what"
+ * (import_value.c). import.c calls import_gbench.c, both call import_value.c, never back.
  * jansson.h is confined to compare/import*.c.
  */
 #ifndef BTK_IMPORT_INT_H
@@ -39,14 +40,13 @@ int btk_import__arr(json_t **out, json_t *obj, const char *key, bool required,
                     const btk_jat *at);
 /* json_dumps into a btk__malloc'd string (NULL json: NULL out). */
 int btk_import__dump(char **out, json_t *json);
-
-/* Fill run from a Google Benchmark document (root has context + benchmarks). */
-int btk_import__gbench(btk_run *run, json_t *root, const btk_jat *at);
-/* Fill summary statistics from per-iteration samples (any order; n >= 1). */
-int btk_import__summarize(btk_summary *out, const double *ns, size_t n);
 /* Copy s into *out (freeing the old value). */
 int btk_import__dup(char **out, const char *s);
 /* Derive family (before the first "/") and an integer param (after it) from the name. */
 int btk_import__family_param(btk_result *r);
+
+/* Fill run from a Google Benchmark document (root has context + benchmarks);
+ * import_gbench.c. */
+int btk_import__gbench(btk_run *run, json_t *root, const btk_jat *at);
 
 #endif

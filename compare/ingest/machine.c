@@ -1,7 +1,7 @@
 /*
  * The machine identity: this host's machine fields (host.c, the reader behind the
  * harness's context too), and the fingerprint that decides which runs are comparable
- * (docs/database.md).
+ * (docs/database.md). Beside it the build identity, the other half of comparability.
  */
 #include "machine.h"
 #include "host.h"
@@ -90,4 +90,27 @@ int btk_machine_fingerprint(btk_machine *m)
     btk__free(m->fingerprint);
     m->fingerprint = btk__strdup(hex);
     return m->fingerprint ? 0 : BTK_ENOMEM;
+}
+
+/* ---- the build identity ---- */
+
+static const char *known(const char *s)
+{
+    return s ? s : "";
+}
+
+bool btk_run_same_build(const btk_run *a, const btk_run *b)
+{
+    return !strcmp(known(a->compiler), known(b->compiler)) &&
+           !strcmp(known(a->flags), known(b->flags));
+}
+
+int btk_run_build_text(btk_buf *out, const btk_run *run)
+{
+    const char *c = known(run->compiler), *f = known(run->flags);
+
+    if (*c == '\0' && *f == '\0')
+        return btk_buf_puts(out, "unknown build");
+    return btk_buf_printf(out, "%s%s%s", *c ? c : "unknown compiler", " ",
+                          *f ? f : "(no flags recorded)");
 }

@@ -96,17 +96,60 @@ const btk_result *btk_run_find(const btk_run *run, const char *name)
     return NULL;
 }
 
-void btk_summary_init(btk_summary *s)
-{
-    s->min = s->max = s->mean = s->median = s->stddev = s->mad = NAN;
-    s->p50 = s->p90 = s->p95 = s->p99 = s->p999 = NAN;
-    s->ci_low = s->ci_high = s->cycles_median = NAN;
-    s->samples = s->iterations = s->outliers_low = s->outliers_high = 0;
-}
-
 void btk_memory_init(btk_memory *m)
 {
     m->tracked = false;
     m->allocs_per_iter = m->frees_per_iter = m->bytes_per_iter = NAN;
     m->peak_rss_bytes = m->minor_faults = m->major_faults = -1;
+}
+
+/* ---- choosing the runs of a side ---- */
+
+/* Keep runs[i] where keep[i]; see btk_runs_drop_dirty. */
+static int keep_where(btk_run **runs, size_t *count, const bool *keep, btk_buf *dropped)
+{
+    size_t i, kept = 0;
+    int n = 0, error = 0;
+
+    for (i = 0; i < *count; i++) {
+        if (keep[i]) {
+            runs[kept++] = runs[i];
+            continue;
+        }
+        if (error == 0)
+            error = btk_buf_printf(dropped, "%s#%" PRId64, dropped->len ? ", " : "",
+                                   runs[i]->id);
+        btk_run_free(runs[i]);
+        n++;
+    }
+    *count = kept;
+    return error < 0 ? error : n;
+}
+
+int btk_runs_drop_dirty(btk_run **runs, size_t *count, btk_buf *dropped)
+{
+    bool *keep = btk__calloc(*count + 1, sizeof(*keep));
+    int n;
+
+    if (keep == NULL)
+        return BTK_ENOMEM;
+    for (size_t i = 0; i < *count; i++)
+        keep[i] = !runs[i]->commit.dirty;
+    n = keep_where(runs, count, keep, dropped);
+    btk__free(keep);
+    return n;
+}
+
+int btk_runs_keep_build(btk_run **runs, size_t *count, const btk_run *ref, btk_buf *dropped)
+{
+    bool *keep = btk__calloc(*count + 1, sizeof(*keep));
+    int n;
+
+    if (keep == NULL)
+        return BTK_ENOMEM;
+    for (size_t i = 0; i < *count; i++)
+        keep[i] = runs[i] == ref || btk_run_same_build(runs[i], ref);
+    n = keep_where(runs, count, keep, dropped);
+    btk__free(keep);
+    return n;
 }

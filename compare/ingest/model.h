@@ -8,6 +8,7 @@
 #define BTK_MODEL_H
 
 #include "internal.h"
+#include "stats.h"
 
 typedef enum btk_result_status {
     BTK_RESULT_OK = 0,
@@ -28,14 +29,6 @@ typedef struct btk_proc {
     int64_t peak_rss_bytes, minor_faults, major_faults; /* -1 when unknown */
 } btk_proc;
 
-typedef struct btk_summary {
-    double min, max, mean, median, stddev, mad;
-    double p50, p90, p95, p99, p999;
-    double ci_low, ci_high; /* 95% CI of the median */
-    int64_t samples, iterations, outliers_low, outliers_high;
-    double cycles_median;   /* ticks per iteration, NAN when unknown */
-} btk_summary;
-
 typedef struct btk_memory {
     bool tracked;
     double allocs_per_iter, frees_per_iter, bytes_per_iter; /* NAN when not tracked */
@@ -51,7 +44,8 @@ typedef struct btk_result {
     char *error_kind;     /* NULL when ok: "signal", "exit", "timeout", "error" */
     char *error_message;  /* NULL when ok */
     char *stop_reason;    /* "precision", "time_budget", "max_samples", or NULL */
-    btk_summary stats;
+    btk_stats stats;      /* ci_level, rel_ci are not stored: NAN when read or loaded */
+    double cycles_median; /* ticks per iteration, NAN when unknown */
     btk_memory memory;
     double bytes_per_iter, items_per_iter; /* throughput; 0 when not set */
     size_t counter_count;
@@ -104,12 +98,29 @@ void btk_run_free(btk_run *run);
 const btk_result *btk_run_find(const btk_run *run, const char *name);
 /* Compute machine->fingerprint from its other fields (documented in docs/database.md). */
 int btk_machine_fingerprint(btk_machine *machine);
+/* The build identity (docs/cli/compare.md, "Which runs are pooled"): two runs are of the same build
+ * when their compiler (name and version) and flags (optimization, NDEBUG) are equal, as
+ * stored from the results' context build.compiler and build.flags; an unknown field is
+ * the empty string. Runs of different builds are never pooled. Defined in machine.c. */
+bool btk_run_same_build(const btk_run *a, const btk_run *b);
+/* Append the build identity as text, "GCC 12.2.0 -O2 -DNDEBUG" ("unknown build" when
+ * both fields are unknown). Untrusted: escape where it goes. BTK_ENOMEM. */
+int btk_run_build_text(btk_buf *out, const btk_run *run);
 
-/* Added by the store issue. Release what a result / machine owns and zero it. */
+/* Filters of a set of runs gathered for one side of a comparison (docs/cli/compare.md,
+ * "Which runs are pooled"). Each keeps the runs that pass in their order, frees the others
+ * with btk_run_free, updates *count and appends the ids of the dropped ones to dropped
+ * as "#5, #6" (after a ", " when dropped is not empty); returns how many were dropped, or
+ * BTK_ENOMEM. btk_runs_drop_dirty drops the runs recorded with uncommitted changes;
+ * btk_runs_keep_build the runs whose build differs from ref's (ref must not be in runs
+ * unless it passes, which it always does). */
+int btk_runs_drop_dirty(btk_run **runs, size_t *count, btk_buf *dropped);
+int btk_runs_keep_build(btk_run **runs, size_t *count, const btk_run *ref, btk_buf *dropped);
+
+/* Release what a result / machine owns and zero it. */
 void btk_result_clear(btk_result *result);
 void btk_machine_clear(btk_machine *machine);
-/* Set every figure to unknown (NAN, -1, 0 counts). */
-void btk_summary_init(btk_summary *summary);
+/* Set every memory figure to unknown (NAN, -1). Statistics: btk_stats_init. */
 void btk_memory_init(btk_memory *memory);
 
 #endif

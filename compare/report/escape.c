@@ -1,5 +1,5 @@
 /*
- * Escaping untrusted text for gnuplot, HTML, URLs and file names. Pure functions over
+ * Escaping untrusted text for gnuplot, HTML, URLs, file names, CSV and OpenMetrics. Pure functions over
  * btk_buf; see escape.h for each contract and docs/report.md for the reasons.
  */
 #include "escape.h"
@@ -192,5 +192,46 @@ int btk_escape_unique_stems(char **stems, size_t n)
             btk__free((char *)refs[i].stem);
     btk_buf_free(&buf);
     btk__free(refs);
+    return error;
+}
+
+int btk_escape_csv(btk_buf *buf, const char *s)
+{
+    size_t len = strlen(s);
+    bool formula = strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0';
+    bool quote = strpbrk(s, ",\"\r\n") != NULL || (len && (s[0] == ' ' || s[len - 1] == ' '));
+    int error = 0;
+
+    if (!quote && !formula)
+        return btk_buf_put(buf, s, len);
+    if (quote)
+        error = btk_buf_put(buf, "\"", 1);
+    if (error == 0 && formula)
+        error = btk_buf_put(buf, "'", 1);
+    for (; error == 0 && *s; s++)
+        error = *s == '"' ? btk_buf_put(buf, "\"\"", 2) : btk_buf_put(buf, s, 1);
+    return error == 0 && quote ? btk_buf_put(buf, "\"", 1) : error;
+}
+
+int btk_escape_openmetrics(btk_buf *buf, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n;
+    int error = 0;
+
+    while (error == 0 && *p) {
+        n = btk_escape_utf8_len(p);
+        if (*p == '\\')
+            error = btk_buf_puts(buf, "\\\\");
+        else if (*p == '"')
+            error = btk_buf_puts(buf, "\\\"");
+        else if (*p == '\n')
+            error = btk_buf_puts(buf, "\\n");
+        else if (n == 0) /* U+FFFD and the byte's hex digits */
+            error = btk_buf_printf(buf, "\xef\xbf\xbd%02x", *p), n = 1;
+        else
+            error = btk_buf_put(buf, (const char *)p, n);
+        p += n ? n : 1;
+    }
     return error;
 }

@@ -47,6 +47,19 @@ int btk_escape_unique_stems(char **stems, size_t n);
 /* The 64-bit FNV-1a hash of s (used by btk_escape_filename). */
 uint64_t btk_escape_hash(const char *s);
 
+/* Append s as one CSV cell (RFC 4180): quoted, with '"' doubled, when it holds a comma, a
+ * quote, CR or LF or starts or ends with a space; a cell starting with '=', '+', '-', '@',
+ * TAB or CR gets a leading "'" first, so a spreadsheet does not run it as a formula
+ * (OWASP's "CSV injection" rule). BTK_ENOMEM. */
+int btk_escape_csv(btk_buf *buf, const char *s);
+
+/* Append s as an OpenMetrics label value, without the quotes: backslash, '"' and LF
+ * escaped as the format requires (other characters are allowed as they are); a byte that
+ * is not valid UTF-8 (only a crafted database can hold one: imported names are JSON text)
+ * becomes U+FFFD followed by its two hex digits, so the text stays UTF-8 and names that
+ * differ in such bytes stay apart. BTK_ENOMEM. */
+int btk_escape_openmetrics(btk_buf *buf, const char *s);
+
 /* Length in bytes of the valid UTF-8 sequence at s (1-4), or 0 when s does not start one
  * (including the NUL terminator). */
 size_t btk_escape_utf8_len(const unsigned char *s);

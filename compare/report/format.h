@@ -34,17 +34,18 @@ int btk_format_parse(btk_format_kind *out, const char *name);
 int btk_format_comparison(btk_buf *out, const btk_comparison *cmp,
                           const btk_format_header *hdr, btk_format_kind kind, bool color);
 
-/* Per-format writers (format_text.c, format_json.c, format_junit.c). */
+/* Per-format writers (format_text.c, format_json.c, format_junit.c), called only by
+ * btk_format_comparison (format.c). */
 int btk_format__table(btk_buf *out, const btk_comparison *cmp, const btk_format_header *hdr,
                       bool color);
 int btk_format__markdown(btk_buf *out, const btk_comparison *cmp,
                          const btk_format_header *hdr);
-int btk_format__csv(btk_buf *out, const btk_comparison *cmp);
+int btk_format__csv(btk_buf *out, const btk_comparison *cmp, const btk_format_header *hdr);
 int btk_format__json(btk_buf *out, const btk_comparison *cmp, const btk_format_header *hdr);
 int btk_format__junit(btk_buf *out, const btk_comparison *cmp, const btk_format_header *hdr);
 
-/* Shared helpers: a time in ns as "1.23 us" (3 significant digits; "-" for NAN); the
- * change as "+12.3%"; a summary line "1 regressed, 2 unchanged (of 3)". */
+/* Shared helpers (format_text.c): a time in ns as "1.23 us" (3 significant digits; "-"
+ * for NAN); the change as "+12.3%"; a summary line "1 regressed, 2 unchanged (of 3)". */
 void btk_format__time(char *out, size_t len, double ns);
 void btk_format__change(char *out, size_t len, double ratio);
 int btk_format__summary(btk_buf *out, const btk_comparison *cmp);

@@ -92,6 +92,10 @@ int btk_format__junit(btk_buf *out, const btk_comparison *cmp, const btk_format_
         error = error ? error : btk_buf_puts(out, "\"/>\n      <property name=\"contender\" "
                                                   "value=\"");
         error = error ? error : put_xml(out, hdr->contender);
+        if (error == 0 && hdr->warning) {
+            error = btk_buf_puts(out, "\"/>\n      <property name=\"warning\" value=\"");
+            error = error ? error : put_xml(out, hdr->warning);
+        }
         error = error ? error : btk_buf_puts(out, "\"/>\n    </properties>\n");
     }
     for (size_t i = 0; i < cmp->count && error == 0; i++)

@@ -1,42 +1,13 @@
 /*
  * Text formats of a comparison: the terminal table (escaped control characters, colour on
  * request), markdown for a pull-request comment (summary line, table, collapsed details;
- * names escaped so they cannot break the table or inject markup) and RFC 4180 CSV.
+ * names escaped so they cannot break the table or inject markup) and RFC 4180 CSV. Also
+ * the helpers other formats share (time, change, summary line): format_junit.c depends on
+ * this file, never the other way round.
  */
 #include "format.h"
 
 #include <math.h>
-
-int btk_format_parse(btk_format_kind *out, const char *name)
-{
-    static const struct {
-        const char *name;
-        btk_format_kind kind;
-    } table[] = {{"table", BTK_FORMAT_TABLE}, {"markdown", BTK_FORMAT_MARKDOWN},
-                 {"md", BTK_FORMAT_MARKDOWN}, {"json", BTK_FORMAT_JSON},
-                 {"junit", BTK_FORMAT_JUNIT}, {"csv", BTK_FORMAT_CSV}};
-    char quoted[64];
-
-    for (size_t i = 0; name && i < BTK_ARRAY_SIZE(table); i++)
-        if (!strcmp(name, table[i].name))
-            return *out = table[i].kind, 0;
-    return btk_error_set(BTK_EINVAL, "unknown format '%s' (expected table, markdown, json, "
-                         "junit or csv)", btk_error_quote(quoted, sizeof(quoted),
-                                                          name ? name : ""));
-}
-
-int btk_format_comparison(btk_buf *out, const btk_comparison *cmp,
-                          const btk_format_header *hdr, btk_format_kind kind, bool color)
-{
-    switch (kind) {
-    case BTK_FORMAT_TABLE: return btk_format__table(out, cmp, hdr, color);
-    case BTK_FORMAT_MARKDOWN: return btk_format__markdown(out, cmp, hdr);
-    case BTK_FORMAT_JSON: return btk_format__json(out, cmp, hdr);
-    case BTK_FORMAT_JUNIT: return btk_format__junit(out, cmp, hdr);
-    case BTK_FORMAT_CSV: return btk_format__csv(out, cmp);
-    }
-    return btk_error_set(BTK_EINVAL, "unknown format");
-}
 
 void btk_format__time(char *out, size_t len, double ns)
 {
@@ -152,8 +123,12 @@ static int table_row(btk_buf *out, const btk_verdict *v, bool color, size_t name
              v->unit ? v->unit : "");
     error = btk_buf_printf(out, "%s%-12s%s ", color ? kind_color(v->kind) : "",
                            btk_verdict_name(v->kind), color ? "\033[0m" : "");
-    if (error == 0)
-        error = put_term(out, v->name, 60);
+    if (error == 0) /* never cut: names that differ only at the end must stay apart */
+        error = put_term(out, v->name, (size_t)-1);
+    if (error == 0 && out->len - before > 13 + name_width + (color ? 11 : 0)) {
+        error = btk_buf_puts(out, "\n"); /* a long name: the figures on the next line */
+        before = out->len - 13 - (color ? 11 : 0);
+    }
     while (error == 0 && out->len - before < 13 + name_width + (color ? 11 : 0))
         error = btk_buf_put(out, " ", 1);
     if (error == 0)
@@ -336,7 +311,7 @@ static int csv_num(btk_buf *out, double v)
     return isnan(v) ? btk_buf_puts(out, ",") : btk_buf_printf(out, ",%.10g", v);
 }
 
-static int csv_row(btk_buf *out, const btk_verdict *v)
+static int csv_row(btk_buf *out, const btk_verdict *v, const char *warning)
 {
     double nums[] = {v->base_median, v->new_median, v->ratio,   v->ci_low,
                      v->ci_high,     v->p_value,    v->q_value, v->noise_band};
@@ -349,15 +324,18 @@ static int csv_row(btk_buf *out, const btk_verdict *v)
         error = btk_buf_printf(out, ",%s,%zu,%zu,%zu,", v->unit ? v->unit : "", v->units_base,
                                v->units_new, v->units_needed);
     error = error ? error : put_csv(out, v->reason);
+    error = error ? error : btk_buf_puts(out, ",");
+    error = error ? error : put_csv(out, warning); /* the header's, on every row */
     return error ? error : btk_buf_puts(out, "\r\n");
 }
 
-int btk_format__csv(btk_buf *out, const btk_comparison *cmp)
+int btk_format__csv(btk_buf *out, const btk_comparison *cmp, const btk_format_header *hdr)
 {
     int error = btk_buf_puts(out, "verdict,benchmark,base_ns,new_ns,ratio,ci_low,ci_high,p,q,"
-                                  "noise_band,unit,units_base,units_new,units_needed,reason\r\n");
+                                  "noise_band,unit,units_base,units_new,units_needed,reason,"
+                                  "warning\r\n");
 
     for (size_t i = 0; i < cmp->count && error == 0; i++)
-        error = csv_row(out, &cmp->items[i]);
+        error = csv_row(out, &cmp->items[i], hdr ? hdr->warning : NULL);
     return error;
 }

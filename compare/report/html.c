@@ -20,6 +20,9 @@ static const char style[] =
     ".v-improved{color:#070;font-weight:bold}.v-inconclusive{color:#777}"
     ".v-unchanged{color:#246}.step-up{color:#b00}.step-down{color:#070}"
     "code{font-size:.95em}img{max-width:100%}.ctx{color:#555}"
+    /* a long benchmark name wraps inside its cell instead of widening the table */
+    "td.name{max-width:28em;overflow-wrap:anywhere;word-break:break-all}"
+    ".dirty{color:#a60;font-style:italic}"
     ".warn{background:#fff4e0;padding:.4em .8em;border-left:3px solid #e90}";
 
 /* Sort a table by the clicked header's column: numbers by data-v, else by text. */

@@ -95,10 +95,60 @@ int btk_report__index_head(btk_buf *b, const report_ctx *r, size_t machine_count
         return error;
     return btk_html_raw(
         b,
-        "</b>, %zu commits in first-parent order (newest <code>%.10s"
-        "</code>), %zu machine(s). Generated %s. Each machine has its "
-        "own section: results of different machines are never mixed.</p>\n",
-        r->opts->sha_count, r->opts->shas[0], machine_count, when);
+        "</b>, %zu commit(s) with results in first-parent order (newest <code>%.10s"
+        "</code>; %zu commits walked), %zu machine(s). Generated %s. Each machine has its "
+        "own section: results of different machines are never mixed.%s</p>\n",
+        r->sha_count, r->sha_count ? r->shas[0] : "none", r->walked, machine_count, when,
+        r->opts->include_dirty ? " Runs recorded with uncommitted changes are included "
+                                 "and marked dirty."
+                               : " Runs recorded with uncommitted changes (dirty) are left "
+                                 "out.");
+}
+
+/* The recorded environment warnings of a side's runs, each text once. */
+static int put_env_warnings(btk_buf *b, const char *which, btk_run **runs, size_t count)
+{
+    int error = 0;
+
+    for (size_t i = 0; i < count && error == 0; i++)
+        for (size_t k = 0; k < runs[i]->warning_count && error == 0; k++) {
+            bool seen = false;
+
+            for (size_t j = 0; j <= i && !seen; j++)
+                for (size_t l = 0; l < (j < i ? runs[j]->warning_count : k) && !seen; l++)
+                    seen = runs[j]->warnings[l] && runs[i]->warnings[k] &&
+                           !strcmp(runs[j]->warnings[l], runs[i]->warnings[k]);
+            if (seen || runs[i]->warnings[k] == NULL)
+                continue;
+            if ((error = btk_html_raw(b, "<p class=\"warn\">Warning recorded by the %s "
+                                         "run #%" PRId64 ": ", which, runs[i]->id)) == 0 &&
+                (error = btk_html_text(b, runs[i]->warnings[k])) == 0)
+                error = btk_buf_puts(b, "</p>\n");
+        }
+    return error;
+}
+
+/* What could make this section's comparison untrustworthy: different builds (then no
+ * verdicts), runs left out, the runs' own environment warnings. */
+static int put_trust(btk_buf *b, const machine_ctx *m)
+{
+    int error = 0;
+
+    if (m->build_diff.len &&
+        ((error = btk_buf_puts(b, "<p class=\"warn\"><b>WARNING: different builds, not "
+                                  "compared:</b> ")) < 0 ||
+         (error = btk_html_text(b, btk_buf_cstr(&m->build_diff))) < 0 ||
+         (error = btk_buf_puts(b, ". Runs of different builds are never pooled or "
+                                  "compared.</p>\n")) < 0))
+        return error;
+    if (m->excluded.len &&
+        ((error = btk_buf_puts(b, "<p class=\"ctx\">Left out: ")) < 0 ||
+         (error = btk_html_text(b, btk_buf_cstr(&m->excluded))) < 0 ||
+         (error = btk_buf_puts(b, ".</p>\n")) < 0))
+        return error;
+    if ((error = put_env_warnings(b, "latest", m->latest, m->latest_count)) < 0)
+        return error;
+    return put_env_warnings(b, "base", m->base, m->base_count);
 }
 
 static int put_machine_context(btk_buf *b, const machine_ctx *m)
@@ -117,9 +167,10 @@ static int put_machine_context(btk_buf *b, const machine_ctx *m)
         (error = btk_buf_puts(b, "</code></p>\n<p>Latest: ")) < 0 ||
         (error = put_commit(b, m->latest_sha, m->latest, m->latest_count)) < 0 ||
         (error = btk_buf_puts(b, "<br>Base: ")) < 0 ||
-        (error = put_commit(b, m->base_sha, m->base, m->base_count)) < 0)
+        (error = put_commit(b, m->base_sha, m->base, m->base_count)) < 0 ||
+        (error = btk_buf_puts(b, "</p>\n")) < 0)
         return error;
-    return btk_buf_puts(b, "</p>\n");
+    return put_trust(b, m);
 }
 
 static int put_index_row(btk_buf *b, const report_ctx *r, const machine_ctx *m,
@@ -131,7 +182,7 @@ static int put_index_row(btk_buf *b, const report_ctx *r, const machine_ctx *m,
     int error;
 
     if ((error = btk_report__page_path(&rel, m, it)) < 0 ||
-        (error = btk_buf_puts(b, "<tr><td><a href=\"")) < 0 ||
+        (error = btk_buf_puts(b, "<tr><td class=\"name\"><a href=\"")) < 0 ||
         (error = put_url(b, rel.ptr)) < 0 || (error = btk_buf_puts(b, "\">")) < 0 ||
         (error = btk_html_text(b, it->name)) < 0 ||
         (error = btk_html_raw(b, "</a></td><td class=\"num\" data-v=\"%g\">",
@@ -179,11 +230,26 @@ int btk_report__index_section(btk_buf *b, const report_ctx *r, const machine_ctx
     return error ? error : btk_buf_puts(b, "</tbody></table>\n");
 }
 
-static int put_verdict(btk_buf *b, const bench_item *it)
+/* " p = 0.01, q = 0.02;" with the numbers that are known (none for a failed one). */
+static int put_pq(btk_buf *b, const btk_verdict *v)
+{
+    int error = 0;
+
+    if (isfinite(v->p_value))
+        error = btk_html_raw(b, " p = %.3g,", v->p_value);
+    if (error == 0 && isfinite(v->q_value))
+        error = btk_html_raw(b, " q = %.3g;", v->q_value);
+    return error;
+}
+
+static int put_verdict(btk_buf *b, const machine_ctx *m, const bench_item *it)
 {
     const btk_verdict *v = it->verdict;
     int error;
 
+    if (v == NULL && m->build_diff.len)
+        return btk_buf_puts(b, "<p class=\"warn\">Not compared: the latest and the base "
+                               "are different builds (see the index).</p>\n");
     if (v == NULL)
         return btk_buf_puts(
             b, "<p>Not compared (no base runs, or missing on a side).</p>\n");
@@ -195,11 +261,11 @@ static int put_verdict(btk_buf *b, const bench_item *it)
         (error = btk_buf_puts(b, " (")) || (error = btk_html_change(b, v->ratio)) < 0 ||
         (error = btk_buf_puts(b, ", 95% CI ")) < 0 ||
         (error = btk_html_change(b, v->ci_low)) || (error = btk_buf_puts(b, " … ")) < 0 ||
-        (error = btk_html_change(b, v->ci_high)) ||
-        (error =
-             btk_html_raw(b, "); p = %.3g, q = %.3g; %zu vs %zu %s; noise band ±%.3g%%. ",
-                          v->p_value, v->q_value, v->units_base, v->units_new,
-                          v->unit ? v->unit : "units", v->noise_band * 100)) < 0 ||
+        (error = btk_html_change(b, v->ci_high)) || (error = btk_buf_puts(b, ");")) < 0 ||
+        (error = put_pq(b, v)) < 0 ||
+        (error = btk_html_raw(b, " %zu vs %zu %s; noise band ±%.3g%%. ", v->units_base,
+                              v->units_new, v->unit ? v->unit : "units",
+                              v->noise_band * 100)) < 0 ||
         (error = btk_html_text(b, v->reason)) < 0)
         return error;
     return btk_buf_puts(b, "</p>\n");
@@ -224,10 +290,39 @@ static int fmt_bytes(btk_buf *b, double v)
     return btk_html_bytes(b, isfinite(v) ? (int64_t)v : -1);
 }
 
+/* A rate per second as "12.3 M" (3 significant digits, SI prefix). */
+static int fmt_rate(btk_buf *b, double v)
+{
+    static const char *const prefix[] = {"", " k", " M", " G", " T"};
+    int p = 0;
+
+    if (!isfinite(v) || v <= 0)
+        return btk_buf_puts(b, "–");
+    while (p < 4 && v >= 999.5)
+        v /= 1000, p++;
+    return btk_buf_printf(b, v >= 99.95 ? "%.0f%s" : v >= 9.995 ? "%.1f%s" : "%.2f%s", v,
+                          prefix[p]);
+}
+
+/* Throughput rows (btk_set_bytes / btk_set_items), from the median time per iteration. */
+static int put_throughput(btk_buf *b, const btk_result *res)
+{
+    double per_s = 1e9 / res->stats.median;
+    int error = 0;
+
+    if (res->bytes_per_iter > 0)
+        error = put_row(b, "throughput (bytes / second)", fmt_bytes,
+                        res->bytes_per_iter * per_s);
+    if (error == 0 && res->items_per_iter > 0)
+        error = put_row(b, "throughput (items / second)", fmt_rate,
+                        res->items_per_iter * per_s);
+    return error;
+}
+
 /* Figures of the latest result: statistics, memory, counters. */
 static int put_figures(btk_buf *b, const btk_result *res)
 {
-    const btk_summary *s;
+    const btk_stats *s;
     const btk_memory *mem;
     size_t i;
     int error;
@@ -242,11 +337,14 @@ static int put_figures(btk_buf *b, const btk_result *res)
          (error = btk_html_text(b, res->error_message)) < 0 ||
          (error = btk_buf_puts(b, "</p>\n")) < 0))
         return error;
+    if (res->status != BTK_RESULT_OK)
+        return 0; /* a failed result has no figures */
     error = btk_buf_puts(b, "<h3>Latest figures</h3><table>\n");
     error = error ? error : put_row(b, "median", btk_html_time, s->median);
     error = error ? error : put_row(b, "min", btk_html_time, s->min);
     error = error ? error : put_row(b, "p90", btk_html_time, s->p90);
     error = error ? error : put_row(b, "p99", btk_html_time, s->p99);
+    error = error ? error : put_throughput(b, res);
     error = error ? error : put_row(b, "samples", fmt_plain, (double)s->samples);
     error = error ? error
                   : put_row(b, "outliers", fmt_plain,
@@ -290,6 +388,9 @@ static int put_history(btk_buf *b, const bench_item *it)
         if ((error = btk_html_raw(b, "<tr><td><code>%.*s</code></td><td>",
                                   (int)(i < 10 ? i : 10), p->sha)) < 0 ||
             (error = btk_html_text(b, p->subject)) < 0 ||
+            (error = it->dirty[it->count - 1 - k]
+                         ? btk_buf_puts(b, " <span class=\"dirty\">(dirty run)</span>")
+                         : 0) < 0 ||
             (error = btk_buf_puts(b, "</td><td class=\"num\">")) < 0 ||
             (error = p->status == BTK_RESULT_OK ? btk_html_time(b, p->stats.median)
                                                 : btk_buf_puts(b, "failed")) < 0 ||
@@ -324,11 +425,16 @@ int btk_report__bench_page(const report_ctx *r, const machine_ctx *m,
         (error = btk_html_text(&b, r->opts->branch ? r->opts->branch : "(not named)")) ||
         (error = btk_buf_puts(&b, ". Latest: ")) < 0 ||
         (error = put_commit(&b, m->latest_sha, m->latest, m->latest_count)) < 0 ||
-        (error = btk_buf_puts(&b, "</p>\n")) < 0 || (error = put_verdict(&b, it)) < 0 ||
+        (error = btk_buf_puts(&b, "</p>\n")) < 0 || (error = put_verdict(&b, m, it)) < 0 ||
         (error = btk_buf_puts(&b, "<h3>Trend</h3><p>")) < 0 ||
-        (error = put_img(&b, r, m, it->stem, "trend", "trend over commits")) < 0 ||
+        (error = it->has_trend
+                     ? put_img(&b, r, m, it->stem, "trend", "trend over commits")
+                     : btk_buf_puts(&b, "No successful result on these commits.")) < 0 ||
         (error = btk_buf_puts(&b, "</p><h3>Distribution of samples</h3><p>")) < 0 ||
-        (error = put_img(&b, r, m, it->stem, "dist", "samples, base and latest")) < 0 ||
+        (error = it->has_dist
+                     ? put_img(&b, r, m, it->stem, "dist", "samples, base and latest")
+                     : btk_buf_puts(&b, "No samples: the benchmark failed or has no "
+                                        "result on either side.")) < 0 ||
         (error = btk_buf_puts(&b, "</p>\n")) < 0 ||
         (error = put_figures(&b, it->latest)) || (error = put_history(&b, it)) < 0 ||
         (error = btk_html_end(&b)) < 0 ||

@@ -12,45 +12,194 @@
 #include <math.h>
 #include <sys/stat.h>
 
-/* Load every run of sha on machine fp (with samples). */
-static int load_side(btk_run ***runs_out, size_t *count_out, btk_store *db,
-                     const char *sha, const char *fp)
+/* ---- history without dirty runs ---- */
+
+static int cmp_row_desc(const void *key, const void *elem)
 {
-    int64_t *ids = NULL;
-    size_t count = 0, i;
+    int64_t id = *(const int64_t *)key, other = ((const btk_run_row *)elem)->id;
+
+    return id > other ? -1 : id < other;
+}
+
+/* The row of run id in rows (newest first, so ids descending), or NULL. */
+static const btk_run_row *row_of(const btk_report_history_in *in, int64_t id)
+{
+    return bsearch(&id, in->rows, in->row_count, sizeof(*in->rows), cmp_row_desc);
+}
+
+/* Point p's run is dirty: take the newest clean run of its commit with the benchmark.
+ * Returns 1 when found (p updated), 0 when there is none, or an error. */
+static int clean_point(btk_history_point *p, btk_store *db, const btk_report_history_in *in)
+{
+    const btk_run_row *r;
+    const btk_result *res;
+    btk_run *run = NULL;
+    int error = 0, found = 0;
+
+    for (size_t i = 0; i < in->row_count && !found && error == 0; i++) {
+        r = &in->rows[i];
+        if (r->dirty || strcmp(r->sha, p->sha) || (in->fp && r->machine_fp &&
+                                                   strcmp(r->machine_fp, in->fp)))
+            continue;
+        if ((error = btk_store_load_run(&run, db, r->id, false)) < 0)
+            break;
+        if ((res = btk_run_find(run, in->name)) != NULL) {
+            p->run_id = r->id;
+            p->status = res->status;
+            p->stats = res->stats;
+            p->cycles_median = res->cycles_median;
+            p->memory = res->memory;
+            found = 1;
+        }
+        btk_run_free(run);
+    }
+    return error < 0 ? error : found;
+}
+
+int btk_report_history(btk_history_point **points_out, size_t *count_out, bool **dirty_out,
+                       btk_buf *excluded, btk_store *db, const btk_report_history_in *in)
+{
+    btk_history_point *p;
+    const btk_run_row *row;
+    size_t i, kept = 0;
     int error;
+
+    *dirty_out = NULL;
+    if ((error = btk_store_history(points_out, count_out, db, in->name, in->fp, in->shas,
+                                   in->sha_count)) < 0)
+        return error;
+    p = *points_out;
+    if ((*dirty_out = btk__calloc(*count_out + 1, sizeof(**dirty_out))) == NULL)
+        return BTK_ENOMEM;
+    for (i = 0; i < *count_out && error >= 0; i++) {
+        bool dirty = (row = row_of(in, p[i].run_id)) != NULL && row->dirty;
+
+        if (dirty && !in->include_dirty &&
+            (error = btk_buf_printf(excluded, "%s#%" PRId64, excluded->len ? ", " : "",
+                                    p[i].run_id)) == 0 &&
+            (error = clean_point(&p[i], db, in)) == 0) {
+            btk__free(p[i].subject); /* no clean run at this commit: no point */
+            memset(&p[i], 0, sizeof(p[i]));
+            continue;
+        }
+        (*dirty_out)[kept] = dirty && in->include_dirty;
+        if (kept != i) {
+            p[kept] = p[i];
+            memset(&p[i], 0, sizeof(p[i]));
+        }
+        kept++;
+    }
+    *count_out = kept;
+    return error < 0 ? error : 0;
+}
+
+/* Whether rows has a run of sha on machine fp (NULL: any) that the report takes. */
+static bool has_runs(const report_ctx *r, const char *sha, const char *fp)
+{
+    for (size_t i = 0; i < r->row_count; i++) {
+        const btk_run_row *row = &r->rows[i];
+
+        if (!strcmp(row->sha, sha) && (r->opts->include_dirty || !row->dirty) &&
+            (fp == NULL || (row->machine_fp && !strcmp(row->machine_fp, fp))))
+            return true;
+    }
+    return false;
+}
+
+/* Load every run of sha on machine fp (with samples), newest first; dirty runs are left
+ * out (and named in excluded) unless the options include them. */
+static int load_side(btk_run ***runs_out, size_t *count_out, btk_buf *excluded,
+                     const report_ctx *r, const char *sha, const char *fp)
+{
+    btk_buf ids = BTK_BUF_INIT;
+    int64_t *id = NULL;
+    size_t count = 0, i;
+    int error, n;
 
     *runs_out = NULL;
     *count_out = 0;
-    if ((error = btk_store_runs_for_commit(&ids, &count, db, sha, fp)) < 0 || count == 0)
+    if ((error = btk_store_runs_for_commit(&id, &count, r->db, sha, fp)) < 0 || count == 0)
         goto done;
     if ((*runs_out = btk__calloc(count, sizeof(**runs_out))) == NULL) {
         error = BTK_ENOMEM;
         goto done;
     }
     for (i = 0; i < count && error == 0; i++)
-        if ((error = btk_store_load_run(&(*runs_out)[i], db, ids[i], true)) == 0)
+        if ((error = btk_store_load_run(&(*runs_out)[i], r->db, id[i], true)) == 0)
             (*count_out)++;
+    if (error == 0 && !r->opts->include_dirty &&
+        (error = n = btk_runs_drop_dirty(*runs_out, count_out, &ids)) > 0)
+        error = btk_buf_printf(excluded, "%s%d dirty run%s of %.10s (%s)",
+                               excluded->len ? "; " : "", n, n > 1 ? "s" : "", sha,
+                               btk_buf_cstr(&ids));
 done:
-    btk__free(ids);
+    btk_buf_free(&ids);
+    btk__free(id);
+    return error < 0 ? error : 0;
+}
+
+/* The newest commit of the report (from index start on) with runs on fp; -1 when none. */
+static long newest_with_runs(const report_ctx *r, size_t start, const char *fp)
+{
+    for (size_t i = start; i < r->sha_count; i++)
+        if (has_runs(r, r->shas[i], fp))
+            return (long)i;
+    return -1;
+}
+
+/* Keep one build on each side: the latest's newest run's, and on the base the same when
+ * it has it; when the bases's build still differs, say so in m->build_diff. */
+static int keep_builds(machine_ctx *m)
+{
+    btk_buf ids = BTK_BUF_INIT;
+    const btk_run *ref = m->base_count ? m->base[0] : NULL;
+    int n, n_base = 0, error = 0;
+
+    for (size_t i = 0; i < m->base_count; i++)
+        if (btk_run_same_build(m->base[i], m->latest[0])) {
+            ref = m->base[i];
+            break;
+        }
+    n = btk_runs_keep_build(m->latest, &m->latest_count, m->latest[0], &ids);
+    if (n >= 0 && ref)
+        n_base = btk_runs_keep_build(m->base, &m->base_count, ref, &ids);
+    if (n < 0 || n_base < 0)
+        error = n < 0 ? n : n_base;
+    n += n_base;
+    if (error == 0 && n > 0)
+        error = btk_buf_printf(&m->excluded, "%s%d run%s of another build (%s)",
+                               m->excluded.len ? "; " : "", n, n > 1 ? "s" : "",
+                               btk_buf_cstr(&ids));
+    if (error == 0 && ref && !btk_run_same_build(ref, m->latest[0]) &&
+        (error = btk_buf_puts(&m->build_diff, "the base was built with '")) == 0 &&
+        (error = btk_run_build_text(&m->build_diff, ref)) == 0 &&
+        (error = btk_buf_puts(&m->build_diff, "', the latest with '")) == 0 &&
+        (error = btk_run_build_text(&m->build_diff, m->latest[0])) == 0)
+        error = btk_buf_puts(&m->build_diff, "'");
+    btk_buf_free(&ids);
     return error;
 }
 
-/* The newest commit of the branch (from index start on) with runs on fp; -1 when none. */
-static long newest_with_runs(btk_store *db, const btk_report_options *o, size_t start,
-                             const char *fp, int *error)
+/* --base '#N': that run is the base of its machine's section (no base elsewhere). */
+static int load_base_run(const report_ctx *r, machine_ctx *m)
 {
-    int64_t *ids = NULL;
-    size_t count = 0, i;
+    btk_run *run = NULL;
+    int error;
 
-    for (i = start; i < o->sha_count; i++) {
-        if ((*error = btk_store_runs_for_commit(&ids, &count, db, o->shas[i], fp)) < 0)
-            return -1;
-        btk__free(ids);
-        if (count > 0)
-            return (long)i;
+    if ((error = btk_store_load_run(&run, r->db, r->opts->base_run_id, true)) < 0)
+        return error;
+    if (!run->machine.fingerprint || strcmp(run->machine.fingerprint, m->fp)) {
+        btk_run_free(run);
+        return 0;
     }
-    return -1;
+    snprintf(m->base_sha, sizeof(m->base_sha), "%s", run->commit.sha);
+    if ((m->base = btk__calloc(1, sizeof(*m->base))) == NULL) {
+        btk_run_free(run);
+        return BTK_ENOMEM;
+    }
+    m->base[0] = run;
+    m->base_count = 1;
+    return 0;
 }
 
 /* Choose the latest and base commits of machine m and load their runs; compare them. */
@@ -60,23 +209,26 @@ static int load_sides(report_ctx *r, machine_ctx *m)
     long latest, base = -1;
     int error = 0;
 
-    latest = newest_with_runs(r->db, r->opts, 0, m->fp, &error);
-    if (error < 0 || latest < 0)
-        return error;
-    snprintf(m->latest_sha, sizeof(m->latest_sha), "%s", r->opts->shas[latest]);
-    if (r->opts->base_sha)
+    if ((latest = newest_with_runs(r, 0, m->fp)) < 0)
+        return 0;
+    snprintf(m->latest_sha, sizeof(m->latest_sha), "%s", r->shas[latest]);
+    if (r->opts->base_run_id > 0)
+        error = load_base_run(r, m);
+    else if (r->opts->base_sha)
         snprintf(m->base_sha, sizeof(m->base_sha), "%s", r->opts->base_sha);
-    else if ((base = newest_with_runs(r->db, r->opts, (size_t)latest + 1, m->fp,
-                                      &error)) >= 0)
-        snprintf(m->base_sha, sizeof(m->base_sha), "%s", r->opts->shas[base]);
-    if (error < 0 || (error = load_side(&m->latest, &m->latest_count, r->db,
+    else if ((base = newest_with_runs(r, (size_t)latest + 1, m->fp)) >= 0)
+        snprintf(m->base_sha, sizeof(m->base_sha), "%s", r->shas[base]);
+    if (error < 0 || (error = load_side(&m->latest, &m->latest_count, &m->excluded, r,
                                         m->latest_sha, m->fp)) < 0)
         return error;
-    if (m->base_sha[0] &&
-        (error = load_side(&m->base, &m->base_count, r->db, m->base_sha, m->fp)) < 0)
+    if (m->base_sha[0] && r->opts->base_run_id <= 0 &&
+        (error = load_side(&m->base, &m->base_count, &m->excluded, r, m->base_sha,
+                           m->fp)) < 0)
         return error;
-    if (m->latest_count == 0 || m->base_count == 0)
+    if (m->latest_count == 0)
         return 0;
+    if ((error = keep_builds(m)) < 0 || m->base_count == 0 || m->build_diff.len)
+        return error; /* different builds are never compared */
     return btk_compare_runs(&m->cmp, (const btk_run *const *)m->base, m->base_count,
                             (const btk_run *const *)m->latest, m->latest_count,
                             r->opts->compare ? r->opts->compare : &defaults);
@@ -106,9 +258,15 @@ static int load_item(report_ctx *r, machine_ctx *m, bench_item *it, const char *
     if ((error = btk_escape_filename(&stem, name)) < 0)
         return error;
     it->stem = btk_buf_detach(&stem);
-    if ((error = btk_store_history(&it->points, &it->count, r->db, name, m->fp,
-                                   (const char(*)[41])r->oldest_first,
-                                   r->opts->sha_count)) < 0)
+    btk_report_history_in in = {r->rows, r->row_count, name, m->fp,
+                                (const char(*)[41])r->oldest_first, r->sha_count,
+                                r->opts->include_dirty};
+    btk_buf excluded = BTK_BUF_INIT; /* dirty runs of the history: the section says so */
+
+    it->slots = r->sha_count;
+    error = btk_report_history(&it->points, &it->count, &it->dirty, &excluded, r->db, &in);
+    btk_buf_free(&excluded);
+    if (error < 0)
         return error;
     it->marks = btk__calloc(it->count + 1, sizeof(*it->marks));
     med = btk__calloc(it->count + 1, sizeof(*med));
@@ -126,6 +284,10 @@ static int load_item(report_ctx *r, machine_ctx *m, bench_item *it, const char *
             it->verdict = &m->cmp->items[i];
     it->latest = find_result(m->latest, m->latest_count, name);
     it->base = find_result(m->base, m->base_count, name);
+    for (i = 0; i < it->count; i++)
+        it->has_trend |= it->points[i].status == BTK_RESULT_OK &&
+                         isfinite(it->points[i].stats.median);
+    it->has_dist = (it->latest && it->latest->proc_count) || (it->base && it->base->proc_count);
     return 0;
 }
 
@@ -174,9 +336,9 @@ static int load_machine(report_ctx *r, machine_ctx *m)
     if ((m->items = btk__calloc(m->name_count + 1, sizeof(*m->items))) == NULL)
         return BTK_ENOMEM;
     for (i = 0; i < m->name_count; i++) {
+        m->item_count++; /* freed by free_machine even when half loaded */
         if ((error = load_item(r, m, &m->items[i], m->names[i])) < 0)
             return error;
-        m->item_count++;
     }
     if ((error = unique_stems(m)) < 0)
         return error;
@@ -198,7 +360,8 @@ static void free_machine(machine_ctx *m)
     size_t i;
 
     for (i = 0; i < m->item_count; i++) {
-        btk_history_free(m->items[i].points, m->items[i].count);
+        btk_history_free(m->items[i].points, m->items[i].slots);
+        btk__free(m->items[i].dirty);
         btk__free(m->items[i].marks);
         btk__free(m->items[i].stem);
     }
@@ -207,6 +370,8 @@ static void free_machine(machine_ctx *m)
     btk_comparison_free(m->cmp);
     free_runs(m->latest, m->latest_count);
     free_runs(m->base, m->base_count);
+    btk_buf_free(&m->excluded);
+    btk_buf_free(&m->build_diff);
     btk_machine_clear(&m->info);
     memset(m, 0, sizeof(*m));
 }
@@ -288,13 +453,15 @@ static int item_charts(report_ctx *r, const machine_ctx *m, const bench_item *it
                                   p->stats.ci_high, it->marks[i]};
         med[i] = tp[i].median;
     }
-    if (error == 0 && (error = chart_out(&out, &abs, r, m, it->stem, "trend")) == 0)
+    if (error == 0 && it->has_trend &&
+        (error = chart_out(&out, &abs, r, m, it->stem, "trend")) == 0)
         error = btk_chart_trend(r->chart, &out, it->name, tp, it->count);
     if (error == 0 && (error = chart_out(&out, &abs, r, m, it->stem, "spark")) == 0) {
         out.width = 160, out.height = 36;
         error = btk_chart_sparkline(r->chart, &out, med, it->count);
     }
-    if (error == 0 && (error = chart_out(&out, &abs, r, m, it->stem, "dist")) == 0) {
+    if (error == 0 && it->has_dist &&
+        (error = chart_out(&out, &abs, r, m, it->stem, "dist")) == 0) {
         out.height = 380;
         error = dist_chart(r, m, it, &out);
     }
@@ -356,11 +523,48 @@ static int check_options(const btk_report_options *o)
     return 0;
 }
 
-/* Directories, the reversed commit order and the gnuplot session. */
+/* The commits of the report: those of o->shas with runs the report takes, newest first,
+ * at most o->limit; and the same oldest first. */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int select_commits(report_ctx *r, const btk_report_options *o)
+{
+    const char **with_runs, *key;
+    size_t i, n = 0;
+    int error;
+
+    if ((error = btk_store_list_runs(&r->rows, &r->row_count, r->db, 0)) < 0)
+        return error;
+    r->walked = o->sha_count;
+    r->shas = btk__calloc(o->sha_count + 1, sizeof(*r->shas));
+    r->oldest_first = btk__calloc(o->sha_count + 1, sizeof(*r->oldest_first));
+    with_runs = btk__calloc(r->row_count + 1, sizeof(*with_runs));
+    if (r->shas == NULL || r->oldest_first == NULL || with_runs == NULL) {
+        btk__free(with_runs);
+        return BTK_ENOMEM;
+    }
+    for (i = 0; i < r->row_count; i++) /* the commits with runs, sorted for lookups */
+        if (o->include_dirty || !r->rows[i].dirty)
+            with_runs[n++] = r->rows[i].sha;
+    qsort(with_runs, n, sizeof(*with_runs), cmp_str);
+    for (i = 0; i < o->sha_count && (o->limit == 0 || r->sha_count < o->limit); i++) {
+        key = o->shas[i];
+        if (bsearch(&key, with_runs, n, sizeof(*with_runs), cmp_str))
+            memcpy(r->shas[r->sha_count++], o->shas[i], 41);
+    }
+    btk__free(with_runs);
+    for (i = 0; i < r->sha_count; i++)
+        memcpy(r->oldest_first[i], r->shas[r->sha_count - 1 - i], 41);
+    return 0;
+}
+
+/* Directories, the commits and the gnuplot session. */
 static int report_start(report_ctx *r, btk_store *db, const btk_report_options *o)
 {
     btk_buf img = BTK_BUF_INIT;
-    size_t i;
     int error;
 
     memset(r, 0, sizeof(*r));
@@ -372,13 +576,8 @@ static int report_start(report_ctx *r, btk_store *db, const btk_report_options *
         (error = btk_buf_printf(&img, "%s/img", o->out_dir)) < 0 ||
         (error = btk_outfile_mkdir(img.ptr, false)) < 0)
         goto done;
-    if ((r->oldest_first = btk__calloc(o->sha_count, sizeof(*r->oldest_first))) == NULL) {
-        error = BTK_ENOMEM;
-        goto done;
-    }
-    for (i = 0; i < o->sha_count; i++)
-        memcpy(r->oldest_first[i], o->shas[o->sha_count - 1 - i], 41);
-    if ((error = btk_chart_open(&r->chart)) == 0) /* images replace, never follow, links */
+    if ((error = select_commits(r, o)) == 0 &&
+        (error = btk_chart_open(&r->chart)) == 0) /* images replace, never follow, links */
         btk_gnuplot_set_output_flags(r->chart, BTK_OUTFILE_REPLACE);
 done:
     btk_buf_free(&img);
@@ -416,6 +615,8 @@ done:
     free_machine(&m);
     btk_strings_free(fps, fp_count);
     btk__free(r.oldest_first);
+    btk__free(r.shas);
+    btk_run_rows_free(r.rows, r.row_count);
     btk_buf_free(&index);
     btk_buf_free(&path);
     return error;

@@ -15,8 +15,10 @@ typedef struct bench_item {
     const char *name;          /* borrowed from machine_ctx.names */
     char *stem;                /* file-name stem (btk_escape_filename) */
     btk_history_point *points; /* oldest first */
-    size_t count;
+    size_t count, slots;       /* points, and slots to free (btk_history_free) */
+    bool *dirty;               /* per point: a run with uncommitted changes */
     int *marks;                      /* step marks per point (btk_steprule_marks) */
+    bool has_trend, has_dist;        /* a finite median to draw / samples on a side */
     const btk_verdict *verdict;      /* latest vs base; NULL when not compared */
     const btk_result *latest, *base; /* with samples; NULL when absent on that side */
 } bench_item;
@@ -28,7 +30,9 @@ typedef struct machine_ctx {
     char latest_sha[41], base_sha[41]; /* "" when none */
     btk_run **latest, **base;
     size_t latest_count, base_count;
-    btk_comparison *cmp; /* NULL when a side has no runs */
+    btk_buf excluded;    /* runs of the two commits left out (dirty, other build) */
+    btk_buf build_diff;  /* the two sides' builds when they differ (then no cmp) */
+    btk_comparison *cmp; /* NULL when a side has no runs or the builds differ */
     char **names;
     size_t name_count;
     bench_item *items; /* ordered by severity, then name */
@@ -38,6 +42,10 @@ typedef struct machine_ctx {
 typedef struct report_ctx {
     btk_store *db;
     const btk_report_options *opts;
+    char (*shas)[41];         /* the commits with results, newest first */
+    size_t sha_count, walked; /* their number, and the commits given */
+    btk_run_row *rows;        /* every stored run, newest first */
+    size_t row_count;
     char (*oldest_first)[41];
     btk_chart *chart;
     const char *ext; /* "svg" or "png" */

@@ -28,14 +28,6 @@ typedef struct side {
     int64_t peak_rss;             /* max, -1 when unknown */
 } side;
 
-static const btk_result *find_result(const btk_run *run, const char *name)
-{
-    for (size_t i = 0; i < run->result_count; i++)
-        if (run->results[i].name && !strcmp(run->results[i].name, name))
-            return &run->results[i];
-    return NULL;
-}
-
 static void side_free(side *s)
 {
     btk__free(s->proc_medians);
@@ -52,7 +44,7 @@ static void side_scan(side *s, const btk_run *const *runs, size_t count, const c
     s->allocs = s->bytes = 0;
     s->peak_rss = -1;
     for (size_t r = 0; r < count; r++) {
-        const btk_result *res = find_result(runs[r], name);
+        const btk_result *res = btk_run_find(runs[r], name);
 
         if (res == NULL)
             continue;
@@ -94,7 +86,7 @@ static int side_fill(side *s, const btk_run *const *runs, size_t count, const ch
     if (s->proc_medians == NULL || s->proc_len == NULL || s->all == NULL)
         return BTK_ENOMEM;
     for (size_t r = 0; r < count; r++) {
-        const btk_result *res = find_result(runs[r], name);
+        const btk_result *res = btk_run_find(runs[r], name);
 
         for (size_t p = 0; res && res->status == BTK_RESULT_OK && p < res->proc_count; p++) {
             const btk_proc *proc = &res->procs[p];
@@ -128,58 +120,32 @@ static uint64_t name_hash(const char *s)
 
 /* ---- budgets ---- */
 
-static int cmp_double(const void *pa, const void *pb)
-{
-    double a = *(const double *)pa, b = *(const double *)pb;
-
-    return (a > b) - (a < b);
-}
-
 typedef struct budget_ctx {
     double values[BTK_METRIC_COUNT];
     btk_buf broken;
 } budget_ctx;
 
-/* Time metrics from the pooled samples (sorted in place), else from the first ok result's
- * summary. */
-static int time_metrics(double *m, side *s)
+/* The time metrics (the figures of btk_stats, which the budget metrics start with) of the
+ * pooled samples, else of the first ok result's statistics. */
+static int time_metrics(double *m, const side *s)
 {
-    const btk_summary *st = &s->first_ok->stats;
-    double sum = 0, sq = 0, *dev;
-    size_t n = s->samples;
+    const btk_stats *st = &s->first_ok->stats;
+    btk_stats pooled;
+    int error;
 
-    if (n == 0) {
-        double from[] = {st->min, st->max, st->mean, st->median, st->stddev, st->mad,
-                         st->p50, st->p90, st->p95, st->p99, st->p999};
-        memcpy(m, from, sizeof(from));
-        return 0;
+    if (s->samples > 0) {
+        if ((error = btk_stats_summarize(&pooled, s->all, s->samples)) < 0)
+            return error;
+        st = &pooled;
     }
-    qsort(s->all, n, sizeof(double), cmp_double);
-    for (size_t i = 0; i < n; i++)
-        sum += s->all[i];
-    for (size_t i = 0; i < n; i++)
-        sq += (s->all[i] - sum / (double)n) * (s->all[i] - sum / (double)n);
-    m[BTK_METRIC_MIN] = s->all[0];
-    m[BTK_METRIC_MAX] = s->all[n - 1];
-    m[BTK_METRIC_MEAN] = sum / (double)n;
-    m[BTK_METRIC_MEDIAN] = m[BTK_METRIC_P50] = btk_stats_quantile_sorted(s->all, n, 0.5);
-    m[BTK_METRIC_STDDEV] = n > 1 ? sqrt(sq / (double)(n - 1)) : 0;
-    m[BTK_METRIC_P90] = btk_stats_quantile_sorted(s->all, n, 0.90);
-    m[BTK_METRIC_P95] = btk_stats_quantile_sorted(s->all, n, 0.95);
-    m[BTK_METRIC_P99] = btk_stats_quantile_sorted(s->all, n, 0.99);
-    m[BTK_METRIC_P999] = btk_stats_quantile_sorted(s->all, n, 0.999);
-    if ((dev = btk__malloc(n * sizeof(double))) == NULL)
-        return BTK_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        dev[i] = fabs(s->all[i] - m[BTK_METRIC_MEDIAN]);
-    m[BTK_METRIC_MAD] = btk_stats_median_inplace(dev, n);
-    btk__free(dev);
+    for (size_t i = 0; i < BTK_STATS_FIGURES; i++)
+        m[i] = btk_stats_get(st, btk_stats_metric_at(i));
     return 0;
 }
 
 static void format_value(char *out, size_t len, btk_metric metric, double v)
 {
-    if (metric <= BTK_METRIC_P999)
+    if ((size_t)metric < BTK_STATS_FIGURES)
         snprintf(out, len, "%.4gns", v);
     else if (metric == BTK_METRIC_BYTES || metric == BTK_METRIC_PEAK_RSS)
         snprintf(out, len, "%.0fB", v);
@@ -308,7 +274,7 @@ static int bench_compute(btk_verdict *v, bench_work *w, const btk_compare_option
     side_medians(&w->now);
     if ((error = bench_stats(v, w, o)) < 0)
         return error;
-    /* medians of the units (computed before the budget code sorts all[]) */
+    /* medians of the units */
     if (v->units_base && w->base.ok)
         v->base_median = btk_stats_median_inplace(
             v->unit[0] == 'p' ? w->base.proc_medians : w->base.all, v->units_base);

@@ -53,8 +53,7 @@ typedef struct btk_compare_options {
 #define BTK_COMPARE_THREAD_MIN 64
 
 /* Processes per side from which the process (its median) is the unit of the rank test and
- * the bootstrap; below it on either side the samples are (docs/statistics.md). Added in
- * the compare issue. */
+ * the bootstrap; below it on either side the samples are (docs/statistics.md). */
 #define BTK_COMPARE_MIN_PROCESSES 5
 
 #define BTK_COMPARE_OPTIONS_INIT {1, 0.05, 0.02, 0.95, 2000, 0x62746b31u, NULL, 0}

@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include "stats.h"
+
 #include <fnmatch.h>
 #include <math.h>
 
@@ -29,16 +31,26 @@ struct btk_config {
 
 typedef enum dim { DIM_TIME, DIM_BYTES, DIM_COUNT } dim;
 
+/* The budget metrics are the figures of btk_stats (times, named by its table), then these. */
 static const struct {
     const char *name;
     dim dimension;
-} metrics[BTK_METRIC_COUNT] = {
-    {"min", DIM_TIME},  {"max", DIM_TIME},   {"mean", DIM_TIME},  {"median", DIM_TIME},
-    {"stddev", DIM_TIME}, {"mad", DIM_TIME}, {"p50", DIM_TIME},   {"p90", DIM_TIME},
-    {"p95", DIM_TIME},  {"p99", DIM_TIME},   {"p999", DIM_TIME},
-    {"allocs_per_iter", DIM_COUNT},          {"frees_per_iter", DIM_COUNT},
-    {"bytes_per_iter", DIM_BYTES},           {"peak_rss", DIM_BYTES},
+} memory_metrics[] = {
+    {"allocs_per_iter", DIM_COUNT},
+    {"frees_per_iter", DIM_COUNT},
+    {"bytes_per_iter", DIM_BYTES},
+    {"peak_rss", DIM_BYTES},
 };
+_Static_assert(BTK_METRIC_P999 + 1 == BTK_STATS_FIGURES &&
+                   BTK_METRIC_ALLOCS == BTK_STATS_FIGURES &&
+                   BTK_STATS_FIGURES + BTK_ARRAY_SIZE(memory_metrics) == BTK_METRIC_COUNT,
+               "btk_metric is the figures of btk_stats_metric_at, then memory_metrics");
+
+static dim metric_dim(btk_metric metric)
+{
+    return metric < BTK_STATS_FIGURES ? DIM_TIME
+                                      : memory_metrics[metric - BTK_STATS_FIGURES].dimension;
+}
 
 static const struct {
     const char *name;
@@ -56,7 +68,9 @@ static const char *const op_names[] = {"<", "<=", ">", ">=", "==", "!="};
 
 const char *btk_metric_name(btk_metric metric)
 {
-    return metric < BTK_METRIC_COUNT ? metrics[metric].name : "?";
+    if (metric < BTK_STATS_FIGURES)
+        return btk_stats_metric_at(metric)->name;
+    return metric < BTK_METRIC_COUNT ? memory_metrics[metric - BTK_STATS_FIGURES].name : "?";
 }
 
 static const char *skip_ws(const char *s)
@@ -91,7 +105,7 @@ static const char *scan_metric(const char *s, btk_metric *out)
     }
     word[len] = '\0';
     for (int i = 0; i < BTK_METRIC_COUNT; i++)
-        if (!strcmp(word, metrics[i].name)) {
+        if (!strcmp(word, btk_metric_name((btk_metric)i))) {
             *out = (btk_metric)i;
             return s;
         }
@@ -177,7 +191,7 @@ int btk_budget_parse(btk_budget *out, const char *expr)
         return budget_fail(expr, "unexpected text after the number");
     memcpy(unit, s, len);
     unit[len] = '\0';
-    if ((error = apply_unit(expr, unit, metrics[out->metric].dimension, &out->value)) < 0)
+    if ((error = apply_unit(expr, unit, metric_dim(out->metric), &out->value)) < 0)
         return error;
     return (out->text = btk__strdup(expr)) ? 0 : BTK_ENOMEM;
 }
@@ -192,7 +206,7 @@ void btk_budget_clear(btk_budget *budget)
 
 bool btk_budget_holds(const btk_budget *b, double value)
 {
-    double tol = metrics[b->metric].dimension == DIM_COUNT ? BTK_CONFIG_ALLOC_TOLERANCE : 0;
+    double tol = metric_dim(b->metric) == DIM_COUNT ? BTK_CONFIG_ALLOC_TOLERANCE : 0;
 
     if (isnan(value))
         return false;

@@ -9,6 +9,8 @@
 
 #include "internal.h"
 
+/* The budget metrics: the eleven figures of btk_stats in its table's order (asserted in
+ * config.c), then memory. */
 typedef enum btk_metric {
     BTK_METRIC_MIN = 0,
     BTK_METRIC_MAX,

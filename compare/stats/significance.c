@@ -314,13 +314,6 @@ typedef struct boot_side {
     unsigned *count;  /* per-resample draw counts by rank */
 } boot_side;
 
-static int cmp_double(const void *pa, const void *pb)
-{
-    double a = *(const double *)pa, b = *(const double *)pb;
-
-    return (a > b) - (a < b);
-}
-
 static void boot_free(boot_side *s)
 {
     btk__free(s->sorted);
@@ -338,7 +331,7 @@ static int boot_init(boot_side *s, const double *v, size_t n)
         return BTK_ENOMEM;
     }
     memcpy(s->sorted, v, n * sizeof(*v));
-    qsort(s->sorted, n, sizeof(*s->sorted), cmp_double);
+    btk_stats_sort(s->sorted, n);
     return 0;
 }
 

@@ -5,22 +5,15 @@
  * to be replaced by a real change-point detector.
  */
 #include "steprule.h"
+#include "stats.h"
 
 #include <math.h>
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
 
 /* Median of v[0..n) (n <= 64), using tmp as scratch. */
 static double median_of(const double *v, size_t n, double *tmp)
 {
     memcpy(tmp, v, n * sizeof(*v));
-    qsort(tmp, n, sizeof(*tmp), cmp_double);
-    return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
+    return btk_stats_median_inplace(tmp, n);
 }
 
 static double mean_of(const double *v, size_t n)

@@ -445,6 +445,68 @@ int btk_store__bind_opt_int(sqlite3_stmt *st, int i, int64_t v)
     return v >= 0 ? sqlite3_bind_int64(st, i, v) : sqlite3_bind_null(st, i);
 }
 
+/* Append sep (unless at the start), prefix and name to buf; a list that does not fit is a
+ * programming error (asserted; without assertions the statement is cut and fails). */
+static void put_listed(char *buf, size_t len, size_t *at, const char *sep, const char *prefix,
+                       const char *name)
+{
+    int n = snprintf(buf + *at, len - *at, "%s%s%s", *at ? sep : "", prefix, name);
+
+    BTK_ASSERT(n > 0 && (size_t)n < len - *at);
+    if (n > 0 && (size_t)n < len - *at)
+        *at += (size_t)n;
+}
+
+void btk_store__stats_sql(char *out, size_t len, const char *sql_fmt, const char *prefix)
+{
+    char columns[512] = "", params[128] = "";
+    size_t at = 0, pat = 0;
+    int n;
+
+    for (size_t i = 0; i < BTK_STATS_METRIC_COUNT; i++) {
+        const btk_stats_metric *m = btk_stats_metric_at(i);
+
+        if (m->column == NULL)
+            continue;
+        put_listed(columns, sizeof(columns), &at, ", ", prefix, m->column);
+        put_listed(params, sizeof(params), &pat, ",", "", "?");
+    }
+    n = snprintf(out, len, sql_fmt, columns, params);
+    BTK_ASSERT(n > 0 && (size_t)n < len);
+    BTK_UNUSED(n);
+}
+
+int btk_store__stats_bind(sqlite3_stmt *st, int i, const btk_stats *s)
+{
+    for (size_t k = 0; k < BTK_STATS_METRIC_COUNT; k++) {
+        const btk_stats_metric *m = btk_stats_metric_at(k);
+
+        if (m->column == NULL)
+            continue;
+        if (m->unit == BTK_STATS_COUNT)
+            sqlite3_bind_int64(st, i++, btk_stats_get_count(s, m));
+        else
+            btk_store__bind_double(st, i++, btk_stats_get(s, m));
+    }
+    return i;
+}
+
+int btk_store__stats_read(btk_stats *s, sqlite3_stmt *st, int col)
+{
+    btk_stats_init(s);
+    for (size_t k = 0; k < BTK_STATS_METRIC_COUNT; k++) {
+        const btk_stats_metric *m = btk_stats_metric_at(k);
+
+        if (m->column == NULL)
+            continue;
+        if (m->unit == BTK_STATS_COUNT)
+            *btk_stats_count_field(s, m) = btk_store__col_int(st, col++, 0);
+        else
+            *btk_stats_real_field(s, m) = btk_store__col_double(st, col++);
+    }
+    return col;
+}
+
 void btk_store__encode_u64(unsigned char *out, const uint64_t *v, size_t n)
 {
     size_t i, b;

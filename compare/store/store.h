@@ -49,7 +49,8 @@ typedef struct btk_history_point {
     int64_t commit_time;
     char *subject;       /* commit subject, may be NULL */
     btk_result_status status;
-    btk_summary stats;
+    btk_stats stats;
+    double cycles_median; /* ticks per iteration, NAN when unknown */
     btk_memory memory;
 } btk_history_point;
 /* The benchmark's points for the given commits, in the order given (commits without a
@@ -66,8 +67,8 @@ int btk_store_machines(char ***fps_out, size_t *count_out, btk_store *db);
 int btk_store_benchmark_names(char ***names_out, size_t *count_out, btk_store *db,
                               const char *machine_fp);
 void btk_strings_free(char **strings, size_t count);
-/* Added by the store issue: btk_store_machines returns bare fingerprints (machines with at
- * least one run); this fills hostname/arch/cpu_model/cpus of one (release with
+/* btk_store_machines returns bare fingerprints (machines with at least one run); this fills
+ * hostname/arch/cpu_model/cpus of one (release with
  * btk_machine_clear). BTK_ENOTFOUND when unknown. */
 int btk_store_machine_info(btk_machine *out, btk_store *db, const char *fingerprint);
 

@@ -37,8 +37,19 @@ int btk_store__busy_timeout_ms(void);
 /* PRAGMA integrity_check == "ok": 0, else BTK_EFORMAT naming the first problem. */
 int btk_store__integrity_check(btk_store *db);
 
-/* The SQL of btk_store_history for this database's version (tests check its plan). */
-const char *btk_store__history_sql(const btk_store *db);
+/* The SQL of btk_store_history for this database's version, into out (2048 bytes are
+ * enough; asserted). Tests check its plan. */
+void btk_store__history_sql(char *out, size_t len, const btk_store *db);
+
+/* The statistics the results table stores: the stats table's rows with a column, in table
+ * order. _sql formats sql_fmt into out (which must hold it: asserted), its first %s
+ * replaced by their columns "<prefix>min, <prefix>max, ..." and a second %s, if any, by as
+ * many "?" parameters. _bind binds them from parameter i on, _read reads them from column
+ * col on (NULL as NAN / 0; the statistics not stored are unknown, btk_stats_init); both
+ * return the index after the last. */
+void btk_store__stats_sql(char *out, size_t len, const char *sql_fmt, const char *prefix);
+int btk_store__stats_bind(sqlite3_stmt *st, int i, const btk_stats *s);
+int btk_store__stats_read(btk_stats *s, sqlite3_stmt *st, int col);
 
 /* Column helpers: NULL reads as NAN / -1 / NULL string (btk__strdup'd). */
 double btk_store__col_double(sqlite3_stmt *st, int col);

@@ -13,13 +13,12 @@
     " m.cpus, c.time, c.author, c.subject, c.parents FROM runs r"                          \
     " JOIN machines m ON m.id = r.machine_id LEFT JOIN commits c ON c.sha = r.commit_sha" \
     " WHERE r.id = ?"
+/* %s: the stored statistics' columns (btk_store__stats_sql). */
 #define SQL_RESULTS_GET                                                                      \
     "SELECT x.id, b.name, b.family, b.has_param, b.param, x.status, x.error_kind,"         \
-    " x.error_message, x.stop_reason, x.min, x.max, x.mean, x.median, x.stddev, x.mad,"    \
-    " x.p50, x.p90, x.p95, x.p99, x.p999, x.ci_low, x.ci_high, x.samples, x.iterations,"   \
-    " x.outliers_low, x.outliers_high, x.cycles_median, x.mem_tracked, x.allocs_per_iter," \
-    " x.frees_per_iter, x.alloc_bytes_per_iter, x.peak_rss_bytes, x.minor_faults,"         \
-    " x.major_faults, x.bytes_per_iter, x.items_per_iter FROM results x"                   \
+    " x.error_message, x.stop_reason, %s, x.cycles_median, x.mem_tracked,"                 \
+    " x.allocs_per_iter, x.frees_per_iter, x.alloc_bytes_per_iter, x.peak_rss_bytes,"      \
+    " x.minor_faults, x.major_faults, x.bytes_per_iter, x.items_per_iter FROM results x"   \
     " JOIN benchmarks b ON b.id = x.benchmark_id WHERE x.run_id = ? ORDER BY x.seq"
 #define SQL_COUNTERS_GET                                                                     \
     "SELECT kind, name, value FROM counters WHERE result_id = ? ORDER BY kind, name"
@@ -30,21 +29,6 @@
 
 /* Column i as a strdup'd string into *dst; returns false on out-of-memory. */
 #define TEXT(dst, st, i) (btk_store__col_text(&(dst), (st), (i)) == 0)
-
-static void read_summary(btk_summary *s, sqlite3_stmt *st, int c)
-{
-    double *v[] = {&s->min, &s->max, &s->mean, &s->median, &s->stddev, &s->mad,    &s->p50,
-                   &s->p90, &s->p95, &s->p99,  &s->p999,   &s->ci_low, &s->ci_high};
-    size_t i;
-
-    for (i = 0; i < BTK_ARRAY_SIZE(v); i++)
-        *v[i] = btk_store__col_double(st, c + (int)i);
-    s->samples = btk_store__col_int(st, c + 13, 0);
-    s->iterations = btk_store__col_int(st, c + 14, 0);
-    s->outliers_low = btk_store__col_int(st, c + 15, 0);
-    s->outliers_high = btk_store__col_int(st, c + 16, 0);
-    s->cycles_median = btk_store__col_double(st, c + 17);
-}
 
 /* Memory columns starting at c: tracked, allocs, frees, bytes, rss, minor, major. */
 static void read_memory(btk_memory *m, sqlite3_stmt *st, int c)
@@ -210,13 +194,16 @@ static int load_samples(btk_result *r, btk_store *db, sqlite3_stmt *st, int64_t 
 
 static int read_result(btk_result *r, sqlite3_stmt *st)
 {
+    int c;
+
     r->has_param = sqlite3_column_int(st, 3) != 0;
     r->param = sqlite3_column_int64(st, 4);
     r->status = sqlite3_column_int(st, 5) ? BTK_RESULT_FAILED : BTK_RESULT_OK;
-    read_summary(&r->stats, st, 9);
-    read_memory(&r->memory, st, 27);
-    r->bytes_per_iter = btk_store__col_double(st, 34);
-    r->items_per_iter = btk_store__col_double(st, 35);
+    c = btk_store__stats_read(&r->stats, st, 9);
+    r->cycles_median = btk_store__col_double(st, c);
+    read_memory(&r->memory, st, c + 1);
+    r->bytes_per_iter = btk_store__col_double(st, c + 8);
+    r->items_per_iter = btk_store__col_double(st, c + 9);
     if (!TEXT(r->name, st, 1) || !TEXT(r->family, st, 2) || !TEXT(r->error_kind, st, 6) ||
         !TEXT(r->error_message, st, 7) || !TEXT(r->stop_reason, st, 8))
         return BTK_ENOMEM;
@@ -242,8 +229,10 @@ static int load_results(btk_run *run, btk_store *db, bool with_samples)
 {
     sqlite3_stmt *st = NULL, *counters = NULL, *samples = NULL;
     int rc = SQLITE_DONE, error;
+    char sql[1024];
 
-    if ((error = btk_store__prepare(db, SQL_RESULTS_GET, &st)) < 0 ||
+    btk_store__stats_sql(sql, sizeof(sql), SQL_RESULTS_GET, "x.");
+    if ((error = btk_store__prepare(db, sql, &st)) < 0 ||
         (error = btk_store__prepare(db, SQL_COUNTERS_GET, &counters)) < 0 ||
         (with_samples && (error = btk_store__prepare(db, SQL_SAMPLES_GET, &samples)) < 0))
         goto done;
@@ -406,12 +395,11 @@ void btk_run_rows_free(btk_run_row *rows, size_t count)
     btk__free(rows);
 }
 
-/* The history query; RUNS names how runs is joined. Every results column it reads is in
- * the index results_history (schema v2), so SQLite reads only that index for results. */
+/* The history query; RUNS names how runs is joined, %s stands for the stored statistics'
+ * columns. Every results column it reads is in the index results_history (schema v2), so
+ * SQLite reads only that index for results. */
 #define SQL_HISTORY_WITH(RUNS)                                                               \
-    "SELECT r.commit_sha, r.id, c.time, c.subject, x.status, x.min, x.max, x.mean,"        \
-    " x.median, x.stddev, x.mad, x.p50, x.p90, x.p95, x.p99, x.p999, x.ci_low, x.ci_high," \
-    " x.samples, x.iterations, x.outliers_low, x.outliers_high, x.cycles_median,"          \
+    "SELECT r.commit_sha, r.id, c.time, c.subject, x.status, %s, x.cycles_median,"         \
     " x.mem_tracked, x.allocs_per_iter, x.frees_per_iter, x.alloc_bytes_per_iter,"         \
     " x.peak_rss_bytes, x.minor_faults, x.major_faults FROM results x"                     \
     " JOIN " RUNS " ON r.id = x.run_id LEFT JOIN commits c ON c.sha = r.commit_sha"        \
@@ -424,9 +412,9 @@ void btk_run_rows_free(btk_run_row *rows, size_t count)
 /* A v1 database opened read-only has neither index: the same query, by rowid. */
 #define SQL_HISTORY_V1 SQL_HISTORY_WITH("runs r")
 
-const char *btk_store__history_sql(const btk_store *db)
+void btk_store__history_sql(char *out, size_t len, const btk_store *db)
 {
-    return db->version >= 2 ? SQL_HISTORY : SQL_HISTORY_V1;
+    btk_store__stats_sql(out, len, db->version >= 2 ? SQL_HISTORY : SQL_HISTORY_V1, "x.");
 }
 
 typedef struct sha_slot {
@@ -445,6 +433,7 @@ static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slo
 {
     sha_slot key, *hit;
     btk_history_point *p;
+    int c;
 
     key.sha = (const char *)sqlite3_column_text(st, 0);
     if (key.sha == NULL ||
@@ -457,8 +446,9 @@ static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slo
     p->run_id = sqlite3_column_int64(st, 1);
     p->commit_time = btk_store__col_int(st, 2, 0);
     p->status = sqlite3_column_int(st, 4) ? BTK_RESULT_FAILED : BTK_RESULT_OK;
-    read_summary(&p->stats, st, 5);
-    read_memory(&p->memory, st, 23);
+    c = btk_store__stats_read(&p->stats, st, 5);
+    p->cycles_median = btk_store__col_double(st, c);
+    read_memory(&p->memory, st, c + 1);
     return btk_store__col_text(&p->subject, st, 3);
 }
 
@@ -480,8 +470,10 @@ static int query_history(btk_history_point *pts, bool *filled, const sha_slot *s
 {
     sqlite3_stmt *st = NULL;
     int rc = SQLITE_DONE, error;
+    char sql[2048];
 
-    if ((error = btk_store__prepare(db, btk_store__history_sql(db), &st)) < 0)
+    btk_store__history_sql(sql, sizeof(sql), db);
+    if ((error = btk_store__prepare(db, sql, &st)) < 0)
         return error;
     btk_store__bind_text(st, 1, name);
     btk_store__bind_text(st, 2, fp);

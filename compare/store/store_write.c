@@ -26,13 +26,12 @@
 #define SQL_BENCH                                                                            \
     "INSERT INTO benchmarks (name, family, has_param, param) VALUES (?,?,?,?)"             \
     " ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id"
+/* The first %s is the stored statistics' columns, the second their parameters. */
 #define SQL_RESULT                                                                           \
     "INSERT INTO results (run_id, benchmark_id, seq, status, error_kind, error_message,"   \
-    " stop_reason, min, max, mean, median, stddev, mad, p50, p90, p95, p99, p999, ci_low," \
-    " ci_high, samples, iterations, outliers_low, outliers_high, cycles_median,"           \
-    " mem_tracked, allocs_per_iter, frees_per_iter, alloc_bytes_per_iter, peak_rss_bytes," \
-    " minor_faults, major_faults, bytes_per_iter, items_per_iter) VALUES"                  \
-    " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " stop_reason, %s, cycles_median, mem_tracked, allocs_per_iter, frees_per_iter,"      \
+    " alloc_bytes_per_iter, peak_rss_bytes, minor_faults, major_faults, bytes_per_iter,"   \
+    " items_per_iter) VALUES (?,?,?,?,?,?,?,%s,?,?,?,?,?,?,?,?,?,?)"
 #define SQL_COUNTER "INSERT INTO counters (result_id, kind, name, value) VALUES (?,?,?,?)"
 #define SQL_SAMPLES                                                                          \
     "INSERT INTO samples (result_id, seq, proc_index, count, ns, batch, peak_rss_bytes,"   \
@@ -158,28 +157,13 @@ static int add_warnings(writer *w, const btk_run *run, int64_t run_id)
     return error;
 }
 
-static void bind_stats(sqlite3_stmt *st, const btk_summary *s)
-{
-    const double v[] = {s->min, s->max,  s->mean, s->median, s->stddev, s->mad,    s->p50,
-                        s->p90, s->p95, s->p99,  s->p999,   s->ci_low, s->ci_high};
-    int i;
-
-    for (i = 0; i < (int)BTK_ARRAY_SIZE(v); i++)
-        btk_store__bind_double(st, 8 + i, v[i]);
-    sqlite3_bind_int64(st, 21, s->samples);
-    sqlite3_bind_int64(st, 22, s->iterations);
-    sqlite3_bind_int64(st, 23, s->outliers_low);
-    sqlite3_bind_int64(st, 24, s->outliers_high);
-    btk_store__bind_double(st, 25, s->cycles_median);
-}
-
 static int add_result_row(writer *w, const btk_result *r, int64_t run_id, size_t seq,
                           int64_t *id_out)
 {
     sqlite3_stmt *st = w->bench;
     const btk_memory *m = &r->memory;
     int64_t bench_id = 0;
-    int error;
+    int i, error;
 
     btk_store__bind_text(st, 1, r->name);
     btk_store__bind_text(st, 2, r->family);
@@ -196,16 +180,17 @@ static int add_result_row(writer *w, const btk_result *r, int64_t run_id, size_t
     btk_store__bind_text(st, 5, r->error_kind);
     btk_store__bind_text(st, 6, r->error_message);
     btk_store__bind_text(st, 7, r->stop_reason);
-    bind_stats(st, &r->stats);
-    sqlite3_bind_int(st, 26, m->tracked);
-    btk_store__bind_double(st, 27, m->allocs_per_iter);
-    btk_store__bind_double(st, 28, m->frees_per_iter);
-    btk_store__bind_double(st, 29, m->bytes_per_iter);
-    btk_store__bind_opt_int(st, 30, m->peak_rss_bytes);
-    btk_store__bind_opt_int(st, 31, m->minor_faults);
-    btk_store__bind_opt_int(st, 32, m->major_faults);
-    btk_store__bind_double(st, 33, r->bytes_per_iter);
-    btk_store__bind_double(st, 34, r->items_per_iter);
+    i = btk_store__stats_bind(st, 8, &r->stats);
+    btk_store__bind_double(st, i, r->cycles_median);
+    sqlite3_bind_int(st, i + 1, m->tracked);
+    btk_store__bind_double(st, i + 2, m->allocs_per_iter);
+    btk_store__bind_double(st, i + 3, m->frees_per_iter);
+    btk_store__bind_double(st, i + 4, m->bytes_per_iter);
+    btk_store__bind_opt_int(st, i + 5, m->peak_rss_bytes);
+    btk_store__bind_opt_int(st, i + 6, m->minor_faults);
+    btk_store__bind_opt_int(st, i + 7, m->major_faults);
+    btk_store__bind_double(st, i + 8, r->bytes_per_iter);
+    btk_store__bind_double(st, i + 9, r->items_per_iter);
     return step(w, st, id_out, "cannot add a result");
 }
 
@@ -281,10 +266,12 @@ static int add_result(writer *w, const btk_result *r, int64_t run_id, size_t seq
 
 static int prepare_writer(writer *w)
 {
+    char sql[1024];
     int error;
 
+    btk_store__stats_sql(sql, sizeof(sql), SQL_RESULT, "");
     if ((error = btk_store__prepare(w->db, SQL_BENCH, &w->bench)) < 0 ||
-        (error = btk_store__prepare(w->db, SQL_RESULT, &w->result)) < 0 ||
+        (error = btk_store__prepare(w->db, sql, &w->result)) < 0 ||
         (error = btk_store__prepare(w->db, SQL_COUNTER, &w->counter)) < 0 ||
         (error = btk_store__prepare(w->db, SQL_SAMPLES, &w->samples)) < 0)
         return error;

@@ -40,7 +40,7 @@ typedef struct btk_range {
  */
 typedef struct btk_bench_options {
     unsigned version;              /**< BTK_BENCH_OPTIONS_VERSION (set by the macro) */
-    double time_budget_ms;         /**< sampling budget per process */
+    double time_budget_ms;         /**< wall time per process (docs/timer.md#time-budget) */
     unsigned min_samples;
     unsigned max_samples;
     double precision;              /**< target relative half-width of the median's CI */

@@ -64,3 +64,11 @@ add_dependencies(test_runner_posix btk_fixture_crashy_posix btk_fixture_healthy_
 target_compile_definitions(test_runner_posix PRIVATE
   BTK_FIXTURE_CRASHY="$<TARGET_FILE:btk_fixture_crashy_posix>"
   BTK_FIXTURE_HEALTHY="$<TARGET_FILE:btk_fixture_healthy_posix>")
+
+# unit.memtrack runs with the counting allocator preloaded, so its in-process tests (arming
+# the switch around single calls) count; its counting-process test starts a process of its
+# own either way.
+if(BTK_MEMTRACK_SO)
+  set_tests_properties(unit.memtrack PROPERTIES
+    ENVIRONMENT "${BTK_TEST_ENV};LD_PRELOAD=${BTK_MEMTRACK_SO}")
+endif()

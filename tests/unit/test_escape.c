@@ -197,6 +197,62 @@ static void escape__out_of_memory_is_reported(void **state)
     assert_true(n >= 1);
 }
 
+static void check_csv(const char *in, const char *want)
+{
+    btk_buf b = BTK_BUF_INIT;
+
+    assert_int_equal(btk_escape_csv(&b, in), 0);
+    assert_string_equal(btk_buf_cstr(&b), want);
+    btk_buf_free(&b);
+}
+
+/* Expected cells written out by hand from RFC 4180 (quote a cell holding , " CR LF; double
+ * the quotes) and OWASP's CSV-injection rule (a leading = + - @ TAB CR gets a '). */
+static void csv__quotes_and_defuses_formulas(void **state)
+{
+    (void)state;
+    check_csv("plain/1", "plain/1");
+    check_csv("", "");
+    check_csv("a,b", "\"a,b\"");
+    check_csv("say \"hi\"", "\"say \"\"hi\"\"\"");
+    check_csv("two\nlines", "\"two\nlines\"");
+    check_csv(" padded", "\" padded\"");
+    check_csv("=1+2", "'=1+2");
+    check_csv("+x", "'+x");
+    check_csv("-neg", "'-neg");
+    check_csv("@SUM(A1)", "'@SUM(A1)");
+    check_csv("\tx", "'\tx");
+    check_csv("=HYPERLINK(\"a,b\")", "\"'=HYPERLINK(\"\"a,b\"\")\"");
+    check_csv("mid=dle", "mid=dle");
+}
+
+static void check_om(const char *in, const char *want)
+{
+    btk_buf b = BTK_BUF_INIT;
+
+    assert_int_equal(btk_escape_openmetrics(&b, in), 0);
+    assert_string_equal(btk_buf_cstr(&b), want);
+    btk_buf_free(&b);
+}
+
+/* OpenMetrics label values escape exactly backslash, double quote and LF; everything else
+ * valid UTF-8 stays; an invalid byte becomes U+FFFD and its hex digits. */
+static void openmetrics__escapes_what_the_format_requires(void **state)
+{
+    (void)state;
+    check_om("sort/1024", "sort/1024");
+    check_om("a\\b", "a\\\\b");
+    check_om("q\"q", "q\\\"q");
+    check_om("l1\nl2", "l1\\nl2");
+    check_om("tab\there", "tab\there");
+    check_om("caf\xc3\xa9", "caf\xc3\xa9");
+    check_om("bad\xff!", "bad\xef\xbf\xbd" "ff!");
+    check_om("\xc3(", "\xef\xbf\xbd" "c3(");
+    check_om("\xff\xfe", "\xef\xbf\xbd" "ff\xef\xbf\xbd" "fe");
+    /* a literal backslash-x in a name is not mistaken for an escape */
+    check_om("\\xff", "\\\\xff");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +266,8 @@ int main(void)
         cmocka_unit_test(filename__colliding_stems_are_told_apart),
         cmocka_unit_test(filename__keeps_readable_stem),
         cmocka_unit_test(escape__out_of_memory_is_reported),
+        cmocka_unit_test(csv__quotes_and_defuses_formulas),
+        cmocka_unit_test(openmetrics__escapes_what_the_format_requires),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -161,7 +161,7 @@ static void format__csv_quotes_per_rfc4180(void **state)
                                 "0.0005,0.001,0.02,processes,10,10,0,"));
     assert_non_null(strstr(csv, "\r\ninconclusive,\"evil\x1b[31m\nname\",1000,1000,1,,,,,0.02,"
                                 "processes,10,10,4,"));
-    assert_non_null(strstr(csv, "\"slower by 20.0% (CI above +2.0%, q=0.001)\"\r\n"));
+    assert_non_null(strstr(csv, "\"slower by 20.0% (CI above +2.0%, q=0.001)\",\r\n"));
     btk__free(csv);
 }
 

@@ -311,6 +311,39 @@ static void json__failed_entry_has_error_and_no_figures(void **state)
 }
 
 /* JSON cannot hold NaN: it becomes null. Names that are not UTF-8 are made ASCII. */
+/* The "stats" object is the table of btk_stats's fields: every key, in order, is the next
+ * metric of btk_stats_metric_at, none is missing, and each holds the summary's value. */
+static void json__stats_object_is_the_metric_table(void **state)
+{
+    fake_run f;
+    btk_summary s;
+    json_t *doc, *st, *v;
+    const char *key;
+    size_t i = 0;
+
+    (void)state;
+    fake_setup(&f, "fine");
+    assert_int_equal(btk_summary_compute(&s, &f.res[1]), 0);
+    doc = fake_dump(&f);
+    st = at(json_array_get(json_object_get(doc, "benchmarks"), 1), "stats");
+    assert_non_null(st);
+    assert_int_equal(json_object_size(st), BTK_STATS_METRIC_COUNT);
+    json_object_foreach(st, key, v) {
+        const btk_stats_metric *m = btk_stats_metric_at(i++);
+
+        assert_string_equal(key, m->name);
+        if (m->unit == BTK_STATS_COUNT) {
+            assert_true(json_is_integer(v));
+            assert_int_equal(json_integer_value(v), btk_stats_get_count(&s.stats, m));
+        } else {
+            assert_true(json_is_real(v));
+            check_near(json_real_value(v), btk_stats_get(&s.stats, m), 0);
+        }
+    }
+    assert_int_equal(i, BTK_STATS_METRIC_COUNT);
+    json_decref(doc);
+}
+
 static void json__non_finite_is_null_and_bad_utf8_replaced(void **state)
 {
     fake_run f;
@@ -361,8 +394,8 @@ static void summary__survives_every_allocation_failure(void **state)
         assert_int_equal(rc, BTK_ENOMEM);
     }
     assert_true(n >= 2);
-    check_near(s.median, 3.0, 1e-12);
-    assert_int_equal(s.iterations, 100);
+    check_near(s.stats.median, 3.0, 1e-12);
+    assert_int_equal(s.stats.iterations, 100);
     assert_int_equal(btk_summary_compute(&s, &f.res[0]), BTK_EINVAL);
     free(f.res[1].procs);
 }
@@ -373,6 +406,7 @@ int main(void)
         cmocka_unit_test(json__every_documented_field_has_its_type),
         cmocka_unit_test(json__figures_are_consistent),
         cmocka_unit_test(json__failed_entry_has_error_and_no_figures),
+        cmocka_unit_test(json__stats_object_is_the_metric_table),
         cmocka_unit_test(json__non_finite_is_null_and_bad_utf8_replaced),
         cmocka_unit_test(json__unwritable_path_names_it),
         cmocka_unit_test(summary__survives_every_allocation_failure),

@@ -1,7 +1,9 @@
 /* Tests of allocation counting: exact counts per iteration inside the timed region only, all
  * interposed entry points, and the process figures (peak RSS, page faults). Skipped where
  * counting cannot work (sanitizer builds own malloc; valgrind replaces it): the skip prints
- * the reason btk_memtrack_available gives. */
+ * the reason btk_memtrack_available gives. ctest runs this binary with the counting
+ * allocator in LD_PRELOAD (tests/cmake/harness.cmake), so counting happens in-process, as
+ * the entry-point test needs; the counting-process test starts a process of its own. */
 #include "check.h"
 #include "memtrack.h"
 #include "sampler.h"
@@ -138,6 +140,23 @@ static void memtrack__counts_every_entry_point_only_when_armed(void **state)
     assert_true(m.frees == 6);
 }
 
+/* The counting process (a fresh process of this binary with the counting allocator
+ * preloaded) gives the same exact counts, and names a benchmark it does not know. */
+static void memtrack__counting_process_counts_exactly(void **state)
+{
+    btk_memtrack_counts m;
+    uint64_t iters = 0;
+
+    (void)state;
+    skip_unless_available();
+    assert_int_equal(btk_memtrack__count_elsewhere(&m, &iters, "three_allocs", 100), 0);
+    assert_true(iters == 100);
+    assert_true(m.allocs == 300 && m.frees == 300 && m.bytes == 30000);
+    assert_int_equal(btk_memtrack__count_elsewhere(&m, &iters, "nope", 1), BTK_ERROR);
+    assert_string_equal(btk_error_last()->message, "counting process: no benchmark named 'nope'");
+    btk_error_clear();
+}
+
 static void memtrack__peak_rss_and_faults_see_touched_memory(void **state)
 {
     btk_memtrack_proc a, b;
@@ -171,6 +190,7 @@ int main(void)
         cmocka_unit_test(memtrack__exact_counts_per_iteration),
         cmocka_unit_test(memtrack__off_when_the_benchmark_says_so),
         cmocka_unit_test(memtrack__counts_every_entry_point_only_when_armed),
+        cmocka_unit_test(memtrack__counting_process_counts_exactly),
         cmocka_unit_test(memtrack__peak_rss_and_faults_see_touched_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

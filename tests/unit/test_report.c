@@ -303,6 +303,226 @@ static void report__steps_and_verdicts_shown(void **state)
     test_rmtree(dir);
 }
 
+/* ---- what a baseline takes (dirty runs, builds), failed results, commit counting ---- */
+
+#define TCOMMITS 6
+
+typedef struct trun {
+    size_t commit;    /* 0 = oldest of TCOMMITS */
+    double level;     /* median ns of "parse" */
+    bool dirty;
+    const char *flags;  /* NULL: "-O2" */
+    bool failed;        /* "parse" failed */
+    const char *warning;
+} trun;
+
+/* A store of runs of one benchmark "parse" (plus "copy", with throughput) on the commits
+ * shas (newest first) of TCOMMITS; report it with o's options into dir/out. Returns the
+ * index html (malloc'd). */
+static char *trust_report(const char *dir, const trun *runs, size_t n,
+                          btk_report_options *o, char shas[TCOMMITS][41])
+{
+    static const char *const tnames[] = {"parse", "copy"};
+    btk_buf path = BTK_BUF_INIT, out = BTK_BUF_INIT, index = BTK_BUF_INIT;
+    double levels[2];
+    btk_store *db;
+    btk_run *run;
+    int64_t id;
+    char cwd[4096], *html;
+
+    for (size_t c = 0; c < TCOMMITS; c++)
+        snprintf(shas[TCOMMITS - 1 - c], 41, "%040zx", 0xdef000 + c);
+    assert_int_equal(btk_buf_printf(&path, "%s/t.db", dir), 0);
+    assert_int_equal(btk_buf_printf(&out, "%s/out", dir), 0);
+    assert_int_equal(btk_store_open(&db, path.ptr, 0), 0);
+    for (size_t i = 0; i < n; i++) {
+        synth_spec sp = {shas[TCOMMITS - 1 - runs[i].commit], "main", "subject", "host",
+                         1700000000 + (int64_t)runs[i].commit, tnames, levels, 2, 4, 20,
+                         11 + i};
+        levels[0] = runs[i].level, levels[1] = 500;
+        assert_int_equal(synth_run(&run, &sp), 0);
+        run->commit.dirty = runs[i].dirty;
+        run->results[1].bytes_per_iter = 1000; /* 1000 B per 500 ns: 2 GB/s */
+        run->results[1].items_per_iter = 4;    /* 8 M items/s */
+        if (runs[i].flags) {
+            btk__free(run->flags);
+            run->flags = btk__strdup(runs[i].flags);
+        }
+        if (runs[i].failed) {
+            btk_result *r = &run->results[0];
+            for (size_t k = 0; k < r->proc_count; k++)
+                btk__free(r->procs[k].ns), btk__free(r->procs[k].batch);
+            btk__free(r->procs);
+            r->procs = NULL, r->proc_count = 0;
+            r->status = BTK_RESULT_FAILED;
+            r->error_kind = btk__strdup("signal");
+            r->error_message = btk__strdup("killed by signal SIGSEGV");
+            btk_stats_init(&r->stats);
+        }
+        if (runs[i].warning) {
+            run->warnings = btk__calloc(1, sizeof(char *));
+            run->warnings[0] = btk__strdup(runs[i].warning);
+            run->warning_count = 1;
+        }
+        assert_int_equal(btk_store_add_run(db, run, &id), 0);
+        btk_run_free(run);
+    }
+    btk_store_close(db);
+    assert_int_equal(btk_store_open(&db, path.ptr, BTK_STORE_READONLY), 0);
+    o->out_dir = out.ptr;
+    o->shas = (const char(*)[41])shas;
+    o->sha_count = TCOMMITS;
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    assert_int_equal(chdir(dir), 0);
+    if (btk_report_write(db, o, &index) != 0)
+        fail_msg("report: %s", btk_error_last()->message);
+    assert_int_equal(chdir(cwd), 0);
+    btk_store_close(db);
+    html = test_read_file(index.ptr, NULL);
+    assert_non_null(html);
+    btk_buf_free(&index);
+    btk_buf_free(&path);
+    btk_buf_free(&out);
+    return html;
+}
+
+static char *trust_page(const char *dir, const char *name)
+{
+    btk_buf p = BTK_BUF_INIT;
+    char *html;
+
+    assert_int_equal(btk_buf_printf(&p, "%s/out/m1-", dir), 0);
+    assert_int_equal(btk_escape_filename(&p, name), 0);
+    assert_int_equal(btk_buf_puts(&p, ".html"), 0);
+    html = test_read_file(p.ptr, NULL);
+    if (html == NULL)
+        fail_msg("no page '%s'", p.ptr);
+    btk_buf_free(&p);
+    return html;
+}
+
+/* Clean runs 15 % slower on the newest commit and two newer dirty fast runs there: the
+ * report leaves the dirty ones out (and says so), flags the regression, and marks dirty
+ * points only when asked to include them. */
+static void report__dirty_runs_left_out_and_marked(void **state)
+{
+    const trun runs[] = {{4, 1000, false, NULL, false, NULL},
+                         {5, 1150, false, NULL, false, NULL},
+                         {5, 1000, true, NULL, false, NULL},
+                         {5, 1000, true, NULL, false, NULL}};
+    btk_report_options o = BTK_REPORT_OPTIONS_INIT;
+    char shas[TCOMMITS][41], *dir, *html;
+
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    dir = test_tmpdir("report-dirty");
+    html = trust_report(dir, runs, 4, &o, shas);
+    assert_non_null(strstr(html, "Left out: 2 dirty runs of "));
+    assert_non_null(strstr(html, "class=\"v-regressed\""));
+    free(html);
+    html = trust_page(dir, "parse");
+    assert_null(strstr(html, "(dirty run)"));
+    free(html);
+    test_rmtree(dir);
+    dir = test_tmpdir("report-dirty2");
+    o = (btk_report_options)BTK_REPORT_OPTIONS_INIT;
+    o.include_dirty = true;
+    html = trust_report(dir, runs, 4, &o, shas);
+    assert_null(strstr(html, "Left out"));
+    assert_null(strstr(html, "class=\"v-regressed\"")); /* pooled: what the issue saw */
+    free(html);
+    html = trust_page(dir, "parse");
+    assert_non_null(strstr(html, "<span class=\"dirty\">(dirty run)</span>"));
+    free(html);
+    test_rmtree(dir);
+}
+
+/* An -O0 latest against an -O2 base: no verdict, a loud warning naming both builds, and
+ * the run's recorded environment warning shown. */
+static void report__different_builds_not_compared(void **state)
+{
+    const trun runs[] = {{4, 1000, false, NULL, false, NULL},
+                         {5, 1300, false, "-O0", false, "unoptimized: built without -O"}};
+    btk_report_options o = BTK_REPORT_OPTIONS_INIT;
+    char shas[TCOMMITS][41], *dir, *html;
+
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    dir = test_tmpdir("report-builds");
+    html = trust_report(dir, runs, 2, &o, shas);
+    assert_non_null(strstr(html, "WARNING: different builds, not compared:</b> the base was "
+                                 "built with &#39;GCC 12.2.0 -O2&#39;, the latest with "
+                                 "&#39;GCC 12.2.0 -O0&#39;"));
+    assert_null(strstr(html, "class=\"v-regressed\""));
+    assert_non_null(strstr(html, "run #2: unoptimized: built without -O"));
+    free(html);
+    test_rmtree(dir);
+}
+
+/* A benchmark that failed on every commit: no "nan", no empty charts; throughput shown. */
+static void report__failed_benchmark_page_and_throughput(void **state)
+{
+    const trun runs[] = {{4, 1000, false, NULL, true, NULL}, {5, 1000, false, NULL, true, NULL}};
+    btk_report_options o = BTK_REPORT_OPTIONS_INIT;
+    char shas[TCOMMITS][41], *dir, *html;
+
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    dir = test_tmpdir("report-failed");
+    free(trust_report(dir, runs, 2, &o, shas));
+    html = trust_page(dir, "parse");
+    assert_null(strstr(html, "nan"));
+    assert_null(strstr(html, "-trend."));
+    assert_null(strstr(html, "-dist."));
+    assert_non_null(strstr(html, "No successful result on these commits."));
+    assert_non_null(strstr(html, "Failed: signal: killed by signal SIGSEGV"));
+    free(html);
+    html = trust_page(dir, "copy");
+    assert_non_null(strstr(html, "<tr><th>throughput (bytes / second)</th><td class=\"num\">"
+                                 "1.9 GiB</td></tr>"));
+    assert_non_null(strstr(html, "<tr><th>throughput (items / second)</th><td class=\"num\">"
+                                 "8.00 M</td></tr>"));
+    free(html);
+    test_rmtree(dir);
+}
+
+/* Data on 3 of 6 commits: the header counts those, and --limit 2 keeps the two newest
+ * commits with data, not the two newest commits walked (which have one). */
+static void report__counts_and_limits_commits_with_data(void **state)
+{
+    const trun runs[] = {{0, 1000, false, NULL, false, NULL},
+                         {1, 1000, false, NULL, false, NULL},
+                         {5, 1000, false, NULL, false, NULL}};
+    btk_report_options o = BTK_REPORT_OPTIONS_INIT;
+    char shas[TCOMMITS][41], *dir, *html;
+
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    dir = test_tmpdir("report-limit");
+    html = trust_report(dir, runs, 3, &o, shas);
+    assert_non_null(strstr(html, "3 commit(s) with results in first-parent order"));
+    assert_non_null(strstr(html, "6 commits walked"));
+    /* a long name wraps in its cell */
+    assert_non_null(strstr(html, "td.name{max-width:28em;overflow-wrap:anywhere"));
+    assert_non_null(strstr(html, "<tr><td class=\"name\"><a href="));
+    free(html);
+    test_rmtree(dir);
+    dir = test_tmpdir("report-limit2");
+    o = (btk_report_options)BTK_REPORT_OPTIONS_INIT;
+    o.limit = 2;
+    html = trust_report(dir, runs, 3, &o, shas);
+    assert_non_null(strstr(html, "2 commit(s) with results in first-parent order"));
+    free(html);
+    html = trust_page(dir, "parse"); /* history: commits 5 and 1 */
+    assert_int_equal(count_of(html, "<tr><td><code>"), 2);
+    free(html);
+    test_rmtree(dir);
+}
+
 /* The Chromium binary in PATH (chromium, chromium-browser, google-chrome), or NULL. */
 static const char *find_chromium(void)
 {
@@ -403,6 +623,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(report__pages_escape_names_and_links_resolve),
         cmocka_unit_test(report__steps_and_verdicts_shown),
+        cmocka_unit_test(report__dirty_runs_left_out_and_marked),
+        cmocka_unit_test(report__different_builds_not_compared),
+        cmocka_unit_test(report__failed_benchmark_page_and_throughput),
+        cmocka_unit_test(report__counts_and_limits_commits_with_data),
         cmocka_unit_test(report__opens_in_headless_chromium),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

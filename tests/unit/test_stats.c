@@ -4,6 +4,8 @@
 #include "check.h"
 #include "stats.h"
 
+#include <math.h>
+
 /* The set used below, sorted: 1 2 3 4 5 6 7 8 9 100 (n = 10), given unsorted. */
 static const double ten[] = {7, 3, 100, 1, 9, 5, 2, 8, 4, 6};
 
@@ -49,8 +51,8 @@ static void stats__median_ci_from_order_statistics(void **state)
     assert_int_equal(lo, 2);
     assert_int_equal(hi, 9);
     assert_int_equal(btk_stats_summarize(&s, ten, 10), 0);
-    check_near(s.median_ci_low, 2, 1e-12);  /* x(2) */
-    check_near(s.median_ci_high, 9, 1e-12); /* x(9) */
+    check_near(s.ci_low, 2, 1e-12);  /* x(2) */
+    check_near(s.ci_high, 9, 1e-12); /* x(9) */
     check_near(s.rel_ci, (9.0 - 2.0) / 2 / 5.5, 1e-12);
     /* n = 6: P(X <= 0) = 1/64 = 0.0156 <= 0.025, P(X <= 1) = 7/64 > 0.025 -> [1, 6] */
     btk_stats_median_ci_ranks(6, &lo, &hi);
@@ -101,7 +103,7 @@ static void stats__single_value_and_quantile_edges(void **state)
     check_near(s.median, 3.5, 1e-12);
     check_near(s.stddev, 0, 1e-12);
     check_near(s.mad, 0, 1e-12);
-    check_near(s.median_ci_low, 3.5, 1e-12);
+    check_near(s.ci_low, 3.5, 1e-12);
     check_near(btk_stats_quantile_sorted(sorted, 4, 0), 1, 1e-12);
     check_near(btk_stats_quantile_sorted(sorted, 4, 1), 4, 1e-12);
     check_near(btk_stats_quantile_sorted(sorted, 4, 0.5), 2.5, 1e-12); /* h = 1.5 */
@@ -145,6 +147,112 @@ static void stats__rel_ci_shrinks_with_more_samples(void **state)
     assert_true(btk_stats_rel_ci_inplace(v, 5) > 1e300); /* too few to tell */
 }
 
+static void sort__ascending_with_duplicates_and_negatives(void **state)
+{
+    double v[] = {3, -1, 100, 3, 0.5, -7, 2};
+    const double want[] = {-7, -1, 0.5, 2, 3, 3, 100};
+
+    (void)state;
+    btk_stats_sort(v, BTK_ARRAY_SIZE(v));
+    assert_memory_equal(v, want, sizeof(want));
+    btk_stats_sort(v, 0); /* nothing to do, no access */
+}
+
+/* ---- the table of btk_stats's fields ---- */
+
+/* The public names: docs/json-format.md ("stats") and docs/database.md (results columns). */
+static const struct {
+    const char *name, *column;
+    btk_stats_unit unit;
+} spec[] = {
+    {"min", "min", BTK_STATS_NS},
+    {"max", "max", BTK_STATS_NS},
+    {"mean", "mean", BTK_STATS_NS},
+    {"median", "median", BTK_STATS_NS},
+    {"stddev", "stddev", BTK_STATS_NS},
+    {"mad", "mad", BTK_STATS_NS},
+    {"p50", "p50", BTK_STATS_NS},
+    {"p90", "p90", BTK_STATS_NS},
+    {"p95", "p95", BTK_STATS_NS},
+    {"p99", "p99", BTK_STATS_NS},
+    {"p999", "p999", BTK_STATS_NS},
+    {"median_ci_low", "ci_low", BTK_STATS_NS},
+    {"median_ci_high", "ci_high", BTK_STATS_NS},
+    {"ci_level", NULL, BTK_STATS_RATIO},
+    {"rel_ci", NULL, BTK_STATS_RATIO},
+    {"outliers_low", "outliers_low", BTK_STATS_COUNT},
+    {"outliers_high", "outliers_high", BTK_STATS_COUNT},
+    {"samples", "samples", BTK_STATS_COUNT},
+    {"iterations", "iterations", BTK_STATS_COUNT},
+};
+
+/* Fields set by name to 1, 2, 3 ... in spec order. */
+static void numbered(btk_stats *s)
+{
+    s->min = 1, s->max = 2, s->mean = 3, s->median = 4, s->stddev = 5, s->mad = 6;
+    s->p50 = 7, s->p90 = 8, s->p95 = 9, s->p99 = 10, s->p999 = 11;
+    s->ci_low = 12, s->ci_high = 13, s->ci_level = 14, s->rel_ci = 15;
+    s->outliers_low = 16, s->outliers_high = 17, s->samples = 18, s->iterations = 19;
+}
+
+static void metrics__each_public_name_reads_its_own_field(void **state)
+{
+    btk_stats s;
+
+    (void)state;
+    assert_int_equal(BTK_ARRAY_SIZE(spec), BTK_STATS_METRIC_COUNT);
+    numbered(&s);
+    for (size_t i = 0; i < BTK_STATS_METRIC_COUNT; i++) {
+        const btk_stats_metric *m = btk_stats_metric_at(i);
+
+        assert_string_equal(m->name, spec[i].name);
+        if (spec[i].column)
+            assert_string_equal(m->column, spec[i].column);
+        else
+            assert_null(m->column);
+        assert_int_equal(m->unit, spec[i].unit);
+        check_near(btk_stats_get(&s, m), (double)(i + 1), 0);
+        if (m->unit == BTK_STATS_COUNT)
+            assert_int_equal(btk_stats_get_count(&s, m), (int64_t)(i + 1));
+    }
+}
+
+static void metrics__fields_written_through_the_table_read_back_by_name(void **state)
+{
+    btk_stats s, want;
+
+    (void)state;
+    memset(&s, 0, sizeof(s));
+    memset(&want, 0, sizeof(want));
+    numbered(&want);
+    for (size_t i = 0; i < BTK_STATS_METRIC_COUNT; i++) {
+        const btk_stats_metric *m = btk_stats_metric_at(i);
+
+        if (m->unit == BTK_STATS_COUNT)
+            *btk_stats_count_field(&s, m) = (int64_t)(i + 1);
+        else
+            *btk_stats_real_field(&s, m) = (double)(i + 1);
+    }
+    assert_memory_equal(&s, &want, sizeof(s));
+}
+
+static void metrics__init_makes_every_figure_unknown(void **state)
+{
+    btk_stats s;
+
+    (void)state;
+    numbered(&s);
+    btk_stats_init(&s);
+    for (size_t i = 0; i < BTK_STATS_METRIC_COUNT; i++) {
+        const btk_stats_metric *m = btk_stats_metric_at(i);
+
+        if (m->unit == BTK_STATS_COUNT)
+            assert_int_equal(btk_stats_get_count(&s, m), 0);
+        else
+            assert_true(isnan(btk_stats_get(&s, m)));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +263,10 @@ int main(void)
         cmocka_unit_test(stats__empty_input_is_einval),
         cmocka_unit_test(stats__allocation_failure_is_clean),
         cmocka_unit_test(stats__rel_ci_shrinks_with_more_samples),
+        cmocka_unit_test(sort__ascending_with_duplicates_and_negatives),
+        cmocka_unit_test(metrics__each_public_name_reads_its_own_field),
+        cmocka_unit_test(metrics__fields_written_through_the_table_read_back_by_name),
+        cmocka_unit_test(metrics__init_makes_every_figure_unknown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -60,7 +60,7 @@ static void store__roundtrip_keeps_every_field(void **state)
     assert_true(r->has_param && r->param == 1024);
     check_near(r->stats.median, 11.0, 1e-12);
     check_near(r->stats.ci_high, 12.0, 1e-12);
-    check_near(r->stats.cycles_median, 25.3, 1e-12);
+    check_near(r->cycles_median, 25.3, 1e-12);
     assert_int_equal(r->stats.outliers_high, 1);
     assert_int_equal(r->proc_count, 2);
     assert_int_equal(r->procs[1].count, 3);
@@ -107,7 +107,8 @@ static btk_run *make_run(size_t bench_count, size_t samples, const char *const *
         snprintf(name, sizeof(name), "bench_%zu", i);
         r->name = strdup(names ? names[i] : name);
         r->family = strdup(r->name);
-        btk_summary_init(&r->stats);
+        btk_stats_init(&r->stats);
+        r->cycles_median = NAN;
         btk_memory_init(&r->memory);
         r->stats.median = 100.0 + (double)i;
         r->stats.samples = (int64_t)samples;
@@ -394,14 +395,15 @@ static void store__v1_dump_opens_and_reads(void **state)
  * (docs/figures/store.md). Checked on SQLite's query plan, not on a timing. */
 static void store__history_reads_only_covering_indexes(void **state)
 {
-    char *dir = test_tmpdir("plan"), sql[4096];
+    char *dir = test_tmpdir("plan"), sql[4096], query[2048];
     btk_store *db = NULL;
     sqlite3_stmt *st = NULL;
     btk_buf plan = BTK_BUF_INIT;
 
     (void)state;
     assert_int_equal(btk_store_open(&db, db_in(dir, "p.db"), 0), 0);
-    snprintf(sql, sizeof(sql), "EXPLAIN QUERY PLAN %s", btk_store__history_sql(db));
+    btk_store__history_sql(query, sizeof(query), db);
+    snprintf(sql, sizeof(sql), "EXPLAIN QUERY PLAN %s", query);
     assert_int_equal(sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL), SQLITE_OK);
     while (sqlite3_step(st) == SQLITE_ROW) {
         btk_buf_puts(&plan, (const char *)sqlite3_column_text(st, 3));
@@ -456,6 +458,62 @@ static void store__history_follows_given_order_newest_run_per_commit(void **stat
     check_near(pts[2].stats.median, 40.0, 0);
     btk_history_free(pts, count);
     btk_run_free(run);
+    btk_store_close(db);
+    test_rmtree(dir);
+}
+
+/* Every statistic the results table stores (the stats table's rows with a column) comes back,
+ * each with its own value, from btk_store_load_run and btk_store_history; the others are
+ * unknown. */
+static void check_stored_stats(const btk_stats *got, const btk_stats *want)
+{
+    for (size_t i = 0; i < BTK_STATS_METRIC_COUNT; i++) {
+        const btk_stats_metric *m = btk_stats_metric_at(i);
+
+        if (m->column == NULL)
+            assert_true(isnan(btk_stats_get(got, m)));
+        else if (m->unit == BTK_STATS_COUNT)
+            assert_int_equal(btk_stats_get_count(got, m), btk_stats_get_count(want, m));
+        else
+            check_near(btk_stats_get(got, m), btk_stats_get(want, m), 0);
+    }
+}
+
+static void store__round_trips_each_metric_in_its_own_column(void **state)
+{
+    char *dir = test_tmpdir("metrics"), sha[41];
+    btk_store *db = NULL;
+    btk_run *in, *out = NULL;
+    btk_history_point *pts = NULL;
+    size_t count = 0;
+    int64_t id = 0;
+
+    (void)state;
+    memset(sha, 'c', 40);
+    sha[40] = '\0';
+    in = make_run(1, 3, NULL, sha, "h");
+    for (size_t i = 0; i < BTK_STATS_METRIC_COUNT; i++) {
+        const btk_stats_metric *m = btk_stats_metric_at(i);
+
+        if (m->unit == BTK_STATS_COUNT)
+            *btk_stats_count_field(&in->results[0].stats, m) = 1000 + (int64_t)i;
+        else
+            *btk_stats_real_field(&in->results[0].stats, m) = 1.5 * (double)(i + 1);
+    }
+    in->results[0].cycles_median = 77.25;
+    assert_int_equal(btk_store_open(&db, db_in(dir, "m.db"), 0), 0);
+    assert_int_equal(btk_store_add_run(db, in, &id), 0);
+    assert_int_equal(btk_store_load_run(&out, db, id, false), 0);
+    check_stored_stats(&out->results[0].stats, &in->results[0].stats);
+    check_near(out->results[0].cycles_median, 77.25, 0);
+    assert_int_equal(btk_store_history(&pts, &count, db, "bench_0", in->machine.fingerprint,
+                                       (const char(*)[41])sha, 1), 0);
+    assert_int_equal(count, 1);
+    check_stored_stats(&pts[0].stats, &in->results[0].stats);
+    check_near(pts[0].cycles_median, 77.25, 0);
+    btk_history_free(pts, count);
+    btk_run_free(out);
+    btk_run_free(in);
     btk_store_close(db);
     test_rmtree(dir);
 }
@@ -515,6 +573,7 @@ int main(void)
         cmocka_unit_test(store__v1_dump_opens_and_reads),
         cmocka_unit_test(store__history_reads_only_covering_indexes),
         cmocka_unit_test(store__history_follows_given_order_newest_run_per_commit),
+        cmocka_unit_test(store__round_trips_each_metric_in_its_own_column),
         cmocka_unit_test(store__allocation_failures_are_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

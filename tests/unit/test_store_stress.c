@@ -4,6 +4,7 @@
 #include "store.h"
 #include "store_int.h"
 
+#include <math.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -28,7 +29,8 @@ static btk_run *make_run(unsigned seed)
         btk_result *r = &run->results[i];
         snprintf(name, sizeof(name), "b%zu", i);
         r->name = strdup(name);
-        btk_summary_init(&r->stats);
+        btk_stats_init(&r->stats);
+        r->cycles_median = NAN;
         btk_memory_init(&r->memory);
         r->proc_count = 1;
         r->procs = calloc(1, sizeof(btk_proc));

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Run-to-run stability at equal wall time (docs/figures/harness.md): benchtrack against
+# Google Benchmark on the example kernels cpu, hash/4096 and memcpy/4096, each tool given
+# the same wall time for the whole suite.
+#  1. benchtrack's suite (`examples --filter ... --processes P --time-budget B`, otherwise
+#     its defaults) is timed 3 times; W is the median wall time.
+#  2. Google Benchmark's suite (bench/self/stability_gbench.cc, pinned by taskset to the CPU
+#     benchtrack pins to) is timed at two --benchmark_min_time values; a line through the
+#     two points gives the min_time whose wall time is W.
+#  3. RUNS rounds, each one fresh run of each tool, alternately (benchtrack, Google
+#     Benchmark), so both see the same load; every run's wall time is recorded.
+# Prints per kernel the coefficient of variation (stddev/mean over the runs) of the figure
+# each run reports (benchtrack's median, Google Benchmark's real_time per iteration) and
+# the median wall time of each tool's runs.
+# usage: bench/self/equal-wall.sh [BUILD_DIR] [RUNS] [PROCESSES] [BUDGET_MS]
+#   defaults: build 20 10 100. Needs libbenchmark-dev and g++.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:-build}" && pwd)
+runs=${2:-20}
+procs=${3:-10}
+budget=${4:-100}
+ex=$build/bench/examples
+[ -x "$ex" ] || { echo "missing $ex: build first" >&2; exit 2; }
+[ -f /usr/include/benchmark/benchmark.h ] || { echo "needs libbenchmark-dev" >&2; exit 2; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/btk-equalwall-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+g++ -O2 -std=c++17 "$here/bench/self/stability_gbench.cc" -o "$work/gb" -lbenchmark -lpthread
+cpu=$(( $(nproc) - 1 ))
+kernels='cpu,hash/4096,memcpy/4096'
+
+now() { date +%s.%N; }
+# btk OUT: one benchtrack run; prints its wall time in seconds.
+btk() {
+    local s e
+    s=$(now)
+    "$ex" --filter "$kernels" --processes "$procs" --time-budget "$budget" --out "$1" \
+        >/dev/null 2>&1
+    e=$(now)
+    echo "$e - $s" | bc -l
+}
+# gb MIN_TIME OUT: one Google Benchmark run; prints its wall time in seconds.
+gb() {
+    local s e
+    s=$(now)
+    taskset -c "$cpu" "$work/gb" --benchmark_min_time="$1" --benchmark_format=json \
+        --benchmark_out="$2" >/dev/null 2>&1
+    e=$(now)
+    echo "$e - $s" | bc -l
+}
+median() { tr ' ' '\n' | sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
+
+echo "equal wall time ($(uname -n), $(nproc) cpus, load before:" \
+     "$(cut -d' ' -f1-3 /proc/loadavg)); benchtrack --processes $procs --time-budget $budget"
+w=$(for i in 1 2 3; do btk "$work/probe.json"; done | median)
+m1=$(echo "$w / 6" | bc -l)
+m2=$(echo "$w / 3" | bc -l)
+w1=$(gb "$m1" "$work/probe.json")
+w2=$(gb "$m2" "$work/probe.json")
+mt=$(echo "m = $m1 + ($w - $w1) * ($m2 - $m1) / ($w2 - $w1); if (m < 0.01) m = 0.01; m" | bc -l)
+printf 'benchtrack suite: %.2f s; google benchmark: %.2f s at min_time %.3f, %.2f s at %.3f;' \
+    "$w" "$w1" "$m1" "$w2" "$m2"
+printf ' using --benchmark_min_time=%.3f\n' "$mt"
+for i in $(seq 1 "$runs"); do
+    btk "$work/btk$i.json" >>"$work/btk.wall"
+    gb "$mt" "$work/gb$i.json" >>"$work/gb.wall"
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "$work" "$runs" <<'PY'
+import json, statistics, sys
+work, runs = sys.argv[1], int(sys.argv[2])
+names = ["cpu", "hash/4096", "memcpy/4096"]
+figs = {(t, n): [] for t in ("benchtrack", "google benchmark") for n in names}
+for i in range(1, runs + 1):
+    for b in json.load(open(f"{work}/btk{i}.json"))["benchmarks"]:
+        figs[("benchtrack", b["name"])].append(b["stats"]["median"])
+    for b in json.load(open(f"{work}/gb{i}.json"))["benchmarks"]:
+        scale = {"ns": 1, "us": 1e3, "ms": 1e6}[b["time_unit"]]
+        figs[("google benchmark", b["name"])].append(b["real_time"] * scale)
+walls = {t: [float(x) for x in open(f"{work}/{f}.wall")] for t, f in
+         (("benchtrack", "btk"), ("google benchmark", "gb"))}
+for t, v in walls.items():
+    print(f"{t:17} suite wall time: median {statistics.median(v):.2f} s "
+          f"({min(v):.2f}..{max(v):.2f}) over {runs} runs")
+print(f"{'kernel':12} {'tool':17} {'median ns':>10} {'CV %':>7}")
+for n in names:
+    cv = {}
+    for t in ("benchtrack", "google benchmark"):
+        v = figs[(t, n)]
+        cv[t] = statistics.stdev(v) / statistics.mean(v) * 100
+        print(f"{n:12} {t:17} {statistics.median(v):10.2f} {cv[t]:7.2f}")
+    win = min(cv, key=cv.get)
+    print(f"{'':12} lower CV: {win}")
+PY
