@@ -50,6 +50,21 @@ static const flag *find_flag(const char *name, size_t len)
     return NULL;
 }
 
+/* True when s is written as a plain decimal: an optional '-', digits, and for a double an
+ * optional fraction. strtod alone also takes "1e3", "0x10", " 5" and "inf". */
+static bool is_plain_decimal(const char *s, bool fraction)
+{
+    size_t digits = 0;
+
+    s += *s == '-';
+    for (; *s >= '0' && *s <= '9'; s++)
+        digits++;
+    if (fraction && *s == '.')
+        for (s++; *s >= '0' && *s <= '9'; s++)
+            digits++;
+    return digits > 0 && *s == '\0';
+}
+
 /* Parse value as a finite number within f's range into *out. */
 static int parse_number(const flag *f, const char *value, double *out)
 {
@@ -60,7 +75,8 @@ static int parse_number(const flag *f, const char *value, double *out)
     btk_error_quote(qv, sizeof(qv), value);
     errno = 0;
     v = strtod(value, &end);
-    if (end == value || *end != '\0' || errno == ERANGE || !isfinite(v))
+    if (!is_plain_decimal(value, true) || end == value || *end != '\0' || errno == ERANGE ||
+        !isfinite(v))
         return btk_error_set(BTK_EINVAL, "invalid value '%s' for '--%s': not a number", qv,
                              f->name);
     if (f->kind != K_DOUBLE && v != floor(v))
@@ -80,6 +96,8 @@ static int set_value(btk_main_options *o, const flag *f, const char *value)
     int error;
 
     if (f->kind == K_STRING) {
+        if (*value == '\0')
+            return btk_error_set(BTK_EINVAL, "option '--%s' needs a value", f->name);
         *(const char **)field = value;
         return 0;
     }

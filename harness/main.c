@@ -178,6 +178,14 @@ int btk_main(int argc, char **argv)
                    BTK_VERSION_PATCH);
         return EXIT_OK;
     }
+    if (o.list) { /* lists what can run even when a registration cannot */
+        if (btk_registry_list(&count, stdout, o.filter) < 0)
+            return complain(EXIT_USAGE);
+        if (count == 0 && o.filter != NULL && o.filter[0] != '\0')
+            fprintf(stderr, "benchtrack: no benchmark matches '%s'\n",
+                    btk_error_quote(q, sizeof(q), o.filter));
+        return count == 0 && o.filter != NULL && o.filter[0] != '\0' ? EXIT_USAGE : EXIT_OK;
+    }
     if (btk_registry_instances(&insts, &count, o.filter) < 0)
         return complain(EXIT_USAGE);
     if (count == 0 && o.filter != NULL && o.filter[0] != '\0') {

@@ -48,8 +48,12 @@ static int check_entry(const reg_entry *e)
     if (e->name == NULL || e->name[0] == '\0' || e->fn == NULL)
         return btk_error_set(BTK_EINVAL, "benchmark registered without a name or body");
     btk_error_quote(q, sizeof(q), e->name);
-    if (strlen(e->name) > 200 || strpbrk(e->name, "/,") != NULL)
-        return btk_error_set(BTK_EINVAL, "invalid benchmark name '%s'", q);
+    if (strlen(e->name) > BTK_REGISTRY_NAME_MAX)
+        return btk_error_set(BTK_EINVAL, "benchmark name '%s' is %zu bytes long, more than "
+                             "the %d allowed", q, strlen(e->name), BTK_REGISTRY_NAME_MAX);
+    if (strpbrk(e->name, "/,") != NULL)
+        return btk_error_set(BTK_EINVAL, "benchmark name '%s' contains '%c' (a name may "
+                             "not contain '/' or ',')", q, *strpbrk(e->name, "/,"));
     if (e->opts->params != NULL && e->opts->param_count > 0 && r->mult != 0)
         return btk_error_set(BTK_EINVAL, "benchmark '%s' has both a list and a range", q);
     if (e->opts->param_count > MAX_PARAMS)
@@ -229,6 +233,54 @@ int btk_registry_instances(btk_instance **out, size_t *count_out, const char *fi
     *out = v;
     *count_out = n;
     return 0;
+}
+
+/* The first registration before entries[i] with its name, or NULL. */
+static const reg_entry *earlier_twin(size_t i)
+{
+    size_t j;
+
+    for (j = 0; j < i; j++)
+        if (strcmp(entries[i].name, entries[j].name) == 0)
+            return &entries[j];
+    return NULL;
+}
+
+int btk_registry_list(size_t *count_out, FILE *out, const char *filter)
+{
+    btk_instance *v = NULL;
+    size_t n = 0, cap = 0, i, k;
+    char q[96];
+    int error = 0;
+
+    *count_out = 0;
+    if (filter == NULL)
+        filter = "";
+    if (filter[0] != '\0' && (error = check_filter(filter)) < 0)
+        return error;
+    if (reg_oom)
+        return btk_error_set(BTK_ENOMEM, "out of memory registering benchmarks");
+    for (i = 0; i < entry_count && error == 0; i++) {
+        bool bad = check_entry(&entries[i]) < 0;
+
+        if (!bad && earlier_twin(i) != NULL)
+            bad = btk_error_set(BTK_EINVAL, "benchmark '%s' is registered twice",
+                                btk_error_quote(q, sizeof(q), entries[i].name)) < 0;
+        if (bad) {
+            fprintf(stderr, "benchtrack: warning: %s (it cannot run)\n",
+                    btk_error_last()->message);
+            btk_error_clear();
+            continue;
+        }
+        n = 0;
+        if ((error = expand(&v, &n, &cap, &entries[i], filter)) < 0)
+            break;
+        for (k = 0; k < n; k++)
+            fprintf(out, "%s\n", v[k].name);
+        *count_out += n;
+    }
+    btk__free(v);
+    return error;
 }
 
 void btk_registry__reset(void)

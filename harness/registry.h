@@ -8,6 +8,9 @@
 #include "benchtrack.h"
 #include "internal.h"
 
+/* The longest benchmark name, in bytes: "name/param" must fit btk_instance.name. */
+#define BTK_REGISTRY_NAME_MAX 200
+
 typedef struct btk_instance {
     const char *family;               /* the name given to BTK_BENCH (borrowed) */
     btk_bench_fn fn;
@@ -21,6 +24,12 @@ typedef struct btk_instance {
  * keeps all; syntax in docs/benchmark-binary.md). Free *out with btk__free. A malformed
  * filter is BTK_EINVAL. */
 int btk_registry_instances(btk_instance **out, size_t *count_out, const char *filter);
+
+/* Print the names of the instances the filter keeps to out, one a line, in registration
+ * order, and count them in *count_out. A registration that cannot run (a bad name or range,
+ * a name used twice) is skipped with a warning naming it and why on stderr, so --list
+ * still shows the rest. A malformed filter is BTK_EINVAL. */
+int btk_registry_list(size_t *count_out, FILE *out, const char *filter);
 
 /* Forget every registration and free the table (tests; the registry is empty afterwards). */
 void btk_registry__reset(void);

@@ -93,6 +93,18 @@ static void free_runs(btk_run **runs, size_t count)
     btk__free(runs);
 }
 
+/* BENCH has no result on the count commits searched: BTK_ENOTFOUND naming it. */
+static int no_history(const copts *o, size_t count)
+{
+    char quoted[120], branch[120];
+
+    return btk_error_set(BTK_ENOTFOUND, "no runs of '%s' on this machine in the last %zu "
+                         "commits of '%s'",
+                         btk_error_quote(quoted, sizeof(quoted), o->pos.v[1]), count,
+                         btk_error_quote(branch, sizeof(branch),
+                                         o->branch ? o->branch : "HEAD"));
+}
+
 static int chart_trend(btk_chart *c, const btk_chart_out *out, const copts *o,
                        btk_git *git, btk_store *db, const char *fp)
 {
@@ -113,6 +125,10 @@ static int chart_trend(btk_chart *c, const btk_chart_out *out, const copts *o,
     if (rev == NULL || (error = btk_store_history(&pts, &n, db, o->pos.v[1], fp,
                                                   (const char(*)[41])rev, count)) < 0)
         goto done;
+    if (n == 0) { /* a typo, or a benchmark never run here: no empty chart */
+        error = no_history(o, count);
+        goto done;
+    }
     tp = btk__calloc(n + 1, sizeof(*tp)), med = btk__calloc(n + 1, sizeof(*med));
     marks = btk__calloc(n + 1, sizeof(*marks));
     if (!tp || !med || !marks) {

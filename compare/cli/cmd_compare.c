@@ -7,6 +7,7 @@
 
 #include "compare.h"
 #include "compare_cli.h"
+#include "outfile.h"
 #include "config.h"
 #include "format.h"
 
@@ -411,17 +412,11 @@ static int describe(btk_buf *out, const cli_side *side)
 
 static int write_output(const btk_buf *text, const char *out_path)
 {
-    char quoted[300];
-    FILE *f = out_path ? fopen(out_path, "w") : stdout;
-
-    if (f == NULL)
-        return btk_error_set(BTK_EIO, "cannot write '%s': %s",
-                             btk_error_quote(quoted, sizeof(quoted), out_path),
-                             strerror(errno));
-    fwrite(btk_buf_cstr(text), 1, text->len, f);
-    if ((out_path ? fclose(f) : fflush(f)) != 0)
-        return btk_error_set(BTK_EIO, "cannot write '%s'", out_path ? btk_error_quote(
-                             quoted, sizeof(quoted), out_path) : "stdout");
+    if (out_path) /* never over the database (outfile.h) */
+        return btk_outfile_write(out_path, btk_buf_cstr(text), text->len, 0);
+    fwrite(btk_buf_cstr(text), 1, text->len, stdout);
+    if (fflush(stdout) != 0)
+        return btk_error_set(BTK_EIO, "cannot write 'stdout'");
     return 0;
 }
 

@@ -6,6 +6,8 @@
 
 #include "import.h"
 
+#include <sys/stat.h>
+
 typedef struct import_args {
     const char *file, *db;
     cli_commit_options rec;
@@ -20,13 +22,26 @@ static const cli_opt import_opts[] = {
 
 static const cli_cmd import_cmd = {"import", import_opts};
 
+/* FILE must not be a directory (reading one fails with an I/O error, exit 3; it is bad
+ * input, exit 2). Anything else is left to the importer's messages. */
+static int check_file(const char *path)
+{
+    struct stat st;
+    char quoted[300];
+
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return btk_error_set(BTK_EINVAL, "'%s' is a directory, not a results file",
+                             btk_error_quote(quoted, sizeof(quoted), path));
+    return 0;
+}
+
 static int import(const import_args *a)
 {
     btk_git *git = NULL;
     btk_run *run = NULL;
     int error;
 
-    if ((error = btk_import_file(&run, a->file)) == 0 &&
+    if ((error = check_file(a->file)) == 0 && (error = btk_import_file(&run, a->file)) == 0 &&
         (error = cli_commit_for_run(&run->commit, &git, &a->rec)) == 0)
         error = cli_store_run(run, a->db, git);
     btk_run_free(run);

@@ -6,13 +6,22 @@
 #include "cli.h"
 
 #include "import.h"
+#include "run_tmp.h"
+#include "runner.h"
+#include "runner_int.h"
 
+#include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 /* Processes per benchmark for a recorded run unless the binary's own arguments say: a
  * comparison needs independent units, and samples of one process are not (docs/cli/run.md). */
 #define RUN_DEFAULT_PROCESSES 10
+
+/* The child's status when the binary could not be started (the shell's convention); the
+ * child has said why on stderr. */
+#define RUN_EXIT_EXEC_FAILED 127
 
 typedef struct run_args {
     const char *db;
@@ -44,13 +53,99 @@ static bool has_processes_arg(char **argv, int argc)
     return false;
 }
 
-/* Run argv with "--out path" (and "--processes K" unless given) appended; returns the exit
- * status (128+N for signal N). */
+/* The signals that end a run early. While the binary runs they are forwarded to it (a
+ * second one kills it), and the run ends by the same signal after removing its
+ * temporary directory. */
+static const int run_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+static volatile sig_atomic_t child_pid = 0; /* the binary while it runs, else 0 */
+static volatile sig_atomic_t caught = 0;    /* the first signal received, else 0 */
+
+static void forward_signal(int sig)
+{
+    int saved = errno;
+
+    if (child_pid > 0)
+        kill((pid_t)child_pid, caught ? SIGKILL : sig);
+    if (!caught)
+        caught = sig;
+    errno = saved;
+}
+
+/* Catch run_signals (those not ignored: a run started with SIGINT ignored keeps ignoring
+ * it), saving the old actions in old. */
+static void catch_signals(struct sigaction *old)
+{
+    struct sigaction sa;
+    size_t i;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = forward_signal;
+    sigemptyset(&sa.sa_mask);
+    for (i = 0; i < BTK_ARRAY_SIZE(run_signals); i++) {
+        sigaction(run_signals[i], NULL, &old[i]);
+        if (old[i].sa_handler != SIG_IGN)
+            sigaction(run_signals[i], &sa, NULL);
+    }
+}
+
+static void restore_signals(const struct sigaction *old)
+{
+    size_t i;
+
+    for (i = 0; i < BTK_ARRAY_SIZE(run_signals); i++)
+        sigaction(run_signals[i], &old[i], NULL);
+}
+
+/* In the child: the caller's signal actions back, tied to the parent (it dies with it:
+ * runner_linux.c), then the binary. Never returns. */
+static void exec_child(char **args, const struct sigaction *old, const sigset_t *mask,
+                       pid_t parent)
+{
+    char quoted[200];
+
+    restore_signals(old);
+    sigprocmask(SIG_SETMASK, mask, NULL);
+    if (!btk_runner__tie_to_parent(parent))
+        _exit(BTK_RUNNER_EXIT_ORPHANED);
+    execvp(args[0], args);
+    fprintf(stderr, "benchtrack: cannot run '%s': %s\n",
+            btk_error_quote(quoted, sizeof(quoted), args[0]), strerror(errno));
+    _exit(RUN_EXIT_EXEC_FAILED);
+}
+
+/* Start args with the run's signals blocked until child_pid is set, so none is lost. */
+static pid_t start_child(char **args, const struct sigaction *old)
+{
+    sigset_t block, saved;
+    pid_t parent = getpid(), pid;
+    size_t i;
+
+    sigemptyset(&block);
+    for (i = 0; i < BTK_ARRAY_SIZE(run_signals); i++)
+        sigaddset(&block, run_signals[i]);
+    fflush(NULL);
+    sigprocmask(SIG_BLOCK, &block, &saved);
+    if ((pid = fork()) == 0)
+        exec_child(args, old, &saved, parent);
+    if (pid > 0) {
+        child_pid = pid;
+        if (caught) /* arrived before the binary existed */
+            kill(pid, caught);
+    }
+    sigprocmask(SIG_SETMASK, &saved, NULL);
+    return pid;
+}
+
+/* Run argv with "--out path" (and "--processes K" unless given) appended, forwarding the
+ * run's signals to it; returns its exit status (128+N for signal N), -1 when it could not
+ * be started. */
 static int run_binary(char **argv, int argc, const char *path, const char *processes)
 {
     char **args = btk__calloc((size_t)argc + 5, sizeof(char *));
+    struct sigaction old[BTK_ARRAY_SIZE(run_signals)];
     pid_t pid;
-    int status = 0, i, n;
+    int status = 0, i, n, saved;
 
     if (args == NULL)
         return -1;
@@ -63,20 +158,17 @@ static int run_binary(char **argv, int argc, const char *path, const char *proce
     }
     args[n++] = "--out";
     args[n] = (char *)path;
-    fflush(NULL);
-    if ((pid = fork()) == 0) {
-        char quoted[200];
-        execvp(args[0], args);
-        fprintf(stderr, "benchtrack: cannot run '%s': %s\n",
-                btk_error_quote(quoted, sizeof(quoted), args[0]), strerror(errno));
-        _exit(127);
-    }
+    catch_signals(old);
+    pid = start_child(args, old);
+    saved = errno;
     btk__free(args);
+    while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    child_pid = 0;
+    restore_signals(old);
+    errno = saved;
     if (pid < 0)
         return -1;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -86,7 +178,7 @@ static int refuse(int status, const char *bin)
     char quoted[200];
 
     btk_error_quote(quoted, sizeof(quoted), bin);
-    if (status == 127)
+    if (status == RUN_EXIT_EXEC_FAILED)
         return CLI_EXIT_USAGE; /* the child said why */
     if (status == 2)
         return cli_die(CLI_EXIT_USAGE, "'%s' rejected its arguments (exit 2): nothing stored",
@@ -108,33 +200,81 @@ static int precheck_store(const char *db_flag, btk_git *git)
     return error;
 }
 
-static int record(int status, const char *tmp, btk_commit *commit, const char *db,
+/* The binary exited 0 or 3 but wrote no results: it is not a benchtrack benchmark binary
+ * (or ignored --out). */
+static int no_results(const char *bin, int status)
+{
+    char quoted[200];
+
+    return cli_die(CLI_EXIT_RUNTIME, "'%s' exited with status %d without writing results "
+                   "(is it a benchtrack benchmark binary?): nothing stored",
+                   btk_error_quote(quoted, sizeof(quoted), bin), status);
+}
+
+/* Storing failed after the benchmarks ran: keep the results where `benchtrack import` can
+ * store them later and say where. Returns the exit status. */
+static int keep_results(cli_run_tmp *t, const btk_run *run)
+{
+    char kept[4200], quoted[300];
+    int status = cli_fail();
+
+    if (cli_run_tmp_keep(kept, sizeof(kept), t) < 0)
+        return cli_fail(), status;
+    btk_error_quote(quoted, sizeof(quoted), kept);
+    if (run->commit.sha[0])
+        cli_die(status, "the results are kept in '%s': store them with 'benchtrack import "
+                "%s --commit %s'", quoted, quoted, run->commit.sha);
+    else
+        cli_die(status, "the results are kept in '%s': store them with 'benchtrack import "
+                "%s'", quoted, quoted);
+    return status;
+}
+
+static int record(int status, cli_run_tmp *t, btk_commit *commit, const char *db,
                   btk_git *git)
 {
     btk_run *run = NULL;
     int error;
 
-    if ((error = btk_import_file(&run, tmp)) < 0)
+    if ((error = btk_import_file(&run, t->json)) < 0)
         return cli_fail();
     run->commit = *commit;
     memset(commit, 0, sizeof(*commit)); /* the run owns it now */
     error = cli_store_run(run, db, git);
-    btk_run_free(run);
     if (error < 0)
-        return cli_fail();
-    if (status == 3)
-        return cli_die(CLI_EXIT_RUNTIME, "a benchmark failed (its failure is stored)");
-    return CLI_EXIT_OK;
+        status = keep_results(t, run);
+    else if (status == 3)
+        status = cli_die(CLI_EXIT_RUNTIME, "a benchmark failed (its failure is stored)");
+    else
+        status = CLI_EXIT_OK;
+    btk_run_free(run);
+    return status;
+}
+
+/* What the binary's exit status means for the run. */
+static int finish(int child, cli_run_tmp *t, btk_commit *commit, const run_args *a,
+                  btk_git *git)
+{
+    struct stat st;
+
+    if (child < 0)
+        return cli_die(CLI_EXIT_RUNTIME, "cannot start the benchmark binary: %s",
+                       strerror(errno));
+    if (child != 0 && child != 3)
+        return refuse(child, a->bin.v[0]);
+    if (stat(t->json, &st) != 0)
+        return no_results(a->bin.v[0], child);
+    return record(child, t, commit, a->db, git);
 }
 
 int cmd_run(int argc, char **argv)
 {
     run_args a = {NULL, {NULL, NULL, NULL, false}, RUN_DEFAULT_PROCESSES, {NULL, 0}};
-    const char *tmpdir = getenv("TMPDIR");
-    char tmp[4096], processes[24];
+    char processes[24];
+    cli_run_tmp t = {"", "", -1}; /* lock_fd -1: none yet */
     btk_commit commit;
     btk_git *git = NULL;
-    int status, fd, child;
+    int status, child, sig;
 
     if (!cli_parse_args(&status, &a, &run_cmd, argc, argv))
         return status;
@@ -144,24 +284,22 @@ int cmd_run(int argc, char **argv)
         status = cli_fail();
         goto done;
     }
-    snprintf(tmp, sizeof(tmp), "%s/benchtrack-run-XXXXXX",
-             tmpdir && *tmpdir ? tmpdir : "/tmp");
-    if ((fd = mkstemp(tmp)) < 0) {
-        status = cli_die(CLI_EXIT_RUNTIME, "cannot create a temporary file: %s",
-                         strerror(errno));
+    cli_run_tmp_sweep(); /* directories of runs that were killed */
+    if (cli_run_tmp_create(&t) < 0) {
+        status = cli_fail();
         goto done;
     }
-    close(fd);
-    child = run_binary(a.bin.v, (int)a.bin.count, tmp, processes);
-    if (child < 0)
-        status = cli_die(CLI_EXIT_RUNTIME, "cannot start the benchmark binary: %s",
-                         strerror(errno));
-    else if (child == 0 || child == 3)
-        status = record(child, tmp, &commit, a.db, git);
-    else
-        status = refuse(child, a.bin.v[0]);
-    unlink(tmp);
+    child = run_binary(a.bin.v, (int)a.bin.count, t.json, processes);
+    if ((sig = caught) != 0) { /* interrupted: no results, end by the same signal */
+        cli_run_tmp_remove(&t);
+        signal(sig, SIG_DFL);
+        raise(sig);
+        status = cli_die(CLI_EXIT_RUNTIME, "interrupted by signal %d: nothing stored", sig);
+        goto done;
+    }
+    status = finish(child, &t, &commit, &a, git);
 done:
+    cli_run_tmp_remove(&t);
     btk_commit_clear(&commit);
     btk_git_close(git);
     return status;

@@ -6,7 +6,9 @@
 #include "cli.h"
 
 #include "machine.h"
+#include "outfile.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 int cli_exit_code(int error)
@@ -78,6 +80,27 @@ bool cli_parse_args(int *status_out, void *args, const cli_cmd *cmd, int argc,
     return false;
 }
 
+/* The default database (and SQLite's files beside it) must not be symbolic links: a link
+ * committed to a repository would send every write elsewhere. A named one (--db,
+ * $BENCHTRACK_DB) is the user's choice and is followed. */
+static int check_default_db(const char *path)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal", "-lock"};
+    char name[4200], quoted[300];
+    struct stat st;
+    size_t i;
+
+    for (i = 0; i < BTK_ARRAY_SIZE(suffixes); i++) {
+        snprintf(name, sizeof(name), "%s%s", path, suffixes[i]);
+        if (lstat(name, &st) == 0 && S_ISLNK(st.st_mode))
+            return btk_error_set(BTK_EINVAL, "the default results database file '%s' is a "
+                                 "symbolic link: not following it (name the database with "
+                                 "--db or $BENCHTRACK_DB)",
+                                 btk_error_quote(quoted, sizeof(quoted), name));
+    }
+    return 0;
+}
+
 int cli_db_path(char **out, const char *flag_value, btk_git *git)
 {
     const char *env = getenv("BENCHTRACK_DB");
@@ -93,6 +116,8 @@ int cli_db_path(char **out, const char *flag_value, btk_git *git)
         error = btk_buf_printf(&buf, "%sbenchtrack.db", btk_git_workdir(git));
     else
         error = btk_buf_puts(&buf, "benchtrack.db");
+    if (error == 0)
+        error = check_default_db(btk_buf_cstr(&buf));
     if (error < 0) {
         btk_buf_free(&buf);
         return error;
@@ -116,6 +141,8 @@ int cli_open_store(btk_store **out, const char *flag_value, btk_git *git, bool r
                               btk_error_quote(quoted, sizeof(quoted), path));
     else
         error = btk_store_open(out, path, readonly ? BTK_STORE_READONLY : 0);
+    if (error == 0) /* no output of this command may overwrite it */
+        btk_outfile_protect(path);
     btk__free(path);
     return error;
 }

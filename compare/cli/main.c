@@ -22,6 +22,21 @@ static const command commands[] = {
     {"export", cmd_export, "stored results as OpenMetrics (Prometheus), CSV or JSON"},
 };
 
+/* The command's exit status, or CLI_EXIT_RUNTIME with a message when what it wrote to
+ * stdout was lost (a full disk, a closed descriptor): output that did not arrive is never
+ * a success. A usage or runtime failure keeps its own status; its message is out already. */
+static int check_stdout(int status)
+{
+    int failed = fflush(stdout) != 0, saved = errno;
+
+    if (!failed && !ferror(stdout))
+        return status;
+    if (status == CLI_EXIT_USAGE || status == CLI_EXIT_RUNTIME)
+        return status;
+    return cli_die(CLI_EXIT_RUNTIME, "cannot write to standard output: %s",
+                   failed ? strerror(saved) : "write error");
+}
+
 static void usage(FILE *f)
 {
     size_t i;
@@ -45,15 +60,15 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
-        return CLI_EXIT_OK;
+        return check_stdout(CLI_EXIT_OK);
     }
     if (!strcmp(argv[1], "--version")) {
         printf("benchtrack %s\n", BTK_VERSION);
-        return CLI_EXIT_OK;
+        return check_stdout(CLI_EXIT_OK);
     }
     for (i = 0; i < BTK_ARRAY_SIZE(commands); i++)
         if (!strcmp(argv[1], commands[i].name))
-            return commands[i].fn(argc - 1, argv + 1);
+            return check_stdout(commands[i].fn(argc - 1, argv + 1));
     return cli_die(CLI_EXIT_USAGE, "unknown command '%s' (try 'benchtrack --help')",
                    btk_error_quote(quoted, sizeof(quoted), argv[1]));
 }

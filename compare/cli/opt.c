@@ -337,6 +337,22 @@ int cli_opt_help(btk_buf *out, const cli_cmd *cmd)
 
 /* ---- numbers ---- */
 
+/* True when s is written as a plain decimal: an optional '-', digits, and with fraction
+ * an optional ".digits". strtol and strtod alone also take " 5", "+5", "1e3", "0x10" and
+ * "inf", which no option means. */
+static bool is_plain_decimal(const char *s, bool fraction)
+{
+    size_t digits = 0;
+
+    s += *s == '-';
+    for (; *s >= '0' && *s <= '9'; s++)
+        digits++;
+    if (fraction && *s == '.')
+        for (s++; *s >= '0' && *s <= '9'; s++)
+            digits++;
+    return digits > 0 && *s == '\0';
+}
+
 int cli_parse_long(long *out, const char *option, const char *value, long min, long max)
 {
     char *end;
@@ -344,8 +360,9 @@ int cli_parse_long(long *out, const char *option, const char *value, long min, l
     long v;
 
     errno = 0;
-    v = value ? strtol(value, &end, 10) : 0;
-    if (value == NULL || *value == '\0' || *end || errno || v < min || v > max)
+    v = value && is_plain_decimal(value, false) ? strtol(value, &end, 10) : 0;
+    if (value == NULL || !is_plain_decimal(value, false) || *end || errno || v < min ||
+        v > max)
         return btk_error_set(
             BTK_EINVAL, "%s: expected an integer from %ld to %ld, got '%s'", option, min,
             max, btk_error_quote(quoted, sizeof(quoted), value ? value : ""));
@@ -353,18 +370,35 @@ int cli_parse_long(long *out, const char *option, const char *value, long min, l
     return 0;
 }
 
+/* v as a plain decimal ("0.000000001", "0.5"), the only form the parser accepts. */
+static const char *plain(char *out, size_t len, double v)
+{
+    char *p;
+
+    snprintf(out, len, "%.12f", v);
+    if ((p = strchr(out, '.')) != NULL) {
+        p += strlen(p) - 1;
+        while (*p == '0')
+            *p-- = '\0';
+        if (*p == '.')
+            *p = '\0';
+    }
+    return out;
+}
+
 int cli_parse_double(double *out, const char *option, const char *value, double min,
                      double max)
 {
     char *end;
-    char quoted[80];
+    char quoted[80], lo[48], hi[48];
     double v;
 
     errno = 0;
-    v = value ? strtod(value, &end) : 0;
-    if (value == NULL || *value == '\0' || *end || errno || !(v >= min && v <= max))
-        return btk_error_set(BTK_EINVAL, "%s: expected a number from %g to %g, got '%s'",
-                             option, min, max,
+    v = value && is_plain_decimal(value, true) ? strtod(value, &end) : 0;
+    if (value == NULL || !is_plain_decimal(value, true) || *end || errno ||
+        !(v >= min && v <= max))
+        return btk_error_set(BTK_EINVAL, "%s: expected a number from %s to %s, got '%s'",
+                             option, plain(lo, sizeof(lo), min), plain(hi, sizeof(hi), max),
                              btk_error_quote(quoted, sizeof(quoted), value ? value : ""));
     *out = v;
     return 0;

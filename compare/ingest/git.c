@@ -26,6 +26,23 @@ static int fail(int rc, const char *what, const char *name)
                          e && e->message ? e->message : "unknown git error");
 }
 
+/* True when path is inside a repository that libgit2 refused to open because another
+ * user owns it (libgit2 1.5 reports that as "not found", later versions as GIT_EOWNER):
+ * the same open with the ownership check off succeeds. Never opens it for use. */
+static bool owned_by_other(const char *path)
+{
+    git_repository *repo = NULL;
+    int on = 0, rc;
+
+    if (git_libgit2_opts(GIT_OPT_GET_OWNER_VALIDATION, &on) < 0 || !on)
+        return false;
+    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+    rc = git_repository_open_ext(&repo, path, 0, NULL);
+    git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 1);
+    git_repository_free(repo);
+    return rc == 0;
+}
+
 int btk_git_open(btk_git **out, const char *path)
 {
     btk_git *git;
@@ -37,6 +54,13 @@ int btk_git_open(btk_git **out, const char *path)
         return BTK_ENOMEM;
     git_libgit2_init();
     rc = git_repository_open_ext(&git->repo, path ? path : ".", 0, NULL);
+    if ((rc == GIT_ENOTFOUND || rc == GIT_EOWNER) && owned_by_other(path ? path : ".")) {
+        btk__free(git);
+        git_libgit2_shutdown();
+        return btk_error_set(BTK_EIO, "the git repository at '%s' is owned by another user "
+                             "(git's dubious ownership): list it in git's safe.directory",
+                             btk_error_quote(quoted, sizeof(quoted), path ? path : "."));
+    }
     if (rc < 0) {
         int error = rc == GIT_ENOTFOUND
                         ? btk_error_set(BTK_ENOTFOUND, "not in a git repository: '%s'",

@@ -2,10 +2,14 @@
  * gnuplot sessions: the process (posix_spawn with an argv, a pipe for the script, a
  * temporary file for its messages) and the writing of script pieces, which is where
  * untrusted text is escaped and data blocks are formatted. One process per session reads
- * every chart, so a report of hundreds of charts starts gnuplot once.
+ * every chart, so a report of hundreds of charts starts gnuplot once. gnuplot writes each
+ * image under a name of ours in a private staging folder; when it has finished, the images
+ * are copied to the names asked for (outfile.h), so no byte of a name is lost to
+ * escaping and no link in an output folder is followed.
  */
 #include "gnuplot.h"
 #include "escape.h"
+#include "outfile.h"
 
 #include <fcntl.h>
 #include <math.h>
@@ -25,6 +29,10 @@ struct btk_gnuplot {
     struct sigaction old_pipe;
     btk_buf buf; /* the piece being written */
     int error;   /* first write error */
+    char stage[4096];  /* the staging folder, "" until the first image */
+    char **finals;     /* the name asked for, per staged image (image i is stage/i) */
+    size_t final_count, final_cap;
+    unsigned out_flags; /* BTK_OUTFILE_* for the copies */
 };
 
 int btk_gnuplot_find(btk_buf *path_out)
@@ -208,6 +216,31 @@ static int wait_gnuplot(btk_gnuplot *gp)
     return btk_error_set(BTK_EIO, "gnuplot reported an error: %s", why);
 }
 
+/* Copy the staged images to their names (after gnuplot succeeded: error 0), then remove
+ * the staging folder and forget the names. Returns the first error. */
+static int deliver(btk_gnuplot *gp, int error)
+{
+    char staged[4200];
+    size_t i;
+    int fd;
+
+    for (i = 0; i < gp->final_count; i++) {
+        snprintf(staged, sizeof(staged), "%s/%zu", gp->stage, i);
+        if (error == 0 && (fd = open(staged, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) >= 0) {
+            error = btk_outfile_copy(gp->finals[i], fd, gp->out_flags);
+            close(fd);
+        } /* no image: its piece was dropped, with the error returned then */
+        unlink(staged);
+        btk__free(gp->finals[i]);
+    }
+    if (gp->stage[0])
+        rmdir(gp->stage);
+    btk__free(gp->finals);
+    gp->finals = NULL;
+    gp->final_count = gp->final_cap = 0;
+    return error;
+}
+
 int btk_gnuplot_close(btk_gnuplot *gp)
 {
     int error = 0;
@@ -221,6 +254,7 @@ int btk_gnuplot_close(btk_gnuplot *gp)
         error = wait_gnuplot(gp);
         sigaction(SIGPIPE, &gp->old_pipe, NULL);
     }
+    error = deliver(gp, error);
     if (gp->err)
         fclose(gp->err);
     btk_buf_free(&gp->buf);
@@ -268,18 +302,70 @@ int btk_gnuplot_text(btk_gnuplot *gp, const char *s, size_t max_chars)
     return btk_escape_gnuplot(&gp->buf, s, max_chars);
 }
 
+/* True when btk_escape_gnuplot keeps every byte of s: valid UTF-8 without control
+ * characters or "'" (which it replaces), and no leading '~' (which gnuplot expands). */
+static bool keeps_every_byte(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n;
+
+    if (*p == '\0' || *p == '~')
+        return false;
+    for (; *p; p += n)
+        if ((n = btk_escape_utf8_len(p)) == 0 || *p < 0x20 || *p == 0x7f || *p == '\'')
+            return false;
+    return true;
+}
+
+/* Create the staging folder: in $TMPDIR when gnuplot can be given its name intact, else
+ * in /tmp. */
+static int make_stage(btk_gnuplot *gp)
+{
+    const char *base = getenv("TMPDIR");
+
+    if (base == NULL || !keeps_every_byte(base) || strlen(base) > 3000)
+        base = "/tmp";
+    snprintf(gp->stage, sizeof(gp->stage), "%s/benchtrack-charts-XXXXXX", base);
+    if (mkdtemp(gp->stage) != NULL)
+        return 0;
+    gp->stage[0] = '\0';
+    return btk_error_set(BTK_EIO, "cannot create a folder for the charts in '%s': %s", base,
+                         strerror(errno));
+}
+
+void btk_gnuplot_set_output_flags(btk_gnuplot *gp, unsigned flags)
+{
+    gp->out_flags = flags;
+}
+
 int btk_gnuplot_path(btk_gnuplot *gp, const char *path)
 {
-    const unsigned char *p;
-    char quoted[300];
+    char quoted[300], staged[4200];
+    char **grown;
+    int error;
 
-    for (p = (const unsigned char *)path; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            break;
-    if (*p || path[0] == '\0' || path[0] == '~')
-        return btk_error_set(BTK_EINVAL, "chart file name '%s' cannot be used",
-                             btk_error_quote(quoted, sizeof(quoted), path));
-    return btk_escape_gnuplot(&gp->buf, path, 0);
+    btk_error_quote(quoted, sizeof(quoted), path);
+    if (path[0] == '\0')
+        return btk_error_set(BTK_EINVAL, "chart file name '' cannot be used");
+    if (gp->script) /* the user's gnuplot reads this name: it must arrive intact */
+        return keeps_every_byte(path)
+                   ? btk_escape_gnuplot(&gp->buf, path, 0)
+                   : btk_error_set(BTK_EINVAL, "chart file name '%s' cannot be written "
+                                   "into a gnuplot script intact", quoted);
+    if (gp->stage[0] == '\0' && (error = make_stage(gp)) < 0)
+        return error;
+    if (gp->final_count == gp->final_cap) {
+        size_t cap = gp->final_cap ? gp->final_cap * 2 : 16;
+
+        if ((grown = btk__realloc(gp->finals, cap * sizeof(*grown))) == NULL)
+            return BTK_ENOMEM;
+        gp->finals = grown;
+        gp->final_cap = cap;
+    }
+    if ((gp->finals[gp->final_count] = btk__strdup(path)) == NULL)
+        return BTK_ENOMEM;
+    snprintf(staged, sizeof(staged), "%s/%zu", gp->stage, gp->final_count++);
+    return btk_escape_gnuplot(&gp->buf, staged, 0);
 }
 
 int btk_gnuplot_block_begin(btk_gnuplot *gp, const char *name)

@@ -25,8 +25,10 @@ int btk_gnuplot_find(btk_buf *path_out);
 int btk_gnuplot_open(btk_gnuplot **out);
 /* A session that only appends its script to f (not owned, must outlive the session). */
 int btk_gnuplot_open_script(btk_gnuplot **out, FILE *f);
-/* Close the pipe, wait for gnuplot, free everything (NULL: nothing, 0). BTK_EIO when a
- * write failed or gnuplot failed (its first error line is in the message). */
+/* Close the pipe, wait for gnuplot, copy its images where btk_gnuplot_path asked (not
+ * when gnuplot failed), free everything (NULL: nothing, 0). BTK_EIO when a write failed or
+ * gnuplot failed (its first error line is in the message); a copy's error
+ * (btk_outfile_copy). */
 int btk_gnuplot_close(btk_gnuplot *gp);
 
 /* Start a piece of script: the first write error of the session if there was one (every
@@ -42,10 +44,16 @@ int btk_gnuplot_printf(btk_gnuplot *gp, const char *fmt, ...) BTK_PRINTF(2, 3);
 /* Append untrusted text as one single-quoted literal, cut to max_chars characters (0: no
  * limit); see btk_escape_gnuplot. BTK_ENOMEM. */
 int btk_gnuplot_text(btk_gnuplot *gp, const char *s, size_t max_chars);
-/* Append a file name as a literal for `set output`. A control character would end the
- * command and a leading '~' would be expanded by gnuplot: BTK_EINVAL for those and for
- * "", naming the path. */
+/* Append the literal for `set output` of an image that goes to path. In a gnuplot
+ * session that is a name of ours in a private staging folder ($TMPDIR, else /tmp, as
+ * benchtrack-charts-XXXXXX); btk_gnuplot_close copies each image to its path (any bytes)
+ * with btk_outfile_copy once gnuplot has finished, and removes the folder. In a script
+ * session the path itself is written, and must survive escaping: BTK_EINVAL naming it when
+ * it holds "'", a control character, invalid UTF-8 or a leading '~'. "" is BTK_EINVAL,
+ * BTK_EIO when the staging folder cannot be made, BTK_ENOMEM. */
 int btk_gnuplot_path(btk_gnuplot *gp, const char *path);
+/* The BTK_OUTFILE_* flags of the copies (default 0: the path is opened as named). */
+void btk_gnuplot_set_output_flags(btk_gnuplot *gp, unsigned flags);
 /* Inline data: "$name << EOD" (name is ours: letters only), numbers, "EOD". A number is
  * " %.9g", or " NaN" for anything not finite. BTK_ENOMEM. */
 int btk_gnuplot_block_begin(btk_gnuplot *gp, const char *name);

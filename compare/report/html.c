@@ -5,6 +5,7 @@
  */
 #include "html.h"
 #include "escape.h"
+#include "outfile.h"
 
 #include <math.h>
 
@@ -105,19 +106,5 @@ int btk_html_bytes(btk_buf *b, int64_t bytes)
 
 int btk_html_save(const btk_buf *b, const char *path)
 {
-    FILE *f = fopen(path, "wb");
-    char quoted[300];
-    bool ok;
-
-    if (f == NULL)
-        return btk_error_set(BTK_EIO, "cannot write '%s': %s",
-                             btk_error_quote(quoted, sizeof(quoted), path),
-                             strerror(errno));
-    ok = fwrite(btk_buf_cstr(b), 1, b->len, f) == b->len;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok)
-        return btk_error_set(BTK_EIO, "cannot write '%s': %s",
-                             btk_error_quote(quoted, sizeof(quoted), path),
-                             strerror(errno));
-    return 0;
+    return btk_outfile_write(path, btk_buf_cstr(b), b->len, BTK_OUTFILE_REPLACE);
 }

@@ -21,7 +21,9 @@ int btk_html_time(btk_buf *b, double ns);
 int btk_html_change(btk_buf *b, double ratio);
 /* A byte count as "12.3 MiB", "–" when negative. */
 int btk_html_bytes(btk_buf *b, int64_t bytes);
-/* Write b to path (replacing it). BTK_EIO with the path in the message. */
+/* Write b to path, a name inside the report folder: replaced through a temporary file
+ * beside it, never written through a link, never the database (btk_outfile_write,
+ * BTK_OUTFILE_REPLACE). BTK_EIO or BTK_EINVAL with the path in the message. */
 int btk_html_save(const btk_buf *b, const char *path);
 
 #endif

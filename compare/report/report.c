@@ -5,24 +5,12 @@
  * section, one set of charts and one page per (machine, benchmark).
  */
 #include "report.h"
+#include "outfile.h"
 #include "report_int.h"
 #include "steprule.h"
 
 #include <math.h>
 #include <sys/stat.h>
-
-/* mkdir that accepts an existing directory. */
-static int make_dir(const char *path)
-{
-    char quoted[300];
-    struct stat st;
-
-    if (mkdir(path, 0777) == 0 ||
-        (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
-        return 0;
-    return btk_error_set(BTK_EIO, "cannot create directory '%s': %s",
-                         btk_error_quote(quoted, sizeof(quoted), path), strerror(errno));
-}
 
 /* ---- history without dirty runs ---- */
 
@@ -583,12 +571,14 @@ static int report_start(report_ctx *r, btk_store *db, const btk_report_options *
     r->db = db;
     r->opts = o;
     r->ext = o->format == BTK_CHART_PNG ? "png" : "svg";
-    if ((error = check_options(o)) < 0 || (error = make_dir(o->out_dir)) < 0 ||
+    /* DIR is the user's (a link to it is followed); img/ inside it is ours (never). */
+    if ((error = check_options(o)) < 0 || (error = btk_outfile_mkdir(o->out_dir, true)) < 0 ||
         (error = btk_buf_printf(&img, "%s/img", o->out_dir)) < 0 ||
-        (error = make_dir(img.ptr)) < 0)
+        (error = btk_outfile_mkdir(img.ptr, false)) < 0)
         goto done;
-    if ((error = select_commits(r, o)) == 0)
-        error = btk_chart_open(&r->chart);
+    if ((error = select_commits(r, o)) == 0 &&
+        (error = btk_chart_open(&r->chart)) == 0) /* images replace, never follow, links */
+        btk_gnuplot_set_output_flags(r->chart, BTK_OUTFILE_REPLACE);
 done:
     btk_buf_free(&img);
     return error;

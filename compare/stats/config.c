@@ -435,7 +435,11 @@ int btk_config_load(btk_config **out, const char *path)
                              btk_error_quote(quoted, sizeof(quoted), path), strerror(errno));
     text.max = (size_t)16 << 20;
     while (error == 0 && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        error = btk_buf_put(&text, chunk, got);
+        if (got > text.max - text.len) /* malformed input (exit 2), named */
+            error = btk_error_set(BTK_EFORMAT, "config '%s' is larger than %zu bytes",
+                                  btk_error_quote(quoted, sizeof(quoted), path), text.max);
+        else
+            error = btk_buf_put(&text, chunk, got);
     if (error == 0 && ferror(f))
         error = btk_error_set(BTK_EIO, "cannot read config '%s'",
                               btk_error_quote(quoted, sizeof(quoted), path));

@@ -195,9 +195,40 @@ static void opt__numbers_checked_against_bounds(void **state)
     expect_error(PARSE(&a, &help, &plain, "--seed", "-1"),
                  "--seed: expected an integer from 0 to 9223372036854775807, got '-1'");
     expect_error(PARSE(&a, &help, &plain, "--alpha", "0.6"),
-                 "--alpha: expected a number from 1e-09 to 0.5, got '0.6'");
+                 "--alpha: expected a number from 0.000000001 to 0.5, got '0.6'");
     expect_error(PARSE(&a, &help, &plain, "--alpha="),
-                 "--alpha: expected a number from 1e-09 to 0.5, got ''");
+                 "--alpha: expected a number from 0.000000001 to 0.5, got ''");
+}
+
+/* Numbers are plain decimals: strtol/strtod's other forms (exponent, hex, leading space or
+ * sign, inf/nan) are refused, and a refused value is named in the message. */
+static void opt__numbers_plain_decimal_only(void **state)
+{
+    static char *bad_ints[] = {"1e3", "0x10", " 5", "5 ", "+5", "", "-", "0x", "5.0"};
+    static char *bad_doubles[] = {"1e-3", "0x0.1p0", " 0.1", "0.1 ", "+0.1",
+                                        "inf", "nan", ".", "-.", "1e0"};
+    char message[200];
+    targs a;
+    bool help;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < BTK_ARRAY_SIZE(bad_ints); i++) {
+        snprintf(message, sizeof(message),
+                 "--limit: expected an integer from 1 to 10, got '%s'", bad_ints[i]);
+        expect_error(PARSE(&a, &help, &plain, "--limit", bad_ints[i]), message);
+    }
+    for (i = 0; i < BTK_ARRAY_SIZE(bad_doubles); i++) {
+        snprintf(message, sizeof(message),
+                 "--alpha: expected a number from 0.000000001 to 0.5, got '%s'",
+                 bad_doubles[i]);
+        expect_error(PARSE(&a, &help, &plain, "--alpha", bad_doubles[i]), message);
+    }
+    assert_int_equal(PARSE(&a, &help, &plain, "--limit", "07", "--alpha", ".25"), 0);
+    assert_int_equal(a.limit, 7);
+    check_near(a.alpha, 0.25, 1e-15);
+    assert_int_equal(PARSE(&a, &help, &plain, "--alpha", "0.05", "--seed", "0"), 0);
+    check_near(a.alpha, 0.05, 1e-15);
 }
 
 static void opt__repeated_option_keeps_the_last(void **state)
@@ -316,6 +347,7 @@ int main(void)
         cmocka_unit_test(opt__double_dash_ends_options),
         cmocka_unit_test(opt__help_anywhere_before_double_dash),
         cmocka_unit_test(opt__numbers_checked_against_bounds),
+        cmocka_unit_test(opt__numbers_plain_decimal_only),
         cmocka_unit_test(opt__repeated_option_keeps_the_last),
         cmocka_unit_test(opt__arguments_in_order_and_counted),
         cmocka_unit_test(opt__usage_brackets_and_wraps),

@@ -5,6 +5,7 @@
 
 #include "check.h"
 
+#include <dirent.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -38,6 +39,21 @@ static void sink_close(sink *s)
 {
     assert_int_equal(btk_gnuplot_close(s->gp), 0);
     fclose(s->f);
+}
+
+/* Entries of directory path, "." and ".." not counted; -1 when it cannot be read. */
+static int test_count_entries(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    int n = 0;
+
+    if (d == NULL)
+        return -1;
+    while ((e = readdir(d)) != NULL)
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
 }
 
 static void gnuplot__pieces_are_sent_whole_or_dropped(void **state)
@@ -107,7 +123,11 @@ static void gnuplot__path_refuses_what_gnuplot_would_reinterpret(void **state)
     assert_int_equal(btk_gnuplot_begin(s.gp), 0);
     assert_int_equal(btk_gnuplot_path(s.gp, "a\nb.svg"), BTK_EINVAL);
     assert_string_equal(btk_error_last()->message,
-                        "chart file name 'a\\nb.svg' cannot be used");
+                        "chart file name 'a\\nb.svg' cannot be written into a gnuplot "
+                        "script intact");
+    /* escaping would change these bytes, so the script would name another file */
+    assert_int_equal(btk_gnuplot_path(s.gp, "it's.svg"), BTK_EINVAL);
+    assert_int_equal(btk_gnuplot_path(s.gp, "bad\xff.svg"), BTK_EINVAL);
     assert_int_equal(btk_gnuplot_path(s.gp, "~/x.svg"), BTK_EINVAL);
     assert_int_equal(btk_gnuplot_path(s.gp, ""), BTK_EINVAL);
     assert_int_equal(btk_gnuplot_path(s.gp, "img/m1-a.svg"), 0);
@@ -115,6 +135,48 @@ static void gnuplot__path_refuses_what_gnuplot_would_reinterpret(void **state)
     sink_close(&s);
     assert_string_equal(s.text, "'img/m1-a.svg'");
     free(s.text);
+}
+
+/* In a gnuplot session an image goes to its name byte for byte, whatever the name holds
+ * (a quote, invalid UTF-8, a newline), and nothing else is left in the output folder or in
+ * $TMPDIR (the staging folder is removed). */
+static void gnuplot__image_names_keep_every_byte(void **state)
+{
+    static const char *const names[] = {"it's.svg", "bad\xff\xfe.svg", "new\nline.svg"};
+    char *dir, *tmp, path[600];
+    btk_gnuplot *gp;
+    size_t i, len;
+    char *data;
+    int n;
+
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    dir = test_tmpdir("gp-names");
+    tmp = test_tmpdir("gp-tmp");
+    setenv("TMPDIR", tmp, 1);
+    assert_int_equal(btk_gnuplot_open(&gp), 0);
+    for (i = 0; i < BTK_ARRAY_SIZE(names); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        assert_int_equal(btk_gnuplot_begin(gp), 0);
+        assert_int_equal(btk_gnuplot_puts(gp, "set terminal svg\nset output "), 0);
+        assert_int_equal(btk_gnuplot_path(gp, path), 0);
+        assert_int_equal(btk_gnuplot_puts(gp, "\nplot x\nunset output\n"), 0);
+        assert_int_equal(btk_gnuplot_send(gp, 0), 0);
+    }
+    assert_int_equal(btk_gnuplot_close(gp), 0);
+    unsetenv("TMPDIR");
+    for (i = 0; i < BTK_ARRAY_SIZE(names); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+        assert_non_null(data = test_read_file(path, &len));
+        assert_non_null(strstr(data, "<svg"));
+        free(data);
+    }
+    n = test_count_entries(dir);
+    assert_int_equal(n, (int)BTK_ARRAY_SIZE(names));
+    assert_int_equal(test_count_entries(tmp), 0);
+    test_rmtree(dir);
+    test_rmtree(tmp);
 }
 
 /* A failed write is kept: every later piece is refused with it, and close reports it. */
@@ -179,6 +241,7 @@ int main(void)
         cmocka_unit_test(gnuplot__data_blocks_hold_numbers_only),
         cmocka_unit_test(gnuplot__text_is_one_literal),
         cmocka_unit_test(gnuplot__path_refuses_what_gnuplot_would_reinterpret),
+        cmocka_unit_test(gnuplot__image_names_keep_every_byte),
         cmocka_unit_test(gnuplot__write_error_is_sticky),
         cmocka_unit_test(gnuplot__error_of_gnuplot_is_reported),
         cmocka_unit_test(gnuplot__missing_gnuplot_names_the_package),

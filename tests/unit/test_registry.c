@@ -146,7 +146,48 @@ static void registry__bad_registrations_are_einval(void **state)
     setup(NULL);
     btk_register("a/b\n", body, NULL);
     assert_int_equal(btk_registry_instances(&v, &n, NULL), BTK_EINVAL);
-    assert_string_equal(btk_error_last()->message, "invalid benchmark name 'a/b\\n'");
+    assert_string_equal(btk_error_last()->message,
+                        "benchmark name 'a/b\\n' contains '/' (a name may not contain '/' "
+                        "or ',')");
+}
+
+/* A name over the limit is refused with its length and the limit; the longest allowed
+ * name runs, with a parameter too; --list (btk_registry_list) shows every benchmark that
+ * can run and warns about the one that cannot. */
+static void registry__long_name_refused_with_reason_and_listed_around(void **state)
+{
+    static char longest[BTK_REGISTRY_NAME_MAX + 1], too_long[BTK_REGISTRY_NAME_MAX + 2];
+    static const int64_t lowest[] = {INT64_MIN};
+    static const btk_bench_options one = {.params = lowest, .param_count = 1,
+                                          .version = BTK_BENCH_OPTIONS_VERSION};
+    char expected[300], *text = NULL;
+    size_t n, len = 0;
+    btk_instance *v;
+    FILE *f;
+
+    (void)state;
+    memset(longest, 'a', BTK_REGISTRY_NAME_MAX);
+    memset(too_long, 'b', BTK_REGISTRY_NAME_MAX + 1);
+    btk_registry__reset();
+    btk_register(longest, body, &one);
+    assert_int_equal(btk_registry_instances(&v, &n, NULL), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(strlen(v[0].name), BTK_REGISTRY_NAME_MAX + 21); /* "/-9223372036854775808" */
+    btk__free(v);
+    btk_register(too_long, body, NULL);
+    btk_register("after", body, NULL);
+    assert_int_equal(btk_registry_instances(&v, &n, NULL), BTK_EINVAL);
+    snprintf(expected, sizeof(expected), "benchmark name '%.92s...' is %d bytes long, more "
+             "than the %d allowed", too_long, BTK_REGISTRY_NAME_MAX + 1, BTK_REGISTRY_NAME_MAX);
+    assert_string_equal(btk_error_last()->message, expected);
+    assert_non_null(f = open_memstream(&text, &len));
+    assert_int_equal(btk_registry_list(&n, f, NULL), 0);
+    fclose(f);
+    assert_int_equal(n, 2);
+    snprintf(expected, sizeof(expected), "%s/-9223372036854775808\nafter\n", longest);
+    assert_string_equal(text, expected);
+    free(text);
+    btk_registry__reset();
 }
 
 static void registry__allocation_failure_is_clean(void **state)
@@ -178,6 +219,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(registry__instance_fields, setup, teardown),
         cmocka_unit_test_setup_teardown(registry__filter_semantics, setup, teardown),
         cmocka_unit_test_setup_teardown(registry__malformed_filter_is_einval, setup, teardown),
+        cmocka_unit_test(registry__long_name_refused_with_reason_and_listed_around),
         cmocka_unit_test_setup_teardown(registry__bad_registrations_are_einval, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(registry__allocation_failure_is_clean, setup,

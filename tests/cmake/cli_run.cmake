@@ -1,0 +1,20 @@
+# End-to-end tests of `benchtrack run`, `import`, `log` and `chart` against their
+# documented behaviour (tests/fixtures/cli/check_run.sh): interruption by SIGINT, SIGTERM
+# and SIGKILL leaves no process and no temporary file, results are kept when storing fails,
+# exit statuses for full stdout and bad input, and output paths that never follow a
+# symbolic link or overwrite the database.
+add_executable(btk_fixture_sleepy ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/cli/sleepy.c)
+target_link_libraries(btk_fixture_sleepy PRIVATE benchtrack_main)
+target_compile_options(btk_fixture_sleepy PRIVATE -O2)
+add_executable(btk_fixture_longname ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/cli/longname.c)
+target_link_libraries(btk_fixture_longname PRIVATE benchtrack_main)
+if(TARGET benchtrack)
+  foreach(case signals keep-results stdout-full bad-input db-symlink report-paths chart-paths long-name)
+    add_test(NAME e2e.cli.${case}
+             COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fixtures/cli/check_run.sh
+                     $<TARGET_FILE:benchtrack> $<TARGET_FILE:btk_fixture_sleepy> ${case}
+                     $<TARGET_FILE:btk_fixture_longname>)
+    set_tests_properties(e2e.cli.${case} PROPERTIES ENVIRONMENT "${BTK_TEST_ENV}"
+                         TIMEOUT 180 LABELS "no-valgrind")
+  endforeach()
+endif()
