@@ -5,8 +5,7 @@
  */
 #include "cli.h"
 #include "export.h"
-
-#include <sys/stat.h>
+#include "outfile.h"
 
 typedef struct export_args {
     const char *format, *out, *machine, *db, *repo;
@@ -174,33 +173,13 @@ static int collect(collected *c, btk_store *db, const btk_run_row *rows, size_t 
     return error;
 }
 
-/* Refuse an --out that is the database itself: writing it would destroy the results. */
-static int check_out(const char *out, const char *db_path)
-{
-    struct stat so, sd;
-    char q[256];
-
-    if (out && stat(out, &so) == 0 && stat(db_path, &sd) == 0 && so.st_dev == sd.st_dev &&
-        so.st_ino == sd.st_ino)
-        return btk_error_set(BTK_EINVAL, "--out '%s' is the results database itself",
-                             btk_error_quote(q, sizeof(q), out));
-    return 0;
-}
-
+/* Write text to path (outfile.c: never over the open database) or to standard output. */
 static int write_out(const char *path, const btk_buf *text)
 {
-    FILE *f = path ? fopen(path, "w") : stdout;
-    char q[256];
-    bool failed;
-
-    if (f == NULL)
-        return btk_error_set(BTK_EIO, "cannot write '%s': %s",
-                             btk_error_quote(q, sizeof(q), path), strerror(errno));
-    failed = fwrite(btk_buf_cstr(text), 1, text->len, f) != text->len;
-    failed |= path ? fclose(f) != 0 : fflush(f) != 0 || ferror(f);
-    if (failed)
-        return btk_error_set(BTK_EIO, "cannot write '%s': %s",
-                             path ? btk_error_quote(q, sizeof(q), path) : "standard output",
+    if (path)
+        return btk_outfile_write(path, btk_buf_cstr(text), text->len, 0);
+    if (fwrite(btk_buf_cstr(text), 1, text->len, stdout) != text->len || fflush(stdout) != 0)
+        return btk_error_set(BTK_EIO, "cannot write to standard output: %s",
                              strerror(errno ? errno : EIO));
     return 0;
 }
@@ -211,7 +190,7 @@ static int export_results(const export_args *a, btk_export_format format)
     btk_store *db = NULL;
     btk_run_row *rows = NULL;
     size_t count = 0;
-    char *fp = NULL, *db_path = NULL;
+    char *fp = NULL;
     collected c = {0};
     btk_buf text = BTK_BUF_INIT;
     int error;
@@ -219,9 +198,7 @@ static int export_results(const export_args *a, btk_export_format format)
     if ((error = btk_git_open(&git, a->repo)) < 0 && a->repo)
         return error;
     btk_error_clear();
-    if ((error = cli_db_path(&db_path, a->db, git)) == 0 &&
-        (error = check_out(a->out, db_path)) == 0 &&
-        (error = cli_open_store(&db, a->db, git, true)) == 0 &&
+    if ((error = cli_open_store(&db, a->db, git, true)) == 0 &&
         (a->machine == NULL || (error = cli_pick_machine(&fp, db, a->machine)) == 0) &&
         (error = btk_store_list_runs(&rows, &count, db, 0)) == 0 &&
         (error = collect(&c, db, rows, count, fp, a)) == 0 &&
@@ -231,7 +208,6 @@ static int export_results(const export_args *a, btk_export_format format)
     collected_free(&c);
     btk_run_rows_free(rows, count);
     btk__free(fp);
-    btk__free(db_path);
     btk_store_close(db);
     btk_git_close(git);
     return error;
