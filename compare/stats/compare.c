@@ -354,10 +354,10 @@ static int bench_compute(btk_verdict *v, bench_work *w, const btk_compare_option
     if ((error = bench_stats(v, w, o)) < 0)
         return error;
     if (o->separate && isnan(w->noise.sd) && isfinite(v->unit_spread)) {
-        /* nothing to learn from: one process's deviation stands in for a run's */
-        w->noise.sd = v->unit_spread;
+        /* nothing to learn from: a stand-in, max(2 x process spread, 5 %) (§8) */
+        w->noise.sd = fmax(2 * v->unit_spread, BTK_COMPARE_STANDIN_RUN_NOISE);
         w->noise.df = INFINITY;
-        w->noise.source = "process spread";
+        w->noise.source = "stand-in";
     }
     if (o->separate)
         btk_runnoise_apply(v, &w->noise, w->base.ok, w->now.ok, o->ci_level);

@@ -48,7 +48,7 @@ typedef struct btk_verdict {
     double run_noise;             /* run-to-run SD of a run's log level folded into the CI
                                    * and p (§8); NAN when none was applied */
     size_t noise_runs;            /* stored runs run_noise was learned from (0: not stored) */
-    const char *noise_source;     /* "stored runs", "runs of the sides", "process spread" */
+    const char *noise_source;     /* "stored runs", "runs of the sides", "stand-in" */
     const char *invalid;          /* why the samples cannot give an effect, or NULL */
 } btk_verdict;
 
@@ -83,8 +83,11 @@ typedef struct btk_compare_options {
 #define BTK_COMPARE_OPTIONS_INIT {1, 0.05, 0.02, 0.95, 2000, 0x62746b31u, NULL, 0, false, NULL, 0}
 
 /* Stored runs needed to learn a benchmark's run-to-run noise (4 differences); with fewer,
- * the between-process spread stands in for it (docs/statistics.md §8). */
+ * a stand-in is used (docs/statistics.md §8). */
 #define BTK_COMPARE_MIN_HISTORY 5
+/* The smallest run-to-run noise assumed (SD of a run's log level) when none can be
+ * learned: neither enough stored runs nor several runs a side (docs/statistics.md §8). */
+#define BTK_COMPARE_STANDIN_RUN_NOISE 0.05
 /* Runs of history used at most (the newest). */
 #define BTK_COMPARE_MAX_HISTORY 30
 

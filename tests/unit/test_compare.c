@@ -330,6 +330,22 @@ static void compare__separate_recordings_fold_in_run_noise(void **state)
     assert_int_not_equal(cmp->items[0].kind, BTK_VERDICT_REGRESSED);
     assert_true(cmp->items[0].run_noise > 0.03);
     btk_comparison_free(cmp);
+    /* nothing stored before (fewer than 5 runs) and one run a side: the stand-in,
+     * max(2 x process spread, 5 %), hides a 5 % shift but not a 20 % one */
+    opts.history_count = 4;
+    cmp = run_compare(base, now, &opts);
+    assert_string_equal(cmp->items[0].noise_source, "stand-in");
+    check_near(cmp->items[0].run_noise, 0.05, 1e-12); /* spread ~0.6 % here */
+    assert_int_equal(cmp->items[0].kind, BTK_VERDICT_INCONCLUSIVE);
+    btk_comparison_free(cmp);
+    {
+        btk_run *slow = make_suite(1, 0, 1.20, 10, 20, 53);
+
+        cmp = run_compare(base, slow, &opts);
+        assert_int_equal(cmp->items[0].kind, BTK_VERDICT_REGRESSED);
+        btk_comparison_free(cmp);
+        free_run(slow);
+    }
     /* the same runs interleaved (ab): no run noise, a regression */
     opts.separate = false;
     cmp = run_compare(base, now, &opts);
