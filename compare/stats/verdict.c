@@ -111,7 +111,8 @@ static change memory_change(note_buf *reason, const btk_verdict *v,
  * shrink the CI's half width to the distance between the effect and the nearest edge of
  * the band, from the observed spread: half width = z * c * s * sqrt(2 / n) on the log
  * scale, c = 1.2533 (the median's standard error over the mean's for normal data) for
- * units and 1 for run levels. At least what the rank test needs, and more than now. */
+ * units and 1 for run levels. Processes: at least what the rank test needs, and more than
+ * now; runs: at least 2. */
 static size_t units_needed(const btk_verdict *v, double lo, double hi, double alpha,
                            double level, bool *runs_out)
 {
@@ -125,8 +126,11 @@ static size_t units_needed(const btk_verdict *v, double lo, double hi, double al
                                                                 : v->units_new;
 
     *runs_out = isfinite(v->run_noise) && z * v->run_noise * sqrt(2) >= boot;
-    if (*runs_out)
+    if (*runs_out) {
         s = v->run_noise;
+        have = 1;
+        floor_units = 2;
+    }
     if (!(gap > 1e-4) || !isfinite(s))
         return have + 1 > floor_units ? have + 1 : floor_units;
     n = ceil(2 * (z * s / gap) * (z * s / gap));
@@ -137,7 +141,7 @@ static size_t units_needed(const btk_verdict *v, double lo, double hi, double al
     return (size_t)n > floor_units ? (size_t)n : floor_units;
 }
 
-/* Why the time figures cannot be decided (appended to reason), or NULL when they can. */
+/* True when the time figures cannot be decided (the reason appended), else false. */
 static bool time_undecidable(note_buf *reason, btk_verdict *v, const btk_verdict_rules *r)
 {
     if (v->invalid) {

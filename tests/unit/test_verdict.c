@@ -296,14 +296,15 @@ static void verdict__unchanged_needs_the_ci_inside_the_band(void **state)
      * half width 0.0488): runs are needed, 2 (z 0.02 / gap)^2 = 7.84 -> 8 */
     v.run_noise = 0.02;
     assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_INCONCLUSIVE);
-    assert_int_equal(v.units_needed, 10 + 1); /* at least one more than now */
-    assert_non_null(strstr(v.reason, "runs per side needed"));
-    drop(&v);
-    v = timed(1.0, 0.95, 1.05, 0.8);
-    v.units_base = v.units_new = 5;
-    v.run_noise = 0.02;
-    assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_INCONCLUSIVE);
     assert_int_equal(v.units_needed, 8);
+    assert_string_equal(v.reason, "CI [0.950, 1.050] not inside the band [0.980, 1.020] "
+                                  "(q=0.8): about 8 runs per side needed");
+    drop(&v);
+    /* processes: more than now, however small the formula's n (0.5 % spread: n = 1) */
+    v = timed(1.0, 0.95, 1.05, 0.8);
+    v.unit_spread = 0.005;
+    assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_INCONCLUSIVE);
+    assert_int_equal(v.units_needed, 11);
     drop(&v);
     /* the CI exactly on the band's edges counts as inside */
     v = timed(1.0, 0.98, 1.02, 0.8);
