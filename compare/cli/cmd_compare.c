@@ -8,6 +8,7 @@
 #include "compare.h"
 #include "compare_cli.h"
 #include "outfile.h"
+#include "compare_noise.h"
 #include "config.h"
 #include "format.h"
 
@@ -125,17 +126,25 @@ static int run_compare(int *status_out, const compare_args *a, btk_git *git,
     btk_compare_options opts = a->opts;
     cli_output output = {BTK_FORMAT_TABLE, a->out, "benchtrack compare"};
     btk_store *db = NULL;
+    btk_run **history = NULL;
+    size_t history_count = 0;
     int error;
 
     if ((a->format && (error = btk_format_parse(&output.kind, a->format)) < 0) ||
         (error = resolve_sides(&base, &now, git, a, config)) < 0 ||
         (error = cli_open_store(&db, a->db, git, true)) < 0 ||
-        (error = cli_sides_load(&base, &now, db, &a->load)) < 0)
+        (error = cli_sides_load(&base, &now, db, &a->load)) < 0 ||
+        (error = cli_history_load(&history, &history_count, db, &base, &now)) < 0)
         goto done;
+    /* stored runs were recorded apart: their run-to-run noise counts (statistics.md §8) */
+    opts.separate = true;
+    opts.history = (const btk_run *const *)history;
+    opts.history_count = history_count;
     opts.config = config;
     opts.alpha = btk_config_alpha(config, opts.alpha);
     error = cli_compare_and_print(status_out, &base, &now, &opts, &output);
 done:
+    cli_history_free(history, history_count);
     cli_side_clear(&base);
     cli_side_clear(&now);
     btk_store_close(db);

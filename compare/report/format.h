@@ -48,6 +48,9 @@ int btk_format__junit(btk_buf *out, const btk_comparison *cmp, const btk_format_
  * for NAN); the change as "+12.3%"; a summary line "1 regressed, 2 unchanged (of 3)". */
 void btk_format__time(char *out, size_t len, double ns);
 void btk_format__change(char *out, size_t len, double ratio);
+/* The memory verdict as "regressed (RSS +12.0%)", "unchanged", or "-" when no memory
+ * figure was compared. */
+void btk_format__memory(char *out, size_t len, const btk_verdict *v);
 int btk_format__summary(btk_buf *out, const btk_comparison *cmp);
 
 #endif

@@ -63,6 +63,18 @@ static json_t *verdict_json(const btk_verdict *v)
                                                  : json_integer(v->base_peak_rss)) ||
         json_object_set_new(o, "new_peak_rss_bytes",
                             v->new_peak_rss < 0 ? json_null() : json_integer(v->new_peak_rss)) ||
+        json_object_set_new(o, "time_verdict", json_string(btk_verdict_name(v->time_kind))) ||
+        json_object_set_new(o, "memory_verdict",
+                            v->has_memory ? json_string(btk_verdict_name(v->memory_kind))
+                                          : json_null()) ||
+        json_object_set_new(o, "rss_ratio", num(v->rss_ratio)) ||
+        json_object_set_new(o, "rss_ci_low", num(v->rss_ci_low)) ||
+        json_object_set_new(o, "rss_ci_high", num(v->rss_ci_high)) ||
+        json_object_set_new(o, "rss_p", num(v->rss_p)) ||
+        json_object_set_new(o, "unit_spread", num(v->unit_spread)) ||
+        json_object_set_new(o, "run_noise", num(v->run_noise)) ||
+        json_object_set_new(o, "noise_runs", json_integer((json_int_t)v->noise_runs)) ||
+        json_object_set_new(o, "noise_source", str(v->noise_source)) ||
         json_object_set_new(o, "reason", str(v->reason))) {
         json_decref(o);
         return NULL;

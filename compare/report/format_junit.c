@@ -55,8 +55,10 @@ static int testcase(btk_buf *out, const btk_verdict *v)
                                btk_verdict_name(v->kind));
         error = error ? error : put_xml(out, v->reason);
         if (error == 0 && is_failure(v->kind))
-            error = btk_buf_printf(out, "\" type=\"%s\">change %s, q %.3g\n",
-                                   btk_verdict_name(v->kind), change, v->q_value);
+            error = btk_buf_printf(out, "\" type=\"%s\">time %s, change %s, q %.3g; "
+                                   "memory %s\n", btk_verdict_name(v->kind),
+                                   btk_verdict_name(v->time_kind), change, v->q_value,
+                                   v->has_memory ? btk_verdict_name(v->memory_kind) : "-");
         error = error ? error : btk_buf_puts(out, is_failure(v->kind) ? "</failure>\n"
                                                                        : "\"/>\n");
     }

@@ -1,7 +1,8 @@
 /*
  * Text formats of a comparison: the terminal table (escaped control characters, colour on
  * request), markdown for a pull-request comment (summary line, table, collapsed details;
- * names escaped so they cannot break the table or inject markup) and RFC 4180 CSV. Also
+ * names escaped so they cannot break the table or inject markup) and RFC 4180 CSV (text
+ * cells that a spreadsheet would read as a formula get a leading quote). Also
  * the helpers other formats share (time, change, summary line): format_junit.c depends on
  * this file, never the other way round.
  */
@@ -34,6 +35,17 @@ void btk_format__change(char *out, size_t len, double ratio)
         snprintf(out, len, "-");
     else
         snprintf(out, len, "%+.1f%%", (ratio - 1) * 100);
+}
+
+void btk_format__memory(char *out, size_t len, const btk_verdict *v)
+{
+    if (!v->has_memory)
+        snprintf(out, len, "-");
+    else if (!isnan(v->rss_ratio))
+        snprintf(out, len, "%s (RSS %+.1f%%)", btk_verdict_name(v->memory_kind),
+                 (v->rss_ratio - 1) * 100);
+    else
+        snprintf(out, len, "%s", btk_verdict_name(v->memory_kind));
 }
 
 int btk_format__summary(btk_buf *out, const btk_comparison *cmp)
@@ -96,7 +108,7 @@ static int term_line(btk_buf *out, const char *label, const char *value);
 
 /* The cells a table and a markdown row share; ci_fmt takes the CI bounds in percent. */
 typedef struct row_cells {
-    char base[24], now[24], change[24], ci[48], q[24];
+    char base[24], now[24], change[24], ci[48], q[24], memory[48];
 } row_cells;
 
 static void fill_cells(row_cells *c, const btk_verdict *v, const char *ci_fmt)
@@ -109,6 +121,7 @@ static void fill_cells(row_cells *c, const btk_verdict *v, const char *ci_fmt)
     else
         snprintf(c->ci, sizeof(c->ci), ci_fmt, (v->ci_low - 1) * 100, (v->ci_high - 1) * 100);
     snprintf(c->q, sizeof(c->q), isnan(v->q_value) ? "-" : "%.2g", v->q_value);
+    btk_format__memory(c->memory, sizeof(c->memory), v);
 }
 
 static int table_row(btk_buf *out, const btk_verdict *v, bool color, size_t name_width)
@@ -132,8 +145,9 @@ static int table_row(btk_buf *out, const btk_verdict *v, bool color, size_t name
     while (error == 0 && out->len - before < 13 + name_width + (color ? 11 : 0))
         error = btk_buf_put(out, " ", 1);
     if (error == 0)
-        error = btk_buf_printf(out, " %10s %10s %8s %-18s %7s %s\n", c.base, c.now,
-                               c.change, c.ci, c.q, units);
+        error = btk_buf_printf(out, " %-12s %10s %10s %8s %-18s %7s %-16s %s\n",
+                               btk_verdict_name(v->time_kind), c.base, c.now, c.change, c.ci,
+                               c.q, units, c.memory);
     if (error == 0 && v->reason)
         error = term_line(out, "             ", v->reason);
     return error;
@@ -176,9 +190,9 @@ int btk_format__table(btk_buf *out, const btk_comparison *cmp, const btk_format_
         width = len > width ? (len > 60 ? 63 : len) : width;
     }
     if (error == 0)
-        error = btk_buf_printf(out, "%-12s %-*s %10s %10s %8s %-18s %7s %s\n", "verdict",
-                               (int)width, "benchmark", "base", "new", "change", "95% CI",
-                               "q", "units");
+        error = btk_buf_printf(out, "%-12s %-*s %-12s %10s %10s %8s %-18s %7s %-16s %s\n",
+                               "verdict", (int)width, "benchmark", "time", "base", "new",
+                               "change", "95% CI", "q", "units", "memory");
     for (size_t i = 0; i < cmp->count && error == 0; i++)
         error = table_row(out, &cmp->items[i], color, width);
     if (error == 0)
@@ -235,9 +249,10 @@ static int md_row(btk_buf *out, const btk_verdict *v)
     if (error == 0)
         error = put_md(out, v->name);
     if (error == 0)
-        error = btk_buf_printf(out, " | %s | %s | %s | %s | %s | %zu/%zu %s |\n", c.base, c.now,
-                               c.change, c.ci, c.q, v->units_base, v->units_new,
-                               v->unit ? v->unit : "");
+        error = btk_buf_printf(out, " | %s | %s | %s | %s | %s | %s | %zu/%zu %s | %s |\n",
+                               btk_verdict_name(v->time_kind), c.base, c.now, c.change, c.ci,
+                               c.q, v->units_base, v->units_new, v->unit ? v->unit : "",
+                               c.memory);
     return error;
 }
 
@@ -271,8 +286,9 @@ int btk_format__markdown(btk_buf *out, const btk_comparison *cmp,
     if (error == 0 && hdr)
         error = md_line(out, "**Machine:** ", hdr->machine);
     if (error == 0)
-        error = btk_buf_puts(out, "\n| Verdict | Benchmark | Base | New | Change | 95% CI | q "
-                                  "| Units (base/new) |\n|---|---|--:|--:|--:|---|--:|---|\n");
+        error = btk_buf_puts(out, "\n| Verdict | Benchmark | Time | Base | New | Change | "
+                                  "95% CI | q | Units (base/new) | Memory |\n"
+                                  "|---|---|---|--:|--:|--:|---|--:|---|---|\n");
     for (size_t i = 0; i < cmp->count && error == 0; i++)
         error = md_row(out, &cmp->items[i]);
     if (error == 0)
@@ -287,20 +303,25 @@ int btk_format__markdown(btk_buf *out, const btk_comparison *cmp,
     if (error == 0)
         error = btk_buf_printf(out, "\nMethod: Mann-Whitney U on independent units, "
                                     "Benjamini-Hochberg q <= %g, bootstrap 95%% CI of the "
-                                    "ratio of medians wholly beyond the noise band.\n"
+                                    "ratio of medians wholly beyond the noise band; "
+                                    "unchanged only with the CI wholly inside it.\n"
                                     "</details>\n", hdr ? hdr->alpha : 0.05);
     return error;
 }
 
 /* ---- CSV (RFC 4180) ---- */
 
+/* A text cell: quoted when it holds a comma, quote or line break (RFC 4180); a cell that
+ * starts with = + - @, a tab or a carriage return, which a spreadsheet would run as a
+ * formula, gets a leading single quote inside the quotes (OWASP, "CSV Injection"). */
 static int put_csv(btk_buf *out, const char *s)
 {
+    bool formula = s && *s && strchr("=+-@\t\r", *s) != NULL;
     int error;
 
-    if (s == NULL || strpbrk(s, ",\"\r\n") == NULL)
+    if (s == NULL || (!formula && strpbrk(s, ",\"\r\n") == NULL))
         return btk_buf_puts(out, s ? s : "");
-    error = btk_buf_put(out, "\"", 1);
+    error = btk_buf_puts(out, formula ? "\"'" : "\"");
     for (; *s && error == 0; s++)
         error = *s == '"' ? btk_buf_put(out, "\"\"", 2) : btk_buf_put(out, s, 1);
     return error ? error : btk_buf_put(out, "\"", 1);
@@ -315,6 +336,7 @@ static int csv_row(btk_buf *out, const btk_verdict *v, const char *warning)
 {
     double nums[] = {v->base_median, v->new_median, v->ratio,   v->ci_low,
                      v->ci_high,     v->p_value,    v->q_value, v->noise_band};
+    double more[] = {v->rss_ratio, v->rss_ci_low, v->rss_ci_high, v->rss_p, v->run_noise};
     int error = btk_buf_printf(out, "%s,", btk_verdict_name(v->kind));
 
     error = error ? error : put_csv(out, v->name);
@@ -324,6 +346,11 @@ static int csv_row(btk_buf *out, const btk_verdict *v, const char *warning)
         error = btk_buf_printf(out, ",%s,%zu,%zu,%zu,", v->unit ? v->unit : "", v->units_base,
                                v->units_new, v->units_needed);
     error = error ? error : put_csv(out, v->reason);
+    if (error == 0)
+        error = btk_buf_printf(out, ",%s,%s", btk_verdict_name(v->time_kind),
+                               v->has_memory ? btk_verdict_name(v->memory_kind) : "");
+    for (size_t i = 0; i < BTK_ARRAY_SIZE(more) && error == 0; i++)
+        error = csv_num(out, more[i]);
     error = error ? error : btk_buf_puts(out, ",");
     error = error ? error : put_csv(out, warning); /* the header's, on every row */
     return error ? error : btk_buf_puts(out, "\r\n");
@@ -333,7 +360,8 @@ int btk_format__csv(btk_buf *out, const btk_comparison *cmp, const btk_format_he
 {
     int error = btk_buf_puts(out, "verdict,benchmark,base_ns,new_ns,ratio,ci_low,ci_high,p,q,"
                                   "noise_band,unit,units_base,units_new,units_needed,reason,"
-                                  "warning\r\n");
+                                  "time_verdict,memory_verdict,rss_ratio,rss_ci_low,"
+                                  "rss_ci_high,rss_p,run_noise,warning\r\n");
 
     for (size_t i = 0; i < cmp->count && error == 0; i++)
         error = csv_row(out, &cmp->items[i], hdr ? hdr->warning : NULL);

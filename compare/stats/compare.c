@@ -2,13 +2,17 @@
  * btk_compare_runs: gathers each benchmark's samples per side (runs pooled by process),
  * picks the independent unit (processes when both sides have enough, else samples), runs
  * the rank test and the bootstrap, adjusts p values across the suite (Benjamini-Hochberg,
- * leaving out benchmarks whose test cannot reach alpha at all: Tarone 1990), checks budgets
- * and hands each benchmark to the verdict rules.
+ * leaving out benchmarks whose test cannot reach alpha at all: Tarone 1990), folds the
+ * run-to-run noise into the CI and p when the sides were recorded at different times
+ * (docs/statistics.md §8), tests peak RSS per process, checks budgets and hands each
+ * benchmark to the verdict rules.
  */
 #include "compare.h"
 #include "stats.h"
 
+#include "changepoint.h"
 #include "config.h"
+#include "runnoise.h"
 #include "significance.h"
 #include "verdict.h"
 
@@ -26,6 +30,9 @@ typedef struct side {
     size_t *proc_len;             /* [procs]: samples of each process, in order in all[] */
     double allocs, bytes;         /* mean over tracked results, NAN when none */
     int64_t peak_rss;             /* max, -1 when unknown */
+    size_t rss_count;             /* processes with a peak RSS */
+    double *rss;                  /* [rss_count] their peak RSS, bytes */
+    bool invalid;                 /* some sample is not finite or is negative */
 } side;
 
 static void side_free(side *s)
@@ -33,6 +40,7 @@ static void side_free(side *s)
     btk__free(s->proc_medians);
     btk__free(s->proc_len);
     btk__free(s->all);
+    btk__free(s->rss);
 }
 
 /* Count results and sizes, and fold the memory figures. */
@@ -59,6 +67,7 @@ static void side_scan(side *s, const btk_run *const *runs, size_t count, const c
         for (size_t p = 0; p < res->proc_count; p++) {
             s->procs += res->procs[p].count > 0;
             s->samples += res->procs[p].count;
+            s->rss_count += res->procs[p].peak_rss_bytes >= 0;
             if (res->procs[p].peak_rss_bytes > s->peak_rss)
                 s->peak_rss = res->procs[p].peak_rss_bytes;
         }
@@ -83,14 +92,18 @@ static int side_fill(side *s, const btk_run *const *runs, size_t count, const ch
     s->proc_medians = btk__malloc((s->procs ? s->procs : 1) * sizeof(double));
     s->proc_len = btk__malloc((s->procs ? s->procs : 1) * sizeof(size_t));
     s->all = btk__malloc((s->samples ? s->samples : 1) * sizeof(double));
-    if (s->proc_medians == NULL || s->proc_len == NULL || s->all == NULL)
+    s->rss = btk__malloc((s->rss_count ? s->rss_count : 1) * sizeof(double));
+    if (s->proc_medians == NULL || s->proc_len == NULL || s->all == NULL || s->rss == NULL)
         return BTK_ENOMEM;
+    s->rss_count = 0;
     for (size_t r = 0; r < count; r++) {
         const btk_result *res = btk_run_find(runs[r], name);
 
         for (size_t p = 0; res && res->status == BTK_RESULT_OK && p < res->proc_count; p++) {
             const btk_proc *proc = &res->procs[p];
 
+            if (proc->peak_rss_bytes >= 0)
+                s->rss[s->rss_count++] = (double)proc->peak_rss_bytes;
             if (proc->count == 0)
                 continue;
             s->proc_len[np++] = proc->count;
@@ -98,6 +111,11 @@ static int side_fill(side *s, const btk_run *const *runs, size_t count, const ch
             ns += proc->count;
         }
     }
+    for (size_t i = 0; i < ns; i++)
+        if (!isfinite(s->all[i]) || s->all[i] < 0)
+            s->invalid = true;
+    if (s->rss_count > 0) /* the typical process, not the largest one */
+        s->peak_rss = (int64_t)llround(btk_stats_median_inplace(s->rss, s->rss_count));
     return 0;
 }
 
@@ -202,9 +220,61 @@ typedef struct bench_work {
     side base, now;
     char *budget_broken;
     bool testable;         /* rank test can reach alpha: counted by BH */
+    btk_runnoise noise;    /* run-to-run noise, when the sides were recorded apart */
 } bench_work;
 
-/* Statistics of one benchmark into v (p value, CI, medians, units); w holds the sides. */
+/* The pooled spread of the log unit values of both sides (NAN when a side has < 2). */
+static int unit_spread(double *out, const double *a, size_t n, const double *b, size_t m)
+{
+    double *scratch = btk__malloc((n > m ? n : m) * sizeof(double) + sizeof(double));
+    double sa, sb;
+
+    if (scratch == NULL)
+        return BTK_ENOMEM;
+    sa = btk_sig_log_spread(a, n, scratch);
+    sb = btk_sig_log_spread(b, m, scratch);
+    *out = sqrt((sa * sa + sb * sb) / 2);
+    btk__free(scratch);
+    return 0;
+}
+
+/* Resamples of the peak-RSS bootstrap: a quarter of the time CI's (at least 100). Its CI
+ * is held against a band of 10 % or more, where the Monte Carlo error of 500 resamples
+ * does not matter, and it would otherwise double the cost of a compare. */
+static unsigned rss_resamples(unsigned resamples)
+{
+    return resamples / 4 > 100 ? resamples / 4 : 100;
+}
+
+/* Peak RSS per process: rank test and bootstrap CI of the ratio of medians, when both
+ * sides have enough processes with a figure (else the rss_* stay NAN: not tested). */
+static int rss_stats(btk_verdict *v, bench_work *w, const btk_compare_options *o)
+{
+    btk_ratio_ci ci;
+    btk_mwu mwu;
+    int error;
+
+    v->rss_units_base = w->base.rss_count;
+    v->rss_units_new = w->now.rss_count;
+    if (w->base.rss_count < BTK_COMPARE_MIN_PROCESSES ||
+        w->now.rss_count < BTK_COMPARE_MIN_PROCESSES)
+        return 0;
+    if ((error = btk_sig_mann_whitney(&mwu, w->base.rss, w->base.rss_count, w->now.rss,
+                                      w->now.rss_count)) < 0 ||
+        (error = btk_sig_ratio_ci(&ci, w->base.rss, w->base.rss_count, w->now.rss,
+                                  w->now.rss_count, rss_resamples(o->resamples), o->ci_level,
+                                  o->seed ^ name_hash(v->name) ^ 0x727373u)) < 0)
+        return error;
+    v->rss_p = mwu.p;
+    v->rss_ratio = ci.ratio;
+    v->rss_ci_low = ci.low;
+    v->rss_ci_high = ci.high;
+    return 0;
+}
+
+/* Statistics of one benchmark into v (p value, CI, medians, units); w holds the sides.
+ * Samples that are not finite or negative, or a side whose median is 0, give no effect
+ * (v->invalid) and leave the benchmark out of the FDR family. */
 static int bench_stats(btk_verdict *v, bench_work *w, const btk_compare_options *o)
 {
     bool by_proc = w->base.procs >= BTK_COMPARE_MIN_PROCESSES &&
@@ -218,12 +288,23 @@ static int bench_stats(btk_verdict *v, bench_work *w, const btk_compare_options 
     v->unit = by_proc ? "processes" : "samples";
     v->units_base = by_proc ? w->base.procs : w->base.samples;
     v->units_new = by_proc ? w->now.procs : w->now.samples;
+    if ((error = rss_stats(v, w, o)) < 0)
+        return error;
     if (v->units_base == 0 || v->units_new == 0 || w->base.ok == 0 || w->now.ok == 0)
         return 0;
+    if (w->base.invalid || w->now.invalid) {
+        v->invalid = "samples that are negative or not finite: no effect can be computed";
+        return 0;
+    }
     if ((error = btk_sig_mann_whitney(&mwu, a, v->units_base, b, v->units_new)) < 0 ||
         (error = btk_sig_ratio_ci(&ci, a, v->units_base, b, v->units_new, o->resamples,
-                                  o->ci_level, o->seed ^ name_hash(v->name))) < 0)
+                                  o->ci_level, o->seed ^ name_hash(v->name))) < 0 ||
+        (error = unit_spread(&v->unit_spread, a, v->units_base, b, v->units_new)) < 0)
         return error;
+    if (!(ci.ratio > 0 && isfinite(ci.ratio))) {
+        v->invalid = "a median of 0 ns: the ratio is not defined";
+        return 0;
+    }
     v->p_value = mwu.p;
     v->ratio = ci.ratio;
     v->ci_low = ci.low;
@@ -239,6 +320,9 @@ static void verdict_init(btk_verdict *v)
     v->p_value = v->q_value = NAN;
     v->base_allocs = v->new_allocs = v->base_bytes = v->new_bytes = NAN;
     v->base_peak_rss = v->new_peak_rss = -1;
+    v->rss_ratio = v->rss_ci_low = v->rss_ci_high = v->rss_p = NAN;
+    v->rss_floor = BTK_CONFIG_RSS_FLOOR;
+    v->unit_spread = v->run_noise = NAN;
 }
 
 /* Gather both sides of one benchmark. */
@@ -260,6 +344,9 @@ static int bench_gather(btk_verdict *v, bench_work *w, const btk_run *const *bas
     v->new_bytes = w->now.bytes;
     v->base_peak_rss = w->base.peak_rss;
     v->new_peak_rss = w->now.peak_rss;
+    if (o->separate)
+        return btk_runnoise_learn(&w->noise, o->history, o->history_count, base, nb, now,
+                                  nn, v->name);
     return 0;
 }
 
@@ -274,6 +361,14 @@ static int bench_compute(btk_verdict *v, bench_work *w, const btk_compare_option
     side_medians(&w->now);
     if ((error = bench_stats(v, w, o)) < 0)
         return error;
+    if (o->separate && isnan(w->noise.sd) && isfinite(v->unit_spread)) {
+        /* nothing to learn from: a stand-in, max(2 x process spread, 5 %) (§8) */
+        w->noise.sd = fmax(2 * v->unit_spread, BTK_COMPARE_STANDIN_RUN_NOISE);
+        w->noise.df = INFINITY;
+        w->noise.source = "stand-in";
+    }
+    if (o->separate)
+        btk_runnoise_apply(v, &w->noise, w->base.ok, w->now.ok, o->ci_level);
     /* medians of the units */
     if (v->units_base && w->base.ok)
         v->base_median = btk_stats_median_inplace(
@@ -350,7 +445,7 @@ static int bench_decide(btk_verdict *v, bench_work *w, const btk_compare_options
                                w->now.error, w->budget_broken};
     btk_verdict_rules rules = {o->alpha, btk_config_max_regression(o->config, v->name),
                                btk_config_rss_tolerance(o->config, v->name),
-                               BTK_CONFIG_ALLOC_TOLERANCE};
+                               BTK_CONFIG_ALLOC_TOLERANCE, o->ci_level};
 
     return btk_verdict_decide(v, &facts, &rules);
 }

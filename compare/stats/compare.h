@@ -33,7 +33,23 @@ typedef struct btk_verdict {
     char *reason;                    /* one line: why this verdict (memory, budget, ...) */
     /* memory per iteration, NAN when not tracked */
     double base_allocs, new_allocs, base_bytes, new_bytes;
-    int64_t base_peak_rss, new_peak_rss; /* -1 when unknown */
+    int64_t base_peak_rss, new_peak_rss; /* median of the processes' peak RSS (else the
+                                          * result's figure); -1 when unknown */
+    /* the two verdicts kind combines (docs/statistics.md §7): time alone, memory alone */
+    btk_verdict_kind time_kind;   /* regressed, improved, unchanged or inconclusive */
+    bool has_memory;              /* some memory figure was known on both sides */
+    btk_verdict_kind memory_kind; /* regressed, improved, unchanged or inconclusive */
+    /* peak RSS per process: ratio of medians new/base, bootstrap CI, rank-test p; NAN when
+     * not tested (fewer than BTK_COMPARE_MIN_PROCESSES processes with RSS a side) */
+    double rss_ratio, rss_ci_low, rss_ci_high, rss_p;
+    size_t rss_units_base, rss_units_new;
+    double rss_floor;             /* absolute RSS band floor in bytes */
+    double unit_spread;           /* robust SD of the log unit values, sides pooled; NAN */
+    double run_noise;             /* run-to-run SD of a run's log level folded into the CI
+                                   * and p (§8); NAN when none was applied */
+    size_t noise_runs;            /* stored runs run_noise was learned from (0: not stored) */
+    const char *noise_source;     /* "stored runs", "runs of the sides", "stand-in" */
+    const char *invalid;          /* why the samples cannot give an effect, or NULL */
 } btk_verdict;
 
 typedef struct btk_compare_options {
@@ -47,16 +63,33 @@ typedef struct btk_compare_options {
     unsigned threads;      /* statistics threads: 0 = one per online CPU (at most 8) for
                             * suites of BTK_COMPARE_THREAD_MIN benchmarks or more, else 1.
                             * The result does not depend on it. */
+    bool separate;         /* the sides were recorded at different times (compare of stored
+                            * runs): fold run-to-run noise into the CI and p (§8). false
+                            * for interleaved sides (benchtrack ab) */
+    const btk_run *const *history; /* stored runs of this machine, oldest first, none of
+                                    * the contender's, samples not needed: the benchmarks'
+                                    * run-to-run noise is learned from them; may be NULL */
+    size_t history_count;
 } btk_compare_options;
 
 /* Suites smaller than this are compared on one thread (threads = 0). */
 #define BTK_COMPARE_THREAD_MIN 64
 
 /* Processes per side from which the process (its median) is the unit of the rank test and
- * the bootstrap; below it on either side the samples are (docs/statistics.md). */
+ * the bootstrap; below it on either side the samples are (docs/statistics.md). Also the
+ * processes with a peak RSS a side needs for the RSS test. */
 #define BTK_COMPARE_MIN_PROCESSES 5
 
-#define BTK_COMPARE_OPTIONS_INIT {1, 0.05, 0.02, 0.95, 2000, 0x62746b31u, NULL, 0}
+#define BTK_COMPARE_OPTIONS_INIT {1, 0.05, 0.02, 0.95, 2000, 0x62746b31u, NULL, 0, false, NULL, 0}
+
+/* Stored runs needed to learn a benchmark's run-to-run noise (4 differences); with fewer,
+ * a stand-in is used (docs/statistics.md §8). */
+#define BTK_COMPARE_MIN_HISTORY 5
+/* The smallest run-to-run noise assumed (SD of a run's log level) when none can be
+ * learned: neither enough stored runs nor several runs a side (docs/statistics.md §8). */
+#define BTK_COMPARE_STANDIN_RUN_NOISE 0.05
+/* Runs of history used at most (the newest). */
+#define BTK_COMPARE_MAX_HISTORY 30
 
 typedef struct btk_comparison {
     size_t count;

@@ -52,6 +52,8 @@ typedef struct btk_config btk_config;
 /* Defaults used when the config says nothing (docs/config.md). */
 #define BTK_CONFIG_RSS_TOLERANCE 0.10
 #define BTK_CONFIG_ALLOC_TOLERANCE 0.001
+/* The absolute floor of the peak-RSS band: 64 pages of 4 KiB (docs/statistics.md §7). */
+#define BTK_CONFIG_RSS_FLOOR (64.0 * 4096)
 
 /* Parse a budget expression into *out (text copied). BTK_EFORMAT with a message
  * "bad budget '<expr>': <why>" (expression quoted) when malformed; BTK_ENOMEM. Free the

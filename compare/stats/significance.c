@@ -253,6 +253,43 @@ double btk_sig_min_p(size_t n, size_t m)
     return r.p;
 }
 
+double btk_sig_normal_quantile(double p)
+{
+    double lo = -40, hi = 40;
+
+    if (!(p > 0 && p < 1))
+        return NAN;
+    if (p > 0.5) /* the lower tail, where erfc keeps its relative precision */
+        return -btk_sig_normal_quantile(1 - p);
+    for (int i = 0; i < 200 && hi - lo > 1e-15 * (1 + fabs(lo)); i++) {
+        double mid = (lo + hi) / 2;
+
+        if (0.5 * erfc(-mid / sqrt(2.0)) < p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+
+double btk_sig_log_spread(const double *v, size_t n, double *scratch)
+{
+    double center;
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (!(v[i] > 0 && isfinite(v[i])))
+            return NAN;
+    if (n < 2)
+        return NAN;
+    for (size_t i = 0; i < n; i++)
+        scratch[i] = log(v[i]);
+    center = btk_stats_median_inplace(scratch, n);
+    for (size_t i = 0; i < n; i++)
+        scratch[k++] = fabs(log(v[i]) - center);
+    return 1.4826 * btk_stats_median_inplace(scratch, k);
+}
+
 size_t btk_sig_units_needed(double alpha)
 {
     size_t k = 1;
@@ -415,9 +452,12 @@ int btk_sig_ratio_ci(btk_ratio_ci *out, const double *a, size_t n, const double 
         double mb = boot_median(&rng, &sb);
         double ratio = mb / ma;
 
-        if (isfinite(ratio))
-            ratios[kept++] = ratio;
+        if (!isfinite(ratio)) /* a resample median of 0 (or a value not finite): the */
+            break;            /* ratio is unbounded, and so is the CI */
+        ratios[kept++] = ratio;
     }
+    if (kept < resamples || !isfinite(out->ratio))
+        kept = 0;
     out->low = kept ? quantile_select_from(ratios, kept, (1 - level) / 2, 0) : NAN;
     /* The lower quantile's selection left everything above it to its right: the upper
      * one is found there (same order statistic, half the work). */

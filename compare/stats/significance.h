@@ -44,6 +44,15 @@ int btk_sig_mann_whitney(btk_mwu *out, const double *a, size_t n, const double *
  * separation): 2 / C(n+m, n) for the exact method, else the approximation's value. */
 double btk_sig_min_p(size_t n, size_t m);
 
+/* The standard normal quantile: x with P(Z <= x) = p, by bisection on erfc (to about
+ * 1e-15); NAN unless 0 < p < 1. */
+double btk_sig_normal_quantile(double p);
+
+/* Robust spread of the logarithms of v[0..n): 1.4826 * the median absolute deviation from
+ * their median (a standard deviation for normal data). NAN when n < 2 or a value is not
+ * finite and positive. scratch: n doubles. */
+double btk_sig_log_spread(const double *v, size_t n, double *scratch);
+
 /* The smallest k such that k units on each side can reach p <= alpha. */
 size_t btk_sig_units_needed(double alpha);
 
@@ -59,7 +68,9 @@ typedef struct btk_ratio_ci {
 
 /* Ratio of medians of b over a with a percentile bootstrap CI: each resample draws n
  * values from a and m from b with replacement (independently), resamples times, from a PRNG
- * seeded with seed, so the result is a deterministic function of the inputs. Needs n, m >= 1,
+ * seeded with seed, so the result is a deterministic function of the inputs. When any
+ * resample's ratio is not finite (a median of 0 in a), low and high are NAN: the CI is
+ * unbounded, never narrowed by leaving such resamples out. Needs n, m >= 1,
  * resamples >= 10 and 0 < level < 1 (BTK_EINVAL), BTK_ENOMEM on allocation failure. */
 int btk_sig_ratio_ci(btk_ratio_ci *out, const double *a, size_t n, const double *b, size_t m,
                      unsigned resamples, double level, uint64_t seed);

@@ -12,8 +12,9 @@
 typedef struct btk_verdict_rules {
     double alpha;          /* FDR level the q value is held against */
     double max_regression; /* tolerated slowdown (ratio - 1) before "regressed" */
-    double rss_tolerance;  /* relative peak-RSS growth tolerated */
+    double rss_tolerance;  /* relative peak-RSS band */
     double alloc_tolerance;/* absolute allocations (and bytes) per iteration tolerated */
+    double ci_level;       /* level of the CIs in the verdict (for units_needed) */
 } btk_verdict_rules;
 
 typedef struct btk_verdict_facts {
@@ -23,9 +24,11 @@ typedef struct btk_verdict_facts {
     const char *budget_broken;/* "p95 < 500ns (is 612ns); ..." or NULL when all hold */
 } btk_verdict_facts;
 
-/* Decide v->kind, v->units_needed and v->reason (allocated, freed with the verdict) from
- * the figures already in v (ratio, ci_*, p/q, noise_band, units_*, memory) and facts.
- * BTK_ENOMEM only. */
+/* Decide v->kind, v->time_kind, v->memory_kind, v->has_memory, v->units_needed and
+ * v->reason (allocated, freed with the verdict) from the figures already in v (ratio,
+ * ci_*, p/q, noise_band, units_*, unit_spread, run_noise, invalid, memory, rss_*) and
+ * facts. A figure that is not finite never gives "unchanged": the time verdict is then
+ * inconclusive. BTK_ENOMEM only. */
 int btk_verdict_decide(btk_verdict *v, const btk_verdict_facts *facts,
                        const btk_verdict_rules *rules);
 

@@ -210,13 +210,146 @@ static void compare__false_discovery_rate_across_the_suite(void **state)
     assert_int_equal(one->items[0].kind, BTK_VERDICT_REGRESSED);
     check_near(v->p_value, 2.0 / 252.0, 1e-9);
     assert_true(v->q_value > 0.05);
-    assert_int_equal(v->kind, BTK_VERDICT_UNCHANGED);
+    /* not significant, but its CI lies beyond the band: not shown unchanged */
+    assert_int_equal(v->kind, BTK_VERDICT_INCONCLUSIVE);
     btk_comparison_free(one);
     btk_comparison_free(suite);
     free_run(base1);
     free_run(now1);
     free_run(base20);
     free_run(now20);
+}
+
+/* Crafted runs (issue: a gate that fails open): a base of 0 ns samples against 6.8 ns, and
+ * negative samples, give "inconclusive" with the reason, never "unchanged" or a huge
+ * "faster"; they are left out of the FDR family (q NAN). */
+static void compare__zero_and_negative_samples_are_inconclusive(void **state)
+{
+    btk_run *base = make_suite(2, -1, 1, 10, 10, 31), *now = make_suite(2, -1, 1, 10, 10, 32);
+    btk_comparison *cmp;
+    const btk_verdict *v;
+
+    (void)state;
+    for (size_t p = 0; p < 10; p++)
+        for (size_t i = 0; i < 10; i++) {
+            base->results[0].procs[p].ns[i] = 0;
+            now->results[0].procs[p].ns[i] = 6.8;
+            base->results[1].procs[p].ns[i] = -1000;
+        }
+    cmp = run_compare(base, now, NULL);
+    v = find(cmp, "b00");
+    assert_int_equal(v->kind, BTK_VERDICT_INCONCLUSIVE);
+    assert_string_equal(v->reason, "a median of 0 ns: the ratio is not defined");
+    assert_true(isnan(v->q_value));
+    v = find(cmp, "b01");
+    assert_int_equal(v->kind, BTK_VERDICT_INCONCLUSIVE);
+    assert_string_equal(v->reason, "samples that are negative or not finite: no effect can "
+                                   "be computed");
+    assert_int_equal(btk_comparison_exit_code(cmp), 0);
+    btk_comparison_free(cmp);
+    now->results[1].procs[3].ns[0] = NAN; /* a NAN sample on the contender side too */
+    cmp = run_compare(base, now, NULL);
+    assert_int_equal(find(cmp, "b01")->kind, BTK_VERDICT_INCONCLUSIVE);
+    btk_comparison_free(cmp);
+    free_run(base);
+    free_run(now);
+}
+
+/* Peak RSS from per-process values: identical runs whose processes scatter between 1.82
+ * and 2.11 MB never flag memory; 10 processes growing by 1 MiB on 2 MB do. */
+static void compare__peak_rss_per_process(void **state)
+{
+    btk_run *base = make_suite(1, -1, 1, 10, 10, 41), *now = make_suite(1, -1, 1, 10, 10, 42);
+    btk_comparison *cmp;
+    btk_rng r;
+
+    (void)state;
+    btk_rng_seed(&r, 7);
+    for (int trial = 0; trial < 50; trial++) {
+        for (size_t p = 0; p < 10; p++) {
+            base->results[0].procs[p].peak_rss_bytes =
+                (int64_t)(1820000 + (uniform(&r) + 0.5) * 290000);
+            now->results[0].procs[p].peak_rss_bytes =
+                (int64_t)(1820000 + (uniform(&r) + 0.5) * 290000);
+        }
+        cmp = run_compare(base, now, NULL);
+        assert_true(cmp->items[0].has_memory);
+        assert_int_not_equal(cmp->items[0].memory_kind, BTK_VERDICT_REGRESSED);
+        assert_int_not_equal(cmp->items[0].kind, BTK_VERDICT_REGRESSED);
+        btk_comparison_free(cmp);
+    }
+    for (size_t p = 0; p < 10; p++)
+        now->results[0].procs[p].peak_rss_bytes = base->results[0].procs[p].peak_rss_bytes +
+                                                   (1 << 20);
+    cmp = run_compare(base, now, NULL);
+    assert_int_equal(cmp->items[0].kind, BTK_VERDICT_REGRESSED);
+    assert_int_equal(cmp->items[0].memory_kind, BTK_VERDICT_REGRESSED);
+    assert_int_equal(cmp->items[0].time_kind, BTK_VERDICT_UNCHANGED);
+    assert_int_equal(cmp->items[0].rss_units_base, 10);
+    btk_comparison_free(cmp);
+    free_run(base);
+    free_run(now);
+}
+
+/* Sides recorded apart: a 5 % shift is a regression when the stored history is steady,
+ * and not when the history shows the benchmark moving by about 5 % from run to run. */
+static void compare__separate_recordings_fold_in_run_noise(void **state)
+{
+    btk_run *base = make_suite(1, -1, 1, 10, 20, 51), *now = make_suite(1, 0, 1.05, 10, 20, 52);
+    btk_run *hist[8];
+    const btk_run *h[8];
+    btk_compare_options opts = BTK_COMPARE_OPTIONS_INIT;
+    const double steady[8] = {1000, 1001, 999, 1000, 1002, 1000, 999, 1001};
+    const double moving[8] = {1000, 1060, 980, 1040, 950, 1030, 990, 1050};
+    btk_comparison *cmp;
+
+    (void)state;
+    for (int i = 0; i < 8; i++) {
+        hist[i] = make_suite(1, -1, 1, 1, 1, 60 + (uint64_t)i);
+        h[i] = hist[i];
+    }
+    opts.separate = true;
+    opts.history = h;
+    opts.history_count = 8;
+    for (int i = 0; i < 8; i++)
+        hist[i]->results[0].stats.median = steady[i];
+    cmp = run_compare(base, now, &opts);
+    assert_int_equal(cmp->items[0].kind, BTK_VERDICT_REGRESSED);
+    assert_string_equal(cmp->items[0].noise_source, "stored runs");
+    assert_int_equal(cmp->items[0].noise_runs, 8);
+    btk_comparison_free(cmp);
+    for (int i = 0; i < 8; i++)
+        hist[i]->results[0].stats.median = moving[i];
+    cmp = run_compare(base, now, &opts);
+    assert_int_not_equal(cmp->items[0].kind, BTK_VERDICT_REGRESSED);
+    assert_true(cmp->items[0].run_noise > 0.03);
+    btk_comparison_free(cmp);
+    /* nothing stored before (fewer than 5 runs) and one run a side: the stand-in,
+     * max(2 x process spread, 5 %), hides a 5 % shift but not a 20 % one */
+    opts.history_count = 4;
+    cmp = run_compare(base, now, &opts);
+    assert_string_equal(cmp->items[0].noise_source, "stand-in");
+    check_near(cmp->items[0].run_noise, 0.05, 1e-12); /* spread ~0.6 % here */
+    assert_int_equal(cmp->items[0].kind, BTK_VERDICT_INCONCLUSIVE);
+    btk_comparison_free(cmp);
+    {
+        btk_run *slow = make_suite(1, 0, 1.20, 10, 20, 53);
+
+        cmp = run_compare(base, slow, &opts);
+        assert_int_equal(cmp->items[0].kind, BTK_VERDICT_REGRESSED);
+        btk_comparison_free(cmp);
+        free_run(slow);
+    }
+    /* the same runs interleaved (ab): no run noise, a regression */
+    opts.separate = false;
+    cmp = run_compare(base, now, &opts);
+    assert_int_equal(cmp->items[0].kind, BTK_VERDICT_REGRESSED);
+    assert_true(isnan(cmp->items[0].run_noise));
+    btk_comparison_free(cmp);
+    for (int i = 0; i < 8; i++)
+        free_run(hist[i]);
+    free_run(base);
+    free_run(now);
 }
 
 static void compare__deterministic_with_fixed_seed(void **state)
@@ -383,6 +516,9 @@ int main(void)
         cmocka_unit_test(compare__too_few_units_is_inconclusive_not_unchanged),
         cmocka_unit_test(compare__runs_pool_by_process),
         cmocka_unit_test(compare__false_discovery_rate_across_the_suite),
+        cmocka_unit_test(compare__zero_and_negative_samples_are_inconclusive),
+        cmocka_unit_test(compare__peak_rss_per_process),
+        cmocka_unit_test(compare__separate_recordings_fold_in_run_noise),
         cmocka_unit_test(compare__deterministic_with_fixed_seed),
         cmocka_unit_test(compare__new_missing_and_failed),
         cmocka_unit_test(compare__budgets_and_memory_from_config),

@@ -355,6 +355,40 @@ static void bootstrap__equals_a_plain_reference(void **state)
     }
 }
 
+/* A base with a median of 0 (here: most samples 0 ns) makes some resample ratios
+ * infinite: the CI is NAN (unbounded), never a narrower CI of the finite resamples. */
+static void bootstrap__zero_base_gives_no_ci(void **state)
+{
+    double a[] = {0, 0, 0, 1, 2}, b[] = {6.8, 6.8, 6.9, 6.7, 6.8};
+    btk_ratio_ci ci;
+
+    (void)state;
+    assert_int_equal(btk_sig_ratio_ci(&ci, a, 5, b, 5, 2000, 0.95, 1), 0);
+    assert_true(isinf(ci.ratio));
+    assert_true(isnan(ci.low) && isnan(ci.high));
+    a[2] = 1; /* median 1, but resamples with three zeros still reach 0 */
+    assert_int_equal(btk_sig_ratio_ci(&ci, a, 5, b, 5, 2000, 0.95, 1), 0);
+    check_near(ci.ratio, 6.8, 1e-12);
+    assert_true(isnan(ci.low) && isnan(ci.high));
+}
+
+/* Values from SciPy 1.10.1: norm.ppf(0.975), norm.ppf(0.001), norm.ppf(0.999999). The
+ * spread of 1, 2, 4, 8, 16: logs k ln 2, median 2 ln 2, absolute deviations 2, 1, 0, 1, 2
+ * times ln 2, their median ln 2, times 1.4826 = 1.0276600098981747. */
+static void normal_quantile_and_log_spread(void **state)
+{
+    double v[] = {4, 1, 16, 2, 8}, bad[] = {1, -1, 2}, scratch[5];
+
+    (void)state;
+    check_near(btk_sig_normal_quantile(0.975), 1.959963984540054, 1e-12);
+    check_near(btk_sig_normal_quantile(0.001), -3.090232306167813, 1e-12);
+    check_near(btk_sig_normal_quantile(0.999999), 4.753424308817087, 1e-12);
+    assert_true(isnan(btk_sig_normal_quantile(0)) && isnan(btk_sig_normal_quantile(1)));
+    check_near(btk_sig_log_spread(v, 5, scratch), 1.0276600098981747, 1e-12);
+    assert_true(isnan(btk_sig_log_spread(v, 1, scratch)));
+    assert_true(isnan(btk_sig_log_spread(bad, 3, scratch)));
+}
+
 static void faults__every_allocation_failure_is_clean(void **state)
 {
     double a[] = {1, 2, 3, 4}, b[] = {5, 6, 7, 8}, q[4];
@@ -397,6 +431,8 @@ int main(void)
         cmocka_unit_test(bootstrap__same_seed_identical_other_seed_close),
         cmocka_unit_test(bootstrap__identical_data_ci_contains_one),
         cmocka_unit_test(bootstrap__equals_a_plain_reference),
+        cmocka_unit_test(bootstrap__zero_base_gives_no_ci),
+        cmocka_unit_test(normal_quantile_and_log_spread),
         cmocka_unit_test(faults__every_allocation_failure_is_clean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,12 +1,14 @@
 /* Tests of the verdict rules: every verdict is reachable, each from the figures that
  * should produce it, and near misses of each rule give the weaker verdict. The figures are
- * constructed by hand; the expected kinds follow from the rules in docs/statistics.md. */
+ * constructed by hand; the expected kinds follow from the rules in docs/statistics.md.
+ * Expected "units needed" were computed with SciPy 1.10.1 (norm.ppf) from the formula of
+ * §4: n = ceil(2 (z c s / gap)^2). */
 #include "check.h"
 #include "verdict.h"
 
 #include <math.h>
 
-static const btk_verdict_rules rules = {0.05, 0, 0.10, 0.001};
+static const btk_verdict_rules rules = {0.05, 0, 0.10, 0.001, 0.95};
 static const btk_verdict_facts present = {true, true, false, false, NULL, NULL};
 
 /* 10 processes a side, ratio r with CI [lo, hi], BH q; memory unknown. */
@@ -26,6 +28,10 @@ static btk_verdict timed(double r, double lo, double hi, double q)
     v.unit = "processes";
     v.base_allocs = v.new_allocs = v.base_bytes = v.new_bytes = NAN;
     v.base_peak_rss = v.new_peak_rss = -1;
+    v.rss_ratio = v.rss_ci_low = v.rss_ci_high = v.rss_p = NAN;
+    v.rss_floor = 64 * 4096;
+    v.unit_spread = 0.01;
+    v.run_noise = NAN;
     return v;
 }
 
@@ -52,15 +58,13 @@ static void verdict__regressed_needs_significance_and_ci_beyond_band(void **stat
     assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_REGRESSED);
     assert_string_equal(v.reason, "slower by 20.0% (CI above +2.0%, q=0.002)");
     drop(&v);
-    /* same effect, q just above alpha: unchanged */
+    /* same effect, q just above alpha: not a regression, and not unchanged either */
     v = timed(1.20, 1.15, 1.25, 0.051);
-    assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_UNCHANGED);
-    assert_string_equal(v.reason, "not significant (q=0.051)");
+    assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_INCONCLUSIVE);
     drop(&v);
-    /* significant but the CI reaches into the 2% band: unchanged */
+    /* significant but the CI reaches into the 2% band: neither beyond nor inside it */
     v = timed(1.03, 1.019, 1.04, 0.001);
-    assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_UNCHANGED);
-    assert_string_equal(v.reason, "CI [1.019, 1.040] not beyond the 2.0% noise band");
+    assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_INCONCLUSIVE);
     drop(&v);
 }
 
@@ -87,8 +91,13 @@ static void verdict__improved_is_the_mirror_image(void **state)
     assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_IMPROVED);
     assert_string_equal(v.reason, "faster by 20.0% (q=0.001)");
     drop(&v);
-    v = timed(0.985, 0.97, 0.99, 0.001); /* CI inside the band on the upper end */
+    v = timed(0.985, 0.981, 0.99, 0.001); /* CI inside the band */
     assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_UNCHANGED);
+    assert_string_equal(v.reason, "CI [0.981, 0.990] inside the band [0.980, 1.020] "
+                                  "(q=0.001)");
+    drop(&v);
+    v = timed(0.985, 0.97, 0.99, 0.001); /* CI reaches out of the band below */
+    assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_INCONCLUSIVE);
     drop(&v);
 }
 
@@ -149,8 +158,8 @@ static void verdict__budgets_fail_like_regressions(void **state)
     (void)state;
     f.budget_broken = "p95 < 500ns (is 612ns)";
     assert_int_equal(decide(&v, &f, &rules), BTK_VERDICT_BUDGET);
-    assert_string_equal(v.reason, "not significant (q=0.9); budget broken: p95 < 500ns "
-                                  "(is 612ns)");
+    assert_string_equal(v.reason, "CI [0.990, 1.010] inside the band [0.980, 1.020] "
+                                  "(q=0.9); budget broken: p95 < 500ns (is 612ns)");
     drop(&v);
     v = timed(1.2, 1.15, 1.25, 0.001); /* a regression outranks the budget, both said */
     assert_int_equal(decide(&v, &f, &rules), BTK_VERDICT_REGRESSED);
@@ -174,7 +183,11 @@ static void verdict__allocation_counts_compare_exactly(void **state)
     v.base_allocs = 0;
     v.new_allocs = 1;
     assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_REGRESSED);
-    assert_string_equal(v.reason, "not significant (q=0.9); allocs/iter 0 -> 1");
+    assert_string_equal(v.reason, "CI [0.990, 1.010] inside the band [0.980, 1.020] "
+                                  "(q=0.9); allocs/iter 0 -> 1");
+    assert_int_equal(v.time_kind, BTK_VERDICT_UNCHANGED);
+    assert_true(v.has_memory);
+    assert_int_equal(v.memory_kind, BTK_VERDICT_REGRESSED);
     drop(&v);
     v.new_allocs = 0.0004; /* within the tolerance */
     assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_UNCHANGED);
@@ -187,23 +200,156 @@ static void verdict__allocation_counts_compare_exactly(void **state)
     v.base_bytes = 64;
     v.new_bytes = 65;
     assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_REGRESSED);
-    assert_string_equal(v.reason, "not significant (q=0.9); bytes/iter 64 -> 65");
+    assert_string_equal(v.reason, "CI [0.990, 1.010] inside the band [0.980, 1.020] "
+                                  "(q=0.9); bytes/iter 64 -> 65");
     drop(&v);
 }
 
-static void verdict__peak_rss_has_a_tolerance(void **state)
+/* Peak RSS is decided from the per-process test: significant AND the CI of the ratio of
+ * medians beyond a band of max(rss_tolerance, floor / base median); unchanged only with
+ * the CI inside that band. */
+static void verdict__peak_rss_needs_significance_and_a_band_with_a_floor(void **state)
 {
     btk_verdict v = timed(1.0, 0.99, 1.01, 0.9);
 
     (void)state;
+    /* the old fixed rule's false alarm: max 1.82 -> 2.11 MB (+16%), not significant */
+    v.base_peak_rss = 1820 << 10;
+    v.new_peak_rss = 1880 << 10;
+    v.rss_ratio = 1.033;
+    v.rss_ci_low = 0.96;
+    v.rss_ci_high = 1.09;
+    v.rss_p = 0.40;
+    v.rss_units_base = v.rss_units_new = 10;
+    /* band = max(10%, 262144 / 1863680 = 14.1%): the CI is inside */
+    assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_UNCHANGED);
+    assert_int_equal(v.memory_kind, BTK_VERDICT_UNCHANGED);
+    drop(&v);
+    /* +12% with p = 0.001: beyond 10% but within the 64-page floor of a 1.8 MB process */
+    v.rss_ratio = 1.15;
+    v.rss_ci_low = 1.12;
+    v.rss_ci_high = 1.18;
+    v.rss_p = 0.001;
+    assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_INCONCLUSIVE);
+    assert_int_equal(v.memory_kind, BTK_VERDICT_INCONCLUSIVE);
+    assert_int_equal(v.time_kind, BTK_VERDICT_UNCHANGED);
+    drop(&v);
+    /* the same effect on a 100 MiB process: the 10% band decides; a regression */
     v.base_peak_rss = 100 << 20;
-    v.new_peak_rss = 105 << 20; /* +5% < 10% */
+    v.new_peak_rss = 115 << 20;
+    assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_REGRESSED);
+    assert_non_null(strstr(v.reason, "peak RSS +15.0% (104857600 -> 120586240 bytes"));
+    drop(&v);
+    /* not significant: never a regression, however large */
+    v.rss_p = 0.2;
+    assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_INCONCLUSIVE);
+    drop(&v);
+    /* too few processes with a peak RSS: not tested, said, and no verdict from it */
+    v.rss_ratio = v.rss_ci_low = v.rss_ci_high = v.rss_p = NAN;
+    v.rss_units_base = 1;
+    assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_UNCHANGED);
+    assert_false(v.has_memory);
+    assert_non_null(strstr(v.reason, "peak RSS not tested (1 vs 10 processes"));
+    drop(&v);
+}
+
+/* A time verdict and a memory verdict, kept apart: faster but allocating more reads as
+ * exactly that, and the combined verdict fails the gate. */
+static void verdict__time_and_memory_verdicts_are_kept_apart(void **state)
+{
+    btk_verdict v = timed(0.80, 0.78, 0.83, 0.001);
+
+    (void)state;
+    v.base_allocs = 1;
+    v.new_allocs = 2;
+    assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_REGRESSED);
+    assert_int_equal(v.time_kind, BTK_VERDICT_IMPROVED);
+    assert_int_equal(v.memory_kind, BTK_VERDICT_REGRESSED);
+    assert_string_equal(v.reason, "faster by 20.0% (q=0.001); allocs/iter 1 -> 2");
+    drop(&v);
+    v = timed(1.20, 1.15, 1.25, 0.001); /* slower, fewer allocations */
+    v.base_allocs = 2;
+    v.new_allocs = 1;
+    assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_REGRESSED);
+    assert_int_equal(v.time_kind, BTK_VERDICT_REGRESSED);
+    assert_int_equal(v.memory_kind, BTK_VERDICT_IMPROVED);
+    drop(&v);
+}
+
+/* "unchanged" needs the CI inside the band (equivalence, Schuirmann 1987); a CI that is
+ * neither inside nor beyond it is inconclusive, with the units needed per side. */
+static void verdict__unchanged_needs_the_ci_inside_the_band(void **state)
+{
+    btk_verdict v = timed(1.0, 0.95, 1.05, 0.8);
+
+    (void)state;
+    /* the silent miss: not significant with a wide CI */
+    v.unit_spread = 0.05;
+    assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_INCONCLUSIVE);
+    /* ratio 1: gap = ln 1.02 = 0.0198026; s = 1.2533 * 0.05; z = 1.959964:
+     * 2 (z s / gap)^2 = 76.94 -> 77 processes */
+    assert_int_equal(v.units_needed, 77);
+    assert_string_equal(v.reason, "CI [0.950, 1.050] not inside the band [0.980, 1.020] "
+                                  "(q=0.8): about 77 processes per side needed");
+    drop(&v);
+    /* the run-to-run noise dominates the CI (z * 0.02 * sqrt 2 = 0.0554 > the bootstrap's
+     * half width 0.0488): runs are needed, 2 (z 0.02 / gap)^2 = 7.84 -> 8 */
+    v.run_noise = 0.02;
+    assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_INCONCLUSIVE);
+    assert_int_equal(v.units_needed, 8);
+    assert_string_equal(v.reason, "CI [0.950, 1.050] not inside the band [0.980, 1.020] "
+                                  "(q=0.8): about 8 runs per side needed");
+    drop(&v);
+    /* processes: more than now, however small the formula's n (0.5 % spread: n = 1) */
+    v = timed(1.0, 0.95, 1.05, 0.8);
+    v.unit_spread = 0.005;
+    assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_INCONCLUSIVE);
+    assert_int_equal(v.units_needed, 11);
+    drop(&v);
+    /* the CI exactly on the band's edges counts as inside */
+    v = timed(1.0, 0.98, 1.02, 0.8);
     assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_UNCHANGED);
     drop(&v);
-    v.new_peak_rss = 120 << 20;
-    assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_REGRESSED);
-    assert_non_null(strstr(v.reason, "peak RSS 104857600 -> 125829120 bytes (> 10%)"));
-    drop(&v);
+}
+
+/* Whatever is not finite gives "inconclusive", never "unchanged" (nor a regression). */
+static void verdict__figures_that_are_not_finite_are_inconclusive(void **state)
+{
+    const double bad[][4] = {
+        {INFINITY, NAN, NAN, 0.5},   /* a base of 0 ns: +inf % with CI [nan, nan] */
+        {1.0, NAN, NAN, 0.5},        /* no CI */
+        {1.0, 0.99, INFINITY, 0.5},  /* unbounded CI */
+        {1.0, 0.99, 1.01, NAN},      /* no q although the units could reach alpha */
+        {-2.01, -2.1, -1.9, 0.001},  /* negative medians: "faster by 301 %" */
+        {0.0, 0.0, 0.0, 0.001},      /* a contender of 0 ns */
+    };
+
+    (void)state;
+    for (size_t i = 0; i < BTK_ARRAY_SIZE(bad); i++) {
+        btk_verdict v = timed(bad[i][0], bad[i][1], bad[i][2], bad[i][3]);
+
+        assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_INCONCLUSIVE);
+        assert_int_equal(v.time_kind, BTK_VERDICT_INCONCLUSIVE);
+        assert_non_null(strstr(v.reason, "no finite effect"));
+        drop(&v);
+    }
+    {
+        btk_verdict v = timed(1.0, 0.99, 1.01, 0.5);
+
+        v.invalid = "samples that are negative or not finite: no effect can be computed";
+        assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_INCONCLUSIVE);
+        assert_string_equal(v.reason, v.invalid);
+        drop(&v);
+        v = timed(1.0, 0.99, 1.01, 0.5); /* memory CI not finite: memory inconclusive */
+        v.rss_ratio = 1.0;
+        v.rss_ci_low = NAN;
+        v.rss_ci_high = NAN;
+        v.rss_p = 0.5;
+        v.base_peak_rss = v.new_peak_rss = 1 << 20;
+        assert_int_equal(decide(&v, &present, &rules), BTK_VERDICT_INCONCLUSIVE);
+        assert_int_equal(v.memory_kind, BTK_VERDICT_INCONCLUSIVE);
+        drop(&v);
+    }
 }
 
 static void verdict__names_and_exit_code(void **state)
@@ -248,7 +394,10 @@ int main(void)
         cmocka_unit_test(verdict__new_missing_failed),
         cmocka_unit_test(verdict__budgets_fail_like_regressions),
         cmocka_unit_test(verdict__allocation_counts_compare_exactly),
-        cmocka_unit_test(verdict__peak_rss_has_a_tolerance),
+        cmocka_unit_test(verdict__peak_rss_needs_significance_and_a_band_with_a_floor),
+        cmocka_unit_test(verdict__time_and_memory_verdicts_are_kept_apart),
+        cmocka_unit_test(verdict__unchanged_needs_the_ci_inside_the_band),
+        cmocka_unit_test(verdict__figures_that_are_not_finite_are_inconclusive),
         cmocka_unit_test(verdict__names_and_exit_code),
         cmocka_unit_test(verdict__allocation_failure_is_enomem),
     };

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# False alarms and power of the gate when the two sides were recorded at DIFFERENT TIMES on a
+# loaded machine (docs/statistics.md §8, docs/figures/compare.md). The other CPU is kept
+# busy by a `yes` pinned to it (started here, ended here by its PID); the benchmarks are
+# pinned to CPU 0.
+#
+# Steps (env STEPS, default "record decide ab"):
+#  record  PAIRS times: run `examples` (whole suite, K processes) -> a<i>.json; then
+#          `examples_cpu_plus5 --filter cpu` -> b<i>.json; then `examples` again ->
+#          c<i>.json. So a<i> and c<i> are an A/A pair recorded about a minute apart, and
+#          a<i>/b<i> an A/B pair (cpu 5% slower). Kept in OUT (default: a temporary dir).
+#  decide  import the runs in recording order into two stores (aa.db: the a and c runs;
+#          ab.db: the a and b runs) and `benchtrack compare` each pair by run id, the way
+#          a user compares two stored runs: each compare sees only what was stored before
+#          its contender (earlier pairs are the benchmark's history).
+#  ab      `benchtrack ab examples copy-of-examples` (whole suite) and
+#          `benchtrack ab examples examples_cpu_plus5 --filter cpu`, PAIRS times each.
+# Targets: at most 1 A/A suite comparison with any false verdict (regressed, improved,
+# budget, failed); cpu found regressed in >= 95 % of the A/B pairs.
+# usage: bench/self/drift-error-rates.sh [BUILD_DIR]
+#   env: PAIRS (20), K (10), BUDGET (time budget per process, ms: 100), OUT, STEPS,
+#        BIN_DIR (where examples and examples_cpu_plus5 are; default BUILD_DIR/bench)
+set -euo pipefail
+BUILD=${1:-${BTK_BUILD_DIR:-build}}
+BT=$BUILD/benchtrack
+BIN_DIR=${BIN_DIR:-$BUILD/bench}
+A=$BIN_DIR/examples
+B=$BIN_DIR/examples_cpu_plus5
+PAIRS=${PAIRS:-20}
+K=${K:-10}
+BUDGET=${BUDGET:-100}
+STEPS=${STEPS:-record decide ab}
+OUT=${OUT:-}
+if [ -z "$OUT" ]; then
+    OUT=$(mktemp -d "${TMPDIR:-/tmp}/btk-drift.XXXXXX")
+    trap 'rm -rf "$OUT"' EXIT
+fi
+mkdir -p "$OUT"
+ARGS=(--processes "$K" --cpu 0 --time-budget "$BUDGET")
+has() { case " $STEPS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+YES_PID=
+load_start() {
+    taskset -c 1 yes >/dev/null &
+    YES_PID=$!
+    echo "load: yes pinned to CPU 1, pid $YES_PID"
+}
+load_stop() {
+    [ -n "$YES_PID" ] && kill "$YES_PID" 2>/dev/null && wait "$YES_PID" 2>/dev/null || true
+    YES_PID=
+}
+trap 'load_stop' INT TERM
+echo "machine: $(uname -n), $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
+echo "settings: PAIRS=$PAIRS K=$K processes, time budget ${BUDGET} ms per process, benchmarks on CPU 0"
+
+if has record; then
+    for f in "$A" "$B"; do [ -x "$f" ] || { echo "missing $f" >&2; exit 2; }; done
+    load_start
+    t0=$(date +%s)
+    for i in $(seq 1 "$PAIRS"); do
+        "$A" "${ARGS[@]}" --out "$OUT/a$i.json" >/dev/null 2>"$OUT/a$i.err"
+        "$B" "${ARGS[@]}" --filter cpu --out "$OUT/b$i.json" >/dev/null 2>"$OUT/b$i.err"
+        "$A" "${ARGS[@]}" --out "$OUT/c$i.json" >/dev/null 2>"$OUT/c$i.err"
+        echo "  recorded pair $i at $(date -u +%T) ($(( $(date +%s) - t0 )) s)"
+    done
+    load_stop
+fi
+
+# Store the runs in recording order and compare each pair by run id. The verdicts go to
+# OUT/<db>-<i>.csv.
+decide() { # db first second prefix
+    local db=$OUT/$1.db first=$2 second=$3 rc
+    rm -f "$db"
+    for i in $(seq 1 "$PAIRS"); do
+        "$BT" import "$OUT/$first$i.json" --db "$db" --commit 1111111111111111111111111111111111111111 \
+            --allow-unknown-commit >/dev/null
+        "$BT" import "$OUT/$second$i.json" --db "$db" --commit 2222222222222222222222222222222222222222 \
+            --allow-unknown-commit >/dev/null
+        rc=0
+        "$BT" compare "#$((2 * i - 1))" "#$((2 * i))" --db "$db" --format csv \
+            --out "$OUT/$1-$i.csv" 2>"$OUT/$1-$i.err" || rc=$?
+        [ "$rc" = 0 ] || [ "$rc" = 1 ] || { echo "compare failed ($rc):"; cat "$OUT/$1-$i.err"; exit 3; }
+    done
+}
+time_verdict() { # csv name -> the time_verdict cell of that benchmark's row
+    python3 -c "import csv,sys; r=[x for x in csv.DictReader(open(sys.argv[1],newline='')) if x['benchmark']==sys.argv[2]]; print(r[0]['time_verdict'] if r else 'absent')" "$1" "$2"
+}
+falses() { grep -cE '^(regressed|improved|budget|failed),' "$1" || true; }
+
+summary() { # label prefix
+    local runs=0 verdicts=0 f n found=0 total=0
+    for i in $(seq 1 "$PAIRS"); do
+        f=$OUT/$2-$i.csv
+        if [ "$2" = aa ] || [ "$2" = abaa ]; then
+            n=$(falses "$f")
+            total=$((total + $(tail -n +2 "$f" | wc -l)))
+            if [ "$n" != 0 ]; then
+                runs=$((runs + 1)); verdicts=$((verdicts + n))
+                echo "  pair $i: $(grep -E '^(regressed|improved|budget|failed),' "$f" | cut -d, -f1,2,5 | tr '\r\n' '  ')"
+            fi
+        else
+            # the time verdict of cpu (column time_verdict): the b runs measured only cpu,
+            # so their processes' peak RSS differs from the whole suite's (the parent holds
+            # fewer results when it forks); the memory verdict is reported, not scored
+            if [ "$(time_verdict "$f" cpu)" = regressed ]; then found=$((found + 1)); else
+                echo "  pair $i: missed: $(grep ',cpu,' "$f" | cut -d, -f1,5,6,7,9 | tr -d '\r')," \
+                     "time $(time_verdict "$f" cpu)"; fi
+            n=$(grep -E '^(regressed|improved|budget|failed),' "$f" | grep -vc ',cpu,' || true)
+            verdicts=$((verdicts + n))
+        fi
+    done
+    if [ "$2" = aa ] || [ "$2" = abaa ]; then
+        echo "$1: suite comparisons with any false verdict: $runs / $PAIRS ($verdicts of $total verdicts)"
+        echo "$1: verdicts: $(tail -q -n +2 "$OUT"/"$2"-*.csv | cut -d, -f1 | sort | uniq -c | tr -s ' \n' ' ')"
+    else
+        echo "$1: cpu 5% slowdown found (time verdict regressed): $found / $PAIRS; other benchmarks flagged: $verdicts"
+        echo "$1: cpu verdicts (combined): $(for i in $(seq 1 "$PAIRS"); do grep ',cpu,' "$OUT/$2-$i.csv" | cut -d, -f1; done | sort | uniq -c | tr -s ' \n' ' ')"
+        echo "$1: cpu ratio min/median/max: $(for i in $(seq 1 "$PAIRS"); do grep ',cpu,' "$OUT/$2-$i.csv" | cut -d, -f5; done \
+            | sort -n | awk '{a[NR]=$1} END {printf "%.4f / %.4f / %.4f", a[1], a[int((NR+1)/2)], a[NR]}')"
+    fi
+}
+
+if has decide; then
+    [ -x "$BT" ] || { echo "missing $BT" >&2; exit 2; }
+    decide aa a c
+    decide ab a b
+    summary "compare A/A (separate recordings)" aa
+    summary "compare A/B (separate recordings)" ab
+fi
+
+if has ab; then
+    [ -x "$BT" ] || { echo "missing $BT" >&2; exit 2; }
+    cp "$A" "$OUT/examples_copy"
+    cmp -s "$A" "$OUT/examples_copy" || { echo "copy differs" >&2; exit 3; }
+    load_start
+    t0=$(date +%s)
+    for i in $(seq 1 "$PAIRS"); do
+        for kind in abaa abab; do
+            new=$OUT/examples_copy; filter=()
+            [ "$kind" = abab ] && { new=$B; filter=(--filter cpu); }
+            rc=0
+            "$BT" ab "$A" "$new" --processes "$K" --quiet --format csv --out "$OUT/$kind-$i.csv" \
+                -- --cpu 0 --time-budget "$BUDGET" "${filter[@]}" >/dev/null 2>"$OUT/$kind-$i.err" || rc=$?
+            [ "$rc" = 0 ] || [ "$rc" = 1 ] || { echo "ab failed ($rc):"; cat "$OUT/$kind-$i.err"; load_stop; exit 3; }
+        done
+        echo "  ab pair $i done at $(date -u +%T) ($(( $(date +%s) - t0 )) s)"
+    done
+    load_stop
+    summary "ab A/A" abaa
+    summary "ab A/B" abab
+fi
+echo "end: load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"

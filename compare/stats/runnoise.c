@@ -1,0 +1,132 @@
+/*
+ * Run-to-run noise of a benchmark (docs/statistics.md §8): a robust estimate from stored
+ * runs (consecutive differences, so a step in the history costs one difference, not the
+ * estimate), a classical one from the sides' own runs, and the widening of a comparison's
+ * CI and p value by it.
+ */
+#include "runnoise.h"
+
+#include "changepoint.h"
+#include "significance.h"
+#include "stats.h"
+
+#include <math.h>
+
+/* The log level of name in run, or NAN when absent, failed or not positive. */
+static double level_of(const btk_run *run, const char *name)
+{
+    const btk_result *res = btk_run_find(run, name);
+
+    if (res == NULL || res->status != BTK_RESULT_OK || !(res->stats.median > 0) ||
+        !isfinite(res->stats.median))
+        return NAN;
+    return log(res->stats.median);
+}
+
+/* 1.4826 * median |consecutive difference| / sqrt 2, from at least BTK_COMPARE_MIN_HISTORY
+ * levels; NAN with fewer. */
+static int from_history(double *sd_out, size_t *used_out, const btk_run *const *runs,
+                        size_t count, const char *name)
+{
+    double *d = btk__malloc((count ? count : 1) * sizeof(double)), prev = NAN;
+    size_t k = 0, used = 0;
+
+    if (d == NULL)
+        return BTK_ENOMEM;
+    for (size_t i = 0; i < count; i++) {
+        double l = level_of(runs[i], name);
+
+        if (isnan(l))
+            continue;
+        used++;
+        if (!isnan(prev))
+            d[k++] = fabs(l - prev);
+        prev = l;
+    }
+    *used_out = used;
+    *sd_out = used >= BTK_COMPARE_MIN_HISTORY
+                  ? 1.4826 * btk_stats_median_inplace(d, k) / sqrt(2.0)
+                  : NAN;
+    btk__free(d);
+    return 0;
+}
+
+/* Sum of squares of one side's run levels around their mean; *n_out runs. */
+static double side_ss(const btk_run *const *runs, size_t count, const char *name,
+                      size_t *n_out)
+{
+    double sum = 0, ss = 0;
+    size_t n = 0;
+
+    for (size_t i = 0; i < count; i++) {
+        double l = level_of(runs[i], name);
+
+        if (!isnan(l)) {
+            sum += l;
+            n++;
+        }
+    }
+    for (size_t i = 0; i < count && n > 0; i++) {
+        double l = level_of(runs[i], name);
+
+        if (!isnan(l))
+            ss += (l - sum / (double)n) * (l - sum / (double)n);
+    }
+    *n_out = n;
+    return ss;
+}
+
+int btk_runnoise_learn(btk_runnoise *out, const btk_run *const *history, size_t count,
+                       const btk_run *const *base, size_t nb, const btk_run *const *now,
+                       size_t nn, const char *name)
+{
+    double sd_h, ss;
+    size_t used, n_b, n_n, groups;
+    int error;
+
+    out->sd = NAN;
+    out->df = NAN;
+    out->runs = 0;
+    out->source = NULL;
+    if ((error = from_history(&sd_h, &used, history, count, name)) < 0)
+        return error;
+    if (!isnan(sd_h)) {
+        out->sd = sd_h;
+        out->df = (double)(used - 1);
+        out->runs = used;
+        out->source = "stored runs";
+    }
+    ss = side_ss(base, nb, name, &n_b) + side_ss(now, nn, name, &n_n);
+    groups = (n_b > 0) + (n_n > 0);
+    if (n_b + n_n > groups && !(sqrt(ss / (double)(n_b + n_n - groups)) <= out->sd)) {
+        out->sd = sqrt(ss / (double)(n_b + n_n - groups));
+        out->df = (double)(n_b + n_n - groups);
+        out->runs = 0;
+        out->source = "runs of the sides";
+    }
+    return 0;
+}
+
+void btk_runnoise_apply(btk_verdict *v, const btk_runnoise *noise, size_t runs_base,
+                        size_t runs_new, double level)
+{
+    double se, q, c, t, p;
+
+    if (!(noise->sd > 0) || !isfinite(noise->sd) || runs_base == 0 || runs_new == 0 ||
+        !(v->ratio > 0) || !isfinite(v->ratio) || !(v->ci_low > 0) || !isfinite(v->ci_high))
+        return;
+    se = noise->sd * sqrt(1.0 / (double)runs_base + 1.0 / (double)runs_new);
+    q = isfinite(noise->df) ? btk_changepoint_t_isf((1 - level) / 2, noise->df)
+                            : btk_sig_normal_quantile(0.5 + level / 2);
+    c = log(v->ratio);
+    t = fabs(c) / se;
+    p = isfinite(noise->df) ? 2 * btk_changepoint_t_sf(t, noise->df)
+                            : erfc(t / sqrt(2.0));
+    v->ci_low = fmin(v->ci_low, exp(c - q * se));
+    v->ci_high = fmax(v->ci_high, exp(c + q * se));
+    if (v->p_value < p) /* a NAN p stays NAN */
+        v->p_value = fmin(1.0, p);
+    v->run_noise = noise->sd;
+    v->noise_runs = noise->runs;
+    v->noise_source = noise->source;
+}
