@@ -69,7 +69,7 @@ typedef struct bisect_ctx {
     const bisect_args *a;
     const char *root;      /* the repository's working directory */
     char dir[200];         /* private: worktree, binaries, log */
-    char src[240], log[240], good_bin[240];
+    char src[240], log[240], build_log[240], good_bin[240];
     bcommit *c;            /* c[0] = GOOD ... c[n - 1] = BAD, first-parent order */
     size_t n;
     unsigned builds, steps;
@@ -156,16 +156,20 @@ static int build(bisect_ctx *x, size_t i, const char *bin)
     int status = 0, error;
 
     progress(x, "benchtrack: bisect: building %.12s\n", x->c[i].sha);
-    if ((error = btk_worktree_checkout(x->src, x->c[i].sha, x->log)) < 0 ||
-        (error = btk_worktree_shell(&status, x->src, x->a->build, x->log)) < 0)
+    if ((error = btk_worktree_checkout(x->src, x->c[i].sha, x->log)) < 0)
+        return error;
+    if (truncate(x->build_log, 0) != 0 && errno != ENOENT)
+        return btk_error_set(BTK_EIO, "cannot empty the build log: %s", strerror(errno));
+    if ((error = btk_worktree_shell(&status, x->src, x->a->build, x->build_log)) < 0)
         return error;
     x->builds++;
     snprintf(path, sizeof(path), "%s/%s", x->src, x->a->binary);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        btk_worktree_log_tail(tail, sizeof(tail), x->log);
+        btk_worktree_log_tail(tail, sizeof(tail), x->build_log);
         snprintf(x->c[i].why, sizeof(x->c[i].why), "does not build (%s %d: %s)",
                  WIFEXITED(status) ? "exit status" : "signal",
-                 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), tail);
+                 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+                 tail[0] ? tail : "no output");
         return 0;
     }
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || access(path, X_OK) != 0) {
@@ -362,7 +366,7 @@ static int work(bisect_ctx *x)
            x->a->bench, x->c[0].sha, x->c[hi].sha, x->n - 1, x->a->processes);
     x->c[0].state = GOOD;
     if ((error = build(x, 0, x->good_bin)) == 0)
-        error = btk_error_set(BTK_ECHILD, "GOOD %.12s %s", x->c[0].sha, x->c[0].why);
+        error = btk_error_set(BTK_ECHILD, "GOOD %.12s: %s", x->c[0].sha, x->c[0].why);
     if (error < 0 || (error = test_commit(x, hi, git)) < 0)
         goto done;
     if (x->c[hi].state != SLOW) {
@@ -511,7 +515,8 @@ static int bisect_main(const bisect_args *a)
         goto done;
     }
     snprintf(x.src, sizeof(x.src), "%s/src", x.dir);
-    snprintf(x.log, sizeof(x.log), "%s/log", x.dir);
+    snprintf(x.log, sizeof(x.log), "%s/git.log", x.dir);
+    snprintf(x.build_log, sizeof(x.build_log), "%s/build.log", x.dir);
     snprintf(x.good_bin, sizeof(x.good_bin), "%s/bin-good", x.dir);
     status = supervise(&x);
 done:
