@@ -269,9 +269,9 @@ static int put_regressions(btk_buf *b, const machine_ctx *m)
     error = btk_html_raw(
         b, "<h3>Regressions</h3>\n<p>%zu change point(s) to a slower level in the history "
            "shown (and %zu to a faster one), found by the change-point detector "
-           "(docs/statistics.md §9): a change is listed once 5 commits show the new "
+           "(docs/statistics.md §9): a change is listed once %d commits show the new "
            "level.</p>\n",
-        n, total - n);
+        n, total - n, BTK_CHANGEPOINT_MIN_SEGMENT);
     if (error == 0 && n > 0)
         error = btk_buf_puts(b, "<table class=\"regressions\"><thead><tr><th>commit</th>"
                                 "<th>subject</th><th>benchmark</th><th>level before → "
