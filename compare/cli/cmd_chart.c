@@ -137,11 +137,11 @@ static int chart_trend(btk_chart *c, const btk_chart_out *out, const copts *o,
     }
     for (i = 0; i < n; i++)
         med[i] = pts[i].status == BTK_RESULT_OK ? pts[i].stats.median : NAN;
-    btk_chart_steps(marks, med, n, 0.05, 5);
     for (i = 0; i < n; i++)
         tp[i] = (btk_trend_point){pts[i].sha, med[i], pts[i].stats.ci_low,
-                                  pts[i].stats.ci_high, marks[i]};
-    error = btk_chart_trend(c, out, o->pos.v[1], tp, n);
+                                  pts[i].stats.ci_high, marks[i], NAN};
+    if ((error = btk_chart_changes(NULL, NULL, tp, n, NULL, NULL)) == 0)
+        error = btk_chart_trend(c, out, o->pos.v[1], tp, n);
 done:
     btk_history_free(pts, n);
     btk__free(shas), btk__free(rev), btk__free(tp), btk__free(med), btk__free(marks);

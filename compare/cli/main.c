@@ -17,6 +17,7 @@ static const command commands[] = {
     {"show", cmd_show, "print one run's results"},
     {"compare", cmd_compare, "compare two commits or runs; exit 1 on a regression"},
     {"ab", cmd_ab, "run two binaries interleaved and compare them; exit 1 on a regression"},
+    {"bisect", cmd_bisect, "find the first commit where a benchmark got slower"},
     {"chart", cmd_chart, "draw trend, comparison or distribution charts with gnuplot"},
     {"report", cmd_report, "write a static HTML report of trends and comparisons"},
     {"export", cmd_export, "stored results as OpenMetrics (Prometheus), CSV or JSON"},

@@ -5,7 +5,6 @@
  * and data blocks hold numbers only.
  */
 #include "chart.h"
-#include "steprule.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -162,7 +161,7 @@ static int put_trend_xtics(btk_chart *c, const btk_trend_point *points, size_t c
     return error;
 }
 
-/* $trend: index, median, ci low, ci high, step (all times scaled). */
+/* $trend: index, median, ci low, ci high, step, level (all times scaled). */
 static int put_trend_data(btk_chart *c, const btk_trend_point *points, size_t count,
                           double scale)
 {
@@ -177,7 +176,10 @@ static int put_trend_data(btk_chart *c, const btk_trend_point *points, size_t co
             (error = btk_gnuplot_num(c, plottable(p->ci_low) / scale)) < 0 ||
             (error = btk_gnuplot_num(c, plottable(p->ci_high) / scale)) < 0)
             break;
-        error = btk_gnuplot_printf(c, " %d\n", p->step);
+        if ((error = btk_gnuplot_printf(c, " %d", p->step)) < 0 ||
+            (error = btk_gnuplot_num(c, p->level > 0 ? p->level / scale : NAN)) < 0)
+            break;
+        error = put(c, "\n");
     }
     return error ? error : btk_gnuplot_block_end(c);
 }
@@ -191,10 +193,12 @@ static const char trend_plot[] =
     "noborder title '95% CI of the median', \\\n"
     "  $trend using 1:2 with linespoints lc rgb '#08519c' pt 7 ps 0.4 lw 1.5 "
     "title 'median', \\\n"
+    "  $trend using 1:6 with steps lc rgb '#ff7f0e' lw 2 dt 2 "
+    "title 'level (segments between change points)', \\\n"
     "  $trend using 1:($5 > 0 ? $2 : NaN) with points pt 9 ps 1.8 lc rgb '#d62728' "
-    "title 'step up (slower)', \\\n"
+    "title 'change point (slower)', \\\n"
     "  $trend using 1:($5 < 0 ? $2 : NaN) with points pt 11 ps 1.8 lc rgb '#2ca02c' "
-    "title 'step down (faster)'\n";
+    "title 'change point (faster)'\n";
 
 int btk_chart_trend(btk_chart *c, const btk_chart_out *out, const char *title,
                     const btk_trend_point *points, size_t count)
@@ -543,10 +547,105 @@ int btk_chart_dist(btk_chart *c, const btk_chart_out *out, const char *title,
     return chart_end(c, error);
 }
 
-/* ---- step markers ---- */
+/* ---- change points ---- */
 
-void btk_chart_steps(int *marks, const double *values, size_t count, double threshold,
-                     size_t window)
+/* Gather the points with values into a series for the detector: *vals_out, *cnt_out and
+ * *pos_out (series position -> point index); *n_out commits. */
+static int gather_series(double **vals_out, size_t **cnt_out, size_t **pos_out,
+                         size_t *n_out, const btk_trend_point *points, size_t count,
+                         const double *values, const size_t *counts)
 {
-    btk_steprule_marks(marks, values, count, threshold, window);
+    size_t i, j, total = 0, off = 0, n = 0, v = 0;
+
+    for (i = 0; i < count; i++)
+        total += values ? counts[i] : isfinite(points[i].median);
+    *vals_out = btk__malloc((total + 1) * sizeof(**vals_out));
+    *cnt_out = btk__malloc((count + 1) * sizeof(**cnt_out));
+    *pos_out = btk__malloc((count + 1) * sizeof(**pos_out));
+    if (*vals_out == NULL || *cnt_out == NULL || *pos_out == NULL)
+        return BTK_ENOMEM;
+    for (i = 0; i < count; i++) {
+        size_t k = values ? counts[i] : isfinite(points[i].median);
+
+        for (j = 0; j < k; j++)
+            (*vals_out)[v++] = values ? values[off + j] : points[i].median;
+        off += values ? counts[i] : 0;
+        if (k == 0)
+            continue;
+        (*cnt_out)[n] = k;
+        (*pos_out)[n++] = i;
+    }
+    *n_out = n;
+    return 0;
+}
+
+/* Set step and level of the points from the detected change points (series positions
+ * pos), and rewrite each point's index to its position in points. */
+static void apply_changes(btk_trend_point *points, size_t count, btk_changepoint *cp,
+                          size_t cp_count, const size_t *pos, size_t n)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < count; i++)
+        points[i].step = 0, points[i].level = NAN;
+    for (i = 0; i < n; i++) {
+        while (k < cp_count && cp[k].index <= i)
+            k++;
+        /* segment k: before cp[k] (or after the last one) */
+        points[pos[i]].level = k < cp_count ? cp[k].before
+                               : cp_count  ? cp[cp_count - 1].after
+                                           : NAN;
+    }
+    for (k = 0; k < cp_count; k++) {
+        points[pos[cp[k].index]].step = cp[k].magnitude > 0 ? 1 : -1;
+        cp[k].index = pos[cp[k].index];
+    }
+}
+
+/* The level of a series without change points: the mean of its commit means. */
+static void flat_level(btk_trend_point *points, const size_t *pos, size_t n,
+                       const double *vals, const size_t *cnt)
+{
+    double sum = 0;
+    size_t i, j, v = 0;
+
+    for (i = 0; i < n; i++) {
+        double m = 0;
+
+        for (j = 0; j < cnt[i]; j++)
+            m += vals[v++];
+        sum += m / (double)cnt[i];
+    }
+    for (i = 0; i < n; i++)
+        points[pos[i]].level = sum / (double)n;
+}
+
+int btk_chart_changes(btk_changepoint **changes_out, size_t *change_count,
+                      btk_trend_point *points, size_t count, const double *values,
+                      const size_t *counts)
+{
+    double *vals = NULL;
+    size_t *cnt = NULL, *pos = NULL, n = 0, cp_count = 0;
+    btk_changepoint *cp = NULL;
+    int error;
+
+    if (changes_out)
+        *changes_out = NULL, *change_count = 0;
+    error = gather_series(&vals, &cnt, &pos, &n, points, count, values, counts);
+    if (error == 0 && n > 0)
+        error = btk_changepoint_detect(&cp, &cp_count, vals, cnt, n, NULL);
+    if (error == 0) {
+        apply_changes(points, count, cp, cp_count, pos, n);
+        if (cp_count == 0)
+            flat_level(points, pos, n, vals, cnt);
+    }
+    if (error == 0 && changes_out) {
+        *changes_out = cp, *change_count = cp_count;
+        cp = NULL;
+    }
+    btk__free(cp);
+    btk__free(vals);
+    btk__free(cnt);
+    btk__free(pos);
+    return error;
 }

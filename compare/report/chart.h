@@ -7,6 +7,7 @@
 #ifndef BTK_CHART_H
 #define BTK_CHART_H
 
+#include "changepoint.h"
 #include "compare.h"
 #include "gnuplot.h"
 
@@ -23,7 +24,9 @@ typedef struct btk_chart_out {
 typedef struct btk_trend_point {
     const char *sha; /* only its leading hex digits are used (7 at most) */
     double median, ci_low, ci_high;
-    int step; /* +1 a regression starts here, -1 an improvement, 0 none */
+    int step;     /* +1 a change point to a slower level, -1 to a faster one, 0 none */
+    double level; /* the level of the point's segment (btk_chart_changes); <= 0 or NAN:
+                   * none drawn */
 } btk_trend_point;
 
 /* One side of a distribution chart: its label and its samples (ns per iteration). */
@@ -44,8 +47,9 @@ int btk_chart_open(btk_chart **out);
 int btk_chart_open_script(btk_chart **out, FILE *f);
 int btk_chart_close(btk_chart *chart);
 
-/* Trend of one benchmark: points oldest first; CI band, median line, step markers, short
- * shas on the x axis (thinned and rotated), time unit scaled to the data. */
+/* Trend of one benchmark: points oldest first; CI band, median line, the segment levels
+ * as steps, change-point markers, short shas on the x axis (thinned and rotated), time
+ * unit scaled to the data. */
 int btk_chart_trend(btk_chart *chart, const btk_chart_out *out, const char *title,
                     const btk_trend_point *points, size_t count);
 /* A tiny line of the medians (oldest first; NAN skipped), no axes, the last point marked.
@@ -60,10 +64,17 @@ int btk_chart_compare(btk_chart *chart, const btk_chart_out *out, const char *ti
 int btk_chart_dist(btk_chart *chart, const btk_chart_out *out, const char *title,
                    const btk_dist_side *sides, size_t side_count);
 
-/* The step markers of a trend: btk_steprule_marks (steprule.h), under the name that
- * compare/cli/cmd_chart.c uses. */
-void btk_chart_steps(int *marks, const double *values, size_t count, double threshold,
-                     size_t window);
+/* The change points of a trend (changepoint.h, default options): detect over the points
+ * that have values and set each point's step (+1 at the first commit of a slower level, -1
+ * of a faster one) and level (its segment's level; NAN for points without values). Point
+ * i brings counts[i] per-process values, one point after the other in values (0: none,
+ * e.g. it failed); values NULL: each point's finite median is its one value. When
+ * changes_out is not NULL it gets the change points (free with btk__free; NULL when none)
+ * with index rewritten to the position in points, and *change_count their number.
+ * BTK_ENOMEM; BTK_EINVAL for a NaN or infinite value. */
+int btk_chart_changes(btk_changepoint **changes_out, size_t *change_count,
+                      btk_trend_point *points, size_t count, const double *values,
+                      const size_t *counts);
 
 /* The unit for times up to max_ns: sets *scale (divide ns by it) and returns "ns", "µs",
  * "ms" or "s". */

@@ -201,6 +201,90 @@ done:
     return error;
 }
 
+/* One change point of the Regressions list: commit, subject, benchmark (linked to its
+ * page), levels before and after, change and p. */
+static int put_change_row(btk_buf *b, const machine_ctx *m, const bench_item *it,
+                          const btk_changepoint *cp)
+{
+    const btk_history_point *p = &it->points[cp->index];
+    btk_buf rel = BTK_BUF_INIT;
+    size_t n = strspn(p->sha, "0123456789abcdef");
+    int error;
+
+    if ((error = btk_html_raw(b, "<tr><td><code>%.*s</code></td><td>",
+                              (int)(n < 10 ? n : 10), p->sha)) < 0 ||
+        (error = btk_html_text(b, p->subject)) < 0 ||
+        (error = btk_buf_puts(b, "</td><td><a href=\"")) < 0 ||
+        (error = btk_report__page_path(&rel, m, it)) < 0 ||
+        (error = put_url(b, rel.ptr)) < 0 || (error = btk_buf_puts(b, "\">")) < 0 ||
+        (error = btk_html_text(b, it->name)) < 0 ||
+        (error = btk_buf_puts(b, "</a></td><td class=\"num\">")) < 0 ||
+        (error = btk_html_time(b, cp->before)) < 0 ||
+        (error = btk_buf_puts(b, " → ")) < 0 || (error = btk_html_time(b, cp->after)) < 0 ||
+        (error = btk_buf_puts(b, "</td><td class=\"num step-up\">")) < 0 ||
+        (error = btk_html_change(b, cp->magnitude + 1)) < 0)
+        goto done;
+    error = btk_html_raw(b, "</td><td class=\"num\">%.2g</td><td class=\"num\">%zu / %zu"
+                            "</td></tr>\n",
+                         cp->p, cp->count_before, cp->count_after);
+done:
+    btk_buf_free(&rel);
+    return error;
+}
+
+/* Order of the Regressions list: newest commit first, then the larger change. */
+typedef struct change_ref {
+    const bench_item *it;
+    const btk_changepoint *cp;
+} change_ref;
+
+static int cmp_change(const void *a, const void *b)
+{
+    const change_ref *x = a, *y = b;
+    int64_t tx = x->it->points[x->cp->index].commit_time,
+            ty = y->it->points[y->cp->index].commit_time;
+
+    if (tx != ty)
+        return tx > ty ? -1 : 1;
+    return (x->cp->magnitude < y->cp->magnitude) - (x->cp->magnitude > y->cp->magnitude);
+}
+
+/* The Regressions section: every change point of the history to a slower level, over all
+ * benchmarks of machine m; the faster ones are counted. */
+static int put_regressions(btk_buf *b, const machine_ctx *m)
+{
+    change_ref *list;
+    size_t i, k, n = 0, total = 0;
+    int error = 0;
+
+    for (i = 0; i < m->item_count; i++)
+        total += m->items[i].change_count;
+    if ((list = btk__calloc(total + 1, sizeof(*list))) == NULL)
+        return BTK_ENOMEM;
+    for (i = 0; i < m->item_count; i++)
+        for (k = 0; k < m->items[i].change_count; k++)
+            if (m->items[i].changes[k].magnitude > 0)
+                list[n++] = (change_ref){&m->items[i], &m->items[i].changes[k]};
+    qsort(list, n, sizeof(*list), cmp_change);
+    error = btk_html_raw(
+        b, "<h3>Regressions</h3>\n<p>%zu change point(s) to a slower level in the history "
+           "shown (and %zu to a faster one), found by the change-point detector "
+           "(docs/statistics.md §9): a change is listed once %d commits show the new "
+           "level.</p>\n",
+        n, total - n, BTK_CHANGEPOINT_MIN_SEGMENT);
+    if (error == 0 && n > 0)
+        error = btk_buf_puts(b, "<table class=\"regressions\"><thead><tr><th>commit</th>"
+                                "<th>subject</th><th>benchmark</th><th>level before → "
+                                "after</th><th>change</th><th>p</th><th>commits before / "
+                                "after</th></tr></thead><tbody>\n");
+    for (i = 0; error == 0 && i < n; i++)
+        error = put_change_row(b, m, list[i].it, list[i].cp);
+    if (error == 0 && n > 0)
+        error = btk_buf_puts(b, "</tbody></table>\n");
+    btk__free(list);
+    return error;
+}
+
 int btk_report__index_section(btk_buf *b, const report_ctx *r, const machine_ctx *m)
 {
     size_t i;
@@ -227,7 +311,9 @@ int btk_report__index_section(btk_buf *b, const report_ctx *r, const machine_ctx
                             ")\">verdict</th><th>trend</th></tr></thead><tbody>\n");
     for (i = 0; error == 0 && i < m->item_count; i++)
         error = put_index_row(b, r, m, &m->items[i]);
-    return error ? error : btk_buf_puts(b, "</tbody></table>\n");
+    if (error == 0)
+        error = btk_buf_puts(b, "</tbody></table>\n");
+    return error ? error : put_regressions(b, m);
 }
 
 /* " p = 0.01, q = 0.02;" with the numbers that are known (none for a failed one). */
@@ -378,11 +464,11 @@ static int put_history(btk_buf *b, const bench_item *it)
     size_t k, i;
     int error = btk_buf_puts(b, "<h3>History</h3><table><thead><tr><th>commit</th>"
                                 "<th>subject</th><th>median</th><th>95% CI</th>"
-                                "<th>step</th></tr></thead><tbody>\n");
+                                "<th>change point</th></tr></thead><tbody>\n");
 
     for (k = 0; error == 0 && k < it->count; k++) {
         const btk_history_point *p = &it->points[it->count - 1 - k];
-        int mark = it->marks[it->count - 1 - k];
+        int mark = it->trend[it->count - 1 - k].step;
 
         i = strspn(p->sha, "0123456789abcdef");
         if ((error = btk_html_raw(b, "<tr><td><code>%.*s</code></td><td>",

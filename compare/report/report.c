@@ -7,7 +7,6 @@
 #include "report.h"
 #include "outfile.h"
 #include "report_int.h"
-#include "steprule.h"
 
 #include <math.h>
 #include <sys/stat.h>
@@ -246,11 +245,109 @@ static const btk_result *find_result(btk_run **runs, size_t count, const char *n
     return NULL;
 }
 
-/* History, step marks, verdict, results and file stem of one benchmark. */
+/* Keep only each process's median in run (the change points' per-process values). */
+static void reduce_to_medians(btk_run *run)
+{
+    for (size_t i = 0; i < run->result_count; i++)
+        for (size_t j = 0; j < run->results[i].proc_count; j++) {
+            btk_proc *p = &run->results[i].procs[j];
+
+            if (p->count > 1) {
+                p->ns[0] = btk_stats_median_inplace(p->ns, p->count);
+                p->count = 1;
+            }
+        }
+}
+
+/* Whether sha is one of the report's commits. */
+static bool in_report(const report_ctx *r, const char *sha)
+{
+    for (size_t i = 0; i < r->sha_count; i++)
+        if (!strcmp(r->shas[i], sha))
+            return true;
+    return false;
+}
+
+/* Load every run the report takes of its commits on machine m, reduced to process
+ * medians; one run at a time, so the samples of only one run are ever in memory. */
+static int load_proc_runs(const report_ctx *r, machine_ctx *m)
+{
+    btk_run *run;
+    size_t i;
+    int error = 0;
+
+    m->procs = btk__calloc(r->row_count + 1, sizeof(*m->procs));
+    if (m->procs == NULL)
+        return BTK_ENOMEM;
+    for (i = 0; i < r->row_count && error == 0; i++) {
+        const btk_run_row *row = &r->rows[i];
+
+        if ((row->dirty && !r->opts->include_dirty) || !row->machine_fp ||
+            strcmp(row->machine_fp, m->fp) || !in_report(r, row->sha))
+            continue;
+        if ((error = btk_store_load_run(&run, r->db, row->id, true)) == 0) {
+            reduce_to_medians(run);
+            m->procs[m->proc_run_count++] = run;
+        }
+    }
+    return error;
+}
+
+/* Append the per-process values of benchmark name at commit sha (every run of m at that
+ * commit; a run without samples gives its median) to v; *n_out gets their number. */
+static int commit_values(btk_buf *v, size_t *n_out, const machine_ctx *m,
+                         const char *sha, const char *name)
+{
+    const btk_result *res;
+    size_t i, j;
+    int error = 0;
+
+    *n_out = 0;
+    for (i = 0; i < m->proc_run_count && error == 0; i++) {
+        if (strcmp(m->procs[i]->commit.sha, sha) ||
+            (res = btk_run_find(m->procs[i], name)) == NULL ||
+            res->status != BTK_RESULT_OK)
+            continue;
+        for (j = 0; j < res->proc_count && error == 0; j++, ++*n_out)
+            error = btk_buf_put(v, (const char *)&res->procs[j].ns[0], sizeof(double));
+        if (res->proc_count == 0 && isfinite(res->stats.median) && error == 0) {
+            error = btk_buf_put(v, (const char *)&res->stats.median, sizeof(double));
+            ++*n_out;
+        }
+    }
+    return error;
+}
+
+/* The trend points of it and its change points, from each commit's per-process values. */
+static int item_changes(const machine_ctx *m, bench_item *it)
+{
+    btk_buf v = BTK_BUF_INIT;
+    size_t *counts = btk__calloc(it->count + 1, sizeof(*counts)), i;
+    int error;
+
+    it->trend = btk__calloc(it->count + 1, sizeof(*it->trend));
+    error = it->trend && counts ? 0 : BTK_ENOMEM;
+    for (i = 0; i < it->count && error == 0; i++) {
+        const btk_history_point *p = &it->points[i];
+        bool ok = p->status == BTK_RESULT_OK;
+
+        it->trend[i] = (btk_trend_point){p->sha, ok ? p->stats.median : NAN,
+                                         p->stats.ci_low, p->stats.ci_high, 0, NAN};
+        if (ok)
+            error = commit_values(&v, &counts[i], m, p->sha, it->name);
+    }
+    if (error == 0)
+        error = btk_chart_changes(&it->changes, &it->change_count, it->trend, it->count,
+                                  (const double *)(void *)v.ptr, counts);
+    btk_buf_free(&v);
+    btk__free(counts);
+    return error;
+}
+
+/* History, change points, verdict, results and file stem of one benchmark. */
 static int load_item(report_ctx *r, machine_ctx *m, bench_item *it, const char *name)
 {
     btk_buf stem = BTK_BUF_INIT;
-    double *med;
     size_t i;
     int error;
 
@@ -268,17 +365,10 @@ static int load_item(report_ctx *r, machine_ctx *m, bench_item *it, const char *
     btk_buf_free(&excluded);
     if (error < 0)
         return error;
-    it->marks = btk__calloc(it->count + 1, sizeof(*it->marks));
-    med = btk__calloc(it->count + 1, sizeof(*med));
-    if (it->stem == NULL || it->marks == NULL || med == NULL) {
-        btk__free(med);
+    if (it->stem == NULL)
         return BTK_ENOMEM;
-    }
-    for (i = 0; i < it->count; i++)
-        med[i] = it->points[i].status == BTK_RESULT_OK ? it->points[i].stats.median : NAN;
-    btk_steprule_marks(it->marks, med, it->count, r->opts->step_threshold,
-                       BTK_STEPRULE_WINDOW);
-    btk__free(med);
+    if ((error = item_changes(m, it)) < 0)
+        return error;
     for (i = 0; m->cmp && i < m->cmp->count; i++)
         if (!strcmp(m->cmp->items[i].name, name))
             it->verdict = &m->cmp->items[i];
@@ -331,7 +421,8 @@ static int load_machine(report_ctx *r, machine_ctx *m)
 
     if ((error = btk_store_machine_info(&m->info, r->db, m->fp)) < 0 ||
         (error = load_sides(r, m)) < 0 ||
-        (error = btk_store_benchmark_names(&m->names, &m->name_count, r->db, m->fp)) < 0)
+        (error = btk_store_benchmark_names(&m->names, &m->name_count, r->db, m->fp)) < 0 ||
+        (error = load_proc_runs(r, m)) < 0)
         return error;
     if ((m->items = btk__calloc(m->name_count + 1, sizeof(*m->items))) == NULL)
         return BTK_ENOMEM;
@@ -362,12 +453,14 @@ static void free_machine(machine_ctx *m)
     for (i = 0; i < m->item_count; i++) {
         btk_history_free(m->items[i].points, m->items[i].slots);
         btk__free(m->items[i].dirty);
-        btk__free(m->items[i].marks);
+        btk__free(m->items[i].trend);
+        btk__free(m->items[i].changes);
         btk__free(m->items[i].stem);
     }
     btk__free(m->items);
     btk_strings_free(m->names, m->name_count);
     btk_comparison_free(m->cmp);
+    free_runs(m->procs, m->proc_run_count);
     free_runs(m->latest, m->latest_count);
     free_runs(m->base, m->base_count);
     btk_buf_free(&m->excluded);
@@ -438,24 +531,17 @@ static int dist_chart(report_ctx *r, const machine_ctx *m, const bench_item *it,
 /* Trend, sparkline and distribution of one benchmark. */
 static int item_charts(report_ctx *r, const machine_ctx *m, const bench_item *it)
 {
-    btk_trend_point *tp = btk__calloc(it->count + 1, sizeof(*tp));
     double *med = btk__calloc(it->count + 1, sizeof(*med));
     btk_buf abs = BTK_BUF_INIT;
     btk_chart_out out;
     size_t i;
-    int error = tp && med ? 0 : BTK_ENOMEM;
+    int error = med ? 0 : BTK_ENOMEM;
 
-    for (i = 0; error == 0 && i < it->count; i++) {
-        const btk_history_point *p = &it->points[i];
-        bool ok = p->status == BTK_RESULT_OK;
-
-        tp[i] = (btk_trend_point){p->sha, ok ? p->stats.median : NAN, p->stats.ci_low,
-                                  p->stats.ci_high, it->marks[i]};
-        med[i] = tp[i].median;
-    }
+    for (i = 0; error == 0 && i < it->count; i++)
+        med[i] = it->trend[i].median;
     if (error == 0 && it->has_trend &&
         (error = chart_out(&out, &abs, r, m, it->stem, "trend")) == 0)
-        error = btk_chart_trend(r->chart, &out, it->name, tp, it->count);
+        error = btk_chart_trend(r->chart, &out, it->name, it->trend, it->count);
     if (error == 0 && (error = chart_out(&out, &abs, r, m, it->stem, "spark")) == 0) {
         out.width = 160, out.height = 36;
         error = btk_chart_sparkline(r->chart, &out, med, it->count);
@@ -466,7 +552,6 @@ static int item_charts(report_ctx *r, const machine_ctx *m, const bench_item *it
         error = dist_chart(r, m, it, &out);
     }
     btk_buf_free(&abs);
-    btk__free(tp);
     btk__free(med);
     return error;
 }

@@ -19,7 +19,6 @@ typedef struct btk_report_options {
     const char *base_sha;    /* NULL: per machine, the commit before the newest one
                               * with results */
     btk_chart_format format; /* charts: SVG (default) or PNG */
-    double step_threshold;   /* trend markers: relative step, default 0.05 */
     const btk_compare_options *compare; /* NULL: defaults */
     size_t limit;            /* at most this many commits with results (0: all) */
     bool include_dirty;      /* also runs recorded with uncommitted changes */
@@ -28,7 +27,7 @@ typedef struct btk_report_options {
 
 #define BTK_REPORT_OPTIONS_INIT                                                          \
     {                                                                                    \
-        1, NULL, NULL, NULL, 0, NULL, BTK_CHART_SVG, 0.05, NULL, 0, false, 0             \
+        1, NULL, NULL, NULL, 0, NULL, BTK_CHART_SVG, NULL, 0, false, 0             \
     }
 
 /* A benchmark's points for the given commits, as btk_store_history gives them (newest run

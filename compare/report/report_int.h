@@ -17,7 +17,9 @@ typedef struct bench_item {
     btk_history_point *points; /* oldest first */
     size_t count, slots;       /* points, and slots to free (btk_history_free) */
     bool *dirty;               /* per point: a run with uncommitted changes */
-    int *marks;                      /* step marks per point (btk_steprule_marks) */
+    btk_trend_point *trend;          /* per point: median, CI, change-point step, level */
+    btk_changepoint *changes;        /* the history's change points (index: a point) */
+    size_t change_count;
     bool has_trend, has_dist;        /* a finite median to draw / samples on a side */
     const btk_verdict *verdict;      /* latest vs base; NULL when not compared */
     const btk_result *latest, *base; /* with samples; NULL when absent on that side */
@@ -37,6 +39,9 @@ typedef struct machine_ctx {
     size_t name_count;
     bench_item *items; /* ordered by severity, then name */
     size_t item_count;
+    btk_run **procs; /* the commits' runs on this machine, each process's samples
+                      * reduced to their median (the change points' input) */
+    size_t proc_run_count;
 } machine_ctx;
 
 typedef struct report_ctx {

@@ -1,7 +1,6 @@
 /* gnuplot charts (compare/report/chart.c): scripts, a real gnuplot session, hostile names
- * that must not run anything, step markers and unit scaling. */
+ * that must not run anything, change-point markers and levels, unit scaling. */
 #include "chart.h"
-#include "steprule.h"
 
 #include "check.h"
 
@@ -49,6 +48,7 @@ static void fill_trend(btk_trend_point *p, size_t n, const char *sha)
         p[i].ci_low = p[i].median * 0.98;
         p[i].ci_high = p[i].median * 1.02;
         p[i].step = i == n / 2 ? 1 : 0;
+        p[i].level = i < n / 2 ? 1500.0 : 1800.0;
     }
 }
 
@@ -239,7 +239,6 @@ static void realistic_charts(btk_chart *c, const char *dir, btk_chart_format fmt
     char sha[150][41], path[4][512];
     btk_verdict v[20];
     btk_dist_side sides[2] = {{"base 1a2b3c4 (#12)", a, 300}, {"HEAD 9f8e7d6", b, 240}};
-    int marks[150];
     size_t i;
     const char *ext = fmt == BTK_CHART_PNG ? "png" : "svg";
     btk_chart_out out[4];
@@ -258,11 +257,9 @@ static void realistic_charts(btk_chart *c, const char *dir, btk_chart_format fmt
                  (1 + 0.01 * sin(i * 1.7));
         if (i == 80)
             med[i] *= 1.5; /* one outlier: not a step */
-        tp[i] = (btk_trend_point){sha[i], med[i], med[i] * 0.985, med[i] * 1.015, 0};
+        tp[i] = (btk_trend_point){sha[i], med[i], med[i] * 0.985, med[i] * 1.015, 0, NAN};
     }
-    btk_chart_steps(marks, med, 150, 0.05, 5);
-    for (i = 0; i < 150; i++)
-        tp[i].step = marks[i];
+    assert_int_equal(btk_chart_changes(NULL, NULL, tp, 150, NULL, NULL), 0);
     fill_verdicts(v, 20, "");
     for (i = 0; i < 20; i++) {
         snprintf(names[i], sizeof(names[i]), "%s/%d", i % 3 ? "hash/fnv1a" : "sort/qsort",
@@ -396,20 +393,122 @@ static void chart__missing_gnuplot_names_the_package(void **state)
     test_rmtree(dir);
 }
 
-/* The chart's step markers are the step rule's (tested in test_steprule.c). */
-static void steps__are_the_step_rule(void **state)
+/* A series in µs (ns stored) with `procs` per-process values per commit around each
+ * commit's level: +-0.6 % in a fixed pattern, so the test is deterministic. */
+static void fill_procs(double *values, size_t *counts, btk_trend_point *tp,
+                       const double *level_us, size_t n, size_t procs)
 {
-    double v[30];
-    int a[30], b[30];
-    size_t i;
+    static const double wobble[] = {-0.006, 0.004, 0.0, -0.002, 0.006, 0.002, -0.004};
+    size_t i, j, v = 0;
+
+    for (i = 0; i < n; i++) {
+        counts[i] = procs;
+        for (j = 0; j < procs; j++)
+            values[v++] = level_us[i] * 1e3 * (1 + wobble[(i + j) % 7]);
+        tp[i] = (btk_trend_point){"abcdef0", level_us[i] * 1e3, level_us[i] * 990,
+                                  level_us[i] * 1010, 0, NAN};
+    }
+}
+
+/* The issue's example, 302 298 314 312 365 366 us, made long enough for the detector's
+ * minimum segment (5 commits on each side): one change point, on the commit that went to
+ * 365, slower, and the segment levels are the means of each side. */
+static void changes__marker_on_the_commit_that_went_to_365(void **state)
+{
+    const double us[] = {302, 298, 314, 312, 305, 300, 365, 366, 362, 368, 364};
+    double values[11 * 5], before = 0, after = 0;
+    size_t counts[11], n = 0, i;
+    btk_trend_point tp[11];
+    btk_changepoint *cp = NULL;
 
     (void)state;
-    for (i = 0; i < 30; i++)
-        v[i] = (i < 17 ? 100 : 112) + (i % 3) * 0.5;
-    btk_chart_steps(a, v, 30, 0.05, 5);
-    btk_steprule_marks(b, v, 30, 0.05, 5);
-    assert_memory_equal(a, b, sizeof(a));
-    assert_int_equal(a[17], 1);
+    fill_procs(values, counts, tp, us, 11, 5);
+    assert_int_equal(btk_chart_changes(&cp, &n, tp, 11, values, counts), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(cp[0].index, 6);
+    assert_true(cp[0].magnitude > 0.17 && cp[0].magnitude < 0.22);
+    for (i = 0; i < 11; i++) {
+        assert_int_equal(tp[i].step, i == 6 ? 1 : 0);
+        *(i < 6 ? &before : &after) += us[i] * 1e3 / (i < 6 ? 6 : 5);
+    }
+    for (i = 0; i < 11; i++)
+        check_near(tp[i].level, i < 6 ? before : after, 1e-3);
+    btk__free(cp);
+}
+
+/* How many commits after a step the report needs: with 4 commits at the new level the
+ * step is not marked yet (the detector's min_segment is 5), with 5 it is. The issue's six
+ * commits (2 after the step) are therefore not marked. */
+static void changes__a_step_is_marked_once_five_commits_show_it(void **state)
+{
+    const double us[] = {302, 298, 314, 312, 305, 300, 365, 366, 362, 368, 364};
+    double values[11 * 5];
+    size_t counts[11], n = 0, i;
+    btk_trend_point tp[11];
+
+    (void)state;
+    fill_procs(values, counts, tp, us, 11, 5);
+    assert_int_equal(btk_chart_changes(NULL, NULL, tp, 10, values, counts), 0);
+    for (i = 0; i < 10; i++)
+        assert_int_equal(tp[i].step, 0);
+    fill_procs(values, counts, tp, (const double[]){302, 298, 314, 312, 365, 366}, 6, 5);
+    assert_int_equal(btk_chart_changes(NULL, NULL, tp, 6, values, counts), 0);
+    for (i = 0; i < 6; i++)
+        n += tp[i].step != 0;
+    assert_int_equal(n, 0);
+}
+
+/* A single slow commit (a spike of +50 %) in a flat series is not a change point. */
+static void changes__a_spike_is_not_marked(void **state)
+{
+    double us[16], values[16 * 5], mean = 0;
+    size_t counts[16], n = 99, i;
+    btk_trend_point tp[16];
+    btk_changepoint *cp = NULL;
+
+    (void)state;
+    for (i = 0; i < 16; i++) {
+        us[i] = i == 8 ? 450 : 300 + (double)(i % 3);
+        mean += us[i] * 1e3 / 16;
+    }
+    fill_procs(values, counts, tp, us, 16, 5);
+    assert_int_equal(btk_chart_changes(&cp, &n, tp, 16, values, counts), 0);
+    assert_int_equal(n, 0);
+    assert_null(cp);
+    for (i = 0; i < 16; i++) {
+        assert_int_equal(tp[i].step, 0);
+        check_near(tp[i].level, mean, 3e-3); /* one level: the spike is inside it */
+    }
+}
+
+/* Points without values (failed commits) are skipped by the detector but keep their
+ * place: the marker lands on the right point and they get no level. Without values
+ * (`benchtrack chart`) each point's median is its one value. */
+static void changes__failed_points_keep_positions(void **state)
+{
+    double us[14], values[14 * 3];
+    size_t counts[14], n = 0, i;
+    btk_trend_point tp[14];
+    btk_changepoint *cp = NULL;
+
+    (void)state;
+    for (i = 0; i < 14; i++)
+        us[i] = i < 7 ? 100 : 130;
+    fill_procs(values, counts, tp, us, 14, 3);
+    counts[2] = 0; /* commit 2 failed: its values are dropped, the rest shift down */
+    memmove(&values[6], &values[9], (14 - 3) * 3 * sizeof(double));
+    tp[2].median = NAN;
+    assert_int_equal(btk_chart_changes(&cp, &n, tp, 14, values, counts), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(cp[0].index, 7);
+    assert_int_equal(tp[7].step, 1);
+    assert_true(isnan(tp[2].level));
+    btk__free(cp);
+    for (i = 0; i < 14; i++)
+        tp[i].step = 9;
+    assert_int_equal(btk_chart_changes(NULL, NULL, tp, 14, NULL, NULL), 0);
+    for (i = 0; i < 14; i++)
+        assert_int_equal(tp[i].step, i == 7 ? 1 : 0);
 }
 
 static void unit__scales_to_readable_units(void **state)
@@ -437,7 +536,10 @@ int main(void)
         cmocka_unit_test(chart__gnuplot_error_is_reported),
         cmocka_unit_test(chart__bad_output_path_refused),
         cmocka_unit_test(chart__missing_gnuplot_names_the_package),
-        cmocka_unit_test(steps__are_the_step_rule),
+        cmocka_unit_test(changes__marker_on_the_commit_that_went_to_365),
+        cmocka_unit_test(changes__a_step_is_marked_once_five_commits_show_it),
+        cmocka_unit_test(changes__a_spike_is_not_marked),
+        cmocka_unit_test(changes__failed_points_keep_positions),
         cmocka_unit_test(unit__scales_to_readable_units),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

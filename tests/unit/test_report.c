@@ -618,11 +618,105 @@ static void report__opens_in_headless_chromium(void **state)
     test_rmtree(dir);
 }
 
+/* ---- change points and the Regressions section ---- */
+
+#define RCOMMITS 12
+
+/* The issue's series made long enough for the detector: "parse" at 302 298 314 312 305
+ * 300 us, then 365 366 362 368 364 363 us from commit 6 on; "copy" flat at 500 ns but
+ * for one commit (8) at +50 %, a spike. Commit 6's subject is hostile HTML. Returns the
+ * index html (malloc'd); shas[0] is the newest. */
+static char *history_report(const char *dir, char shas[RCOMMITS][41])
+{
+    static const char *const rnames[] = {"parse", "copy"};
+    static const double parse_us[RCOMMITS] = {302, 298, 314, 312, 305, 300,
+                                              365, 366, 362, 368, 364, 363};
+    btk_report_options o = BTK_REPORT_OPTIONS_INIT;
+    btk_buf path = BTK_BUF_INIT, out = BTK_BUF_INIT, index = BTK_BUF_INIT;
+    double levels[2];
+    btk_store *db;
+    btk_run *run;
+    int64_t id;
+    char cwd[4096], *html;
+
+    for (size_t c = 0; c < RCOMMITS; c++)
+        snprintf(shas[RCOMMITS - 1 - c], 41, "%010zx%030d", 0x5eed000 + c, 0);
+    assert_int_equal(btk_buf_printf(&path, "%s/h.db", dir), 0);
+    assert_int_equal(btk_buf_printf(&out, "%s/out", dir), 0);
+    assert_int_equal(btk_store_open(&db, path.ptr, 0), 0);
+    for (size_t c = 0; c < RCOMMITS; c++) {
+        synth_spec sp = {shas[RCOMMITS - 1 - c], "main",
+                         c == 6 ? "<script>alert(\"cp\")</script> & 'q'" : "plain subject",
+                         "host", 1700000000 + (int64_t)c, rnames, levels, 2, 5, 20,
+                         31 + c};
+        levels[0] = parse_us[c] * 1e3, levels[1] = c == 8 ? 750 : 500;
+        assert_int_equal(synth_run(&run, &sp), 0);
+        assert_int_equal(btk_store_add_run(db, run, &id), 0);
+        btk_run_free(run);
+    }
+    btk_store_close(db);
+    assert_int_equal(btk_store_open(&db, path.ptr, BTK_STORE_READONLY), 0);
+    o.out_dir = out.ptr;
+    o.shas = (const char(*)[41])shas;
+    o.sha_count = RCOMMITS;
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    assert_int_equal(chdir(dir), 0);
+    if (btk_report_write(db, &o, &index) != 0)
+        fail_msg("report: %s", btk_error_last()->message);
+    assert_int_equal(chdir(cwd), 0);
+    btk_store_close(db);
+    html = test_read_file(index.ptr, NULL);
+    assert_non_null(html);
+    btk_buf_free(&index);
+    btk_buf_free(&path);
+    btk_buf_free(&out);
+    return html;
+}
+
+/* The Regressions section lists the one change point of "parse", on the commit that went
+ * to 365 us, with its subject escaped; the spike of "copy" is not listed; the page of
+ * "parse" marks that commit and no other. */
+static void report__regressions_section_lists_the_change_point(void **state)
+{
+    char shas[RCOMMITS][41], row[64], *dir, *html, *section, *at;
+
+    (void)state;
+    if (!have_gnuplot())
+        skip();
+    dir = test_tmpdir("report-regressions");
+    html = history_report(dir, shas);
+    section = strstr(html, "<h3>Regressions</h3>");
+    assert_non_null(section);
+    assert_non_null(strstr(section, "1 change point(s) to a slower level"));
+    assert_int_equal(count_of(section, "<tr><td><code>"), 1);
+    snprintf(row, sizeof(row), "<tr><td><code>%.10s</code></td><td>", shas[RCOMMITS - 1 - 6]);
+    at = strstr(section, row);
+    assert_non_null(at);
+    assert_non_null(strstr(at, "&lt;script&gt;alert(&quot;cp&quot;)&lt;/script&gt; &amp; "
+                               "&#39;q&#39;</td><td><a href=\"m1-parse-"));
+    assert_null(strstr(html, "<script>alert("));
+    assert_null(strstr(section, ">copy</a>"));
+    free(html);
+    html = trust_page(dir, "parse");
+    assert_int_equal(count_of(html, "class=\"step-up\""), 1);
+    assert_int_equal(count_of(html, "class=\"step-down\""), 0);
+    snprintf(row, sizeof(row), "<code>%.10s</code>", shas[RCOMMITS - 1 - 6]);
+    at = strstr(html, row);
+    assert_non_null(at);
+    assert_true(strstr(at, "class=\"step-up\"") < strstr(at, "</tr>"));
+    free(html);
+    html = trust_page(dir, "copy");
+    assert_int_equal(count_of(html, "class=\"step-"), 0);
+    free(html);
+    test_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(report__pages_escape_names_and_links_resolve),
         cmocka_unit_test(report__steps_and_verdicts_shown),
+        cmocka_unit_test(report__regressions_section_lists_the_change_point),
         cmocka_unit_test(report__dirty_runs_left_out_and_marked),
         cmocka_unit_test(report__different_builds_not_compared),
         cmocka_unit_test(report__failed_benchmark_page_and_throughput),

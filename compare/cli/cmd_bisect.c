@@ -1,0 +1,543 @@
+/*
+ * benchtrack bisect GOOD BAD --bench NAME --build CMD --binary PATH: the first commit of
+ * BAD's first-parent history after GOOD where NAME got slower. Each commit is built in a
+ * private git worktree and decided by an interleaved A/B run against GOOD's binary, with
+ * the statistics of `benchtrack ab`. docs/cli/bisect.md.
+ */
+#include "compare_cli.h"
+
+#include "abrun.h"
+#include "worktree.h"
+
+#include <math.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct bisect_args {
+    const char *good, *bad, *bench, *build, *binary, *on_failure, *db, *repo;
+    long processes, timeout_ms;
+    bool quiet;
+    btk_compare_options opts;
+    cli_opt_tail extra; /* arguments for the binaries */
+} bisect_args;
+
+static const cli_opt bisect_opts[] = {
+    CLI_OPT_ARG("GOOD", bisect_args, good, CLI_OPT_REQUIRED, "a commit where NAME is fast"),
+    CLI_OPT_ARG("BAD", bisect_args, bad, CLI_OPT_REQUIRED,
+                "a later commit where NAME is slower"),
+    CLI_OPT_STRING_EX("--bench", NULL, "NAME", bisect_args, bench,
+                      CLI_OPT_REQUIRED | CLI_OPT_NONEMPTY, "the benchmark (full name)"),
+    CLI_OPT_STRING_EX("--build", NULL, "CMD", bisect_args, build,
+                      CLI_OPT_REQUIRED | CLI_OPT_NONEMPTY,
+                      "build command, run by `sh -c` in the worktree's root"),
+    CLI_OPT_STRING_EX("--binary", NULL, "PATH", bisect_args, binary,
+                      CLI_OPT_REQUIRED | CLI_OPT_NONEMPTY,
+                      "the benchmark binary the build makes, relative to the root"),
+    CLI_OPT_LONG("--processes", "K", bisect_args, processes, 1, 10000,
+                 "rounds per step: processes per side (default 10)"),
+    CLI_OPT_STRING("--on-failure", "slow|skip", bisect_args, on_failure,
+                   "a commit whose benchmark fails or times out (default skip)"),
+    CLI_OPT_LONG("--timeout", "MS", bisect_args, timeout_ms, 1, 86400000,
+                 "passed to the binary: kill a benchmark process after MS"),
+    CLI_OPT_DOUBLE("--alpha", "A", bisect_args, opts.alpha, 1e-9, 0.5,
+                   "significance level of each step (default 0.05)"),
+    CLI_OPT_DOUBLE("--noise-band", "X", bisect_args, opts.noise_band, 0, 0.99,
+                   "changes within +-X are not slower (default 0.02)"),
+    CLI_OPT_STRING_EX("--db", NULL, "PATH", bisect_args, db, CLI_OPT_NONEMPTY,
+                      "store every measured run under its commit"),
+    CLI_OPT_STRING_EX("--repo", NULL, "DIR", bisect_args, repo, CLI_OPT_NONEMPTY,
+                      "the repository (default: the current directory's)"),
+    CLI_OPT_FLAG("--quiet", bisect_args, quiet, 0, "no progress lines on stderr"),
+    CLI_OPT_TAIL("ARGS", bisect_args, extra, 0, "arguments for the benchmark binaries"),
+    CLI_OPT_END,
+};
+
+static const cli_cmd bisect_cmd = {"bisect", bisect_opts};
+
+typedef enum { UNTESTED = 0, GOOD, SLOW, SKIPPED } commit_state;
+
+typedef struct bcommit {
+    char sha[41];
+    char *subject;
+    commit_state state;
+    char why[300]; /* for a skipped commit: why */
+} bcommit;
+
+typedef struct bisect_ctx {
+    const bisect_args *a;
+    const char *root;      /* the repository's working directory */
+    char dir[200];         /* private: worktree, binaries, log */
+    char src[240], log[240], build_log[240], good_bin[240];
+    bcommit *c;            /* c[0] = GOOD ... c[n - 1] = BAD, first-parent order */
+    size_t n;
+    unsigned builds, steps;
+    double ratio, ci_low, ci_high; /* the culprit's evidence (its step) */
+} bisect_ctx;
+
+/* ---- the commits (in the parent, before the worker starts) ---- */
+
+/* c[0] = GOOD ... c[n-1] = BAD along BAD's first parents; GOOD must be on them. */
+static int load_commits(bisect_ctx *x, btk_git *git, const char *good, const char *bad)
+{
+    char (*shas)[41] = NULL, quoted[2][80];
+    size_t count = 0, i, at;
+    btk_commit info;
+    int error;
+
+    if ((error = btk_git_first_parent(&shas, &count, git, bad, 0)) < 0)
+        return error;
+    for (at = 0; at < count && strcmp(shas[at], good); at++)
+        ;
+    if (at == count || at == 0) {
+        btk__free(shas);
+        return btk_error_set(BTK_EINVAL,
+                             at ? "GOOD '%s' is not on the first-parent history of BAD '%s'"
+                                : "GOOD '%s' and BAD '%s' are the same commit",
+                             btk_error_quote(quoted[0], sizeof(quoted[0]), x->a->good),
+                             btk_error_quote(quoted[1], sizeof(quoted[1]), x->a->bad));
+    }
+    x->n = at + 1;
+    if ((x->c = btk__calloc(x->n, sizeof(*x->c))) == NULL)
+        error = BTK_ENOMEM;
+    for (i = 0; error == 0 && i < x->n; i++) {
+        memcpy(x->c[i].sha, shas[at - i], 41);
+        memset(&info, 0, sizeof(info));
+        if ((error = btk_git_commit_info(&info, git, x->c[i].sha)) == 0) {
+            x->c[i].subject = info.subject;
+            info.subject = NULL;
+        }
+        btk_commit_clear(&info);
+    }
+    btk__free(shas);
+    return error;
+}
+
+/* ---- one commit: build it, measure it against GOOD ---- */
+
+static void progress(const bisect_ctx *x, const char *fmt, const char *sha)
+{
+    if (!x->a->quiet)
+        fprintf(stderr, fmt, sha);
+}
+
+/* Copy the built binary out of the worktree to dst (executable). */
+static int copy_binary(const char *src, const char *dst)
+{
+    char buf[65536], quoted[200];
+    FILE *in = fopen(src, "rb"), *out = in ? fopen(dst, "wb") : NULL;
+    size_t got;
+    int error = in && out ? 0 : BTK_EIO;
+
+    while (error == 0 && (got = fread(buf, 1, sizeof(buf), in)) > 0)
+        if (fwrite(buf, 1, got, out) != got)
+            error = BTK_EIO;
+    if (in && ferror(in))
+        error = BTK_EIO;
+    if (out && fclose(out) != 0)
+        error = BTK_EIO;
+    if (in)
+        fclose(in);
+    if (error == 0 && chmod(dst, 0700) != 0)
+        error = BTK_EIO;
+    return error ? btk_error_set(error, "cannot copy the binary to '%s': %s",
+                                 btk_error_quote(quoted, sizeof(quoted), dst),
+                                 strerror(errno))
+                 : 0;
+}
+
+/* Build commit i into bin. 1: built; 0: it does not build (c[i].why says so); < 0: git
+ * or I/O failed. */
+static int build(bisect_ctx *x, size_t i, const char *bin)
+{
+    char path[600], tail[120];
+    struct stat st;
+    int status = 0, error;
+
+    progress(x, "benchtrack: bisect: building %.12s\n", x->c[i].sha);
+    if ((error = btk_worktree_checkout(x->src, x->c[i].sha, x->log)) < 0)
+        return error;
+    if (truncate(x->build_log, 0) != 0 && errno != ENOENT)
+        return btk_error_set(BTK_EIO, "cannot empty the build log: %s", strerror(errno));
+    if ((error = btk_worktree_shell(&status, x->src, x->a->build, x->build_log)) < 0)
+        return error;
+    x->builds++;
+    snprintf(path, sizeof(path), "%s/%s", x->src, x->a->binary);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        btk_worktree_log_tail(tail, sizeof(tail), x->build_log);
+        snprintf(x->c[i].why, sizeof(x->c[i].why), "does not build (%s %d: %s)",
+                 WIFEXITED(status) ? "exit status" : "signal",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+                 tail[0] ? tail : "no output");
+        return 0;
+    }
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || access(path, X_OK) != 0) {
+        snprintf(x->c[i].why, sizeof(x->c[i].why),
+                 "the build made no executable --binary");
+        return 0;
+    }
+    return copy_binary(path, bin) < 0 ? BTK_EIO : 1;
+}
+
+/* The arguments for the binaries: --filter NAME (when NAME is no pattern), --timeout, and
+ * the user's. *argv_out freed with btk__free. */
+static int bench_args(char ***argv_out, size_t *count_out, const bisect_args *a,
+                      char *timeout)
+{
+    size_t n = 0;
+    char **v = btk__calloc(a->extra.count + 5, sizeof(*v));
+
+    if ((*argv_out = v) == NULL)
+        return BTK_ENOMEM;
+    if (strpbrk(a->bench, "*?[],") == NULL)
+        v[n++] = "--filter", v[n++] = (char *)a->bench;
+    if (a->timeout_ms > 0) {
+        v[n++] = "--timeout", v[n++] = timeout;
+        snprintf(timeout, 24, "%ld", a->timeout_ms);
+    }
+    for (size_t i = 0; i < a->extra.count; i++)
+        v[n++] = a->extra.v[i];
+    *count_out = n;
+    return 0;
+}
+
+/* Store a measured side under commit sha (--db). */
+static int store(btk_run *run, const char *sha, const char *side, const bisect_ctx *x,
+                 btk_git *git)
+{
+    int error;
+
+    btk_commit_clear(&run->commit);
+    memset(&run->commit, 0, sizeof(run->commit));
+    if ((error = btk_ab_tag(run, side, (unsigned)x->a->processes)) < 0 ||
+        (error = btk_git_commit_info(&run->commit, git, sha)) < 0)
+        return error;
+    return cli_store_run(run, x->a->db, git);
+}
+
+/* The verdict for NAME of GOOD's run against cand's run; copied into *v (name and reason
+ * not kept). BTK_ENOTFOUND when GOOD's run has no NAME. */
+static int decide(btk_verdict *v, const bisect_ctx *x, btk_run *good, btk_run *cand)
+{
+    const btk_run *b[1] = {good}, *c[1] = {cand};
+    btk_comparison *cmp = NULL;
+    char quoted[120];
+    int error;
+
+    if (btk_run_find(good, x->a->bench) == NULL)
+        return btk_error_set(BTK_ENOTFOUND, "GOOD's binary has no benchmark '%s'",
+                             btk_error_quote(quoted, sizeof(quoted), x->a->bench));
+    if ((error = btk_compare_runs(&cmp, b, 1, c, 1, &x->a->opts)) < 0)
+        return error;
+    memset(v, 0, sizeof(*v));
+    v->kind = BTK_VERDICT_MISSING;
+    for (size_t i = 0; i < cmp->count; i++)
+        if (!strcmp(cmp->items[i].name, x->a->bench)) {
+            *v = cmp->items[i];
+            v->name = NULL, v->reason = NULL;
+        }
+    btk_comparison_free(cmp);
+    return 0;
+}
+
+/* Print a step's line: the commit, what was decided, and the effect with its CI. */
+static void print_step(const bisect_ctx *x, size_t i, const btk_verdict *v)
+{
+    printf("step %-2u %.12s  ", x->steps, x->c[i].sha);
+    if (x->c[i].state == SKIPPED)
+        printf("skipped: %s", x->c[i].why);
+    else
+        printf("%-6s %+.1f %% [95%% CI %+.1f %%, %+.1f %%] %s, p %.2g",
+               x->c[i].state == SLOW ? "slower" : "good", (v->ratio - 1) * 100,
+               (v->ci_low - 1) * 100, (v->ci_high - 1) * 100, btk_verdict_name(v->kind),
+               v->p_value);
+    printf("  ");
+    cli_print_safe(stdout, x->c[i].subject ? x->c[i].subject : "");
+    printf("\n");
+    fflush(stdout);
+}
+
+/* Build and measure commit i against GOOD; set c[i].state. */
+static int test_commit(bisect_ctx *x, size_t i, btk_git *git)
+{
+    btk_ab_options ab = {(unsigned)x->a->processes, NULL, 0, !x->a->quiet};
+    btk_run *good = NULL, *cand = NULL;
+    char bin[300], timeout[24];
+    btk_verdict v;
+    int error;
+
+    memset(&v, 0, sizeof(v));
+    snprintf(bin, sizeof(bin), "%s/bin-%zu", x->dir, i);
+    x->steps++;
+    if ((error = build(x, i, bin)) <= 0) {
+        x->c[i].state = SKIPPED;
+        if (error == 0)
+            print_step(x, i, &v);
+        return error;
+    }
+    if ((error = bench_args((char ***)&ab.args, &ab.arg_count, x->a, timeout)) < 0)
+        return error;
+    error = btk_ab_run(&good, &cand, x->good_bin, bin, &ab);
+    btk__free((void *)ab.args);
+    if (error == BTK_ECHILD && strstr(btk_error_last()->message, bin)) {
+        snprintf(x->c[i].why, sizeof(x->c[i].why), "the benchmark failed (%.200s)",
+                 btk_error_last()->message);
+        btk_error_clear();
+        v.kind = BTK_VERDICT_FAILED;
+    } else if (error == 0) {
+        error = decide(&v, x, good, cand);
+    }
+    if (error == 0 && x->a->db && (error = store(good, x->c[0].sha, "base", x, git)) == 0)
+        error = store(cand, x->c[i].sha, "contender", x, git);
+    btk_run_free(good);
+    btk_run_free(cand);
+    if (error < 0)
+        return error;
+    if (v.kind == BTK_VERDICT_FAILED || v.kind == BTK_VERDICT_MISSING) {
+        if (x->c[i].why[0] == '\0')
+            snprintf(x->c[i].why, sizeof(x->c[i].why), "the benchmark %s",
+                     v.kind == BTK_VERDICT_FAILED ? "failed or timed out" : "is missing");
+        x->c[i].state = strcmp(x->a->on_failure, "slow") ? SKIPPED : SLOW;
+        v.ratio = v.ci_low = v.ci_high = NAN;
+    } else {
+        x->c[i].state = v.kind == BTK_VERDICT_REGRESSED ? SLOW : GOOD;
+    }
+    if (x->c[i].state == SLOW)
+        x->ratio = v.ratio, x->ci_low = v.ci_low, x->ci_high = v.ci_high;
+    print_step(x, i, &v);
+    return 0;
+}
+
+/* ---- the bisection (in the worker process) ---- */
+
+/* The untested commit in (lo, hi) nearest to their middle, or 0 when none is left (the
+ * way `git bisect skip` moves to a neighbour of a commit that cannot be tested). */
+static size_t next_commit(const bisect_ctx *x, size_t lo, size_t hi)
+{
+    size_t mid = lo + (hi - lo) / 2;
+
+    for (size_t d = 0; d < hi - lo; d++) {
+        if (mid - d > lo && x->c[mid - d].state == UNTESTED)
+            return mid - d;
+        if (mid + d < hi && x->c[mid + d].state == UNTESTED)
+            return mid + d;
+    }
+    return 0;
+}
+
+/* Print the culprit (or the range the skipped commits leave) and the builds needed. */
+static void print_result(const bisect_ctx *x, size_t lo, size_t hi)
+{
+    size_t i, skipped = 0;
+
+    if (hi == lo + 1) {
+        printf("culprit: %s  ", x->c[hi].sha);
+        cli_print_safe(stdout, x->c[hi].subject ? x->c[hi].subject : "");
+        printf("\n  %s against GOOD %.12s: %+.1f %% [95%% CI %+.1f %%, %+.1f %%]\n",
+               x->a->bench, x->c[0].sha, (x->ratio - 1) * 100, (x->ci_low - 1) * 100,
+               (x->ci_high - 1) * 100);
+    } else {
+        printf("only skipped commits are left: the first slower commit is one of\n");
+        for (i = lo + 1; i <= hi; i++)
+            printf("  %s\n", x->c[i].sha);
+    }
+    for (i = 0; i < x->n; i++)
+        skipped += x->c[i].state == SKIPPED;
+    printf("builds: %u; steps: %u; skipped: %zu\n", x->builds, x->steps, skipped);
+    for (i = 0; i < x->n; i++)
+        if (x->c[i].state == SKIPPED)
+            printf("skipped: %.12s %s\n", x->c[i].sha, x->c[i].why);
+}
+
+/* The worker: worktree, GOOD's build, BAD's confirmation, then bisection. Returns an
+ * exit status. */
+static int work(bisect_ctx *x)
+{
+    btk_git *git = NULL;
+    size_t lo = 0, hi = x->n - 1, i;
+    int error;
+
+    if ((error = btk_git_open(&git, x->root)) < 0 ||
+        (error = btk_worktree_add(x->root, x->src, x->c[0].sha, x->log)) < 0)
+        goto done;
+    printf("bisect: %s from GOOD %.12s to BAD %.12s: %zu commits, %ld processes per side "
+           "per step\n",
+           x->a->bench, x->c[0].sha, x->c[hi].sha, x->n - 1, x->a->processes);
+    x->c[0].state = GOOD;
+    if ((error = build(x, 0, x->good_bin)) == 0)
+        error = btk_error_set(BTK_ECHILD, "GOOD %.12s: %s", x->c[0].sha, x->c[0].why);
+    if (error < 0 || (error = test_commit(x, hi, git)) < 0)
+        goto done;
+    if (x->c[hi].state != SLOW) {
+        error = btk_error_set(BTK_EINVAL,
+                              x->c[hi].state == SKIPPED
+                                  ? "BAD %.12s cannot be measured: nothing to bisect"
+                                  : "BAD %.12s is not slower than GOOD: nothing to bisect",
+                              x->c[hi].sha);
+        goto done;
+    }
+    while ((i = next_commit(x, lo, hi)) != 0 && (error = test_commit(x, i, git)) == 0) {
+        if (x->c[i].state == SLOW)
+            hi = i;
+        else if (x->c[i].state == GOOD)
+            lo = i;
+    }
+    if (error == 0)
+        print_result(x, lo, hi);
+done:
+    btk_git_close(git);
+    return error < 0 ? cli_fail() : CLI_EXIT_OK;
+}
+
+/* ---- the parent: interruption and cleanup ---- */
+
+static volatile sig_atomic_t got_signal;
+static volatile pid_t worker_pid;
+
+/* Kill the worker's whole process group (the build, the benchmarks); the parent then
+ * removes the worktree. Async-signal-safe. */
+static void on_signal(int sig)
+{
+    got_signal = sig;
+    if (worker_pid > 0)
+        kill(-worker_pid, SIGKILL);
+}
+
+static const int caught[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void set_handlers(void (*fn)(int))
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = fn;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < BTK_ARRAY_SIZE(caught); i++)
+        sigaction(caught[i], &sa, NULL);
+}
+
+/* The worker's temporary files (the A/B runner's, the build's) go inside the private
+ * directory, so that removing it after an interruption leaves nothing behind. */
+static int private_tmp(const bisect_ctx *x)
+{
+    char path[260];
+
+    snprintf(path, sizeof(path), "%s/tmp", x->dir);
+    if (mkdir(path, 0700) != 0 || setenv("TMPDIR", path, 1) != 0)
+        return btk_error_set(BTK_EIO, "cannot make a temporary directory: %s",
+                             strerror(errno));
+    return 0;
+}
+
+/* Run work() in a child leading its own process group, so that an interruption can stop
+ * everything it started; remove the worktree and the private directory afterwards. */
+static int supervise(bisect_ctx *x)
+{
+    sigset_t block, old;
+    int status = 0, exit_status;
+    pid_t pid;
+
+    sigemptyset(&block);
+    for (size_t i = 0; i < BTK_ARRAY_SIZE(caught); i++)
+        sigaddset(&block, caught[i]);
+    set_handlers(on_signal);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    fflush(stdout), fflush(stderr);
+    if ((pid = fork()) == 0) {
+        setpgid(0, 0);
+        set_handlers(SIG_DFL);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        exit_status = private_tmp(x) < 0 ? cli_fail() : work(x);
+        fflush(stdout);
+        _exit(exit_status);
+    }
+    if (pid > 0)
+        setpgid(pid, pid), worker_pid = pid;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (pid < 0)
+        return cli_die(CLI_EXIT_RUNTIME, "cannot start the bisection: %s", strerror(errno));
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : CLI_EXIT_RUNTIME;
+    if (btk_worktree_remove(x->root, x->src, x->log) < 0 ||
+        btk_worktree_rmtree(x->dir) < 0)
+        exit_status = cli_fail();
+    set_handlers(SIG_DFL);
+    if (got_signal)
+        return cli_die(CLI_EXIT_RUNTIME, "bisect interrupted by signal %d: stopped, its "
+                                         "worktree removed",
+                       (int)got_signal);
+    return exit_status;
+}
+
+/* ---- the command ---- */
+
+static int check_args(const bisect_args *a)
+{
+    char quoted[80];
+
+    if (strcmp(a->on_failure, "slow") && strcmp(a->on_failure, "skip"))
+        return btk_error_set(BTK_EINVAL, "--on-failure must be 'slow' or 'skip', not '%s'",
+                             btk_error_quote(quoted, sizeof(quoted), a->on_failure));
+    if (a->binary[0] == '/' || strstr(a->binary, ".."))
+        return btk_error_set(BTK_EINVAL, "--binary '%s' must be a path inside the "
+                                         "repository (relative, no '..')",
+                             btk_error_quote(quoted, sizeof(quoted), a->binary));
+    return 0;
+}
+
+/* Resolve GOOD and BAD, list the commits, make the private directory, supervise. */
+static int bisect_main(const bisect_args *a)
+{
+    char good[41], bad[41];
+    btk_git *git = NULL;
+    bisect_ctx x;
+    const char *tmp = getenv("TMPDIR");
+    int status;
+
+    memset(&x, 0, sizeof(x));
+    x.a = a;
+    if (btk_git_open(&git, a->repo) < 0 || btk_git_resolve(good, git, a->good) < 0 ||
+        btk_git_resolve(bad, git, a->bad) < 0 || load_commits(&x, git, good, bad) < 0) {
+        status = cli_fail();
+        goto done;
+    }
+    if ((x.root = btk_git_workdir(git)) == NULL) {
+        status = cli_die(CLI_EXIT_USAGE, "bisect needs a repository with a working "
+                                         "directory");
+        goto done;
+    }
+    snprintf(x.dir, sizeof(x.dir), "%s/btk-bisect.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (mkdtemp(x.dir) == NULL) {
+        status = cli_die(CLI_EXIT_RUNTIME, "cannot create a directory in '%s': %s",
+                         tmp && *tmp ? tmp : "/tmp", strerror(errno));
+        goto done;
+    }
+    snprintf(x.src, sizeof(x.src), "%s/src", x.dir);
+    snprintf(x.log, sizeof(x.log), "%s/git.log", x.dir);
+    snprintf(x.build_log, sizeof(x.build_log), "%s/build.log", x.dir);
+    snprintf(x.good_bin, sizeof(x.good_bin), "%s/bin-good", x.dir);
+    status = supervise(&x);
+done:
+    for (size_t i = 0; x.c && i < x.n; i++)
+        btk__free(x.c[i].subject);
+    btk__free(x.c);
+    btk_git_close(git);
+    return status;
+}
+
+int cmd_bisect(int argc, char **argv)
+{
+    bisect_args a = {0};
+    int status;
+
+    a.processes = 10;
+    a.on_failure = "skip";
+    a.opts = (btk_compare_options)BTK_COMPARE_OPTIONS_INIT;
+    if (!cli_parse_args(&status, &a, &bisect_cmd, argc, argv))
+        return status;
+    if (check_args(&a) < 0)
+        return cli_usage_fail(&bisect_cmd);
+    return bisect_main(&a);
+}
