@@ -177,7 +177,7 @@ static int put_trend_data(btk_chart *c, const btk_trend_point *points, size_t co
             (error = btk_gnuplot_num(c, plottable(p->ci_high) / scale)) < 0)
             break;
         if ((error = btk_gnuplot_printf(c, " %d", p->step)) < 0 ||
-            (error = btk_gnuplot_num(c, p->level > 0 ? p->level / scale : NAN)) < 0)
+            (error = btk_gnuplot_num(c, p->level > 0 ? plottable(p->level) / scale : NAN)) < 0)
             break;
         error = put(c, "\n");
     }

@@ -30,7 +30,7 @@ static void draw_hostile(btk_chart *c, size_t k, const char *dir)
     for (size_t i = 0; i < 8; i++) {
         double x = i % 3 == k % 3 ? bad[(k + i) % BTK_ARRAY_SIZE(bad)] : 1000 + 10.0 * i;
 
-        tp[i] = (btk_trend_point){"abcdef0", x, x * 0.99, x * 1.01, 0};
+        tp[i] = (btk_trend_point){"abcdef0", x, x * 0.99, x * 1.01, 0, x};
         spark[i] = x;
     }
     for (size_t i = 0; i < 20; i++)
