@@ -469,11 +469,21 @@ static bool ours(const char *s)
     return strncmp(s, "BTK__", 5) == 0;
 }
 
+/* Append s at *at in the block and to v[(*k)++]. */
+static void add_string(char **v, size_t *k, char **at, const char *s)
+{
+    size_t len = strlen(s) + 1;
+
+    v[(*k)++] = memcpy(*at, s, len);
+    *at += len;
+}
+
 int btk_count__build_env(char ***out, char *const *env, const char *const *extra,
                          size_t extra_count, const char *program)
 {
+    char filler[16]; /* "BTK__F<nnnn>=": names differ, since duplicates are dropped */
     size_t n = 0, bytes = strlen(program) + 1, target = BTK_COUNT_ENV_BYTES, i, k = 1,
-           pad, head = strlen(PAD_ENV) + 2; /* "BTK__PAD=" and its NUL */
+           slots = BTK_COUNT_ENV_SLOTS, pad, head = strlen(PAD_ENV) + 2; /* "BTK__PAD=" */
     char **v, *block, *at;
 
     *out = NULL;
@@ -484,11 +494,15 @@ int btk_count__build_env(char ***out, char *const *env, const char *const *extra
         }
     for (i = 0; i < extra_count; i++)
         bytes += strlen(extra[i]) + 1;
+    /* a fixed number of entries too: the pointer array is on the stack as well */
+    while (n + extra_count + 1 > slots)
+        slots += 64;
+    bytes += (slots - n - extra_count - 1) * (strlen("BTK__F0000=") + 1);
     while (bytes + head > target)
         target += 4096;
     pad = target - bytes - head;
-    /* one block: [strings...], the array points into it; v[-1] keeps the block */
-    if ((v = btk__calloc(n + extra_count + 3, sizeof(char *))) == NULL)
+    /* v[0] keeps the block of strings; the environment is v + 1 */
+    if ((v = btk__calloc(slots + 2, sizeof(char *))) == NULL)
         return BTK_ENOMEM;
     if ((block = btk__malloc(target)) == NULL) {
         btk__free(v);
@@ -497,13 +511,13 @@ int btk_count__build_env(char ***out, char *const *env, const char *const *extra
     v[0] = block;
     at = block;
     for (i = 0; env != NULL && env[i] != NULL; i++)
-        if (!ours(env[i])) {
-            v[k++] = memcpy(at, env[i], strlen(env[i]) + 1);
-            at += strlen(env[i]) + 1;
-        }
-    for (i = 0; i < extra_count; i++) {
-        v[k++] = memcpy(at, extra[i], strlen(extra[i]) + 1);
-        at += strlen(extra[i]) + 1;
+        if (!ours(env[i]))
+            add_string(v, &k, &at, env[i]);
+    for (i = 0; i < extra_count; i++)
+        add_string(v, &k, &at, extra[i]);
+    while (k < slots) {
+        snprintf(filler, sizeof(filler), "BTK__F%04zu=", k % 10000);
+        add_string(v, &k, &at, filler);
     }
     v[k++] = at;
     at += snprintf(at, head, "%s=", PAD_ENV);

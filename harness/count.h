@@ -22,6 +22,9 @@ typedef enum btk_measure {
 /* Environment strings plus the program path of a counted process are padded to this many
  * bytes (or the next multiple of 4096 above, for a larger environment). */
 #define BTK_COUNT_ENV_BYTES 16384
+/* ... and hold this many variables (or the next multiple of 64 above): the array of
+ * pointers to them is on the stack too. */
+#define BTK_COUNT_ENV_SLOTS 128
 /* A counted batch is sized to retire about this many instructions (at least 1 iteration). */
 #define BTK_COUNT_TARGET_INSTRUCTIONS 2000000.0
 #define BTK_COUNT_MAX_BATCH 100000000u
@@ -66,8 +69,10 @@ void btk_count__remove_dir(const char *dir);
 int btk_count__child_main(void);
 
 /* Build the counted process's environment from env: without BTK__ variables, plus the
- * given BTK__ assignments, padded with BTK__PAD so that the strings of the environment
- * and the program path take exactly BTK_COUNT_ENV_BYTES (or the next multiple of 4096).
+ * given BTK__ assignments, filled up to BTK_COUNT_ENV_SLOTS variables with BTK__F<nnnn>= (distinct names:
+ * duplicates do not survive valgrind) and
+ * padded with BTK__PAD so that the strings of the environment and the program path take
+ * exactly BTK_COUNT_ENV_BYTES (or the next multiple of 4096).
  * *out is a btk__malloc'd NULL-terminated array whose strings are in one block
  * (free both with btk_count__free_env). */
 int btk_count__build_env(char ***out, char *const *env, const char *const *extra,
