@@ -65,7 +65,9 @@ static void count_row(const run_ctx *ctx, const btk_bench_result *r)
     bool same;
     int i;
 
-    for (i = fprintf(out, "%s", r->name); i < ctx->console.name_width; i++)
+    for (i = 0; r->name[i] != '\0'; i++) /* control characters as '?', as the table does */
+        fputc((unsigned char)r->name[i] < 0x20 || r->name[i] == 0x7f ? '?' : r->name[i], out);
+    for (; i < ctx->console.name_width; i++)
         fputc(' ', out);
     if (r->fail != BTK_FAIL_NONE || f == NULL) {
         fprintf(out, " FAILED %s\n", r->fail_message);
