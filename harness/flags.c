@@ -10,7 +10,7 @@
 
 #include <math.h>
 
-typedef enum kind { K_BOOL, K_UINT, K_INT, K_DOUBLE, K_STRING, K_FORMAT } kind;
+typedef enum kind { K_BOOL, K_UINT, K_INT, K_DOUBLE, K_STRING, K_FORMAT, K_MEASURE } kind;
 
 typedef struct flag {
     const char *name;
@@ -28,6 +28,8 @@ static const flag flags[] = {
     {"no-fork", K_BOOL, 0, 0, OFF(runner.no_fork)},
     {"no-memtrack", K_BOOL, 0, 0, OFF(runner.run.memtrack)},
     {"format", K_FORMAT, 0, 0, OFF(format)},
+    {"measure", K_MEASURE, 0, 0, OFF(runner.measure)},
+    {"cache-sim", K_BOOL, 0, 0, OFF(runner.cache_sim)},
     {"out", K_STRING, 0, 0, OFF(out_path)},
     {"filter", K_STRING, 0, 0, OFF(filter)},
     {"processes", K_UINT, 1, BTK_RUNNER_MAX_PROCESSES, OFF(runner.processes)},
@@ -109,6 +111,13 @@ static int set_value(btk_main_options *o, const flag *f, const char *value)
         return btk_error_set(BTK_EINVAL, "unknown format '%s' for '--format' (console or json)",
                              btk_error_quote(qv, sizeof(qv), value));
     }
+    if (f->kind == K_MEASURE) {
+        if (btk_count_measure_parse(&o->runner.measure, value))
+            return 0;
+        return btk_error_set(BTK_EINVAL, "unknown measure '%s' for '--measure' (time, "
+                                         "instructions or perf-instructions)",
+                             btk_error_quote(qv, sizeof(qv), value));
+    }
     if ((error = parse_number(f, value, &v)) < 0)
         return error;
     if (f->kind == K_UINT)
@@ -156,6 +165,28 @@ static int parse_one(btk_main_options *o, int argc, char **argv, int *i)
     return set_value(o, f, value);
 }
 
+/* The counting modes' rules: at least two processes (default 2), each a fresh counted
+ * process (no --no-fork); --cache-sim only with callgrind. Fills the default processes. */
+static int check_counting(btk_runner_options *r)
+{
+    const char *m = btk_count_measure_name(r->measure);
+
+    if (r->cache_sim && r->measure != BTK_MEASURE_INSTRUCTIONS)
+        return btk_error_set(BTK_EINVAL, "--cache-sim needs --measure instructions");
+    if (r->measure == BTK_MEASURE_TIME) {
+        r->processes = r->processes ? r->processes : 1;
+        return 0;
+    }
+    if (r->no_fork)
+        return btk_error_set(BTK_EINVAL, "--no-fork cannot be used with --measure %s "
+                                         "(each count is a fresh process)", m);
+    if (r->processes == 1)
+        return btk_error_set(BTK_EINVAL, "--measure %s needs --processes 2 or more (counts "
+                                         "are compared across processes)", m);
+    r->processes = r->processes ? r->processes : 2;
+    return 0;
+}
+
 int btk_flags_parse(btk_main_options *out, int argc, char **argv)
 {
     int i, error;
@@ -164,11 +195,13 @@ int btk_flags_parse(btk_main_options *out, int argc, char **argv)
     btk_run_options_default(&out->runner.run);
     if (out->runner.run.timeout_ms <= 0)
         out->runner.run.timeout_ms = BTK_RUNNER_DEFAULT_TIMEOUT_MS;
-    out->runner.processes = 1;
+    out->runner.processes = 0; /* 0: not given */
     out->runner.cpu = -1;
     for (i = 1; i < argc; i++)
         if ((error = parse_one(out, argc, argv, &i)) < 0)
             return error;
+    if ((error = check_counting(&out->runner)) < 0)
+        return error;
     if (out->runner.run.min_samples > out->runner.run.max_samples &&
         out->runner.run.max_samples > 0)
         return btk_error_set(BTK_EINVAL, "--min-samples (%u) is larger than --max-samples (%u)",
@@ -200,6 +233,9 @@ void btk_flags_usage(FILE *f, const char *argv0)
             "  --precision X          stop at this relative CI half-width (default %g)\n"
             "  --timeout MS           kill a benchmark process after MS (default %g)\n"
             "  --no-memtrack          do not count allocations\n"
+            "  --measure WHAT         time (default), instructions (under callgrind) or\n"
+            "                         perf-instructions; counting runs 2 processes\n"
+            "  --cache-sim            with --measure instructions: L1 and LL misses too\n"
             "  --help, --version      this text / the library version\n",
             argv0, d.time_budget_ms, d.warmup_ms, d.min_samples, d.max_samples,
             d.precision, d.timeout_ms > 0 ? d.timeout_ms : BTK_RUNNER_DEFAULT_TIMEOUT_MS);

@@ -17,7 +17,9 @@ typedef struct btk_main_options {
     bool list, help, version;
 } btk_main_options;
 
-/* Parse argv into out, starting from the defaults. A bad flag or value is BTK_EINVAL with
+/* Parse argv into out, starting from the defaults. Counting modes (--measure other than
+ * time) default to 2 processes and refuse fewer, --no-fork, and --cache-sim without
+ * --measure instructions. A bad flag or value is BTK_EINVAL with
  * the one-line message (without the "benchtrack: " prefix) in btk_error_last(). */
 int btk_flags_parse(btk_main_options *out, int argc, char **argv);
 

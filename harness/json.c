@@ -6,6 +6,7 @@
  */
 #include "json.h"
 
+#include "count.h"
 #include "summary.h"
 
 #include <jansson.h>
@@ -148,6 +149,29 @@ static json_t *options_json(jb *b, const btk_report *rep)
     put(b, o, "timeout_ms", num(op->run.timeout_ms));
     put(b, o, "memtrack", json_boolean(op->run.memtrack));
     put(b, o, "no_fork", json_boolean(op->no_fork));
+    put(b, o, "measure", str(btk_count_measure_name(op->measure)));
+    put(b, o, "cache_sim", json_boolean(op->cache_sim));
+    return o;
+}
+
+/* Counting mode's context: how the counts were taken. */
+static json_t *count_context_json(jb *b, const btk_runner_options *op)
+{
+    json_t *o = json_object(), *c;
+
+    if (o == NULL)
+        return NULL;
+    put(b, o, "measure", str(btk_count_measure_name(op->measure)));
+    put(b, o, "tool", str(op->measure == BTK_MEASURE_INSTRUCTIONS ? "callgrind" : "perf"));
+    put(b, o, "env_bytes", json_integer(BTK_COUNT_ENV_BYTES));
+    put(b, o, "target_instructions", num(BTK_COUNT_TARGET_INSTRUCTIONS));
+    put(b, o, "cache_sim", json_boolean(op->cache_sim));
+    if (op->cache_sim && (c = json_object()) != NULL) {
+        put(b, c, "I1", str(BTK_COUNT_I1));
+        put(b, c, "D1", str(BTK_COUNT_D1));
+        put(b, c, "LL", str(BTK_COUNT_LL));
+        put(b, o, "caches", c);
+    }
     return o;
 }
 
@@ -190,6 +214,8 @@ static json_t *context_json(jb *b, const btk_report *rep)
         probe_json(b, rep->env_in->memtrack_available, rep->env_in->memtrack_reason));
     put(b, c, "build", build_json(b, rep->env_in));
     put(b, c, "options", options_json(b, rep));
+    if (rep->opts->measure != BTK_MEASURE_TIME)
+        put(b, c, "count", count_context_json(b, rep->opts));
     put(b, c, "warnings", warnings_json(b, rep->env));
     return c;
 }
@@ -332,6 +358,63 @@ static void put_figures(jb *b, json_t *o, const btk_bench_result *r, const btk_s
         put(b, o, "hw_counters", named_json(b, r, true));
 }
 
+/* One counted process: the raw totals, so a reader can redo every subtraction. */
+static json_t *count_proc_json(jb *b, const btk_proc_result *p)
+{
+    static const char *names[BTK_COUNT_EVENTS] = {"instructions", "l1_misses", "ll_misses"};
+    const btk_count_figures *f = &p->counted;
+    json_t *o = json_object();
+    char key[48];
+    unsigned e;
+
+    if (o == NULL)
+        return NULL;
+    put(b, o, "index", json_integer(p->index));
+    put(b, o, "iterations", json_integer((json_int_t)f->iterations));
+    put(b, o, "aslr_off", json_boolean(f->aslr_off != 0));
+    put(b, o, "pauses", json_integer((json_int_t)f->pauses));
+    for (e = 0; e < f->events; e++) {
+        put(b, o, names[e], json_integer((json_int_t)f->body[e]));
+        snprintf(key, sizeof(key), "loop_%s", names[e]);
+        put(b, o, key, json_integer((json_int_t)f->loop[e]));
+        snprintf(key, sizeof(key), "pause_loop_%s", names[e]);
+        if (f->pauses > 0)
+            put(b, o, key, json_integer((json_int_t)f->pause_loop[e]));
+    }
+    return o;
+}
+
+/* Counting mode's figures of a benchmark: per iteration, repeatability, raw totals. */
+static json_t *count_json(jb *b, const btk_bench_result *r)
+{
+    const btk_count_figures *f = &r->procs[0].counted;
+    json_t *o = json_object(), *procs = json_array(), *spread = json_object();
+    double lo, hi;
+    bool same = btk_count_deterministic(r, &lo, &hi);
+    size_t i;
+
+    for (i = 0; procs != NULL && i < r->proc_count; i++)
+        push(b, procs, count_proc_json(b, &r->procs[i]));
+    if (spread != NULL) {
+        put(b, spread, "min", num(lo));
+        put(b, spread, "max", num(hi));
+    }
+    if (o == NULL) {
+        json_decref(procs);
+        json_decref(spread);
+        return NULL;
+    }
+    put(b, o, "deterministic", json_boolean(same));
+    put(b, o, "instructions_per_iter", num(btk_count_per_iter(f, 0)));
+    if (f->events == BTK_COUNT_EVENTS) {
+        put(b, o, "l1_misses_per_iter", num(btk_count_per_iter(f, 1)));
+        put(b, o, "ll_misses_per_iter", num(btk_count_per_iter(f, 2)));
+    }
+    put(b, o, "spread", spread);
+    put(b, o, "processes", procs);
+    return o;
+}
+
 static json_t *bench_json(jb *b, const btk_bench_result *r)
 {
     json_t *o = json_object();
@@ -352,6 +435,11 @@ static json_t *bench_json(jb *b, const btk_bench_result *r)
     }
     put(b, o, "status", str("ok"));
     put_figures(b, o, r, &s);
+    if (r->procs[0].counted.events > 0) {
+        put(b, o, "stop_reason", str("counted"));
+        put(b, o, "unit", str("instructions"));
+        put(b, o, "count", count_json(b, r));
+    }
     return o;
 }
 

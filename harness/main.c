@@ -8,6 +8,7 @@
 #include "benchtrack.h"
 
 #include "console.h"
+#include "count.h"
 #include "envcheck.h"
 #include "flags.h"
 #include "internal.h"
@@ -22,7 +23,9 @@ typedef struct run_ctx {
     const btk_main_options *opts;
     btk_console console;
     bool table, progress;
+    bool counting; /* --measure other than time: counts, not times */
     size_t count;
+    double start_ms;
 } run_ctx;
 
 static int complain(int status)
@@ -31,16 +34,69 @@ static int complain(int status)
     return status;
 }
 
+/* Progress on stderr: a self-erasing line on a terminal; counting runs, which take
+ * seconds per process, also print one line per process when stderr is not a terminal. */
 static void on_proc_start(const btk_instance *inst, size_t bench, unsigned proc, void *payload)
 {
     run_ctx *ctx = payload;
+    unsigned k = ctx->opts->runner.processes;
 
-    if (!ctx->progress)
-        return;
-    fprintf(stderr, "\r\033[K[%zu/%zu] %s", bench + 1, ctx->count, inst->name);
-    if (ctx->opts->runner.processes > 1)
-        fprintf(stderr, " (process %u/%u)", proc + 1, ctx->opts->runner.processes);
+    if (ctx->progress) {
+        fprintf(stderr, "\r\033[K[%zu/%zu] %s", bench + 1, ctx->count, inst->name);
+        if (k > 1)
+            fprintf(stderr, " (process %u/%u)", proc + 1, k);
+        if (ctx->counting)
+            fprintf(stderr, " counting, %.0f s", (btk__monotonic_ms() - ctx->start_ms) / 1e3);
+    } else if (ctx->counting) {
+        fprintf(stderr, "benchtrack: counting [%zu/%zu] %s (process %u/%u, %.1f s)\n",
+                bench + 1, ctx->count, inst->name, proc + 1, k,
+                (btk__monotonic_ms() - ctx->start_ms) / 1e3);
+    }
     fflush(stderr);
+}
+
+/* A counting run's row: instructions per iteration (and misses), or why not trusted. */
+static void count_row(const run_ctx *ctx, const btk_bench_result *r)
+{
+    const btk_count_figures *f = r->proc_count > 0 ? &r->procs[0].counted : NULL;
+    FILE *out = ctx->console.out;
+    char l1[32], ll[32];
+    double lo, hi;
+    bool same;
+    int i;
+
+    for (i = 0; r->name[i] != '\0'; i++) /* control characters as '?', as the table does */
+        fputc((unsigned char)r->name[i] < 0x20 || r->name[i] == 0x7f ? '?' : r->name[i], out);
+    for (; i < ctx->console.name_width; i++)
+        fputc(' ', out);
+    if (r->fail != BTK_FAIL_NONE || f == NULL) {
+        fprintf(out, " FAILED %s\n", r->fail_message);
+        return;
+    }
+    same = btk_count_deterministic(r, &lo, &hi);
+    snprintf(l1, sizeof(l1), "%.3f", btk_count_per_iter(f, 1));
+    snprintf(ll, sizeof(ll), "%.3f", btk_count_per_iter(f, 2));
+    fprintf(out, " %16.3f %12s %12s %11" PRIu64 " %9zu  %s\n", btk_count_per_iter(f, 0),
+            f->events > 1 ? l1 : "-", f->events > 1 ? ll : "-", f->iterations,
+            r->proc_count, same ? "yes" : "NO");
+    if (!same)
+        fprintf(stderr, "benchtrack: warning: '%s' is nondeterministic: %.3f to %.3f "
+                        "instructions per iteration across %zu processes\n",
+                r->name, lo, hi, r->proc_count);
+}
+
+static void count_header(const run_ctx *ctx)
+{
+    FILE *out = ctx->console.out;
+    int i;
+
+    for (i = fprintf(out, "Benchmark"); i < ctx->console.name_width; i++)
+        fputc(' ', out);
+    fprintf(out, " %16s %12s %12s %11s %9s  %s\n", "Instructions/it", "L1 miss/it",
+            "LL miss/it", "Iterations", "Processes", "Repeatable");
+    for (i = 0; i < ctx->console.name_width + 78; i++)
+        fputc('-', out);
+    fputc('\n', out);
 }
 
 static void on_bench_done(const btk_bench_result *r, size_t bench, void *payload)
@@ -52,8 +108,11 @@ static void on_bench_done(const btk_bench_result *r, size_t bench, void *payload
         fputs("\r\033[K", stderr);
         fflush(stderr);
     }
-    if (ctx->table)
+    if (ctx->table && ctx->counting)
+        count_row(ctx, r);
+    else if (ctx->table)
         btk_console_row(&ctx->console, r);
+    fflush(stdout);
 }
 
 static size_t longest_name(const btk_instance *insts, size_t count)
@@ -122,7 +181,8 @@ static int run_all(const btk_main_options *o, const btk_instance *insts, size_t 
                    const char *argv0)
 {
     btk_runner_events ev = {on_proc_start, on_bench_done};
-    run_ctx ctx = {o, {NULL, false, 0}, o->format == BTK_FORMAT_CONSOLE, false, count};
+    run_ctx ctx = {o,     {NULL, false, 0}, o->format == BTK_FORMAT_CONSOLE, false,
+                   false, count, btk__monotonic_ms()};
     btk_report rep = {argv0, time(NULL), NULL, NULL, NULL, &o->runner, o->filter, NULL, 0};
     btk_bench_result *res = NULL;
     btk_env_input in;
@@ -132,6 +192,9 @@ static int run_all(const btk_main_options *o, const btk_instance *insts, size_t 
 
     if (check_out_path(o->out_path) < 0 || btk_timer_init() < 0)
         return complain(EXIT_FAILED);
+    ctx.counting = o->runner.measure != BTK_MEASURE_TIME;
+    if ((status = btk_count_check(o->runner.measure)) < 0)
+        return complain(status == BTK_EUNSUPPORTED ? EXIT_USAGE : EXIT_FAILED);
     btk_envcheck_default_input(&in, o->runner.run.memtrack);
     btk_envcheck_build_from(&in, insts, count);
     btk_envcheck_run(&env, &in);
@@ -140,7 +203,10 @@ static int run_all(const btk_main_options *o, const btk_instance *insts, size_t 
     if (ctx.table) {
         btk_console_init(&ctx.console, stdout, btk_console_colour_allowed(STDOUT_FILENO),
                          longest_name(insts, count));
-        btk_console_header(&ctx.console);
+        if (ctx.counting)
+            count_header(&ctx);
+        else
+            btk_console_header(&ctx.console);
     }
     if (btk_runner_run(&res, insts, count, &o->runner, &ev, &ctx) < 0)
         return complain(EXIT_FAILED);
@@ -168,6 +234,8 @@ int btk_main(int argc, char **argv)
     char q[80];
     int status;
 
+    if ((status = btk_count__child_main()) >= 0)
+        return status; /* this process is a counted process (count.c) */
     if (btk_flags_parse(&o, argc, argv) < 0)
         return complain(EXIT_USAGE);
     if (o.help || o.version) {

@@ -147,3 +147,51 @@ int btk_perf__read(btk_named_value *out, size_t cap, uint64_t iterations)
     }
     return (int)i;
 }
+
+/* ---- counting mode: one instructions:u counter ---- */
+
+static int ins_fd = -1;
+
+int btk_perf__open_instructions(void)
+{
+    struct perf_event_attr attr;
+
+    if (ins_fd >= 0)
+        return 0;
+    memset(&attr, 0, sizeof(attr));
+    attr.size = sizeof(attr);
+    attr.type = PERF_TYPE_HARDWARE;
+    attr.config = PERF_COUNT_HW_INSTRUCTIONS;
+    attr.disabled = 1;
+    attr.exclude_kernel = 1;
+    attr.exclude_hv = 1;
+    if ((ins_fd = ops->open(&attr, 0, -1, -1, 0)) < 0)
+        return btk_error_set(BTK_EUNSUPPORTED,
+                             "perf_event_open refuses user-space instructions: %s",
+                             strerror(errno));
+    return 0;
+}
+
+void btk_perf__instructions_enable(bool on)
+{
+    if (ins_fd >= 0)
+        ops->ioctl(ins_fd, on ? PERF_EVENT_IOC_ENABLE : PERF_EVENT_IOC_DISABLE, 0);
+}
+
+int btk_perf__instructions_take(uint64_t *out)
+{
+    uint64_t v = 0;
+
+    if (ins_fd < 0 || ops->read(ins_fd, &v, sizeof(v)) != (long)sizeof(v))
+        return btk_error_set(BTK_EIO, "cannot read the instructions counter");
+    ops->ioctl(ins_fd, PERF_EVENT_IOC_RESET, 0);
+    *out = v;
+    return 0;
+}
+
+void btk_perf__close_instructions(void)
+{
+    if (ins_fd >= 0)
+        ops->close(ins_fd);
+    ins_fd = -1;
+}

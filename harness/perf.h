@@ -38,4 +38,13 @@ int btk_perf__read(btk_named_value *out, size_t cap, uint64_t iterations);
 /* Close the group. */
 void btk_perf__close(void);
 
+/* Counting mode's counter (count.c): one user-space instructions counter for this thread,
+ * apart from the group. open: BTK_EUNSUPPORTED with the reason when refused; enable
+ * starts/stops it; take reads its count into *out and zeroes it (BTK_EIO on a short read);
+ * close is a no-op when not open. */
+int btk_perf__open_instructions(void);
+void btk_perf__instructions_enable(bool on);
+int btk_perf__instructions_take(uint64_t *out);
+void btk_perf__close_instructions(void);
+
 #endif

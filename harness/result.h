@@ -18,6 +18,19 @@ typedef enum btk_stop_reason {
     BTK_STOP_MAX_SAMPLES    /* max_samples reached */
 } btk_stop_reason;
 
+/* Counting mode (count.h): what one counted process retired. Events are instructions, L1
+ * misses and last-level misses; the two miss counts only with --cache-sim (events 3). */
+#define BTK_COUNT_EVENTS 3
+typedef struct btk_count_figures {
+    uint32_t events;                    /* valid events: 0 not counted, 1, or 3 */
+    uint32_t aslr_off;                  /* 1 when randomization was off in the process */
+    uint64_t iterations;                /* the counted batch */
+    uint64_t body[BTK_COUNT_EVENTS];    /* the benchmark's BTK_LOOP, totals */
+    uint64_t loop[BTK_COUNT_EVENTS];    /* an empty BTK_LOOP of the same batch, totals */
+    uint64_t pauses;                    /* pause+resume pairs in the counted batch */
+    uint64_t pause_loop[BTK_COUNT_EVENTS]; /* an empty loop with one pair per iteration */
+} btk_count_figures;
+
 typedef struct btk_named_value {
     char name[BTK_COUNTER_NAME_MAX];
     double value;
@@ -43,6 +56,7 @@ typedef struct btk_proc_result {
     btk_named_value counters[BTK_MAX_COUNTERS];
     size_t hw_count;    /* hardware counters per iteration, 0 when perf is unavailable */
     btk_named_value hw[8];
+    btk_count_figures counted; /* counting mode only (counted.events > 0) */
 } btk_proc_result;
 
 typedef enum btk_fail_kind {

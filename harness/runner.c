@@ -114,16 +114,22 @@ static int measure(btk_proc_result *r, const btk_instance *inst, unsigned proc,
     return 0;
 }
 
-/* The child's whole life: measure, send one frame, leave without running atexit handlers
- * or flushing the parent's inherited stdio buffers twice (flushed before fork). */
+/* The child's whole life: measure (or, counting, become the counted process), send one
+ * frame, leave without running atexit handlers or flushing the parent's inherited stdio
+ * buffers twice (flushed before fork). */
 static void child_main(int fd, const btk_instance *inst, unsigned proc,
-                       const btk_runner_options *opts)
+                       const btk_runner_options *opts, const char *dir)
 {
     btk_proc_result r;
     btk_buf frame = BTK_BUF_INIT;
     int error;
 
-    if (measure(&r, inst, proc, opts) < 0)
+    memset(&r, 0, sizeof(r));
+    if (opts->measure != BTK_MEASURE_TIME)
+        error = btk_count__exec(fd, dir, inst, opts->measure, opts->cache_sim);
+    else
+        error = measure(&r, inst, proc, opts);
+    if (error < 0)
         error = btk_wire_encode_error(&frame, btk_error_last()->message);
     else
         error = btk_wire_encode_result(&frame, &r);
@@ -257,11 +263,18 @@ static void run_child(btk_bench_result *r, const btk_instance *inst, unsigned pr
     btk_buf data = {NULL, 0, 0, FRAME_CAP};
     double timeout = btk_runner_timeout_ms(inst, opts), deadline;
     int fds[2], status = 0, got;
+    char dir[4096] = "";
     bool killed;
     pid_t pid, parent;
 
+    if (opts->measure != BTK_MEASURE_TIME && btk_count__make_dir(dir, sizeof(dir)) < 0) {
+        fail(r, BTK_FAIL_ERROR, 0, 0, "%s", btk_error_last()->message);
+        return;
+    }
     if (btk_runner__pipe(fds) < 0) {
         fail(r, BTK_FAIL_ERROR, 0, 0, "cannot create a pipe: %s", strerror(errno));
+        if (dir[0] != '\0')
+            btk_count__remove_dir(dir);
         return;
     }
     fflush(NULL);
@@ -270,12 +283,14 @@ static void run_child(btk_bench_result *r, const btk_instance *inst, unsigned pr
         fail(r, BTK_FAIL_ERROR, 0, 0, "cannot fork: %s", strerror(errno));
         close(fds[0]);
         close(fds[1]);
+        if (dir[0] != '\0')
+            btk_count__remove_dir(dir);
         return;
     }
     if (pid == 0) {
         close(fds[0]);
         child_detach(parent);
-        child_main(fds[1], inst, proc, opts);
+        child_main(fds[1], inst, proc, opts, dir);
     }
     setpgid(pid, pid); /* also here: the group exists whichever of the two runs first */
     close(fds[1]);
@@ -288,6 +303,8 @@ static void run_child(btk_bench_result *r, const btk_instance *inst, unsigned pr
     else
         judge(r, status, killed, timeout, &data);
     btk_buf_free(&data);
+    if (dir[0] != '\0')
+        btk_count__remove_dir(dir);
 }
 
 static void run_inproc(btk_bench_result *r, const btk_instance *inst, unsigned proc,

@@ -6,6 +6,7 @@
 #ifndef BTK_RUNNER_H
 #define BTK_RUNNER_H
 
+#include "count.h"
 #include "registry.h"
 #include "result.h"
 #include "sampler.h"
@@ -28,6 +29,8 @@ typedef struct btk_runner_options {
     unsigned processes;  /* fresh processes per instance, >= 1 */
     int cpu;             /* CPU to pin to, -1: btk_pin_to_cpu's default */
     bool no_fork;        /* measure in this process: no isolation, no timeout */
+    btk_measure measure; /* time, or count instructions (count.h) */
+    bool cache_sim;      /* counting under callgrind: simulate the caches too */
 } btk_runner_options;
 
 /* Called as the run progresses (any may be NULL): before a process starts, and when an

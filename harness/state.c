@@ -4,6 +4,7 @@
  * The loop itself is a counted for-loop in bench.h; nothing here runs per iteration.
  */
 #include "state.h"
+#include "count.h"
 #include "memtrack.h"
 #include "perf.h"
 #include "timer.h"
@@ -34,6 +35,8 @@ uint64_t btk__loop_begin(btk_state *state)
         btk_memtrack__arm(true);
     if (p->perf)
         btk_perf__enable();
+    if (p->count)
+        btk_count__region(true);
     p->start = btk_timer_start();
     return state->iterations;
 }
@@ -43,6 +46,8 @@ void btk__loop_end(btk_state *state)
     uint64_t end = btk_timer_stop();
     btk_state_priv *p = priv_of(state);
 
+    if (p->count && !p->is_paused)
+        btk_count__region(false);
     if (p->perf)
         btk_perf__disable();
     if (p->memtrack)
@@ -64,6 +69,8 @@ void btk_pause(btk_state *state)
 
     if (!p->in_loop || p->is_paused)
         return;
+    if (p->count)
+        btk_count__region(false);
     if (p->perf)
         btk_perf__disable();
     if (p->memtrack)
@@ -84,6 +91,8 @@ void btk_resume(btk_state *state)
         btk_memtrack__arm(true);
     if (p->perf)
         btk_perf__enable();
+    if (p->count)
+        btk_count__region(true);
     p->paused += btk_timer_start() - p->pause_at;
 }
 

@@ -21,6 +21,7 @@ typedef struct btk_state_priv {
     bool in_loop, is_paused;
     bool memtrack;           /* arm allocation counting inside the loop */
     bool perf;               /* enable hardware counters inside the loop */
+    bool count;              /* counting mode: count inside the loop (count.c) */
     double bytes_per_iter, items_per_iter;
     size_t counter_count;
     btk_named_value counters[BTK_MAX_COUNTERS];

@@ -28,6 +28,7 @@ typedef struct wire_scalars {
     uint64_t counter_count, hw_count;
     btk_named_value counters[BTK_MAX_COUNTERS];
     btk_named_value hw[8];
+    btk_count_figures counted;
 } wire_scalars;
 
 #define HW_MAX (sizeof(((btk_proc_result *)0)->hw) / sizeof(btk_named_value))
@@ -67,6 +68,7 @@ static void scalars_from(wire_scalars *s, const btk_proc_result *r)
     s->hw_count = r->hw_count;
     memcpy(s->counters, r->counters, sizeof(s->counters));
     memcpy(s->hw, r->hw, sizeof(s->hw));
+    s->counted = r->counted;
 }
 
 int btk_wire_encode_result(btk_buf *out, const btk_proc_result *r)
@@ -117,7 +119,8 @@ static int check_scalars(wire_scalars *s, size_t payload_len)
         return bad("payload length does not match the sample count");
     if (s->counter_count > BTK_MAX_COUNTERS || s->hw_count > HW_MAX)
         return bad("counter count out of range");
-    if (s->stop > (uint32_t)BTK_STOP_MAX_SAMPLES || s->mem_tracked > 1)
+    if (s->stop > (uint32_t)BTK_STOP_MAX_SAMPLES || s->mem_tracked > 1 ||
+        s->counted.events > BTK_COUNT_EVENTS || s->counted.aslr_off > 1)
         return bad("field out of range");
     for (i = 0; i < s->counter_count; i++)
         if (memchr(s->counters[i].name, '\0', BTK_COUNTER_NAME_MAX) == NULL)
@@ -150,6 +153,7 @@ static void scalars_to(btk_proc_result *r, const wire_scalars *s)
     r->hw_count = (size_t)s->hw_count;
     memcpy(r->counters, s->counters, sizeof(r->counters));
     memcpy(r->hw, s->hw, sizeof(r->hw));
+    r->counted = s->counted;
 }
 
 /* Copy the three sample arrays that follow the scalars; samples must be finite. */
