@@ -8,8 +8,11 @@
 #include "store_int.h"
 
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const unsigned modes[] = {0, BTK_STORE_READONLY};
@@ -260,6 +263,116 @@ static void store_check__user_tables_and_v1_are_accepted(void **state)
     test_rmtree(dir);
 }
 
+/* A child process that makes dir read-only, the way a read-only file system does: a
+ * read-only bind mount of dir onto itself in a private mount namespace (as root), else a
+ * mode of 0555 (a normal user; root ignores modes). Then it opens path read-only and exits
+ * 0 when the open gives want_code and, on success, the one stored run, or a message with
+ * want_text on failure. Returns the child's exit status: 77 when dir could not be made
+ * read-only. */
+static int read_in_read_only_dir(const char *dir, const char *path, int want_code,
+                                 const char *want_text)
+{
+    pid_t pid = fork();
+    int status = -1;
+
+    if (pid == 0) {
+        btk_store *db = NULL;
+        btk_run_row *rows = NULL;
+        size_t count = 0;
+        char probe[4200];
+        int rc;
+
+        snprintf(probe, sizeof(probe), "%s/probe", dir);
+        if (unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+            mount(dir, dir, NULL, MS_BIND, NULL) == 0 &&
+            mount(NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) == 0)
+            print_message("read-only bind mount of %s\n", dir);
+        else if (geteuid() != 0 && chmod(dir, 0555) == 0)
+            print_message("no mount namespace: %s made mode 0555\n", dir);
+        else
+            _exit(77);
+        if (access(probe, F_OK) == 0 || creat(probe, 0600) >= 0)
+            _exit(78); /* still writable */
+        rc = btk_store_open(&db, path, BTK_STORE_READONLY);
+        if (rc != want_code) {
+            fprintf(stderr, "open: %d, want %d: %s\n", rc, want_code, btk_error_last()->message);
+            _exit(1);
+        }
+        if (rc != 0) {
+            if (strstr(btk_error_last()->message, want_text) == NULL) {
+                fprintf(stderr, "message: %s\n", btk_error_last()->message);
+                _exit(2);
+            }
+            _exit(0);
+        }
+        rc = btk_store_list_runs(&rows, &count, db, 0);
+        btk_run_rows_free(rows, count);
+        btk_store_close(db);
+        _exit(rc == 0 && count == 1 ? 0 : 3);
+    }
+    waitpid(pid, &status, 0);
+    chmod(dir, 0700);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* A database with one run written by a child that exits without closing it: its -wal
+ * keeps the run (not yet merged into the file). */
+static void write_unmerged(const char *path)
+{
+    pid_t pid = fork();
+    int status;
+
+    if (pid == 0) {
+        btk_store *db = NULL;
+        btk_run *run = NULL;
+
+        if (btk_store_open(&db, path, 0) < 0 || btk_run_new(&run) < 0)
+            _exit(1);
+        run->machine.hostname = strdup("h");
+        btk_machine_fingerprint(&run->machine);
+        _exit(btk_store_add_run(db, run, NULL) < 0 ? 1 : 0);
+    }
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void store_check__wal_database_in_read_only_directory_is_read(void **state)
+{
+    char *dir = test_tmpdir("rowal"), wal[4200], shm[4200];
+    btk_store *db = NULL;
+    btk_run *run = NULL;
+    int status;
+
+    (void)state;
+    /* a WAL database, cleanly closed: no -wal, no -shm beside it */
+    assert_int_equal(btk_store_open(&db, in_dir(dir, "r.db"), 0), 0);
+    assert_int_equal(btk_run_new(&run), 0);
+    run->machine.hostname = strdup("h");
+    assert_int_equal(btk_machine_fingerprint(&run->machine), 0);
+    assert_int_equal(btk_store_add_run(db, run, NULL), 0);
+    btk_run_free(run);
+    btk_store_close(db);
+    snprintf(wal, sizeof(wal), "%s-wal", in_dir(dir, "r.db"));
+    snprintf(shm, sizeof(shm), "%s-shm", in_dir(dir, "r.db"));
+    assert_int_not_equal(access(wal, F_OK), 0);
+    status = read_in_read_only_dir(dir, in_dir(dir, "r.db"), 0, NULL);
+    if (status == 77) {
+        print_message("cannot make a directory read-only here (no mount namespace, root)\n");
+        test_rmtree(dir);
+        skip();
+    }
+    assert_int_equal(status, 0);
+    /* changes still in the -wal, and no -shm: said, not silently left out */
+    write_unmerged(in_dir(dir, "u.db"));
+    snprintf(wal, sizeof(wal), "%s-wal", in_dir(dir, "u.db"));
+    snprintf(shm, sizeof(shm), "%s-shm", in_dir(dir, "u.db"));
+    assert_int_equal(unlink(shm), 0);
+    assert_int_equal(read_in_read_only_dir(dir, in_dir(dir, "u.db"), BTK_EIO,
+                                           "its WAL holds changes and SQLite cannot create "
+                                           "its '-shm' file"), 0);
+    test_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +382,7 @@ int main(void)
         cmocka_unit_test(store_check__truncated_and_garbage_files_refused_untouched),
         cmocka_unit_test(store_check__fifo_device_and_directory_refused),
         cmocka_unit_test(store_check__user_tables_and_v1_are_accepted),
+        cmocka_unit_test(store_check__wal_database_in_read_only_directory_is_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
