@@ -71,36 +71,70 @@ int btk_store__check_version(btk_store *db, int version)
     return 0;
 }
 
-/* The rows that describe one table or index on conn, appended to out: its type and
- * table, then each column's name, declared type, NOT NULL and primary-key position (a
- * table) or each indexed column's name and position (an index). Nothing when conn has no
- * such object. The name is bound, never spliced into the SQL. Returns 0, BTK_ENOMEM, or 1
- * when SQLite failed (its error is conn's). */
-static int describe(btk_buf *out, sqlite3 *conn, const char *name)
-{
-    static const char sql[] =
-        "SELECT m.type, m.tbl_name, p.name, p.type, p.\"notnull\", p.pk"
-        " FROM sqlite_master AS m, pragma_table_info(m.name) AS p"
-        " WHERE m.name = ?1 AND m.type = 'table'"
-        " UNION ALL SELECT m.type, m.tbl_name, p.name, '', p.seqno, p.cid"
-        " FROM sqlite_master AS m, pragma_index_info(m.name) AS p"
-        " WHERE m.name = ?1 AND m.type = 'index'";
-    sqlite3_stmt *st = NULL;
-    int rc, error = 0, i;
+/* Statements describing one object (the name bound as ?1, never spliced into the SQL):
+ * its type and table in sqlite_master, then each column's name, declared type, NOT NULL
+ * and primary-key position (a table), or each indexed column's name and position (an
+ * index). Prepared once per connection, run for each name. */
+static const char *const describe_sql[] = {
+    "SELECT (SELECT type || ' ' || tbl_name FROM sqlite_master WHERE name = ?1 AND"
+    " type = 'table'), name, type, \"notnull\", pk FROM pragma_table_info(?1)",
+    "SELECT (SELECT type || ' ' || tbl_name FROM sqlite_master WHERE name = ?1 AND"
+    " type = 'index'), name, '', seqno, cid FROM pragma_index_info(?1)",
+};
 
-    if ((rc = sqlite3_prepare_v2(conn, sql, -1, &st, NULL)) == SQLITE_OK)
+typedef struct describer {
+    sqlite3_stmt *st[2];
+} describer;
+
+/* Prepare a describer on conn: 0, or 1 when SQLite failed (its error is conn's). */
+static int describer_open(describer *d, sqlite3 *conn)
+{
+    size_t i;
+
+    memset(d, 0, sizeof(*d));
+    for (i = 0; i < 2; i++)
+        if (sqlite3_prepare_v2(conn, describe_sql[i], -1, &d->st[i], NULL) != SQLITE_OK)
+            return 1;
+    return 0;
+}
+
+static void describer_close(describer *d)
+{
+    sqlite3_finalize(d->st[0]);
+    sqlite3_finalize(d->st[1]);
+}
+
+/* The description of the object called name, into out (emptied first); nothing when there
+ * is no such table or index. Returns 0, BTK_ENOMEM, or 1 when SQLite failed. */
+static int describe(btk_buf *out, describer *d, const char *name)
+{
+    int rc = SQLITE_OK, error = 0, i;
+    size_t k;
+
+    btk_buf_clear(out);
+    for (k = 0; k < 2 && rc == SQLITE_OK && error == 0; k++) {
+        sqlite3_stmt *st = d->st[k];
+
+        sqlite3_reset(st);
         rc = sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        for (i = 0; i < 6 && error == 0; i++) {
-            const char *v = (const char *)sqlite3_column_text(st, i);
-            error = btk_buf_printf(out, "%s%c", v ? v : "", i == 5 ? '\n' : '|');
+        while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+                rc = SQLITE_OK; /* a view or the other kind of object: not described */
+                continue;
+            }
+            for (i = 0; i < 5 && error == 0; i++) {
+                const char *v = (const char *)sqlite3_column_text(st, i);
+                error = btk_buf_printf(out, "%s%c", v ? v : "", i == 4 ? '\n' : '|');
+            }
+            rc = error ? SQLITE_NOMEM : SQLITE_OK;
         }
-        rc = error ? SQLITE_NOMEM : SQLITE_OK;
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+        sqlite3_reset(st);
     }
-    sqlite3_finalize(st);
     if (error)
         return error;
-    return rc == SQLITE_DONE ? 0 : 1; /* 1: SQLite's error, to read from conn */
+    return rc == SQLITE_OK ? 0 : 1;
 }
 
 /* The name of the first object in conn's schema matching the WHERE clause cond (a
@@ -125,48 +159,73 @@ static int first_object(char *out, size_t len, btk_store *db, const char *sql)
     return error;
 }
 
-/* Compare every table and index that migrations 0 .. version-1 create (built in an
- * in-memory database) with the same object in db; the first difference is BTK_EFORMAT. */
-static int compare_with_reference(btk_store *db, int version)
+/* An in-memory database holding what migrations 0 .. version-1 create, in *out. */
+static int reference(sqlite3 **out, int version)
+{
+    int v;
+
+    if (sqlite3_open_v2(":memory:", out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK)
+        return btk_error_set(BTK_ENOMEM, "out of memory checking a results database");
+    for (v = 0; v < version; v++)
+        if (sqlite3_exec(*out, btk_store__migration(v), NULL, NULL, NULL) != SQLITE_OK)
+            return btk_error_set(BTK_ENOMEM, "out of memory checking a results database");
+    return 0;
+}
+
+/* BTK_EFORMAT naming the object called name, missing from db or different there. */
+static int differs(btk_store *db, int version, const char *want, const char *got,
+                   const char *name)
 {
     char path[200], what[200];
+
+    return btk_error_set(BTK_EFORMAT, "results database '%s' is not a benchtrack database "
+                         "of schema version %d: %s '%s' is %s",
+                         btk_error_quote(path, sizeof(path), db->path), version,
+                         strncmp(want, "index", 5) ? "table" : "index",
+                         btk_error_quote(what, sizeof(what), name),
+                         *got ? "not benchtrack's" : "missing");
+}
+
+/* Compare every table and index that migrations 0 .. version-1 create (replayed in an
+ * in-memory database) with the object of the same name in db; the first difference is
+ * BTK_EFORMAT. */
+static int compare_with_reference(btk_store *db, int version)
+{
     btk_buf want = BTK_BUF_INIT, got = BTK_BUF_INIT;
+    describer ref_d, db_d;
     sqlite3 *ref = NULL;
     sqlite3_stmt *st = NULL;
-    int error = 0, v, rc;
+    int error;
 
-    if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
-        sqlite3_close(ref);
-        return btk_error_set(BTK_ENOMEM, "out of memory checking a results database");
-    }
-    for (v = 0; v < version && error == 0; v++)
-        if (sqlite3_exec(ref, btk_store__migration(v), NULL, NULL, NULL) != SQLITE_OK)
-            error = btk_error_set(BTK_ENOMEM, "out of memory checking a results database");
-    if (error == 0 &&
+    memset(&ref_d, 0, sizeof(ref_d));
+    memset(&db_d, 0, sizeof(db_d));
+    if ((error = reference(&ref, version)) < 0)
+        goto done;
+    if (describer_open(&ref_d, ref) != 0 ||
         sqlite3_prepare_v2(ref, "SELECT name FROM sqlite_master WHERE type IN ('table', "
-                                "'index') ORDER BY type DESC, name", -1, &st, NULL) != SQLITE_OK)
+                                "'index') ORDER BY type DESC, name", -1, &st, NULL) != SQLITE_OK) {
         error = btk_error_set(BTK_ENOMEM, "out of memory checking a results database");
-    while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        goto done;
+    }
+    if (describer_open(&db_d, db->conn) != 0) {
+        error = btk_store__fail(db, "cannot read the schema");
+        goto done;
+    }
+    while (error == 0 && sqlite3_step(st) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
 
-        btk_buf_clear(&want);
-        btk_buf_clear(&got);
-        if (name == NULL || describe(&want, ref, name) != 0) {
+        if (name == NULL || describe(&want, &ref_d, name) != 0)
             error = btk_error_set(BTK_ENOMEM, "out of memory checking a results database");
-            break;
-        }
-        if ((error = describe(&got, db->conn, name)) == 1)
+        else if ((error = describe(&got, &db_d, name)) == 1)
             error = btk_store__fail(db, "cannot read the schema");
-        if (error == 0 && strcmp(btk_buf_cstr(&want), btk_buf_cstr(&got)) != 0)
-            error = btk_error_set(BTK_EFORMAT, "results database '%s' is not a benchtrack "
-                                  "database of schema version %d: %s '%s' is %s", btk_error_quote(
-                                      path, sizeof(path), db->path), version,
-                                  strncmp(btk_buf_cstr(&want), "index", 5) ? "table" : "index",
-                                  btk_error_quote(what, sizeof(what), name),
-                                  btk_buf_cstr(&got)[0] ? "not benchtrack's" : "missing");
+        else if (error == 0 && strcmp(btk_buf_cstr(&want), btk_buf_cstr(&got)) != 0)
+            error = differs(db, version, btk_buf_cstr(&want), btk_buf_cstr(&got), name);
     }
+done:
     sqlite3_finalize(st);
+    describer_close(&ref_d);
+    describer_close(&db_d);
     sqlite3_close(ref);
     btk_buf_free(&want);
     btk_buf_free(&got);
