@@ -261,6 +261,27 @@ static int read_immutable(btk_store *db, int *version)
     return error < 0 ? error : read_version(db, version);
 }
 
+/* A writer killed in the middle of a transaction leaves a hot rollback journal (or a WAL
+ * whose index must be rebuilt), which only a connection that may write can recover: a
+ * read-only one answers "attempt to write a readonly database". Such a file is read
+ * through a read-write connection, on which SQLite recovers it first, as any writer would
+ * (the store stays read-only for a read-only open: add_run refuses). */
+static int read_recovering(btk_store *db, int *version)
+{
+    char path[200];
+    int error;
+
+    btk_error_clear();
+    if ((error = connect(db, db->path, SQLITE_OPEN_READWRITE)) < 0 ||
+        (error = read_version(db, version)) == 0)
+        return error;
+    if (sqlite3_errcode(db->conn) != SQLITE_READONLY && sqlite3_errcode(db->conn) != SQLITE_CANTOPEN)
+        return error;
+    return btk_error_set(BTK_EIO, "cannot read results database '%s': a writer stopped in the "
+                         "middle of a transaction and recovering it needs write access",
+                         btk_error_quote(path, sizeof(path), db->path));
+}
+
 /* Open db->conn read-only and check the file is a benchtrack database of a version this
  * build reads: its version into *version_out (0 for an empty database). */
 static int connect_reading(btk_store *db, int *version_out)
@@ -273,6 +294,9 @@ static int connect_reading(btk_store *db, int *version_out)
         sqlite3_errcode(db->conn) == SQLITE_CANTOPEN) {
         disconnect(db);
         error = read_immutable(db, version_out);
+    } else if (error < 0 && sqlite3_errcode(db->conn) == SQLITE_READONLY) {
+        disconnect(db);
+        error = read_recovering(db, version_out);
     }
     if (error == 0 && (error = btk_store__check_version(db, *version_out)) == 0)
         error = btk_store__check_schema(db, *version_out);
