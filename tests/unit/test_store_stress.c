@@ -44,8 +44,9 @@ static btk_run *make_run(unsigned seed)
     return run;
 }
 
-/* Child: store runs until told to stop (or killed); exit 0 when all count were stored. */
-static void writer(const char *path, unsigned first, unsigned count)
+/* Child: store runs until told to stop (or killed); exit 0 when all count were stored.
+ * When notify_fd >= 0, one byte is written to it after the first run is committed. */
+static void writer_notify(const char *path, unsigned first, unsigned count, int notify_fd)
 {
     btk_store *db = NULL;
     unsigned i;
@@ -62,9 +63,16 @@ static void writer(const char *path, unsigned first, unsigned count)
             fprintf(stderr, "writer: %s\n", btk_error_last()->message);
             _exit(1);
         }
+        if (i == 0 && notify_fd >= 0 && write(notify_fd, "c", 1) != 1)
+            _exit(1);
     }
     btk_store_close(db);
     _exit(0);
+}
+
+static void writer(const char *path, unsigned first, unsigned count)
+{
+    writer_notify(path, first, count, -1);
 }
 
 /* Integrity ok and every run complete; returns the number of runs. */
@@ -98,12 +106,25 @@ static void store__sigkill_never_corrupts_or_loses_committed_runs(void **state)
     srand((unsigned)time(NULL));
     snprintf(path, sizeof(path), "%s/k.db", dir);
     for (round = 0; kills < 25 && round < 200; round++) {
-        if ((pid = fork()) == 0)
-            writer(path, round * 1000, 1000);
+        int fds[2];
+        char c;
+
+        assert_int_equal(pipe(fds), 0);
+        if ((pid = fork()) == 0) {
+            close(fds[0]);
+            writer_notify(path, round * 1000, 1000, fds[1]);
+        }
+        close(fds[1]);
+        /* Odd rounds count from the fork, so kills also land while the database is being
+         * created or opened; even rounds from the writer's first commit, so runs are
+         * committed before kills however slow the machine is. */
+        if (round % 2 == 0 && read(fds[0], &c, 1) != 1)
+            print_message("round %u: the writer stopped before its first commit\n", round);
         usleep((useconds_t)(2000 + rand() % 60000)); /* 2-62 ms: mid-transaction often */
         if (kill(pid, SIGKILL) == 0)
             kills++;
         waitpid(pid, NULL, 0);
+        close(fds[0]); /* only now: a writer must not die of SIGPIPE at its first commit */
         now = check_db(path);
         assert_true(now >= runs); /* everything committed before the kill is still there */
         runs = now;
