@@ -261,9 +261,9 @@ static int read_immutable(btk_store *db, int *version)
     return error < 0 ? error : read_version(db, version);
 }
 
-/* A writer killed in the middle of a transaction leaves a hot rollback journal (or a WAL
- * whose index must be rebuilt), which only a connection that may write can recover: a
- * read-only one answers "attempt to write a readonly database". Such a file is read
+/* A writer killed in the middle of a rollback-journal transaction (benchtrack's switch of
+ * a new database to WAL is one) leaves a hot journal, which only a connection that may
+ * write can roll back: a read-only one answers "attempt to write a readonly database". Such a file is read
  * through a read-write connection, on which SQLite recovers it first, as any writer would
  * (the store stays read-only for a read-only open: add_run refuses). */
 static int read_recovering(btk_store *db, int *version)
