@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: install what is needed, build with warnings as errors, run every
 # cmocka test through ctest; then again under AddressSanitizer+UndefinedBehaviorSanitizer,
-# and the unit tests under valgrind. BTK_TEST_STAGES picks stages (default: "main asan valgrind").
+# and the unit tests under valgrind; then each libFuzzer target for 45 s (ci/fuzz.sh).
+# BTK_TEST_STAGES picks stages (default: "main asan valgrind fuzz").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # chromium too: the report test opens the generated site in headless Chromium.
@@ -9,7 +10,7 @@ BTK_SETUP_BROWSER=1 bash ci/setup.sh
 bash ci/check-style.sh
 python3 ci/check-deps.py
 
-stages=${BTK_TEST_STAGES:-main asan valgrind}
+stages=${BTK_TEST_STAGES:-main asan valgrind fuzz}
 jobs=$(nproc)
 
 for stage in $stages; do
@@ -41,6 +42,10 @@ for stage in $stages; do
             echo "valgrind found defects:"; grep -A20 'Defects:' build/valgrind.log
             exit 1
         fi
+        ;;
+    fuzz)
+        # clang + libFuzzer, ASan+UBSan; fails on a crash (BTK_FUZZ_SECONDS per target)
+        bash ci/fuzz.sh
         ;;
     *) echo "unknown stage '$stage'" >&2; exit 2 ;;
     esac

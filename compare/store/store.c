@@ -7,6 +7,7 @@
 
 #include "store_int.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -69,6 +70,15 @@ static const char *const migrations[] = {
     "DROP INDEX results_by_benchmark;"
     "CREATE INDEX runs_lookup ON runs(id, machine_id, commit_sha);",
 };
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == BTK_STORE_SCHEMA_VERSION,
+               "one migration per schema version");
+
+const char *btk_store__migration(int from_version)
+{
+    BTK_ASSERT(from_version >= 0 && from_version < BTK_STORE_SCHEMA_VERSION);
+    return migrations[from_version];
+}
 
 int btk_store__busy_timeout_ms(void)
 {
@@ -179,21 +189,12 @@ static int read_version(btk_store *db, int *out)
     return error;
 }
 
-static int check_not_newer(btk_store *db, int version)
+/* Open db->conn on name (the path, or a "file:" URI) with the hardening that SQLite
+ * advises for database files from elsewhere (sqlite.org/security.html): defensive mode,
+ * and no functions with side effects run from the file's own schema. */
+static int connect(btk_store *db, const char *name, int sqlite_flags)
 {
-    char path[200];
-
-    if (version <= BTK_STORE_SCHEMA_VERSION)
-        return 0;
-    return btk_error_set(BTK_ESCHEMA, "results database '%s' has schema version %d, newer "
-                         "than this benchtrack understands (%d): upgrade benchtrack",
-                         btk_error_quote(path, sizeof(path), db->path), version,
-                         BTK_STORE_SCHEMA_VERSION);
-}
-
-static int connect(btk_store *db, int sqlite_flags)
-{
-    if (sqlite3_open_v2(db->path, &db->conn, sqlite_flags | SQLITE_OPEN_NOMUTEX, NULL) !=
+    if (sqlite3_open_v2(name, &db->conn, sqlite_flags | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK) {
         int error = btk_store__fail(db, "cannot open");
         sqlite3_close(db->conn);
@@ -202,23 +203,113 @@ static int connect(btk_store *db, int sqlite_flags)
     }
     sqlite3_busy_timeout(db->conn, btk_store__busy_timeout_ms());
     sqlite3_extended_result_codes(db->conn, 0);
-    return 0;
+    sqlite3_db_config(db->conn, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+    sqlite3_db_config(db->conn, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+    return btk_store__exec(db, "PRAGMA cell_size_check=ON");
 }
 
-/* Before any write: open read-only and refuse a newer schema (or a non-database). */
-static int precheck(btk_store *db)
+static void disconnect(btk_store *db)
 {
-    struct stat sb;
-    int version = 0, error;
-
-    if (stat(db->path, &sb) != 0 || sb.st_size == 0)
-        return 0;
-    if ((error = connect(db, SQLITE_OPEN_READONLY)) < 0)
-        return error;
-    if ((error = read_version(db, &version)) == 0)
-        error = check_not_newer(db, version);
     sqlite3_close(db->conn);
     db->conn = NULL;
+}
+
+/* "file:" URI of path with "?immutable=1", every byte outside [A-Za-z0-9/._~-]
+ * percent-encoded (a path may hold '?', '#' or '%'). Caller frees with btk__free. */
+static char *immutable_uri(const char *path)
+{
+    btk_buf uri = BTK_BUF_INIT;
+    int error = btk_buf_puts(&uri, path[0] == '/' ? "file://" : "file:");
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)path; *p && error == 0; p++)
+        error = (isalnum(*p) || strchr("/._~-", *p)) ? btk_buf_put(&uri, (const char *)p, 1)
+                                                      : btk_buf_printf(&uri, "%%%02X", *p);
+    if (error == 0)
+        error = btk_buf_puts(&uri, "?immutable=1");
+    if (error < 0) {
+        btk_buf_free(&uri);
+        return NULL;
+    }
+    return btk_buf_detach(&uri);
+}
+
+/* SQLite reads a WAL database through its "-shm" index, which it must create beside the
+ * file when absent; on a read-only file system or in a directory we may not write it
+ * cannot, and answers "unable to open database file". No writer can then work on the
+ * database either (it needs the same file), so it is read as immutable (no locks, no
+ * "-shm"), unless a "-wal" with changes not yet in the file exists: immutable would not
+ * see them, and that is said instead. */
+static int read_immutable(btk_store *db, int *version)
+{
+    char wal[4200], path[200];
+    struct stat sb;
+    char *uri;
+    int error;
+
+    snprintf(wal, sizeof(wal), "%s-wal", db->path);
+    if (stat(wal, &sb) == 0 && sb.st_size > 0)
+        return btk_error_set(BTK_EIO, "cannot read results database '%s': its WAL holds "
+                             "changes and SQLite cannot create its '-shm' file beside it "
+                             "(read-only directory or file system); open it once where it "
+                             "is writable", btk_error_quote(path, sizeof(path), db->path));
+    if ((uri = immutable_uri(db->path)) == NULL)
+        return BTK_ENOMEM;
+    btk_error_clear();
+    error = connect(db, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+    btk__free(uri);
+    return error < 0 ? error : read_version(db, version);
+}
+
+/* A writer killed in the middle of a rollback-journal transaction (benchtrack's switch of
+ * a new database to WAL is one) leaves a hot journal, which only a connection that may
+ * write can roll back: a read-only one answers "attempt to write a readonly database". Such a file is read
+ * through a read-write connection, on which SQLite recovers it first, as any writer would
+ * (the store stays read-only for a read-only open: add_run refuses). */
+static int read_recovering(btk_store *db, int *version)
+{
+    char path[200];
+    int error;
+
+    btk_error_clear();
+    if ((error = connect(db, db->path, SQLITE_OPEN_READWRITE)) < 0 ||
+        (error = read_version(db, version)) == 0)
+        return error;
+    if (sqlite3_errcode(db->conn) != SQLITE_READONLY && sqlite3_errcode(db->conn) != SQLITE_CANTOPEN)
+        return error;
+    return btk_error_set(BTK_EIO, "cannot read results database '%s': a writer stopped in the "
+                         "middle of a transaction and recovering it needs write access",
+                         btk_error_quote(path, sizeof(path), db->path));
+}
+
+/* Open db->conn read-only and check the file is a benchtrack database of a version this
+ * build reads: its version into *version_out (0 for an empty database). */
+static int connect_reading(btk_store *db, int *version_out)
+{
+    int error;
+
+    if ((error = connect(db, db->path, SQLITE_OPEN_READONLY)) < 0)
+        return error;
+    if ((error = read_version(db, version_out)) < 0 &&
+        sqlite3_errcode(db->conn) == SQLITE_CANTOPEN) {
+        disconnect(db);
+        error = read_immutable(db, version_out);
+    } else if (error < 0 && sqlite3_errcode(db->conn) == SQLITE_READONLY) {
+        disconnect(db);
+        error = read_recovering(db, version_out);
+    }
+    if (error == 0 && (error = btk_store__check_version(db, *version_out)) == 0)
+        error = btk_store__check_schema(db, *version_out);
+    return error;
+}
+
+/* Before any write to an existing non-empty file: read it and refuse what is not a
+ * benchtrack database this build can migrate. */
+static int precheck(btk_store *db)
+{
+    int version = 0, error = connect_reading(db, &version);
+
+    disconnect(db);
     return error;
 }
 
@@ -259,12 +350,12 @@ static int migrate(btk_store *db)
     int version = 0, error;
 
     if ((error = read_version(db, &version)) < 0 ||
-        (error = check_not_newer(db, version)) < 0 || version == BTK_STORE_SCHEMA_VERSION)
+        (error = btk_store__check_version(db, version)) < 0 || version == BTK_STORE_SCHEMA_VERSION)
         return error;
     if ((error = set_wal(db)) < 0 || (error = btk_store__begin(db)) < 0)
         return error;
     /* Read again under the write lock: another process may have migrated meanwhile. */
-    if ((error = read_version(db, &version)) < 0 || (error = check_not_newer(db, version)) < 0)
+    if ((error = read_version(db, &version)) < 0 || (error = btk_store__check_version(db, version)) < 0)
         goto fail;
     for (; version < BTK_STORE_SCHEMA_VERSION; version++)
         if ((error = btk_store__exec(db, migrations[version])) < 0)
@@ -278,8 +369,6 @@ fail:
     return error;
 }
 
-_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == BTK_STORE_SCHEMA_VERSION,
-               "one migration per schema version");
 
 /* Creation and migration are serialized between processes by an flock on "<path>-lock"
  * (a separate file: a second descriptor on the database itself would drop SQLite's POSIX
@@ -313,26 +402,37 @@ static int lock_for_migration(btk_store *db, int *fd_out)
     return 0;
 }
 
-static int open_checked(btk_store *db)
+static int open_readonly(btk_store *db, long long size)
 {
     char path[200];
     int version = 0, error;
 
-    if ((error = precheck(db)) < 0)
+    btk_error_quote(path, sizeof(path), db->path);
+    if (size < 0)
+        return btk_error_set(BTK_ENOTFOUND, "no results database at '%s'", path);
+    if ((error = connect_reading(db, &version)) < 0)
         return error;
-    if (db->readonly) {
-        if ((error = connect(db, SQLITE_OPEN_READONLY)) < 0 ||
-            (error = read_version(db, &version)) < 0 ||
-            (error = check_not_newer(db, version)) < 0)
-            return error;
-        if (version < BTK_STORE_MIN_READABLE_VERSION)
-            return btk_error_set(BTK_EFORMAT, "results database '%s' is empty or has the old "
-                                 "schema version %d (a writing command migrates it)",
-                                 btk_error_quote(path, sizeof(path), db->path), version);
-        db->version = version; /* older versions are read as they are, without migrating */
-        return btk_store__exec(db, "PRAGMA foreign_keys=ON");
-    }
-    if ((error = connect(db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) < 0)
+    if (version < BTK_STORE_MIN_READABLE_VERSION)
+        return btk_error_set(BTK_EFORMAT, "results database '%s' is empty or has the old "
+                             "schema version %d (a writing command migrates it)", path,
+                             version);
+    db->version = version; /* older versions are read as they are, without migrating */
+    return btk_store__exec(db, "PRAGMA foreign_keys=ON");
+}
+
+static int open_checked(btk_store *db)
+{
+    char path[200];
+    long long size;
+    int version = 0, error;
+
+    if ((error = btk_store__check_path(db, &size)) < 0)
+        return error;
+    if (db->readonly)
+        return open_readonly(db, size);
+    if (size > 0 && (error = precheck(db)) < 0)
+        return error;
+    if ((error = connect(db, db->path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) < 0)
         return error;
     if (sqlite3_db_readonly(db->conn, "main") == 1)
         return btk_error_set(BTK_EIO, "results database '%s' is read-only",

@@ -37,6 +37,21 @@ int btk_store__busy_timeout_ms(void);
 /* PRAGMA integrity_check == "ok": 0, else BTK_EFORMAT naming the first problem. */
 int btk_store__integrity_check(btk_store *db);
 
+/* The SQL of migration from_version -> from_version + 1 (0 <= from_version < ours). */
+const char *btk_store__migration(int from_version);
+
+/* Checks that refuse what is not a benchtrack database, reading only (store_check.c).
+ * _path: db->path and its companions (-wal, -shm, -journal, -lock) must each be absent or
+ * a regular file, else BTK_EINVAL (directory, FIFO, device) or BTK_EIO (stat failed);
+ * *size_out is the database's size, -1 when absent. _version: BTK_EFORMAT when negative,
+ * BTK_ESCHEMA when newer than this build. _schema, on an open connection: version 0 must
+ * hold no object at all (else another program's database), a later version no trigger and
+ * every table and index of that version with benchtrack's columns; BTK_EFORMAT naming the
+ * first difference, other tables are allowed. */
+int btk_store__check_path(btk_store *db, long long *size_out);
+int btk_store__check_version(btk_store *db, int version);
+int btk_store__check_schema(btk_store *db, int version);
+
 /* The SQL of btk_store_history for this database's version, into out (2048 bytes are
  * enough; asserted). Tests check its plan. */
 void btk_store__history_sql(char *out, size_t len, const btk_store *db);

@@ -44,8 +44,9 @@ static btk_run *make_run(unsigned seed)
     return run;
 }
 
-/* Child: store runs until told to stop (or killed); exit 0 when all count were stored. */
-static void writer(const char *path, unsigned first, unsigned count)
+/* Child: store runs until told to stop (or killed); exit 0 when all count were stored.
+ * When notify_fd >= 0, one byte is written to it after the first run is committed. */
+static void writer_notify(const char *path, unsigned first, unsigned count, int notify_fd)
 {
     btk_store *db = NULL;
     unsigned i;
@@ -62,9 +63,16 @@ static void writer(const char *path, unsigned first, unsigned count)
             fprintf(stderr, "writer: %s\n", btk_error_last()->message);
             _exit(1);
         }
+        if (i == 0 && notify_fd >= 0 && write(notify_fd, "c", 1) != 1)
+            _exit(1);
     }
     btk_store_close(db);
     _exit(0);
+}
+
+static void writer(const char *path, unsigned first, unsigned count)
+{
+    writer_notify(path, first, count, -1);
 }
 
 /* Integrity ok and every run complete; returns the number of runs. */
@@ -73,8 +81,11 @@ static size_t check_db(const char *path)
     btk_store *db = NULL;
     btk_run_row *rows = NULL;
     size_t count = 0, i;
+    int rc = btk_store_open(&db, path, 0);
 
-    assert_int_equal(btk_store_open(&db, path, 0), 0);
+    if (rc != 0)
+        print_error("check_db: %s\n", btk_error_last()->message);
+    assert_int_equal(rc, 0);
     assert_int_equal(btk_store__integrity_check(db), 0);
     assert_int_equal(btk_store_list_runs(&rows, &count, db, 0), 0);
     for (i = 0; i < count; i++)
@@ -95,12 +106,25 @@ static void store__sigkill_never_corrupts_or_loses_committed_runs(void **state)
     srand((unsigned)time(NULL));
     snprintf(path, sizeof(path), "%s/k.db", dir);
     for (round = 0; kills < 25 && round < 200; round++) {
-        if ((pid = fork()) == 0)
-            writer(path, round * 1000, 1000);
+        int fds[2];
+        char c;
+
+        assert_int_equal(pipe(fds), 0);
+        if ((pid = fork()) == 0) {
+            close(fds[0]);
+            writer_notify(path, round * 1000, 1000, fds[1]);
+        }
+        close(fds[1]);
+        /* Odd rounds count from the fork, so kills also land while the database is being
+         * created or opened; even rounds from the writer's first commit, so runs are
+         * committed before kills however slow the machine is. */
+        if (round % 2 == 0 && read(fds[0], &c, 1) != 1)
+            print_message("round %u: the writer stopped before its first commit\n", round);
         usleep((useconds_t)(2000 + rand() % 60000)); /* 2-62 ms: mid-transaction often */
         if (kill(pid, SIGKILL) == 0)
             kills++;
         waitpid(pid, NULL, 0);
+        close(fds[0]); /* only now: a writer must not die of SIGPIPE at its first commit */
         now = check_db(path);
         assert_true(now >= runs); /* everything committed before the kill is still there */
         runs = now;
@@ -131,11 +155,59 @@ static void store__concurrent_writers_all_succeed(void **state)
     test_rmtree(dir);
 }
 
+/* A writer killed in the middle of a rollback-journal transaction (as when benchtrack is
+ * killed while it creates a database and switches it to WAL) leaves a hot journal; a
+ * read-only connection cannot roll it back ("attempt to write a readonly database"). Both
+ * a reading and a writing open must recover it and see the committed runs. */
+static void store__hot_journal_of_a_killed_writer_is_recovered(void **state)
+{
+    char *dir = test_tmpdir("hot"), path[4096], journal[4200], src[4096], *sql;
+    const char *base = getenv("BTK_SOURCE_DIR");
+    btk_store *db = NULL;
+    btk_run_row *rows = NULL;
+    size_t count = 0;
+    sqlite3 *c = NULL;
+    pid_t pid;
+    unsigned m;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/h.db", dir);
+    snprintf(journal, sizeof(journal), "%s-journal", path);
+    snprintf(src, sizeof(src), "%s/tests/data/db/v1.sql", base ? base : "..");
+    assert_non_null(sql = test_read_file(src, NULL));
+    assert_int_equal(sqlite3_open(path, &c), SQLITE_OK); /* v1, rollback journal, 2 runs */
+    assert_int_equal(sqlite3_exec(c, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(c);
+    free(sql);
+    if ((pid = fork()) == 0) { /* changes many pages, then dies before COMMIT */
+        sqlite3_open(path, &c);
+        sqlite3_exec(c, "PRAGMA cache_size=1; BEGIN; WITH RECURSIVE n(i) AS (SELECT 1 UNION "
+                        "ALL SELECT i + 1 FROM n WHERE i < 3000) INSERT INTO machines "
+                        "(fingerprint) SELECT hex(randomblob(64)) FROM n;", NULL, NULL, NULL);
+        raise(SIGKILL);
+    }
+    waitpid(pid, NULL, 0);
+    assert_int_equal(access(journal, F_OK), 0); /* hot */
+    for (m = 0; m < 2; m++) {
+        int rc = btk_store_open(&db, path, m ? 0 : BTK_STORE_READONLY);
+
+        if (rc != 0)
+            print_error("open: %s\n", btk_error_last()->message);
+        assert_int_equal(rc, 0);
+        assert_int_equal(btk_store_list_runs(&rows, &count, db, 0), 0);
+        assert_int_equal(count, 2);
+        btk_run_rows_free(rows, count);
+        btk_store_close(db);
+    }
+    test_rmtree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(store__concurrent_writers_all_succeed),
         cmocka_unit_test(store__sigkill_never_corrupts_or_loses_committed_runs),
+        cmocka_unit_test(store__hot_journal_of_a_killed_writer_is_recovered),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
