@@ -211,9 +211,10 @@ static int no_results(const char *bin, int status)
                    btk_error_quote(quoted, sizeof(quoted), bin), status);
 }
 
-/* Storing failed after the benchmarks ran: keep the results where `benchtrack import` can
- * store them later and say where. Returns the exit status. */
-static int keep_results(cli_run_tmp *t, const btk_run *run)
+/* Storing (or reading back) failed after the benchmarks ran: keep the results where
+ * `benchtrack import` can store them later and say where. sha: the run's commit, "" when
+ * none. Returns the exit status of the failure already set. */
+static int keep_results(cli_run_tmp *t, const char *sha)
 {
     char kept[4200], quoted[300];
     int status = cli_fail();
@@ -221,9 +222,9 @@ static int keep_results(cli_run_tmp *t, const btk_run *run)
     if (cli_run_tmp_keep(kept, sizeof(kept), t) < 0)
         return cli_fail(), status;
     btk_error_quote(quoted, sizeof(quoted), kept);
-    if (run->commit.sha[0])
+    if (sha[0])
         cli_die(status, "the results are kept in '%s': store them with 'benchtrack import "
-                "%s --commit %s'", quoted, quoted, run->commit.sha);
+                "%s --commit %s'", quoted, quoted, sha);
     else
         cli_die(status, "the results are kept in '%s': store them with 'benchtrack import "
                 "%s'", quoted, quoted);
@@ -237,12 +238,12 @@ static int record(int status, cli_run_tmp *t, btk_commit *commit, const char *db
     int error;
 
     if ((error = btk_import_file(&run, t->json)) < 0)
-        return cli_fail();
+        return keep_results(t, commit->sha); /* e.g. a counting run: kept, not lost */
     run->commit = *commit;
     memset(commit, 0, sizeof(*commit)); /* the run owns it now */
     error = cli_store_run(run, db, git);
     if (error < 0)
-        status = keep_results(t, run);
+        status = keep_results(t, run->commit.sha);
     else if (status == 3)
         status = cli_die(CLI_EXIT_RUNTIME, "a benchmark failed (its failure is stored)");
     else

@@ -78,6 +78,25 @@ static int read_warnings(btk_run *run, json_t *ctx, const btk_jat *parent)
     return error;
 }
 
+/* A counting run's figures are instruction counts, not times: the store, compare and the
+ * report treat every figure as nanoseconds, so such a run is refused until the tool keeps
+ * counts as a metric of their own (docs/json-format.md, "Counting mode"). */
+static int check_measure(json_t *options, const btk_jat *top)
+{
+    json_t *m = json_object_get(options, "measure");
+    char q[64];
+
+    if (m == NULL || (json_is_string(m) && !strcmp(json_string_value(m), "time")))
+        return 0;
+    return btk_error_set(BTK_EFORMAT,
+                         "%s: a counting run (measure '%s') cannot be stored: its figures are "
+                         "instruction counts, and benchtrack stores and compares times only "
+                         "for now; compare the JSON files' counts instead",
+                         top->source ? top->source : "input",
+                         btk_error_quote(q, sizeof(q),
+                                         json_is_string(m) ? json_string_value(m) : "?"));
+}
+
 static int read_context(btk_run *run, json_t *root, const btk_jat *top)
 {
     json_t *ctx, *build, *options;
@@ -95,6 +114,8 @@ static int read_context(btk_run *run, json_t *root, const btk_jat *top)
         (error = btk_import__obj(&options, ctx, "options", false, &at)) < 0 ||
         (error = btk_import__dump(&run->options_json, options)) < 0 ||
         (error = btk_import__dump(&run->context_json, ctx)) < 0)
+        return error;
+    if (options && (error = check_measure(options, top)) < 0)
         return error;
     if (build) {
         btk_import__at(&at, top, "context.build");
