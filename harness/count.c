@@ -13,6 +13,7 @@
 
 #include "perf.h"
 #include "state.h"
+#include "runner.h"
 #include "wire.h"
 
 #include <dirent.h>
@@ -378,21 +379,9 @@ static int find_instance(btk_instance *out, const char *name)
                                      btk_error_quote(q, sizeof(q), name));
 }
 
-static void send_all(int fd, const char *p, size_t len)
-{
-    ssize_t n;
-
-    while (len > 0 && ((n = write(fd, p, len)) > 0 || (n < 0 && errno == EINTR)))
-        if (n > 0) {
-            p += n;
-            len -= (size_t)n;
-        }
-}
-
 int btk_count__child_main(void)
 {
     const char *spec = getenv(SPEC_ENV), *name;
-    btk_buf frame = BTK_BUF_INIT;
     btk_proc_result r;
     btk_instance inst;
     int fd, m, cache, error, pos = 0;
@@ -411,19 +400,10 @@ int btk_count__child_main(void)
         error = 0;
     if (error == 0 && (error = find_instance(&inst, name)) == 0)
         error = count_instance(&r, &inst, cache != 0);
-    if (error < 0)
-        error = btk_wire_encode_error(&frame, btk_error_last()->message);
-    else
-        error = btk_wire_encode_result(&frame, &r);
-    fflush(stdout);
-    fflush(stderr);
-    if (error == 0)
-        send_all(fd, frame.ptr, frame.len);
+    error = btk_wire_send(fd, error, &r);
     btk_perf__close_instructions();
     btk_proc_result_clear(&r);
-    btk_buf_free(&frame);
-    close(fd);
-    return error == 0 ? 0 : 70;
+    return error == 0 ? BTK_RUNNER_EXIT_OK : BTK_RUNNER_EXIT_NO_FRAME;
 }
 
 /* ---- starting the counted process (the runner's child) ---- */

@@ -52,21 +52,6 @@ static const flag *find_flag(const char *name, size_t len)
     return NULL;
 }
 
-/* True when s is written as a plain decimal: an optional '-', digits, and for a double an
- * optional fraction. strtod alone also takes "1e3", "0x10", " 5" and "inf". */
-static bool is_plain_decimal(const char *s, bool fraction)
-{
-    size_t digits = 0;
-
-    s += *s == '-';
-    for (; *s >= '0' && *s <= '9'; s++)
-        digits++;
-    if (fraction && *s == '.')
-        for (s++; *s >= '0' && *s <= '9'; s++)
-            digits++;
-    return digits > 0 && *s == '\0';
-}
-
 /* Parse value as a finite number within f's range into *out. */
 static int parse_number(const flag *f, const char *value, double *out)
 {
@@ -77,7 +62,7 @@ static int parse_number(const flag *f, const char *value, double *out)
     btk_error_quote(qv, sizeof(qv), value);
     errno = 0;
     v = strtod(value, &end);
-    if (!is_plain_decimal(value, true) || end == value || *end != '\0' || errno == ERANGE ||
+    if (!btk__is_plain_decimal(value, true) || end == value || *end != '\0' || errno == ERANGE ||
         !isfinite(v))
         return btk_error_set(BTK_EINVAL, "invalid value '%s' for '--%s': not a number", qv,
                              f->name);

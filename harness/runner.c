@@ -82,21 +82,6 @@ static void fail(btk_bench_result *r, btk_fail_kind kind, int sig, int code,
     va_end(ap);
 }
 
-static void write_all(int fd, const char *p, size_t len)
-{
-    ssize_t n;
-
-    while (len > 0) {
-        n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return; /* the parent is gone or gave up: nothing to report to */
-        p += n;
-        len -= (size_t)n;
-    }
-}
-
 /* Measure inst in this process into r; on failure r is empty and the error is set. */
 static int measure(btk_proc_result *r, const btk_instance *inst, unsigned proc,
                    const btk_runner_options *opts)
@@ -121,7 +106,6 @@ static void child_main(int fd, const btk_instance *inst, unsigned proc,
                        const btk_runner_options *opts, const char *dir)
 {
     btk_proc_result r;
-    btk_buf frame = BTK_BUF_INIT;
     int error;
 
     memset(&r, 0, sizeof(r));
@@ -129,17 +113,8 @@ static void child_main(int fd, const btk_instance *inst, unsigned proc,
         error = btk_count__exec(fd, dir, inst, opts->measure, opts->cache_sim);
     else
         error = measure(&r, inst, proc, opts);
-    if (error < 0)
-        error = btk_wire_encode_error(&frame, btk_error_last()->message);
-    else
-        error = btk_wire_encode_result(&frame, &r);
-    fflush(stdout);
-    fflush(stderr);
-    if (error == 0)
-        write_all(fd, frame.ptr, frame.len);
+    error = btk_wire_send(fd, error, &r);
     btk_proc_result_clear(&r);
-    btk_buf_free(&frame);
-    close(fd);
     _exit(error == 0 ? BTK_RUNNER_EXIT_OK : BTK_RUNNER_EXIT_NO_FRAME);
 }
 

@@ -7,6 +7,7 @@
 #include "wire.h"
 
 #include <math.h>
+#include <unistd.h>
 
 #define WIRE_MAGIC 0x52544b42u /* "BKTR" little-endian */
 #define WIRE_VERSION 1u
@@ -225,4 +226,36 @@ int btk_wire_decode(btk_wire_kind *kind_out, btk_proc_result *out, char *msg, si
     if (msg_len > 0)
         snprintf(msg, msg_len, "%.*s", 255, (const char *)(p + sizeof(h)));
     return 0;
+}
+
+static void write_all(int fd, const char *p, size_t len)
+{
+    ssize_t n;
+
+    while (len > 0) {
+        n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return; /* the parent is gone or gave up: nothing to report to */
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+int btk_wire_send(int fd, int error, const btk_proc_result *r)
+{
+    btk_buf frame = BTK_BUF_INIT;
+
+    if (error < 0)
+        error = btk_wire_encode_error(&frame, btk_error_last()->message);
+    else
+        error = btk_wire_encode_result(&frame, r);
+    fflush(stdout);
+    fflush(stderr);
+    if (error == 0)
+        write_all(fd, frame.ptr, frame.len);
+    btk_buf_free(&frame);
+    close(fd);
+    return error;
 }

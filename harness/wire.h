@@ -22,6 +22,12 @@ int btk_wire_encode_result(btk_buf *out, const btk_proc_result *r);
 /* Append an error frame carrying message (truncated to 255 bytes) to out. */
 int btk_wire_encode_error(btk_buf *out, const char *message);
 
+/* A benchmark process's last act: frame r (error == 0) or the last error's message
+ * (error < 0), flush stdout and stderr, and write the frame to fd, retrying short writes;
+ * a parent that is gone gets nothing. Closes fd. Returns 0 when a frame was made (sent or
+ * not), BTK_ENOMEM when none could be. */
+int btk_wire_send(int fd, int error, const btk_proc_result *r);
+
 /* True when data[0..len) holds at least one whole frame according to its length prefix
  * (whether or not it is valid): the reader can stop reading there. */
 bool btk_wire_frame_complete(const void *data, size_t len);

@@ -337,22 +337,6 @@ int cli_opt_help(btk_buf *out, const cli_cmd *cmd)
 
 /* ---- numbers ---- */
 
-/* True when s is written as a plain decimal: an optional '-', digits, and with fraction
- * an optional ".digits". strtol and strtod alone also take " 5", "+5", "1e3", "0x10" and
- * "inf", which no option means. */
-static bool is_plain_decimal(const char *s, bool fraction)
-{
-    size_t digits = 0;
-
-    s += *s == '-';
-    for (; *s >= '0' && *s <= '9'; s++)
-        digits++;
-    if (fraction && *s == '.')
-        for (s++; *s >= '0' && *s <= '9'; s++)
-            digits++;
-    return digits > 0 && *s == '\0';
-}
-
 int cli_parse_long(long *out, const char *option, const char *value, long min, long max)
 {
     char *end;
@@ -360,8 +344,8 @@ int cli_parse_long(long *out, const char *option, const char *value, long min, l
     long v;
 
     errno = 0;
-    v = value && is_plain_decimal(value, false) ? strtol(value, &end, 10) : 0;
-    if (value == NULL || !is_plain_decimal(value, false) || *end || errno || v < min ||
+    v = value && btk__is_plain_decimal(value, false) ? strtol(value, &end, 10) : 0;
+    if (value == NULL || !btk__is_plain_decimal(value, false) || *end || errno || v < min ||
         v > max)
         return btk_error_set(
             BTK_EINVAL, "%s: expected an integer from %ld to %ld, got '%s'", option, min,
@@ -394,8 +378,8 @@ int cli_parse_double(double *out, const char *option, const char *value, double 
     double v;
 
     errno = 0;
-    v = value && is_plain_decimal(value, true) ? strtod(value, &end) : 0;
-    if (value == NULL || !is_plain_decimal(value, true) || *end || errno ||
+    v = value && btk__is_plain_decimal(value, true) ? strtod(value, &end) : 0;
+    if (value == NULL || !btk__is_plain_decimal(value, true) || *end || errno ||
         !(v >= min && v <= max))
         return btk_error_set(BTK_EINVAL, "%s: expected a number from %s to %s, got '%s'",
                              option, plain(lo, sizeof(lo), min), plain(hi, sizeof(hi), max),

@@ -54,6 +54,13 @@ void btk__free(void *ptr);
  * reset with n < 0. Returns the number of allocations made since the last call. */
 long btk__alloc_fail_after(long n);
 
+/* ---- numbers from the command line (number.c) ---- */
+
+/* True when s is written as a plain decimal: an optional '-', digits, and with fraction
+ * an optional ".digits". strtol and strtod alone also take " 5", "+5", "1e3", "0x10" and
+ * "inf", which no option means. */
+bool btk__is_plain_decimal(const char *s, bool fraction);
+
 /* ---- wall-clock deadlines (monotonic.c) ---- */
 
 /* CLOCK_MONOTONIC in milliseconds, for deadlines and back-offs (not for measuring). */
