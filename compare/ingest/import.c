@@ -494,8 +494,10 @@ int btk_import_file(btk_run **out, const char *path)
     int error = 0;
 
     *out = NULL;
-    if ((f = fopen(path, "rb")) == NULL)
-        return btk_error_set(errno == ENOENT ? BTK_ENOTFOUND : BTK_EIO,
+    if ((f = fopen(path, "rb")) == NULL) /* missing or not readable: the caller's input */
+        return btk_error_set(errno == ENOENT                     ? BTK_ENOTFOUND
+                             : errno == EACCES || errno == EPERM ? BTK_EINVAL
+                                                                 : BTK_EIO,
                              "cannot open results file '%s': %s",
                              btk_error_quote(quoted, sizeof(quoted), path), strerror(errno));
     if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
