@@ -11,7 +11,12 @@
 
 #define MAX_PROTECTED 16
 
+/* A protected file: its name and the file it named when protected. A file counts as
+ * protected only while its name still names it: SQLite deletes its -journal, and the
+ * freed inode number may come back as an unrelated new file (an output), which must not
+ * then be refused. */
 static struct {
+    char name[4200];
     dev_t dev;
     ino_t ino;
 } protected_files[MAX_PROTECTED];
@@ -22,11 +27,14 @@ static void protect_one(const char *path)
     struct stat st;
     size_t i;
 
-    if (stat(path, &st) != 0 || protected_count == MAX_PROTECTED)
+    if (stat(path, &st) != 0 || protected_count == MAX_PROTECTED ||
+        strlen(path) >= sizeof(protected_files[0].name))
         return;
     for (i = 0; i < protected_count; i++)
         if (protected_files[i].dev == st.st_dev && protected_files[i].ino == st.st_ino)
             return;
+    snprintf(protected_files[protected_count].name, sizeof(protected_files[0].name), "%s",
+             path);
     protected_files[protected_count].dev = st.st_dev;
     protected_files[protected_count].ino = st.st_ino;
     protected_count++;
@@ -50,10 +58,13 @@ void btk_outfile__unprotect_all(void)
 
 static bool is_protected(const struct stat *st)
 {
+    struct stat now;
     size_t i;
 
     for (i = 0; i < protected_count; i++)
-        if (protected_files[i].dev == st->st_dev && protected_files[i].ino == st->st_ino)
+        if (protected_files[i].dev == st->st_dev && protected_files[i].ino == st->st_ino &&
+            stat(protected_files[i].name, &now) == 0 && now.st_dev == st->st_dev &&
+            now.st_ino == st->st_ino)
             return true;
     return false;
 }

@@ -151,10 +151,32 @@ static void outfile__copy_survives_every_allocation_failure(void **state)
     expect_text(dst, "<svg>image</svg>");
 }
 
+/* A protected side file that SQLite deletes (its -journal) frees its inode number, which a
+ * new unrelated file can get: that file is not the database and must be writable. Moving
+ * the protected file away stands in for the reuse (the same inode, no longer named so). A
+ * failure seen in CI: ab --out refused a new output that had the old journal's inode. */
+static void outfile__a_file_no_longer_named_so_is_not_protected(void **state)
+{
+    char db[4200], journal[4200], moved[4200];
+
+    (void)state;
+    put(at(db, sizeof(db), "r.db"), "database");
+    put(at(journal, sizeof(journal), "r.db-journal"), "journal");
+    btk_outfile_protect(db);
+    assert_int_equal(btk_outfile_write(journal, "x", 1, 0), BTK_EINVAL); /* still named */
+    assert_int_equal(rename(journal, at(moved, sizeof(moved), "out.json")), 0);
+    assert_int_equal(btk_outfile_write(moved, "output", 6, 0), 0);
+    expect_text(moved, "output");
+    assert_int_equal(btk_outfile_write(db, "x", 1, 0), BTK_EINVAL);
+    expect_text(db, "database");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(outfile__database_refused_by_name_link_and_hard_link,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(outfile__a_file_no_longer_named_so_is_not_protected,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(outfile__replace_never_follows_a_link, setup,
                                         teardown),
