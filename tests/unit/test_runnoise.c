@@ -13,23 +13,23 @@
 
 static btk_run *level_run(double median)
 {
-    btk_run *run = calloc(1, sizeof(*run));
+    btk_run *run = NULL;
 
+    assert_int_equal(btk_run_new(&run), 0);
     run->result_count = 1;
-    run->results = calloc(1, sizeof(btk_result));
-    run->results[0].name = strdup("b");
+    run->results = btk__calloc(1, sizeof(btk_result));
+    assert_non_null(run->results);
+    run->results[0].name = btk__strdup("b");
     run->results[0].status = BTK_RESULT_OK;
     run->results[0].stats.median = median;
     return run;
 }
 
+/* btk_run_free also releases what btk_run_find built (its name index). */
 static void free_runs(btk_run **runs, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(runs[i]->results[0].name);
-        free(runs[i]->results);
-        free(runs[i]);
-    }
+    for (size_t i = 0; i < n; i++)
+        btk_run_free(runs[i]);
 }
 
 static void runnoise__learned_from_history_and_applied(void **state)
