@@ -97,6 +97,22 @@ int cli_commit_for_run(btk_commit *out, btk_git **git_out, const cli_commit_opti
                  "accept a --commit the repository cannot confirm (a full 40-digit sha)")
 /* clang-format on */
 
+/* The option rows of how a comparison is decided and printed (compare, ab): the type's
+ * fields config, format, out and opts (a btk_compare_options). */
+/* clang-format off */
+#define CLI_OPTS_VERDICT(type)                                                              \
+    CLI_OPT_STRING("--config", "FILE", type, config,                                        \
+                   "thresholds and budgets (default: benchtrack.json at the repository "    \
+                   "root, if present)"),                                                    \
+    CLI_OPT_STRING("--format", "table|markdown|json|junit|csv", type, format,               \
+                   "output format (default table)"),                                        \
+    CLI_OPT_STRING("--out", "FILE", type, out, "write there instead of stdout"),            \
+    CLI_OPT_DOUBLE("--alpha", "A", type, opts.alpha, 1e-9, 0.5,                             \
+                   "false discovery rate across the suite (default 0.05)"),                 \
+    CLI_OPT_DOUBLE("--noise-band", "X", type, opts.noise_band, 0, 0.99,                     \
+                   "changes within +-X are unchanged (default 0.02)")
+/* clang-format on */
+
 /* What --db means for run and import. */
 #define CLI_DB_HELP_RECORD                                                               \
     "results database (else $BENCHTRACK_DB, else benchtrack.db at the repository root, " \
