@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian 12 packages benchtrack needs to build, test and draw charts
 # (pandoc builds the man pages from docs/; clang and its runtime libraries, libFuzzer
-# among them, build the fuzz targets of ci/fuzz.sh).
+# among them, build the fuzz targets of ci/fuzz.sh; libpq-dev builds the PostgreSQL store
+# backend, and postgresql gives the server binaries whose throwaway cluster
+# (ci/pg-cluster.sh) the store tests use).
 # Idempotent: packages already present are left alone and apt is not touched.
 # Runs as root (CI) or through sudo when available.
 set -euo pipefail
@@ -9,7 +11,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config git
       libcmocka-dev libsqlite3-dev sqlite3 libgit2-dev libjansson-dev
       gnuplot-nox libbenchmark-dev valgrind python3 bc g++
-      pandoc man-db clang libclang-rt-dev)
+      pandoc man-db clang libclang-rt-dev libpq-dev postgresql)
 if [ "${BTK_SETUP_BROWSER:-0}" = 1 ]; then
     pkgs+=(chromium)
 fi

@@ -22,7 +22,10 @@ trap 'rm -rf "$TMP"' EXIT
 cd "$TMP" || exit 2
 
 export GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z"
-export NO_COLOR=1 BENCHTRACK_DB="$TMP/bt.db"
+# BTK_SNAPSHOT_DB: the store to fill (default a new SQLite file; an empty PostgreSQL
+# database gives the same outputs, tests/cmake/pg_same_output.sh); BTK_SNAPSHOT_STORE_ONLY=1
+# skips the example suite.
+export NO_COLOR=1 BENCHTRACK_DB="${BTK_SNAPSHOT_DB:-$TMP/bt.db}"
 git init -q -b main repo && cd repo || exit 2
 git config user.email t@example.com && git config user.name "T Tester"
 for i in 1 2 3 4 5; do
@@ -62,6 +65,7 @@ done
 (cd "$TMP/site" && find . -type f ! -name '*.html' | sort | xargs sha256sum) \
     >"$OUT/report-files.txt"
 
+if [ -n "${BTK_SNAPSHOT_STORE_ONLY:-}" ]; then echo "snapshot written to $OUT"; exit 0; fi
 numbers() { sed -E -e 's/[-+]?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?/N/g' -e 's/ +/ /g'; }
 EX=$BUILD/bench/examples
 "$EX" --list >"$OUT/examples-list.out" 2>&1

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: install what is needed, build with warnings as errors, run every
 # cmocka test through ctest; then again under AddressSanitizer+UndefinedBehaviorSanitizer,
-# and the unit tests under valgrind; then each libFuzzer target for 45 s (ci/fuzz.sh).
+# and the unit tests under valgrind; then each libFuzzer target for 45 s (ci/fuzz.sh). The
+# store tests run against SQLite and against a throwaway PostgreSQL cluster (ci/pg-cluster.sh).
 # BTK_TEST_STAGES picks stages (default: "main asan valgrind fuzz").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,17 @@ python3 ci/check-deps.py
 
 stages=${BTK_TEST_STAGES:-main asan valgrind fuzz}
 jobs=$(nproc)
+
+# A throwaway PostgreSQL cluster for the store tests of every stage (their PostgreSQL half
+# runs only when BTK_TEST_PG is set); stopped and removed on exit, also when a test fails.
+# BTK_TEST_PG_DIR lets the reliability tests stop and restart it.
+pg_dir=""
+stop_pg() { if [ -n "$pg_dir" ]; then bash ci/pg-cluster.sh stop "$pg_dir" || true; fi; }
+trap stop_pg EXIT
+{ read -r BTK_TEST_PG; read -r pg_dir; } < <(bash ci/pg-cluster.sh start)
+[ -n "$pg_dir" ] || { echo "test: the PostgreSQL cluster did not start" >&2; exit 3; }
+export BTK_TEST_PG BTK_TEST_PG_DIR=$pg_dir
+echo "test: PostgreSQL store tests on $BTK_TEST_PG ($pg_dir)"
 
 for stage in $stages; do
     echo "=== test stage: $stage"

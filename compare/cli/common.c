@@ -135,7 +135,7 @@ int cli_open_store(btk_store **out, const char *flag_value, btk_git *git, bool r
     *out = NULL;
     if ((error = cli_db_path(&path, flag_value, git)) < 0)
         return error;
-    if (readonly && access(path, F_OK) != 0)
+    if (readonly && btk_store_location_is_file(path) && access(path, F_OK) != 0)
         error = btk_error_set(BTK_ENOTFOUND, "no results database at '%s' (run 'benchtrack "
                               "run' first, or name one with --db)",
                               btk_error_quote(quoted, sizeof(quoted), path));

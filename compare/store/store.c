@@ -1,19 +1,93 @@
 /*
  * The store's front: picks the backend from the database location and forwards every
- * store.h call to it, and holds what all backends share (the list destructors and the
- * samples blob codec). Backends: store_sqlite*.c; the interface: store_backend.h.
+ * store.h call to it, and holds what all backends share (the location shown without its
+ * password, the list destructors and the samples blob codec). Backends: store_sqlite*.c,
+ * store_pg*.c; the interface: store_backend.h.
  */
 #include "store.h"
 
 #include "store_backend.h"
-#include "store_sqlite.h"
+
+static const char *const server_schemes[] = {"postgresql://", "postgres://"};
+
+bool btk_store_location_is_file(const char *location)
+{
+    for (size_t i = 0; location && i < BTK_ARRAY_SIZE(server_schemes); i++)
+        if (!strncmp(location, server_schemes[i], strlen(server_schemes[i])))
+            return false;
+    return true;
+}
+
+/* The user info's password: after the scheme, up to the first '@' or '/' (as libpq reads
+ * it), the part after its first ':'. */
+static size_t userinfo_password(const char *location, size_t (*spans)[2], size_t max)
+{
+    const char *start = strstr(location, "://") + 3;
+    size_t end = strcspn(start, "@/");
+    const char *colon;
+
+    if (max == 0 || start[end] != '@')
+        return 0;
+    if ((colon = memchr(start, ':', end)) == NULL)
+        return 0;
+    spans[0][0] = (size_t)(colon + 1 - location);
+    spans[0][1] = (size_t)(start + end - (colon + 1));
+    return 1;
+}
+
+size_t btk_store__password_spans(const char *location, size_t (*spans)[2], size_t max)
+{
+    const char *q;
+    size_t n;
+
+    if (btk_store_location_is_file(location))
+        return 0;
+    n = userinfo_password(location, spans, max);
+    if ((q = strchr(location, '?')) == NULL)
+        return n;
+    for (q++; *q && n < max;) {
+        size_t len = strcspn(q, "&");
+
+        if (len >= 9 && !strncmp(q, "password=", 9)) {
+            spans[n][0] = (size_t)(q + 9 - location);
+            spans[n][1] = len - 9;
+            n++;
+        }
+        q += len + (q[len] == '&');
+    }
+    return n;
+}
+
+int btk_store_redact(char **out, const char *location)
+{
+    size_t spans[8][2], n = btk_store__password_spans(location, spans, 8), at = 0;
+    btk_buf buf = BTK_BUF_INIT;
+    int error = 0;
+
+    for (size_t i = 0; i < n && error == 0; i++) {
+        error = btk_buf_put(&buf, location + at, spans[i][0] - at);
+        if (error == 0)
+            error = btk_buf_puts(&buf, "***");
+        at = spans[i][0] + spans[i][1];
+    }
+    if (error == 0)
+        error = btk_buf_puts(&buf, location + at);
+    if (error < 0 || (*out = btk_buf_detach(&buf)) == NULL) {
+        btk_buf_free(&buf);
+        *out = NULL;
+        return BTK_ENOMEM;
+    }
+    return 0;
+}
 
 int btk_store_open(btk_store **out, const char *path, unsigned flags)
 {
     *out = NULL;
     if (path == NULL || *path == '\0')
         return btk_error_set(BTK_EINVAL, "no results database path given");
-    return btk_sqlite__open(out, path, flags);
+    if (!btk_store_location_is_file(path))
+        return btk_store__open_server(out, path, flags);
+    return btk_store__open_file(out, path, flags);
 }
 
 void btk_store_close(btk_store *db)

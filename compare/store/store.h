@@ -13,7 +13,15 @@ typedef struct btk_store btk_store;
 
 #define BTK_STORE_READONLY 1u  /* open an existing database for reading only */
 
-/* Open (creating when absent and not READONLY) and migrate. A newer schema: BTK_ESCHEMA;
+/* Whether a database location names a file (SQLite), rather than a server
+ * ("postgresql://..." or "postgres://...", PostgreSQL). */
+bool btk_store_location_is_file(const char *location);
+/* The location as it may be shown: every password it holds replaced by "***". Free *out
+ * with btk__free. */
+int btk_store_redact(char **out, const char *location);
+
+/* Open (creating when absent and not READONLY) and migrate; the location picks the
+ * backend (btk_store_location_is_file). Messages name it without its password. A newer schema: BTK_ESCHEMA;
  * not a database / corrupt: BTK_EFORMAT; cannot open or locked: BTK_EIO. *out = NULL on
  * failure. */
 int btk_store_open(btk_store **out, const char *path, unsigned flags);

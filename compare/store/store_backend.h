@@ -37,6 +37,15 @@ struct btk_store {
     const btk_store_backend *backend;
 };
 
+/* The backends' constructors: a database file (SQLite) and a server location (PostgreSQL;
+ * BTK_EUNSUPPORTED from a build without it). Contract of btk_store_open. */
+int btk_store__open_file(btk_store **out, const char *path, unsigned flags);
+int btk_store__open_server(btk_store **out, const char *location, unsigned flags);
+
+/* The byte ranges {offset, length} of the passwords a server location holds (the user
+ * info's, "password=" query parameters), at most max, in order; 0 for a file. */
+size_t btk_store__password_spans(const char *location, size_t (*spans)[2], size_t max);
+
 /* Samples blob codec, the same bytes on every backend: little-endian IEEE-754 float64 (ns)
  * / uint64 (batch) arrays. */
 void btk_store__encode_u64(unsigned char *out, const uint64_t *v, size_t n);

@@ -481,7 +481,7 @@ static const btk_store_backend sqlite_backend = {
     btk_sqlite__machine_info,
 };
 
-int btk_sqlite__open(btk_store **out, const char *path, unsigned flags)
+int btk_store__open_file(btk_store **out, const char *path, unsigned flags)
 {
     btk_sqlite *db;
     int error;

@@ -28,8 +28,6 @@ static inline btk_sqlite *btk_sqlite__of(btk_store *store)
     return (btk_sqlite *)store;
 }
 
-/* Open (creating when absent and not READONLY) and migrate; see btk_store_open. */
-int btk_sqlite__open(btk_store **out, const char *path, unsigned flags);
 /* The backend's entries (btk_store_backend), in store_sqlite_write.c and _query.c. */
 int btk_sqlite__add_run(btk_store *store, const btk_run *run, int64_t *id_out);
 int btk_sqlite__load_run(btk_run **out, btk_store *store, int64_t run_id, bool with_samples);

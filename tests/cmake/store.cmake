@@ -18,3 +18,11 @@ add_test(NAME store.log_missing_database_is_named
 set_tests_properties(store.log_missing_database_is_named PROPERTIES
   ENVIRONMENT "${BTK_TEST_ENV}"
   PASS_REGULAR_EXPRESSION "benchtrack: no results database at '.*no-such\\.db'")
+
+# Both backends print the same for every command that reads or writes results (needs the
+# throwaway cluster of ci/pg-cluster.sh in $BTK_TEST_PG; skipped, visibly, without it).
+add_test(NAME store.pg_same_output
+         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cmake/pg_same_output.sh ${CMAKE_SOURCE_DIR}
+                 ${CMAKE_BINARY_DIR})
+set_tests_properties(store.pg_same_output PROPERTIES ENVIRONMENT "${BTK_TEST_ENV}"
+                     SKIP_RETURN_CODE 77 TIMEOUT 300)

@@ -1,0 +1,581 @@
+/*
+ * Reading the PostgreSQL results database: one run (optionally with samples), runs of a
+ * commit, the run list for `log`, a benchmark's history over a given commit order, machines
+ * and names. Text is ordered by bytes (COLLATE "C"), as SQLite orders it, so both backends
+ * list the same things in the same order.
+ */
+#include "store.h"
+
+#include "store_pg.h"
+
+#define SQL_RUN_GET                                                                          \
+    "SELECT r.id, r.commit_sha, r.branch, r.dirty, r.format, r.date, r.executable,"        \
+    " r.compiler, r.flags, r.os, r.kernel, r.timer_source, r.timer_hz, r.hypervisor,"      \
+    " r.context_json, r.options_json, m.fingerprint, m.hostname, m.arch, m.cpu_model,"     \
+    " m.cpus, c.time, c.author, c.subject, c.parents FROM runs r"                          \
+    " JOIN machines m ON m.id = r.machine_id LEFT JOIN commits c ON c.sha = r.commit_sha" \
+    " WHERE r.id = $1"
+/* %s: the stored statistics' columns. */
+#define SQL_RESULTS_GET                                                                      \
+    "SELECT x.id, b.name, b.family, b.has_param, b.param, x.status, x.error_kind,"         \
+    " x.error_message, x.stop_reason, %s, x.cycles_median, x.mem_tracked,"                 \
+    " x.allocs_per_iter, x.frees_per_iter, x.alloc_bytes_per_iter, x.peak_rss_bytes,"      \
+    " x.minor_faults, x.major_faults, x.bytes_per_iter, x.items_per_iter FROM results x"   \
+    " JOIN benchmarks b ON b.id = x.benchmark_id WHERE x.run_id = $1 ORDER BY x.seq"
+/* The counters and samples of all of a run's results at once, by result. */
+#define SQL_COUNTERS_GET                                                                     \
+    "SELECT k.result_id, k.kind, k.name, k.value FROM counters k JOIN results x"            \
+    " ON x.id = k.result_id WHERE x.run_id = $1"                                           \
+    " ORDER BY k.result_id, k.kind, k.name COLLATE \"C\""
+#define SQL_SAMPLES_GET                                                                      \
+    "SELECT s.result_id, s.proc_index, s.count, s.ns, s.batch, s.peak_rss_bytes,"          \
+    " s.minor_faults, s.major_faults FROM samples s JOIN results x ON x.id = s.result_id"  \
+    " WHERE x.run_id = $1 ORDER BY s.result_id, s.seq"
+#define SQL_WARNINGS_GET "SELECT text FROM run_warnings WHERE run_id = $1 ORDER BY seq"
+
+/* Column i of row as a strdup'd string into dst; false on out-of-memory. */
+#define TEXT(dst, res, row, i) (btk_pg__col_text(&(dst), (res), (row), (i)) == 0)
+
+/* Run sql with one int64 parameter (NULL text when param is NULL... see callers). */
+static int query_id(btk_pg *db, PGresult **out, const char *sql, int64_t id, const char *what)
+{
+    btk_pg_params p = {0};
+
+    btk_pg__param_int(&p, id);
+    return btk_pg__query(db, out, NULL, sql, &p, what);
+}
+
+/* Memory columns starting at c: tracked, allocs, frees, bytes, rss, minor, major. */
+static void read_memory(btk_memory *m, const PGresult *res, int row, int c)
+{
+    m->tracked = btk_pg__col_int(res, row, c, 0) != 0;
+    m->allocs_per_iter = btk_pg__col_double(res, row, c + 1);
+    m->frees_per_iter = btk_pg__col_double(res, row, c + 2);
+    m->bytes_per_iter = btk_pg__col_double(res, row, c + 3);
+    m->peak_rss_bytes = btk_pg__col_int(res, row, c + 4, -1);
+    m->minor_faults = btk_pg__col_int(res, row, c + 5, -1);
+    m->major_faults = btk_pg__col_int(res, row, c + 6, -1);
+}
+
+static int parse_parents(btk_commit *c, const char *list)
+{
+    size_t n = 0, i;
+    const char *p;
+
+    if (list == NULL || *list == '\0')
+        return 0;
+    for (p = list; *p; p++)
+        n += *p == ' ';
+    if ((c->parents = btk__calloc(n + 1, sizeof(*c->parents))) == NULL)
+        return BTK_ENOMEM;
+    for (p = list, i = 0; i <= n && *p; i++) {
+        size_t len = strcspn(p, " ");
+        snprintf(c->parents[i], sizeof(c->parents[i]), "%.*s", (int)(len > 40 ? 40 : len), p);
+        p += len + (p[len] == ' ');
+    }
+    c->parent_count = i;
+    return 0;
+}
+
+static int read_run_row(btk_run *run, const PGresult *res)
+{
+    btk_machine *m = &run->machine;
+    btk_commit *c = &run->commit;
+    char *parents = NULL;
+    int error;
+
+    run->id = btk_pg__col_int(res, 0, 0, 0);
+    snprintf(c->sha, sizeof(c->sha), "%s", PQgetvalue(res, 0, 1));
+    c->dirty = btk_pg__col_int(res, 0, 3, 0) != 0;
+    m->timer_hz = btk_pg__col_double(res, 0, 12);
+    m->hypervisor = btk_pg__col_int(res, 0, 13, 0) != 0;
+    m->cpus = (int)btk_pg__col_int(res, 0, 20, 0);
+    c->time = btk_pg__col_int(res, 0, 21, 0);
+    if (!TEXT(c->branch, res, 0, 2) || !TEXT(run->format, res, 0, 4) ||
+        !TEXT(run->date, res, 0, 5) || !TEXT(run->executable, res, 0, 6) ||
+        !TEXT(run->compiler, res, 0, 7) || !TEXT(run->flags, res, 0, 8) ||
+        !TEXT(m->os, res, 0, 9) || !TEXT(m->kernel, res, 0, 10) ||
+        !TEXT(m->timer_source, res, 0, 11) || !TEXT(run->context_json, res, 0, 14) ||
+        !TEXT(run->options_json, res, 0, 15) || !TEXT(m->fingerprint, res, 0, 16) ||
+        !TEXT(m->hostname, res, 0, 17) || !TEXT(m->arch, res, 0, 18) ||
+        !TEXT(m->cpu_model, res, 0, 19) || !TEXT(c->author, res, 0, 22) ||
+        !TEXT(c->subject, res, 0, 23) || !TEXT(parents, res, 0, 24))
+        return BTK_ENOMEM;
+    error = parse_parents(c, parents);
+    btk__free(parents);
+    return error;
+}
+
+static int load_warnings(btk_run *run, btk_pg *db)
+{
+    PGresult *res = NULL;
+    int error, n;
+
+    if ((error = query_id(db, &res, SQL_WARNINGS_GET, run->id, "cannot read warnings")) < 0)
+        return error;
+    n = PQntuples(res);
+    if (n > 0 && (run->warnings = btk__calloc((size_t)n, sizeof(char *))) == NULL)
+        error = BTK_ENOMEM;
+    for (int i = 0; i < n && error == 0; i++)
+        error = btk_pg__col_text(&run->warnings[run->warning_count++], res, i, 0);
+    PQclear(res);
+    return error;
+}
+
+static int read_result(btk_result *r, const PGresult *res, int row)
+{
+    int c;
+
+    r->has_param = btk_pg__col_int(res, row, 3, 0) != 0;
+    r->param = btk_pg__col_int(res, row, 4, 0);
+    r->status = btk_pg__col_int(res, row, 5, 0) ? BTK_RESULT_FAILED : BTK_RESULT_OK;
+    c = btk_pg__stats_read(&r->stats, res, row, 9);
+    r->cycles_median = btk_pg__col_double(res, row, c);
+    read_memory(&r->memory, res, row, c + 1);
+    r->bytes_per_iter = btk_pg__col_double(res, row, c + 8);
+    r->items_per_iter = btk_pg__col_double(res, row, c + 9);
+    if (!TEXT(r->name, res, row, 1) || !TEXT(r->family, res, row, 2) ||
+        !TEXT(r->error_kind, res, row, 6) || !TEXT(r->error_message, res, row, 7) ||
+        !TEXT(r->stop_reason, res, row, 8))
+        return BTK_ENOMEM;
+    if (r->bytes_per_iter != r->bytes_per_iter)
+        r->bytes_per_iter = 0;
+    if (r->items_per_iter != r->items_per_iter)
+        r->items_per_iter = 0;
+    return 0;
+}
+
+/* The result whose id is id, among the run's (ids ascending by seq are not assumed). */
+static btk_result *result_by_id(btk_run *run, const int64_t *ids, int64_t id)
+{
+    for (size_t i = 0; i < run->result_count; i++)
+        if (ids[i] == id)
+            return &run->results[i];
+    return NULL;
+}
+
+static int push_kv(btk_kv **kv, size_t *count, const PGresult *res, int row)
+{
+    btk_kv *grown = btk__realloc(*kv, (*count + 1) * sizeof(btk_kv));
+
+    if (grown == NULL)
+        return BTK_ENOMEM;
+    *kv = grown;
+    grown[*count].value = btk_pg__col_double(res, row, 3);
+    if (btk_pg__col_text(&grown[*count].name, res, row, 2) < 0)
+        return BTK_ENOMEM;
+    (*count)++;
+    return 0;
+}
+
+static int load_counters(btk_run *run, const int64_t *ids, btk_pg *db)
+{
+    PGresult *res = NULL;
+    int error, n;
+
+    if ((error = query_id(db, &res, SQL_COUNTERS_GET, run->id, "cannot read counters")) < 0)
+        return error;
+    n = PQntuples(res);
+    for (int i = 0; i < n && error == 0; i++) {
+        btk_result *r = result_by_id(run, ids, btk_pg__col_int(res, i, 0, 0));
+
+        if (r == NULL)
+            continue;
+        error = btk_pg__col_int(res, i, 1, 0) == 0 ? push_kv(&r->counters, &r->counter_count, res, i)
+                                                   : push_kv(&r->hw, &r->hw_count, res, i);
+    }
+    PQclear(res);
+    return error;
+}
+
+static int read_proc(btk_proc *p, const PGresult *res, int row)
+{
+    int64_t count = btk_pg__col_int(res, row, 2, -1);
+    unsigned char *ns = NULL, *batch = NULL;
+    size_t ns_len = 0, batch_len = 0;
+    int error;
+
+    p->index = (int)btk_pg__col_int(res, row, 1, 0);
+    p->peak_rss_bytes = btk_pg__col_int(res, row, 5, -1);
+    p->minor_faults = btk_pg__col_int(res, row, 6, -1);
+    p->major_faults = btk_pg__col_int(res, row, 7, -1);
+    if ((error = btk_pg__col_blob(&ns, &ns_len, res, row, 3)) < 0 ||
+        (error = btk_pg__col_blob(&batch, &batch_len, res, row, 4)) < 0)
+        goto done;
+    if (count < 0 || ns_len != (size_t)count * 8 || (batch && batch_len != ns_len)) {
+        error = btk_error_set(BTK_EFORMAT, "a samples blob has the wrong size (%zu bytes "
+                              "for %" PRId64 " samples)", ns_len, count);
+        goto done;
+    }
+    p->count = (size_t)count;
+    if ((p->ns = btk__malloc(ns_len + 8)) == NULL ||
+        (batch && (p->batch = btk__malloc(batch_len + 8)) == NULL)) {
+        error = BTK_ENOMEM;
+        goto done;
+    }
+    btk_store__decode_f64(p->ns, ns, p->count);
+    if (batch)
+        btk_store__decode_u64(p->batch, batch, p->count);
+done:
+    btk__free(ns);
+    btk__free(batch);
+    return error;
+}
+
+static int load_samples(btk_run *run, const int64_t *ids, btk_pg *db)
+{
+    PGresult *res = NULL;
+    int error, n;
+
+    if ((error = query_id(db, &res, SQL_SAMPLES_GET, run->id, "cannot read samples")) < 0)
+        return error;
+    n = PQntuples(res);
+    for (int i = 0; i < n && error == 0; i++) {
+        btk_result *r = result_by_id(run, ids, btk_pg__col_int(res, i, 0, 0));
+        btk_proc *grown;
+
+        if (r == NULL)
+            continue;
+        if ((grown = btk__realloc(r->procs, (r->proc_count + 1) * sizeof(btk_proc))) == NULL) {
+            error = BTK_ENOMEM;
+            break;
+        }
+        r->procs = grown;
+        memset(&grown[r->proc_count], 0, sizeof(btk_proc));
+        error = read_proc(&grown[r->proc_count++], res, i);
+    }
+    PQclear(res);
+    return error;
+}
+
+static int load_results(btk_run *run, btk_pg *db, bool with_samples)
+{
+    char sql[4096], cols[1024], params[1024];
+    PGresult *res = NULL;
+    int64_t *ids = NULL;
+    int error, n;
+
+    btk_pg__stats_sql(cols, params, sizeof(cols), "x.", 1);
+    snprintf(sql, sizeof(sql), SQL_RESULTS_GET, cols);
+    if ((error = query_id(db, &res, sql, run->id, "cannot read results")) < 0)
+        return error;
+    n = PQntuples(res);
+    if (n > 0 && ((run->results = btk__calloc((size_t)n, sizeof(btk_result))) == NULL ||
+                  (ids = btk__calloc((size_t)n, sizeof(int64_t))) == NULL))
+        error = BTK_ENOMEM;
+    for (int i = 0; i < n && error == 0; i++) {
+        ids[i] = btk_pg__col_int(res, i, 0, 0);
+        run->result_count++;
+        error = read_result(&run->results[i], res, i);
+    }
+    PQclear(res);
+    if (error == 0 && n > 0)
+        error = load_counters(run, ids, db);
+    if (error == 0 && n > 0 && with_samples)
+        error = load_samples(run, ids, db);
+    btk__free(ids);
+    return error;
+}
+
+int btk_pg__load_run(btk_run **out, btk_store *store, int64_t run_id, bool with_samples)
+{
+    btk_pg *db = btk_pg__of(store);
+    PGresult *res = NULL;
+    btk_run *run = NULL;
+    int error;
+
+    *out = NULL;
+    if ((error = query_id(db, &res, SQL_RUN_GET, run_id, "cannot read a run")) < 0)
+        return error;
+    if (PQntuples(res) == 0)
+        error = btk_error_set(BTK_ENOTFOUND, "no run #%" PRId64 " in the results database",
+                              run_id);
+    else if ((error = btk_run_new(&run)) == 0)
+        error = read_run_row(run, res);
+    PQclear(res);
+    /* A committed run never changes, so reading it in several statements is consistent. */
+    if (error == 0 && (error = load_warnings(run, db)) == 0)
+        error = load_results(run, db, with_samples);
+    if (error < 0) {
+        btk_run_free(run);
+        return error;
+    }
+    *out = run;
+    return 0;
+}
+
+int btk_pg__runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store *store,
+                            const char *sha, const char *machine_fp)
+{
+    btk_pg *db = btk_pg__of(store);
+    btk_pg_params p = {0};
+    PGresult *res = NULL;
+    int64_t *ids = NULL;
+    int error, n;
+
+    *ids_out = NULL;
+    *count_out = 0;
+    btk_pg__param_text(&p, sha);
+    btk_pg__param_text(&p, machine_fp);
+    if ((error = btk_pg__query(db, &res, NULL,
+                               "SELECT r.id FROM runs r JOIN machines m ON m.id = r.machine_id"
+                               " WHERE r.commit_sha = $1 AND ($2::text IS NULL OR"
+                               " m.fingerprint = $2) ORDER BY r.id DESC",
+                               &p, "cannot list the runs of a commit")) < 0)
+        return error;
+    n = PQntuples(res);
+    if (n > 0 && (ids = btk__calloc((size_t)n, sizeof(*ids))) == NULL)
+        error = BTK_ENOMEM;
+    for (int i = 0; i < n && error == 0; i++)
+        ids[i] = btk_pg__col_int(res, i, 0, 0);
+    PQclear(res);
+    if (error < 0)
+        return error;
+    *ids_out = ids;
+    *count_out = (size_t)n;
+    return 0;
+}
+
+#define SQL_LIST                                                                             \
+    "SELECT r.id, r.commit_sha, r.branch, c.subject, r.date, m.fingerprint, m.hostname,"   \
+    " r.dirty, (SELECT count(*) FROM results x WHERE x.run_id = r.id),"                    \
+    " (SELECT count(*) FROM results x WHERE x.run_id = r.id AND x.status != 0)"            \
+    " FROM runs r JOIN machines m ON m.id = r.machine_id"                                  \
+    " LEFT JOIN commits c ON c.sha = r.commit_sha ORDER BY r.id DESC LIMIT $1"
+
+static int read_list_row(btk_run_row *row, const PGresult *res, int i)
+{
+    memset(row, 0, sizeof(*row));
+    row->id = btk_pg__col_int(res, i, 0, 0);
+    snprintf(row->sha, sizeof(row->sha), "%s", PQgetvalue(res, i, 1));
+    row->dirty = btk_pg__col_int(res, i, 7, 0) != 0;
+    row->benchmarks = btk_pg__col_int(res, i, 8, 0);
+    row->failures = btk_pg__col_int(res, i, 9, 0);
+    if (!TEXT(row->branch, res, i, 2) || !TEXT(row->subject, res, i, 3) ||
+        !TEXT(row->date, res, i, 4) || !TEXT(row->machine_fp, res, i, 5) ||
+        !TEXT(row->hostname, res, i, 6))
+        return BTK_ENOMEM;
+    return 0;
+}
+
+int btk_pg__list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *store,
+                      size_t limit)
+{
+    btk_pg *db = btk_pg__of(store);
+    btk_pg_params p = {0};
+    PGresult *res = NULL;
+    btk_run_row *rows = NULL;
+    size_t count = 0;
+    int error, n;
+
+    *rows_out = NULL;
+    *count_out = 0;
+    if (limit)
+        btk_pg__param_int(&p, (int64_t)limit);
+    else
+        btk_pg__param_text(&p, NULL); /* LIMIT NULL: all */
+    if ((error = btk_pg__query(db, &res, NULL, SQL_LIST, &p, "cannot list runs")) < 0)
+        return error;
+    n = PQntuples(res);
+    if (n > 0 && (rows = btk__calloc((size_t)n, sizeof(*rows))) == NULL)
+        error = BTK_ENOMEM;
+    for (int i = 0; i < n && error == 0; i++)
+        error = read_list_row(&rows[count++], res, i);
+    PQclear(res);
+    if (error < 0) {
+        btk_run_rows_free(rows, count);
+        return error;
+    }
+    *rows_out = rows;
+    *count_out = count;
+    return 0;
+}
+
+/* The history query: %s stands for the stored statistics' columns. Every results column it
+ * reads is in the index results_history (schema v2). */
+#define SQL_HISTORY                                                                          \
+    "SELECT r.commit_sha, r.id, c.time, c.subject, x.status, %s, x.cycles_median,"         \
+    " x.mem_tracked, x.allocs_per_iter, x.frees_per_iter, x.alloc_bytes_per_iter,"         \
+    " x.peak_rss_bytes, x.minor_faults, x.major_faults FROM results x"                     \
+    " JOIN runs r ON r.id = x.run_id LEFT JOIN commits c ON c.sha = r.commit_sha"          \
+    " WHERE x.benchmark_id = (SELECT id FROM benchmarks WHERE name = $1)"                  \
+    " AND ($2::text IS NULL OR r.machine_id ="                                             \
+    " (SELECT id FROM machines WHERE fingerprint = $2))"                                   \
+    " AND r.commit_sha IS NOT NULL ORDER BY x.run_id DESC"
+
+typedef struct sha_slot {
+    const char *sha;
+    size_t pos; /* index in the caller's order */
+} sha_slot;
+
+static int cmp_slot(const void *a, const void *b)
+{
+    return strcmp(((const sha_slot *)a)->sha, ((const sha_slot *)b)->sha);
+}
+
+/* Place row i into its commit's slot unless a newer run already filled it. */
+static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slots,
+                       size_t n, const PGresult *res, int i)
+{
+    sha_slot key, *hit;
+    btk_history_point *p;
+    int c;
+
+    if (PQgetisnull(res, i, 0))
+        return 0;
+    key.sha = PQgetvalue(res, i, 0);
+    if ((hit = bsearch(&key, slots, n, sizeof(*slots), cmp_slot)) == NULL || filled[hit->pos])
+        return 0;
+    filled[hit->pos] = true;
+    p = &pts[hit->pos];
+    snprintf(p->sha, sizeof(p->sha), "%s", key.sha);
+    p->run_id = btk_pg__col_int(res, i, 1, 0);
+    p->commit_time = btk_pg__col_int(res, i, 2, 0);
+    p->status = btk_pg__col_int(res, i, 4, 0) ? BTK_RESULT_FAILED : BTK_RESULT_OK;
+    c = btk_pg__stats_read(&p->stats, res, i, 5);
+    p->cycles_median = btk_pg__col_double(res, i, c);
+    read_memory(&p->memory, res, i, c + 1);
+    return btk_pg__col_text(&p->subject, res, i, 3);
+}
+
+/* Move the filled points to the front, keeping the caller's order. */
+static size_t compact(btk_history_point *pts, const bool *filled, size_t n)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < n; i++)
+        if (filled[i] && k++ != i) {
+            pts[k - 1] = pts[i];
+            memset(&pts[i], 0, sizeof(pts[i]));
+        }
+    return k;
+}
+
+static int query_history(btk_history_point *pts, bool *filled, const sha_slot *slots,
+                         size_t n, btk_pg *db, const char *name, const char *fp)
+{
+    char sql[4096], cols[1024], params[1024];
+    btk_pg_params p = {0};
+    PGresult *res = NULL;
+    int error, rows;
+
+    btk_pg__stats_sql(cols, params, sizeof(cols), "x.", 1);
+    snprintf(sql, sizeof(sql), SQL_HISTORY, cols);
+    btk_pg__param_text(&p, name);
+    btk_pg__param_text(&p, fp);
+    if ((error = btk_pg__query(db, &res, NULL, sql, &p, "cannot read the history")) < 0)
+        return error;
+    rows = PQntuples(res);
+    for (int i = 0; i < rows && error == 0; i++)
+        error = place_point(pts, filled, slots, n, res, i);
+    PQclear(res);
+    return error;
+}
+
+int btk_pg__history(btk_history_point **points_out, size_t *count_out, btk_store *store,
+                    const char *bench_name, const char *machine_fp, const char (*shas)[41],
+                    size_t sha_count)
+{
+    btk_pg *db = btk_pg__of(store);
+    btk_history_point *pts;
+    sha_slot *slots;
+    bool *filled;
+    int error = BTK_ENOMEM;
+
+    *points_out = NULL;
+    *count_out = 0;
+    pts = btk__calloc(sha_count + 1, sizeof(*pts));
+    slots = btk__calloc(sha_count + 1, sizeof(*slots));
+    filled = btk__calloc(sha_count + 1, sizeof(*filled));
+    if (pts && slots && filled) {
+        for (size_t i = 0; i < sha_count; i++) {
+            slots[i].sha = shas[i];
+            slots[i].pos = i;
+        }
+        qsort(slots, sha_count, sizeof(*slots), cmp_slot);
+        error = query_history(pts, filled, slots, sha_count, db, bench_name, machine_fp);
+    }
+    if (error == 0)
+        *count_out = compact(pts, filled, sha_count);
+    else
+        btk_history_free(pts, sha_count);
+    *points_out = error == 0 ? pts : NULL;
+    btk__free(slots);
+    btk__free(filled);
+    return error;
+}
+
+/* Run a one-column text query (with one text parameter, NULL allowed) into a string list. */
+static int strings_query(char ***out, size_t *count_out, btk_pg *db, const char *sql,
+                         const char *param)
+{
+    btk_pg_params p = {0};
+    PGresult *res = NULL;
+    char **list = NULL;
+    size_t count = 0;
+    int error, n;
+
+    *out = NULL;
+    *count_out = 0;
+    btk_pg__param_text(&p, param);
+    if ((error = btk_pg__query(db, &res, NULL, sql, &p, "cannot list")) < 0)
+        return error;
+    n = PQntuples(res);
+    if (n > 0 && (list = btk__calloc((size_t)n, sizeof(char *))) == NULL)
+        error = BTK_ENOMEM;
+    for (int i = 0; i < n && error == 0; i++)
+        error = btk_pg__col_text(&list[count++], res, i, 0);
+    PQclear(res);
+    if (error < 0) {
+        btk_strings_free(list, count);
+        return error;
+    }
+    *out = list;
+    *count_out = count;
+    return 0;
+}
+
+int btk_pg__machines(char ***fps_out, size_t *count_out, btk_store *store)
+{
+    return strings_query(fps_out, count_out, btk_pg__of(store),
+                         "SELECT fingerprint FROM machines m WHERE EXISTS"
+                         " (SELECT 1 FROM runs r WHERE r.machine_id = m.id)"
+                         " AND $1::text IS NULL ORDER BY fingerprint COLLATE \"C\"", NULL);
+}
+
+int btk_pg__benchmark_names(char ***names_out, size_t *count_out, btk_store *store,
+                            const char *machine_fp)
+{
+    return strings_query(names_out, count_out, btk_pg__of(store),
+                         "SELECT b.name FROM benchmarks b WHERE EXISTS (SELECT 1 FROM"
+                         " results x JOIN runs r ON r.id = x.run_id JOIN machines m"
+                         " ON m.id = r.machine_id WHERE x.benchmark_id = b.id AND"
+                         " ($1::text IS NULL OR m.fingerprint = $1))"
+                         " ORDER BY b.name COLLATE \"C\"", machine_fp);
+}
+
+int btk_pg__machine_info(btk_machine *out, btk_store *store, const char *fp)
+{
+    btk_pg *db = btk_pg__of(store);
+    btk_pg_params p = {0};
+    PGresult *res = NULL;
+    int error;
+
+    memset(out, 0, sizeof(*out));
+    btk_pg__param_text(&p, fp);
+    if ((error = btk_pg__query(db, &res, NULL,
+                               "SELECT fingerprint, hostname, arch, cpu_model, cpus"
+                               " FROM machines WHERE fingerprint = $1",
+                               &p, "cannot read a machine")) < 0)
+        return error;
+    if (PQntuples(res) == 0)
+        error = btk_error_set(BTK_ENOTFOUND, "no machine with that fingerprint");
+    else if (!TEXT(out->fingerprint, res, 0, 0) || !TEXT(out->hostname, res, 0, 1) ||
+             !TEXT(out->arch, res, 0, 2) || !TEXT(out->cpu_model, res, 0, 3))
+        error = BTK_ENOMEM;
+    out->cpus = error == 0 ? (int)btk_pg__col_int(res, 0, 4, 0) : 0;
+    PQclear(res);
+    if (error < 0)
+        btk_machine_clear(out);
+    return error;
+}

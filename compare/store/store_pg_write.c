@@ -1,0 +1,400 @@
+/*
+ * Adding a run to PostgreSQL: machine, commit, run row, warnings, then every result with its
+ * counters and per-process sample blobs, all in one transaction (all or nothing; a killed
+ * writer's transaction is rolled back by the server). Every value is a bound parameter. A
+ * transaction that another one was in the way of (deadlock) is run again, a few times.
+ */
+#include "store.h"
+
+#include "store_pg.h"
+
+#include <time.h>
+#include <unistd.h>
+
+/* Shared rows are inserted when absent and then looked up, so concurrent writers of one
+ * machine, commit or benchmark never hold a lock on the row for their whole transaction
+ * (an upsert that updates would make them wait for each other). */
+#define SQL_MACHINE_ADD                                                                      \
+    "INSERT INTO machines (fingerprint, hostname, arch, cpu_model, cpus)"                  \
+    " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (fingerprint) DO NOTHING RETURNING id"
+#define SQL_MACHINE_ID "SELECT id FROM machines WHERE fingerprint = $1"
+#define SQL_COMMIT_ADD                                                                       \
+    "INSERT INTO commits (sha, known, time, author, subject, parents)"                     \
+    " VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (sha) DO NOTHING"
+/* A commit stored unknown (sha only) learns its details; the update is skipped (and locks
+ * nothing) when they are already there. */
+#define SQL_COMMIT_KNOWN                                                                     \
+    "UPDATE commits SET known = 1, time = $2, author = $3, subject = $4, parents = $5"     \
+    " WHERE sha = $1 AND (known, time, author, subject, parents) IS DISTINCT FROM"         \
+    " (1, $2::bigint, $3::text, $4::text, $5::text)"
+#define SQL_RUN                                                                              \
+    "INSERT INTO runs (commit_sha, branch, dirty, machine_id, format, date, stored_at,"     \
+    " executable, compiler, flags, os, kernel, timer_source, timer_hz, hypervisor,"        \
+    " context_json, options_json) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,"     \
+    "$14,$15,$16,$17) RETURNING id"
+#define SQL_WARNING "INSERT INTO run_warnings (run_id, seq, text) VALUES ($1,$2,$3)"
+#define SQL_BENCH_ADD                                                                        \
+    "INSERT INTO benchmarks (name, family, has_param, param) VALUES ($1,$2,$3,$4)"         \
+    " ON CONFLICT (name) DO NOTHING RETURNING id"
+#define SQL_BENCH_ID "SELECT id FROM benchmarks WHERE name = $1"
+/* The first %s is the stored statistics' columns, the second their parameters ($8...). */
+#define SQL_RESULT                                                                           \
+    "INSERT INTO results (run_id, benchmark_id, seq, status, error_kind, error_message,"   \
+    " stop_reason, %s, cycles_median, mem_tracked, allocs_per_iter, frees_per_iter,"      \
+    " alloc_bytes_per_iter, peak_rss_bytes, minor_faults, major_faults, bytes_per_iter,"   \
+    " items_per_iter) VALUES ($1,$2,$3,$4,$5,$6,$7,%s,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,"    \
+    "$%d,$%d) RETURNING id"
+#define SQL_COUNTER                                                                          \
+    "INSERT INTO counters (result_id, kind, name, value) VALUES ($1,$2,$3,$4)"
+#define SQL_SAMPLES                                                                          \
+    "INSERT INTO samples (result_id, seq, proc_index, count, ns, batch, peak_rss_bytes,"   \
+    " minor_faults, major_faults) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)"
+
+/* How often a transaction that lost a deadlock is run again. */
+#define ATTEMPTS 8
+
+typedef struct writer {
+    btk_pg *db;
+    unsigned char *blob;
+    size_t blob_cap;
+} writer;
+
+/* The id of the first row of res, or of the row that name+params look up when res has none. */
+static int id_of(btk_pg *db, PGresult *res, const char *lookup, const char *key,
+                 int64_t *id_out, const char *what)
+{
+    btk_pg_params p = {0};
+    PGresult *found = NULL;
+    int error;
+
+    if (PQntuples(res) == 1) {
+        *id_out = btk_pg__col_int(res, 0, 0, 0);
+        return 0;
+    }
+    btk_pg__param_text(&p, key);
+    if ((error = btk_pg__query(db, &found, NULL, lookup, &p, what)) < 0)
+        return error;
+    if (PQntuples(found) == 1)
+        *id_out = btk_pg__col_int(found, 0, 0, 0);
+    else
+        error = btk_error_set(BTK_EIO, "%s: the row vanished", what);
+    PQclear(found);
+    return error;
+}
+
+static int exec_prepared(btk_pg *db, const char *name, const btk_pg_params *p,
+                         const char *what)
+{
+    PGresult *res = NULL;
+    int error = btk_pg__query(db, &res, name, NULL, p, what);
+
+    PQclear(res);
+    return error;
+}
+
+static int add_machine(writer *w, const btk_machine *m, int64_t *id_out)
+{
+    btk_pg_params p = {0};
+    PGresult *res = NULL;
+    int error;
+
+    btk_pg__param_text(&p, m->fingerprint);
+    btk_pg__param_text(&p, m->hostname);
+    btk_pg__param_text(&p, m->arch);
+    btk_pg__param_text(&p, m->cpu_model);
+    btk_pg__param_int(&p, m->cpus);
+    if ((error = btk_pg__query(w->db, &res, NULL, SQL_MACHINE_ADD, &p,
+                               "cannot add the machine")) < 0)
+        return error;
+    error = id_of(w->db, res, SQL_MACHINE_ID, m->fingerprint, id_out,
+                  "cannot add the machine");
+    PQclear(res);
+    return error;
+}
+
+static int add_commit(writer *w, const btk_commit *c)
+{
+    btk_pg_params p = {0}, u = {0};
+    btk_buf parents = BTK_BUF_INIT;
+    bool known = c->time != 0 || c->author != NULL || c->subject != NULL;
+    const char *list;
+    size_t i;
+    int error = 0;
+
+    if (c->sha[0] == '\0')
+        return 0;
+    for (i = 0; i < c->parent_count && error == 0; i++)
+        error = btk_buf_printf(&parents, "%s%s", i ? " " : "", c->parents[i]);
+    if (error < 0)
+        goto done;
+    list = known ? btk_buf_cstr(&parents) : NULL;
+    btk_pg__param_text(&p, c->sha);
+    btk_pg__param_int(&p, known);
+    if (known)
+        btk_pg__param_int(&p, c->time);
+    else
+        btk_pg__param_text(&p, NULL);
+    btk_pg__param_text(&p, c->author);
+    btk_pg__param_text(&p, c->subject);
+    btk_pg__param_text(&p, list);
+    if ((error = btk_pg__exec(w->db, SQL_COMMIT_ADD, &p, "cannot add the commit")) < 0 ||
+        !known)
+        goto done;
+    btk_pg__param_text(&u, c->sha);
+    btk_pg__param_int(&u, c->time);
+    btk_pg__param_text(&u, c->author);
+    btk_pg__param_text(&u, c->subject);
+    btk_pg__param_text(&u, list);
+    error = btk_pg__exec(w->db, SQL_COMMIT_KNOWN, &u, "cannot add the commit");
+done:
+    btk_buf_free(&parents);
+    return error;
+}
+
+static int add_run_row(writer *w, const btk_run *run, int64_t machine_id, int64_t *id_out)
+{
+    const btk_machine *m = &run->machine;
+    btk_pg_params p = {0};
+    PGresult *res = NULL;
+    int error;
+
+    btk_pg__param_text(&p, run->commit.sha[0] ? run->commit.sha : NULL);
+    btk_pg__param_text(&p, run->commit.branch);
+    btk_pg__param_int(&p, run->commit.dirty);
+    btk_pg__param_int(&p, machine_id);
+    btk_pg__param_text(&p, run->format ? run->format : "benchtrack");
+    btk_pg__param_text(&p, run->date);
+    btk_pg__param_int(&p, (int64_t)time(NULL));
+    btk_pg__param_text(&p, run->executable);
+    btk_pg__param_text(&p, run->compiler);
+    btk_pg__param_text(&p, run->flags);
+    btk_pg__param_text(&p, m->os);
+    btk_pg__param_text(&p, m->kernel);
+    btk_pg__param_text(&p, m->timer_source);
+    btk_pg__param_double(&p, m->timer_hz);
+    btk_pg__param_int(&p, m->hypervisor);
+    btk_pg__param_text(&p, run->context_json);
+    btk_pg__param_text(&p, run->options_json);
+    if ((error = btk_pg__query(w->db, &res, NULL, SQL_RUN, &p, "cannot add the run")) < 0)
+        return error;
+    *id_out = btk_pg__col_int(res, 0, 0, 0);
+    PQclear(res);
+    return 0;
+}
+
+static int add_warnings(writer *w, const btk_run *run, int64_t run_id)
+{
+    int error = 0;
+
+    for (size_t i = 0; i < run->warning_count && error == 0; i++) {
+        btk_pg_params p = {0};
+
+        btk_pg__param_int(&p, run_id);
+        btk_pg__param_int(&p, (int64_t)i);
+        btk_pg__param_text(&p, run->warnings[i] ? run->warnings[i] : "");
+        error = btk_pg__exec(w->db, SQL_WARNING, &p, "cannot add a warning");
+    }
+    return error;
+}
+
+static int add_benchmark(writer *w, const btk_result *r, int64_t *id_out)
+{
+    btk_pg_params p = {0};
+    PGresult *res = NULL;
+    int error;
+
+    btk_pg__param_text(&p, r->name);
+    btk_pg__param_text(&p, r->family);
+    btk_pg__param_int(&p, r->has_param);
+    if (r->has_param)
+        btk_pg__param_int(&p, r->param);
+    else
+        btk_pg__param_text(&p, NULL);
+    if ((error = btk_pg__query(w->db, &res, "btk_bench_add", NULL, &p,
+                               "cannot add a benchmark")) < 0)
+        return error;
+    error = id_of(w->db, res, SQL_BENCH_ID, r->name, id_out, "cannot add a benchmark");
+    PQclear(res);
+    return error;
+}
+
+static int add_result_row(writer *w, const btk_result *r, int64_t run_id, size_t seq,
+                          int64_t *id_out)
+{
+    const btk_memory *m = &r->memory;
+    btk_pg_params p = {0};
+    PGresult *res = NULL;
+    int64_t bench_id = 0;
+    int error;
+
+    if ((error = add_benchmark(w, r, &bench_id)) < 0)
+        return error;
+    btk_pg__param_int(&p, run_id);
+    btk_pg__param_int(&p, bench_id);
+    btk_pg__param_int(&p, (int64_t)seq);
+    btk_pg__param_int(&p, (int)r->status);
+    btk_pg__param_text(&p, r->error_kind);
+    btk_pg__param_text(&p, r->error_message);
+    btk_pg__param_text(&p, r->stop_reason);
+    btk_pg__stats_bind(&p, &r->stats);
+    btk_pg__param_double(&p, r->cycles_median);
+    btk_pg__param_int(&p, m->tracked);
+    btk_pg__param_double(&p, m->allocs_per_iter);
+    btk_pg__param_double(&p, m->frees_per_iter);
+    btk_pg__param_double(&p, m->bytes_per_iter);
+    btk_pg__param_opt_int(&p, m->peak_rss_bytes);
+    btk_pg__param_opt_int(&p, m->minor_faults);
+    btk_pg__param_opt_int(&p, m->major_faults);
+    btk_pg__param_double(&p, r->bytes_per_iter);
+    btk_pg__param_double(&p, r->items_per_iter);
+    if ((error = btk_pg__query(w->db, &res, "btk_result_add", NULL, &p,
+                               "cannot add a result")) < 0)
+        return error;
+    *id_out = btk_pg__col_int(res, 0, 0, 0);
+    PQclear(res);
+    return 0;
+}
+
+static int add_counters(writer *w, int64_t result_id, int kind, const btk_kv *kv,
+                        size_t count)
+{
+    int error = 0;
+
+    for (size_t i = 0; i < count && error == 0; i++) {
+        btk_pg_params p = {0};
+
+        btk_pg__param_int(&p, result_id);
+        btk_pg__param_int(&p, kind);
+        btk_pg__param_text(&p, kv[i].name);
+        btk_pg__param_double(&p, kv[i].value);
+        error = exec_prepared(w->db, "btk_counter_add", &p, "cannot add a counter");
+    }
+    return error;
+}
+
+static int reserve_blob(writer *w, size_t bytes)
+{
+    unsigned char *grown;
+
+    if (bytes <= w->blob_cap)
+        return 0;
+    if ((grown = btk__realloc(w->blob, bytes)) == NULL)
+        return BTK_ENOMEM;
+    w->blob = grown;
+    w->blob_cap = bytes;
+    return 0;
+}
+
+static int add_proc(writer *w, int64_t result_id, size_t seq, const btk_proc *p)
+{
+    size_t bytes = p->count * 8;
+    btk_pg_params q = {0};
+    int error;
+
+    if ((error = reserve_blob(w, 2 * bytes + 8)) < 0)
+        return error;
+    btk_store__encode_f64(w->blob, p->ns, p->count);
+    btk_pg__param_int(&q, result_id);
+    btk_pg__param_int(&q, (int64_t)seq);
+    btk_pg__param_int(&q, p->index);
+    btk_pg__param_int(&q, (int64_t)p->count);
+    btk_pg__param_blob(&q, w->blob, bytes);
+    if (p->batch) {
+        btk_store__encode_u64(w->blob + bytes, p->batch, p->count);
+        btk_pg__param_blob(&q, w->blob + bytes, bytes);
+    } else
+        btk_pg__param_blob(&q, NULL, 0);
+    btk_pg__param_opt_int(&q, p->peak_rss_bytes);
+    btk_pg__param_opt_int(&q, p->minor_faults);
+    btk_pg__param_opt_int(&q, p->major_faults);
+    return exec_prepared(w->db, "btk_samples_add", &q, "cannot add samples");
+}
+
+static int add_result(writer *w, const btk_result *r, int64_t run_id, size_t seq)
+{
+    int64_t id = 0;
+    int error;
+
+    if (r->name == NULL)
+        return btk_error_set(BTK_EINVAL, "result %zu has no name", seq);
+    if ((error = add_result_row(w, r, run_id, seq, &id)) < 0 ||
+        (error = add_counters(w, id, 0, r->counters, r->counter_count)) < 0 ||
+        (error = add_counters(w, id, 1, r->hw, r->hw_count)) < 0)
+        return error;
+    for (size_t i = 0; i < r->proc_count && error == 0; i++)
+        error = add_proc(w, id, i, &r->procs[i]);
+    return error;
+}
+
+/* The per-result statements, prepared once per connection. */
+static int prepare_writer(btk_pg *db)
+{
+    char sql[4096], cols[1024], params[1024];
+    int n = 8, error;
+
+    if (db->prepared)
+        return 0;
+    btk_pg__stats_sql(cols, params, sizeof(cols), "", n);
+    for (size_t k = 0; k < BTK_STATS_METRIC_COUNT; k++)
+        n += btk_stats_metric_at(k)->column != NULL;
+    snprintf(sql, sizeof(sql), SQL_RESULT, cols, params, n, n + 1, n + 2, n + 3, n + 4,
+             n + 5, n + 6, n + 7, n + 8, n + 9);
+    if ((error = btk_pg__prepare(db, "btk_bench_add", SQL_BENCH_ADD)) < 0 ||
+        (error = btk_pg__prepare(db, "btk_result_add", sql)) < 0 ||
+        (error = btk_pg__prepare(db, "btk_counter_add", SQL_COUNTER)) < 0 ||
+        (error = btk_pg__prepare(db, "btk_samples_add", SQL_SAMPLES)) < 0)
+        return error;
+    db->prepared = true;
+    return 0;
+}
+
+static int write_all(writer *w, const btk_run *run, int64_t *id_out)
+{
+    int64_t machine_id = 0;
+    int error;
+
+    if ((error = add_machine(w, &run->machine, &machine_id)) < 0 ||
+        (error = add_commit(w, &run->commit)) < 0 ||
+        (error = add_run_row(w, run, machine_id, id_out)) < 0 ||
+        (error = add_warnings(w, run, *id_out)) < 0)
+        return error;
+    for (size_t i = 0; i < run->result_count && error == 0; i++)
+        error = add_result(w, &run->results[i], *id_out, i);
+    return error;
+}
+
+/* One attempt: BTK_ERROR (with the message set) when another transaction was in the way. */
+static int attempt(writer *w, const btk_run *run, int64_t *id_out)
+{
+    int error;
+
+    if ((error = btk_pg__begin(w->db)) < 0)
+        return error;
+    if ((error = write_all(w, run, id_out)) == 0)
+        return btk_pg__commit(w->db);
+    btk_pg__rollback(w->db);
+    return error;
+}
+
+int btk_pg__add_run(btk_store *store, const btk_run *run, int64_t *id_out)
+{
+    btk_pg *db = btk_pg__of(store);
+    writer w = {db, NULL, 0};
+    int64_t id = 0;
+    int error, tries = 0;
+
+    if (run == NULL || db->readonly)
+        return btk_error_set(BTK_EINVAL, "cannot add a run: database not open for writing");
+    if (run->machine.fingerprint == NULL)
+        return btk_error_set(BTK_EINVAL, "cannot add a run without a machine fingerprint");
+    if ((error = prepare_writer(db)) < 0)
+        return error;
+    while ((error = attempt(&w, run, &id)) == BTK_ERROR && ++tries < ATTEMPTS)
+        usleep((useconds_t)(1000 * tries + rand() % 1000));
+    if (error == BTK_ERROR) /* the message names the deadlock */
+        error = BTK_EIO;
+    btk__free(w.blob);
+    if (error == 0 && id_out)
+        *id_out = id;
+    return error;
+}

@@ -1,0 +1,441 @@
+/* The store's contract on both backends: every test runs once on a new SQLite file and once
+ * on a new PostgreSQL database of the cluster at $BTK_TEST_PG (ci/pg-cluster.sh; without it
+ * the PostgreSQL half is skipped, visibly). Expected values come from the runs the tests
+ * build, never from the store itself; the password tests need no server. */
+#include "check.h"
+#include "import.h"
+#include "store.h"
+
+#include <math.h>
+#include <unistd.h>
+
+typedef struct backend {
+    const char *name;
+    char *dir;      /* SQLite: the temporary folder */
+    char *location; /* NULL: backend not available here (skip) */
+} backend;
+
+static char *data_path(const char *rel)
+{
+    const char *src = getenv("BTK_SOURCE_DIR");
+    static char buf[4096];
+
+    snprintf(buf, sizeof(buf), "%s/tests/data/%s", src ? src : "..", rel);
+    return buf;
+}
+
+/* Run a helper script of tests/support with bash; its first output line into *line. */
+static int support_script(char **line, const char *script, const char *a1, const char *a2)
+{
+    char path[4096], *out = NULL;
+    char *argv[] = {"bash", path, (char *)a1, (char *)a2, NULL};
+    int status;
+
+    snprintf(path, sizeof(path), "%s/tests/support/%s",
+             getenv("BTK_SOURCE_DIR") ? getenv("BTK_SOURCE_DIR") : "..", script);
+    status = test_run(argv, &out);
+    if (line && out) {
+        out[strcspn(out, "\n")] = '\0';
+        *line = out;
+    } else
+        free(out);
+    return status;
+}
+
+/* psql -c sql on location (through tests/support/pg-sql.sh). */
+static void pg_sql(const char *location, const char *sql)
+{
+    assert_int_equal(support_script(NULL, "pg-sql.sh", location, sql), 0);
+}
+
+static int sqlite_setup(void **state)
+{
+    backend *b = calloc(1, sizeof(*b));
+    char buf[4200];
+
+    b->name = "sqlite";
+    b->dir = test_tmpdir("backends");
+    snprintf(buf, sizeof(buf), "%s/b.db", b->dir);
+    b->location = strdup(buf);
+    *state = b;
+    return 0;
+}
+
+static int pg_setup(void **state)
+{
+    backend *b = calloc(1, sizeof(*b));
+    const char *url = getenv("BTK_TEST_PG");
+
+    b->name = "postgresql";
+    if (url && *url && support_script(&b->location, "pg-newdb.sh", url, "unit_backends") != 0) {
+        free(b->location);
+        b->location = NULL;
+        return -1;
+    }
+    *state = b;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    backend *b = *state;
+
+    if (b->dir)
+        test_rmtree(b->dir);
+    free(b->location);
+    free(b);
+    return 0;
+}
+
+/* The backend's location, or skip the test (PostgreSQL without $BTK_TEST_PG). */
+static const char *location_or_skip(void **state)
+{
+    backend *b = *state;
+
+    if (b->location == NULL) {
+        print_message("skipped on %s: BTK_TEST_PG is not set\n", b->name);
+        skip();
+    }
+    return b->location;
+}
+
+static bool is_pg(void **state)
+{
+    return !strcmp(((backend *)*state)->name, "postgresql");
+}
+
+/* A synthetic run: bench_count benchmarks named bench_<i> (or names[i]) with samples each. */
+static btk_run *make_run(size_t bench_count, size_t samples, const char *const *names,
+                         const char *sha, const char *host)
+{
+    btk_run *run = NULL;
+    char name[64];
+
+    assert_int_equal(btk_run_new(&run), 0);
+    run->format = strdup("benchtrack");
+    run->machine.hostname = strdup(host);
+    run->machine.cpu_model = strdup("cpu");
+    run->machine.arch = strdup("x86_64");
+    run->machine.cpus = 2;
+    assert_int_equal(btk_machine_fingerprint(&run->machine), 0);
+    snprintf(run->commit.sha, sizeof(run->commit.sha), "%s", sha ? sha : "");
+    run->results = calloc(bench_count, sizeof(btk_result));
+    run->result_count = bench_count;
+    for (size_t i = 0; i < bench_count; i++) {
+        btk_result *r = &run->results[i];
+
+        snprintf(name, sizeof(name), "bench_%zu", i);
+        r->name = strdup(names ? names[i] : name);
+        r->family = strdup(r->name);
+        btk_stats_init(&r->stats);
+        r->cycles_median = NAN;
+        btk_memory_init(&r->memory);
+        r->stats.median = 100.0 + (double)i;
+        r->stats.samples = (int64_t)samples;
+        r->proc_count = 1;
+        r->procs = calloc(1, sizeof(btk_proc));
+        r->procs[0].count = samples;
+        r->procs[0].ns = calloc(samples + 1, sizeof(double));
+        r->procs[0].peak_rss_bytes = -1;
+        r->procs[0].minor_faults = r->procs[0].major_faults = -1;
+        for (size_t j = 0; j < samples; j++)
+            r->procs[0].ns[j] = 100.0 + (double)i + (double)j / 7.0;
+    }
+    return run;
+}
+
+static void backends__roundtrip_keeps_every_field(void **state)
+{
+    const char *loc = location_or_skip(state);
+    btk_store *db = NULL;
+    btk_run *in = NULL, *out = NULL;
+    const btk_result *r;
+    int64_t id = 0;
+
+    assert_int_equal(btk_import_file(&in, data_path("json/valid/full.json")), 0);
+    snprintf(in->commit.sha, sizeof(in->commit.sha), "%s",
+             "0123456789abcdef0123456789abcdef01234567");
+    in->commit.branch = strdup("main");
+    in->commit.time = 1700000000;
+    in->commit.subject = strdup("subject");
+    assert_int_equal(btk_store_open(&db, loc, 0), 0);
+    assert_int_equal(btk_store_add_run(db, in, &id), 0);
+    assert_true(id > 0);
+    assert_int_equal(btk_store_load_run(&out, db, id, true), 0);
+    assert_string_equal(out->commit.sha, in->commit.sha);
+    assert_string_equal(out->commit.branch, "main");
+    assert_int_equal(out->commit.time, 1700000000);
+    assert_string_equal(out->machine.fingerprint, in->machine.fingerprint);
+    assert_string_equal(out->machine.cpu_model, "Intel(R) Xeon(R) CPU @ 2.30GHz");
+    assert_string_equal(out->compiler, "GCC 12.2.0");
+    assert_int_equal(out->warning_count, 2);
+    assert_string_equal(out->warnings[0], "vm: running in a virtual machine");
+    assert_int_equal(out->result_count, 2);
+    /* the values of tests/data/json/valid/full.json */
+    r = btk_run_find(out, "sort/1024");
+    assert_non_null(r);
+    assert_true(r->has_param && r->param == 1024);
+    check_near(r->stats.median, 11.0, 0);
+    check_near(r->stats.ci_high, 12.0, 0);
+    check_near(r->cycles_median, 25.3, 0);
+    assert_int_equal(r->stats.outliers_high, 1);
+    assert_int_equal(r->proc_count, 2);
+    assert_int_equal(r->procs[1].count, 3);
+    check_near(r->procs[1].ns[2], 14.0, 0);
+    assert_int_equal(r->procs[1].batch[2], 1000);
+    assert_int_equal(r->procs[1].peak_rss_bytes, 2101248);
+    assert_int_equal(r->counter_count, 2);
+    assert_string_equal(r->counters[0].name, "comparisons");
+    check_near(r->counters[0].value, 10240.5, 0);
+    assert_true(r->memory.tracked);
+    check_near(r->memory.bytes_per_iter, 8192.0, 0);
+    check_near(r->bytes_per_iter, 4096, 0);
+    r = btk_run_find(out, "crashy");
+    assert_non_null(r);
+    assert_int_equal(r->status, BTK_RESULT_FAILED);
+    assert_string_equal(r->error_kind, "signal");
+    assert_true(isnan(r->stats.median));
+    btk_run_free(out);
+    btk_run_free(in);
+    btk_store_close(db);
+}
+
+/* Doubles come back bit for bit (the reference is the bits put in). */
+static void backends__doubles_round_trip_exactly(void **state)
+{
+    static const double values[] = {0.1, 1.0 / 3.0, 1e-300, 123456789.123456789,
+                                    4.9406564584124654e-324, 1.7976931348623157e308};
+    const char *loc = location_or_skip(state);
+    size_t n = BTK_ARRAY_SIZE(values);
+    btk_run *in = make_run(1, n, NULL, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", "h"), *out;
+    btk_store *db = NULL;
+    int64_t id;
+
+    for (size_t i = 0; i < n; i++)
+        in->results[0].procs[0].ns[i] = values[i];
+    in->results[0].stats.mean = values[1];
+    in->results[0].stats.min = values[2];
+    assert_int_equal(btk_store_open(&db, loc, 0), 0);
+    assert_int_equal(btk_store_add_run(db, in, &id), 0);
+    assert_int_equal(btk_store_load_run(&out, db, id, true), 0);
+    for (size_t i = 0; i < n; i++)
+        assert_memory_equal(&out->results[0].procs[0].ns[i], &values[i], sizeof(double));
+    assert_memory_equal(&out->results[0].stats.mean, &values[1], sizeof(double));
+    assert_memory_equal(&out->results[0].stats.min, &values[2], sizeof(double));
+    btk_run_free(out);
+    btk_run_free(in);
+    btk_store_close(db);
+}
+
+static const char *const hostile[] = {
+    "it's \"quoted\"", "new\nline\ttab", "100% %s %n", "unicode \xc3\xa9\xe2\x82\xac",
+    "'); DROP TABLE runs; --", "$1 $2 ::text", "x' OR '1'='1", "Zed", "apple",
+};
+
+/* Names in the order strcmp gives (SQLite's BINARY), whatever the server's collation. */
+static void backends__hostile_names_verbatim_and_byte_ordered(void **state)
+{
+    const char *loc = location_or_skip(state);
+    size_t n = BTK_ARRAY_SIZE(hostile), count = 0;
+    btk_run *in = make_run(n, 3, hostile, "cccccccccccccccccccccccccccccccccccccccc",
+                           "host'; --"),
+            *out = NULL;
+    btk_store *db = NULL;
+    char **names = NULL;
+    int64_t id;
+
+    in->commit.branch = strdup("feature/'%s\n");
+    assert_int_equal(btk_store_open(&db, loc, 0), 0);
+    assert_int_equal(btk_store_add_run(db, in, &id), 0);
+    assert_int_equal(btk_store_load_run(&out, db, id, false), 0);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(out->results[i].name, hostile[i]);
+    assert_string_equal(out->commit.branch, "feature/'%s\n");
+    assert_string_equal(out->machine.hostname, "host'; --");
+    assert_int_equal(btk_store_benchmark_names(&names, &count, db, NULL), 0);
+    assert_int_equal(count, n);
+    for (size_t i = 1; i < count; i++)
+        assert_true(strcmp(names[i - 1], names[i]) < 0);
+    btk_strings_free(names, count);
+    btk_run_free(out);
+    btk_run_free(in);
+    btk_store_close(db);
+}
+
+/* log, runs of a commit, history (newest run per commit, in the given order), machines. */
+static void backends__queries_answer_alike(void **state)
+{
+    const char *loc = location_or_skip(state);
+    const char shas[3][41] = {"1111111111111111111111111111111111111111",
+                              "2222222222222222222222222222222222222222",
+                              "3333333333333333333333333333333333333333"};
+    btk_store *db = NULL;
+    btk_run_row *rows = NULL;
+    btk_history_point *pts = NULL;
+    int64_t ids[4], *found = NULL;
+    size_t count = 0;
+    char **fps = NULL;
+    btk_machine m;
+    btk_run *runs[4];
+
+    assert_int_equal(btk_store_open(&db, loc, 0), 0);
+    runs[0] = make_run(2, 3, NULL, shas[0], "a");
+    runs[1] = make_run(2, 3, NULL, shas[1], "a");
+    runs[2] = make_run(2, 3, NULL, shas[1], "a"); /* newer run of commit 2 */
+    runs[3] = make_run(2, 3, NULL, shas[2], "b"); /* another machine */
+    runs[2]->results[1].stats.median = 555.0;
+    runs[1]->results[1].status = BTK_RESULT_FAILED;
+    for (int i = 0; i < 4; i++) {
+        runs[i]->commit.time = 1000 + i;
+        runs[i]->commit.subject = strdup("s");
+        assert_int_equal(btk_store_add_run(db, runs[i], &ids[i]), 0);
+    }
+    assert_int_equal(btk_store_list_runs(&rows, &count, db, 0), 0);
+    assert_int_equal(count, 4);
+    assert_true(rows[0].id == ids[3] && rows[3].id == ids[0]);
+    assert_int_equal(rows[2].failures, 1);
+    assert_int_equal(rows[2].benchmarks, 2);
+    btk_run_rows_free(rows, count);
+    assert_int_equal(btk_store_list_runs(&rows, &count, db, 2), 0);
+    assert_int_equal(count, 2);
+    btk_run_rows_free(rows, count);
+    assert_int_equal(btk_store_runs_for_commit(&found, &count, db, shas[1],
+                                               runs[1]->machine.fingerprint), 0);
+    assert_int_equal(count, 2);
+    assert_true(found[0] == ids[2] && found[1] == ids[1]);
+    free(found);
+    assert_int_equal(btk_store_runs_for_commit(&found, &count, db, shas[2],
+                                               runs[1]->machine.fingerprint), 0);
+    assert_int_equal(count, 0);
+    free(found);
+    assert_int_equal(btk_store_history(&pts, &count, db, "bench_1", runs[0]->machine.fingerprint,
+                                       shas, 3), 0);
+    assert_int_equal(count, 2); /* commit 3 ran on the other machine */
+    assert_string_equal(pts[0].sha, shas[0]);
+    assert_true(pts[1].run_id == ids[2]);
+    check_near(pts[1].stats.median, 555.0, 0);
+    assert_int_equal(pts[1].commit_time, 1002);
+    btk_history_free(pts, count);
+    assert_int_equal(btk_store_machines(&fps, &count, db), 0);
+    assert_int_equal(count, 2);
+    assert_true(strcmp(fps[0], fps[1]) < 0);
+    btk_strings_free(fps, count);
+    assert_int_equal(btk_store_machine_info(&m, db, runs[3]->machine.fingerprint), 0);
+    assert_string_equal(m.hostname, "b");
+    assert_int_equal(m.cpus, 2);
+    btk_machine_clear(&m);
+    assert_int_equal(btk_store_machine_info(&m, db, "nosuch"), BTK_ENOTFOUND);
+    for (int i = 0; i < 4; i++)
+        btk_run_free(runs[i]);
+    btk_store_close(db);
+}
+
+/* Read-only: an empty database is not found, a write is refused; a newer schema is refused
+ * for reading and writing alike. */
+static void backends__versions_and_read_only(void **state)
+{
+    const char *loc = location_or_skip(state);
+    btk_run *run = make_run(1, 2, NULL, "dddddddddddddddddddddddddddddddddddddddd", "h");
+    btk_store *db = NULL;
+    int64_t id;
+
+    assert_int_equal(btk_store_open(&db, loc, BTK_STORE_READONLY), BTK_ENOTFOUND);
+    assert_null(db);
+    assert_int_equal(btk_store_open(&db, loc, 0), 0);
+    assert_int_equal(btk_store_add_run(db, run, &id), 0);
+    btk_store_close(db);
+    assert_int_equal(btk_store_open(&db, loc, BTK_STORE_READONLY), 0);
+    assert_int_equal(btk_store_add_run(db, run, &id), BTK_EINVAL);
+    btk_store_close(db);
+    if (is_pg(state))
+        pg_sql(loc, "UPDATE benchtrack_schema SET version = 99");
+    else {
+        char sql[64];
+        snprintf(sql, sizeof(sql), "PRAGMA user_version=99");
+        char *argv[] = {"sqlite3", (char *)loc, sql, NULL};
+        char *out = NULL;
+        assert_int_equal(test_run(argv, &out), 0);
+        free(out);
+    }
+    assert_int_equal(btk_store_open(&db, loc, 0), BTK_ESCHEMA);
+    assert_non_null(strstr(btk_error_last()->message, "schema version 99"));
+    assert_int_equal(btk_store_open(&db, loc, BTK_STORE_READONLY), BTK_ESCHEMA);
+    btk_run_free(run);
+}
+
+/* ---- passwords (no server needed) ---- */
+
+static void redact__every_password_form_is_hidden(void **state)
+{
+    static const char *const cases[][2] = {
+        {"postgresql://btk:s3cret@db.example:5432/bt", "postgresql://btk:***@db.example:5432/bt"},
+        {"postgres://u:p%40ss@h/d", "postgres://u:***@h/d"},
+        {"postgresql://u@h/d?password=s3cret&sslmode=require",
+         "postgresql://u@h/d?password=***&sslmode=require"},
+        {"postgresql://u:a@h/d?sslmode=require&password=b", "postgresql://u:***@h/d?sslmode=require&password=***"},
+        {"postgresql://u@h/d", "postgresql://u@h/d"},
+        {"postgresql://h:5432/d", "postgresql://h:5432/d"},
+        {"/tmp/a:b@c.db", "/tmp/a:b@c.db"},
+    };
+    char *out = NULL;
+
+    (void)state;
+    for (size_t i = 0; i < BTK_ARRAY_SIZE(cases); i++) {
+        assert_int_equal(btk_store_redact(&out, cases[i][0]), 0);
+        assert_string_equal(out, cases[i][1]);
+        btk__free(out);
+    }
+    assert_false(btk_store_location_is_file("postgresql://h/d"));
+    assert_false(btk_store_location_is_file("postgres://h/d"));
+    assert_true(btk_store_location_is_file("postgresql.db"));
+}
+
+/* A server that cannot be reached: one line naming the location without its password, in
+ * every form the password can be written (plain, percent-encoded, query parameter, and one
+ * libpq cannot parse, whose message quotes it). */
+static void redact__unreachable_server_message_hides_password(void **state)
+{
+    static const char *const locations[][2] = {
+        {"postgresql://btk:Pw0rdXyz@127.0.0.1:1/d?connect_timeout=2", "Pw0rdXyz"},
+        {"postgresql://btk:Pw%30rdXyz@127.0.0.1:1/d?connect_timeout=2", "Pw%30rdXyz"},
+        {"postgresql://btk@127.0.0.1:1/d?password=Pw0rdXyz&connect_timeout=2", "Pw0rdXyz"},
+        {"postgresql://btk:Pw%zzXyz@127.0.0.1:1/d", "Pw%zzXyz"},
+    };
+    btk_store *db = NULL;
+
+    (void)state;
+    for (size_t i = 0; i < BTK_ARRAY_SIZE(locations); i++) {
+        int error = btk_store_open(&db, locations[i][0], 0);
+        const char *msg = btk_error_last()->message;
+
+        assert_null(db);
+        assert_true(error == BTK_EIO || error == BTK_EUNSUPPORTED);
+        assert_null(strstr(msg, locations[i][1]));
+        assert_null(strstr(msg, "Pw0rd"));
+        assert_null(strchr(msg, '\n'));
+        if (error == BTK_EIO)
+            assert_non_null(strstr(msg, "btk:***@") ? strstr(msg, "btk:***@")
+                                                    : strstr(msg, "password=***"));
+    }
+}
+
+#define BOTH(test)                                                                         \
+    cmocka_unit_test_setup_teardown(test, sqlite_setup, teardown),                          \
+        cmocka_unit_test_setup_teardown(test, pg_setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        BOTH(backends__roundtrip_keeps_every_field),
+        BOTH(backends__doubles_round_trip_exactly),
+        BOTH(backends__hostile_names_verbatim_and_byte_ordered),
+        BOTH(backends__queries_answer_alike),
+        BOTH(backends__versions_and_read_only),
+        cmocka_unit_test(redact__every_password_form_is_hidden),
+        cmocka_unit_test(redact__unreachable_server_message_hides_password),
+    };
+
+    if (getenv("BTK_TEST_PG") == NULL || *getenv("BTK_TEST_PG") == '\0')
+        print_message("BTK_TEST_PG is not set: the PostgreSQL half of each test is skipped\n");
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
