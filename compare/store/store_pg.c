@@ -77,7 +77,7 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == BTK_STORE_SCHEMA_VE
                "one migration per schema version");
 
 /* The advisory lock that serializes creating and migrating one database's schema. */
-#define MIGRATION_LOCK "SELECT pg_advisory_xact_lock(7040357830462214219)"
+#define MIGRATION_LOCK_KEY "7040357830462214219"
 
 /* ---- messages: the location shown without its password ---- */
 
@@ -416,17 +416,21 @@ static int check_version(btk_pg *db, int version)
     return 0;
 }
 
-/* Apply the migrations from the stored version to ours in one transaction, under an
- * advisory lock so that processes creating the schema at once do it one after another. */
+/* Apply the migrations from the stored version to ours in one transaction, under a session
+ * advisory lock so that processes creating the schema at once do it one after another. The
+ * lock is taken before the transaction starts: a transaction that began before another
+ * one's schema was committed may still see the catalog without it. */
 static int migrate(btk_pg *db)
 {
     btk_pg_params p = {0};
     int version = 0, error;
 
-    if ((error = btk_pg__begin(db)) < 0)
+    if ((error = btk_pg__exec(db, "SELECT pg_advisory_lock(" MIGRATION_LOCK_KEY ")", NULL,
+                              "cannot lock for migrating")) < 0)
         return error;
-    if ((error = btk_pg__exec(db, MIGRATION_LOCK, NULL, "cannot lock for migrating")) < 0 ||
-        (error = read_version(db, &version)) < 0 || (error = check_version(db, version)) < 0)
+    if ((error = btk_pg__begin(db)) < 0)
+        goto unlock;
+    if ((error = read_version(db, &version)) < 0 || (error = check_version(db, version)) < 0)
         goto fail;
     for (; version < BTK_STORE_SCHEMA_VERSION; version++)
         if ((error = btk_pg__exec(db, migrations[version], NULL, "cannot migrate")) < 0)
@@ -435,9 +439,13 @@ static int migrate(btk_pg *db)
     if ((error = btk_pg__exec(db, "UPDATE benchtrack_schema SET version = $1", &p,
                               "cannot migrate")) < 0)
         goto fail;
-    return btk_pg__commit(db);
+    error = btk_pg__commit(db);
+    goto unlock;
 fail:
     btk_pg__rollback(db);
+unlock:
+    if (PQstatus(db->conn) == CONNECTION_OK)
+        PQclear(PQexec(db->conn, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")"));
     return error;
 }
 

@@ -26,3 +26,8 @@ add_test(NAME store.pg_same_output
                  ${CMAKE_BINARY_DIR})
 set_tests_properties(store.pg_same_output PROPERTIES ENVIRONMENT "${BTK_TEST_ENV}"
                      SKIP_RETURN_CODE 77 TIMEOUT 300)
+
+# Forks 16-20 writer processes against the PostgreSQL server and stops a private cluster:
+# not under valgrind (each child would be a valgrind process); the main and sanitizer
+# stages run it.
+set_tests_properties(unit.store_pg_stress PROPERTIES LABELS "no-valgrind" TIMEOUT 600)
