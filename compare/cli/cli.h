@@ -28,6 +28,7 @@ int cmd_bisect(int argc, char **argv);
 int cmd_chart(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_push(int argc, char **argv);
 
 /* Print "benchtrack: <message>" for the last error to stderr and return the exit status
  * for its code (usage/data errors 2, runtime errors 3). */

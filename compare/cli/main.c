@@ -21,6 +21,7 @@ static const command commands[] = {
     {"chart", cmd_chart, "draw trend, comparison or distribution charts with gnuplot"},
     {"report", cmd_report, "write a static HTML report of trends and comparisons"},
     {"export", cmd_export, "stored results as OpenMetrics (Prometheus), CSV or JSON"},
+    {"push", cmd_push, "copy runs from one results database to another (once each)"},
 };
 
 /* The command's exit status, or CLI_EXIT_RUNTIME with a message when what it wrote to

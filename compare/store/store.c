@@ -8,6 +8,11 @@
 
 #include "store_backend.h"
 
+#include <ctype.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
 static const char *const server_schemes[] = {"postgresql://", "postgres://"};
 
 bool btk_store_location_is_file(const char *location)
@@ -96,11 +101,83 @@ void btk_store_close(btk_store *db)
         db->backend->close(db);
 }
 
+/* 16 random bytes (getrandom; else a hash of the time, the pid and a counter, which still
+ * differs between the runs of one machine) as BTK_STORE_UID_LEN hex digits. */
+static void random_uid(char *out)
+{
+    static unsigned counter;
+    unsigned char bytes[16];
+    ssize_t got = getrandom(bytes, sizeof(bytes), GRND_NONBLOCK);
+
+    if (got != (ssize_t)sizeof(bytes)) {
+        struct timespec ts;
+        uint64_t h[2];
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        unsigned vals[] = {(unsigned)ts.tv_sec, (unsigned)ts.tv_nsec, (unsigned)getpid(),
+                           counter++};
+        h[0] = btk__fnv1a(BTK_FNV1A_INIT, vals, sizeof(vals));
+        h[1] = btk__fnv1a(h[0] ^ 0x9e3779b97f4a7c15ULL, vals, sizeof(vals));
+        memcpy(bytes, h, sizeof(bytes));
+    }
+    for (size_t i = 0; i < sizeof(bytes); i++)
+        snprintf(out + 2 * i, 3, "%02x", bytes[i]);
+}
+
+static bool valid_uid(const char *uid)
+{
+    size_t i;
+
+    for (i = 0; uid && i < BTK_STORE_UID_LEN; i++)
+        if (!isxdigit((unsigned char)uid[i]) || isupper((unsigned char)uid[i]))
+            return false;
+    return uid && uid[i] == '\0';
+}
+
+void btk_store__content_uid(char *out, int64_t id, const char *const *fields, size_t count)
+{
+    uint64_t h[2] = {btk__fnv1a(BTK_FNV1A_INIT, &id, sizeof(id)), 0};
+
+    h[1] = btk__fnv1a(h[0] ^ 0x9e3779b97f4a7c15ULL, &id, sizeof(id));
+    for (size_t i = 0; i < count; i++)
+        for (int k = 0; k < 2; k++) {
+            h[k] = btk__fnv1a(h[k], fields[i], fields[i] ? strlen(fields[i]) : 0);
+            h[k] = btk__fnv1a(h[k], fields[i] ? "\x1f" : "\x1e", 1);
+        }
+    snprintf(out, BTK_STORE_UID_LEN + 1, "%016" PRIx64 "%016" PRIx64, h[0], h[1]);
+}
+
 int btk_store_add_run(btk_store *db, const btk_run *run, int64_t *id_out)
+{
+    char uid[BTK_STORE_UID_LEN + 1];
+    bool added;
+
+    if (db == NULL)
+        return btk_error_set(BTK_EINVAL, "cannot add a run: database not open for writing");
+    random_uid(uid);
+    return db->backend->add_run(db, run, uid, id_out, &added);
+}
+
+int btk_store_add_run_uid(btk_store *db, const btk_run *run, const char *uid, int64_t *id_out,
+                          bool *added_out)
 {
     if (db == NULL)
         return btk_error_set(BTK_EINVAL, "cannot add a run: database not open for writing");
-    return db->backend->add_run(db, run, id_out);
+    if (!valid_uid(uid))
+        return btk_error_set(BTK_EINVAL, "cannot add a run: malformed run uid");
+    return db->backend->add_run(db, run, uid, id_out, added_out);
+}
+
+int btk_store_run_uid(char *out, btk_store *db, int64_t run_id)
+{
+    return db->backend->run_uid(out, db, run_id);
+}
+
+int btk_store_find_uid(int64_t *id_out, btk_store *db, const char *uid)
+{
+    if (!valid_uid(uid))
+        return btk_error_set(BTK_ENOTFOUND, "no run with a malformed uid");
+    return db->backend->find_uid(id_out, db, uid);
 }
 
 int btk_store_load_run(btk_run **out, btk_store *db, int64_t run_id, bool with_samples)

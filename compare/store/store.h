@@ -27,8 +27,21 @@ int btk_store_redact(char **out, const char *location);
 int btk_store_open(btk_store **out, const char *path, unsigned flags);
 void btk_store_close(btk_store *db);
 
-/* Store a whole run in one transaction (all or nothing); sets run id in *id_out. */
+/* Store a whole run in one transaction (all or nothing); sets run id in *id_out. The run
+ * gets a new random uid. */
 int btk_store_add_run(btk_store *db, const btk_run *run, int64_t *id_out);
+
+/* A run's uid: its identity in every store it is copied to (benchtrack push), hex digits. */
+#define BTK_STORE_UID_LEN 32
+/* Copy a run into this store under its uid (from btk_store_run_uid of its source): when a
+ * run with that uid is there already, nothing is stored and *added_out is false; either
+ * way *id_out is the run's id here. BTK_EINVAL for a malformed uid. */
+int btk_store_add_run_uid(btk_store *db, const btk_run *run, const char *uid, int64_t *id_out,
+                          bool *added_out);
+/* The uid of run run_id into out (BTK_STORE_UID_LEN + 1 bytes); BTK_ENOTFOUND when absent. */
+int btk_store_run_uid(char *out, btk_store *db, int64_t run_id);
+/* The id of the run with that uid into *id_out; BTK_ENOTFOUND when there is none. */
+int btk_store_find_uid(int64_t *id_out, btk_store *db, const char *uid);
 
 /* Load one run; with_samples loads the per-process samples too. BTK_ENOTFOUND when absent. */
 int btk_store_load_run(btk_run **out, btk_store *db, int64_t run_id, bool with_samples);

@@ -11,14 +11,20 @@
 
 /* The schema version this build writes, the same on every backend (SQLite keeps it in
  * PRAGMA user_version; docs/database.md). */
-#define BTK_STORE_SCHEMA_VERSION 2
+#define BTK_STORE_SCHEMA_VERSION 3
 
 /* One backend: the store.h functions of an open handle, with their contracts. close
  * accepts NULL. */
 typedef struct btk_store_backend {
     const char *name;
     void (*close)(btk_store *db);
-    int (*add_run)(btk_store *db, const btk_run *run, int64_t *id_out);
+    /* add the run under uid (BTK_STORE_UID_LEN hex digits); when a run with that uid is
+     * there already, nothing is added, *added_out is false and *id_out is that run's id */
+    int (*add_run)(btk_store *db, const btk_run *run, const char *uid, int64_t *id_out,
+                   bool *added_out);
+    /* the uid of a run (BTK_ENOTFOUND when absent) / the run of a uid (BTK_ENOTFOUND) */
+    int (*run_uid)(char *out, btk_store *db, int64_t run_id);
+    int (*find_uid)(int64_t *id_out, btk_store *db, const char *uid);
     int (*load_run)(btk_run **out, btk_store *db, int64_t run_id, bool with_samples);
     int (*runs_for_commit)(int64_t **ids_out, size_t *count_out, btk_store *db,
                            const char *sha, const char *machine_fp);
@@ -45,6 +51,12 @@ int btk_store__open_server(btk_store **out, const char *location, unsigned flags
 /* The byte ranges {offset, length} of the passwords a server location holds (the user
  * info's, "password=" query parameters), at most max, in order; 0 for a file. */
 size_t btk_store__password_spans(const char *location, size_t (*spans)[2], size_t max);
+
+/* The uid an old run (stored before schema version 3) gets from its content: the run's id
+ * in its store and the given fields (NULL allowed), hashed (two FNV-1a 64 passes) into
+ * BTK_STORE_UID_LEN hex digits + NUL in out. Copies of one old database so give their runs
+ * the same uids. */
+void btk_store__content_uid(char *out, int64_t id, const char *const *fields, size_t count);
 
 /* Samples blob codec, the same bytes on every backend: little-endian IEEE-754 float64 (ns)
  * / uint64 (batch) arrays. */

@@ -71,6 +71,10 @@ static const char *const migrations[] = {
     " frees_per_iter, alloc_bytes_per_iter, peak_rss_bytes, minor_faults, major_faults);"
     "DROP INDEX results_by_benchmark;"
     "CREATE INDEX runs_lookup ON runs(id) INCLUDE (machine_id, commit_sha);",
+    /* v2 -> v3: every run gets a uid (benchtrack push); the runs already there get theirs
+     * from their content, in C (fill_content_uids) after this SQL. */
+    "ALTER TABLE runs ADD COLUMN uid text;"
+    "CREATE UNIQUE INDEX runs_by_uid ON runs(uid);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == BTK_STORE_SCHEMA_VERSION,
@@ -416,6 +420,32 @@ static int check_version(btk_pg *db, int version)
     return 0;
 }
 
+/* v3: the runs stored before uids existed get one from their content. */
+static int fill_content_uids(btk_pg *db)
+{
+    char uid[BTK_STORE_UID_LEN + 1];
+    PGresult *res = NULL;
+    int error, n;
+
+    if ((error = btk_pg__query(db, &res, NULL, "SELECT id FROM runs WHERE uid IS NULL", NULL,
+                               "cannot give old runs their uid")) < 0)
+        return error;
+    n = PQntuples(res);
+    for (int i = 0; i < n && error == 0; i++) {
+        btk_pg_params p = {0};
+        int64_t id = btk_pg__col_int(res, i, 0, 0);
+
+        if ((error = btk_pg__content_uid(uid, db, id)) < 0)
+            break;
+        btk_pg__param_text(&p, uid);
+        btk_pg__param_int(&p, id);
+        error = btk_pg__exec(db, "UPDATE runs SET uid = $1 WHERE id = $2", &p,
+                             "cannot give old runs their uid");
+    }
+    PQclear(res);
+    return error;
+}
+
 /* Apply the migrations from the stored version to ours in one transaction, under a session
  * advisory lock so that processes creating the schema at once do it one after another. The
  * lock is taken before the transaction starts: a transaction that began before another
@@ -433,7 +463,8 @@ static int migrate(btk_pg *db)
     if ((error = read_version(db, &version)) < 0 || (error = check_version(db, version)) < 0)
         goto fail;
     for (; version < BTK_STORE_SCHEMA_VERSION; version++)
-        if ((error = btk_pg__exec(db, migrations[version], NULL, "cannot migrate")) < 0)
+        if ((error = btk_pg__exec(db, migrations[version], NULL, "cannot migrate")) < 0 ||
+            (version == 2 && (error = fill_content_uids(db)) < 0))
             goto fail;
     btk_pg__param_int(&p, BTK_STORE_SCHEMA_VERSION);
     if ((error = btk_pg__exec(db, "UPDATE benchtrack_schema SET version = $1", &p,
@@ -542,6 +573,8 @@ static const btk_store_backend pg_backend = {
     "postgresql",
     pg_close,
     btk_pg__add_run,
+    btk_pg__run_uid,
+    btk_pg__find_uid,
     btk_pg__load_run,
     btk_pg__runs_for_commit,
     btk_pg__list_runs,

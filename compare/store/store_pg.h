@@ -86,7 +86,12 @@ void btk_pg__stats_bind(btk_pg_params *p, const btk_stats *s);
 int btk_pg__stats_read(btk_stats *s, const PGresult *res, int row, int col);
 
 /* The backend's entries (btk_store_backend). */
-int btk_pg__add_run(btk_store *store, const btk_run *run, int64_t *id_out);
+int btk_pg__add_run(btk_store *store, const btk_run *run, const char *uid, int64_t *id_out,
+                    bool *added_out);
+int btk_pg__run_uid(char *out, btk_store *store, int64_t run_id);
+int btk_pg__find_uid(int64_t *id_out, btk_store *store, const char *uid);
+/* The uid of run id computed from its content (btk_store__content_uid). */
+int btk_pg__content_uid(char *out, btk_pg *db, int64_t id);
 int btk_pg__load_run(btk_run **out, btk_store *store, int64_t run_id, bool with_samples);
 int btk_pg__runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store *store,
                             const char *sha, const char *machine_fp);

@@ -579,3 +579,68 @@ int btk_pg__machine_info(btk_machine *out, btk_store *store, const char *fp)
         btk_machine_clear(out);
     return error;
 }
+
+int btk_pg__content_uid(char *out, btk_pg *db, int64_t id)
+{
+    const char *fields[7];
+    PGresult *res = NULL;
+    int error;
+
+    if ((error = query_id(db, &res,
+                          "SELECT r.commit_sha, m.fingerprint, r.date, r.stored_at::text,"
+                          " r.executable, r.context_json, r.options_json FROM runs r"
+                          " JOIN machines m ON m.id = r.machine_id WHERE r.id = $1",
+                          id, "cannot read a run")) < 0)
+        return error;
+    if (PQntuples(res) == 1) {
+        for (int i = 0; i < 7; i++)
+            fields[i] = PQgetisnull(res, 0, i) ? NULL : PQgetvalue(res, 0, i);
+        btk_store__content_uid(out, id, fields, 7);
+    } else
+        error = btk_error_set(BTK_ENOTFOUND, "no run #%" PRId64 " in the results database", id);
+    PQclear(res);
+    return error;
+}
+
+int btk_pg__run_uid(char *out, btk_store *store, int64_t run_id)
+{
+    btk_pg *db = btk_pg__of(store);
+    PGresult *res = NULL;
+    int error;
+
+    if (db->version < 3) /* an older database read as it is */
+        return btk_pg__content_uid(out, db, run_id);
+    if ((error = query_id(db, &res, "SELECT uid FROM runs WHERE id = $1", run_id,
+                          "cannot read a run")) < 0)
+        return error;
+    if (PQntuples(res) == 0)
+        error = btk_error_set(BTK_ENOTFOUND, "no run #%" PRId64 " in the results database",
+                              run_id);
+    else if (PQgetlength(res, 0, 0) != BTK_STORE_UID_LEN)
+        error = btk_error_set(BTK_EFORMAT, "run #%" PRId64 " has a malformed uid", run_id);
+    else
+        snprintf(out, BTK_STORE_UID_LEN + 1, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return error;
+}
+
+int btk_pg__find_uid(int64_t *id_out, btk_store *store, const char *uid)
+{
+    btk_pg *db = btk_pg__of(store);
+    btk_pg_params p = {0};
+    PGresult *res = NULL;
+    int error;
+
+    if (db->version < 3)
+        return btk_error_set(BTK_ENOTFOUND, "no run with uid '%s'", uid);
+    btk_pg__param_text(&p, uid);
+    if ((error = btk_pg__query(db, &res, NULL, "SELECT id FROM runs WHERE uid = $1", &p,
+                               "cannot look a run up")) < 0)
+        return error;
+    if (PQntuples(res) == 1)
+        *id_out = btk_pg__col_int(res, 0, 0, 0);
+    else
+        error = btk_error_set(BTK_ENOTFOUND, "no run with uid '%s'", uid);
+    PQclear(res);
+    return error;
+}

@@ -30,8 +30,8 @@
 #define SQL_RUN                                                                              \
     "INSERT INTO runs (commit_sha, branch, dirty, machine_id, format, date, stored_at,"     \
     " executable, compiler, flags, os, kernel, timer_source, timer_hz, hypervisor,"        \
-    " context_json, options_json) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,"     \
-    "$14,$15,$16,$17) RETURNING id"
+    " context_json, options_json, uid) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,"\
+    "$14,$15,$16,$17,$18) ON CONFLICT (uid) DO NOTHING RETURNING id"
 #define SQL_WARNING "INSERT INTO run_warnings (run_id, seq, text) VALUES ($1,$2,$3)"
 #define SQL_BENCH_ADD                                                                        \
     "INSERT INTO benchmarks (name, family, has_param, param) VALUES ($1,$2,$3,$4)"         \
@@ -50,11 +50,15 @@
     "INSERT INTO samples (result_id, seq, proc_index, count, ns, batch, peak_rss_bytes,"   \
     " minor_faults, major_faults) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)"
 
+/* add_run_row's answer when a run with the uid is stored already (not an error code). */
+#define ALREADY_THERE 1
+
 /* How often a transaction that lost a deadlock is run again. */
 #define ATTEMPTS 8
 
 typedef struct writer {
     btk_pg *db;
+    const char *uid;
     unsigned char *blob;
     size_t blob_cap;
 } writer;
@@ -175,11 +179,15 @@ static int add_run_row(writer *w, const btk_run *run, int64_t machine_id, int64_
     btk_pg__param_int(&p, m->hypervisor);
     btk_pg__param_text(&p, run->context_json);
     btk_pg__param_text(&p, run->options_json);
+    btk_pg__param_text(&p, w->uid);
     if ((error = btk_pg__query(w->db, &res, NULL, SQL_RUN, &p, "cannot add the run")) < 0)
         return error;
-    *id_out = btk_pg__col_int(res, 0, 0, 0);
+    if (PQntuples(res) == 1)
+        *id_out = btk_pg__col_int(res, 0, 0, 0);
+    else /* a run with this uid is there: find it, store nothing */
+        error = ALREADY_THERE;
     PQclear(res);
-    return 0;
+    return error;
 }
 
 static int add_warnings(writer *w, const btk_run *run, int64_t run_id)
@@ -355,7 +363,7 @@ static int write_all(writer *w, const btk_run *run, int64_t *id_out)
 
     if ((error = add_machine(w, &run->machine, &machine_id)) < 0 ||
         (error = add_commit(w, &run->commit)) < 0 ||
-        (error = add_run_row(w, run, machine_id, id_out)) < 0 ||
+        (error = add_run_row(w, run, machine_id, id_out)) != 0 ||
         (error = add_warnings(w, run, *id_out)) < 0)
         return error;
     for (size_t i = 0; i < run->result_count && error == 0; i++)
@@ -373,16 +381,20 @@ static int attempt(writer *w, const btk_run *run, int64_t *id_out)
     if ((error = write_all(w, run, id_out)) == 0)
         return btk_pg__commit(w->db);
     btk_pg__rollback(w->db);
+    if (error == ALREADY_THERE)
+        error = btk_pg__find_uid(id_out, &w->db->base, w->uid) < 0 ? BTK_EIO : ALREADY_THERE;
     return error;
 }
 
-int btk_pg__add_run(btk_store *store, const btk_run *run, int64_t *id_out)
+int btk_pg__add_run(btk_store *store, const btk_run *run, const char *uid, int64_t *id_out,
+                    bool *added_out)
 {
     btk_pg *db = btk_pg__of(store);
-    writer w = {db, NULL, 0};
+    writer w = {db, uid, NULL, 0};
     int64_t id = 0;
     int error, tries = 0;
 
+    *added_out = false;
     if (run == NULL || db->readonly)
         return btk_error_set(BTK_EINVAL, "cannot add a run: database not open for writing");
     if (run->machine.fingerprint == NULL)
@@ -394,6 +406,9 @@ int btk_pg__add_run(btk_store *store, const btk_run *run, int64_t *id_out)
     if (error == BTK_ERROR) /* the message names the deadlock */
         error = BTK_EIO;
     btk__free(w.blob);
+    *added_out = error == 0;
+    if (error == ALREADY_THERE)
+        error = 0;
     if (error == 0 && id_out)
         *id_out = id;
     return error;

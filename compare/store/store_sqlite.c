@@ -69,6 +69,11 @@ static const char *const migrations[] = {
     " frees_per_iter, alloc_bytes_per_iter, peak_rss_bytes, minor_faults, major_faults);"
     "DROP INDEX results_by_benchmark;"
     "CREATE INDEX runs_lookup ON runs(id, machine_id, commit_sha);",
+    /* v2 -> v3: every run gets a uid, its identity in every store it is copied to
+     * (benchtrack push); the runs already there get theirs from their content, in C
+     * (fill_content_uids) after this SQL. */
+    "ALTER TABLE runs ADD COLUMN uid TEXT;"
+    "CREATE UNIQUE INDEX runs_by_uid ON runs(uid);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == BTK_STORE_SCHEMA_VERSION,
@@ -343,6 +348,36 @@ static int set_wal(btk_sqlite *db)
     return btk_sqlite__fail(db, "cannot switch to WAL");
 }
 
+/* v3: the runs stored before uids existed get one from their content
+ * (btk_sqlite__content_uid). */
+static int fill_content_uids(btk_sqlite *db)
+{
+    sqlite3_stmt *ids = NULL, *set = NULL;
+    char uid[BTK_STORE_UID_LEN + 1];
+    int rc = SQLITE_DONE, error;
+
+    if ((error = btk_sqlite__prepare(db, "SELECT id FROM runs WHERE uid IS NULL", &ids)) < 0 ||
+        (error = btk_sqlite__prepare(db, "UPDATE runs SET uid = ? WHERE id = ?", &set)) < 0)
+        goto done;
+    while (error == 0 && (rc = sqlite3_step(ids)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(ids, 0);
+
+        if ((error = btk_sqlite__content_uid(uid, db, id)) < 0)
+            break;
+        sqlite3_bind_text(set, 1, uid, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(set, 2, id);
+        if (sqlite3_step(set) != SQLITE_DONE)
+            error = btk_sqlite__fail(db, "cannot give old runs their uid");
+        sqlite3_reset(set);
+    }
+    if (error == 0 && rc != SQLITE_DONE)
+        error = btk_sqlite__fail(db, "cannot give old runs their uid");
+done:
+    sqlite3_finalize(ids);
+    sqlite3_finalize(set);
+    return error;
+}
+
 /* Apply the migrations from the stored version to ours, in one transaction. */
 static int migrate(btk_sqlite *db)
 {
@@ -358,7 +393,8 @@ static int migrate(btk_sqlite *db)
     if ((error = read_version(db, &version)) < 0 || (error = btk_sqlite__check_version(db, version)) < 0)
         goto fail;
     for (; version < BTK_STORE_SCHEMA_VERSION; version++)
-        if ((error = btk_sqlite__exec(db, migrations[version])) < 0)
+        if ((error = btk_sqlite__exec(db, migrations[version])) < 0 ||
+            (version == 2 && (error = fill_content_uids(db)) < 0))
             goto fail;
     snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", BTK_STORE_SCHEMA_VERSION);
     if ((error = btk_sqlite__exec(db, sql)) < 0)
@@ -472,6 +508,8 @@ static const btk_store_backend sqlite_backend = {
     "sqlite",
     sqlite_close,
     btk_sqlite__add_run,
+    btk_sqlite__run_uid,
+    btk_sqlite__find_uid,
     btk_sqlite__load_run,
     btk_sqlite__runs_for_commit,
     btk_sqlite__list_runs,

@@ -588,3 +588,58 @@ int btk_sqlite__machine_info(btk_machine *out, btk_store *store, const char *fp)
         btk_machine_clear(out);
     return error;
 }
+
+/* The fields of a run that its content uid hashes, in this order. */
+#define SQL_UID_CONTENT                                                                      \
+    "SELECT r.commit_sha, m.fingerprint, r.date, CAST(r.stored_at AS TEXT), r.executable,"  \
+    " r.context_json, r.options_json FROM runs r JOIN machines m ON m.id = r.machine_id"    \
+    " WHERE r.id = ?"
+
+int btk_sqlite__content_uid(char *out, btk_sqlite *db, int64_t id)
+{
+    const char *fields[7];
+    sqlite3_stmt *st = NULL;
+    int rc, error;
+
+    if ((error = btk_sqlite__prepare(db, SQL_UID_CONTENT, &st)) < 0)
+        return error;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        for (int i = 0; i < 7; i++)
+            fields[i] = (const char *)sqlite3_column_text(st, i);
+        btk_store__content_uid(out, id, fields, 7);
+    } else if (rc == SQLITE_DONE)
+        error = btk_error_set(BTK_ENOTFOUND, "no run #%" PRId64 " in the results database", id);
+    else
+        error = btk_sqlite__fail(db, "cannot read a run");
+    sqlite3_finalize(st);
+    return error;
+}
+
+int btk_sqlite__run_uid(char *out, btk_store *store, int64_t run_id)
+{
+    btk_sqlite *db = btk_sqlite__of(store);
+    sqlite3_stmt *st = NULL;
+    const unsigned char *uid;
+    int rc, error;
+
+    if (db->version < 3) /* an older database read as it is */
+        return btk_sqlite__content_uid(out, db, run_id);
+    if ((error = btk_sqlite__prepare(db, "SELECT uid FROM runs WHERE id = ?", &st)) < 0)
+        return error;
+    sqlite3_bind_int64(st, 1, run_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && (uid = sqlite3_column_text(st, 0)) != NULL &&
+        strlen((const char *)uid) == BTK_STORE_UID_LEN)
+        snprintf(out, BTK_STORE_UID_LEN + 1, "%s", (const char *)uid);
+    else if (rc == SQLITE_ROW)
+        error = btk_error_set(BTK_EFORMAT, "run #%" PRId64 " has a malformed uid", run_id);
+    else if (rc == SQLITE_DONE)
+        error = btk_error_set(BTK_ENOTFOUND, "no run #%" PRId64 " in the results database",
+                              run_id);
+    else
+        error = btk_sqlite__fail(db, "cannot read a run");
+    sqlite3_finalize(st);
+    return error;
+}

@@ -21,7 +21,7 @@
 #define SQL_RUN                                                                              \
     "INSERT INTO runs (commit_sha, branch, dirty, machine_id, format, date, stored_at,"     \
     " executable, compiler, flags, os, kernel, timer_source, timer_hz, hypervisor,"        \
-    " context_json, options_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " context_json, options_json, uid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define SQL_WARNING "INSERT INTO run_warnings (run_id, seq, text) VALUES (?,?,?)"
 #define SQL_BENCH                                                                            \
     "INSERT INTO benchmarks (name, family, has_param, param) VALUES (?,?,?,?)"             \
@@ -39,6 +39,7 @@
 
 typedef struct writer {
     btk_sqlite *db;
+    const char *uid;
     sqlite3_stmt *bench, *result, *counter, *samples;
     unsigned char *blob;
     size_t blob_cap;
@@ -132,6 +133,7 @@ static int add_run_row(writer *w, const btk_run *run, int64_t machine_id, int64_
     sqlite3_bind_int(st, 15, m->hypervisor);
     btk_sqlite__bind_text(st, 16, run->context_json);
     btk_sqlite__bind_text(st, 17, run->options_json);
+    btk_sqlite__bind_text(st, 18, w->uid);
     error = step(w, st, id_out, "cannot add the run");
     sqlite3_finalize(st);
     return error;
@@ -294,21 +296,65 @@ static int write_all(writer *w, const btk_run *run, int64_t *id_out)
     return error;
 }
 
-int btk_sqlite__add_run(btk_store *store, const btk_run *run, int64_t *id_out)
+/* The id of the run with uid into *id_out; BTK_ENOTFOUND when none. */
+static int lookup_uid(btk_sqlite *db, const char *uid, int64_t *id_out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, error;
+
+    if ((error = btk_sqlite__prepare(db, "SELECT id FROM runs WHERE uid = ?", &st)) < 0)
+        return error;
+    btk_sqlite__bind_text(st, 1, uid);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id_out = sqlite3_column_int64(st, 0);
+    else if (rc == SQLITE_DONE)
+        error = btk_error_set(BTK_ENOTFOUND, "no run with uid '%s'", uid);
+    else
+        error = btk_sqlite__fail(db, "cannot look a run up");
+    sqlite3_finalize(st);
+    return error;
+}
+
+int btk_sqlite__find_uid(int64_t *id_out, btk_store *store, const char *uid)
+{
+    btk_sqlite *db = btk_sqlite__of(store);
+
+    if (db->version < 3) /* an older database read as it is: uids from the content */
+        return btk_error_set(BTK_ENOTFOUND, "no run with uid '%s'", uid);
+    return lookup_uid(db, uid, id_out);
+}
+
+int btk_sqlite__add_run(btk_store *store, const btk_run *run, const char *uid,
+                        int64_t *id_out, bool *added_out)
 {
     btk_sqlite *db = btk_sqlite__of(store);
     writer w;
     int64_t id = 0;
     int error;
 
-    if (db == NULL || run == NULL || db->readonly)
+    *added_out = false;
+    if (run == NULL || db->readonly)
         return btk_error_set(BTK_EINVAL, "cannot add a run: database not open for writing");
     if (run->machine.fingerprint == NULL)
         return btk_error_set(BTK_EINVAL, "cannot add a run without a machine fingerprint");
     memset(&w, 0, sizeof(w));
     w.db = db;
+    w.uid = uid;
     if ((error = btk_sqlite__begin(db)) < 0)
         return error;
+    /* under the write lock: a run with this uid cannot appear meanwhile */
+    if ((error = lookup_uid(db, uid, &id)) == 0) {
+        btk_sqlite__rollback(db);
+        if (id_out)
+            *id_out = id;
+        return 0;
+    }
+    if (error != BTK_ENOTFOUND) {
+        btk_sqlite__rollback(db);
+        return error;
+    }
+    btk_error_clear();
     if ((error = write_all(&w, run, &id)) == 0)
         error = btk_sqlite__commit(db);
     else
@@ -320,5 +366,6 @@ int btk_sqlite__add_run(btk_store *store, const btk_run *run, int64_t *id_out)
     btk__free(w.blob);
     if (error == 0 && id_out)
         *id_out = id;
+    *added_out = error == 0;
     return error;
 }

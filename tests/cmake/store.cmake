@@ -31,3 +31,8 @@ set_tests_properties(store.pg_same_output PROPERTIES ENVIRONMENT "${BTK_TEST_ENV
 # not under valgrind (each child would be a valgrind process); the main and sanitizer
 # stages run it.
 set_tests_properties(unit.store_pg_stress PROPERTIES LABELS "no-valgrind" TIMEOUT 600)
+
+# benchtrack push between SQLite and PostgreSQL (the PostgreSQL legs need $BTK_TEST_PG).
+add_test(NAME store.push COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cmake/push.sh
+                                 ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR})
+set_tests_properties(store.push PROPERTIES ENVIRONMENT "${BTK_TEST_ENV}" TIMEOUT 300)

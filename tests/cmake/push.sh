@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# benchtrack push end to end: SQLite -> PostgreSQL -> SQLite and back, idempotent (a second
+# push stores nothing; runs keep their uid through every copy), the copied runs print the
+# same (show), and runs stored before uids existed (tests/data/db/v1.sql) get the same uid
+# whether a copy of the file is read as it is or migrated. The PostgreSQL legs need
+# $BTK_TEST_PG (ci/pg-cluster.sh); without it only the SQLite legs run, and it says so.
+#   push.sh SOURCE_DIR BUILD_DIR
+set -uo pipefail
+SRC=$(cd "$1" && pwd) BT=$(cd "$2" && pwd)/benchtrack
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/btk-push.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+cd "$TMP" || exit 1
+export NO_COLOR=1 GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z"
+fail() { echo "FAIL: $*"; exit 1; }
+expect() { # WANT_PUSHED WANT_PRESENT SRC DST
+    out=$("$BT" push "$3" "$4") || fail "push $3 -> $4 exited $?"
+    echo "$out"
+    echo "$out" | grep -q "^pushed $1 runs\? from .* ($2 already there)$" ||
+        fail "push $3 -> $4: wanted $1 pushed, $2 already there"
+}
+shows() { # DB: every run's show, in log order
+    for id in $("$BT" log --db "$1" | awk 'NR > 1 {print $1}'); do "$BT" show "#$id" --db "$1"; done
+}
+
+git init -q -b main repo && cd repo && git config user.email t@e && git config user.name T
+for i in 1 2 3; do
+    git commit -q --allow-empty -m "commit $i"
+    python3 "$SRC/tests/fixtures/compare/make_results.py" --seed "$i" --benchmarks 3 \
+        --out "$TMP/r$i.json"
+    "$BT" import "$TMP/r$i.json" --db "$TMP/a.db" >/dev/null 2>&1 || fail "import $i"
+done
+
+if [ -n "${BTK_TEST_PG:-}" ]; then
+    PG=$(bash "$SRC/tests/support/pg-newdb.sh" "$BTK_TEST_PG" push) || fail "new database"
+    expect 3 0 "$TMP/a.db" "$PG"
+    expect 0 3 "$TMP/a.db" "$PG"
+    expect 3 0 "$PG" "$TMP/b.db"
+    expect 0 3 "$TMP/b.db" "$PG"
+    "$BT" import "$TMP/r1.json" --db "$TMP/b.db" >/dev/null 2>&1 || fail "import into b"
+    expect 1 3 "$TMP/b.db" "$PG"   # only the new run travels
+    expect 1 3 "$PG" "$TMP/a.db"
+    [ "$(shows "$TMP/a.db")" = "$(shows "$PG")" ] || fail "a.db and PostgreSQL show differently"
+else
+    echo "SKIPPED (PostgreSQL legs): BTK_TEST_PG is not set; SQLite legs only"
+    expect 3 0 "$TMP/a.db" "$TMP/b.db"
+    expect 0 3 "$TMP/a.db" "$TMP/b.db"
+fi
+expect 0 4 "$TMP/a.db" "$TMP/a.db"
+
+# Old runs: one v1 file copied twice; the first copy read as it is (push opens SRC
+# read-only: uids from the content), the second migrated to v3 by an import first.
+sqlite3 "$TMP/old1.db" <"$SRC/tests/data/db/v1.sql" || fail "load v1.sql"
+cp "$TMP/old1.db" "$TMP/old2.db"
+"$BT" import "$TMP/r3.json" --db "$TMP/old2.db" >/dev/null 2>&1 || fail "migrate old2"
+[ "$(sqlite3 "$TMP/old2.db" 'PRAGMA user_version')" -ge 3 ] || fail "old2 not migrated"
+[ "$(sqlite3 "$TMP/old2.db" 'SELECT count(*) FROM runs WHERE length(uid) = 32')" = 3 ] ||
+    fail "old runs without a uid after migrating"
+expect 2 0 "$TMP/old1.db" "$TMP/c.db"
+expect 1 2 "$TMP/old2.db" "$TMP/c.db"
+# copy the other way: the migrated file's old runs are the ones c.db has
+expect 0 3 "$TMP/c.db" "$TMP/old2.db"
+
+out=$("$BT" push "$TMP/nosuch.db" "$TMP/c.db" 2>&1); st=$?
+[ $st -eq 2 ] && echo "$out" | grep -q "no results database at" || fail "missing SRC: $st $out"
+out=$("$BT" push "postgresql://btk:Secr3tPw@127.0.0.1:1/x" "$TMP/c.db" 2>&1); st=$?
+[ $st -eq 3 ] || fail "unreachable server: exit $st"
+echo "$out" | grep -q "Secr3tPw" && fail "password printed: $out"
+echo "$out" | grep -q "btk:\*\*\*@" || fail "location not named: $out"
+echo "push: all checks passed"
