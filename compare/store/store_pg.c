@@ -238,6 +238,67 @@ int btk_pg__prepare(btk_pg *db, const char *name, const char *sql)
     return error;
 }
 
+int btk_pg__pipe_begin(btk_pg *db)
+{
+    if (PQenterPipelineMode(db->conn) != 1)
+        return btk_pg__fail(db, NULL, "cannot start a pipeline");
+    return 0;
+}
+
+int btk_pg__pipe_send(btk_pg *db, const char *name, const btk_pg_params *p, const char *what)
+{
+    if (PQsendQueryPrepared(db->conn, name, p->count, p->values, p->lengths, p->formats, 0) != 1)
+        return btk_pg__fail(db, NULL, what);
+    return 0;
+}
+
+/* Read the results of the queries sent since the last sync up to the sync point: cb gets
+ * each successful one in order (index from 0); the first failure is recorded (the server
+ * skips the rest until the sync). */
+static int pipe_collect(btk_pg *db, btk_pg_pipe_cb cb, void *payload, const char *what)
+{
+    int error = 0, index = 0, nulls = 0;
+
+    for (;;) {
+        PGresult *res = PQgetResult(db->conn);
+        ExecStatusType status;
+
+        if (res == NULL) { /* the end of one query's results */
+            if (PQstatus(db->conn) == CONNECTION_BAD || ++nulls > 2)
+                return error < 0 ? error : btk_pg__fail(db, NULL, what);
+            continue;
+        }
+        nulls = 0;
+        status = PQresultStatus(res);
+        if (status == PGRES_PIPELINE_SYNC) {
+            PQclear(res);
+            return error;
+        }
+        if (error == 0 && (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK))
+            error = cb ? cb(payload, index, res) : 0;
+        else if (error == 0 && status != PGRES_PIPELINE_ABORTED) {
+            error = btk_pg__fail(db, res, what);
+            if (btk_pg__retryable(res))
+                error = BTK_ERROR; /* the caller may run its transaction again */
+        }
+        index++;
+        PQclear(res);
+    }
+}
+
+int btk_pg__pipe_sync(btk_pg *db, btk_pg_pipe_cb cb, void *payload, const char *what)
+{
+    if (PQpipelineSync(db->conn) != 1)
+        return btk_pg__fail(db, NULL, what);
+    return pipe_collect(db, cb, payload, what);
+}
+
+void btk_pg__pipe_end(btk_pg *db)
+{
+    if (PQpipelineStatus(db->conn) != PQ_PIPELINE_OFF)
+        PQexitPipelineMode(db->conn);
+}
+
 int btk_pg__begin(btk_pg *db)
 {
     return btk_pg__exec(db, "BEGIN", NULL, "cannot start a transaction");
@@ -383,7 +444,8 @@ int btk_pg__stats_read(btk_stats *s, const PGresult *res, int row, int col)
 
 /* ---- opening ---- */
 
-/* The stored schema version into *out: 0 when the version table does not exist. */
+/* The stored schema version into *out: 0 when the version table does not exist. The first
+ * query of a read-only session also makes its transactions read-only (one round trip). */
 static int read_version(btk_pg *db, int *out)
 {
     PGresult *res = NULL;
@@ -391,8 +453,11 @@ static int read_version(btk_pg *db, int *out)
 
     *out = 0;
     if ((error = btk_pg__query(db, &res, NULL,
-                               "SELECT to_regclass('benchtrack_schema') IS NOT NULL", NULL,
-                               "cannot read the schema version")) < 0)
+                               db->readonly
+                                   ? "SET default_transaction_read_only = on;"
+                                     " SELECT to_regclass('benchtrack_schema') IS NOT NULL"
+                                   : "SELECT to_regclass('benchtrack_schema') IS NOT NULL",
+                               NULL, "cannot read the schema version")) < 0)
         return error;
     if (PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t")) {
         PQclear(res);
@@ -486,24 +551,22 @@ static void ignore_notice(void *payload, const char *message)
     BTK_UNUSED(message);
 }
 
-/* Connect and set the session up: UTF-8, notices (e.g. "relation exists") not printed,
- * and read-only transactions for a read-only open. */
+/* Connect and set the session up: UTF-8 (a connection parameter, overriding the
+ * location's), notices (e.g. "relation exists") not printed, read-only transactions for a
+ * read-only open (sent with the first query, see read_version). */
 static int connect_db(btk_pg *db, const char *location)
 {
+    const char *const keys[] = {"dbname", "client_encoding", NULL};
+    const char *const values[] = {location, "UTF8", NULL};
     char detail[300], shown[300];
 
-    if ((db->conn = PQconnectdb(location)) == NULL)
+    if ((db->conn = PQconnectdbParams(keys, values, 1)) == NULL)
         return BTK_ENOMEM;
     if (PQstatus(db->conn) != CONNECTION_OK)
         return btk_error_set(BTK_EIO, "cannot connect to results database '%s': %s",
                              btk_error_quote(shown, sizeof(shown), db->shown),
                              first_line(detail, sizeof(detail), PQerrorMessage(db->conn), db));
     PQsetNoticeProcessor(db->conn, ignore_notice, NULL);
-    if (PQsetClientEncoding(db->conn, "UTF8") != 0)
-        return btk_pg__fail(db, NULL, "cannot set the client encoding");
-    if (db->readonly)
-        return btk_pg__exec(db, "SET default_transaction_read_only = on", NULL,
-                            "cannot open read-only");
     return 0;
 }
 

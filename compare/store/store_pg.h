@@ -65,6 +65,16 @@ int btk_pg__fail(btk_pg *db, const PGresult *res, const char *what);
  * serialization): the transaction may be run again. */
 bool btk_pg__retryable(const PGresult *res);
 int btk_pg__begin(btk_pg *db);
+/* Pipelines (many statements, one round trip): _begin enters pipeline mode; _send queues
+ * a prepared statement (its parameters are copied); _sync sends them, then gives each
+ * successful result to cb (index = order sent since the last sync; cb's error stops the
+ * callbacks) and records the first failure (BTK_ERROR when the transaction may be run
+ * again); _end leaves pipeline mode (after the last sync). */
+typedef int (*btk_pg_pipe_cb)(void *payload, int index, const PGresult *res);
+int btk_pg__pipe_begin(btk_pg *db);
+int btk_pg__pipe_send(btk_pg *db, const char *name, const btk_pg_params *p, const char *what);
+int btk_pg__pipe_sync(btk_pg *db, btk_pg_pipe_cb cb, void *payload, const char *what);
+void btk_pg__pipe_end(btk_pg *db);
 int btk_pg__commit(btk_pg *db);
 void btk_pg__rollback(btk_pg *db);
 

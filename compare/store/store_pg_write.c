@@ -37,13 +37,16 @@
     "INSERT INTO benchmarks (name, family, has_param, param) VALUES ($1,$2,$3,$4)"         \
     " ON CONFLICT (name) DO NOTHING RETURNING id"
 #define SQL_BENCH_ID "SELECT id FROM benchmarks WHERE name = $1"
-/* The first %s is the stored statistics' columns, the second their parameters ($8...). */
+/* The first %s is the stored statistics' columns, the second their parameters ($9...). */
 #define SQL_RESULT                                                                           \
-    "INSERT INTO results (run_id, benchmark_id, seq, status, error_kind, error_message,"   \
+    "INSERT INTO results (id, run_id, benchmark_id, seq, status, error_kind, error_message,"\
     " stop_reason, %s, cycles_median, mem_tracked, allocs_per_iter, frees_per_iter,"      \
     " alloc_bytes_per_iter, peak_rss_bytes, minor_faults, major_faults, bytes_per_iter,"   \
-    " items_per_iter) VALUES ($1,$2,$3,$4,$5,$6,$7,%s,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,"    \
-    "$%d,$%d) RETURNING id"
+    " items_per_iter) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,%s,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d," \
+    "$%d,$%d)"
+/* Ids for n results, taken from the table's sequence before their rows are sent. */
+#define SQL_RESULT_IDS                                                                       \
+    "SELECT nextval(pg_get_serial_sequence('results', 'id')) FROM generate_series(1, $1)"
 #define SQL_COUNTER                                                                          \
     "INSERT INTO counters (result_id, kind, name, value) VALUES ($1,$2,$3,$4)"
 #define SQL_SAMPLES                                                                          \
@@ -83,16 +86,6 @@ static int id_of(btk_pg *db, PGresult *res, const char *lookup, const char *key,
     else
         error = btk_error_set(BTK_EIO, "%s: the row vanished", what);
     PQclear(found);
-    return error;
-}
-
-static int exec_prepared(btk_pg *db, const char *name, const btk_pg_params *p,
-                         const char *what)
-{
-    PGresult *res = NULL;
-    int error = btk_pg__query(db, &res, name, NULL, p, what);
-
-    PQclear(res);
     return error;
 }
 
@@ -205,38 +198,73 @@ static int add_warnings(writer *w, const btk_run *run, int64_t run_id)
     return error;
 }
 
-static int add_benchmark(writer *w, const btk_result *r, int64_t *id_out)
-{
-    btk_pg_params p = {0};
-    PGresult *res = NULL;
-    int error;
+/* ---- the results, pipelined: per chunk of CHUNK results one round trip for their
+ * benchmark ids, one for their result ids, one for their rows, counters and samples ---- */
 
-    btk_pg__param_text(&p, r->name);
-    btk_pg__param_text(&p, r->family);
-    btk_pg__param_int(&p, r->has_param);
-    if (r->has_param)
-        btk_pg__param_int(&p, r->param);
-    else
-        btk_pg__param_text(&p, NULL);
-    if ((error = btk_pg__query(w->db, &res, "btk_bench_add", NULL, &p,
-                               "cannot add a benchmark")) < 0)
-        return error;
-    error = id_of(w->db, res, SQL_BENCH_ID, r->name, id_out, "cannot add a benchmark");
-    PQclear(res);
-    return error;
+/* Results per pipeline: small enough that neither side's socket buffer fills while the
+ * other still sends (the answers are short). */
+#define CHUNK 100
+
+typedef struct chunk {
+    int64_t bench_id[CHUNK], result_id[CHUNK];
+} chunk;
+
+/* The benchmark ids: each result's INSERT (answer ignored), then its SELECT. */
+static int take_bench_id(void *payload, int index, const PGresult *res)
+{
+    chunk *c = payload;
+
+    if (index % 2 == 0)
+        return 0;
+    if (PQntuples(res) != 1)
+        return btk_error_set(BTK_EIO, "cannot add a benchmark: its row vanished");
+    c->bench_id[index / 2] = btk_pg__col_int(res, 0, 0, 0);
+    return 0;
 }
 
-static int add_result_row(writer *w, const btk_result *r, int64_t run_id, size_t seq,
-                          int64_t *id_out)
+static int bench_ids(writer *w, chunk *c, const btk_result *r, size_t n)
+{
+    int error = 0;
+
+    for (size_t i = 0; i < n && error == 0; i++) {
+        btk_pg_params p = {0}, q = {0};
+
+        if (r[i].name == NULL)
+            return btk_error_set(BTK_EINVAL, "a result has no name");
+        btk_pg__param_text(&p, r[i].name);
+        btk_pg__param_text(&p, r[i].family);
+        btk_pg__param_int(&p, r[i].has_param);
+        if (r[i].has_param)
+            btk_pg__param_int(&p, r[i].param);
+        else
+            btk_pg__param_text(&p, NULL);
+        btk_pg__param_text(&q, r[i].name);
+        if ((error = btk_pg__pipe_send(w->db, "btk_bench_add", &p, "cannot add a benchmark")) ==
+            0)
+            error = btk_pg__pipe_send(w->db, "btk_bench_id", &q, "cannot add a benchmark");
+    }
+    if (error < 0)
+        return error;
+    return btk_pg__pipe_sync(w->db, take_bench_id, c, "cannot add a benchmark");
+}
+
+static int take_result_ids(void *payload, int index, const PGresult *res)
+{
+    chunk *c = payload;
+
+    BTK_UNUSED(index);
+    for (int i = 0; i < PQntuples(res) && i < CHUNK; i++)
+        c->result_id[i] = btk_pg__col_int(res, i, 0, 0);
+    return 0;
+}
+
+static int send_result_row(writer *w, const btk_result *r, int64_t id, int64_t bench_id,
+                           int64_t run_id, size_t seq)
 {
     const btk_memory *m = &r->memory;
     btk_pg_params p = {0};
-    PGresult *res = NULL;
-    int64_t bench_id = 0;
-    int error;
 
-    if ((error = add_benchmark(w, r, &bench_id)) < 0)
-        return error;
+    btk_pg__param_int(&p, id);
     btk_pg__param_int(&p, run_id);
     btk_pg__param_int(&p, bench_id);
     btk_pg__param_int(&p, (int64_t)seq);
@@ -255,16 +283,11 @@ static int add_result_row(writer *w, const btk_result *r, int64_t run_id, size_t
     btk_pg__param_opt_int(&p, m->major_faults);
     btk_pg__param_double(&p, r->bytes_per_iter);
     btk_pg__param_double(&p, r->items_per_iter);
-    if ((error = btk_pg__query(w->db, &res, "btk_result_add", NULL, &p,
-                               "cannot add a result")) < 0)
-        return error;
-    *id_out = btk_pg__col_int(res, 0, 0, 0);
-    PQclear(res);
-    return 0;
+    return btk_pg__pipe_send(w->db, "btk_result_add", &p, "cannot add a result");
 }
 
-static int add_counters(writer *w, int64_t result_id, int kind, const btk_kv *kv,
-                        size_t count)
+static int send_counters(writer *w, int64_t result_id, int kind, const btk_kv *kv,
+                         size_t count)
 {
     int error = 0;
 
@@ -275,7 +298,7 @@ static int add_counters(writer *w, int64_t result_id, int kind, const btk_kv *kv
         btk_pg__param_int(&p, kind);
         btk_pg__param_text(&p, kv[i].name);
         btk_pg__param_double(&p, kv[i].value);
-        error = exec_prepared(w->db, "btk_counter_add", &p, "cannot add a counter");
+        error = btk_pg__pipe_send(w->db, "btk_counter_add", &p, "cannot add a counter");
     }
     return error;
 }
@@ -293,7 +316,8 @@ static int reserve_blob(writer *w, size_t bytes)
     return 0;
 }
 
-static int add_proc(writer *w, int64_t result_id, size_t seq, const btk_proc *p)
+/* The parameters are copied when sent, so one blob buffer serves every process. */
+static int send_proc(writer *w, int64_t result_id, size_t seq, const btk_proc *p)
 {
     size_t bytes = p->count * 8;
     btk_pg_params q = {0};
@@ -315,30 +339,64 @@ static int add_proc(writer *w, int64_t result_id, size_t seq, const btk_proc *p)
     btk_pg__param_opt_int(&q, p->peak_rss_bytes);
     btk_pg__param_opt_int(&q, p->minor_faults);
     btk_pg__param_opt_int(&q, p->major_faults);
-    return exec_prepared(w->db, "btk_samples_add", &q, "cannot add samples");
+    return btk_pg__pipe_send(w->db, "btk_samples_add", &q, "cannot add samples");
 }
 
-static int add_result(writer *w, const btk_result *r, int64_t run_id, size_t seq)
+/* Results first .. first+n-1 of the run. */
+static int add_chunk(writer *w, const btk_run *run, int64_t run_id, size_t first, size_t n)
 {
-    int64_t id = 0;
+    const btk_result *r = &run->results[first];
+    chunk c;
+    btk_pg_params p = {0};
     int error;
 
-    if (r->name == NULL)
-        return btk_error_set(BTK_EINVAL, "result %zu has no name", seq);
-    if ((error = add_result_row(w, r, run_id, seq, &id)) < 0 ||
-        (error = add_counters(w, id, 0, r->counters, r->counter_count)) < 0 ||
-        (error = add_counters(w, id, 1, r->hw, r->hw_count)) < 0)
+    memset(&c, 0, sizeof(c));
+    btk_pg__param_int(&p, (int64_t)n);
+    if ((error = bench_ids(w, &c, r, n)) < 0 ||
+        (error = btk_pg__pipe_send(w->db, "btk_result_ids", &p, "cannot add a result")) < 0 ||
+        (error = btk_pg__pipe_sync(w->db, take_result_ids, &c, "cannot add a result")) < 0)
         return error;
-    for (size_t i = 0; i < r->proc_count && error == 0; i++)
-        error = add_proc(w, id, i, &r->procs[i]);
+    for (size_t i = 0; i < n && error == 0; i++) {
+        if ((error = send_result_row(w, &r[i], c.result_id[i], c.bench_id[i], run_id,
+                                     first + i)) < 0 ||
+            (error = send_counters(w, c.result_id[i], 0, r[i].counters, r[i].counter_count)) < 0 ||
+            (error = send_counters(w, c.result_id[i], 1, r[i].hw, r[i].hw_count)) < 0)
+            break;
+        for (size_t k = 0; k < r[i].proc_count && error == 0; k++)
+            error = send_proc(w, c.result_id[i], k, &r[i].procs[k]);
+    }
+    if (error < 0)
+        return error;
+    return btk_pg__pipe_sync(w->db, NULL, NULL, "cannot add a result");
+}
+
+static int add_results(writer *w, const btk_run *run, int64_t run_id)
+{
+    int error;
+
+    if (run->result_count == 0)
+        return 0;
+    if ((error = btk_pg__pipe_begin(w->db)) < 0)
+        return error;
+    for (size_t i = 0; i < run->result_count && error == 0; i += CHUNK)
+        error = add_chunk(w, run, run_id, i,
+                          run->result_count - i < CHUNK ? run->result_count - i : CHUNK);
+    if (error < 0 && PQstatus(w->db->conn) == CONNECTION_OK) {
+        /* drain what was queued up to a sync point, keeping the first message */
+        btk_error saved = *btk_error_last();
+
+        btk_pg__pipe_sync(w->db, NULL, NULL, "cannot add a result");
+        btk_error_set(saved.code, "%s", saved.message);
+    }
+    btk_pg__pipe_end(w->db);
     return error;
 }
 
-/* The per-result statements, prepared once per connection. */
+/* The statements, prepared once per connection. */
 static int prepare_writer(btk_pg *db)
 {
     char sql[4096], cols[1024], params[1024];
-    int n = 8, error;
+    int n = 9, error;
 
     if (db->prepared)
         return 0;
@@ -348,6 +406,8 @@ static int prepare_writer(btk_pg *db)
     snprintf(sql, sizeof(sql), SQL_RESULT, cols, params, n, n + 1, n + 2, n + 3, n + 4,
              n + 5, n + 6, n + 7, n + 8, n + 9);
     if ((error = btk_pg__prepare(db, "btk_bench_add", SQL_BENCH_ADD)) < 0 ||
+        (error = btk_pg__prepare(db, "btk_bench_id", SQL_BENCH_ID)) < 0 ||
+        (error = btk_pg__prepare(db, "btk_result_ids", SQL_RESULT_IDS)) < 0 ||
         (error = btk_pg__prepare(db, "btk_result_add", sql)) < 0 ||
         (error = btk_pg__prepare(db, "btk_counter_add", SQL_COUNTER)) < 0 ||
         (error = btk_pg__prepare(db, "btk_samples_add", SQL_SAMPLES)) < 0)
@@ -366,9 +426,7 @@ static int write_all(writer *w, const btk_run *run, int64_t *id_out)
         (error = add_run_row(w, run, machine_id, id_out)) != 0 ||
         (error = add_warnings(w, run, *id_out)) < 0)
         return error;
-    for (size_t i = 0; i < run->result_count && error == 0; i++)
-        error = add_result(w, &run->results[i], *id_out, i);
-    return error;
+    return add_results(w, run, *id_out);
 }
 
 /* One attempt: BTK_ERROR (with the message set) when another transaction was in the way. */
