@@ -15,6 +15,11 @@
 
 static const char *const server_schemes[] = {"postgresql://", "postgres://"};
 
+bool btk_store_supports_server(void)
+{
+    return btk_store__has_server;
+}
+
 bool btk_store_location_is_file(const char *location)
 {
     for (size_t i = 0; location && i < BTK_ARRAY_SIZE(server_schemes); i++)

@@ -16,6 +16,8 @@ typedef struct btk_store btk_store;
 /* Whether a database location names a file (SQLite), rather than a server
  * ("postgresql://..." or "postgres://...", PostgreSQL). */
 bool btk_store_location_is_file(const char *location);
+/* Whether this build can open a server location (built with PostgreSQL's libpq). */
+bool btk_store_supports_server(void);
 /* The location as it may be shown: every password it holds replaced by "***". Free *out
  * with btk__free. */
 int btk_store_redact(char **out, const char *location);

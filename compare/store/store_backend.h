@@ -47,6 +47,8 @@ struct btk_store {
  * BTK_EUNSUPPORTED from a build without it). Contract of btk_store_open. */
 int btk_store__open_file(btk_store **out, const char *path, unsigned flags);
 int btk_store__open_server(btk_store **out, const char *location, unsigned flags);
+/* Whether btk_store__open_server is a real backend (btk_store_supports_server). */
+extern const bool btk_store__has_server;
 
 /* The byte ranges {offset, length} of the passwords a server location holds (the user
  * info's, "password=" query parameters), at most max, in order; 0 for a file. */

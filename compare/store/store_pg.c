@@ -647,6 +647,8 @@ static const btk_store_backend pg_backend = {
     btk_pg__machine_info,
 };
 
+const bool btk_store__has_server = true;
+
 int btk_store__open_server(btk_store **out, const char *location, unsigned flags)
 {
     btk_pg *db;

@@ -6,6 +6,8 @@
 
 #include "store_backend.h"
 
+const bool btk_store__has_server = false;
+
 int btk_store__open_server(btk_store **out, const char *location, unsigned flags)
 {
     BTK_UNUSED(location);

@@ -10,6 +10,11 @@ if [ -z "${BTK_TEST_PG:-}" ]; then
     echo "SKIPPED: BTK_TEST_PG is not set (ci/pg-cluster.sh start gives one)"
     exit 77
 fi
+probe=$("$BUILD/benchtrack" log --db "$BTK_TEST_PG" 2>&1)
+if [[ $probe == *"built without PostgreSQL"* ]]; then
+    echo "SKIPPED: this build has no PostgreSQL backend"
+    exit 77
+fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/btk-pgsame.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 URL=$(bash "$SRC/tests/support/pg-newdb.sh" "$BTK_TEST_PG" same_output) || exit 1

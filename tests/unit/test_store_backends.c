@@ -72,6 +72,10 @@ static int pg_setup(void **state)
         b->location = NULL;
         return -1;
     }
+    if (b->location && !btk_store_supports_server()) { /* -DBTK_POSTGRESQL=OFF */
+        free(b->location);
+        b->location = NULL;
+    }
     *state = b;
     return 0;
 }
@@ -93,7 +97,8 @@ static const char *location_or_skip(void **state)
     backend *b = *state;
 
     if (b->location == NULL) {
-        print_message("skipped on %s: BTK_TEST_PG is not set\n", b->name);
+        print_message("skipped on %s: BTK_TEST_PG is not set, or this build has no "
+                      "PostgreSQL backend\n", b->name);
         skip();
     }
     return b->location;
