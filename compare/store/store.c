@@ -69,6 +69,13 @@ static const char *const migrations[] = {
     " frees_per_iter, alloc_bytes_per_iter, peak_rss_bytes, minor_faults, major_faults);"
     "DROP INDEX results_by_benchmark;"
     "CREATE INDEX runs_lookup ON runs(id, machine_id, commit_sha);",
+    /* v2 -> v3: machines are hardware classes or named classes (--machine NAME), no
+     * longer hosts; a run keeps its own host name. After this SQL, store_rekey.c re-keys
+     * the machine rows to the new fingerprints (same transaction). */
+    "ALTER TABLE runs ADD COLUMN hostname TEXT;"
+    "ALTER TABLE machines ADD COLUMN name TEXT;"
+    "UPDATE runs SET hostname = (SELECT m.hostname FROM machines m"
+    " WHERE m.id = runs.machine_id);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == BTK_STORE_SCHEMA_VERSION,
@@ -358,7 +365,8 @@ static int migrate(btk_store *db)
     if ((error = read_version(db, &version)) < 0 || (error = btk_store__check_version(db, version)) < 0)
         goto fail;
     for (; version < BTK_STORE_SCHEMA_VERSION; version++)
-        if ((error = btk_store__exec(db, migrations[version])) < 0)
+        if ((error = btk_store__exec(db, migrations[version])) < 0 ||
+            (version == 2 && (error = btk_store__rekey_machines(db)) < 0))
             goto fail;
     snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", BTK_STORE_SCHEMA_VERSION);
     if ((error = btk_store__exec(db, sql)) < 0)

@@ -10,8 +10,9 @@
 #include <sqlite3.h>
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define BTK_STORE_SCHEMA_VERSION 2
-/* The oldest version a read-only open reads as it is (v2 only added indexes). */
+#define BTK_STORE_SCHEMA_VERSION 3
+/* The oldest version a read-only open reads as it is (v2 only added indexes; v3 two
+ * columns, read as NULL / the machine's host name from older files). */
 #define BTK_STORE_MIN_READABLE_VERSION 1
 
 struct btk_store {
@@ -39,6 +40,12 @@ int btk_store__integrity_check(btk_store *db);
 
 /* The SQL of migration from_version -> from_version + 1 (0 <= from_version < ours). */
 const char *btk_store__migration(int from_version);
+/* The data step of migration v2 -> v3, inside its transaction (store_rekey.c): every
+ * machine row gets the fingerprint btk_machine_fingerprint computes from its stored
+ * columns (arch, cpu_model, cpus, and the hypervisor flag of its newest run); rows that
+ * then share a fingerprint merge into the oldest (their runs move to it). BTK_EIO,
+ * BTK_ENOMEM. */
+int btk_store__rekey_machines(btk_store *db);
 
 /* Checks that refuse what is not a benchtrack database, reading only (store_check.c).
  * _path: db->path and its companions (-wal, -shm, -journal, -lock) must each be absent or
