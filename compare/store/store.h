@@ -72,5 +72,8 @@ void btk_strings_free(char **strings, size_t count);
  * hostname (of its first run)/arch/cpu_model/cpus/name of one (release with
  * btk_machine_clear). BTK_ENOTFOUND when unknown. */
 int btk_store_machine_info(btk_machine *out, btk_store *db, const char *fingerprint);
+/* 1 when machine fingerprint has a run recorded on host (its host name), 0 when not,
+ * BTK_EIO. */
+int btk_store_machine_has_host(btk_store *db, const char *fingerprint, const char *host);
 
 #endif

@@ -634,3 +634,25 @@ int btk_store_machine_info(btk_machine *out, btk_store *db, const char *fp)
         btk_machine_clear(out);
     return error;
 }
+
+int btk_store_machine_has_host(btk_store *db, const char *fp, const char *host)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, error;
+
+    /* v3: any run's own host name; before, a machine was one host */
+    if ((error = btk_store__prepare(db, db->version >= 3
+                                            ? "SELECT 1 FROM runs r JOIN machines m ON m.id ="
+                                              " r.machine_id WHERE m.fingerprint = ?1 AND"
+                                              " coalesce(r.hostname, m.hostname) = ?2 LIMIT 1"
+                                            : "SELECT 1 FROM machines WHERE fingerprint = ?1"
+                                              " AND hostname = ?2",
+                                    &st)) < 0)
+        return error;
+    btk_store__bind_text(st, 1, fp);
+    btk_store__bind_text(st, 2, host);
+    rc = sqlite3_step(st);
+    error = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : btk_store__fail(db, "cannot read a machine");
+    sqlite3_finalize(st);
+    return error;
+}

@@ -13,9 +13,11 @@ typedef struct old_machine {
     btk_machine m;
 } old_machine;
 
-#define SQL_OLD_MACHINES                                                                     \
-    "SELECT m.id, m.hostname, m.arch, m.cpu_model, m.cpus, (SELECT r.hypervisor FROM runs r" \
-    " WHERE r.machine_id = m.id ORDER BY r.id DESC LIMIT 1) FROM machines m ORDER BY m.id"
+#define SQL_OLD_MACHINES                                                                 \
+    "SELECT m.id, m.hostname, m.arch, m.cpu_model, m.cpus, (SELECT r.hypervisor FROM "   \
+    "runs r"                                                                             \
+    " WHERE r.machine_id = m.id ORDER BY r.id DESC LIMIT 1) FROM machines m ORDER BY "   \
+    "m.id"
 
 static void rows_free(old_machine *rows, size_t count)
 {
@@ -96,8 +98,9 @@ int btk_store__rekey_machines(btk_store *db)
         if (j == i) /* the first row of its hardware keeps its id */
             error = exec2(db, "UPDATE machines SET fingerprint = ?1 WHERE id = ?2", 0,
                           rows[i].id, rows[i].m.fingerprint);
-        else if ((error = exec2(db, "UPDATE runs SET machine_id = ?1 WHERE machine_id = ?2",
-                                rows[j].id, rows[i].id, NULL)) == 0)
+        else if ((error =
+                      exec2(db, "UPDATE runs SET machine_id = ?1 WHERE machine_id = ?2",
+                            rows[j].id, rows[i].id, NULL)) == 0)
             error = exec2(db, "DELETE FROM machines WHERE id = ?2", 0, rows[i].id, NULL);
     }
 done:
