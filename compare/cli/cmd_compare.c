@@ -37,7 +37,7 @@ static const cli_opt compare_opts[] = {
                    "the repository (default: the current directory's)"),
     CLI_OPT_STRING(
         "--machine", "M", compare_args, load.machine,
-        "the machine: fingerprint prefix or hostname (default: the contender's)"),
+        "the machine: name, fingerprint prefix or host name (default: the contender's)"),
     CLI_OPT_FLAG("--any-machine", compare_args, load.any_machine, CLI_OPT_OR,
                  "compare runs of different machines, with a warning"),
     CLI_OPT_FLAG("--any-build", compare_args, load.any_build, CLI_OPT_OR,

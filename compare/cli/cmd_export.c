@@ -18,7 +18,8 @@ static const cli_opt export_opts[] = {
     CLI_OPT_FLAG("--history", export_args, history, 0,
                  "every stored result, oldest run first (csv and json only)"),
     CLI_OPT_STRING("--machine", "M", export_args, machine,
-                   "only this machine: fingerprint prefix or hostname (default: all)"),
+                   "only this machine: name, fingerprint prefix or host name "
+                   "(default: all)"),
     CLI_OPT_FLAG("--include-dirty", export_args, include_dirty, 0,
                  "also runs recorded from a modified working tree"),
     CLI_OPT_STRING("--out", "FILE", export_args, out, "write there instead of stdout"),

@@ -2,108 +2,98 @@
  * Migration v2 -> v3's data step: the machines of an older database were keyed by a
  * fingerprint that included the host name. Each row is re-keyed to the hardware
  * fingerprint of today (machine.c) computed from its stored columns, so old and new runs
- * on the same hardware are one machine; rows that become equal merge. docs/database.md.
+ * on the same hardware are one machine; rows that become equal merge into the oldest.
+ * Set-based (a temporary map, one pass over runs), so a store with a machine row per
+ * ephemeral CI runner migrates in one pass too. docs/database.md, "Databases from before
+ * v3".
  */
 #include "store.h"
 
 #include "store_int.h"
 
-typedef struct old_machine {
-    int64_t id;
-    btk_machine m;
-} old_machine;
-
+/* Each machine row with the hypervisor flag of its newest run: one pass over runs (SQLite
+ * takes a bare column of a max() aggregate from the row holding the maximum). */
 #define SQL_OLD_MACHINES                                                                 \
-    "SELECT m.id, m.hostname, m.arch, m.cpu_model, m.cpus, (SELECT r.hypervisor FROM "   \
-    "runs r"                                                                             \
-    " WHERE r.machine_id = m.id ORDER BY r.id DESC LIMIT 1) FROM machines m ORDER BY "   \
-    "m.id"
+    "SELECT m.id, m.hostname, m.arch, m.cpu_model, m.cpus, h.hypervisor FROM "           \
+    "main.machines"                                                                      \
+    " m LEFT JOIN (SELECT machine_id, hypervisor, max(id) FROM main.runs GROUP BY"       \
+    " machine_id) h ON h.machine_id = m.id"
 
-static void rows_free(old_machine *rows, size_t count)
+/* After the map is filled: each old row's keeper (the lowest id of its new fingerprint),
+ * the runs of merged rows moved to their keeper, merged rows deleted, keepers re-keyed.
+ * Every current key is prefixed "v2:" first, so a new key never meets an old one. */
+static const char *const sql_apply[] = {
+    "CREATE INDEX temp.btk_rekey_fp ON btk_rekey(fp, old_id)",
+    "UPDATE temp.btk_rekey SET keep_id = (SELECT min(k.old_id) FROM temp.btk_rekey k"
+    " WHERE k.fp = btk_rekey.fp)",
+    "UPDATE main.runs SET machine_id = (SELECT k.keep_id FROM temp.btk_rekey k WHERE"
+    " k.old_id = runs.machine_id) WHERE machine_id IN (SELECT old_id FROM temp.btk_rekey"
+    " WHERE keep_id != old_id)",
+    "DELETE FROM main.machines WHERE id IN (SELECT old_id FROM temp.btk_rekey WHERE"
+    " keep_id != old_id)",
+    "UPDATE main.machines SET fingerprint = (SELECT k.fp FROM temp.btk_rekey k WHERE"
+    " k.old_id = machines.id)",
+};
+
+/* Read one old machine row into m (its new fingerprint computed). BTK_ENOMEM. */
+static int read_row(btk_machine *m, sqlite3_stmt *st)
 {
-    for (size_t i = 0; rows && i < count; i++)
-        btk_machine_clear(&rows[i].m);
-    btk__free(rows);
+    memset(m, 0, sizeof(*m));
+    m->cpus = sqlite3_column_int(st, 4);
+    m->hypervisor = sqlite3_column_int(st, 5) != 0;
+    if (btk_store__col_text(&m->hostname, st, 1) < 0 ||
+        btk_store__col_text(&m->arch, st, 2) < 0 ||
+        btk_store__col_text(&m->cpu_model, st, 3) < 0)
+        return BTK_ENOMEM;
+    return btk_machine_fingerprint(m);
 }
 
-/* Read every machine row, with its new fingerprint computed, into *rows_out. */
-static int read_rows(old_machine **rows_out, size_t *count_out, btk_store *db)
+/* Fill temp.btk_rekey with every machine row's id and new fingerprint. */
+static int fill_map(btk_store *db)
 {
-    sqlite3_stmt *st = NULL;
-    old_machine *rows = NULL, *grown;
-    size_t count = 0;
+    sqlite3_stmt *st = NULL, *ins = NULL;
+    btk_machine m;
     int rc = SQLITE_DONE, error;
 
-    if ((error = btk_store__prepare(db, SQL_OLD_MACHINES, &st)) < 0)
-        return error;
+    if ((error = btk_store__prepare(db, SQL_OLD_MACHINES, &st)) < 0 ||
+        (error = btk_store__prepare(db,
+                                    "INSERT INTO temp.btk_rekey (old_id, fp)"
+                                    " VALUES (?, ?)",
+                                    &ins)) < 0)
+        goto done;
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((grown = btk__realloc(rows, (count + 1) * sizeof(*rows))) == NULL) {
-            error = BTK_ENOMEM;
-            break;
+        if ((error = read_row(&m, st)) == 0) {
+            sqlite3_bind_int64(ins, 1, sqlite3_column_int64(st, 0));
+            btk_store__bind_text(ins, 2, m.fingerprint);
+            if (sqlite3_step(ins) != SQLITE_DONE)
+                error = btk_store__fail(db, "cannot re-key the machines");
+            sqlite3_reset(ins);
         }
-        rows = grown;
-        memset(&rows[count], 0, sizeof(rows[count]));
-        rows[count].id = sqlite3_column_int64(st, 0);
-        rows[count].m.cpus = sqlite3_column_int(st, 4);
-        rows[count].m.hypervisor = sqlite3_column_int(st, 5) != 0;
-        if (btk_store__col_text(&rows[count].m.hostname, st, 1) < 0 ||
-            btk_store__col_text(&rows[count].m.arch, st, 2) < 0 ||
-            btk_store__col_text(&rows[count].m.cpu_model, st, 3) < 0)
-            error = BTK_ENOMEM;
-        count++;
-        if (error == 0)
-            error = btk_machine_fingerprint(&rows[count - 1].m);
+        btk_machine_clear(&m);
     }
     if (error == 0 && rc != SQLITE_DONE)
         error = btk_store__fail(db, "cannot read the machines");
+done:
     sqlite3_finalize(st);
-    *rows_out = rows;
-    *count_out = count;
-    return error;
-}
-
-/* Run a constant statement with parameters ?1 (a, or the text t when set) and ?2 (b). */
-static int exec2(btk_store *db, const char *sql, int64_t a, int64_t b, const char *t)
-{
-    sqlite3_stmt *st = NULL;
-    int error;
-
-    if ((error = btk_store__prepare(db, sql, &st)) < 0)
-        return error;
-    if (t)
-        btk_store__bind_text(st, 1, t);
-    else
-        sqlite3_bind_int64(st, 1, a);
-    sqlite3_bind_int64(st, 2, b);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot re-key the machines");
-    sqlite3_finalize(st);
+    sqlite3_finalize(ins);
     return error;
 }
 
 int btk_store__rekey_machines(btk_store *db)
 {
-    old_machine *rows = NULL;
-    size_t count = 0, i, j;
+    size_t i;
     int error;
 
-    /* Prefix every old key first, so no new key meets an old one still in place. */
-    if ((error = btk_store__exec(db, "UPDATE machines SET fingerprint = 'v2:' ||"
+    if ((error = btk_store__exec(db, "UPDATE main.machines SET fingerprint = 'v2:' ||"
                                      " fingerprint")) < 0 ||
-        (error = read_rows(&rows, &count, db)) < 0)
-        goto done;
-    for (i = 0; i < count && error == 0; i++) {
-        for (j = 0; j < i && strcmp(rows[j].m.fingerprint, rows[i].m.fingerprint); j++)
-            ;
-        if (j == i) /* the first row of its hardware keeps its id */
-            error = exec2(db, "UPDATE machines SET fingerprint = ?1 WHERE id = ?2", 0,
-                          rows[i].id, rows[i].m.fingerprint);
-        else if ((error =
-                      exec2(db, "UPDATE runs SET machine_id = ?1 WHERE machine_id = ?2",
-                            rows[j].id, rows[i].id, NULL)) == 0)
-            error = exec2(db, "DELETE FROM machines WHERE id = ?2", 0, rows[i].id, NULL);
-    }
-done:
-    rows_free(rows, count);
+        (error = btk_store__exec(db, "CREATE TEMP TABLE btk_rekey (old_id INTEGER PRIMARY"
+                                     " KEY, fp TEXT NOT NULL, keep_id INTEGER)")) < 0)
+        return error;
+    error = fill_map(db);
+    for (i = 0; i < BTK_ARRAY_SIZE(sql_apply) && error == 0; i++)
+        error = btk_store__exec(db, sql_apply[i]);
+    /* the map goes with the transaction when it fails; dropped here when it does not */
+    if (error == 0)
+        error = btk_store__exec(db, "DROP TABLE temp.btk_rekey");
     return error;
 }

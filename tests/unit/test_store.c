@@ -507,6 +507,43 @@ static void store__v2_dump_migrates_machines_to_hardware(void **state)
     test_rmtree(dir);
 }
 
+/* Migrating v2 with every allocation failing in turn: BTK_ENOMEM, and the file is left a
+ * whole v2 database (the migration is one transaction), until the migration succeeds. */
+static void store__v2_migration_fails_cleanly_without_memory(void **state)
+{
+    char *dir = test_tmpdir("v2fault"), path[4096];
+    btk_store *db = NULL;
+    sqlite3 *c = NULL;
+    long n;
+    int error;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s", db_in(dir, "v2.db"));
+    load_dump(path, "db/v2.sql");
+    for (n = 0;; n++) {
+        btk__alloc_fail_after(n);
+        error = btk_store_open(&db, path, 0);
+        btk__alloc_fail_after(-1);
+        if (error == 0)
+            break;
+        assert_int_equal(error, BTK_ENOMEM);
+        assert_null(db);
+        assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
+        assert_int_equal(count_rows(c, "PRAGMA user_version"), 2);
+        assert_int_equal(count_rows(c, "SELECT count(*) FROM machines WHERE fingerprint"
+                                       " LIKE 'v2:%'"), 0);
+        assert_int_equal(count_rows(c, "SELECT count(*) FROM machines"), 3);
+        sqlite3_close(c);
+    }
+    assert_true(n > 3); /* the re-keying's allocations were among those failed */
+    assert_int_equal(db->version, 3);
+    btk_store_close(db);
+    assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
+    assert_int_equal(count_rows(c, "SELECT count(*) FROM machines"), 2);
+    sqlite3_close(c);
+    test_rmtree(dir);
+}
+
 /* A named machine class: runs from two hosts and two kinds of hardware under one name are
  * one machine, found by its name's fingerprint; each run keeps its host name. */
 static void store__named_machine_holds_runs_of_any_host(void **state)
@@ -732,6 +769,7 @@ int main(void)
         cmocka_unit_test(store__locked_database_fails_after_bounded_wait),
         cmocka_unit_test(store__v1_dump_opens_and_reads),
         cmocka_unit_test(store__v2_dump_migrates_machines_to_hardware),
+        cmocka_unit_test(store__v2_migration_fails_cleanly_without_memory),
         cmocka_unit_test(store__named_machine_holds_runs_of_any_host),
         cmocka_unit_test(store__history_reads_only_covering_indexes),
         cmocka_unit_test(store__history_follows_given_order_newest_run_per_commit),
