@@ -111,7 +111,10 @@ static int add_row(collected *c, const btk_run_row *r, const btk_result *res)
         c->row_alloc = n;
     }
     c->rows[c->row_count++] = (btk_export_row){
-        res->name, r->machine_fp, r->hostname, r->sha[0] ? r->sha : NULL, r->branch,
+        /* the machine's stable label, not the run's host: an ephemeral CI runner's host
+         * name would start a new series every job (docs/cli/export.md) */
+        res->name, r->machine_fp, r->machine_name ? r->machine_name : r->machine_host,
+        r->sha[0] ? r->sha : NULL, r->branch,
         r->date, r->id, r->dirty, res};
     return 0;
 }

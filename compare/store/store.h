@@ -35,6 +35,7 @@ typedef struct btk_run_row {
     char sha[41];
     char *branch, *subject, *date, *machine_fp, *hostname;
     char *machine_name; /* NULL unless the machine is a named class (--machine NAME) */
+    char *machine_host; /* the host name of the machine's first run: stable across runs */
     bool dirty;
     int64_t benchmarks, failures;
 } btk_run_row;
