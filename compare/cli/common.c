@@ -384,21 +384,21 @@ static bool machine_matches(btk_store *db, const char *fp, const char *flag)
     return btk_store_machine_has_host(db, fp, flag) == 1;
 }
 
-/* The index in fps of the machine named name, or count. Names are unique: a named
- * machine's fingerprint is its name's. */
-static size_t find_named(btk_store *db, char **fps, size_t count, const char *name)
+/* The index in fps of the machine named name, or count (also when name is no valid
+ * machine name). A named class's fingerprint is its name's alone, so it is computed, not
+ * looked up. BTK_ENOMEM as count. */
+static size_t find_named(char **fps, size_t count, const char *name)
 {
     btk_machine m;
-    size_t i;
-    bool yes = false;
+    const char *why;
+    size_t i = count;
 
-    for (i = 0; i < count && !yes; i++) {
-        if (btk_store_machine_info(&m, db, fps[i]) < 0)
-            continue;
-        yes = m.name && !strcmp(m.name, name);
-        btk_machine_clear(&m);
-    }
-    return yes ? i - 1 : count;
+    memset(&m, 0, sizeof(m));
+    if (btk_machine_name_valid(name, &why) && btk_machine_set_name(&m, name) == 0)
+        for (i = 0; i < count && strcmp(fps[i], m.fingerprint); i++)
+            ;
+    btk_machine_clear(&m);
+    return i;
 }
 
 static int pick_by_flag(char **fp_out, btk_store *db, char **fps, size_t count,
@@ -411,7 +411,7 @@ static int pick_by_flag(char **fp_out, btk_store *db, char **fps, size_t count,
 
     /* A machine name is exact and wins over a fingerprint prefix or host name that also
      * matches. */
-    if ((hit = find_named(db, fps, count, flag)) < count)
+    if ((hit = find_named(fps, count, flag)) < count)
         return (*fp_out = btk__strdup(fps[hit])) ? 0 : BTK_ENOMEM;
     hit = 0;
     for (i = 0; i < count; i++)
