@@ -4,7 +4,7 @@
 #include "import.h"
 #include "machine.h"
 #include "store.h"
-#include "store_int.h"
+#include "store_sqlite.h"
 
 #include <math.h>
 #include <signal.h>
@@ -294,7 +294,7 @@ static void store__locked_database_fails_after_bounded_wait(void **state)
     assert_int_equal(pipe(fds), 0);
     if ((pid = fork()) == 0) { /* holds the write lock "forever" */
         btk_store *held = NULL;
-        if (btk_store_open(&held, path, 0) < 0 || btk_store__begin(held) < 0)
+        if (btk_store_open(&held, path, 0) < 0 || btk_sqlite__begin(btk_sqlite__of(held)) < 0)
             _exit(1);
         assert_int_equal(write(fds[1], "x", 1), 1);
         sleep(60);
@@ -382,11 +382,11 @@ static void store__v1_dump_opens_and_reads(void **state)
     assert_int_equal(btk_run_find(run, "BM_sort/64")->proc_count, 3);
     btk_run_free(run);
     btk_run_rows_free(rows, count);
-    assert_int_equal(db->version, 1);
+    assert_int_equal(btk_sqlite__of(db)->version, 1);
     assert_int_equal(history_count(db, "sort/1024", V1_FP_OLD), 1); /* v1 read as it is */
     btk_store_close(db);
     assert_int_equal(btk_store_open(&db, path, 0), 0); /* and accepts writes: migrates */
-    assert_int_equal(db->version, BTK_STORE_SCHEMA_VERSION);
+    assert_int_equal(btk_sqlite__of(db)->version, BTK_STORE_SCHEMA_VERSION);
     assert_int_equal(history_count(db, "sort/1024", V1_FP_OLD), 0); /* re-keyed (v3) */
     assert_int_equal(history_count(db, "sort/1024", V1_FP_NEW), 1);
     btk_store_close(db);
@@ -446,7 +446,7 @@ static void store__v2_dump_migrates_machines_to_hardware(void **state)
     snprintf(path, sizeof(path), "%s", db_in(dir, "v2.db"));
     load_dump(path, "db/v2.sql");
     assert_int_equal(btk_store_open(&db, path, BTK_STORE_READONLY), 0);
-    assert_int_equal(db->version, 2);
+    assert_int_equal(btk_sqlite__of(db)->version, 2);
     assert_int_equal(btk_store_machines(&fps, &count, db), 0);
     assert_int_equal(count, 3); /* v2: one machine per host */
     btk_strings_free(fps, count);
@@ -460,7 +460,7 @@ static void store__v2_dump_migrates_machines_to_hardware(void **state)
     btk_store_close(db);
 
     assert_int_equal(btk_store_open(&db, path, 0), 0); /* a writing open migrates */
-    assert_int_equal(db->version, 3);
+    assert_int_equal(btk_sqlite__of(db)->version, 3);
     assert_int_equal(btk_store_machines(&fps, &count, db), 0);
     assert_int_equal(count, 2);
     assert_string_equal(fps[0], V2_FP_FIXTURE);
@@ -536,7 +536,7 @@ static void store__v2_migration_fails_cleanly_without_memory(void **state)
         sqlite3_close(c);
     }
     assert_true(n > 3); /* the re-keying's allocations were among those failed */
-    assert_int_equal(db->version, 3);
+    assert_int_equal(btk_sqlite__of(db)->version, 3);
     btk_store_close(db);
     assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
     assert_int_equal(count_rows(c, "SELECT count(*) FROM machines"), 2);
@@ -594,9 +594,9 @@ static void store__history_reads_only_covering_indexes(void **state)
 
     (void)state;
     assert_int_equal(btk_store_open(&db, db_in(dir, "p.db"), 0), 0);
-    btk_store__history_sql(query, sizeof(query), db);
+    btk_sqlite__history_sql(query, sizeof(query), btk_sqlite__of(db));
     snprintf(sql, sizeof(sql), "EXPLAIN QUERY PLAN %s", query);
-    assert_int_equal(sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(btk_sqlite__of(db)->conn, sql, -1, &st, NULL), SQLITE_OK);
     while (sqlite3_step(st) == SQLITE_ROW) {
         btk_buf_puts(&plan, (const char *)sqlite3_column_text(st, 3));
         btk_buf_puts(&plan, "\n");

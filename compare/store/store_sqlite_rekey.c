@@ -8,8 +8,7 @@
  * v3".
  */
 #include "store.h"
-
-#include "store_int.h"
+#include "store_sqlite.h"
 
 /* Each machine row with the hypervisor flag of its newest run: one pass over runs (SQLite
  * takes a bare column of a max() aggregate from the row holding the maximum). */
@@ -41,22 +40,22 @@ static int read_row(btk_machine *m, sqlite3_stmt *st)
     memset(m, 0, sizeof(*m));
     m->cpus = sqlite3_column_int(st, 4);
     m->hypervisor = sqlite3_column_int(st, 5) != 0;
-    if (btk_store__col_text(&m->hostname, st, 1) < 0 ||
-        btk_store__col_text(&m->arch, st, 2) < 0 ||
-        btk_store__col_text(&m->cpu_model, st, 3) < 0)
+    if (btk_sqlite__col_text(&m->hostname, st, 1) < 0 ||
+        btk_sqlite__col_text(&m->arch, st, 2) < 0 ||
+        btk_sqlite__col_text(&m->cpu_model, st, 3) < 0)
         return BTK_ENOMEM;
     return btk_machine_fingerprint(m);
 }
 
 /* Fill temp.btk_rekey with every machine row's id and new fingerprint. */
-static int fill_map(btk_store *db)
+static int fill_map(btk_sqlite *db)
 {
     sqlite3_stmt *st = NULL, *ins = NULL;
     btk_machine m;
     int rc = SQLITE_DONE, error;
 
-    if ((error = btk_store__prepare(db, SQL_OLD_MACHINES, &st)) < 0 ||
-        (error = btk_store__prepare(db,
+    if ((error = btk_sqlite__prepare(db, SQL_OLD_MACHINES, &st)) < 0 ||
+        (error = btk_sqlite__prepare(db,
                                     "INSERT INTO temp.btk_rekey (old_id, fp)"
                                     " VALUES (?, ?)",
                                     &ins)) < 0)
@@ -64,36 +63,36 @@ static int fill_map(btk_store *db)
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         if ((error = read_row(&m, st)) == 0) {
             sqlite3_bind_int64(ins, 1, sqlite3_column_int64(st, 0));
-            btk_store__bind_text(ins, 2, m.fingerprint);
+            btk_sqlite__bind_text(ins, 2, m.fingerprint);
             if (sqlite3_step(ins) != SQLITE_DONE)
-                error = btk_store__fail(db, "cannot re-key the machines");
+                error = btk_sqlite__fail(db, "cannot re-key the machines");
             sqlite3_reset(ins);
         }
         btk_machine_clear(&m);
     }
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot read the machines");
+        error = btk_sqlite__fail(db, "cannot read the machines");
 done:
     sqlite3_finalize(st);
     sqlite3_finalize(ins);
     return error;
 }
 
-int btk_store__rekey_machines(btk_store *db)
+int btk_sqlite__rekey_machines(btk_sqlite *db)
 {
     size_t i;
     int error;
 
-    if ((error = btk_store__exec(db, "UPDATE main.machines SET fingerprint = 'v2:' ||"
+    if ((error = btk_sqlite__exec(db, "UPDATE main.machines SET fingerprint = 'v2:' ||"
                                      " fingerprint")) < 0 ||
-        (error = btk_store__exec(db, "CREATE TEMP TABLE btk_rekey (old_id INTEGER PRIMARY"
+        (error = btk_sqlite__exec(db, "CREATE TEMP TABLE btk_rekey (old_id INTEGER PRIMARY"
                                      " KEY, fp TEXT NOT NULL, keep_id INTEGER)")) < 0)
         return error;
     error = fill_map(db);
     for (i = 0; i < BTK_ARRAY_SIZE(sql_apply) && error == 0; i++)
-        error = btk_store__exec(db, sql_apply[i]);
+        error = btk_sqlite__exec(db, sql_apply[i]);
     /* the map goes with the transaction when it fails; dropped here when it does not */
     if (error == 0)
-        error = btk_store__exec(db, "DROP TABLE temp.btk_rekey");
+        error = btk_sqlite__exec(db, "DROP TABLE temp.btk_rekey");
     return error;
 }
