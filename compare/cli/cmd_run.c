@@ -231,7 +231,7 @@ static int keep_results(cli_run_tmp *t, const char *sha)
     return status;
 }
 
-static int record(int status, cli_run_tmp *t, btk_commit *commit, const char *db,
+static int record(int status, cli_run_tmp *t, btk_commit *commit, const run_args *a,
                   btk_git *git)
 {
     btk_run *run = NULL;
@@ -241,7 +241,7 @@ static int record(int status, cli_run_tmp *t, btk_commit *commit, const char *db
         return keep_results(t, commit->sha); /* e.g. a counting run: kept, not lost */
     run->commit = *commit;
     memset(commit, 0, sizeof(*commit)); /* the run owns it now */
-    error = cli_store_run(run, db, git);
+    error = cli_store_run(run, a->db, git, a->rec.machine);
     if (error < 0)
         status = keep_results(t, run->commit.sha);
     else if (status == 3)
@@ -265,12 +265,12 @@ static int finish(int child, cli_run_tmp *t, btk_commit *commit, const run_args 
         return refuse(child, a->bin.v[0]);
     if (stat(t->json, &st) != 0)
         return no_results(a->bin.v[0], child);
-    return record(child, t, commit, a->db, git);
+    return record(child, t, commit, a, git);
 }
 
 int cmd_run(int argc, char **argv)
 {
-    run_args a = {NULL, {NULL, NULL, NULL, false}, RUN_DEFAULT_PROCESSES, {NULL, 0}};
+    run_args a = {NULL, {NULL, NULL, NULL, false, NULL}, RUN_DEFAULT_PROCESSES, {NULL, 0}};
     char processes[24];
     cli_run_tmp t = {"", "", -1}; /* lock_fd -1: none yet */
     btk_commit commit;

@@ -58,6 +58,8 @@ typedef struct btk_run_row {
     int64_t id;
     char sha[41];
     char *branch, *subject, *date, *machine_fp, *hostname;
+    char *machine_name; /* NULL unless the machine is a named class (--machine NAME) */
+    char *machine_host; /* the host name of the machine's first run: stable across runs */
     bool dirty;
     int64_t benchmarks, failures;
 } btk_run_row;
@@ -92,8 +94,11 @@ int btk_store_benchmark_names(char ***names_out, size_t *count_out, btk_store *d
                               const char *machine_fp);
 void btk_strings_free(char **strings, size_t count);
 /* btk_store_machines returns bare fingerprints (machines with at least one run); this fills
- * hostname/arch/cpu_model/cpus of one (release with
+ * hostname (of its first run)/arch/cpu_model/cpus/name of one (release with
  * btk_machine_clear). BTK_ENOTFOUND when unknown. */
 int btk_store_machine_info(btk_machine *out, btk_store *db, const char *fingerprint);
+/* 1 when machine fingerprint has a run recorded on host (its host name), 0 when not,
+ * BTK_EIO. */
+int btk_store_machine_has_host(btk_store *db, const char *fingerprint, const char *host);
 
 #endif

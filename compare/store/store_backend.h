@@ -11,7 +11,10 @@
 
 /* The schema version this build writes, the same on every backend (SQLite keeps it in
  * PRAGMA user_version; docs/database.md). */
-#define BTK_STORE_SCHEMA_VERSION 3
+#define BTK_STORE_SCHEMA_VERSION 4
+/* The versions that added machine classes (runs.hostname, machines.name) and run uids. */
+#define BTK_STORE_MACHINE_VERSION 3
+#define BTK_STORE_UID_VERSION 4
 
 /* One backend: the store.h functions of an open handle, with their contracts. close
  * accepts NULL. */
@@ -37,6 +40,7 @@ typedef struct btk_store_backend {
     int (*benchmark_names)(char ***names_out, size_t *count_out, btk_store *db,
                            const char *machine_fp);
     int (*machine_info)(btk_machine *out, btk_store *db, const char *fingerprint);
+    int (*machine_has_host)(btk_store *db, const char *fingerprint, const char *host);
 } btk_store_backend;
 
 struct btk_store {
@@ -54,7 +58,7 @@ extern const bool btk_store__has_server;
  * info's, "password=" query parameters), at most max, in order; 0 for a file. */
 size_t btk_store__password_spans(const char *location, size_t (*spans)[2], size_t max);
 
-/* The uid an old run (stored before schema version 3) gets from its content: the run's id
+/* The uid an old run (stored before schema version 4) gets from its content: the run's id
  * in its store and the given fields (NULL allowed), hashed (two FNV-1a 64 passes) into
  * BTK_STORE_UID_LEN hex digits + NUL in out. Copies of one old database so give their runs
  * the same uids. */

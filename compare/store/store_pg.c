@@ -71,7 +71,13 @@ static const char *const migrations[] = {
     " frees_per_iter, alloc_bytes_per_iter, peak_rss_bytes, minor_faults, major_faults);"
     "DROP INDEX results_by_benchmark;"
     "CREATE INDEX runs_lookup ON runs(id) INCLUDE (machine_id, commit_sha);",
-    /* v2 -> v3: every run gets a uid (benchtrack push); the runs already there get theirs
+    /* v2 -> v3: machines are hardware classes or named classes (--machine NAME), no
+     * longer hosts; a run keeps its own host name. After this SQL, store_pg_rekey.c
+     * re-keys the machine rows to the new fingerprints (same transaction). */
+    "ALTER TABLE runs ADD COLUMN hostname text;"
+    "ALTER TABLE machines ADD COLUMN name text;"
+    "UPDATE runs r SET hostname = m.hostname FROM machines m WHERE m.id = r.machine_id;",
+    /* v3 -> v4: every run gets a uid (benchtrack push); the runs already there get theirs
      * from their content, in C (fill_content_uids) after this SQL. */
     "ALTER TABLE runs ADD COLUMN uid text;"
     "CREATE UNIQUE INDEX runs_by_uid ON runs(uid);",
@@ -529,7 +535,8 @@ static int migrate(btk_pg *db)
         goto fail;
     for (; version < BTK_STORE_SCHEMA_VERSION; version++)
         if ((error = btk_pg__exec(db, migrations[version], NULL, "cannot migrate")) < 0 ||
-            (version == 2 && (error = fill_content_uids(db)) < 0))
+            (version == 2 && (error = btk_pg__rekey_machines(db)) < 0) ||
+            (version == BTK_STORE_UID_VERSION - 1 && (error = fill_content_uids(db)) < 0))
             goto fail;
     btk_pg__param_int(&p, BTK_STORE_SCHEMA_VERSION);
     if ((error = btk_pg__exec(db, "UPDATE benchtrack_schema SET version = $1", &p,
@@ -645,6 +652,7 @@ static const btk_store_backend pg_backend = {
     btk_pg__machines,
     btk_pg__benchmark_names,
     btk_pg__machine_info,
+    btk_pg__machine_has_host,
 };
 
 const bool btk_store__has_server = true;

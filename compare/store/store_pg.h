@@ -114,5 +114,10 @@ int btk_pg__machines(char ***fps_out, size_t *count_out, btk_store *store);
 int btk_pg__benchmark_names(char ***names_out, size_t *count_out, btk_store *store,
                             const char *machine_fp);
 int btk_pg__machine_info(btk_machine *out, btk_store *store, const char *fp);
+int btk_pg__machine_has_host(btk_store *store, const char *fp, const char *host);
+/* The data step of migration v2 -> v3 (store_pg_rekey.c), as the SQLite backend's: every
+ * machine row re-keyed to the fingerprint btk_machine_fingerprint gives its stored columns
+ * (and its newest run's hypervisor flag); rows that then share one merge into the oldest. */
+int btk_pg__rekey_machines(btk_pg *db);
 
 #endif

@@ -11,10 +11,19 @@
 #define SQL_RUN_GET                                                                          \
     "SELECT r.id, r.commit_sha, r.branch, r.dirty, r.format, r.date, r.executable,"        \
     " r.compiler, r.flags, r.os, r.kernel, r.timer_source, r.timer_hz, r.hypervisor,"      \
-    " r.context_json, r.options_json, m.fingerprint, m.hostname, m.arch, m.cpu_model,"     \
+    " r.context_json, r.options_json, m.fingerprint, %s, m.arch, m.cpu_model,"             \
     " m.cpus, c.time, c.author, c.subject, c.parents FROM runs r"                          \
     " JOIN machines m ON m.id = r.machine_id LEFT JOIN commits c ON c.sha = r.commit_sha" \
     " WHERE r.id = $1"
+/* v3 keeps the host name per run (machines are hardware or named classes); before v3 a
+ * machine was one host, and had no name. */
+#define RUN_HOST_V3 "coalesce(r.hostname, m.hostname), m.name"
+#define RUN_HOST_OLD "m.hostname, NULL"
+
+static const char *run_host_sql(const btk_pg *db)
+{
+    return db->version >= BTK_STORE_MACHINE_VERSION ? RUN_HOST_V3 : RUN_HOST_OLD;
+}
 /* %s: the stored statistics' columns. */
 #define SQL_RESULTS_GET                                                                      \
     "SELECT x.id, b.name, b.family, b.has_param, b.param, x.status, x.error_kind,"         \
@@ -89,17 +98,18 @@ static int read_run_row(btk_run *run, const PGresult *res)
     c->dirty = btk_pg__col_int(res, 0, 3, 0) != 0;
     m->timer_hz = btk_pg__col_double(res, 0, 12);
     m->hypervisor = btk_pg__col_int(res, 0, 13, 0) != 0;
-    m->cpus = (int)btk_pg__col_int(res, 0, 20, 0);
-    c->time = btk_pg__col_int(res, 0, 21, 0);
+    m->cpus = (int)btk_pg__col_int(res, 0, 21, 0);
+    c->time = btk_pg__col_int(res, 0, 22, 0);
     if (!TEXT(c->branch, res, 0, 2) || !TEXT(run->format, res, 0, 4) ||
         !TEXT(run->date, res, 0, 5) || !TEXT(run->executable, res, 0, 6) ||
         !TEXT(run->compiler, res, 0, 7) || !TEXT(run->flags, res, 0, 8) ||
         !TEXT(m->os, res, 0, 9) || !TEXT(m->kernel, res, 0, 10) ||
         !TEXT(m->timer_source, res, 0, 11) || !TEXT(run->context_json, res, 0, 14) ||
         !TEXT(run->options_json, res, 0, 15) || !TEXT(m->fingerprint, res, 0, 16) ||
-        !TEXT(m->hostname, res, 0, 17) || !TEXT(m->arch, res, 0, 18) ||
-        !TEXT(m->cpu_model, res, 0, 19) || !TEXT(c->author, res, 0, 22) ||
-        !TEXT(c->subject, res, 0, 23) || !TEXT(parents, res, 0, 24))
+        !TEXT(m->hostname, res, 0, 17) || !TEXT(m->name, res, 0, 18) ||
+        !TEXT(m->arch, res, 0, 19) || !TEXT(m->cpu_model, res, 0, 20) ||
+        !TEXT(c->author, res, 0, 23) || !TEXT(c->subject, res, 0, 24) ||
+        !TEXT(parents, res, 0, 25))
         return BTK_ENOMEM;
     error = parse_parents(c, parents);
     btk__free(parents);
@@ -280,12 +290,14 @@ static int load_results(btk_run *run, btk_pg *db, bool with_samples)
 int btk_pg__load_run(btk_run **out, btk_store *store, int64_t run_id, bool with_samples)
 {
     btk_pg *db = btk_pg__of(store);
+    char sql[2048];
     PGresult *res = NULL;
     btk_run *run = NULL;
     int error;
 
     *out = NULL;
-    if ((error = query_id(db, &res, SQL_RUN_GET, run_id, "cannot read a run")) < 0)
+    snprintf(sql, sizeof(sql), SQL_RUN_GET, run_host_sql(db));
+    if ((error = query_id(db, &res, sql, run_id, "cannot read a run")) < 0)
         return error;
     if (PQntuples(res) == 0)
         error = btk_error_set(BTK_ENOTFOUND, "no run #%" PRId64 " in the results database",
@@ -337,10 +349,10 @@ int btk_pg__runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store *sto
 }
 
 #define SQL_LIST                                                                             \
-    "SELECT r.id, r.commit_sha, r.branch, c.subject, r.date, m.fingerprint, m.hostname,"   \
+    "SELECT r.id, r.commit_sha, r.branch, c.subject, r.date, m.fingerprint, %s,"           \
     " r.dirty, (SELECT count(*) FROM results x WHERE x.run_id = r.id),"                    \
-    " (SELECT count(*) FROM results x WHERE x.run_id = r.id AND x.status != 0)"            \
-    " FROM runs r JOIN machines m ON m.id = r.machine_id"                                  \
+    " (SELECT count(*) FROM results x WHERE x.run_id = r.id AND x.status != 0),"           \
+    " m.hostname FROM runs r JOIN machines m ON m.id = r.machine_id"                       \
     " LEFT JOIN commits c ON c.sha = r.commit_sha ORDER BY r.id DESC LIMIT $1"
 
 static int read_list_row(btk_run_row *row, const PGresult *res, int i)
@@ -348,12 +360,13 @@ static int read_list_row(btk_run_row *row, const PGresult *res, int i)
     memset(row, 0, sizeof(*row));
     row->id = btk_pg__col_int(res, i, 0, 0);
     snprintf(row->sha, sizeof(row->sha), "%s", PQgetvalue(res, i, 1));
-    row->dirty = btk_pg__col_int(res, i, 7, 0) != 0;
-    row->benchmarks = btk_pg__col_int(res, i, 8, 0);
-    row->failures = btk_pg__col_int(res, i, 9, 0);
+    row->dirty = btk_pg__col_int(res, i, 8, 0) != 0;
+    row->benchmarks = btk_pg__col_int(res, i, 9, 0);
+    row->failures = btk_pg__col_int(res, i, 10, 0);
     if (!TEXT(row->branch, res, i, 2) || !TEXT(row->subject, res, i, 3) ||
         !TEXT(row->date, res, i, 4) || !TEXT(row->machine_fp, res, i, 5) ||
-        !TEXT(row->hostname, res, i, 6))
+        !TEXT(row->hostname, res, i, 6) || !TEXT(row->machine_name, res, i, 7) ||
+        !TEXT(row->machine_host, res, i, 11))
         return BTK_ENOMEM;
     return 0;
 }
@@ -365,6 +378,7 @@ int btk_pg__list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *stor
     btk_pg_params p = {0};
     PGresult *res = NULL;
     btk_run_row *rows = NULL;
+    char sql[2048];
     size_t count = 0;
     int error, n;
 
@@ -374,7 +388,8 @@ int btk_pg__list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *stor
         btk_pg__param_int(&p, (int64_t)limit);
     else
         btk_pg__param_text(&p, NULL); /* LIMIT NULL: all */
-    if ((error = btk_pg__query(db, &res, NULL, SQL_LIST, &p, "cannot list runs")) < 0)
+    snprintf(sql, sizeof(sql), SQL_LIST, run_host_sql(db));
+    if ((error = btk_pg__query(db, &res, NULL, sql, &p, "cannot list runs")) < 0)
         return error;
     n = PQntuples(res);
     if (n > 0 && (rows = btk__calloc((size_t)n, sizeof(*rows))) == NULL)
@@ -564,14 +579,18 @@ int btk_pg__machine_info(btk_machine *out, btk_store *store, const char *fp)
     memset(out, 0, sizeof(*out));
     btk_pg__param_text(&p, fp);
     if ((error = btk_pg__query(db, &res, NULL,
-                               "SELECT fingerprint, hostname, arch, cpu_model, cpus"
-                               " FROM machines WHERE fingerprint = $1",
+                               db->version >= BTK_STORE_MACHINE_VERSION
+                                   ? "SELECT fingerprint, hostname, arch, cpu_model, cpus,"
+                                     " name FROM machines WHERE fingerprint = $1"
+                                   : "SELECT fingerprint, hostname, arch, cpu_model, cpus,"
+                                     " NULL FROM machines WHERE fingerprint = $1",
                                &p, "cannot read a machine")) < 0)
         return error;
     if (PQntuples(res) == 0)
         error = btk_error_set(BTK_ENOTFOUND, "no machine with that fingerprint");
     else if (!TEXT(out->fingerprint, res, 0, 0) || !TEXT(out->hostname, res, 0, 1) ||
-             !TEXT(out->arch, res, 0, 2) || !TEXT(out->cpu_model, res, 0, 3))
+             !TEXT(out->arch, res, 0, 2) || !TEXT(out->cpu_model, res, 0, 3) ||
+             !TEXT(out->name, res, 0, 5))
         error = BTK_ENOMEM;
     out->cpus = error == 0 ? (int)btk_pg__col_int(res, 0, 4, 0) : 0;
     PQclear(res);
@@ -587,9 +606,14 @@ int btk_pg__content_uid(char *out, btk_pg *db, int64_t id)
     int error;
 
     if ((error = query_id(db, &res,
-                          "SELECT r.commit_sha, m.fingerprint, r.date, r.stored_at::text,"
-                          " r.executable, r.context_json, r.options_json FROM runs r"
-                          " JOIN machines m ON m.id = r.machine_id WHERE r.id = $1",
+                          db->version >= BTK_STORE_MACHINE_VERSION
+                              ? "SELECT r.commit_sha, coalesce(r.hostname, m.hostname),"
+                                " r.date, r.stored_at::text, r.executable, r.context_json,"
+                                " r.options_json FROM runs r JOIN machines m"
+                                " ON m.id = r.machine_id WHERE r.id = $1"
+                              : "SELECT r.commit_sha, m.hostname, r.date, r.stored_at::text,"
+                                " r.executable, r.context_json, r.options_json FROM runs r"
+                                " JOIN machines m ON m.id = r.machine_id WHERE r.id = $1",
                           id, "cannot read a run")) < 0)
         return error;
     if (PQntuples(res) == 1) {
@@ -608,7 +632,7 @@ int btk_pg__run_uid(char *out, btk_store *store, int64_t run_id)
     PGresult *res = NULL;
     int error;
 
-    if (db->version < 3) /* an older database read as it is */
+    if (db->version < BTK_STORE_UID_VERSION) /* an older database read as it is */
         return btk_pg__content_uid(out, db, run_id);
     if ((error = query_id(db, &res, "SELECT uid FROM runs WHERE id = $1", run_id,
                           "cannot read a run")) < 0)
@@ -631,7 +655,7 @@ int btk_pg__find_uid(int64_t *id_out, btk_store *store, const char *uid)
     PGresult *res = NULL;
     int error;
 
-    if (db->version < 3)
+    if (db->version < BTK_STORE_UID_VERSION)
         return btk_error_set(BTK_ENOTFOUND, "no run with uid '%s'", uid);
     btk_pg__param_text(&p, uid);
     if ((error = btk_pg__query(db, &res, NULL, "SELECT id FROM runs WHERE uid = $1", &p,
@@ -641,6 +665,30 @@ int btk_pg__find_uid(int64_t *id_out, btk_store *store, const char *uid)
         *id_out = btk_pg__col_int(res, 0, 0, 0);
     else
         error = btk_error_set(BTK_ENOTFOUND, "no run with uid '%s'", uid);
+    PQclear(res);
+    return error;
+}
+
+int btk_pg__machine_has_host(btk_store *store, const char *fp, const char *host)
+{
+    btk_pg *db = btk_pg__of(store);
+    btk_pg_params p = {0};
+    PGresult *res = NULL;
+    int error;
+
+    btk_pg__param_text(&p, fp);
+    btk_pg__param_text(&p, host);
+    /* v3: any run's own host name; before, a machine was one host */
+    if ((error = btk_pg__query(db, &res, NULL,
+                               db->version >= BTK_STORE_MACHINE_VERSION
+                                   ? "SELECT 1 FROM runs r JOIN machines m ON m.id ="
+                                     " r.machine_id WHERE m.fingerprint = $1 AND"
+                                     " coalesce(r.hostname, m.hostname) = $2 LIMIT 1"
+                                   : "SELECT 1 FROM machines WHERE fingerprint = $1"
+                                     " AND hostname = $2",
+                               &p, "cannot read a machine")) < 0)
+        return error;
+    error = PQntuples(res) > 0 ? 1 : 0;
     PQclear(res);
     return error;
 }

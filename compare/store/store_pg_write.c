@@ -15,8 +15,8 @@
  * machine, commit or benchmark never hold a lock on the row for their whole transaction
  * (an upsert that updates would make them wait for each other). */
 #define SQL_MACHINE_ADD                                                                      \
-    "INSERT INTO machines (fingerprint, hostname, arch, cpu_model, cpus)"                  \
-    " VALUES ($1,$2,$3,$4,$5) ON CONFLICT (fingerprint) DO NOTHING RETURNING id"
+    "INSERT INTO machines (fingerprint, hostname, arch, cpu_model, cpus, name)"            \
+    " VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (fingerprint) DO NOTHING RETURNING id"
 #define SQL_MACHINE_ID "SELECT id FROM machines WHERE fingerprint = $1"
 #define SQL_COMMIT_ADD                                                                       \
     "INSERT INTO commits (sha, known, time, author, subject, parents)"                     \
@@ -30,8 +30,8 @@
 #define SQL_RUN                                                                              \
     "INSERT INTO runs (commit_sha, branch, dirty, machine_id, format, date, stored_at,"     \
     " executable, compiler, flags, os, kernel, timer_source, timer_hz, hypervisor,"        \
-    " context_json, options_json, uid) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,"\
-    "$14,$15,$16,$17,$18) ON CONFLICT (uid) DO NOTHING RETURNING id"
+    " context_json, options_json, hostname, uid) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,"   \
+    "$11,$12,$13,$14,$15,$16,$17,$18,$19) ON CONFLICT (uid) DO NOTHING RETURNING id"
 #define SQL_WARNING "INSERT INTO run_warnings (run_id, seq, text) VALUES ($1,$2,$3)"
 #define SQL_BENCH_ADD                                                                        \
     "INSERT INTO benchmarks (name, family, has_param, param) VALUES ($1,$2,$3,$4)"         \
@@ -100,6 +100,7 @@ static int add_machine(writer *w, const btk_machine *m, int64_t *id_out)
     btk_pg__param_text(&p, m->arch);
     btk_pg__param_text(&p, m->cpu_model);
     btk_pg__param_int(&p, m->cpus);
+    btk_pg__param_text(&p, m->name);
     if ((error = btk_pg__query(w->db, &res, NULL, SQL_MACHINE_ADD, &p,
                                "cannot add the machine")) < 0)
         return error;
@@ -172,6 +173,7 @@ static int add_run_row(writer *w, const btk_run *run, int64_t machine_id, int64_
     btk_pg__param_int(&p, m->hypervisor);
     btk_pg__param_text(&p, run->context_json);
     btk_pg__param_text(&p, run->options_json);
+    btk_pg__param_text(&p, m->hostname);
     btk_pg__param_text(&p, w->uid);
     if ((error = btk_pg__query(w->db, &res, NULL, SQL_RUN, &p, "cannot add the run")) < 0)
         return error;

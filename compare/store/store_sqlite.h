@@ -10,7 +10,8 @@
 
 #include <sqlite3.h>
 
-/* The oldest version a read-only open reads as it is (v2 only added indexes). */
+/* The oldest version a read-only open reads as it is (v2 only added indexes; v3 two
+ * columns, read as NULL / the machine's host name from older files). */
 #define BTK_STORE_MIN_READABLE_VERSION 1
 
 /* An open SQLite store; base first, so the front's btk_store * is this. */
@@ -48,6 +49,7 @@ int btk_sqlite__machines(char ***fps_out, size_t *count_out, btk_store *store);
 int btk_sqlite__benchmark_names(char ***names_out, size_t *count_out, btk_store *store,
                                 const char *machine_fp);
 int btk_sqlite__machine_info(btk_machine *out, btk_store *store, const char *fp);
+int btk_sqlite__machine_has_host(btk_store *store, const char *fp, const char *host);
 
 /* Record the connection's last SQLite error as a BTK_E* code with a one-line message naming
  * the database: not a database / corrupt -> BTK_EFORMAT, anything else -> BTK_EIO. */
@@ -67,6 +69,12 @@ int btk_sqlite__integrity_check(btk_sqlite *db);
 
 /* The SQL of migration from_version -> from_version + 1 (0 <= from_version < ours). */
 const char *btk_sqlite__migration(int from_version);
+/* The data step of migration v2 -> v3, inside its transaction (store_sqlite_rekey.c):
+ * every machine row gets the fingerprint btk_machine_fingerprint computes from its stored
+ * columns (arch, cpu_model, cpus, and the hypervisor flag of its newest run); rows that
+ * then share a fingerprint merge into the oldest (their runs move to it). BTK_EIO,
+ * BTK_ENOMEM. */
+int btk_sqlite__rekey_machines(btk_sqlite *db);
 
 /* Checks that refuse what is not a benchtrack database, reading only (store_check.c).
  * _path: db->path and its companions (-wal, -shm, -journal, -lock) must each be absent or

@@ -287,7 +287,12 @@ static void backends__queries_answer_alike(void **state)
     runs[0] = make_run(2, 3, NULL, shas[0], "a");
     runs[1] = make_run(2, 3, NULL, shas[1], "a");
     runs[2] = make_run(2, 3, NULL, shas[1], "a"); /* newer run of commit 2 */
-    runs[3] = make_run(2, 3, NULL, shas[2], "b"); /* another machine */
+    runs[3] = make_run(2, 3, NULL, shas[2], "b"); /* another machine: other hardware */
+    free(runs[3]->machine.cpu_model);
+    free(runs[3]->machine.fingerprint);
+    runs[3]->machine.cpu_model = strdup("another cpu");
+    runs[3]->machine.fingerprint = NULL;
+    assert_int_equal(btk_machine_fingerprint(&runs[3]->machine), 0);
     runs[2]->results[1].stats.median = 555.0;
     runs[1]->results[1].status = BTK_RESULT_FAILED;
     for (int i = 0; i < 4; i++) {
@@ -368,6 +373,60 @@ static void backends__versions_and_read_only(void **state)
     btk_run_free(run);
 }
 
+/* PostgreSQL's migrations v3 (machines re-keyed to hardware classes, hosts kept per run)
+ * and v4 (uids from the content) on a database put back to v2 by hand: two old machine rows
+ * of one hardware and two hosts merge into one, the runs keep their hosts and get distinct
+ * uids. (The SQLite backend's are tested on tests/data/db/v2.sql by unit.store.) */
+static void backends__pg_v2_database_migrates(void **state)
+{
+    const char *loc = location_or_skip(state);
+    btk_run *a = make_run(1, 2, NULL, "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee", "host-a");
+    btk_run *b = make_run(1, 2, NULL, "ffffffffffffffffffffffffffffffffffffffff", "host-b");
+    btk_store *db = NULL;
+    btk_run_row *rows = NULL;
+    char **fps = NULL, uid[2][BTK_STORE_UID_LEN + 1];
+    size_t count = 0;
+    int64_t ida, idb;
+
+    if (!is_pg(state))
+        skip();
+    assert_int_equal(btk_store_open(&db, loc, 0), 0);
+    assert_int_equal(btk_store_add_run(db, a, &ida), 0);
+    assert_int_equal(btk_store_add_run(db, b, &idb), 0);
+    btk_store_close(db);
+    /* back to v2: per-host machine rows, no hostname/name/uid columns */
+    pg_sql(loc, "ALTER TABLE runs DROP COLUMN uid; ALTER TABLE runs DROP COLUMN hostname;"
+                " ALTER TABLE machines DROP COLUMN name;"
+                " UPDATE machines SET fingerprint = 'old-a', hostname = 'host-a';"
+                " INSERT INTO machines (fingerprint, hostname, arch, cpu_model, cpus)"
+                " SELECT 'old-b', 'host-b', arch, cpu_model, cpus FROM machines;"
+                " UPDATE runs SET machine_id = (SELECT id FROM machines WHERE"
+                " fingerprint = 'old-b') WHERE commit_sha LIKE 'f%';"
+                " UPDATE benchtrack_schema SET version = 2");
+    assert_int_equal(btk_store_open(&db, loc, BTK_STORE_READONLY), 0); /* read as v2 */
+    assert_int_equal(btk_store_machines(&fps, &count, db), 0);
+    assert_int_equal(count, 2);
+    btk_strings_free(fps, count);
+    btk_store_close(db);
+    assert_int_equal(btk_store_open(&db, loc, 0), 0); /* migrates */
+    assert_int_equal(btk_store_machines(&fps, &count, db), 0);
+    assert_int_equal(count, 1);
+    assert_string_equal(fps[0], a->machine.fingerprint); /* the hardware's, as computed */
+    btk_strings_free(fps, count);
+    assert_int_equal(btk_store_list_runs(&rows, &count, db, 0), 0);
+    assert_int_equal(count, 2);
+    assert_string_equal(rows[0].hostname, "host-b");
+    assert_string_equal(rows[1].hostname, "host-a");
+    btk_run_rows_free(rows, count);
+    assert_int_equal(btk_store_run_uid(uid[0], db, ida), 0);
+    assert_int_equal(btk_store_run_uid(uid[1], db, idb), 0);
+    assert_int_equal(strlen(uid[0]), BTK_STORE_UID_LEN);
+    assert_true(strcmp(uid[0], uid[1]) != 0);
+    btk_store_close(db);
+    btk_run_free(a);
+    btk_run_free(b);
+}
+
 /* ---- passwords (no server needed) ---- */
 
 static void redact__every_password_form_is_hidden(void **state)
@@ -436,6 +495,7 @@ int main(void)
         BOTH(backends__hostile_names_verbatim_and_byte_ordered),
         BOTH(backends__queries_answer_alike),
         BOTH(backends__versions_and_read_only),
+        cmocka_unit_test_setup_teardown(backends__pg_v2_database_migrates, pg_setup, teardown),
         cmocka_unit_test(redact__every_password_form_is_hidden),
         cmocka_unit_test(redact__unreachable_server_message_hides_password),
     };
