@@ -10,7 +10,8 @@
 # 4. benchtrack push of 1,000 runs (20 benchmarks x 20 samples each): SQLite -> PostgreSQL,
 #    PostgreSQL -> SQLite, and again (nothing new).
 # PostgreSQL: the cluster at $BTK_TEST_PG, or a throwaway one (ci/pg-cluster.sh) started and
-# stopped here. BTK_QUICK=1 uses 1,000 commits for the history.
+# stopped here. BTK_QUICK=1 uses 1,000 commits for the history. PARTS (default "store
+# history compare push") and BACKENDS (default "sqlite postgresql") pick what is measured.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-build}" && pwd)
@@ -29,14 +30,19 @@ if [ -z "${BTK_TEST_PG:-}" ]; then
     { read -r BTK_TEST_PG; read -r pg_dir; } < <(bash "$here/ci/pg-cluster.sh" start)
 fi
 newdb() { bash "$here/tests/support/pg-newdb.sh" "$BTK_TEST_PG" "$1"; }
+parts=" ${PARTS:-store history compare push} " backends=" ${BACKENDS:-sqlite postgresql} "
+want() { [[ $parts == *" $1 "* ]]; }
+on() { [[ $backends == *" $1 "* ]]; }
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 
 echo "store backends ($(uname -n), $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg);" \
      "sqlite $(sqlite3 --version | cut -d' ' -f1), $(psql --version | cut -d' ' -f2-))"
 
-echo "== 1. store"
-echo -n "sqlite:     "; "$sb" store "$work/store.db"
-echo -n "postgresql: "; "$sb" store "$(newdb sb_store)"
+if want store; then
+    echo "== 1. store"
+    if on sqlite; then echo -n "sqlite:     "; "$sb" store "$work/store.db"; fi
+    if on postgresql; then echo -n "postgresql: "; "$sb" store "$(newdb sb_store)"; fi
+fi
 
 # The history series: one tiny import creates the schema (and the machine) through
 # benchtrack; bulk SQL then adds n commits, n runs of 500 benchmarks, 500 x n results.
@@ -87,24 +93,33 @@ VACUUM ANALYZE;
 SQL
     fi
 }
-echo "== 2. history over $n commits, 500 benchmarks per run"
-t0=$(date +%s%N); history_fill "$work/history.db" sqlite
-echo "sqlite:     (filled in $(ms "$t0") ms, $(du -m "$work/history.db" | cut -f1) MB)"
-echo -n "sqlite:     "; "$sb" history "$work/history.db" "$n"
-pg=$(newdb sb_history)
-t0=$(date +%s%N); history_fill "$pg" pg
-echo "postgresql: (filled in $(ms "$t0") ms, $(psql -Atc "SELECT pg_database_size(current_database()) / 1048576" "$pg") MB)"
-echo -n "postgresql: "; "$sb" history "$pg" "$n"
+if want history; then
+    echo "== 2. history over $n commits, 500 benchmarks per run"
+    if on sqlite; then
+        t0=$(date +%s%N); history_fill "$work/history.db" sqlite >/dev/null
+        echo "sqlite:     (filled in $(ms "$t0") ms, $(du -m "$work/history.db" | cut -f1) MB)"
+        echo -n "sqlite:     "; "$sb" history "$work/history.db" "$n"
+    fi
+    if on postgresql; then
+        pg=$(newdb sb_history)
+        t0=$(date +%s%N); history_fill "$pg" pg
+        echo "postgresql: (filled in $(ms "$t0") ms, $(psql -Atc "SELECT pg_database_size(current_database()) / 1048576" "$pg") MB)"
+        echo -n "postgresql: "; "$sb" history "$pg" "$n"
+    fi
+fi
 
-echo "== 3. compare of two commits, 500 benchmarks x 10 processes x 50 samples a side"
-(
+want compare && echo "== 3. compare of two commits, 500 benchmarks x 10 processes x 50 samples a side"
+want compare && (
     cd "$work" && git init -q -b main repo && cd repo
     git -c user.name=b -c user.email=b@e commit -q --allow-empty -m base
     git -c user.name=b -c user.email=b@e commit -q --allow-empty -m head
     gen="python3 $here/tests/fixtures/compare/make_results.py --benchmarks 500 --processes 10"
     $gen --samples 50 --seed 1 --out "$work/base.json"
     $gen --samples 50 --seed 2 --slow bench7:1.5 --out "$work/head.json"
-    for loc in "$work/c.db" "$(newdb sb_compare)"; do
+    locs=()
+    on sqlite && locs+=("$work/c.db")
+    on postgresql && locs+=("$(newdb sb_compare)")
+    for loc in "${locs[@]}"; do
         "$bt" import "$work/base.json" --commit HEAD~1 --db "$loc" 2>/dev/null
         "$bt" import "$work/head.json" --db "$loc" 2>/dev/null
         times=()
@@ -121,6 +136,7 @@ echo "== 3. compare of two commits, 500 benchmarks x 10 processes x 50 samples a
     done
 )
 
+want push || exit 0
 echo "== 4. push of 1,000 runs (20 benchmarks x 20 samples each)"
 "$sb" fill "$work/push.db" 1000 20
 pg=$(newdb sb_push)
