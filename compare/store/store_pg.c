@@ -491,7 +491,7 @@ static int check_version(btk_pg *db, int version)
     return 0;
 }
 
-/* v3: the runs stored before uids existed get one from their content. */
+/* v4: the runs stored before uids existed get one from their content. */
 static int fill_content_uids(btk_pg *db)
 {
     char uid[BTK_STORE_UID_LEN + 1];

@@ -355,7 +355,7 @@ static int set_wal(btk_sqlite *db)
     return btk_sqlite__fail(db, "cannot switch to WAL");
 }
 
-/* v3: the runs stored before uids existed get one from their content
+/* v4: the runs stored before uids existed get one from their content
  * (btk_sqlite__content_uid). */
 static int fill_content_uids(btk_sqlite *db)
 {

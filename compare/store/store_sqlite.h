@@ -34,7 +34,7 @@ int btk_sqlite__add_run(btk_store *store, const btk_run *run, const char *uid,
                         int64_t *id_out, bool *added_out);
 int btk_sqlite__run_uid(char *out, btk_store *store, int64_t run_id);
 int btk_sqlite__find_uid(int64_t *id_out, btk_store *store, const char *uid);
-/* The uid of run id computed from its content (btk_store__content_uid), as migration v3
+/* The uid of run id computed from its content (btk_store__content_uid), as migration v4
  * gives it and as a read-only open of an older database reports it. */
 int btk_sqlite__content_uid(char *out, btk_sqlite *db, int64_t id);
 int btk_sqlite__load_run(btk_run **out, btk_store *store, int64_t run_id, bool with_samples);
