@@ -194,8 +194,9 @@ void btk_pg__param_blob(btk_pg_params *p, const void *data, size_t len)
     param_set(p, data, (int)len, 1);
 }
 
-int btk_pg__query(btk_pg *db, PGresult **out, const char *name, const char *sql,
-                  const btk_pg_params *p, const char *what)
+/* btk_pg__query, its results in text (binary 0) or binary (1) form. */
+static int query(btk_pg *db, PGresult **out, const char *name, const char *sql,
+                 const btk_pg_params *p, const char *what, int binary)
 {
     static const btk_pg_params none;
     ExecStatusType status;
@@ -211,7 +212,7 @@ int btk_pg__query(btk_pg *db, PGresult **out, const char *name, const char *sql,
         res = PQexecPrepared(db->conn, name, p->count, p->values, p->lengths, p->formats, 0);
     else
         res = PQexecParams(db->conn, sql, p->count, NULL, p->values, p->lengths, p->formats,
-                           0);
+                           binary);
     status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
         *out = res;
@@ -222,6 +223,20 @@ int btk_pg__query(btk_pg *db, PGresult **out, const char *name, const char *sql,
         error = BTK_ERROR; /* the caller may run its transaction again; the message stays */
     PQclear(res);
     return error;
+}
+
+int btk_pg__query(btk_pg *db, PGresult **out, const char *name, const char *sql,
+                  const btk_pg_params *p, const char *what)
+{
+    return query(db, out, name, sql, p, what, 0);
+}
+
+int btk_pg__query_binary(btk_pg *db, PGresult **out, const char *sql,
+                         const btk_pg_params *p, const char *what)
+{
+    static const btk_pg_params none;
+
+    return query(db, out, NULL, sql, p ? p : &none, what, 1);
 }
 
 int btk_pg__exec(btk_pg *db, const char *sql, const btk_pg_params *p, const char *what)
@@ -331,15 +346,56 @@ void btk_pg__rollback(btk_pg *db)
 
 /* ---- columns ---- */
 
+/* A binary integer of len (1, 2, 4 or 8) bytes, network order, sign-extended. */
+static int64_t be_int(const unsigned char *b, int len)
+{
+    uint64_t v = 0;
+
+    for (int i = 0; i < len; i++)
+        v = v << 8 | b[i];
+    if (len < 8 && len > 0 && (b[0] & 0x80))
+        v |= ~(uint64_t)0 << (8 * len); /* sign-extend */
+    return (int64_t)v;
+}
+
 double btk_pg__col_double(const PGresult *res, int row, int col)
 {
-    return PQgetisnull(res, row, col) ? NAN : strtod(PQgetvalue(res, row, col), NULL);
+    const unsigned char *b;
+
+    if (PQgetisnull(res, row, col))
+        return NAN;
+    if (PQfformat(res, col) == 0)
+        return strtod(PQgetvalue(res, row, col), NULL);
+    b = (const unsigned char *)PQgetvalue(res, row, col);
+    if (PQgetlength(res, row, col) == 8) { /* float8 */
+        uint64_t bits = (uint64_t)be_int(b, 8);
+        double d;
+
+        memcpy(&d, &bits, sizeof(d));
+        return d;
+    }
+    if (PQgetlength(res, row, col) == 4) { /* float4 */
+        uint32_t bits = (uint32_t)be_int(b, 4);
+        float f;
+
+        memcpy(&f, &bits, sizeof(f));
+        return f;
+    }
+    return NAN;
 }
 
 int64_t btk_pg__col_int(const PGresult *res, int row, int col, int64_t if_null)
 {
-    return PQgetisnull(res, row, col) ? if_null
-                                      : (int64_t)strtoll(PQgetvalue(res, row, col), NULL, 10);
+    int len;
+
+    if (PQgetisnull(res, row, col))
+        return if_null;
+    if (PQfformat(res, col) == 0)
+        return (int64_t)strtoll(PQgetvalue(res, row, col), NULL, 10);
+    len = PQgetlength(res, row, col);
+    return len == 1 || len == 2 || len == 4 || len == 8
+               ? be_int((const unsigned char *)PQgetvalue(res, row, col), len)
+               : if_null;
 }
 
 int btk_pg__col_text(char **out, const PGresult *res, int row, int col)
@@ -369,6 +425,13 @@ int btk_pg__col_blob(unsigned char **out, size_t *len_out, const PGresult *res, 
     *len_out = 0;
     if (PQgetisnull(res, row, col))
         return 0;
+    if (PQfformat(res, col) == 1) { /* the bytes themselves */
+        if ((*out = btk__malloc(len + 8)) == NULL)
+            return BTK_ENOMEM;
+        memcpy(*out, text, len);
+        *len_out = len;
+        return 0;
+    }
     if (len < 2 || text[0] != '\\' || text[1] != 'x' || (len - 2) % 2)
         return btk_error_set(BTK_EFORMAT, "a samples blob is not in hex form");
     n = (len - 2) / 2;

@@ -53,6 +53,10 @@ void btk_pg__param_blob(btk_pg_params *p, const void *data, size_t len); /* NULL
  * with btk_pg__prepare instead of sql (NULL: run sql as it is). */
 int btk_pg__query(btk_pg *db, PGresult **out, const char *name, const char *sql,
                   const btk_pg_params *p, const char *what);
+/* The same with the results in binary form (sql with p, not prepared): faster to read
+ * many numbers and blobs; the column readers below read either form. */
+int btk_pg__query_binary(btk_pg *db, PGresult **out, const char *sql,
+                         const btk_pg_params *p, const char *what);
 /* The same, without keeping the result. */
 int btk_pg__exec(btk_pg *db, const char *sql, const btk_pg_params *p, const char *what);
 /* Prepare sql as the named statement of this connection. */

@@ -234,10 +234,12 @@ done:
 
 static int load_samples(btk_run *run, const int64_t *ids, btk_pg *db)
 {
+    btk_pg_params p = {0};
     PGresult *res = NULL;
     int error, n;
 
-    if ((error = query_id(db, &res, SQL_SAMPLES_GET, run->id, "cannot read samples")) < 0)
+    btk_pg__param_int(&p, run->id);
+    if ((error = btk_pg__query_binary(db, &res, SQL_SAMPLES_GET, &p, "cannot read samples")) < 0)
         return error;
     n = PQntuples(res);
     for (int i = 0; i < n && error == 0; i++) {
@@ -478,7 +480,7 @@ static int query_history(btk_history_point *pts, bool *filled, const sha_slot *s
     snprintf(sql, sizeof(sql), SQL_HISTORY, cols);
     btk_pg__param_text(&p, name);
     btk_pg__param_text(&p, fp);
-    if ((error = btk_pg__query(db, &res, NULL, sql, &p, "cannot read the history")) < 0)
+    if ((error = btk_pg__query_binary(db, &res, sql, &p, "cannot read the history")) < 0)
         return error;
     rows = PQntuples(res);
     for (int i = 0; i < rows && error == 0; i++)
