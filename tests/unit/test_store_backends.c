@@ -394,8 +394,10 @@ static void backends__pg_v2_database_migrates(void **state)
     assert_int_equal(btk_store_add_run(db, a, &ida), 0);
     assert_int_equal(btk_store_add_run(db, b, &idb), 0);
     btk_store_close(db);
-    /* back to v2: per-host machine rows, no hostname/name/uid columns */
-    pg_sql(loc, "ALTER TABLE runs DROP COLUMN uid; ALTER TABLE runs DROP COLUMN hostname;"
+    /* back to v2: per-host machine rows, no hostname/name/uid columns, none of the tables
+     * later versions add */
+    pg_sql(loc, "DROP TABLE IF EXISTS acks, run_counts, result_metrics, cpu_samples;"
+                " ALTER TABLE runs DROP COLUMN uid; ALTER TABLE runs DROP COLUMN hostname;"
                 " ALTER TABLE machines DROP COLUMN name;"
                 " UPDATE machines SET fingerprint = 'old-a', hostname = 'host-a';"
                 " INSERT INTO machines (fingerprint, hostname, arch, cpu_model, cpus)"
