@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 /* migrations[v] takes a database from user_version v to v + 1. Never edit a published
- * entry: add v2 at the end. */
+ * entry: add the next one at the end. */
 static const char *const migrations[] = {
     /* v0 -> v1 */
     "CREATE TABLE machines ("
@@ -69,6 +69,11 @@ static const char *const migrations[] = {
     " frees_per_iter, alloc_bytes_per_iter, peak_rss_bytes, minor_faults, major_faults);"
     "DROP INDEX results_by_benchmark;"
     "CREATE INDEX runs_lookup ON runs(id, machine_id, commit_sha);",
+    /* v2 -> v3: acknowledged regressions (benchtrack regressions ack): a commit, a glob
+     * of benchmark names and the user's note. */
+    "CREATE TABLE acks ("
+    " id INTEGER PRIMARY KEY, commit_sha TEXT NOT NULL, bench_glob TEXT NOT NULL,"
+    " note TEXT NOT NULL, created INTEGER NOT NULL, UNIQUE (commit_sha, bench_glob));",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == BTK_STORE_SCHEMA_VERSION,
