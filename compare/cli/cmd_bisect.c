@@ -7,10 +7,10 @@
 #include "compare_cli.h"
 
 #include "abrun.h"
+#include "supervise.h"
 #include "worktree.h"
 
 #include <math.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -68,8 +68,8 @@ typedef struct bcommit {
 typedef struct bisect_ctx {
     const bisect_args *a;
     const char *root;      /* the repository's working directory */
-    char dir[200];         /* private: worktree, binaries, log */
-    char src[240], log[240], build_log[240], good_bin[240];
+    cli_private p;         /* private: worktree, binaries, logs */
+    char good_bin[240];
     bcommit *c;            /* c[0] = GOOD ... c[n - 1] = BAD, first-parent order */
     size_t n;
     unsigned builds, steps;
@@ -156,16 +156,16 @@ static int build(bisect_ctx *x, size_t i, const char *bin)
     int status = 0, error;
 
     progress(x, "benchtrack: bisect: building %.12s\n", x->c[i].sha);
-    if ((error = btk_worktree_checkout(x->src, x->c[i].sha, x->log)) < 0)
+    if ((error = btk_worktree_checkout(x->p.src, x->c[i].sha, x->p.log)) < 0)
         return error;
-    if (truncate(x->build_log, 0) != 0 && errno != ENOENT)
+    if (truncate(x->p.build_log, 0) != 0 && errno != ENOENT)
         return btk_error_set(BTK_EIO, "cannot empty the build log: %s", strerror(errno));
-    if ((error = btk_worktree_shell(&status, x->src, x->a->build, x->build_log)) < 0)
+    if ((error = btk_worktree_shell(&status, x->p.src, x->a->build, x->p.build_log)) < 0)
         return error;
     x->builds++;
-    snprintf(path, sizeof(path), "%s/%s", x->src, x->a->binary);
+    snprintf(path, sizeof(path), "%s/%s", x->p.src, x->a->binary);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        btk_worktree_log_tail(tail, sizeof(tail), x->build_log);
+        btk_worktree_log_tail(tail, sizeof(tail), x->p.build_log);
         snprintf(x->c[i].why, sizeof(x->c[i].why), "does not build (%s %d: %s)",
                  WIFEXITED(status) ? "exit status" : "signal",
                  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
@@ -268,7 +268,7 @@ static int test_commit(bisect_ctx *x, size_t i, btk_git *git)
     int error;
 
     memset(&v, 0, sizeof(v));
-    snprintf(bin, sizeof(bin), "%s/bin-%zu", x->dir, i);
+    snprintf(bin, sizeof(bin), "%s/bin-%zu", x->p.dir, i);
     x->steps++;
     if ((error = build(x, i, bin)) <= 0) {
         x->c[i].state = SKIPPED;
@@ -352,14 +352,15 @@ static void print_result(const bisect_ctx *x, size_t lo, size_t hi)
 
 /* The worker: worktree, GOOD's build, BAD's confirmation, then bisection. Returns an
  * exit status. */
-static int work(bisect_ctx *x)
+static int work(void *payload)
 {
+    bisect_ctx *x = payload;
     btk_git *git = NULL;
     size_t lo = 0, hi = x->n - 1, i;
     int error;
 
     if ((error = btk_git_open(&git, x->root)) < 0 ||
-        (error = btk_worktree_add(x->root, x->src, x->c[0].sha, x->log)) < 0)
+        (error = btk_worktree_add(x->root, x->p.src, x->c[0].sha, x->p.log)) < 0)
         goto done;
     printf("bisect: %s from GOOD %.12s to BAD %.12s: %zu commits, %ld processes per side "
            "per step\n",
@@ -390,87 +391,6 @@ done:
     return error < 0 ? cli_fail() : CLI_EXIT_OK;
 }
 
-/* ---- the parent: interruption and cleanup ---- */
-
-static volatile sig_atomic_t got_signal;
-static volatile pid_t worker_pid;
-
-/* Kill the worker's whole process group (the build, the benchmarks); the parent then
- * removes the worktree. Async-signal-safe. */
-static void on_signal(int sig)
-{
-    got_signal = sig;
-    if (worker_pid > 0)
-        kill(-worker_pid, SIGKILL);
-}
-
-static const int caught[] = {SIGINT, SIGTERM, SIGHUP};
-
-static void set_handlers(void (*fn)(int))
-{
-    struct sigaction sa;
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = fn;
-    sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < BTK_ARRAY_SIZE(caught); i++)
-        sigaction(caught[i], &sa, NULL);
-}
-
-/* The worker's temporary files (the A/B runner's, the build's) go inside the private
- * directory, so that removing it after an interruption leaves nothing behind. */
-static int private_tmp(const bisect_ctx *x)
-{
-    char path[260];
-
-    snprintf(path, sizeof(path), "%s/tmp", x->dir);
-    if (mkdir(path, 0700) != 0 || setenv("TMPDIR", path, 1) != 0)
-        return btk_error_set(BTK_EIO, "cannot make a temporary directory: %s",
-                             strerror(errno));
-    return 0;
-}
-
-/* Run work() in a child leading its own process group, so that an interruption can stop
- * everything it started; remove the worktree and the private directory afterwards. */
-static int supervise(bisect_ctx *x)
-{
-    sigset_t block, old;
-    int status = 0, exit_status;
-    pid_t pid;
-
-    sigemptyset(&block);
-    for (size_t i = 0; i < BTK_ARRAY_SIZE(caught); i++)
-        sigaddset(&block, caught[i]);
-    set_handlers(on_signal);
-    sigprocmask(SIG_BLOCK, &block, &old);
-    fflush(stdout), fflush(stderr);
-    if ((pid = fork()) == 0) {
-        setpgid(0, 0);
-        set_handlers(SIG_DFL);
-        sigprocmask(SIG_SETMASK, &old, NULL);
-        exit_status = private_tmp(x) < 0 ? cli_fail() : work(x);
-        fflush(stdout);
-        _exit(exit_status);
-    }
-    if (pid > 0)
-        setpgid(pid, pid), worker_pid = pid;
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    if (pid < 0)
-        return cli_die(CLI_EXIT_RUNTIME, "cannot start the bisection: %s", strerror(errno));
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : CLI_EXIT_RUNTIME;
-    if (btk_worktree_remove(x->root, x->src, x->log) < 0 ||
-        btk_worktree_rmtree(x->dir) < 0)
-        exit_status = cli_fail();
-    set_handlers(SIG_DFL);
-    if (got_signal)
-        return cli_die(CLI_EXIT_RUNTIME, "bisect interrupted by signal %d: stopped, its "
-                                         "worktree removed",
-                       (int)got_signal);
-    return exit_status;
-}
-
 /* ---- the command ---- */
 
 static int check_args(const bisect_args *a)
@@ -493,7 +413,6 @@ static int bisect_main(const bisect_args *a)
     char good[41], bad[41];
     btk_git *git = NULL;
     bisect_ctx x;
-    const char *tmp = getenv("TMPDIR");
     int status;
 
     memset(&x, 0, sizeof(x));
@@ -508,17 +427,12 @@ static int bisect_main(const bisect_args *a)
                                          "directory");
         goto done;
     }
-    snprintf(x.dir, sizeof(x.dir), "%s/btk-bisect.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(x.dir) == NULL) {
-        status = cli_die(CLI_EXIT_RUNTIME, "cannot create a directory in '%s': %s",
-                         tmp && *tmp ? tmp : "/tmp", strerror(errno));
+    if (cli_private_make(&x.p, "bisect") < 0) {
+        status = cli_fail();
         goto done;
     }
-    snprintf(x.src, sizeof(x.src), "%s/src", x.dir);
-    snprintf(x.log, sizeof(x.log), "%s/git.log", x.dir);
-    snprintf(x.build_log, sizeof(x.build_log), "%s/build.log", x.dir);
-    snprintf(x.good_bin, sizeof(x.good_bin), "%s/bin-good", x.dir);
-    status = supervise(&x);
+    snprintf(x.good_bin, sizeof(x.good_bin), "%s/bin-good", x.p.dir);
+    status = cli_supervise(&x.p, x.root, "bisect", work, &x);
 done:
     for (size_t i = 0; x.c && i < x.n; i++)
         btk__free(x.c[i].subject);
