@@ -20,8 +20,9 @@ typedef struct reg_args {
 static const cli_opt reg_opts[] = {
     CLI_OPT_STRING("--since", "REF", reg_args, since,
                    "the window: the commits after REF (on the branch's first parents)"),
-    CLI_OPT__ROW(CLI_OPT_TYPE_LONG, "--last", NULL, "N", CLI_OPT__AT(reg_args, last, long),
-                 1, 100000000, 0, 0, CLI_OPT_OR, "the window: the N newest commits"),
+    CLI_OPT__ROW(CLI_OPT_TYPE_LONG, "--last", NULL, "N",
+                 CLI_OPT__AT(reg_args, last, long), 1, 100000000, 0, 0, CLI_OPT_OR,
+                 "the window: the N newest commits"),
     CLI_OPT_STRING("--branch", "B", reg_args, branch,
                    "any ref git rev-parse accepts (default HEAD)"),
     CLI_OPT_STRING("--format", "table|markdown|json|csv", reg_args, format,
@@ -105,8 +106,8 @@ static int load_runs(reg_ctx *x, const sha_pos *index)
             strcmp(rows[i].machine_fp, x->fp) ||
             (hit = bsearch(&key, index, x->n, sizeof(*index), cmp_sha_pos)) == NULL)
             continue;
-        if ((error = btk_store_load_run(&x->runs[x->run_count], x->db, rows[i].id, true)) <
-            0)
+        if ((error =
+                 btk_store_load_run(&x->runs[x->run_count], x->db, rows[i].id, true)) < 0)
             break;
         reduce_to_medians(x->runs[x->run_count]);
         x->run_pos[x->run_count++] = hit->pos;
@@ -171,8 +172,9 @@ static int window_start(size_t *out, const reg_ctx *x)
             *out = i + 1;
             return 0;
         }
-    return btk_error_set(BTK_EINVAL, "--since '%s' is not on the first-parent history of "
-                                     "%s",
+    return btk_error_set(BTK_EINVAL,
+                         "--since '%s' is not on the first-parent history of "
+                         "%s",
                          btk_error_quote(quoted, sizeof(quoted), x->a->since),
                          x->a->branch ? "the branch" : "HEAD");
 }
@@ -197,9 +199,11 @@ static int gather(btk_buf *vals, size_t *counts, size_t *pos, size_t *kept,
             if (res == NULL || res->status != BTK_RESULT_OK)
                 continue;
             for (size_t j = 0; j < res->proc_count && error == 0; j++, c++)
-                error = btk_buf_put(vals, (const char *)&res->procs[j].ns[0], sizeof(double));
+                error =
+                    btk_buf_put(vals, (const char *)&res->procs[j].ns[0], sizeof(double));
             if (res->proc_count == 0 && isfinite(res->stats.median) && error == 0) {
-                error = btk_buf_put(vals, (const char *)&res->stats.median, sizeof(double));
+                error =
+                    btk_buf_put(vals, (const char *)&res->stats.median, sizeof(double));
                 c++;
             }
         }
@@ -233,7 +237,12 @@ static int add_item(reg_ctx *x, const char *bench, size_t at, const btk_changepo
         return BTK_ENOMEM;
     x->found.items = grown;
     it = &grown[x->found.count++];
-    *it = (reg_item){bench, x->shas[at], c->subject, c->author, x->n - 1 - at, *cp,
+    *it = (reg_item){bench,
+                     x->shas[at],
+                     c->subject,
+                     c->author,
+                     x->n - 1 - at,
+                     *cp,
                      ack_for(x, bench, x->shas[at])};
     if (cp->magnitude > 0 && it->ack == NULL)
         x->found.unacknowledged++;
@@ -305,8 +314,9 @@ static int check_args(const reg_args *a)
         return btk_error_set(BTK_EINVAL, "--since and --last cannot be combined");
     if (f && strcmp(f, "table") && strcmp(f, "markdown") && strcmp(f, "md") &&
         strcmp(f, "json") && strcmp(f, "csv"))
-        return btk_error_set(BTK_EINVAL, "--format: expected table, markdown, json or csv, "
-                                         "got '%s'",
+        return btk_error_set(BTK_EINVAL,
+                             "--format: expected table, markdown, json or csv, "
+                             "got '%s'",
                              btk_error_quote(quoted, sizeof(quoted), f));
     return 0;
 }
@@ -332,7 +342,8 @@ static int run_regressions(reg_ctx *x)
     x->found.window = x->n - start;
     x->found.newest = x->n > start ? x->shas[x->n - 1] : "";
     x->found.oldest = x->n > start ? x->shas[start] : "";
-    error = cli_regressions_print(stdout, &x->found, x->a->format ? x->a->format : "table");
+    error =
+        cli_regressions_print(stdout, &x->found, x->a->format ? x->a->format : "table");
 done:
     btk_strings_free(names, name_count);
     return error;

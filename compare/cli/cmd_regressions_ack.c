@@ -130,8 +130,8 @@ static int do_unack(const ack_args *a)
     btk_git *git = NULL;
     btk_store *db = NULL;
     long id = 0;
-    int error = cli_parse_long(&id, "ID", a->id[0] == '#' ? a->id + 1 : a->id, 1,
-                               2147483647L);
+    int error =
+        cli_parse_long(&id, "ID", a->id[0] == '#' ? a->id + 1 : a->id, 1, 2147483647L);
 
     if (error == 0 && (error = open_both(&git, &db, a, false)) == 0 &&
         (error = btk_store_remove_ack(db, id)) == 0)

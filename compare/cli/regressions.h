@@ -1,6 +1,7 @@
 /*
  * benchtrack regressions: what the command found, shared by the detection
- * (cmd_regressions.c) and the output formats (regressions_out.c). docs/cli/regressions.md.
+ * (cmd_regressions.c) and the output formats (regressions_out.c).
+ * docs/cli/regressions.md.
  */
 #ifndef BTK_CLI_REGRESSIONS_H
 #define BTK_CLI_REGRESSIONS_H
@@ -23,10 +24,10 @@ typedef struct reg_item {
 /* Everything the formats print. */
 typedef struct reg_found {
     const char *branch, *fp;
-    size_t window;        /* commits in the window */
-    const char *newest;   /* the window's newest and oldest commit ("" when empty) */
+    size_t window;      /* commits in the window */
+    const char *newest; /* the window's newest and oldest commit ("" when empty) */
     const char *oldest;
-    reg_item *items;      /* newest first */
+    reg_item *items; /* newest first */
     size_t count;
     size_t unacknowledged; /* regressions without an acknowledgement */
 } reg_found;

@@ -19,8 +19,9 @@ static const char *kind_of(const reg_item *it)
 
 static int put_table(btk_buf *b, const reg_found *f)
 {
-    int error = btk_buf_printf(b, "%zu change point(s) in %zu commit(s) of %s on machine "
-                                  "%.12s; %zu unacknowledged regression(s)\n",
+    int error = btk_buf_printf(b,
+                               "%zu change point(s) in %zu commit(s) of %s on machine "
+                               "%.12s; %zu unacknowledged regression(s)\n",
                                f->count, f->window, f->branch, f->fp, f->unacknowledged);
 
     for (size_t i = 0; i < f->count && error == 0; i++) {
@@ -77,15 +78,17 @@ static int put_md(btk_buf *b, const char *s)
 
 static int put_markdown(btk_buf *b, const reg_found *f)
 {
-    int error = btk_buf_printf(b, "### %s %zu unacknowledged regression(s)\n\n%zu change "
-                                  "point(s) in the last %zu commit(s) on machine `%.12s`.\n",
+    int error = btk_buf_printf(b,
+                               "### %s %zu unacknowledged regression(s)\n\n%zu change "
+                               "point(s) in the last %zu commit(s) on machine `%.12s`.\n",
                                f->unacknowledged ? ":x:" : ":white_check_mark:",
                                f->unacknowledged, f->count, f->window, f->fp);
 
     if (error == 0 && f->count)
-        error = btk_buf_puts(b, "\n| | benchmark | commit | subject | author | before | "
-                                "after | change | p | acknowledged |\n|---|---|---|---|---|"
-                                "---:|---:|---:|---:|---|\n");
+        error =
+            btk_buf_puts(b, "\n| | benchmark | commit | subject | author | before | "
+                            "after | change | p | acknowledged |\n|---|---|---|---|---|"
+                            "---:|---:|---:|---:|---|\n");
     for (size_t i = 0; i < f->count && error == 0; i++) {
         const reg_item *it = &f->items[i];
 
@@ -144,8 +147,8 @@ static int put_json_item(btk_buf *b, const reg_item *it)
     int error = btk_buf_printf(b, "{\"kind\": \"%s\", \"benchmark\": ", kind_of(it));
 
     if (error == 0 && (error = put_json_str(b, it->bench)) == 0)
-        error = btk_buf_printf(b, ", \"commit\": \"%s\", \"age\": %zu, \"subject\": ",
-                               it->sha, it->age);
+        error = btk_buf_printf(
+            b, ", \"commit\": \"%s\", \"age\": %zu, \"subject\": ", it->sha, it->age);
     if (error == 0 && (error = put_json_str(b, it->subject)) == 0)
         error = btk_buf_puts(b, ", \"author\": ");
     if (error == 0 && (error = put_json_str(b, it->author)) == 0)
@@ -157,14 +160,15 @@ static int put_json_item(btk_buf *b, const reg_item *it)
     if (error == 0 && (error = put_json_num(b, it->cp.magnitude)) == 0)
         error = btk_buf_puts(b, ", \"p\": ");
     if (error == 0 && (error = put_json_num(b, it->cp.p)) == 0)
-        error = btk_buf_printf(b, ", \"commits_before\": %zu, \"commits_after\": %zu, "
-                                  "\"acknowledgement\": ",
+        error = btk_buf_printf(b,
+                               ", \"commits_before\": %zu, \"commits_after\": %zu, "
+                               "\"acknowledgement\": ",
                                it->cp.count_before, it->cp.count_after);
     if (error == 0 && it->ack == NULL)
         error = btk_buf_puts(b, "null");
     else if (error == 0 &&
-             (error = btk_buf_printf(b, "{\"id\": %" PRId64 ", \"glob\": ", it->ack->id)) ==
-                 0 &&
+             (error = btk_buf_printf(
+                  b, "{\"id\": %" PRId64 ", \"glob\": ", it->ack->id)) == 0 &&
              (error = put_json_str(b, it->ack->glob)) == 0 &&
              (error = btk_buf_puts(b, ", \"note\": ")) == 0 &&
              (error = put_json_str(b, it->ack->note)) == 0)
@@ -177,9 +181,10 @@ static int put_json(btk_buf *b, const reg_found *f)
     int error = btk_buf_puts(b, "{\"branch\": ");
 
     if (error == 0 && (error = put_json_str(b, f->branch)) == 0)
-        error = btk_buf_printf(b, ", \"machine\": \"%s\", \"window\": {\"commits\": %zu, "
-                                  "\"newest\": \"%s\", \"oldest\": \"%s\"}, "
-                                  "\"unacknowledged\": %zu, \"change_points\": [",
+        error = btk_buf_printf(b,
+                               ", \"machine\": \"%s\", \"window\": {\"commits\": %zu, "
+                               "\"newest\": \"%s\", \"oldest\": \"%s\"}, "
+                               "\"unacknowledged\": %zu, \"change_points\": [",
                                f->fp, f->window, f->newest, f->oldest, f->unacknowledged);
     for (size_t i = 0; i < f->count && error == 0; i++) {
         if (i && (error = btk_buf_puts(b, ",")) < 0)
@@ -203,7 +208,8 @@ static int put_csv(btk_buf *b, const reg_found *f)
         error = btk_buf_printf(b, "%s,", kind_of(it));
         if (error == 0 && (error = btk_escape_csv(b, it->bench)) == 0)
             error = btk_buf_printf(b, ",%s,", it->sha);
-        if (error == 0 && (error = btk_escape_csv(b, it->subject ? it->subject : "")) == 0)
+        if (error == 0 &&
+            (error = btk_escape_csv(b, it->subject ? it->subject : "")) == 0)
             error = btk_buf_puts(b, ",");
         if (error == 0 && (error = btk_escape_csv(b, it->author ? it->author : "")) == 0)
             error = btk_buf_printf(b, ",%.17g,%.17g,%.17g,%.17g,%s,", it->cp.before,

@@ -18,11 +18,11 @@
 
 typedef struct range_ctx {
     const cli_run_args *a;
-    const char *root;  /* the repository's working directory */
+    const char *root; /* the repository's working directory */
     cli_private p;
-    char (*shas)[41];  /* the selected commits, oldest first */
+    char (*shas)[41]; /* the selected commits, oldest first */
     size_t n;
-    char *fp;          /* this machine's fingerprint */
+    char *fp; /* this machine's fingerprint */
     char processes[24];
     bool have_worktree;
     unsigned recorded, already, unbuilt, failed;
@@ -38,15 +38,17 @@ int cli_run_check_commits(const cli_run_args *a)
     if (a->build == NULL || a->binary == NULL)
         return btk_error_set(BTK_EINVAL, "--commits needs --build CMD and --binary PATH");
     if (a->rec.commit || a->rec.allow_unknown)
-        return btk_error_set(BTK_EINVAL, "--commits records the range's own commits: "
-                                         "--commit and --allow-unknown-commit do not apply");
+        return btk_error_set(BTK_EINVAL,
+                             "--commits records the range's own commits: "
+                             "--commit and --allow-unknown-commit do not apply");
     if (strstr(a->commits, "..") == NULL || strstr(a->commits, "...") ||
         a->commits[0] == '.' || a->commits[strlen(a->commits) - 1] == '.')
         return btk_error_set(BTK_EINVAL, "--commits '%s': expected A..B",
                              btk_error_quote(quoted, sizeof(quoted), a->commits));
     if (a->binary[0] == '/' || strstr(a->binary, ".."))
-        return btk_error_set(BTK_EINVAL, "--binary '%s' must be a path inside the "
-                                         "repository (relative, no '..')",
+        return btk_error_set(BTK_EINVAL,
+                             "--binary '%s' must be a path inside the "
+                             "repository (relative, no '..')",
                              btk_error_quote(quoted, sizeof(quoted), a->binary));
     return 0;
 }
@@ -70,11 +72,12 @@ static int load_range(range_ctx *x, btk_git *git)
         ;
     if (at == count || at == 0) {
         btk__free(newest);
-        return btk_error_set(BTK_EINVAL,
-                             at ? "--commits: '%s' is not on the first-parent history of '%s'"
-                                : "--commits: '%s' and '%s' are the same commit: no range",
-                             btk_error_quote(quoted[0], sizeof(quoted[0]), a_ref),
-                             btk_error_quote(quoted[1], sizeof(quoted[1]), dots + 2));
+        return btk_error_set(
+            BTK_EINVAL,
+            at ? "--commits: '%s' is not on the first-parent history of '%s'"
+               : "--commits: '%s' and '%s' are the same commit: no range",
+            btk_error_quote(quoted[0], sizeof(quoted[0]), a_ref),
+            btk_error_quote(quoted[1], sizeof(quoted[1]), dots + 2));
     }
     if ((x->shas = btk__calloc(at, sizeof(*x->shas))) == NULL) {
         btk__free(newest);
@@ -94,8 +97,8 @@ static void progress(const range_ctx *x, size_t i, const char *what, const char 
 {
     if (x->a->quiet)
         return;
-    fprintf(stderr, "benchtrack: run --commits: [%zu/%zu] %.12s %s", i + 1, x->n, x->shas[i],
-            what);
+    fprintf(stderr, "benchtrack: run --commits: [%zu/%zu] %.12s %s", i + 1, x->n,
+            x->shas[i], what);
     if (detail) {
         fputs(": ", stderr);
         cli_print_safe(stderr, detail);
@@ -118,7 +121,8 @@ static int is_recorded(bool *out, const range_ctx *x, const char *sha, btk_git *
         goto done;
     for (size_t i = 0; i < count && !*out && error == 0; i++)
         if ((error = btk_store_load_run(&run, db, ids[i], false)) == 0) {
-            *out = !run->commit.dirty && btk_runtag_has_build(run, x->a->build, x->a->binary);
+            *out = !run->commit.dirty &&
+                   btk_runtag_has_build(run, x->a->build, x->a->binary);
             btk_run_free(run);
         }
 done:
@@ -158,7 +162,8 @@ static int build(range_ctx *x, size_t i)
         return 0;
     }
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || access(path, X_OK) != 0) {
-        progress(x, i, "does not build, skipped", "the build made no executable --binary");
+        progress(x, i, "does not build, skipped",
+                 "the build made no executable --binary");
         return 0;
     }
     return 1;
@@ -273,8 +278,9 @@ int cli_run_commits(const cli_run_args *a)
     btk_store_close(db); /* checked before any build: schema, permissions */
     db = NULL;
     if ((x.root = btk_git_workdir(git)) == NULL) {
-        status = cli_die(CLI_EXIT_USAGE, "run --commits needs a repository with a working "
-                                         "directory");
+        status =
+            cli_die(CLI_EXIT_USAGE, "run --commits needs a repository with a working "
+                                    "directory");
         goto done;
     }
     if (!a->quiet)

@@ -23,7 +23,8 @@ int cli_private_make(cli_private *p, const char *what)
     snprintf(p->dir, sizeof(p->dir), "%s/btk-%s.XXXXXX", tmp, what);
     if (mkdtemp(p->dir) == NULL)
         return btk_error_set(BTK_EIO, "cannot create a directory in '%s': %s",
-                             btk_error_quote(quoted, sizeof(quoted), tmp), strerror(errno));
+                             btk_error_quote(quoted, sizeof(quoted), tmp),
+                             strerror(errno));
     snprintf(p->src, sizeof(p->src), "%s/src", p->dir);
     snprintf(p->log, sizeof(p->log), "%s/git.log", p->dir);
     snprintf(p->build_log, sizeof(p->build_log), "%s/build.log", p->dir);
@@ -95,7 +96,8 @@ int cli_supervise(const cli_private *p, const char *root, const char *what,
         setpgid(pid, pid), worker_pid = pid;
     sigprocmask(SIG_SETMASK, &old, NULL);
     if (pid < 0)
-        return cli_die(CLI_EXIT_RUNTIME, "cannot start the %s: %s", what, strerror(errno));
+        return cli_die(CLI_EXIT_RUNTIME, "cannot start the %s: %s", what,
+                       strerror(errno));
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     worker_pid = 0;
@@ -104,8 +106,9 @@ int cli_supervise(const cli_private *p, const char *root, const char *what,
         exit_status = cli_fail();
     set_handlers(SIG_DFL);
     if (got_signal)
-        return cli_die(CLI_EXIT_RUNTIME, "%s interrupted by signal %d: stopped, its worktree "
-                                         "removed",
+        return cli_die(CLI_EXIT_RUNTIME,
+                       "%s interrupted by signal %d: stopped, its worktree "
+                       "removed",
                        what, (int)got_signal);
     return exit_status;
 }

@@ -10,9 +10,9 @@
 #include "cli.h"
 
 typedef struct cli_private {
-    char dir[200];   /* $TMPDIR/btk-<what>.XXXXXX (else /tmp) */
-    char src[240];   /* dir/src: the worktree */
-    char log[240];   /* dir/git.log: git's output */
+    char dir[200];       /* $TMPDIR/btk-<what>.XXXXXX (else /tmp) */
+    char src[240];       /* dir/src: the worktree */
+    char log[240];       /* dir/git.log: git's output */
     char build_log[240]; /* dir/build.log: the build's output */
 } cli_private;
 

@@ -15,7 +15,8 @@ int btk_runtag_set_build(btk_run *run, const char *build, const char *binary)
         json_decref(options);
         options = json_object();
     }
-    if (options && json_object_set_new(options, "source", json_string("run-commits")) == 0 &&
+    if (options &&
+        json_object_set_new(options, "source", json_string("run-commits")) == 0 &&
         json_object_set_new(options, "build_command", json_string(build)) == 0 &&
         json_object_set_new(options, "build_binary", json_string(binary)) == 0)
         text = json_dumps(options, JSON_COMPACT);

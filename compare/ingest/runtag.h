@@ -1,7 +1,7 @@
 /*
  * The build a run was recorded from (benchtrack run --commits): its build command and
- * binary, kept in the run's options JSON, so a later `run --commits` can tell which commits
- * are already recorded with the same build. docs/cli/run.md, "Recording a range".
+ * binary, kept in the run's options JSON, so a later `run --commits` can tell which
+ * commits are already recorded with the same build. docs/cli/run.md, "Recording a range".
  */
 #ifndef BTK_RUNTAG_H
 #define BTK_RUNTAG_H

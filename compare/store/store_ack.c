@@ -38,12 +38,13 @@ int btk_store_add_ack(btk_store *db, const char *sha, const char *glob, const ch
     if (!full_sha(sha) || glob == NULL || glob[0] == '\0' || note == NULL)
         return btk_error_set(BTK_EINVAL, "an acknowledgement needs a full commit sha, a "
                                          "non-empty benchmark glob and a note");
-    if ((error = btk_store__prepare(
-             db,
-             "INSERT INTO acks (commit_sha, bench_glob, note, created) VALUES (?1, ?2, ?3,"
-             " ?4) ON CONFLICT (commit_sha, bench_glob) DO UPDATE SET note = excluded.note,"
-             " created = excluded.created",
-             &st)) < 0)
+    if ((error = btk_store__prepare(db,
+                                    "INSERT INTO acks (commit_sha, bench_glob, note, "
+                                    "created) VALUES (?1, ?2, ?3,"
+                                    " ?4) ON CONFLICT (commit_sha, bench_glob) DO UPDATE "
+                                    "SET note = excluded.note,"
+                                    " created = excluded.created",
+                                    &st)) < 0)
         return error;
     btk_store__bind_text(st, 1, sha);
     btk_store__bind_text(st, 2, glob);
@@ -54,7 +55,8 @@ int btk_store_add_ack(btk_store *db, const char *sha, const char *glob, const ch
     st = NULL;
     if (error == 0 &&
         (error = btk_store__prepare(
-             db, "SELECT id FROM acks WHERE commit_sha = ?1 AND bench_glob = ?2", &st)) == 0) {
+             db, "SELECT id FROM acks WHERE commit_sha = ?1 AND bench_glob = ?2", &st)) ==
+            0) {
         btk_store__bind_text(st, 1, sha);
         btk_store__bind_text(st, 2, glob);
         if (sqlite3_step(st) == SQLITE_ROW)
@@ -97,8 +99,9 @@ int btk_store_list_acks(btk_ack **acks_out, size_t *count_out, btk_store *db)
     *count_out = 0;
     if (db->version < ACK_VERSION) /* read as it is: no acks yet */
         return 0;
-    if ((error = btk_store__prepare(db, "SELECT id, commit_sha, bench_glob, note, created"
-                                        " FROM acks ORDER BY id",
+    if ((error = btk_store__prepare(db,
+                                    "SELECT id, commit_sha, bench_glob, note, created"
+                                    " FROM acks ORDER BY id",
                                     &st)) < 0)
         return error;
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {

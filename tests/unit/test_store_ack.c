@@ -79,9 +79,10 @@ static void acks__bad_input_is_einval_with_message(void **state)
     for (i = 0; i < sizeof(shas) / sizeof(shas[0]); i++)
         assert_int_equal(btk_store_add_ack(db, shas[i], "x", "n", &id), BTK_EINVAL);
     assert_int_equal(btk_store_add_ack(db, SHA_A, "", "n", &id), BTK_EINVAL);
-    assert_string_equal(btk_error_last()->message,
-                        "an acknowledgement needs a full commit sha, a non-empty benchmark "
-                        "glob and a note");
+    assert_string_equal(
+        btk_error_last()->message,
+        "an acknowledgement needs a full commit sha, a non-empty benchmark "
+        "glob and a note");
     assert_int_equal(btk_store_list_acks(&acks, &count, db), 0);
     assert_int_equal(count, 0);
     btk_store_close(db);
