@@ -72,7 +72,7 @@ typedef struct bisect_ctx {
     char good_bin[240];
     bcommit *c;            /* c[0] = GOOD ... c[n - 1] = BAD, first-parent order */
     size_t n;
-    unsigned builds, steps;
+    unsigned builds, steps, remeasured;
     double ratio, ci_low, ci_high; /* the culprit's evidence (its step) */
 } bisect_ctx;
 
@@ -216,19 +216,21 @@ static int store(btk_run *run, const char *sha, const char *side, const bisect_c
     return cli_store_run(run, x->a->db, git);
 }
 
-/* The verdict for NAME of GOOD's run against cand's run; copied into *v (name and reason
- * not kept). BTK_ENOTFOUND when GOOD's run has no NAME. */
-static int decide(btk_verdict *v, const bisect_ctx *x, btk_run *good, btk_run *cand)
+/* The verdict for NAME of GOOD's runs against the candidate's (rounds: 1 or 2 A/B runs,
+ * pooled by process); copied into *v (name and reason not kept). BTK_ENOTFOUND when
+ * GOOD's run has no NAME. */
+static int decide(btk_verdict *v, const bisect_ctx *x, btk_run *const *good,
+                  btk_run *const *cand, size_t rounds)
 {
-    const btk_run *b[1] = {good}, *c[1] = {cand};
+    const btk_run *b[2] = {good[0], good[1]}, *c[2] = {cand[0], cand[1]};
     btk_comparison *cmp = NULL;
     char quoted[120];
     int error;
 
-    if (btk_run_find(good, x->a->bench) == NULL)
+    if (btk_run_find(good[0], x->a->bench) == NULL)
         return btk_error_set(BTK_ENOTFOUND, "GOOD's binary has no benchmark '%s'",
                              btk_error_quote(quoted, sizeof(quoted), x->a->bench));
-    if ((error = btk_compare_runs(&cmp, b, 1, c, 1, &x->a->opts)) < 0)
+    if ((error = btk_compare_runs(&cmp, b, rounds, c, rounds, &x->a->opts)) < 0)
         return error;
     memset(v, 0, sizeof(*v));
     v->kind = BTK_VERDICT_MISSING;
@@ -258,12 +260,45 @@ static void print_step(const bisect_ctx *x, size_t i, const btk_verdict *v)
     fflush(stdout);
 }
 
-/* Build and measure commit i against GOOD; set c[i].state. */
-static int test_commit(bisect_ctx *x, size_t i, btk_git *git)
+/* One interleaved A/B run of GOOD's binary against bin into good and cand, decided on
+ * every round so far (*rounds + 1), and stored with --db. A failing candidate sets
+ * v->kind BTK_VERDICT_FAILED and c[i].why. */
+static int measure(btk_verdict *v, bisect_ctx *x, size_t i, const char *bin,
+                   btk_run **good, btk_run **cand, size_t *rounds, btk_git *git)
 {
     btk_ab_options ab = {(unsigned)x->a->processes, NULL, 0, !x->a->quiet};
-    btk_run *good = NULL, *cand = NULL;
-    char bin[300], timeout[24];
+    char timeout[24];
+    size_t r = *rounds;
+    int error;
+
+    if ((error = bench_args((char ***)&ab.args, &ab.arg_count, x->a, timeout)) < 0)
+        return error;
+    error = btk_ab_run(&good[r], &cand[r], x->good_bin, bin, &ab);
+    btk__free((void *)ab.args);
+    if (error == BTK_ECHILD && strstr(btk_error_last()->message, bin)) {
+        snprintf(x->c[i].why, sizeof(x->c[i].why), "the benchmark failed (%.200s)",
+                 btk_error_last()->message);
+        btk_error_clear();
+        v->kind = BTK_VERDICT_FAILED;
+        return 0;
+    }
+    if (error < 0)
+        return error;
+    *rounds = r + 1;
+    if ((error = decide(v, x, good, cand, r + 1)) == 0 && x->a->db &&
+        (error = store(good[r], x->c[0].sha, "base", x, git)) == 0)
+        error = store(cand[r], x->c[i].sha, "contender", x, git);
+    return error;
+}
+
+/* Build and measure commit i against GOOD; set c[i].state. An inconclusive step is
+ * measured once more (another K rounds) and decided on both, so that one disturbed
+ * process under load does not decide a step by itself. */
+static int test_commit(bisect_ctx *x, size_t i, btk_git *git)
+{
+    btk_run *good[2] = {NULL, NULL}, *cand[2] = {NULL, NULL};
+    size_t rounds = 0;
+    char bin[300];
     btk_verdict v;
     int error;
 
@@ -276,22 +311,15 @@ static int test_commit(bisect_ctx *x, size_t i, btk_git *git)
             print_step(x, i, &v);
         return error;
     }
-    if ((error = bench_args((char ***)&ab.args, &ab.arg_count, x->a, timeout)) < 0)
-        return error;
-    error = btk_ab_run(&good, &cand, x->good_bin, bin, &ab);
-    btk__free((void *)ab.args);
-    if (error == BTK_ECHILD && strstr(btk_error_last()->message, bin)) {
-        snprintf(x->c[i].why, sizeof(x->c[i].why), "the benchmark failed (%.200s)",
-                 btk_error_last()->message);
-        btk_error_clear();
-        v.kind = BTK_VERDICT_FAILED;
-    } else if (error == 0) {
-        error = decide(&v, x, good, cand);
+    error = measure(&v, x, i, bin, good, cand, &rounds, git);
+    if (error == 0 && rounds == 1 && v.kind == BTK_VERDICT_INCONCLUSIVE) {
+        progress(x, "benchtrack: bisect: %.12s inconclusive, measuring it once more\n",
+                 x->c[i].sha);
+        x->remeasured++;
+        error = measure(&v, x, i, bin, good, cand, &rounds, git);
     }
-    if (error == 0 && x->a->db && (error = store(good, x->c[0].sha, "base", x, git)) == 0)
-        error = store(cand, x->c[i].sha, "contender", x, git);
-    btk_run_free(good);
-    btk_run_free(cand);
+    for (size_t r = 0; r < 2; r++)
+        btk_run_free(good[r]), btk_run_free(cand[r]);
     if (error < 0)
         return error;
     if (v.kind == BTK_VERDICT_FAILED || v.kind == BTK_VERDICT_MISSING) {
@@ -344,7 +372,8 @@ static void print_result(const bisect_ctx *x, size_t lo, size_t hi)
     }
     for (i = 0; i < x->n; i++)
         skipped += x->c[i].state == SKIPPED;
-    printf("builds: %u; steps: %u; skipped: %zu\n", x->builds, x->steps, skipped);
+    printf("builds: %u; steps: %u; skipped: %zu; measured twice: %u\n", x->builds, x->steps,
+           skipped, x->remeasured);
     for (i = 0; i < x->n; i++)
         if (x->c[i].state == SKIPPED)
             printf("skipped: %.12s %s\n", x->c[i].sha, x->c[i].why);
