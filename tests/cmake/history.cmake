@@ -15,4 +15,6 @@ if(TARGET benchtrack)
     set_tests_properties(e2e.history.${case} PROPERTIES ENVIRONMENT "${BTK_TEST_ENV}"
                          TIMEOUT 600 LABELS "no-sanitize;no-valgrind")
   endforeach()
+  # The proof times a 10 % step commit by commit: alone, not beside another test.
+  set_tests_properties(e2e.history.proof PROPERTIES RUN_SERIAL TRUE)
 endif()
