@@ -19,11 +19,12 @@ static const char *kind_of(const reg_item *it)
 
 static int put_table(btk_buf *b, const reg_found *f)
 {
-    int error = btk_buf_printf(b,
-                               "%zu change point(s) in %zu commit(s) of %s on machine "
-                               "%.12s; %zu unacknowledged regression(s)\n",
-                               f->count, f->window, f->branch, f->fp, f->unacknowledged);
+    int error = btk_buf_printf(b, "%zu change point(s) in %zu commit(s) of ", f->count,
+                               f->window);
 
+    if (error == 0 && (error = cli_safe_text(b, f->branch)) == 0)
+        error = btk_buf_printf(b, " on machine %.12s; %zu unacknowledged regression(s)\n",
+                               f->fp, f->unacknowledged);
     for (size_t i = 0; i < f->count && error == 0; i++) {
         const reg_item *it = &f->items[i];
 
