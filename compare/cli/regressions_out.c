@@ -114,13 +114,15 @@ static int put_markdown(btk_buf *b, const reg_found *f)
 
 /* ---- JSON ---- */
 
-/* s as a JSON string: quotes, backslash and controls escaped, invalid UTF-8 as U+FFFD. */
+/* s as a JSON string (NULL: null): quotes, backslash and controls escaped, invalid UTF-8
+ * as U+FFFD. */
 static int put_json_str(btk_buf *b, const char *s)
 {
-    int error = btk_buf_puts(b, "\"");
+    int error;
 
     if (s == NULL)
-        return error ? error : btk_buf_puts(b, "\"");
+        return btk_buf_puts(b, "null");
+    error = btk_buf_puts(b, "\"");
     while (*s && error == 0) {
         unsigned char c = (unsigned char)*s;
         size_t n = btk_escape_utf8_len((const unsigned char *)s);

@@ -8,3 +8,9 @@ if(TARGET benchtrack)
   set_tests_properties(e2e.regressions PROPERTIES ENVIRONMENT "${BTK_TEST_ENV}"
                        TIMEOUT 300 LABELS "no-valgrind")
 endif()
+# The output formats are part of the benchtrack executable: their unit test compiles them
+# in, with the CLI's shared helpers (escaping for the terminal) and option parser.
+if(TARGET test_regressions_out)
+  target_sources(test_regressions_out PRIVATE ${CMAKE_SOURCE_DIR}/compare/cli/regressions_out.c
+                 ${CMAKE_SOURCE_DIR}/compare/cli/common.c ${CMAKE_SOURCE_DIR}/compare/cli/opt.c)
+endif()
