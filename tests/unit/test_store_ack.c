@@ -3,7 +3,7 @@
  * and migrated by a writing open, and allocation failures. */
 #include "check.h"
 #include "store.h"
-#include "store_int.h"
+#include "store_sqlite.h"
 
 static const char *const SHA_A = "0123456789abcdef0123456789abcdef01234567";
 static const char *const SHA_B = "e5ab34268cc252398dcd82b900dc169a8520c7de";
@@ -110,12 +110,12 @@ static void acks__v1_database_reads_none_and_migrates(void **state)
     sqlite3_close(c);
     free(sql);
     assert_int_equal(btk_store_open(&db, path, BTK_STORE_READONLY), 0);
-    assert_int_equal(db->version, 1);
+    assert_int_equal(btk_sqlite__of(db)->version, 1);
     assert_int_equal(btk_store_list_acks(&acks, &count, db), 0);
     assert_int_equal(count, 0);
     btk_store_close(db);
     assert_int_equal(btk_store_open(&db, path, 0), 0);
-    assert_int_equal(db->version, 3);
+    assert_int_equal(btk_sqlite__of(db)->version, 3);
     assert_int_equal(btk_store_add_ack(db, SHA_A, "*", "all", &id), 0);
     assert_int_equal(btk_store_list_acks(&acks, &count, db), 0);
     assert_int_equal(count, 1);
