@@ -1,6 +1,6 @@
-/* Tests of the acknowledgements table (store_ack.c, schema v3): round trips with hostile
- * text, the replace-on-same-pair rule, bad input, a v1 database read without the table
- * and migrated by a writing open, and allocation failures. */
+/* Tests of the acknowledgements table (store.c, store_sqlite_ack.c; schema v3): round
+ * trips with hostile text, the replace-on-same-pair rule, bad input, a v1 database read
+ * without the table and migrated by a writing open, and allocation failures. */
 #include "check.h"
 #include "store.h"
 #include "store_sqlite.h"
