@@ -19,7 +19,7 @@ static const command commands[] = {
     {"ab", cmd_ab, "run two binaries interleaved and compare them; exit 1 on a regression"},
     {"bisect", cmd_bisect, "find the first commit where a benchmark got slower"},
     {"regressions", cmd_regressions,
-     "change points of the history in a window; exit 1 on an unacknowledged regression"},
+     "change points of the history; exit 1 on an unacknowledged regression"},
     {"chart", cmd_chart, "draw trend, comparison or distribution charts with gnuplot"},
     {"report", cmd_report, "write a static HTML report of trends and comparisons"},
     {"export", cmd_export, "stored results as OpenMetrics (Prometheus), CSV or JSON"},
