@@ -78,4 +78,23 @@ int btk_store_machine_info(btk_machine *out, btk_store *db, const char *fingerpr
  * BTK_EIO. */
 int btk_store_machine_has_host(btk_store *db, const char *fingerprint, const char *host);
 
+/* An acknowledged regression (benchtrack regressions ack): change points at commit sha of
+ * the benchmarks whose names match glob (fnmatch) are expected, with the user's note. */
+typedef struct btk_ack {
+    int64_t id;
+    char sha[41];
+    char *glob, *note;
+    int64_t created; /* seconds since the epoch */
+} btk_ack;
+/* Acknowledge (sha, glob) with note; an existing ack of the same pair gets the new note
+ * and time. *id_out gets its id. sha is a full 40-digit sha (not checked against any
+ * repository here). BTK_EINVAL for a malformed sha or an empty glob, BTK_EIO. */
+int btk_store_add_ack(btk_store *db, const char *sha, const char *glob, const char *note,
+                      int64_t *id_out);
+/* Every ack, oldest first; none before schema v3. Free with btk_acks_free. */
+int btk_store_list_acks(btk_ack **acks_out, size_t *count_out, btk_store *db);
+/* Delete the ack with this id. BTK_ENOTFOUND when there is none. */
+int btk_store_remove_ack(btk_store *db, int64_t id);
+void btk_acks_free(btk_ack *acks, size_t count);
+
 #endif

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 /* migrations[v] takes a database from user_version v to v + 1. Never edit a published
- * entry: add v2 at the end. */
+ * entry: add the next one at the end. */
 static const char *const migrations[] = {
     /* v0 -> v1 */
     "CREATE TABLE machines ("
@@ -76,6 +76,11 @@ static const char *const migrations[] = {
     "ALTER TABLE machines ADD COLUMN name TEXT;"
     "UPDATE runs SET hostname = (SELECT m.hostname FROM machines m"
     " WHERE m.id = runs.machine_id);",
+    /* v3 -> v4: acknowledged regressions (benchtrack regressions ack): a commit, a glob
+     * of benchmark names and the user's note. */
+    "CREATE TABLE acks ("
+    " id INTEGER PRIMARY KEY, commit_sha TEXT NOT NULL, bench_glob TEXT NOT NULL,"
+    " note TEXT NOT NULL, created INTEGER NOT NULL, UNIQUE (commit_sha, bench_glob));",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == BTK_STORE_SCHEMA_VERSION,
@@ -488,6 +493,9 @@ static const btk_store_backend sqlite_backend = {
     btk_sqlite__benchmark_names,
     btk_sqlite__machine_info,
     btk_sqlite__machine_has_host,
+    btk_sqlite__add_ack,
+    btk_sqlite__list_acks,
+    btk_sqlite__remove_ack,
 };
 
 int btk_sqlite__open(btk_store **out, const char *path, unsigned flags)

@@ -46,6 +46,11 @@ int btk_sqlite__benchmark_names(char ***names_out, size_t *count_out, btk_store 
                                 const char *machine_fp);
 int btk_sqlite__machine_info(btk_machine *out, btk_store *store, const char *fp);
 int btk_sqlite__machine_has_host(btk_store *store, const char *fp, const char *host);
+/* Acknowledgements (store_sqlite_ack.c; the table exists from schema v3 on). */
+int btk_sqlite__add_ack(btk_store *store, const char *sha, const char *glob,
+                        const char *note, int64_t *id_out);
+int btk_sqlite__list_acks(btk_ack **acks_out, size_t *count_out, btk_store *store);
+int btk_sqlite__remove_ack(btk_store *store, int64_t id);
 
 /* Record the connection's last SQLite error as a BTK_E* code with a one-line message naming
  * the database: not a database / corrupt -> BTK_EFORMAT, anything else -> BTK_EIO. */

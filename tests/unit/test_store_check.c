@@ -106,8 +106,12 @@ static void store_check__invalid_versions_refused_untouched(void **state)
         assert_refused(path, BTK_EFORMAT, want);
     }
     unlink(in_dir(dir, "v.db"));
-    make_db(in_dir(dir, "v.db"), "CREATE TABLE t(x); PRAGMA user_version=4;");
-    assert_refused(in_dir(dir, "v.db"), BTK_ESCHEMA, "schema version 4, newer than this");
+    snprintf(sql, sizeof(sql), "CREATE TABLE t(x); PRAGMA user_version=%d;",
+             BTK_STORE_SCHEMA_VERSION + 1);
+    make_db(in_dir(dir, "v.db"), sql);
+    snprintf(want, sizeof(want), "schema version %d, newer than this",
+             BTK_STORE_SCHEMA_VERSION + 1);
+    assert_refused(in_dir(dir, "v.db"), BTK_ESCHEMA, want);
     test_rmtree(dir);
 }
 
