@@ -460,7 +460,7 @@ static void store__v2_dump_migrates_machines_to_hardware(void **state)
     btk_store_close(db);
 
     assert_int_equal(btk_store_open(&db, path, 0), 0); /* a writing open migrates */
-    assert_int_equal(btk_sqlite__of(db)->version, 3);
+    assert_int_equal(btk_sqlite__of(db)->version, BTK_STORE_SCHEMA_VERSION);
     assert_int_equal(btk_store_machines(&fps, &count, db), 0);
     assert_int_equal(count, 2);
     assert_string_equal(fps[0], V2_FP_FIXTURE);
@@ -500,7 +500,7 @@ static void store__v2_dump_migrates_machines_to_hardware(void **state)
     assert_int_equal(count_rows(c, "SELECT count(*) FROM machines"), 2); /* merged, not orphaned */
     assert_int_equal(count_rows(c, "SELECT count(*) FROM runs WHERE machine_id NOT IN"
                                    " (SELECT id FROM machines)"), 0);
-    assert_int_equal(count_rows(c, "PRAGMA user_version"), 3);
+    assert_int_equal(count_rows(c, "PRAGMA user_version"), BTK_STORE_SCHEMA_VERSION);
     sqlite3_close(c);
     assert_int_equal(btk_store_open(&db, path, BTK_STORE_READONLY), 0); /* checks pass */
     btk_store_close(db);
@@ -536,7 +536,7 @@ static void store__v2_migration_fails_cleanly_without_memory(void **state)
         sqlite3_close(c);
     }
     assert_true(n > 3); /* the re-keying's allocations were among those failed */
-    assert_int_equal(btk_sqlite__of(db)->version, 3);
+    assert_int_equal(btk_sqlite__of(db)->version, BTK_STORE_SCHEMA_VERSION);
     btk_store_close(db);
     assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
     assert_int_equal(count_rows(c, "SELECT count(*) FROM machines"), 2);
