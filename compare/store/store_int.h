@@ -10,8 +10,9 @@
 #include <sqlite3.h>
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define BTK_STORE_SCHEMA_VERSION 2
-/* The oldest version a read-only open reads as it is (v2 only added indexes). */
+#define BTK_STORE_SCHEMA_VERSION 3
+/* The oldest version a read-only open reads as it is (v2 only added indexes, v3 only
+ * tables, whose absence reads as time runs without CPU time). */
 #define BTK_STORE_MIN_READABLE_VERSION 1
 
 struct btk_store {

@@ -6,6 +6,8 @@
 
 #include "store_int.h"
 
+#include <math.h>
+
 #define SQL_RUN_GET                                                                          \
     "SELECT r.id, r.commit_sha, r.branch, r.dirty, r.format, r.date, r.executable,"        \
     " r.compiler, r.flags, r.os, r.kernel, r.timer_source, r.timer_hz, r.hypervisor,"      \
@@ -26,6 +28,18 @@
     "SELECT proc_index, count, ns, batch, peak_rss_bytes, minor_faults, major_faults"      \
     " FROM samples WHERE result_id = ? ORDER BY seq"
 #define SQL_WARNINGS_GET "SELECT text FROM run_warnings WHERE run_id = ? ORDER BY seq"
+/* Schema v3: a counting run's measure and identity, a result's count and CPU figures, a
+ * process's CPU samples (absent rows: a time run, figures unknown). */
+#define SQL_RUN_COUNT_GET "SELECT measure, identity FROM run_counts WHERE run_id = ?"
+#define SQL_METRICS_GET                                                                      \
+    "SELECT count_repeat, spread_min, spread_max, cpu_min, cpu_max, cpu_mean, cpu_median,"  \
+    " cpu_ci_low, cpu_ci_high FROM result_metrics WHERE result_id = ?"
+#define SQL_CPU_GET "SELECT seq, cpu_ns FROM cpu_samples WHERE result_id = ? ORDER BY seq"
+
+/* The statements of load_results; metrics and cpu only on schema v3 and later. */
+typedef struct result_stmts {
+    sqlite3_stmt *counters, *samples, *metrics, *cpu;
+} result_stmts;
 
 /* Column i as a strdup'd string into *dst; returns false on out-of-memory. */
 #define TEXT(dst, st, i) (btk_store__col_text(&(dst), (st), (i)) == 0)
@@ -192,6 +206,57 @@ static int load_samples(btk_result *r, btk_store *db, sqlite3_stmt *st, int64_t 
     return error;
 }
 
+static int load_metrics(btk_result *r, btk_store *db, sqlite3_stmt *st, int64_t id)
+{
+    int rc, repeat;
+
+    sqlite3_bind_int64(st, 1, id);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        repeat = sqlite3_column_int(st, 0);
+        r->count_repeat = repeat == BTK_COUNT_DETERMINISTIC      ? BTK_COUNT_DETERMINISTIC
+                          : repeat == BTK_COUNT_NONDETERMINISTIC ? BTK_COUNT_NONDETERMINISTIC
+                                                                 : BTK_COUNT_UNKNOWN;
+        r->count_spread_min = btk_store__col_double(st, 1);
+        r->count_spread_max = btk_store__col_double(st, 2);
+        r->cpu_stats.min = btk_store__col_double(st, 3);
+        r->cpu_stats.max = btk_store__col_double(st, 4);
+        r->cpu_stats.mean = btk_store__col_double(st, 5);
+        r->cpu_stats.median = btk_store__col_double(st, 6);
+        r->cpu_stats.ci_low = btk_store__col_double(st, 7);
+        r->cpu_stats.ci_high = btk_store__col_double(st, 8);
+        r->has_cpu_stats = r->cpu_stats.median == r->cpu_stats.median;
+        rc = sqlite3_step(st);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : btk_store__fail(db, "cannot read a result's CPU figures");
+}
+
+/* CPU samples of the processes already loaded (seq = position in procs). */
+static int load_cpu(btk_result *r, btk_store *db, sqlite3_stmt *st, int64_t id)
+{
+    int rc, error = 0;
+
+    sqlite3_bind_int64(st, 1, id);
+    while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(st, 0);
+        size_t len = (size_t)sqlite3_column_bytes(st, 1);
+        const void *blob = sqlite3_column_blob(st, 1);
+        btk_proc *p = seq >= 0 && (uint64_t)seq < r->proc_count ? &r->procs[seq] : NULL;
+
+        if (p == NULL || len != p->count * 8 || p->cpu_ns != NULL)
+            error = btk_error_set(BTK_EFORMAT, "a CPU samples blob does not match its "
+                                               "process's samples");
+        else if ((p->cpu_ns = btk__malloc(len + 8)) == NULL)
+            error = BTK_ENOMEM;
+        else if (blob)
+            btk_store__decode_f64(p->cpu_ns, blob, p->count);
+    }
+    if (error == 0 && rc != SQLITE_DONE)
+        error = btk_store__fail(db, "cannot read CPU samples");
+    sqlite3_reset(st);
+    return error;
+}
+
 static int read_result(btk_result *r, sqlite3_stmt *st)
 {
     int c;
@@ -199,6 +264,8 @@ static int read_result(btk_result *r, sqlite3_stmt *st)
     r->has_param = sqlite3_column_int(st, 3) != 0;
     r->param = sqlite3_column_int64(st, 4);
     r->status = sqlite3_column_int(st, 5) ? BTK_RESULT_FAILED : BTK_RESULT_OK;
+    btk_stats_init(&r->cpu_stats);
+    r->count_spread_min = r->count_spread_max = NAN;
     c = btk_store__stats_read(&r->stats, st, 9);
     r->cycles_median = btk_store__col_double(st, c);
     read_memory(&r->memory, st, c + 1);
@@ -227,14 +294,18 @@ static int grow_results(btk_run *run)
 
 static int load_results(btk_run *run, btk_store *db, bool with_samples)
 {
-    sqlite3_stmt *st = NULL, *counters = NULL, *samples = NULL;
+    sqlite3_stmt *st = NULL;
+    result_stmts x = {NULL, NULL, NULL, NULL};
+    bool v3 = db->version >= 3;
     int rc = SQLITE_DONE, error;
     char sql[1024];
 
     btk_store__stats_sql(sql, sizeof(sql), SQL_RESULTS_GET, "x.");
     if ((error = btk_store__prepare(db, sql, &st)) < 0 ||
-        (error = btk_store__prepare(db, SQL_COUNTERS_GET, &counters)) < 0 ||
-        (with_samples && (error = btk_store__prepare(db, SQL_SAMPLES_GET, &samples)) < 0))
+        (error = btk_store__prepare(db, SQL_COUNTERS_GET, &x.counters)) < 0 ||
+        (with_samples && (error = btk_store__prepare(db, SQL_SAMPLES_GET, &x.samples)) < 0) ||
+        (v3 && (error = btk_store__prepare(db, SQL_METRICS_GET, &x.metrics)) < 0) ||
+        (v3 && with_samples && (error = btk_store__prepare(db, SQL_CPU_GET, &x.cpu)) < 0))
         goto done;
     sqlite3_bind_int64(st, 1, run->id);
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -245,16 +316,46 @@ static int load_results(btk_run *run, btk_store *db, bool with_samples)
             break;
         r = &run->results[run->result_count - 1];
         if ((error = read_result(r, st)) < 0 ||
-            (error = load_counters(r, db, counters, id)) < 0 ||
-            (with_samples && (error = load_samples(r, db, samples, id)) < 0))
+            (error = load_counters(r, db, x.counters, id)) < 0 ||
+            (with_samples && (error = load_samples(r, db, x.samples, id)) < 0) ||
+            (v3 && (error = load_metrics(r, db, x.metrics, id)) < 0) ||
+            (v3 && with_samples && (error = load_cpu(r, db, x.cpu, id)) < 0))
             break;
     }
     if (error == 0 && rc != SQLITE_DONE)
         error = btk_store__fail(db, "cannot read results");
 done:
     sqlite3_finalize(st);
-    sqlite3_finalize(counters);
-    sqlite3_finalize(samples);
+    sqlite3_finalize(x.counters);
+    sqlite3_finalize(x.samples);
+    sqlite3_finalize(x.metrics);
+    sqlite3_finalize(x.cpu);
+    return error;
+}
+
+/* A v3 run's measure and count identity (no row: a time run). */
+static int load_run_count(btk_run *run, btk_store *db)
+{
+    sqlite3_stmt *st = NULL;
+    char *measure = NULL;
+    int rc, error;
+
+    if (db->version < 3)
+        return 0;
+    if ((error = btk_store__prepare(db, SQL_RUN_COUNT_GET, &st)) < 0)
+        return error;
+    sqlite3_bind_int64(st, 1, run->id);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!TEXT(measure, st, 0) || !TEXT(run->count_identity, st, 1))
+            error = BTK_ENOMEM;
+        else if (btk_measure_parse(&run->measure, measure) < 0 ||
+                 run->measure == BTK_MEASURE_KIND_TIME)
+            error = btk_error_set(BTK_EFORMAT, "run #%" PRId64 " has an unknown measure",
+                                  run->id);
+    } else if (rc != SQLITE_DONE)
+        error = btk_store__fail(db, "cannot read a run's measure");
+    btk__free(measure);
+    sqlite3_finalize(st);
     return error;
 }
 
@@ -278,7 +379,8 @@ int btk_store_load_run(btk_run **out, btk_store *db, int64_t run_id, bool with_s
         error = read_run_row(run, st);
     sqlite3_finalize(st);
     /* A committed run never changes, so reading it in several statements is consistent. */
-    if (error == 0 && (error = load_warnings(run, db)) == 0)
+    if (error == 0 && (error = load_warnings(run, db)) == 0 &&
+        (error = load_run_count(run, db)) == 0)
         error = load_results(run, db, with_samples);
     if (error < 0) {
         btk_run_free(run);
@@ -398,23 +500,31 @@ void btk_run_rows_free(btk_run_row *rows, size_t count)
 /* The history query; RUNS names how runs is joined, %s stands for the stored statistics'
  * columns. Every results column it reads is in the index results_history (schema v2), so
  * SQLite reads only that index for results. */
-#define SQL_HISTORY_WITH(RUNS)                                                               \
+#define SQL_HISTORY_WITH(RUNS, EXTRA)                                                        \
     "SELECT r.commit_sha, r.id, c.time, c.subject, x.status, %s, x.cycles_median,"         \
     " x.mem_tracked, x.allocs_per_iter, x.frees_per_iter, x.alloc_bytes_per_iter,"         \
     " x.peak_rss_bytes, x.minor_faults, x.major_faults FROM results x"                     \
     " JOIN " RUNS " ON r.id = x.run_id LEFT JOIN commits c ON c.sha = r.commit_sha"        \
     " WHERE x.benchmark_id = (SELECT id FROM benchmarks WHERE name = ?1)"                  \
     " AND (?2 IS NULL OR r.machine_id = (SELECT id FROM machines WHERE fingerprint = ?2))" \
-    " AND r.commit_sha IS NOT NULL ORDER BY x.run_id DESC"
+    " AND r.commit_sha IS NOT NULL" EXTRA " ORDER BY x.run_id DESC"
 /* v2: a run's machine and commit from the small index runs_lookup, not from its row (which
  * holds the run's whole context JSON); SQLite would otherwise look runs up by rowid. */
-#define SQL_HISTORY SQL_HISTORY_WITH("runs r INDEXED BY runs_lookup")
+#define SQL_HISTORY_V2 SQL_HISTORY_WITH("runs r INDEXED BY runs_lookup", "")
 /* A v1 database opened read-only has neither index: the same query, by rowid. */
-#define SQL_HISTORY_V1 SQL_HISTORY_WITH("runs r")
+#define SQL_HISTORY_V1 SQL_HISTORY_WITH("runs r", "")
+/* v3: a history of times leaves counting runs out (their figures are instructions). */
+#define SQL_HISTORY                                                                          \
+    SQL_HISTORY_WITH("runs r INDEXED BY runs_lookup",                                       \
+                     " AND NOT EXISTS (SELECT 1 FROM run_counts k WHERE k.run_id = x.run_id)")
 
 void btk_store__history_sql(char *out, size_t len, const btk_store *db)
 {
-    btk_store__stats_sql(out, len, db->version >= 2 ? SQL_HISTORY : SQL_HISTORY_V1, "x.");
+    btk_store__stats_sql(out, len,
+                         db->version >= 3   ? SQL_HISTORY
+                         : db->version >= 2 ? SQL_HISTORY_V2
+                                            : SQL_HISTORY_V1,
+                         "x.");
 }
 
 typedef struct sha_slot {
