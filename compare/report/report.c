@@ -42,7 +42,9 @@ static int clean_point(btk_history_point *p, btk_store *db, const btk_report_his
             continue;
         if ((error = btk_store_load_run(&run, db, r->id, false)) < 0)
             break;
-        if ((res = btk_run_find(run, in->name)) != NULL) {
+        /* a counting run's figures are instructions, not times (docs/report.md) */
+        if (run->measure == BTK_MEASURE_KIND_TIME &&
+            (res = btk_run_find(run, in->name)) != NULL) {
             p->run_id = r->id;
             p->status = res->status;
             p->stats = res->stats;
@@ -285,10 +287,14 @@ static int load_proc_runs(const report_ctx *r, machine_ctx *m)
         if ((row->dirty && !r->opts->include_dirty) || !row->machine_fp ||
             strcmp(row->machine_fp, m->fp) || !in_report(r, row->sha))
             continue;
-        if ((error = btk_store_load_run(&run, r->db, row->id, true)) == 0) {
-            reduce_to_medians(run);
-            m->procs[m->proc_run_count++] = run;
+        if ((error = btk_store_load_run(&run, r->db, row->id, true)) < 0)
+            break;
+        if (run->measure != BTK_MEASURE_KIND_TIME) { /* counts are not times */
+            btk_run_free(run);
+            continue;
         }
+        reduce_to_medians(run);
+        m->procs[m->proc_run_count++] = run;
     }
     return error;
 }

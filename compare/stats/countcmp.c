@@ -26,11 +26,33 @@ static const char *identity_of(const btk_run *run)
     return run->count_identity ? run->count_identity : "(unknown)";
 }
 
+/* The first "key=value" field of identity a that differs from b's, as a pointer into a and
+ * its length (the whole of a when no field differs, or the lists differ in shape). */
+static const char *first_difference(const char *a, const char *b, size_t *len)
+{
+    const char *pa = a, *pb = b;
+
+    while (*pa) {
+        size_t la = strcspn(pa, ";"), lb = strcspn(pb, ";");
+
+        if (la != lb || strncmp(pa, pb, la) != 0) {
+            *len = la;
+            return pa;
+        }
+        pa += la + (pa[la] == ';');
+        pb += lb + (pb[lb] == ';');
+        pa += *pa == ' ';
+        pb += *pb == ' ';
+    }
+    *len = strlen(a);
+    return a;
+}
+
 int btk_countcmp_check(const btk_run *const *base, size_t nb, const btk_run *const *now,
                        size_t nn)
 {
     const btk_run *ref = nb ? base[0] : nn ? now[0] : NULL;
-    char a[300], b[300];
+    char a[120], b[120];
 
     for (size_t i = 0; ref && i < nb + nn; i++) {
         const btk_run *run = i < nb ? base[i] : now[i - nb];
@@ -41,13 +63,21 @@ int btk_countcmp_check(const btk_run *const *base, size_t nb, const btk_run *con
                                              " %s",
                                  ref->id, btk_measure_name(ref->measure), run->id,
                                  btk_measure_name(run->measure));
-        if (strcmp(identity_of(run), identity_of(ref)) != 0)
+        if (strcmp(identity_of(run), identity_of(ref)) != 0) {
+            size_t la, lb;
+            const char *da = first_difference(identity_of(ref), identity_of(run), &la);
+            const char *db = first_difference(identity_of(run), identity_of(ref), &lb);
+            char fa[160], fb[160];
+
+            snprintf(fa, sizeof(fa), "%.*s", (int)la, da);
+            snprintf(fb, sizeof(fb), "%.*s", (int)lb, db);
             return btk_error_set(BTK_EINVAL,
                                  "cannot compare counts of different count identities: run "
-                                 "#%" PRId64 " '%s', run #%" PRId64 " '%s' (counts depend on "
-                                 "the tool, libc and CPU; record both sides on one machine)",
-                                 ref->id, btk_error_quote(a, sizeof(a), identity_of(ref)),
-                                 run->id, btk_error_quote(b, sizeof(b), identity_of(run)));
+                                 "#%" PRId64 " '%s', run #%" PRId64 " '%s' (record both sides "
+                                 "with one tool, libc and CPU)",
+                                 ref->id, btk_error_quote(a, sizeof(a), fa), run->id,
+                                 btk_error_quote(b, sizeof(b), fb));
+        }
     }
     return 0;
 }
