@@ -48,7 +48,7 @@ static int resummarize(btk_result *dst, int64_t iterations)
 }
 
 /* Counting rounds: the merged count is exact only when every round counted exactly the
- * same (docs/statistics.md §9); the spread covers them all. */
+ * same (docs/statistics.md §10); the spread covers them all. */
 static void merge_count(btk_result *dst, const btk_result *src)
 {
     if (dst->count_repeat == BTK_COUNT_UNKNOWN || src->count_repeat == BTK_COUNT_UNKNOWN)

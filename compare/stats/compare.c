@@ -666,7 +666,7 @@ static int time_history(btk_compare_options *o)
     return 0;
 }
 
-/* Which runs are compared how (docs/statistics.md §9): time runs by time when both sides
+/* Which runs are compared how (docs/statistics.md §10): time runs by time when both sides
  * have some; counting runs by counts when both sides have some (one identity); both, then
  * merged. A side without runs gives new/missing verdicts by whichever kind the other has. */
 static int compare_split(btk_comparison **out, const split *b, const split *n,

@@ -52,8 +52,8 @@ typedef struct btk_verdict {
     const char *invalid;          /* why the samples cannot give an effect, or NULL */
     const char *metric;           /* what base/new_median, ratio and CI are of: "wall" or
                                    * "cpu" (ns per iteration) or "instructions" (counts per
-                                   * iteration, decided by threshold: docs/statistics.md §9) */
-    /* counting runs on both sides (docs/statistics.md §9): the count verdict, next to the
+                                   * iteration, decided by threshold: docs/statistics.md §10) */
+    /* counting runs on both sides (docs/statistics.md §10): the count verdict, next to the
      * time verdict when time runs were compared too */
     bool has_count;
     btk_verdict_kind count_kind;  /* regressed, improved, unchanged or inconclusive */
@@ -88,7 +88,7 @@ typedef struct btk_compare_options {
                                     * run-to-run noise is learned from them; may be NULL */
     size_t history_count;
     btk_compare_metric metric; /* the time runs' figure; counting runs are always compared
-                                * by their counts (docs/statistics.md §9) */
+                                * by their counts (docs/statistics.md §10) */
 } btk_compare_options;
 
 /* Suites smaller than this are compared on one thread (threads = 0). */
@@ -121,7 +121,7 @@ typedef struct btk_comparison {
 /* Compare base runs with contender runs. Runs on each side are pooled by process (each
  * process's samples stay one unit). Time runs and counting runs are never pooled together:
  * time runs are compared by opts->metric, counting runs by their counts, and a benchmark
- * with both gets both verdicts combined (docs/statistics.md §9). BTK_EINVAL with a one-line
+ * with both gets both verdicts combined (docs/statistics.md §10). BTK_EINVAL with a one-line
  * message when counting runs of different count identities or measures would be compared,
  * when the sides share no measure, or when opts->metric is CPU and a side's time runs hold
  * no CPU time. Free with btk_comparison_free. */

@@ -1,5 +1,5 @@
 /*
- * Counts as a metric of their own (docs/statistics.md §9). A count repeats exactly, so no
+ * Counts as a metric of their own (docs/statistics.md §10). A count repeats exactly, so no
  * test is needed: a change beyond the threshold (0.1 % unless benchtrack.json says
  * count_threshold) is a regression or an improvement. A count is trusted only when every
  * process of every run of a side counted the same; counts of different count identities
@@ -285,7 +285,7 @@ int btk_countcmp_runs(btk_comparison **out, const btk_run *const *base, size_t n
     return 0;
 }
 
-/* The combined verdict of a benchmark with both (§9): a regression in either figure is a
+/* The combined verdict of a benchmark with both (§10): a regression in either figure is a
  * regression; otherwise a trusted count decides, being exact; otherwise time does. */
 static btk_verdict_kind combine(btk_verdict_kind time, btk_verdict_kind count)
 {

@@ -1,4 +1,4 @@
-# End-to-end tests of counts and CPU time as metrics of their own (docs/statistics.md §9):
+# End-to-end tests of counts and CPU time as metrics of their own (docs/statistics.md §10):
 # counting runs compared by threshold, identities, nondeterminism, time/count
 # disagreement, --metric cpu, Google Benchmark's cpu_time. Fixtures are made from
 # tests/data/json/valid/counting.json and make_results.py by tests/fixtures/metrics/variant.py.
