@@ -1,6 +1,6 @@
 /*
- * Counts as a metric of their own (docs/statistics.md §10). A count repeats exactly, so no
- * test is needed: a change beyond the threshold (0.1 % unless benchtrack.json says
+ * Counts as a metric of their own (docs/statistics.md §10). A count repeats exactly, so
+ * no test is needed: a change beyond the threshold (0.1 % unless benchtrack.json says
  * count_threshold) is a regression or an improvement. A count is trusted only when every
  * process of every run of a side counted the same; counts of different count identities
  * (tool, its version, libc, CPU) are refused, never compared.
@@ -14,11 +14,11 @@
 /* One benchmark's counts on one side. */
 typedef struct count_side {
     size_t present, ok, failed;
-    const char *error;       /* first failure message */
-    double count;            /* the first ok result's instructions per iteration */
-    double low, high;        /* the range over the ok results and their process spreads */
-    bool nondeterministic;   /* some result's processes disagreed */
-    bool unknown;            /* some result does not say whether its processes agreed */
+    const char *error;     /* first failure message */
+    double count;          /* the first ok result's instructions per iteration */
+    double low, high;      /* the range over the ok results and their process spreads */
+    bool nondeterministic; /* some result's processes disagreed */
+    bool unknown;          /* some result does not say whether its processes agreed */
 } count_side;
 
 static const char *identity_of(const btk_run *run)
@@ -26,8 +26,8 @@ static const char *identity_of(const btk_run *run)
     return run->count_identity ? run->count_identity : "(unknown)";
 }
 
-/* The first "key=value" field of identity a that differs from b's, as a pointer into a and
- * its length (the whole of a when no field differs, or the lists differ in shape). */
+/* The first "key=value" field of identity a that differs from b's, as a pointer into a
+ * and its length (the whole of a when no field differs, or the lists differ in shape). */
 static const char *first_difference(const char *a, const char *b, size_t *len)
 {
     const char *pa = a, *pb = b;
@@ -58,9 +58,9 @@ int btk_countcmp_check(const btk_run *const *base, size_t nb, const btk_run *con
         const btk_run *run = i < nb ? base[i] : now[i - nb];
 
         if (run->measure != ref->measure)
-            return btk_error_set(BTK_EINVAL, "cannot compare counts of different measures: "
-                                             "run #%" PRId64 " counted %s, run #%" PRId64
-                                             " %s",
+            return btk_error_set(BTK_EINVAL,
+                                 "cannot compare counts of different measures: "
+                                 "run #%" PRId64 " counted %s, run #%" PRId64 " %s",
                                  ref->id, btk_measure_name(ref->measure), run->id,
                                  btk_measure_name(run->measure));
         if (strcmp(identity_of(run), identity_of(ref)) != 0) {
@@ -71,18 +71,20 @@ int btk_countcmp_check(const btk_run *const *base, size_t nb, const btk_run *con
 
             snprintf(fa, sizeof(fa), "%.*s", (int)la, da);
             snprintf(fb, sizeof(fb), "%.*s", (int)lb, db);
-            return btk_error_set(BTK_EINVAL,
-                                 "cannot compare counts of different count identities: run "
-                                 "#%" PRId64 " '%s', run #%" PRId64 " '%s' (record both sides "
-                                 "with one tool, libc and CPU)",
-                                 ref->id, btk_error_quote(a, sizeof(a), fa), run->id,
-                                 btk_error_quote(b, sizeof(b), fb));
+            return btk_error_set(
+                BTK_EINVAL,
+                "cannot compare counts of different count identities: run "
+                "#%" PRId64 " '%s', run #%" PRId64 " '%s' (record both sides "
+                "with one tool, libc and CPU)",
+                ref->id, btk_error_quote(a, sizeof(a), fa), run->id,
+                btk_error_quote(b, sizeof(b), fb));
         }
     }
     return 0;
 }
 
-static void side_scan(count_side *s, const btk_run *const *runs, size_t n, const char *name)
+static void side_scan(count_side *s, const btk_run *const *runs, size_t n,
+                      const char *name)
 {
     memset(s, 0, sizeof(*s));
     s->count = s->low = s->high = NAN;
@@ -116,14 +118,20 @@ static void side_scan(count_side *s, const btk_run *const *runs, size_t n, const
 static bool untrusted(char *why, size_t len, const count_side *s, const char *side)
 {
     if (s->nondeterministic)
-        snprintf(why, len, "nondeterministic counts on the %s side (%.6g to %.6g instructions "
-                 "per iteration across processes): not trusted", side, s->low, s->high);
+        snprintf(why, len,
+                 "nondeterministic counts on the %s side (%.6g to %.6g instructions "
+                 "per iteration across processes): not trusted",
+                 side, s->low, s->high);
     else if (s->low != s->high)
-        snprintf(why, len, "counts differ between the %s side's runs (%.6g to %.6g "
-                 "instructions per iteration): not trusted", side, s->low, s->high);
+        snprintf(why, len,
+                 "counts differ between the %s side's runs (%.6g to %.6g "
+                 "instructions per iteration): not trusted",
+                 side, s->low, s->high);
     else if (s->unknown)
-        snprintf(why, len, "the %s side's runs do not say whether their processes counted "
-                 "alike: not trusted", side);
+        snprintf(why, len,
+                 "the %s side's runs do not say whether their processes counted "
+                 "alike: not trusted",
+                 side);
     else if (!(isfinite(s->count) && s->count >= 0))
         snprintf(why, len, "no count on the %s side", side);
     else
@@ -164,8 +172,10 @@ static btk_verdict_kind decide_counts(char *why, size_t len, btk_verdict *v,
         return BTK_VERDICT_INCONCLUSIVE;
     }
     v->count_ratio = n->count / b->count;
-    snprintf(why, len, "instructions %+.3f%% (%.6g -> %.6g per iteration, threshold "
-             "+-%.2g%%)", (v->count_ratio - 1) * 100, b->count, n->count, t * 100);
+    snprintf(why, len,
+             "instructions %+.3f%% (%.6g -> %.6g per iteration, threshold "
+             "+-%.2g%%)",
+             (v->count_ratio - 1) * 100, b->count, n->count, t * 100);
     if (v->count_ratio > 1 + t)
         return BTK_VERDICT_REGRESSED;
     if (v->count_ratio < 1 - t)
@@ -185,17 +195,17 @@ static int count_one(btk_verdict *v, const btk_run *const *base, size_t nb,
     v->noise_band = v->count_threshold;
     v->units_base = b.ok;
     v->units_new = n.ok;
-    if (n.present == 0)
-        snprintf(why, sizeof(why), "not counted on the contender side"), v->kind =
-                                                                             BTK_VERDICT_MISSING;
-    else if (n.failed)
-        snprintf(why, sizeof(why), "failed: %s", n.error ? n.error : "(no message)"),
-            v->kind = BTK_VERDICT_FAILED;
-    else if (b.ok == 0)
-        snprintf(why, sizeof(why), "%s", b.present ? "failed on the base side"
-                                                   : "not counted on the base side"),
-            v->kind = BTK_VERDICT_NEW;
-    else {
+    if (n.present == 0) {
+        v->kind = BTK_VERDICT_MISSING;
+        snprintf(why, sizeof(why), "not counted on the contender side");
+    } else if (n.failed) {
+        v->kind = BTK_VERDICT_FAILED;
+        snprintf(why, sizeof(why), "failed: %s", n.error ? n.error : "(no message)");
+    } else if (b.ok == 0) {
+        v->kind = BTK_VERDICT_NEW;
+        snprintf(why, sizeof(why), "%s",
+                 b.present ? "failed on the base side" : "not counted on the base side");
+    } else {
         v->has_count = true;
         v->kind = decide_counts(why, sizeof(why), v, &b, &n);
         v->count_kind = v->kind;
@@ -215,8 +225,8 @@ static int cmp_str(const void *pa, const void *pb)
 }
 
 /* Sorted distinct names over all the runs (borrowed). */
-static int names_of(const char ***out, size_t *count, const btk_run *const *base, size_t nb,
-                    const btk_run *const *now, size_t nn)
+static int names_of(const char ***out, size_t *count, const btk_run *const *base,
+                    size_t nb, const btk_run *const *now, size_t nn)
 {
     size_t total = 0, k = 0;
     const char **names;
@@ -330,14 +340,15 @@ static int merge_one(btk_verdict *t, const btk_verdict *c)
     error = btk_buf_printf(&reason, "%s%s%s", t->reason ? t->reason : "",
                            t->reason ? "; " : "", c->reason ? c->reason : "");
     if (error == 0 && t->disagree)
-        error = btk_buf_printf(&reason, "; time and counts disagree: time %s, instructions "
-                                        "%s (%s)",
-                               btk_verdict_name(t->time_kind),
-                               btk_verdict_name(c->count_kind),
-                               c->count_kind == BTK_VERDICT_UNCHANGED
-                                   ? "a cache, branch or memory effect the count does not "
-                                     "see, or noise"
-                                   : "more or less work that time did not resolve");
+        error = btk_buf_printf(
+            &reason,
+            "; time and counts disagree: time %s, instructions "
+            "%s (%s)",
+            btk_verdict_name(t->time_kind), btk_verdict_name(c->count_kind),
+            c->count_kind == BTK_VERDICT_UNCHANGED
+                ? "a cache, branch or memory effect the count does not "
+                  "see, or noise"
+                : "more or less work that time did not resolve");
     if (error == 0) {
         btk__free(t->reason);
         t->reason = btk_buf_detach(&reason);

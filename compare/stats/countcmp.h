@@ -1,7 +1,7 @@
 /*
- * Counts as a metric of their own (docs/statistics.md §10): counting runs (instructions per
- * iteration under callgrind or perf) are checked for one count identity, compared by a
- * relative threshold without statistics, and merged with the time verdicts of the same
+ * Counts as a metric of their own (docs/statistics.md §10): counting runs (instructions
+ * per iteration under callgrind or perf) are checked for one count identity, compared by
+ * a relative threshold without statistics, and merged with the time verdicts of the same
  * benchmarks, saying where time and counts disagree. Used by compare.c only.
  */
 #ifndef BTK_COUNTCMP_H
@@ -18,7 +18,8 @@ int btk_countcmp_check(const btk_run *const *base, size_t nb, const btk_run *con
  * improvements counted). Threshold per benchmark from opts->config (count_threshold).
  * BTK_ENOMEM. Free with btk_comparison_free. */
 int btk_countcmp_runs(btk_comparison **out, const btk_run *const *base, size_t nb,
-                      const btk_run *const *now, size_t nn, const btk_compare_options *opts);
+                      const btk_run *const *now, size_t nn,
+                      const btk_compare_options *opts);
 
 /* Fold the count verdicts of counts into times, benchmark by benchmark: a benchmark in
  * both gets the combined verdict (§10) and a disagreement note; one only in counts is

@@ -1,17 +1,19 @@
 /* Tests of counts and CPU time as metrics of their own in btk_compare_runs (countcmp.c,
- * compare.c): counting runs decided by the 0.1 % threshold (identical, +0.05 %, +1 %, -1 %),
- * a per-benchmark threshold from the config, different count identities and measures
+ * compare.c): counting runs decided by the 0.1 % threshold (identical, +0.05 %, +1 %, -1
+ * %), a per-benchmark threshold from the config, different count identities and measures
  * refused, nondeterministic counts inconclusive, time and counts of one benchmark merged
  * with a disagreement note, time never pooled with counts, and --metric cpu deciding on
  * the CPU samples where wall and CPU time disagree. Every expected value follows from the
- * construction: the figures are written out below, and the ratios are computed by hand. */
+ * construction: the figures are written out below, and the ratios are computed by hand.
+ */
 #include "check.h"
 #include "compare.h"
 #include "config.h"
 
 #include <math.h>
 
-#define IDENTITY "tool=callgrind; tool_version=3.19.0; libc=glibc 2.36; arch=x86_64; cpu=X"
+#define IDENTITY                                                                         \
+    "tool=callgrind; tool_version=3.19.0; libc=glibc 2.36; arch=x86_64; cpu=X"
 
 static btk_run *new_run(size_t count, btk_measure_kind measure, const char *identity)
 {
@@ -228,7 +230,8 @@ static void countcmp__nondeterministic_is_inconclusive(void **state)
 
 /* Each side: a time run (10 processes) and a counting run. "cache": time 20 % slower,
  * count unchanged; "work": count +1 %, time the same. Both regressed (either figure
- * regressing is a regression), each saying that time and counts disagree; "calm" agrees. */
+ * regressing is a regression), each saying that time and counts disagree; "calm" agrees.
+ */
 static void countcmp__time_and_count_disagreement_said(void **state)
 {
     double w1000[10], w1200[10];
@@ -301,8 +304,9 @@ static void countcmp__time_never_compared_with_counts(void **state)
     add_time(bt, "x", 10, 5, w, NULL);
     add_count(nc, "x", 6000, 6000);
     assert_int_equal(btk_compare_runs(&cmp, b, 1, n, 1, NULL), BTK_EINVAL);
-    assert_non_null(strstr(btk_error_last()->message, "nothing to compare: the base side has "
-                                                      "only time runs"));
+    assert_non_null(strstr(btk_error_last()->message,
+                           "nothing to compare: the base side has "
+                           "only time runs"));
     btk_run_free(bt);
     btk_run_free(nc);
 }
@@ -363,7 +367,8 @@ static void countcmp__cpu_metric_without_cpu_refused(void **state)
     add_time(now, "k", 10, 5, wall, cpu);
     o.metric = BTK_COMPARE_CPU;
     assert_int_equal(btk_compare_runs(&cmp, b, 1, n, 1, &o), BTK_EINVAL);
-    assert_non_null(strstr(btk_error_last()->message, "no CPU time in the base side's runs"));
+    assert_non_null(
+        strstr(btk_error_last()->message, "no CPU time in the base side's runs"));
     btk_run_free(base);
     btk_run_free(now);
 }

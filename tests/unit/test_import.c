@@ -91,8 +91,8 @@ static void import__counting_run_keeps_measure_and_identity(void **state)
     assert_int_equal(btk_import_file(&run, data_path("json/valid/counting.json")), 0);
     assert_int_equal(run->measure, BTK_MEASURE_KIND_INSTRUCTIONS);
     assert_string_equal(run->count_identity,
-                        "tool=callgrind; tool_version=valgrind.h 3.19; libc=glibc 2.36; arch=x86_64; "
-                        "cpu=Intel(R) Xeon(R) Processor");
+                        "tool=callgrind; tool_version=valgrind.h 3.19; libc=glibc 2.36; "
+                        "arch=x86_64; cpu=Intel(R) Xeon(R) Processor");
     r = btk_run_find(run, "cpu");
     assert_non_null(r);
     assert_int_equal(r->count_repeat, BTK_COUNT_DETERMINISTIC);
