@@ -43,11 +43,12 @@ static int clean_point(btk_history_point *p, btk_store *db, const btk_report_his
         if ((error = btk_store_load_run(&run, db, r->id, false)) < 0)
             break;
         /* a counting run's figures are instructions, not times (docs/report.md) */
-        if (run->measure == BTK_MEASURE_KIND_TIME &&
-            (res = btk_run_find(run, in->name)) != NULL) {
+        if ((run->measure == BTK_MEASURE_KIND_TIME) == (in->metric != BTK_HISTORY_COUNT) &&
+            (res = btk_run_find(run, in->name)) != NULL &&
+            (in->metric != BTK_HISTORY_CPU || res->has_cpu_stats)) {
             p->run_id = r->id;
             p->status = res->status;
-            p->stats = res->stats;
+            p->stats = in->metric == BTK_HISTORY_CPU ? res->cpu_stats : res->stats;
             p->cycles_median = res->cycles_median;
             p->memory = res->memory;
             found = 1;
@@ -66,8 +67,8 @@ int btk_report_history(btk_history_point **points_out, size_t *count_out, bool *
     int error;
 
     *dirty_out = NULL;
-    if ((error = btk_store_history(points_out, count_out, db, in->name, in->fp, in->shas,
-                                   in->sha_count)) < 0)
+    if ((error = btk_store_history_metric(points_out, count_out, db, in->name, in->fp,
+                                          in->shas, in->sha_count, in->metric)) < 0)
         return error;
     p = *points_out;
     if ((*dirty_out = btk__calloc(*count_out + 1, sizeof(**dirty_out))) == NULL)
@@ -363,7 +364,7 @@ static int load_item(report_ctx *r, machine_ctx *m, bench_item *it, const char *
     it->stem = btk_buf_detach(&stem);
     btk_report_history_in in = {r->rows, r->row_count, name, m->fp,
                                 (const char(*)[41])r->oldest_first, r->sha_count,
-                                r->opts->include_dirty};
+                                r->opts->include_dirty, BTK_HISTORY_TIME};
     btk_buf excluded = BTK_BUF_INIT; /* dirty runs of the history: the section says so */
 
     it->slots = r->sha_count;

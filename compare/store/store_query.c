@@ -500,10 +500,12 @@ void btk_run_rows_free(btk_run_row *rows, size_t count)
 /* The history query; RUNS names how runs is joined, %s stands for the stored statistics'
  * columns. Every results column it reads is in the index results_history (schema v2), so
  * SQLite reads only that index for results. */
-#define SQL_HISTORY_WITH(RUNS, EXTRA)                                                        \
+#define SQL_HISTORY_WITH(RUNS, EXTRA) SQL_HISTORY_FULL(RUNS, "", "", EXTRA)
+/* COLS: columns after the common ones; JOIN: a join after results x. */
+#define SQL_HISTORY_FULL(RUNS, COLS, JOIN, EXTRA)                                            \
     "SELECT r.commit_sha, r.id, c.time, c.subject, x.status, %s, x.cycles_median,"         \
     " x.mem_tracked, x.allocs_per_iter, x.frees_per_iter, x.alloc_bytes_per_iter,"         \
-    " x.peak_rss_bytes, x.minor_faults, x.major_faults FROM results x"                     \
+    " x.peak_rss_bytes, x.minor_faults, x.major_faults" COLS " FROM results x" JOIN        \
     " JOIN " RUNS " ON r.id = x.run_id LEFT JOIN commits c ON c.sha = r.commit_sha"        \
     " WHERE x.benchmark_id = (SELECT id FROM benchmarks WHERE name = ?1)"                  \
     " AND (?2 IS NULL OR r.machine_id = (SELECT id FROM machines WHERE fingerprint = ?2))" \
@@ -517,6 +519,18 @@ void btk_run_rows_free(btk_run_row *rows, size_t count)
 #define SQL_HISTORY                                                                          \
     SQL_HISTORY_WITH("runs r INDEXED BY runs_lookup",                                       \
                      " AND NOT EXISTS (SELECT 1 FROM run_counts k WHERE k.run_id = x.run_id)")
+
+/* v3, --metric cpu: time runs, with their CPU statistics (NULL: no CPU time). */
+#define SQL_HISTORY_CPU                                                                      \
+    SQL_HISTORY_FULL("runs r INDEXED BY runs_lookup",                                       \
+                     ", m.cpu_min, m.cpu_max, m.cpu_mean, m.cpu_median, m.cpu_ci_low,"      \
+                     " m.cpu_ci_high",                                                      \
+                     " LEFT JOIN result_metrics m ON m.result_id = x.id",                   \
+                     " AND NOT EXISTS (SELECT 1 FROM run_counts k WHERE k.run_id = x.run_id)")
+/* v3, counts: counting runs only. */
+#define SQL_HISTORY_COUNT                                                                    \
+    SQL_HISTORY_WITH("runs r INDEXED BY runs_lookup",                                       \
+                     " AND EXISTS (SELECT 1 FROM run_counts k WHERE k.run_id = x.run_id)")
 
 void btk_store__history_sql(char *out, size_t len, const btk_store *db)
 {
@@ -537,15 +551,35 @@ static int cmp_slot(const void *a, const void *b)
     return strcmp(((const sha_slot *)a)->sha, ((const sha_slot *)b)->sha);
 }
 
-/* Place the row into its commit's slot unless a newer run already filled it. */
+/* The row's CPU statistics into s (columns from c); false when it has none. */
+static bool read_cpu(btk_stats *s, sqlite3_stmt *st, int c)
+{
+    if (sqlite3_column_type(st, c + 3) == SQLITE_NULL)
+        return false;
+    btk_stats_init(s);
+    s->min = btk_store__col_double(st, c);
+    s->max = btk_store__col_double(st, c + 1);
+    s->mean = btk_store__col_double(st, c + 2);
+    s->median = btk_store__col_double(st, c + 3);
+    s->ci_low = btk_store__col_double(st, c + 4);
+    s->ci_high = btk_store__col_double(st, c + 5);
+    return true;
+}
+
+/* Place the row into its commit's slot unless a newer run already filled it (with --metric
+ * cpu, a newer run with CPU time). */
 static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slots,
-                       size_t n, sqlite3_stmt *st)
+                       size_t n, sqlite3_stmt *st, btk_history_metric metric)
 {
     sha_slot key, *hit;
     btk_history_point *p;
+    btk_stats cpu;
     int c;
 
     key.sha = (const char *)sqlite3_column_text(st, 0);
+    /* the CPU columns follow the statistics, cycles_median and the 7 memory columns */
+    if (metric == BTK_HISTORY_CPU && !read_cpu(&cpu, st, btk_store__stats_read(&cpu, st, 5) + 8))
+        return 0;
     if (key.sha == NULL ||
         (hit = bsearch(&key, slots, n, sizeof(*slots), cmp_slot)) == NULL ||
         filled[hit->pos])
@@ -559,6 +593,10 @@ static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slo
     c = btk_store__stats_read(&p->stats, st, 5);
     p->cycles_median = btk_store__col_double(st, c);
     read_memory(&p->memory, st, c + 1);
+    if (metric == BTK_HISTORY_CPU) {
+        p->stats = cpu;
+        p->cycles_median = NAN; /* ticks of wall time */
+    }
     return btk_store__col_text(&p->subject, st, 3);
 }
 
@@ -576,19 +614,27 @@ static size_t compact(btk_history_point *pts, const bool *filled, size_t n)
 }
 
 static int query_history(btk_history_point *pts, bool *filled, const sha_slot *slots,
-                         size_t n, btk_store *db, const char *name, const char *fp)
+                         size_t n, btk_store *db, const char *name, const char *fp,
+                         btk_history_metric metric)
 {
     sqlite3_stmt *st = NULL;
     int rc = SQLITE_DONE, error;
     char sql[2048];
 
-    btk_store__history_sql(sql, sizeof(sql), db);
+    if (metric == BTK_HISTORY_TIME)
+        btk_store__history_sql(sql, sizeof(sql), db);
+    else if (db->version < 3)
+        return 0; /* no counts, no CPU time before v3 */
+    else
+        btk_store__stats_sql(sql, sizeof(sql),
+                             metric == BTK_HISTORY_CPU ? SQL_HISTORY_CPU : SQL_HISTORY_COUNT,
+                             "x.");
     if ((error = btk_store__prepare(db, sql, &st)) < 0)
         return error;
     btk_store__bind_text(st, 1, name);
     btk_store__bind_text(st, 2, fp);
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        error = place_point(pts, filled, slots, n, st);
+        error = place_point(pts, filled, slots, n, st, metric);
     if (error == 0 && rc != SQLITE_DONE)
         error = btk_store__fail(db, "cannot read the history");
     sqlite3_finalize(st);
@@ -598,6 +644,15 @@ static int query_history(btk_history_point *pts, bool *filled, const sha_slot *s
 int btk_store_history(btk_history_point **points_out, size_t *count_out, btk_store *db,
                       const char *bench_name, const char *machine_fp,
                       const char (*shas)[41], size_t sha_count)
+{
+    return btk_store_history_metric(points_out, count_out, db, bench_name, machine_fp, shas,
+                                    sha_count, BTK_HISTORY_TIME);
+}
+
+int btk_store_history_metric(btk_history_point **points_out, size_t *count_out,
+                             btk_store *db, const char *bench_name, const char *machine_fp,
+                             const char (*shas)[41], size_t sha_count,
+                             btk_history_metric metric)
 {
     btk_history_point *pts;
     sha_slot *slots;
@@ -616,7 +671,8 @@ int btk_store_history(btk_history_point **points_out, size_t *count_out, btk_sto
             slots[i].pos = i;
         }
         qsort(slots, sha_count, sizeof(*slots), cmp_slot);
-        error = query_history(pts, filled, slots, sha_count, db, bench_name, machine_fp);
+        error = query_history(pts, filled, slots, sha_count, db, bench_name, machine_fp,
+                              metric);
     }
     if (error == 0)
         *count_out = compact(pts, filled, sha_count);
