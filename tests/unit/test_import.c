@@ -238,18 +238,24 @@ static void import__allocation_failures_are_clean(void **state)
     long n;
     int error;
 
+    static const char *const files[] = {"json/valid/full.json", "json/valid/counting.json",
+                                        "json/valid/cpu.json", "gbench/tiny.json"};
+
     (void)state;
-    for (n = 0;; n++) {
-        btk__alloc_fail_after(n);
-        error = btk_import_file(&run, data_path("json/valid/full.json"));
-        btk__alloc_fail_after(-1);
-        if (error == 0)
-            break;
-        assert_int_equal(error, BTK_ENOMEM);
-        assert_null(run);
+    for (size_t f = 0; f < BTK_ARRAY_SIZE(files); f++) {
+        for (n = 0;; n++) {
+            btk__alloc_fail_after(n);
+            error = btk_import_file(&run, data_path(files[f]));
+            btk__alloc_fail_after(-1);
+            if (error == 0)
+                break;
+            assert_int_equal(error, BTK_ENOMEM);
+            assert_null(run);
+        }
+        assert_true(n > 10);
+        btk_run_free(run);
+        run = NULL;
     }
-    assert_true(n > 10);
-    btk_run_free(run);
 }
 
 

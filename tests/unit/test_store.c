@@ -192,6 +192,49 @@ static void store__counts_and_cpu_round_trip(void **state)
     test_rmtree(dir);
 }
 
+/* Allocation failures while adding and loading a counting run and a run with CPU time
+ * (the v3 tables): a clean BTK_ENOMEM each time, then the run as imported. */
+static void store__allocation_failures_with_counts_and_cpu(void **state)
+{
+    static const char *const files[] = {"json/valid/counting.json", "json/valid/cpu.json"};
+    char *dir = test_tmpdir("fault3");
+    btk_store *db = NULL;
+
+    (void)state;
+    assert_int_equal(btk_store_open(&db, db_in(dir, "f.db"), 0), 0);
+    for (size_t f = 0; f < BTK_ARRAY_SIZE(files); f++) {
+        btk_run *in = NULL, *out = NULL;
+        int64_t id = 0;
+        int error;
+        long n;
+
+        assert_int_equal(btk_import_file(&in, data_path(files[f])), 0);
+        for (n = 0;; n++) {
+            btk__alloc_fail_after(n);
+            error = btk_store_add_run(db, in, &id);
+            btk__alloc_fail_after(-1);
+            if (error == 0)
+                break;
+            assert_int_equal(error, BTK_ENOMEM);
+        }
+        for (n = 0;; n++) {
+            btk__alloc_fail_after(n);
+            error = btk_store_load_run(&out, db, id, true);
+            btk__alloc_fail_after(-1);
+            if (error == 0)
+                break;
+            assert_int_equal(error, BTK_ENOMEM);
+            assert_null(out);
+        }
+        assert_int_equal(out->measure, in->measure);
+        assert_int_equal(btk_run_has_cpu(out), btk_run_has_cpu(in));
+        btk_run_free(out);
+        btk_run_free(in);
+    }
+    btk_store_close(db);
+    test_rmtree(dir);
+}
+
 static void store__hostile_names_round_trip_verbatim(void **state)
 {
     char *dir = test_tmpdir("hostile");
@@ -663,6 +706,7 @@ int main(void)
         cmocka_unit_test(store__roundtrip_keeps_every_field),
         cmocka_unit_test(store__counts_and_cpu_round_trip),
         cmocka_unit_test(store__v2_database_reads_as_time_runs),
+        cmocka_unit_test(store__allocation_failures_with_counts_and_cpu),
         cmocka_unit_test(store__hostile_names_round_trip_verbatim),
         cmocka_unit_test(store__newer_schema_is_refused_untouched),
         cmocka_unit_test(store__non_database_and_corrupt_files_are_format_errors),
