@@ -4,7 +4,7 @@
  */
 #include "store.h"
 
-#include "store_int.h"
+#include "store_sqlite.h"
 
 #include <math.h>
 
@@ -15,7 +15,7 @@
     " m.cpus, c.time, c.author, c.subject, c.parents FROM runs r"                          \
     " JOIN machines m ON m.id = r.machine_id LEFT JOIN commits c ON c.sha = r.commit_sha" \
     " WHERE r.id = ?"
-/* %s: the stored statistics' columns (btk_store__stats_sql). */
+/* %s: the stored statistics' columns (btk_sqlite__stats_sql). */
 #define SQL_RESULTS_GET                                                                      \
     "SELECT x.id, b.name, b.family, b.has_param, b.param, x.status, x.error_kind,"         \
     " x.error_message, x.stop_reason, %s, x.cycles_median, x.mem_tracked,"                 \
@@ -42,18 +42,18 @@ typedef struct result_stmts {
 } result_stmts;
 
 /* Column i as a strdup'd string into *dst; returns false on out-of-memory. */
-#define TEXT(dst, st, i) (btk_store__col_text(&(dst), (st), (i)) == 0)
+#define TEXT(dst, st, i) (btk_sqlite__col_text(&(dst), (st), (i)) == 0)
 
 /* Memory columns starting at c: tracked, allocs, frees, bytes, rss, minor, major. */
 static void read_memory(btk_memory *m, sqlite3_stmt *st, int c)
 {
     m->tracked = sqlite3_column_int(st, c) != 0;
-    m->allocs_per_iter = btk_store__col_double(st, c + 1);
-    m->frees_per_iter = btk_store__col_double(st, c + 2);
-    m->bytes_per_iter = btk_store__col_double(st, c + 3);
-    m->peak_rss_bytes = btk_store__col_int(st, c + 4, -1);
-    m->minor_faults = btk_store__col_int(st, c + 5, -1);
-    m->major_faults = btk_store__col_int(st, c + 6, -1);
+    m->allocs_per_iter = btk_sqlite__col_double(st, c + 1);
+    m->frees_per_iter = btk_sqlite__col_double(st, c + 2);
+    m->bytes_per_iter = btk_sqlite__col_double(st, c + 3);
+    m->peak_rss_bytes = btk_sqlite__col_int(st, c + 4, -1);
+    m->minor_faults = btk_sqlite__col_int(st, c + 5, -1);
+    m->major_faults = btk_sqlite__col_int(st, c + 6, -1);
 }
 
 static int parse_parents(btk_commit *c, const char *list)
@@ -87,10 +87,10 @@ static int read_run_row(btk_run *run, sqlite3_stmt *st)
     run->id = sqlite3_column_int64(st, 0);
     snprintf(c->sha, sizeof(c->sha), "%s", sha ? (const char *)sha : "");
     c->dirty = sqlite3_column_int(st, 3) != 0;
-    m->timer_hz = btk_store__col_double(st, 12);
+    m->timer_hz = btk_sqlite__col_double(st, 12);
     m->hypervisor = sqlite3_column_int(st, 13) != 0;
     m->cpus = sqlite3_column_int(st, 20);
-    c->time = btk_store__col_int(st, 21, 0);
+    c->time = btk_sqlite__col_int(st, 21, 0);
     if (!TEXT(c->branch, st, 2) || !TEXT(run->format, st, 4) || !TEXT(run->date, st, 5) ||
         !TEXT(run->executable, st, 6) || !TEXT(run->compiler, st, 7) ||
         !TEXT(run->flags, st, 8) || !TEXT(m->os, st, 9) || !TEXT(m->kernel, st, 10) ||
@@ -105,13 +105,13 @@ static int read_run_row(btk_run *run, sqlite3_stmt *st)
     return error;
 }
 
-static int load_warnings(btk_run *run, btk_store *db)
+static int load_warnings(btk_run *run, btk_sqlite *db)
 {
     sqlite3_stmt *st = NULL;
     char **grown;
     int rc, error;
 
-    if ((error = btk_store__prepare(db, SQL_WARNINGS_GET, &st)) < 0)
+    if ((error = btk_sqlite__prepare(db, SQL_WARNINGS_GET, &st)) < 0)
         return error;
     sqlite3_bind_int64(st, 1, run->id);
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -122,10 +122,10 @@ static int load_warnings(btk_run *run, btk_store *db)
         }
         run->warnings = grown;
         grown[run->warning_count] = NULL;
-        error = btk_store__col_text(&grown[run->warning_count++], st, 0);
+        error = btk_sqlite__col_text(&grown[run->warning_count++], st, 0);
     }
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot read warnings");
+        error = btk_sqlite__fail(db, "cannot read warnings");
     sqlite3_finalize(st);
     return error;
 }
@@ -137,14 +137,14 @@ static int push_kv(btk_kv **kv, size_t *count, sqlite3_stmt *st)
     if (grown == NULL)
         return BTK_ENOMEM;
     *kv = grown;
-    grown[*count].value = btk_store__col_double(st, 2);
-    if (btk_store__col_text(&grown[*count].name, st, 1) < 0)
+    grown[*count].value = btk_sqlite__col_double(st, 2);
+    if (btk_sqlite__col_text(&grown[*count].name, st, 1) < 0)
         return BTK_ENOMEM;
     (*count)++;
     return 0;
 }
 
-static int load_counters(btk_result *r, btk_store *db, sqlite3_stmt *st, int64_t id)
+static int load_counters(btk_result *r, btk_sqlite *db, sqlite3_stmt *st, int64_t id)
 {
     int rc, error = 0;
 
@@ -154,7 +154,7 @@ static int load_counters(btk_result *r, btk_store *db, sqlite3_stmt *st, int64_t
         error = sqlite3_column_int(st, 0) == 0 ? push_kv(&r->counters, &r->counter_count, st)
                                                : push_kv(&r->hw, &r->hw_count, st);
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot read counters");
+        error = btk_sqlite__fail(db, "cannot read counters");
     sqlite3_reset(st);
     return error;
 }
@@ -168,9 +168,9 @@ static int read_proc(btk_proc *p, sqlite3_stmt *st)
     size_t batch_len = (size_t)sqlite3_column_bytes(st, 3);
 
     p->index = sqlite3_column_int(st, 0);
-    p->peak_rss_bytes = btk_store__col_int(st, 4, -1);
-    p->minor_faults = btk_store__col_int(st, 5, -1);
-    p->major_faults = btk_store__col_int(st, 6, -1);
+    p->peak_rss_bytes = btk_sqlite__col_int(st, 4, -1);
+    p->minor_faults = btk_sqlite__col_int(st, 5, -1);
+    p->major_faults = btk_sqlite__col_int(st, 6, -1);
     if (count < 0 || ns_len != (size_t)count * 8 || (batch && batch_len != ns_len))
         return btk_error_set(BTK_EFORMAT, "a samples blob has the wrong size (%zu bytes for "
                              "%" PRId64 " samples)", ns_len, count);
@@ -185,7 +185,7 @@ static int read_proc(btk_proc *p, sqlite3_stmt *st)
     return 0;
 }
 
-static int load_samples(btk_result *r, btk_store *db, sqlite3_stmt *st, int64_t id)
+static int load_samples(btk_result *r, btk_sqlite *db, sqlite3_stmt *st, int64_t id)
 {
     btk_proc *grown;
     int rc, error = 0;
@@ -201,12 +201,12 @@ static int load_samples(btk_result *r, btk_store *db, sqlite3_stmt *st, int64_t 
         error = read_proc(&grown[r->proc_count++], st);
     }
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot read samples");
+        error = btk_sqlite__fail(db, "cannot read samples");
     sqlite3_reset(st);
     return error;
 }
 
-static int load_metrics(btk_result *r, btk_store *db, sqlite3_stmt *st, int64_t id)
+static int load_metrics(btk_result *r, btk_sqlite *db, sqlite3_stmt *st, int64_t id)
 {
     int rc, repeat;
 
@@ -216,23 +216,23 @@ static int load_metrics(btk_result *r, btk_store *db, sqlite3_stmt *st, int64_t 
         r->count_repeat = repeat == BTK_COUNT_DETERMINISTIC      ? BTK_COUNT_DETERMINISTIC
                           : repeat == BTK_COUNT_NONDETERMINISTIC ? BTK_COUNT_NONDETERMINISTIC
                                                                  : BTK_COUNT_UNKNOWN;
-        r->count_spread_min = btk_store__col_double(st, 1);
-        r->count_spread_max = btk_store__col_double(st, 2);
-        r->cpu_stats.min = btk_store__col_double(st, 3);
-        r->cpu_stats.max = btk_store__col_double(st, 4);
-        r->cpu_stats.mean = btk_store__col_double(st, 5);
-        r->cpu_stats.median = btk_store__col_double(st, 6);
-        r->cpu_stats.ci_low = btk_store__col_double(st, 7);
-        r->cpu_stats.ci_high = btk_store__col_double(st, 8);
+        r->count_spread_min = btk_sqlite__col_double(st, 1);
+        r->count_spread_max = btk_sqlite__col_double(st, 2);
+        r->cpu_stats.min = btk_sqlite__col_double(st, 3);
+        r->cpu_stats.max = btk_sqlite__col_double(st, 4);
+        r->cpu_stats.mean = btk_sqlite__col_double(st, 5);
+        r->cpu_stats.median = btk_sqlite__col_double(st, 6);
+        r->cpu_stats.ci_low = btk_sqlite__col_double(st, 7);
+        r->cpu_stats.ci_high = btk_sqlite__col_double(st, 8);
         r->has_cpu_stats = r->cpu_stats.median == r->cpu_stats.median;
         rc = sqlite3_step(st);
     }
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : btk_store__fail(db, "cannot read a result's CPU figures");
+    return rc == SQLITE_DONE ? 0 : btk_sqlite__fail(db, "cannot read a result's CPU figures");
 }
 
 /* CPU samples of the processes already loaded (seq = position in procs). */
-static int load_cpu(btk_result *r, btk_store *db, sqlite3_stmt *st, int64_t id)
+static int load_cpu(btk_result *r, btk_sqlite *db, sqlite3_stmt *st, int64_t id)
 {
     int rc, error = 0;
 
@@ -252,7 +252,7 @@ static int load_cpu(btk_result *r, btk_store *db, sqlite3_stmt *st, int64_t id)
             btk_store__decode_f64(p->cpu_ns, blob, p->count);
     }
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot read CPU samples");
+        error = btk_sqlite__fail(db, "cannot read CPU samples");
     sqlite3_reset(st);
     return error;
 }
@@ -266,11 +266,11 @@ static int read_result(btk_result *r, sqlite3_stmt *st)
     r->status = sqlite3_column_int(st, 5) ? BTK_RESULT_FAILED : BTK_RESULT_OK;
     btk_stats_init(&r->cpu_stats);
     r->count_spread_min = r->count_spread_max = NAN;
-    c = btk_store__stats_read(&r->stats, st, 9);
-    r->cycles_median = btk_store__col_double(st, c);
+    c = btk_sqlite__stats_read(&r->stats, st, 9);
+    r->cycles_median = btk_sqlite__col_double(st, c);
     read_memory(&r->memory, st, c + 1);
-    r->bytes_per_iter = btk_store__col_double(st, c + 8);
-    r->items_per_iter = btk_store__col_double(st, c + 9);
+    r->bytes_per_iter = btk_sqlite__col_double(st, c + 8);
+    r->items_per_iter = btk_sqlite__col_double(st, c + 9);
     if (!TEXT(r->name, st, 1) || !TEXT(r->family, st, 2) || !TEXT(r->error_kind, st, 6) ||
         !TEXT(r->error_message, st, 7) || !TEXT(r->stop_reason, st, 8))
         return BTK_ENOMEM;
@@ -292,7 +292,7 @@ static int grow_results(btk_run *run)
     return 0;
 }
 
-static int load_results(btk_run *run, btk_store *db, bool with_samples)
+static int load_results(btk_run *run, btk_sqlite *db, bool with_samples)
 {
     sqlite3_stmt *st = NULL;
     result_stmts x = {NULL, NULL, NULL, NULL};
@@ -300,12 +300,12 @@ static int load_results(btk_run *run, btk_store *db, bool with_samples)
     int rc = SQLITE_DONE, error;
     char sql[1024];
 
-    btk_store__stats_sql(sql, sizeof(sql), SQL_RESULTS_GET, "x.");
-    if ((error = btk_store__prepare(db, sql, &st)) < 0 ||
-        (error = btk_store__prepare(db, SQL_COUNTERS_GET, &x.counters)) < 0 ||
-        (with_samples && (error = btk_store__prepare(db, SQL_SAMPLES_GET, &x.samples)) < 0) ||
-        (v3 && (error = btk_store__prepare(db, SQL_METRICS_GET, &x.metrics)) < 0) ||
-        (v3 && with_samples && (error = btk_store__prepare(db, SQL_CPU_GET, &x.cpu)) < 0))
+    btk_sqlite__stats_sql(sql, sizeof(sql), SQL_RESULTS_GET, "x.");
+    if ((error = btk_sqlite__prepare(db, sql, &st)) < 0 ||
+        (error = btk_sqlite__prepare(db, SQL_COUNTERS_GET, &x.counters)) < 0 ||
+        (with_samples && (error = btk_sqlite__prepare(db, SQL_SAMPLES_GET, &x.samples)) < 0) ||
+        (v3 && (error = btk_sqlite__prepare(db, SQL_METRICS_GET, &x.metrics)) < 0) ||
+        (v3 && with_samples && (error = btk_sqlite__prepare(db, SQL_CPU_GET, &x.cpu)) < 0))
         goto done;
     sqlite3_bind_int64(st, 1, run->id);
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -323,7 +323,7 @@ static int load_results(btk_run *run, btk_store *db, bool with_samples)
             break;
     }
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot read results");
+        error = btk_sqlite__fail(db, "cannot read results");
 done:
     sqlite3_finalize(st);
     sqlite3_finalize(x.counters);
@@ -334,7 +334,7 @@ done:
 }
 
 /* A v3 run's measure and count identity (no row: a time run). */
-static int load_run_count(btk_run *run, btk_store *db)
+static int load_run_count(btk_run *run, btk_sqlite *db)
 {
     sqlite3_stmt *st = NULL;
     char *measure = NULL;
@@ -342,7 +342,7 @@ static int load_run_count(btk_run *run, btk_store *db)
 
     if (db->version < 3)
         return 0;
-    if ((error = btk_store__prepare(db, SQL_RUN_COUNT_GET, &st)) < 0)
+    if ((error = btk_sqlite__prepare(db, SQL_RUN_COUNT_GET, &st)) < 0)
         return error;
     sqlite3_bind_int64(st, 1, run->id);
     if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -353,20 +353,21 @@ static int load_run_count(btk_run *run, btk_store *db)
             error = btk_error_set(BTK_EFORMAT, "run #%" PRId64 " has an unknown measure",
                                   run->id);
     } else if (rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot read a run's measure");
+        error = btk_sqlite__fail(db, "cannot read a run's measure");
     btk__free(measure);
     sqlite3_finalize(st);
     return error;
 }
 
-int btk_store_load_run(btk_run **out, btk_store *db, int64_t run_id, bool with_samples)
+int btk_sqlite__load_run(btk_run **out, btk_store *store, int64_t run_id, bool with_samples)
 {
+    btk_sqlite *db = btk_sqlite__of(store);
     sqlite3_stmt *st = NULL;
     btk_run *run = NULL;
     int rc, error;
 
     *out = NULL;
-    if ((error = btk_store__prepare(db, SQL_RUN_GET, &st)) < 0)
+    if ((error = btk_sqlite__prepare(db, SQL_RUN_GET, &st)) < 0)
         return error;
     sqlite3_bind_int64(st, 1, run_id);
     rc = sqlite3_step(st);
@@ -374,7 +375,7 @@ int btk_store_load_run(btk_run **out, btk_store *db, int64_t run_id, bool with_s
         error = btk_error_set(BTK_ENOTFOUND, "no run #%" PRId64 " in the results database",
                               run_id);
     else if (rc != SQLITE_ROW)
-        error = btk_store__fail(db, "cannot read a run");
+        error = btk_sqlite__fail(db, "cannot read a run");
     else if ((error = btk_run_new(&run)) == 0)
         error = read_run_row(run, st);
     sqlite3_finalize(st);
@@ -390,9 +391,10 @@ int btk_store_load_run(btk_run **out, btk_store *db, int64_t run_id, bool with_s
     return 0;
 }
 
-int btk_store_runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store *db,
-                              const char *sha, const char *machine_fp)
+int btk_sqlite__runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store *store,
+                                const char *sha, const char *machine_fp)
 {
+    btk_sqlite *db = btk_sqlite__of(store);
     sqlite3_stmt *st = NULL;
     int64_t *ids = NULL, *grown;
     size_t count = 0;
@@ -400,13 +402,13 @@ int btk_store_runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store *d
 
     *ids_out = NULL;
     *count_out = 0;
-    if ((error = btk_store__prepare(db, "SELECT r.id FROM runs r JOIN machines m"
+    if ((error = btk_sqlite__prepare(db, "SELECT r.id FROM runs r JOIN machines m"
                                         " ON m.id = r.machine_id WHERE r.commit_sha = ?1"
                                         " AND (?2 IS NULL OR m.fingerprint = ?2)"
                                         " ORDER BY r.id DESC", &st)) < 0)
         return error;
-    btk_store__bind_text(st, 1, sha);
-    btk_store__bind_text(st, 2, machine_fp);
+    btk_sqlite__bind_text(st, 1, sha);
+    btk_sqlite__bind_text(st, 2, machine_fp);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if ((grown = btk__realloc(ids, (count + 1) * sizeof(*ids))) == NULL) {
             error = BTK_ENOMEM;
@@ -416,7 +418,7 @@ int btk_store_runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store *d
         ids[count++] = sqlite3_column_int64(st, 0);
     }
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot list the runs of a commit");
+        error = btk_sqlite__fail(db, "cannot list the runs of a commit");
     sqlite3_finalize(st);
     if (error < 0) {
         btk__free(ids);
@@ -450,9 +452,10 @@ static int read_list_row(btk_run_row *row, sqlite3_stmt *st)
     return 0;
 }
 
-int btk_store_list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *db,
-                        size_t limit)
+int btk_sqlite__list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *store,
+                          size_t limit)
 {
+    btk_sqlite *db = btk_sqlite__of(store);
     sqlite3_stmt *st = NULL;
     btk_run_row *rows = NULL, *grown;
     size_t count = 0;
@@ -460,7 +463,7 @@ int btk_store_list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *db
 
     *rows_out = NULL;
     *count_out = 0;
-    if ((error = btk_store__prepare(db, SQL_LIST, &st)) < 0)
+    if ((error = btk_sqlite__prepare(db, SQL_LIST, &st)) < 0)
         return error;
     sqlite3_bind_int64(st, 1, limit ? (int64_t)limit : -1);
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -472,7 +475,7 @@ int btk_store_list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *db
         error = read_list_row(&rows[count++], st);
     }
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot list runs");
+        error = btk_sqlite__fail(db, "cannot list runs");
     sqlite3_finalize(st);
     if (error < 0) {
         btk_run_rows_free(rows, count);
@@ -481,20 +484,6 @@ int btk_store_list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *db
     *rows_out = rows;
     *count_out = count;
     return 0;
-}
-
-void btk_run_rows_free(btk_run_row *rows, size_t count)
-{
-    size_t i;
-
-    for (i = 0; rows && i < count; i++) {
-        btk__free(rows[i].branch);
-        btk__free(rows[i].subject);
-        btk__free(rows[i].date);
-        btk__free(rows[i].machine_fp);
-        btk__free(rows[i].hostname);
-    }
-    btk__free(rows);
 }
 
 /* The history query; RUNS names how runs is joined, %s stands for the stored statistics'
@@ -532,9 +521,9 @@ void btk_run_rows_free(btk_run_row *rows, size_t count)
     SQL_HISTORY_WITH("runs r INDEXED BY runs_lookup",                                       \
                      " AND EXISTS (SELECT 1 FROM run_counts k WHERE k.run_id = x.run_id)")
 
-void btk_store__history_sql(char *out, size_t len, const btk_store *db)
+void btk_sqlite__history_sql(char *out, size_t len, const btk_sqlite *db)
 {
-    btk_store__stats_sql(out, len,
+    btk_sqlite__stats_sql(out, len,
                          db->version >= 3   ? SQL_HISTORY
                          : db->version >= 2 ? SQL_HISTORY_V2
                                             : SQL_HISTORY_V1,
@@ -557,12 +546,12 @@ static bool read_cpu(btk_stats *s, sqlite3_stmt *st, int c)
     if (sqlite3_column_type(st, c + 3) == SQLITE_NULL)
         return false;
     btk_stats_init(s);
-    s->min = btk_store__col_double(st, c);
-    s->max = btk_store__col_double(st, c + 1);
-    s->mean = btk_store__col_double(st, c + 2);
-    s->median = btk_store__col_double(st, c + 3);
-    s->ci_low = btk_store__col_double(st, c + 4);
-    s->ci_high = btk_store__col_double(st, c + 5);
+    s->min = btk_sqlite__col_double(st, c);
+    s->max = btk_sqlite__col_double(st, c + 1);
+    s->mean = btk_sqlite__col_double(st, c + 2);
+    s->median = btk_sqlite__col_double(st, c + 3);
+    s->ci_low = btk_sqlite__col_double(st, c + 4);
+    s->ci_high = btk_sqlite__col_double(st, c + 5);
     return true;
 }
 
@@ -578,7 +567,7 @@ static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slo
 
     key.sha = (const char *)sqlite3_column_text(st, 0);
     /* the CPU columns follow the statistics, cycles_median and the 7 memory columns */
-    if (metric == BTK_HISTORY_CPU && !read_cpu(&cpu, st, btk_store__stats_read(&cpu, st, 5) + 8))
+    if (metric == BTK_HISTORY_CPU && !read_cpu(&cpu, st, btk_sqlite__stats_read(&cpu, st, 5) + 8))
         return 0;
     if (key.sha == NULL ||
         (hit = bsearch(&key, slots, n, sizeof(*slots), cmp_slot)) == NULL ||
@@ -588,16 +577,16 @@ static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slo
     p = &pts[hit->pos];
     snprintf(p->sha, sizeof(p->sha), "%s", key.sha);
     p->run_id = sqlite3_column_int64(st, 1);
-    p->commit_time = btk_store__col_int(st, 2, 0);
+    p->commit_time = btk_sqlite__col_int(st, 2, 0);
     p->status = sqlite3_column_int(st, 4) ? BTK_RESULT_FAILED : BTK_RESULT_OK;
-    c = btk_store__stats_read(&p->stats, st, 5);
-    p->cycles_median = btk_store__col_double(st, c);
+    c = btk_sqlite__stats_read(&p->stats, st, 5);
+    p->cycles_median = btk_sqlite__col_double(st, c);
     read_memory(&p->memory, st, c + 1);
     if (metric == BTK_HISTORY_CPU) {
         p->stats = cpu;
         p->cycles_median = NAN; /* ticks of wall time */
     }
-    return btk_store__col_text(&p->subject, st, 3);
+    return btk_sqlite__col_text(&p->subject, st, 3);
 }
 
 /* Move the filled points to the front, keeping the caller's order. */
@@ -614,7 +603,7 @@ static size_t compact(btk_history_point *pts, const bool *filled, size_t n)
 }
 
 static int query_history(btk_history_point *pts, bool *filled, const sha_slot *slots,
-                         size_t n, btk_store *db, const char *name, const char *fp,
+                         size_t n, btk_sqlite *db, const char *name, const char *fp,
                          btk_history_metric metric)
 {
     sqlite3_stmt *st = NULL;
@@ -622,38 +611,30 @@ static int query_history(btk_history_point *pts, bool *filled, const sha_slot *s
     char sql[2048];
 
     if (metric == BTK_HISTORY_TIME)
-        btk_store__history_sql(sql, sizeof(sql), db);
+        btk_sqlite__history_sql(sql, sizeof(sql), db);
     else if (db->version < 3)
         return 0; /* no counts, no CPU time before v3 */
     else
-        btk_store__stats_sql(sql, sizeof(sql),
+        btk_sqlite__stats_sql(sql, sizeof(sql),
                              metric == BTK_HISTORY_CPU ? SQL_HISTORY_CPU : SQL_HISTORY_COUNT,
                              "x.");
-    if ((error = btk_store__prepare(db, sql, &st)) < 0)
+    if ((error = btk_sqlite__prepare(db, sql, &st)) < 0)
         return error;
-    btk_store__bind_text(st, 1, name);
-    btk_store__bind_text(st, 2, fp);
+    btk_sqlite__bind_text(st, 1, name);
+    btk_sqlite__bind_text(st, 2, fp);
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
         error = place_point(pts, filled, slots, n, st, metric);
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot read the history");
+        error = btk_sqlite__fail(db, "cannot read the history");
     sqlite3_finalize(st);
     return error;
 }
 
-int btk_store_history(btk_history_point **points_out, size_t *count_out, btk_store *db,
-                      const char *bench_name, const char *machine_fp,
-                      const char (*shas)[41], size_t sha_count)
+int btk_sqlite__history(btk_history_point **points_out, size_t *count_out, btk_store *store,
+                        const char *bench_name, const char *machine_fp,
+                        const char (*shas)[41], size_t sha_count, btk_history_metric metric)
 {
-    return btk_store_history_metric(points_out, count_out, db, bench_name, machine_fp, shas,
-                                    sha_count, BTK_HISTORY_TIME);
-}
-
-int btk_store_history_metric(btk_history_point **points_out, size_t *count_out,
-                             btk_store *db, const char *bench_name, const char *machine_fp,
-                             const char (*shas)[41], size_t sha_count,
-                             btk_history_metric metric)
-{
+    btk_sqlite *db = btk_sqlite__of(store);
     btk_history_point *pts;
     sha_slot *slots;
     bool *filled;
@@ -684,17 +665,8 @@ int btk_store_history_metric(btk_history_point **points_out, size_t *count_out,
     return error;
 }
 
-void btk_history_free(btk_history_point *points, size_t count)
-{
-    size_t i;
-
-    for (i = 0; points && i < count; i++)
-        btk__free(points[i].subject);
-    btk__free(points);
-}
-
 /* Run a one-column text query (optionally with one text parameter) into a string list. */
-static int strings_query(char ***out, size_t *count_out, btk_store *db, const char *sql,
+static int strings_query(char ***out, size_t *count_out, btk_sqlite *db, const char *sql,
                          const char *param)
 {
     sqlite3_stmt *st = NULL;
@@ -704,9 +676,9 @@ static int strings_query(char ***out, size_t *count_out, btk_store *db, const ch
 
     *out = NULL;
     *count_out = 0;
-    if ((error = btk_store__prepare(db, sql, &st)) < 0)
+    if ((error = btk_sqlite__prepare(db, sql, &st)) < 0)
         return error;
-    btk_store__bind_text(st, 1, param);
+    btk_sqlite__bind_text(st, 1, param);
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         if ((grown = btk__realloc(list, (count + 1) * sizeof(char *))) == NULL) {
             error = BTK_ENOMEM;
@@ -714,10 +686,10 @@ static int strings_query(char ***out, size_t *count_out, btk_store *db, const ch
         }
         list = grown;
         list[count] = NULL;
-        error = btk_store__col_text(&list[count++], st, 0);
+        error = btk_sqlite__col_text(&list[count++], st, 0);
     }
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot list");
+        error = btk_sqlite__fail(db, "cannot list");
     sqlite3_finalize(st);
     if (error < 0) {
         btk_strings_free(list, count);
@@ -728,17 +700,19 @@ static int strings_query(char ***out, size_t *count_out, btk_store *db, const ch
     return 0;
 }
 
-int btk_store_machines(char ***fps_out, size_t *count_out, btk_store *db)
+int btk_sqlite__machines(char ***fps_out, size_t *count_out, btk_store *store)
 {
+    btk_sqlite *db = btk_sqlite__of(store);
     return strings_query(fps_out, count_out, db,
                          "SELECT fingerprint FROM machines m WHERE EXISTS"
                          " (SELECT 1 FROM runs r WHERE r.machine_id = m.id)"
                          " AND ?1 IS NULL ORDER BY fingerprint", NULL);
 }
 
-int btk_store_benchmark_names(char ***names_out, size_t *count_out, btk_store *db,
-                              const char *machine_fp)
+int btk_sqlite__benchmark_names(char ***names_out, size_t *count_out, btk_store *store,
+                                const char *machine_fp)
 {
+    btk_sqlite *db = btk_sqlite__of(store);
     return strings_query(names_out, count_out, db,
                          "SELECT b.name FROM benchmarks b WHERE EXISTS (SELECT 1 FROM"
                          " results x JOIN runs r ON r.id = x.run_id JOIN machines m"
@@ -746,30 +720,22 @@ int btk_store_benchmark_names(char ***names_out, size_t *count_out, btk_store *d
                          " (?1 IS NULL OR m.fingerprint = ?1)) ORDER BY b.name", machine_fp);
 }
 
-void btk_strings_free(char **strings, size_t count)
+int btk_sqlite__machine_info(btk_machine *out, btk_store *store, const char *fp)
 {
-    size_t i;
-
-    for (i = 0; strings && i < count; i++)
-        btk__free(strings[i]);
-    btk__free(strings);
-}
-
-int btk_store_machine_info(btk_machine *out, btk_store *db, const char *fp)
-{
+    btk_sqlite *db = btk_sqlite__of(store);
     sqlite3_stmt *st = NULL;
     int rc, error;
 
     memset(out, 0, sizeof(*out));
-    if ((error = btk_store__prepare(db, "SELECT fingerprint, hostname, arch, cpu_model, cpus"
+    if ((error = btk_sqlite__prepare(db, "SELECT fingerprint, hostname, arch, cpu_model, cpus"
                                         " FROM machines WHERE fingerprint = ?", &st)) < 0)
         return error;
-    btk_store__bind_text(st, 1, fp);
+    btk_sqlite__bind_text(st, 1, fp);
     rc = sqlite3_step(st);
     if (rc == SQLITE_DONE)
         error = btk_error_set(BTK_ENOTFOUND, "no machine with that fingerprint");
     else if (rc != SQLITE_ROW)
-        error = btk_store__fail(db, "cannot read a machine");
+        error = btk_sqlite__fail(db, "cannot read a machine");
     else if (!TEXT(out->fingerprint, st, 0) || !TEXT(out->hostname, st, 1) ||
              !TEXT(out->arch, st, 2) || !TEXT(out->cpu_model, st, 3))
         error = BTK_ENOMEM;
