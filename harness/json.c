@@ -158,11 +158,15 @@ static json_t *options_json(jb *b, const btk_report *rep)
 static json_t *count_context_json(jb *b, const btk_runner_options *op)
 {
     json_t *o = json_object(), *c;
+    char tool_version[96], libc[96];
 
     if (o == NULL)
         return NULL;
+    btk_count_identity(tool_version, sizeof(tool_version), libc, sizeof(libc), op->measure);
     put(b, o, "measure", str(btk_count_measure_name(op->measure)));
     put(b, o, "tool", str(op->measure == BTK_MEASURE_INSTRUCTIONS ? "callgrind" : "perf"));
+    put(b, o, "tool_version", str(tool_version));
+    put(b, o, "libc", str(libc));
     put(b, o, "env_bytes", json_integer(BTK_COUNT_ENV_BYTES));
     put(b, o, "target_instructions", num(BTK_COUNT_TARGET_INSTRUCTIONS));
     put(b, o, "cache_sim", json_boolean(op->cache_sim));

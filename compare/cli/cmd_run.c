@@ -46,14 +46,23 @@ static const cli_opt run_opts[] = {
 
 static const cli_cmd run_cmd = {"run", run_opts};
 
-/* True when the binary's arguments already choose --processes. */
+/* True when the binary's arguments already choose --processes, or choose a counting
+ * measure (--measure instructions|perf-instructions): counts repeat exactly, so the
+ * binary's own two counted processes suffice and ten would only cost ten callgrind runs
+ * (docs/cli/run.md). */
 static bool has_processes_arg(char **argv, int argc)
 {
     int i;
 
-    for (i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--processes") || !strncmp(argv[i], "--processes=", 12))
+    for (i = 1; i < argc; i++) {
+        const char *m = !strcmp(argv[i], "--measure") && i + 1 < argc ? argv[i + 1]
+                        : !strncmp(argv[i], "--measure=", 10)          ? argv[i] + 10
+                                                                       : NULL;
+
+        if (!strcmp(argv[i], "--processes") || !strncmp(argv[i], "--processes=", 12) ||
+            (m && strcmp(m, "time") != 0))
             return true;
+    }
     return false;
 }
 

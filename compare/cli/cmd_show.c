@@ -28,15 +28,38 @@ static void print_header(const btk_run *run)
     if (btk_run_build_text(&build, run) == 0)
         cli_print_safe(stdout, btk_buf_cstr(&build));
     btk_buf_free(&build);
+    printf("\nmeasure %s", btk_measure_name(run->measure));
+    if (run->measure != BTK_MEASURE_KIND_TIME) {
+        printf("  count identity ");
+        cli_print_safe(stdout, run->count_identity ? run->count_identity : "?");
+    }
     for (size_t i = 0; i < run->warning_count; i++) {
         printf("\nwarning: ");
         cli_print_safe(stdout, run->warnings[i] ? run->warnings[i] : "");
     }
-    printf("\n\n%-40s %8s %14s %25s %8s %6s\n", "benchmark", "status", "median ns",
-           "95% CI of median", "samples", "procs");
+    if (run->measure == BTK_MEASURE_KIND_TIME)
+        printf("\n\n%-40s %8s %14s %25s %8s %6s %14s\n", "benchmark", "status", "median ns",
+               "95% CI of median", "samples", "procs", "cpu median ns");
+    else
+        printf("\n\n%-40s %8s %14s %25s %8s %6s %14s\n", "benchmark", "status",
+               "median ins", "95% CI of median", "samples", "procs", "repeat");
 }
 
-static void print_result(const btk_result *r)
+/* The last column: a time run's CPU median ("-": not recorded), a counting run's
+ * repeatability ("exact", "NONDET min-max", "-": unknown). */
+static void print_metric(const btk_run *run, const btk_result *r)
+{
+    if (run->measure == BTK_MEASURE_KIND_TIME && r->has_cpu_stats)
+        printf(" %14.3f\n", r->cpu_stats.median);
+    else if (run->measure == BTK_MEASURE_KIND_TIME || r->count_repeat == BTK_COUNT_UNKNOWN)
+        printf(" %14s\n", "-");
+    else if (r->count_repeat == BTK_COUNT_DETERMINISTIC)
+        printf(" %14s\n", "exact");
+    else
+        printf(" NONDET %.6g-%.6g\n", r->count_spread_min, r->count_spread_max);
+}
+
+static void print_result(const btk_run *run, const btk_result *r)
 {
     char name[1024];
     FILE *mem = fmemopen(name, sizeof(name), "w");
@@ -54,9 +77,10 @@ static void print_result(const btk_result *r)
         printf("\n");
         return;
     }
-    printf("%-40s %8s %14.3f [%11.3f, %11.3f] %8" PRId64 " %6zu\n", name, "ok",
+    printf("%-40s %8s %14.3f [%11.3f, %11.3f] %8" PRId64 " %6zu", name, "ok",
            r->stats.median, r->stats.ci_low, r->stats.ci_high, r->stats.samples,
            r->proc_count);
+    print_metric(run, r);
 }
 
 /* The run id for arg: a run id, or the newest run of the commit arg names. */
@@ -111,7 +135,7 @@ static int show(const show_args *a)
         (error = btk_store_load_run(&run, db, id, true)) == 0) {
         print_header(run);
         for (i = 0; i < run->result_count; i++)
-            print_result(&run->results[i]);
+            print_result(run, &run->results[i]);
     }
     btk_run_free(run);
     btk_store_close(db);

@@ -42,6 +42,7 @@ typedef struct machine_ctx {
     btk_run **procs; /* the commits' runs on this machine, each process's samples
                       * reduced to their median (the change points' input) */
     size_t proc_run_count;
+    bool cpu;                 /* --metric cpu: procs hold CPU medians */
 } machine_ctx;
 
 typedef struct report_ctx {

@@ -51,7 +51,16 @@ int btk_store_history(btk_history_point **points_out, size_t *count_out, btk_sto
                       const char (*shas)[41], size_t sha_count)
 {
     return db->backend->history(points_out, count_out, db, bench_name, machine_fp, shas,
-                                sha_count);
+                                sha_count, BTK_HISTORY_TIME);
+}
+
+int btk_store_history_metric(btk_history_point **points_out, size_t *count_out,
+                             btk_store *db, const char *bench_name, const char *machine_fp,
+                             const char (*shas)[41], size_t sha_count,
+                             btk_history_metric metric)
+{
+    return db->backend->history(points_out, count_out, db, bench_name, machine_fp, shas,
+                                sha_count, metric);
 }
 
 int btk_store_machines(char ***fps_out, size_t *count_out, btk_store *db)

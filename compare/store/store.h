@@ -63,6 +63,20 @@ int btk_store_history(btk_history_point **points_out, size_t *count_out, btk_sto
                       const char *bench_name, const char *machine_fp,
                       const char (*shas)[41], size_t sha_count);
 void btk_history_free(btk_history_point *points, size_t count);
+/* Which figure a history holds (docs/cli/history.md, --metric): TIME the time runs' wall
+ * clock (btk_store_history), CPU the time runs' CPU statistics (points without CPU time
+ * are left out; only min, max, mean, median, ci_low, ci_high are known, the others NAN),
+ * COUNT the counting runs' instructions per iteration. Before schema v5 only TIME has
+ * points. */
+typedef enum btk_history_metric {
+    BTK_HISTORY_TIME = 0,
+    BTK_HISTORY_CPU,
+    BTK_HISTORY_COUNT
+} btk_history_metric;
+int btk_store_history_metric(btk_history_point **points_out, size_t *count_out,
+                             btk_store *db, const char *bench_name, const char *machine_fp,
+                             const char (*shas)[41], size_t sha_count,
+                             btk_history_metric metric);
 
 /* Distinct machine fingerprints with their hostname/cpu, and benchmark names; for report
  * and `--machine` lookups. Free with btk_strings_free. */
@@ -91,7 +105,7 @@ typedef struct btk_ack {
  * repository here). BTK_EINVAL for a malformed sha or an empty glob, BTK_EIO. */
 int btk_store_add_ack(btk_store *db, const char *sha, const char *glob, const char *note,
                       int64_t *id_out);
-/* Every ack, oldest first; none before schema v3. Free with btk_acks_free. */
+/* Every ack, oldest first; none before schema v4. Free with btk_acks_free. */
 int btk_store_list_acks(btk_ack **acks_out, size_t *count_out, btk_store *db);
 /* Delete the ack with this id. BTK_ENOTFOUND when there is none. */
 int btk_store_remove_ack(btk_store *db, int64_t id);

@@ -11,7 +11,7 @@
 
 /* The schema version this build writes, the same on every backend (SQLite keeps it in
  * PRAGMA user_version; docs/database.md). */
-#define BTK_STORE_SCHEMA_VERSION 4
+#define BTK_STORE_SCHEMA_VERSION 5
 
 /* One backend: the store.h functions of an open handle, with their contracts. close
  * accepts NULL. */
@@ -26,7 +26,7 @@ typedef struct btk_store_backend {
                      size_t limit);
     int (*history)(btk_history_point **points_out, size_t *count_out, btk_store *db,
                    const char *bench_name, const char *machine_fp,
-                   const char (*shas)[41], size_t sha_count);
+                   const char (*shas)[41], size_t sha_count, btk_history_metric metric);
     int (*machines)(char ***fps_out, size_t *count_out, btk_store *db);
     int (*benchmark_names)(char ***names_out, size_t *count_out, btk_store *db,
                            const char *machine_fp);

@@ -81,6 +81,20 @@ static const char *const migrations[] = {
     "CREATE TABLE acks ("
     " id INTEGER PRIMARY KEY, commit_sha TEXT NOT NULL, bench_glob TEXT NOT NULL,"
     " note TEXT NOT NULL, created INTEGER NOT NULL, UNIQUE (commit_sha, bench_glob));",
+    /* v4 -> v5: counts and CPU time (docs/database.md, "Counting runs and CPU time"). New
+     * tables, so the rows and indexes of v4 are untouched: run_counts has a row only for a
+     * counting run (no row: a time run), result_metrics only for a result with a count
+     * or CPU statistics, cpu_samples only for a process with CPU samples. */
+    "CREATE TABLE run_counts ("
+    " run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,"
+    " measure TEXT NOT NULL, identity TEXT);"
+    "CREATE TABLE result_metrics ("
+    " result_id INTEGER PRIMARY KEY REFERENCES results(id) ON DELETE CASCADE,"
+    " count_repeat INTEGER NOT NULL, spread_min REAL, spread_max REAL, cpu_min REAL,"
+    " cpu_max REAL, cpu_mean REAL, cpu_median REAL, cpu_ci_low REAL, cpu_ci_high REAL);"
+    "CREATE TABLE cpu_samples ("
+    " result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,"
+    " seq INTEGER NOT NULL, cpu_ns BLOB NOT NULL, PRIMARY KEY (result_id, seq)) WITHOUT ROWID;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == BTK_STORE_SCHEMA_VERSION,
