@@ -74,11 +74,13 @@ int cli_safe_text(btk_buf *out, const char *s);
 typedef struct cli_commit_options {
     const char *repo, *commit, *branch;
     bool allow_unknown;
+    const char *machine; /* --machine NAME: the machine class (cli_machine_name) */
 } cli_commit_options;
 /* Fill out (a zeroed btk_commit) per docs/cli/run.md: HEAD's commit, branch and dirty
  * state, or the overrides; outside a repository the commit stays "" (with a warning) unless
- * --commit and --allow-unknown-commit are given. *git_out is the repository or NULL.
- * Errors: BTK_ENOTFOUND / BTK_EINVAL (exit 2), BTK_EIO (exit 3). */
+ * --commit and --allow-unknown-commit are given. *git_out is the repository or NULL. Also
+ * checks the machine name (opts->machine, else $BENCHTRACK_MACHINE), so a bad one fails
+ * before anything runs. Errors: BTK_ENOTFOUND / BTK_EINVAL (exit 2), BTK_EIO (exit 3). */
 int cli_commit_for_run(btk_commit *out, btk_git **git_out, const cli_commit_options *opts);
 /* The option rows that say where a run is stored and under which commit, for the tables
  * of run, import and ab: type is the command's argument struct, rec its
@@ -95,7 +97,13 @@ int cli_commit_for_run(btk_commit *out, btk_git **git_out, const cli_commit_opti
     CLI_OPT_STRING_EX("--branch", NULL, "NAME", type, rec.branch, CLI_OPT_NONEMPTY,         \
                       "record this branch name (overrides the checked-out branch)"),        \
     CLI_OPT_FLAG("--allow-unknown-commit", type, rec.allow_unknown, 0,                      \
-                 "accept a --commit the repository cannot confirm (a full 40-digit sha)")
+                 "accept a --commit the repository cannot confirm (a full 40-digit sha)"),  \
+    CLI_OPT_MACHINE_NAME(type, rec.machine)
+/* The --machine NAME row of the recording commands (run, import, ab, bisect). */
+#define CLI_OPT_MACHINE_NAME(type, field)                                                   \
+    CLI_OPT_STRING_EX("--machine", NULL, "NAME", type, field, CLI_OPT_NONEMPTY,             \
+                      "record under this machine class (e.g. the CI runner type) instead "  \
+                      "of the hardware's; else $BENCHTRACK_MACHINE")
 /* clang-format on */
 
 /* The option rows of how a comparison is decided and printed (compare, ab): the type's
@@ -118,10 +126,16 @@ int cli_commit_for_run(btk_commit *out, btk_git **git_out, const cli_commit_opti
 #define CLI_DB_HELP_RECORD                                                               \
     "results database (else $BENCHTRACK_DB, else benchtrack.db at the repository root, " \
     "else ./benchtrack.db)"
-/* Open the store (writable) and add run; prints "stored run #N ..." to stderr. */
-int cli_store_run(const btk_run *run, const char *db_flag, btk_git *git);
-/* The machine to use for a query: flag = fingerprint prefix or hostname; NULL flag = the
- * only machine with data, else this machine when it has data, else BTK_EINVAL naming the
+/* The machine class to record under: flag (--machine NAME), else $BENCHTRACK_MACHINE when
+ * set and not empty, else NULL (the hardware's class). BTK_EINVAL (exit 2) when the name is
+ * not valid (btk_machine_name_valid), the message saying where it came from. */
+int cli_machine_name(const char **name_out, const char *flag);
+/* Open the store (writable) and add run, in the machine class cli_machine_name(machine)
+ * gives; prints "stored run #N ..." to stderr. */
+int cli_store_run(btk_run *run, const char *db_flag, btk_git *git, const char *machine);
+/* The machine to use for a query: flag = a machine name, else a fingerprint prefix or a
+ * host name; NULL flag = the only machine with data, else this machine ($BENCHTRACK_MACHINE's
+ * class when set, else this hardware's) when it has data, else BTK_EINVAL naming the
  * machines. *fp_out freed with btk__free. */
 int cli_pick_machine(char **fp_out, btk_store *db, const char *flag);
 /* The runs of commit sha on machine fp (NULL: any), newest first, with samples, as every

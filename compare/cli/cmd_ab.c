@@ -51,9 +51,10 @@ static const cli_cmd ab_cmd = {"ab", ab_opts};
 static int check_args(const ab_args *a)
 {
     if (a->db == NULL && (a->base_commit || a->base_branch || a->rec.commit ||
-                          a->rec.branch || a->rec.repo || a->rec.allow_unknown))
-        return btk_error_set(BTK_EINVAL, "commit options of ab only apply when storing: "
-                                         "add --db PATH");
+                          a->rec.branch || a->rec.repo || a->rec.allow_unknown ||
+                          a->rec.machine))
+        return btk_error_set(BTK_EINVAL, "commit and machine options of ab only apply when "
+                                         "storing: add --db PATH");
     if (a->db && a->base_commit == NULL)
         return btk_error_set(BTK_EINVAL, "ab --db needs --base-commit REF: the commit OLD_BIN "
                                          "was built from (its run is stored under it)");
@@ -101,7 +102,7 @@ static int store_side(btk_run *run, btk_commit *commit, const char *side, const 
     btk_commit_clear(&run->commit);
     run->commit = *commit;
     memset(commit, 0, sizeof(*commit)); /* the run owns it now */
-    return cli_store_run(run, a->db, git);
+    return cli_store_run(run, a->db, git, a->rec.machine);
 }
 
 static void store_clear(ab_store *st)

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 typedef struct bisect_args {
-    const char *good, *bad, *bench, *build, *binary, *on_failure, *db, *repo;
+    const char *good, *bad, *bench, *build, *binary, *on_failure, *db, *repo, *machine;
     long processes, timeout_ms;
     bool quiet;
     btk_compare_options opts;
@@ -47,6 +47,7 @@ static const cli_opt bisect_opts[] = {
                    "changes within +-X are not slower (default 0.02)"),
     CLI_OPT_STRING_EX("--db", NULL, "PATH", bisect_args, db, CLI_OPT_NONEMPTY,
                       "store every measured run under its commit"),
+    CLI_OPT_MACHINE_NAME(bisect_args, machine),
     CLI_OPT_STRING_EX("--repo", NULL, "DIR", bisect_args, repo, CLI_OPT_NONEMPTY,
                       "the repository (default: the current directory's)"),
     CLI_OPT_FLAG("--quiet", bisect_args, quiet, 0, "no progress lines on stderr"),
@@ -213,7 +214,7 @@ static int store(btk_run *run, const char *sha, const char *side, const bisect_c
     if ((error = btk_ab_tag(run, side, (unsigned)x->a->processes)) < 0 ||
         (error = btk_git_commit_info(&run->commit, git, sha)) < 0)
         return error;
-    return cli_store_run(run, x->a->db, git);
+    return cli_store_run(run, x->a->db, git, x->a->machine);
 }
 
 /* The verdict for NAME of GOOD's runs against the candidate's (rounds: 1 or 2 A/B runs,
@@ -424,6 +425,7 @@ done:
 
 static int check_args(const bisect_args *a)
 {
+    const char *name;
     char quoted[80];
 
     if (strcmp(a->on_failure, "slow") && strcmp(a->on_failure, "skip"))
@@ -433,7 +435,9 @@ static int check_args(const bisect_args *a)
         return btk_error_set(BTK_EINVAL, "--binary '%s' must be a path inside the "
                                          "repository (relative, no '..')",
                              btk_error_quote(quoted, sizeof(quoted), a->binary));
-    return 0;
+    if (a->machine && a->db == NULL)
+        return btk_error_set(BTK_EINVAL, "--machine only applies when storing: add --db PATH");
+    return a->db ? cli_machine_name(&name, a->machine) : 0;
 }
 
 /* Resolve GOOD and BAD, list the commits, make the private directory, supervise. */

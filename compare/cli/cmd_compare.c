@@ -37,7 +37,7 @@ static const cli_opt compare_opts[] = {
                    "the repository (default: the current directory's)"),
     CLI_OPT_STRING(
         "--machine", "M", compare_args, load.machine,
-        "the machine: fingerprint prefix or hostname (default: the contender's)"),
+        "the machine: name, fingerprint prefix or host name (default: the contender's)"),
     CLI_OPT_FLAG("--any-machine", compare_args, load.any_machine, CLI_OPT_OR,
                  "compare runs of different machines, with a warning"),
     CLI_OPT_FLAG("--any-build", compare_args, load.any_build, CLI_OPT_OR,
@@ -495,7 +495,9 @@ static int header_strings(btk_buf *b, btk_buf *n, btk_buf *m, btk_buf *w, const 
 
     if ((error = describe(b, base)) < 0 || (error = describe(n, now)) < 0)
         return error;
-    if (mach && (error = btk_buf_printf(m, "%s (%.12s)", mach->hostname ? mach->hostname : "?",
+    if (mach && (error = btk_buf_printf(m, "%s%s%s (%.12s)", mach->name ? mach->name : "",
+                                        mach->name ? " on " : "",
+                                        mach->hostname ? mach->hostname : "?",
                                         mach->fingerprint ? mach->fingerprint : "?")) < 0)
         return error;
     for (size_t i = 0; i < base->count; i++)

@@ -18,7 +18,8 @@ static const cli_opt export_opts[] = {
     CLI_OPT_FLAG("--history", export_args, history, 0,
                  "every stored result, oldest run first (csv and json only)"),
     CLI_OPT_STRING("--machine", "M", export_args, machine,
-                   "only this machine: fingerprint prefix or hostname (default: all)"),
+                   "only this machine: name, fingerprint prefix or host name "
+                   "(default: all)"),
     CLI_OPT_FLAG("--include-dirty", export_args, include_dirty, 0,
                  "also runs recorded from a modified working tree"),
     CLI_OPT_STRING("--out", "FILE", export_args, out, "write there instead of stdout"),
@@ -110,7 +111,10 @@ static int add_row(collected *c, const btk_run_row *r, const btk_result *res)
         c->row_alloc = n;
     }
     c->rows[c->row_count++] = (btk_export_row){
-        res->name, r->machine_fp, r->hostname, r->sha[0] ? r->sha : NULL, r->branch,
+        /* the machine's stable label, not the run's host: an ephemeral CI runner's host
+         * name would start a new series every job (docs/cli/export.md) */
+        res->name, r->machine_fp, r->machine_name ? r->machine_name : r->machine_host,
+        r->sha[0] ? r->sha : NULL, r->branch,
         r->date, r->id, r->dirty, res};
     return 0;
 }

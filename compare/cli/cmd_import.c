@@ -43,7 +43,7 @@ static int import(const import_args *a)
 
     if ((error = check_file(a->file)) == 0 && (error = btk_import_file(&run, a->file)) == 0 &&
         (error = cli_commit_for_run(&run->commit, &git, &a->rec)) == 0)
-        error = cli_store_run(run, a->db, git);
+        error = cli_store_run(run, a->db, git, a->rec.machine);
     btk_run_free(run);
     btk_git_close(git);
     return error;
@@ -51,7 +51,7 @@ static int import(const import_args *a)
 
 int cmd_import(int argc, char **argv)
 {
-    import_args a = {NULL, NULL, {NULL, NULL, NULL, false}};
+    import_args a = {NULL, NULL, {NULL, NULL, NULL, false, NULL}};
     int status;
 
     if (!cli_parse_args(&status, &a, &import_cmd, argc, argv))

@@ -31,6 +31,9 @@ static int row_cells(char *cells[COLS], const btk_run_row *r)
     error |= btk_buf_printf(&b[COL_COMMIT], "%.12s%s", r->sha[0] ? r->sha : "-",
                             r->dirty ? "+" : "");
     error |= cli_safe_text(&b[COL_BRANCH], r->branch ? r->branch : "-");
+    if (r->machine_name) /* a named class: its name, then the host of this run */
+        error |= cli_safe_text(&b[COL_MACHINE], r->machine_name) |
+                 btk_buf_puts(&b[COL_MACHINE], " on ");
     error |= cli_safe_text(&b[COL_MACHINE], r->hostname ? r->hostname : "?");
     error |= btk_buf_printf(&b[COL_MACHINE], " (%.8s)", r->machine_fp ? r->machine_fp : "?");
     error |= btk_buf_puts(&b[COL_DATE], r->date ? r->date : "-");

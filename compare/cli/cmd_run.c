@@ -232,8 +232,8 @@ static int keep_results(cli_run_tmp *t, const char *sha)
     return status;
 }
 
-static int record(int status, cli_run_tmp *t, btk_commit *commit, const char *db,
-                  btk_git *git, const cli_run_args *a)
+static int record(int status, cli_run_tmp *t, btk_commit *commit, const cli_run_args *a,
+                  btk_git *git)
 {
     btk_run *run = NULL;
     int error;
@@ -246,7 +246,7 @@ static int record(int status, cli_run_tmp *t, btk_commit *commit, const char *db
         btk_run_free(run);
         return cli_fail();
     }
-    error = cli_store_run(run, db, git);
+    error = cli_store_run(run, a->db, git, a->rec.machine);
     if (error < 0)
         status = keep_results(t, run->commit.sha);
     else if (status == 3)
@@ -270,7 +270,7 @@ int cli_run_finish(int child, cli_run_tmp *t, btk_commit *commit, const cli_run_
         return refuse(child, bin);
     if (stat(t->json, &st) != 0)
         return no_results(bin, child);
-    return record(child, t, commit, a->db, git, a);
+    return record(child, t, commit, a, git);
 }
 
 int cmd_run(int argc, char **argv)

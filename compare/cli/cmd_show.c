@@ -14,6 +14,10 @@ static void print_header(const btk_run *run)
            run->commit.sha[0] ? run->commit.sha : "-", run->commit.dirty ? " (dirty)" : "");
     cli_print_safe(stdout, run->commit.branch ? run->commit.branch : "-");
     printf("\nmachine ");
+    if (run->machine.name) { /* a named class: its name, then the host of this run */
+        cli_print_safe(stdout, run->machine.name);
+        printf(" on ");
+    }
     cli_print_safe(stdout, run->machine.hostname ? run->machine.hostname : "?");
     printf(" (%s), ", run->machine.fingerprint ? run->machine.fingerprint : "?");
     cli_print_safe(stdout, run->machine.cpu_model ? run->machine.cpu_model : "?");

@@ -293,11 +293,29 @@ static int commit_in_repo(btk_commit *out, btk_git *git, const cli_commit_option
     return error;
 }
 
+int cli_machine_name(const char **name_out, const char *flag)
+{
+    const char *env = getenv("BENCHTRACK_MACHINE"), *why;
+    const char *name = flag ? flag : (env && *env ? env : NULL);
+    char quoted[100];
+
+    *name_out = NULL;
+    if (name && !btk_machine_name_valid(name, &why))
+        return btk_error_set(BTK_EINVAL, "invalid machine name '%s'%s: %s",
+                             btk_error_quote(quoted, sizeof(quoted), name),
+                             flag ? "" : " in BENCHTRACK_MACHINE", why);
+    *name_out = name;
+    return 0;
+}
+
 int cli_commit_for_run(btk_commit *out, btk_git **git_out, const cli_commit_options *o)
 {
+    const char *name;
     int error;
 
     *git_out = NULL;
+    if ((error = cli_machine_name(&name, o->machine)) < 0)
+        return error;
     error = btk_git_open(git_out, o->repo);
     if (error == BTK_ENOTFOUND && o->repo == NULL) {
         if (o->commit)
@@ -318,13 +336,16 @@ int cli_commit_for_run(btk_commit *out, btk_git **git_out, const cli_commit_opti
     return error;
 }
 
-int cli_store_run(const btk_run *run, const char *db_flag, btk_git *git)
+int cli_store_run(btk_run *run, const char *db_flag, btk_git *git, const char *machine)
 {
     btk_store *db = NULL;
+    const char *name;
     int64_t id = 0;
     int error;
 
-    if ((error = cli_open_store(&db, db_flag, git, false)) < 0)
+    if ((error = cli_machine_name(&name, machine)) < 0 ||
+        (error = btk_machine_set_name(&run->machine, name)) < 0 ||
+        (error = cli_open_store(&db, db_flag, git, false)) < 0)
         return error;
     error = btk_store_add_run(db, run, &id);
     btk_store_close(db);
@@ -336,7 +357,8 @@ int cli_store_run(const btk_run *run, const char *db_flag, btk_git *git)
     return error;
 }
 
-/* "host (fp12), host2 (fp12)" for messages; hostnames escaped. */
+/* "'host' (fp12), named 'ci' (fp12)" for messages: a named machine by its name, else by
+ * the host name of its first run; escaped. */
 static void describe_machines(btk_buf *out, btk_store *db, char **fps, size_t count)
 {
     btk_machine m;
@@ -346,25 +368,37 @@ static void describe_machines(btk_buf *out, btk_store *db, char **fps, size_t co
     for (i = 0; i < count; i++) {
         if (btk_store_machine_info(&m, db, fps[i]) < 0)
             continue;
-        btk_buf_printf(out, "%s'%s' (%.12s)", i ? ", " : "",
-                       btk_error_quote(quoted, sizeof(quoted), m.hostname ? m.hostname : "?"),
+        btk_buf_printf(out, "%s%s'%s' (%.12s)", i ? ", " : "", m.name ? "named " : "",
+                       btk_error_quote(quoted, sizeof(quoted),
+                                       m.name ? m.name : m.hostname ? m.hostname : "?"),
                        fps[i]);
         btk_machine_clear(&m);
     }
 }
 
+/* Whether flag is a prefix of fp or the host name of one of its runs. */
 static bool machine_matches(btk_store *db, const char *fp, const char *flag)
 {
-    btk_machine m;
-    bool yes;
-
     if (!strncmp(fp, flag, strlen(flag)))
         return true;
-    if (btk_store_machine_info(&m, db, fp) < 0)
-        return false;
-    yes = m.hostname && !strcmp(m.hostname, flag);
+    return btk_store_machine_has_host(db, fp, flag) == 1;
+}
+
+/* The index in fps of the machine named name, or count (also when name is no valid
+ * machine name). A named class's fingerprint is its name's alone, so it is computed, not
+ * looked up. BTK_ENOMEM as count. */
+static size_t find_named(char **fps, size_t count, const char *name)
+{
+    btk_machine m;
+    const char *why;
+    size_t i = count;
+
+    memset(&m, 0, sizeof(m));
+    if (btk_machine_name_valid(name, &why) && btk_machine_set_name(&m, name) == 0)
+        for (i = 0; i < count && strcmp(fps[i], m.fingerprint); i++)
+            ;
     btk_machine_clear(&m);
-    return yes;
+    return i;
 }
 
 static int pick_by_flag(char **fp_out, btk_store *db, char **fps, size_t count,
@@ -375,6 +409,11 @@ static int pick_by_flag(char **fp_out, btk_store *db, char **fps, size_t count,
     size_t i, hits = 0, hit = 0;
     int error = 0;
 
+    /* A machine name is exact and wins over a fingerprint prefix or host name that also
+     * matches. */
+    if ((hit = find_named(fps, count, flag)) < count)
+        return (*fp_out = btk__strdup(fps[hit])) ? 0 : BTK_ENOMEM;
+    hit = 0;
     for (i = 0; i < count; i++)
         if (machine_matches(db, fps[i], flag)) {
             hits++;
@@ -388,6 +427,20 @@ static int pick_by_flag(char **fp_out, btk_store *db, char **fps, size_t count,
                           hits ? "ambiguous" : "no data for", quoted,
                           count ? btk_buf_cstr(&list) : "none");
     btk_buf_free(&list);
+    return error;
+}
+
+/* This machine for a query's default: $BENCHTRACK_MACHINE's class when set, else this
+ * hardware's. Release with btk_machine_clear. */
+static int this_machine(btk_machine *out)
+{
+    const char *name;
+    int error;
+
+    if ((error = btk_machine_detect(out)) == 0 &&
+        ((error = cli_machine_name(&name, NULL)) < 0 ||
+         (error = btk_machine_set_name(out, name)) < 0))
+        btk_machine_clear(out);
     return error;
 }
 
@@ -406,7 +459,7 @@ int cli_pick_machine(char **fp_out, btk_store *db, const char *flag)
         error = pick_by_flag(fp_out, db, fps, count, flag);
     else if (count == 1)
         error = (*fp_out = btk__strdup(fps[0])) ? 0 : BTK_ENOMEM;
-    else if (count > 1 && (error = btk_machine_detect(&here)) == 0) {
+    else if (count > 1 && (error = this_machine(&here)) == 0) {
         for (i = 0; i < count && strcmp(fps[i], here.fingerprint); i++)
             ;
         if (i < count)

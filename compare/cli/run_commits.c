@@ -247,17 +247,22 @@ static int work(void *payload)
 
 /* ---- the command ---- */
 
-/* This machine's fingerprint (the one a run made here is stored under). */
+/* The fingerprint a run made here is stored under: this machine's hardware class, or the
+ * class named by --machine NAME / $BENCHTRACK_MACHINE (cli_machine_name). */
 static int this_machine(range_ctx *x)
 {
+    const char *name = NULL;
     btk_machine here;
     int error;
 
-    if ((error = btk_machine_detect(&here)) < 0)
+    if ((error = cli_machine_name(&name, x->a->rec.machine)) < 0 ||
+        (error = btk_machine_detect(&here)) < 0)
         return error;
-    x->fp = here.fingerprint ? btk__strdup(here.fingerprint) : NULL;
+    if ((error = btk_machine_set_name(&here, name)) == 0 &&
+        (x->fp = here.fingerprint ? btk__strdup(here.fingerprint) : NULL) == NULL)
+        error = btk_error_set(BTK_ENOMEM, "out of memory");
     btk_machine_clear(&here);
-    return x->fp ? 0 : btk_error_set(BTK_ENOMEM, "out of memory");
+    return error;
 }
 
 int cli_run_commits(const cli_run_args *a)

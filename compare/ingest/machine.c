@@ -67,29 +67,91 @@ static uint64_t fnv_field(uint64_t h, const char *s)
     return btk__fnv1a(h, "\x1f", 1);
 }
 
-int btk_machine_fingerprint(btk_machine *m)
+/* 32 hex digits of two FNV-1a lanes over fields (each followed by 0x1f) into m. */
+static int digest(btk_machine *m, const char *const *fields, size_t count)
 {
-    char cpus[24], hex[33];
-    const char *fields[4];
     uint64_t a = BTK_FNV1A_INIT, b = 0x84222325cbf29ce4ULL;
+    char hex[33], *copy;
     size_t i;
 
-    snprintf(cpus, sizeof(cpus), "%d", m->cpus);
-    fields[0] = m->hostname ? m->hostname : "";
-    fields[1] = m->arch ? m->arch : "";
-    fields[2] = m->cpu_model ? m->cpu_model : "";
-    fields[3] = cpus;
-    /* Two FNV-1a lanes with different seeds and a field-order salt give 128 bits: an
-     * identifier, not a security property (the fields themselves are stored beside it).
-     */
-    for (i = 0; i < BTK_ARRAY_SIZE(fields); i++) {
+    /* Two lanes with different seeds and a field-order salt give 128 bits: an identifier,
+     * not a security property (the fields themselves are stored beside it). */
+    for (i = 0; i < count; i++) {
         a = fnv_field(a, fields[i]);
         b = fnv_field(b ^ (uint64_t)(i + 1) * 0x9e3779b97f4a7c15ULL, fields[i]);
     }
     snprintf(hex, sizeof(hex), "%016" PRIx64 "%016" PRIx64, a, b);
+    if ((copy = btk__strdup(hex)) == NULL)
+        return BTK_ENOMEM; /* the old fingerprint stays */
     btk__free(m->fingerprint);
-    m->fingerprint = btk__strdup(hex);
-    return m->fingerprint ? 0 : BTK_ENOMEM;
+    m->fingerprint = copy;
+    return 0;
+}
+
+int btk_machine_fingerprint(btk_machine *m)
+{
+    char cpus[24];
+    const char *fields[6];
+
+    if (m->name) { /* a named class: the name alone, in a domain of its own */
+        fields[0] = "benchtrack-machine-name";
+        fields[1] = m->name;
+        return digest(m, fields, 2);
+    }
+    snprintf(cpus, sizeof(cpus), "%d", m->cpus);
+    fields[0] = "benchtrack-machine-hw";
+    fields[1] = m->arch ? m->arch : "";
+    fields[2] = m->cpu_model ? m->cpu_model : "";
+    fields[3] = cpus;
+    fields[4] = m->hypervisor ? "vm" : "metal";
+    /* Nothing names the hardware (a Google Benchmark file from another host): the host
+     * name keeps such hosts apart instead of pooling every unknown machine. */
+    fields[5] = (m->arch || m->cpu_model) ? "" : (m->hostname ? m->hostname : "");
+    return digest(m, fields, BTK_ARRAY_SIZE(fields));
+}
+
+/* ASCII only, whatever the locale. */
+static bool alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool btk_machine_name_valid(const char *name, const char **why_out)
+{
+    size_t i, len = name ? strlen(name) : 0;
+
+    *why_out = NULL;
+    if (len == 0)
+        *why_out = "it is empty";
+    else if (len > BTK_MACHINE_NAME_MAX)
+        *why_out = "it is longer than 64 characters";
+    else if (!alnum(name[0]))
+        *why_out = "it must start with a letter or digit";
+    for (i = 0; i < len && *why_out == NULL; i++)
+        if (!alnum(name[i]) && !strchr("._-", name[i]))
+            *why_out = "only letters, digits, '.', '_' and '-' are allowed";
+    return *why_out == NULL;
+}
+
+int btk_machine_set_name(btk_machine *m, const char *name)
+{
+    char quoted[100], *copy = NULL, *old = m->name;
+    const char *why;
+    int error;
+
+    if (name && !btk_machine_name_valid(name, &why))
+        return btk_error_set(BTK_EINVAL, "invalid machine name '%s': %s",
+                             btk_error_quote(quoted, sizeof(quoted), name), why);
+    if (name && (copy = btk__strdup(name)) == NULL)
+        return BTK_ENOMEM;
+    m->name = copy;
+    if ((error = btk_machine_fingerprint(m)) < 0) {
+        m->name = old;
+        btk__free(copy);
+        return error;
+    }
+    btk__free(old);
+    return 0;
 }
 
 /* ---- the build identity ---- */

@@ -18,5 +18,10 @@ int btk_machine_detect(btk_machine *out);
 /* Copy into dst the host fields it lacks (arch, cpu model, cpus, os, kernel) from here.
  */
 int btk_machine_adopt_host(btk_machine *dst, const btk_machine *here);
+/* Put m in the machine class name (--machine NAME) and fingerprint it by that name; NULL
+ * puts it back in its hardware's class. BTK_EINVAL when name is not a valid machine name
+ * (btk_machine_name_valid; the message quotes it and says why), BTK_ENOMEM; m unchanged
+ * on failure. */
+int btk_machine_set_name(btk_machine *m, const char *name);
 
 #endif

@@ -58,6 +58,7 @@ void btk_result_clear(btk_result *r)
 void btk_machine_clear(btk_machine *m)
 {
     btk__free(m->fingerprint);
+    btk__free(m->name);
     btk__free(m->hostname);
     btk__free(m->os);
     btk__free(m->kernel);

@@ -58,6 +58,7 @@ typedef struct btk_result {
 
 typedef struct btk_machine {
     char *fingerprint;    /* hex digest of the fields that decide comparability */
+    char *name;           /* the class named by --machine NAME; NULL: the hardware's */
     char *hostname, *os, *kernel, *arch, *cpu_model, *timer_source;
     int cpus;
     double timer_hz;
@@ -100,8 +101,16 @@ void btk_run_free(btk_run *run);
  * follows results appended later; results must not be reordered or renamed after it). Not
  * safe to call on one run from several threads at once. */
 const btk_result *btk_run_find(const btk_run *run, const char *name);
-/* Compute machine->fingerprint from its other fields (documented in docs/database.md). */
+/* Compute machine->fingerprint from its other fields (documented in docs/database.md,
+ * "Fingerprint"): from name alone when it is set, else from the hardware (arch, cpu
+ * model, cpus, hypervisor; the host name only when arch and cpu model are both unknown).
+ * BTK_ENOMEM. */
 int btk_machine_fingerprint(btk_machine *machine);
+/* The longest machine name (--machine NAME, BENCHTRACK_MACHINE). */
+#define BTK_MACHINE_NAME_MAX 64
+/* Whether name is a valid machine name: 1..64 ASCII letters, digits, '.', '_', '-',
+ * starting with a letter or digit. When not, *why_out says why (a constant). */
+bool btk_machine_name_valid(const char *name, const char **why_out);
 /* The build identity (docs/cli/compare.md, "Which runs are pooled"): two runs are of the same build
  * when their compiler (name and version) and flags (optimization, NDEBUG) are equal, as
  * stored from the results' context build.compiler and build.flags; an unknown field is

@@ -157,7 +157,9 @@ static int put_machine_context(btk_buf *b, const machine_ctx *m)
     int error;
 
     if ((error = btk_html_raw(b, "<h2 id=\"m%d\">Machine ", m->index)) < 0 ||
-        (error = btk_html_text(b, i->hostname ? i->hostname : "(unknown host)")) < 0 ||
+        (error = btk_html_text(b, i->name       ? i->name /* a named class (--machine) */
+                                  : i->hostname ? i->hostname
+                                                : "(unknown host)")) < 0 ||
         (error = btk_buf_puts(b, "</h2>\n<p class=\"ctx\">")) < 0 ||
         (error = btk_html_text(b, i->cpu_model)) < 0 ||
         (error = btk_html_raw(b, ", %d CPUs, ", i->cpus)) < 0 ||
@@ -506,7 +508,7 @@ int btk_report__bench_page(const report_ctx *r, const machine_ctx *m,
                               m->index)) < 0 ||
         (error = btk_html_text(&b, it->name)) < 0 ||
         (error = btk_buf_puts(&b, "</h1>\n<p class=\"ctx\">Machine ")) < 0 ||
-        (error = btk_html_text(&b, m->info.hostname)) < 0 ||
+        (error = btk_html_text(&b, m->info.name ? m->info.name : m->info.hostname)) < 0 ||
         (error = btk_buf_puts(&b, ", branch ")) < 0 ||
         (error = btk_html_text(&b, r->opts->branch ? r->opts->branch : "(not named)")) ||
         (error = btk_buf_puts(&b, ". Latest: ")) < 0 ||

@@ -70,6 +70,11 @@ int btk_store_machine_info(btk_machine *out, btk_store *db, const char *fingerpr
     return db->backend->machine_info(out, db, fingerprint);
 }
 
+int btk_store_machine_has_host(btk_store *db, const char *fingerprint, const char *host)
+{
+    return db->backend->machine_has_host(db, fingerprint, host);
+}
+
 /* A full 40-digit lower-case sha. */
 static bool full_sha(const char *sha)
 {
@@ -121,6 +126,8 @@ void btk_run_rows_free(btk_run_row *rows, size_t count)
         btk__free(rows[i].date);
         btk__free(rows[i].machine_fp);
         btk__free(rows[i].hostname);
+        btk__free(rows[i].machine_name);
+        btk__free(rows[i].machine_host);
     }
     btk__free(rows);
 }

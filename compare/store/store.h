@@ -35,6 +35,8 @@ typedef struct btk_run_row {
     int64_t id;
     char sha[41];
     char *branch, *subject, *date, *machine_fp, *hostname;
+    char *machine_name; /* NULL unless the machine is a named class (--machine NAME) */
+    char *machine_host; /* the host name of the machine's first run: stable across runs */
     bool dirty;
     int64_t benchmarks, failures;
 } btk_run_row;
@@ -69,9 +71,12 @@ int btk_store_benchmark_names(char ***names_out, size_t *count_out, btk_store *d
                               const char *machine_fp);
 void btk_strings_free(char **strings, size_t count);
 /* btk_store_machines returns bare fingerprints (machines with at least one run); this fills
- * hostname/arch/cpu_model/cpus of one (release with
+ * hostname (of its first run)/arch/cpu_model/cpus/name of one (release with
  * btk_machine_clear). BTK_ENOTFOUND when unknown. */
 int btk_store_machine_info(btk_machine *out, btk_store *db, const char *fingerprint);
+/* 1 when machine fingerprint has a run recorded on host (its host name), 0 when not,
+ * BTK_EIO. */
+int btk_store_machine_has_host(btk_store *db, const char *fingerprint, const char *host);
 
 /* An acknowledged regression (benchtrack regressions ack): change points at commit sha of
  * the benchmarks whose names match glob (fnmatch) are expected, with the user's note. */
@@ -86,7 +91,7 @@ typedef struct btk_ack {
  * repository here). BTK_EINVAL for a malformed sha or an empty glob, BTK_EIO. */
 int btk_store_add_ack(btk_store *db, const char *sha, const char *glob, const char *note,
                       int64_t *id_out);
-/* Every ack, oldest first; none before schema v3. Free with btk_acks_free. */
+/* Every ack, oldest first; none before schema v4. Free with btk_acks_free. */
 int btk_store_list_acks(btk_ack **acks_out, size_t *count_out, btk_store *db);
 /* Delete the ack with this id. BTK_ENOTFOUND when there is none. */
 int btk_store_remove_ack(btk_store *db, int64_t id);

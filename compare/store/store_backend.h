@@ -11,7 +11,7 @@
 
 /* The schema version this build writes, the same on every backend (SQLite keeps it in
  * PRAGMA user_version; docs/database.md). */
-#define BTK_STORE_SCHEMA_VERSION 3
+#define BTK_STORE_SCHEMA_VERSION 4
 
 /* One backend: the store.h functions of an open handle, with their contracts. close
  * accepts NULL. */
@@ -31,6 +31,7 @@ typedef struct btk_store_backend {
     int (*benchmark_names)(char ***names_out, size_t *count_out, btk_store *db,
                            const char *machine_fp);
     int (*machine_info)(btk_machine *out, btk_store *db, const char *fingerprint);
+    int (*machine_has_host)(btk_store *db, const char *fingerprint, const char *host);
     int (*add_ack)(btk_store *db, const char *sha, const char *glob, const char *note,
                    int64_t *id_out);
     int (*list_acks)(btk_ack **acks_out, size_t *count_out, btk_store *db);

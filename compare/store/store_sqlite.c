@@ -69,7 +69,14 @@ static const char *const migrations[] = {
     " frees_per_iter, alloc_bytes_per_iter, peak_rss_bytes, minor_faults, major_faults);"
     "DROP INDEX results_by_benchmark;"
     "CREATE INDEX runs_lookup ON runs(id, machine_id, commit_sha);",
-    /* v2 -> v3: acknowledged regressions (benchtrack regressions ack): a commit, a glob
+    /* v2 -> v3: machines are hardware classes or named classes (--machine NAME), no
+     * longer hosts; a run keeps its own host name. After this SQL, store_sqlite_rekey.c
+     * re-keys the machine rows to the new fingerprints (same transaction). */
+    "ALTER TABLE runs ADD COLUMN hostname TEXT;"
+    "ALTER TABLE machines ADD COLUMN name TEXT;"
+    "UPDATE runs SET hostname = (SELECT m.hostname FROM machines m"
+    " WHERE m.id = runs.machine_id);",
+    /* v3 -> v4: acknowledged regressions (benchtrack regressions ack): a commit, a glob
      * of benchmark names and the user's note. */
     "CREATE TABLE acks ("
     " id INTEGER PRIMARY KEY, commit_sha TEXT NOT NULL, bench_glob TEXT NOT NULL,"
@@ -363,7 +370,8 @@ static int migrate(btk_sqlite *db)
     if ((error = read_version(db, &version)) < 0 || (error = btk_sqlite__check_version(db, version)) < 0)
         goto fail;
     for (; version < BTK_STORE_SCHEMA_VERSION; version++)
-        if ((error = btk_sqlite__exec(db, migrations[version])) < 0)
+        if ((error = btk_sqlite__exec(db, migrations[version])) < 0 ||
+            (version == 2 && (error = btk_sqlite__rekey_machines(db)) < 0))
             goto fail;
     snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", BTK_STORE_SCHEMA_VERSION);
     if ((error = btk_sqlite__exec(db, sql)) < 0)
@@ -484,6 +492,7 @@ static const btk_store_backend sqlite_backend = {
     btk_sqlite__machines,
     btk_sqlite__benchmark_names,
     btk_sqlite__machine_info,
+    btk_sqlite__machine_has_host,
     btk_sqlite__add_ack,
     btk_sqlite__list_acks,
     btk_sqlite__remove_ack,

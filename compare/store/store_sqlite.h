@@ -10,8 +10,9 @@
 
 #include <sqlite3.h>
 
-/* The oldest version a read-only open reads as it is (v2 only added indexes, v3 the acks
- * table, which reads as empty when absent). */
+/* The oldest version a read-only open reads as it is (v2 only added indexes; v3 two
+ * columns, read as NULL / the machine's host name from older files; v4 the acks table,
+ * which reads as empty when absent). */
 #define BTK_STORE_MIN_READABLE_VERSION 1
 
 /* An open SQLite store; base first, so the front's btk_store * is this. */
@@ -45,7 +46,8 @@ int btk_sqlite__machines(char ***fps_out, size_t *count_out, btk_store *store);
 int btk_sqlite__benchmark_names(char ***names_out, size_t *count_out, btk_store *store,
                                 const char *machine_fp);
 int btk_sqlite__machine_info(btk_machine *out, btk_store *store, const char *fp);
-/* Acknowledgements (store_sqlite_ack.c; the table exists from schema v3 on). */
+int btk_sqlite__machine_has_host(btk_store *store, const char *fp, const char *host);
+/* Acknowledgements (store_sqlite_ack.c; the table exists from schema v4 on). */
 int btk_sqlite__add_ack(btk_store *store, const char *sha, const char *glob,
                         const char *note, int64_t *id_out);
 int btk_sqlite__list_acks(btk_ack **acks_out, size_t *count_out, btk_store *store);
@@ -69,6 +71,12 @@ int btk_sqlite__integrity_check(btk_sqlite *db);
 
 /* The SQL of migration from_version -> from_version + 1 (0 <= from_version < ours). */
 const char *btk_sqlite__migration(int from_version);
+/* The data step of migration v2 -> v3, inside its transaction (store_sqlite_rekey.c):
+ * every machine row gets the fingerprint btk_machine_fingerprint computes from its stored
+ * columns (arch, cpu_model, cpus, and the hypervisor flag of its newest run); rows that
+ * then share a fingerprint merge into the oldest (their runs move to it). BTK_EIO,
+ * BTK_ENOMEM. */
+int btk_sqlite__rekey_machines(btk_sqlite *db);
 
 /* Checks that refuse what is not a benchtrack database, reading only (store_check.c).
  * _path: db->path and its companions (-wal, -shm, -journal, -lock) must each be absent or

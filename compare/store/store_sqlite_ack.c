@@ -1,5 +1,5 @@
 /*
- * Acknowledged regressions in the SQLite backend (schema v3, table acks): a change point
+ * Acknowledged regressions in the SQLite backend (schema v4, table acks): a change point
  * a team expects, named by commit and a glob of benchmark names, with a note. `benchtrack
  * regressions` lists such change points as acknowledged and does not fail on them. The
  * front (store.c) checks the arguments; docs/database.md.
@@ -8,8 +8,8 @@
 
 #include <time.h>
 
-/* The acks table exists from schema v3 on. */
-#define ACK_VERSION 3
+/* The acks table exists from schema v4 on. */
+#define ACK_VERSION 4
 
 /* Run st to its end; BTK_EIO (what) when it does not finish. */
 static int step_done(btk_sqlite *db, sqlite3_stmt *st, const char *what)

@@ -6,13 +6,23 @@
 
 #include "store_sqlite.h"
 
+/* %s: the run's host name and its machine's name (RUN_HOST_V3 or RUN_HOST_OLD). */
 #define SQL_RUN_GET                                                                          \
     "SELECT r.id, r.commit_sha, r.branch, r.dirty, r.format, r.date, r.executable,"        \
     " r.compiler, r.flags, r.os, r.kernel, r.timer_source, r.timer_hz, r.hypervisor,"      \
-    " r.context_json, r.options_json, m.fingerprint, m.hostname, m.arch, m.cpu_model,"     \
+    " r.context_json, r.options_json, m.fingerprint, %s, m.arch, m.cpu_model,"             \
     " m.cpus, c.time, c.author, c.subject, c.parents FROM runs r"                          \
     " JOIN machines m ON m.id = r.machine_id LEFT JOIN commits c ON c.sha = r.commit_sha" \
     " WHERE r.id = ?"
+/* v3 keeps the host name per run (machines are hardware or named classes); before v3 a
+ * machine was one host, and had no name. */
+#define RUN_HOST_V3 "coalesce(r.hostname, m.hostname), m.name"
+#define RUN_HOST_OLD "m.hostname, NULL"
+
+static const char *run_host_sql(const btk_sqlite *db)
+{
+    return db->version >= 3 ? RUN_HOST_V3 : RUN_HOST_OLD;
+}
 /* %s: the stored statistics' columns (btk_sqlite__stats_sql). */
 #define SQL_RESULTS_GET                                                                      \
     "SELECT x.id, b.name, b.family, b.has_param, b.param, x.status, x.error_kind,"         \
@@ -75,16 +85,16 @@ static int read_run_row(btk_run *run, sqlite3_stmt *st)
     c->dirty = sqlite3_column_int(st, 3) != 0;
     m->timer_hz = btk_sqlite__col_double(st, 12);
     m->hypervisor = sqlite3_column_int(st, 13) != 0;
-    m->cpus = sqlite3_column_int(st, 20);
-    c->time = btk_sqlite__col_int(st, 21, 0);
+    m->cpus = sqlite3_column_int(st, 21);
+    c->time = btk_sqlite__col_int(st, 22, 0);
     if (!TEXT(c->branch, st, 2) || !TEXT(run->format, st, 4) || !TEXT(run->date, st, 5) ||
         !TEXT(run->executable, st, 6) || !TEXT(run->compiler, st, 7) ||
         !TEXT(run->flags, st, 8) || !TEXT(m->os, st, 9) || !TEXT(m->kernel, st, 10) ||
         !TEXT(m->timer_source, st, 11) || !TEXT(run->context_json, st, 14) ||
         !TEXT(run->options_json, st, 15) || !TEXT(m->fingerprint, st, 16) ||
-        !TEXT(m->hostname, st, 17) || !TEXT(m->arch, st, 18) ||
-        !TEXT(m->cpu_model, st, 19) || !TEXT(c->author, st, 22) ||
-        !TEXT(c->subject, st, 23) || !TEXT(parents, st, 24))
+        !TEXT(m->hostname, st, 17) || !TEXT(m->name, st, 18) || !TEXT(m->arch, st, 19) ||
+        !TEXT(m->cpu_model, st, 20) || !TEXT(c->author, st, 23) ||
+        !TEXT(c->subject, st, 24) || !TEXT(parents, st, 25))
         return BTK_ENOMEM;
     error = parse_parents(c, parents);
     btk__free(parents);
@@ -263,10 +273,12 @@ int btk_sqlite__load_run(btk_run **out, btk_store *store, int64_t run_id, bool w
     btk_sqlite *db = btk_sqlite__of(store);
     sqlite3_stmt *st = NULL;
     btk_run *run = NULL;
+    char sql[1024];
     int rc, error;
 
     *out = NULL;
-    if ((error = btk_sqlite__prepare(db, SQL_RUN_GET, &st)) < 0)
+    snprintf(sql, sizeof(sql), SQL_RUN_GET, run_host_sql(db));
+    if ((error = btk_sqlite__prepare(db, sql, &st)) < 0)
         return error;
     sqlite3_bind_int64(st, 1, run_id);
     rc = sqlite3_step(st);
@@ -328,10 +340,10 @@ int btk_sqlite__runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store 
 }
 
 #define SQL_LIST                                                                             \
-    "SELECT r.id, r.commit_sha, r.branch, c.subject, r.date, m.fingerprint, m.hostname,"   \
+    "SELECT r.id, r.commit_sha, r.branch, c.subject, r.date, m.fingerprint, %s,"           \
     " r.dirty, (SELECT count(*) FROM results x WHERE x.run_id = r.id),"                    \
-    " (SELECT count(*) FROM results x WHERE x.run_id = r.id AND x.status != 0)"            \
-    " FROM runs r JOIN machines m ON m.id = r.machine_id"                                  \
+    " (SELECT count(*) FROM results x WHERE x.run_id = r.id AND x.status != 0),"           \
+    " m.hostname FROM runs r JOIN machines m ON m.id = r.machine_id"                       \
     " LEFT JOIN commits c ON c.sha = r.commit_sha ORDER BY r.id DESC LIMIT ?"
 
 static int read_list_row(btk_run_row *row, sqlite3_stmt *st)
@@ -341,11 +353,12 @@ static int read_list_row(btk_run_row *row, sqlite3_stmt *st)
     memset(row, 0, sizeof(*row));
     row->id = sqlite3_column_int64(st, 0);
     snprintf(row->sha, sizeof(row->sha), "%s", sha ? (const char *)sha : "");
-    row->dirty = sqlite3_column_int(st, 7) != 0;
-    row->benchmarks = sqlite3_column_int64(st, 8);
-    row->failures = sqlite3_column_int64(st, 9);
+    row->dirty = sqlite3_column_int(st, 8) != 0;
+    row->benchmarks = sqlite3_column_int64(st, 9);
+    row->failures = sqlite3_column_int64(st, 10);
     if (!TEXT(row->branch, st, 2) || !TEXT(row->subject, st, 3) || !TEXT(row->date, st, 4) ||
-        !TEXT(row->machine_fp, st, 5) || !TEXT(row->hostname, st, 6))
+        !TEXT(row->machine_fp, st, 5) || !TEXT(row->hostname, st, 6) ||
+        !TEXT(row->machine_name, st, 7) || !TEXT(row->machine_host, st, 11))
         return BTK_ENOMEM;
     return 0;
 }
@@ -357,11 +370,13 @@ int btk_sqlite__list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *
     sqlite3_stmt *st = NULL;
     btk_run_row *rows = NULL, *grown;
     size_t count = 0;
+    char sql[1024];
     int rc = SQLITE_DONE, error;
 
     *rows_out = NULL;
     *count_out = 0;
-    if ((error = btk_sqlite__prepare(db, SQL_LIST, &st)) < 0)
+    snprintf(sql, sizeof(sql), SQL_LIST, run_host_sql(db));
+    if ((error = btk_sqlite__prepare(db, sql, &st)) < 0)
         return error;
     sqlite3_bind_int64(st, 1, limit ? (int64_t)limit : -1);
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -570,8 +585,12 @@ int btk_sqlite__machine_info(btk_machine *out, btk_store *store, const char *fp)
     int rc, error;
 
     memset(out, 0, sizeof(*out));
-    if ((error = btk_sqlite__prepare(db, "SELECT fingerprint, hostname, arch, cpu_model, cpus"
-                                        " FROM machines WHERE fingerprint = ?", &st)) < 0)
+    if ((error = btk_sqlite__prepare(db, db->version >= 3
+                                            ? "SELECT fingerprint, hostname, arch, cpu_model,"
+                                              " cpus, name FROM machines WHERE fingerprint = ?"
+                                            : "SELECT fingerprint, hostname, arch, cpu_model,"
+                                              " cpus, NULL FROM machines WHERE fingerprint = ?",
+                                    &st)) < 0)
         return error;
     btk_sqlite__bind_text(st, 1, fp);
     rc = sqlite3_step(st);
@@ -580,11 +599,37 @@ int btk_sqlite__machine_info(btk_machine *out, btk_store *store, const char *fp)
     else if (rc != SQLITE_ROW)
         error = btk_sqlite__fail(db, "cannot read a machine");
     else if (!TEXT(out->fingerprint, st, 0) || !TEXT(out->hostname, st, 1) ||
-             !TEXT(out->arch, st, 2) || !TEXT(out->cpu_model, st, 3))
+             !TEXT(out->arch, st, 2) || !TEXT(out->cpu_model, st, 3) ||
+             !TEXT(out->name, st, 5))
         error = BTK_ENOMEM;
     out->cpus = error == 0 ? sqlite3_column_int(st, 4) : 0;
     sqlite3_finalize(st);
     if (error < 0)
         btk_machine_clear(out);
+    return error;
+}
+
+int btk_sqlite__machine_has_host(btk_store *store, const char *fp, const char *host)
+{
+    btk_sqlite *db = btk_sqlite__of(store);
+    sqlite3_stmt *st = NULL;
+    int rc, error;
+
+    /* v3: any run's own host name; before, a machine was one host */
+    if ((error = btk_sqlite__prepare(db, db->version >= 3
+                                            ? "SELECT 1 FROM runs r JOIN machines m ON m.id ="
+                                              " r.machine_id WHERE m.fingerprint = ?1 AND"
+                                              " coalesce(r.hostname, m.hostname) = ?2 LIMIT 1"
+                                            : "SELECT 1 FROM machines WHERE fingerprint = ?1"
+                                              " AND hostname = ?2",
+                                    &st)) < 0)
+        return error;
+    btk_sqlite__bind_text(st, 1, fp);
+    btk_sqlite__bind_text(st, 2, host);
+    rc = sqlite3_step(st);
+    error = rc == SQLITE_ROW    ? 1
+            : rc == SQLITE_DONE ? 0
+                                : btk_sqlite__fail(db, "cannot read a machine");
+    sqlite3_finalize(st);
     return error;
 }

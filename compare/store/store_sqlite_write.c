@@ -10,8 +10,8 @@
 #include <time.h>
 
 #define SQL_MACHINE                                                                          \
-    "INSERT INTO machines (fingerprint, hostname, arch, cpu_model, cpus) VALUES (?,?,?,?,?)" \
-    " ON CONFLICT (fingerprint) DO UPDATE SET fingerprint = excluded.fingerprint"          \
+    "INSERT INTO machines (fingerprint, hostname, arch, cpu_model, cpus, name)"            \
+    " VALUES (?,?,?,?,?,?) ON CONFLICT (fingerprint) DO UPDATE SET fingerprint = excluded.fingerprint"          \
     " RETURNING id"
 #define SQL_COMMIT                                                                           \
     "INSERT INTO commits (sha, known, time, author, subject, parents) VALUES (?,?,?,?,?,?)" \
@@ -21,7 +21,7 @@
 #define SQL_RUN                                                                              \
     "INSERT INTO runs (commit_sha, branch, dirty, machine_id, format, date, stored_at,"     \
     " executable, compiler, flags, os, kernel, timer_source, timer_hz, hypervisor,"        \
-    " context_json, options_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " context_json, options_json, hostname) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define SQL_WARNING "INSERT INTO run_warnings (run_id, seq, text) VALUES (?,?,?)"
 #define SQL_BENCH                                                                            \
     "INSERT INTO benchmarks (name, family, has_param, param) VALUES (?,?,?,?)"             \
@@ -74,6 +74,7 @@ static int add_machine(writer *w, const btk_machine *m, int64_t *id_out)
     btk_sqlite__bind_text(st, 3, m->arch);
     btk_sqlite__bind_text(st, 4, m->cpu_model);
     sqlite3_bind_int(st, 5, m->cpus);
+    btk_sqlite__bind_text(st, 6, m->name);
     error = step(w, st, id_out, "cannot add the machine");
     sqlite3_finalize(st);
     return error;
@@ -132,6 +133,7 @@ static int add_run_row(writer *w, const btk_run *run, int64_t machine_id, int64_
     sqlite3_bind_int(st, 15, m->hypervisor);
     btk_sqlite__bind_text(st, 16, run->context_json);
     btk_sqlite__bind_text(st, 17, run->options_json);
+    btk_sqlite__bind_text(st, 18, m->hostname);
     error = step(w, st, id_out, "cannot add the run");
     sqlite3_finalize(st);
     return error;

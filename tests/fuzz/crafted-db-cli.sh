@@ -75,7 +75,7 @@ for f in v1 v2-extra-table; do
     "$bt" import "$json" --db "$d/$f.db" --allow-unknown-commit --commit $sha >/dev/null 2>&1 ||
         fail "import into $f.db"
 done
-[ "$(sqlite3 "$d/v1.db" 'PRAGMA user_version')" = 3 ] || fail "v1.db not migrated"
+[ "$(sqlite3 "$d/v1.db" 'PRAGMA user_version')" = 4 ] || fail "v1.db not migrated"
 [ "$(sqlite3 "$d/v2-extra-table.db" "SELECT count(*) FROM sqlite_master WHERE name='my_notes'")" = 1 ] ||
     fail "the user's table was lost"
 

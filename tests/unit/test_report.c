@@ -23,7 +23,7 @@ static const char *const names[BENCHES] = {
     "`touch PWNED2`'\nsystem('touch PWNED3')",
 };
 
-/* A store with two machines (one with a hostile host name) and COMMITS commits; sort/1024
+/* A store with two machines (other CPUs; one with a hostile host name) and COMMITS commits; sort/1024
  * slows down by 20% from commit 6 on, names[1] by 30% on the newest commit. shas[0] is
  * the newest. */
 static void make_store(const char *db_path, char shas[COMMITS][41])
@@ -55,6 +55,11 @@ static void make_store(const char *db_path, char shas[COMMITS][41])
                 levels[k] = 1000.0 * (double)(k + 1) * (k == 0 && c >= 6 ? 1.2 : 1.0) *
                             (k == 1 && c == COMMITS - 1 ? 1.3 : 1.0);
             assert_int_equal(synth_run(&run, &sp), 0);
+            if (h == 1) { /* other hardware: a machine of its own (the host name is not) */
+                btk__free(run->machine.cpu_model);
+                run->machine.cpu_model = btk__strdup("Other CPU");
+                assert_int_equal(btk_machine_fingerprint(&run->machine), 0);
+            }
             assert_int_equal(btk_store_add_run(db, run, &id), 0);
             btk_run_free(run);
         }

@@ -2,6 +2,7 @@
  * names, schema version handling, bad files, locking, and history/log queries. */
 #include "check.h"
 #include "import.h"
+#include "machine.h"
 #include "store.h"
 #include "store_sqlite.h"
 
@@ -327,17 +328,23 @@ static int count_rows(sqlite3 *c, const char *sql)
     return n;
 }
 
-/* Points in the history of name over the two commits of tests/data/db/v1.sql, on the
- * machine of its first run. */
-static size_t history_count(btk_store *db, const char *name)
+/* The machine of tests/data/db/v1.sql's first run: its v1/v2 fingerprint (host
+ * bench-host) and the hardware fingerprint migration v3 gives it (x86_64, "Intel(R)
+ * Xeon(R) CPU @ 2.30GHz", 2 cpus, hypervisor; computed by the independent Python
+ * implementation that test_machine.c cites). */
+#define V1_FP_OLD "269fd0f17c08e6f99c0538f5099f786e"
+#define V1_FP_NEW "bc8f7999adfbb5aab0339bd9874c2fbe"
+
+/* Points in the history of name over the two commits of tests/data/db/v1.sql, on machine
+ * fp. */
+static size_t history_count(btk_store *db, const char *name, const char *fp)
 {
     static const char shas[2][41] = {"0123456789abcdef0123456789abcdef01234567",
                                      "e5ab34268cc252398dcd82b900dc169a8520c7de"};
     btk_history_point *pts = NULL;
     size_t count = 0;
 
-    int rc = btk_store_history(&pts, &count, db, name, "269fd0f17c08e6f99c0538f5099f786e",
-                               shas, 2);
+    int rc = btk_store_history(&pts, &count, db, name, fp, shas, 2);
 
     if (rc != 0)
         print_error("history: %s\n", btk_error_last()->message);
@@ -376,17 +383,202 @@ static void store__v1_dump_opens_and_reads(void **state)
     btk_run_free(run);
     btk_run_rows_free(rows, count);
     assert_int_equal(btk_sqlite__of(db)->version, 1);
-    assert_int_equal(history_count(db, "sort/1024"), 1); /* v1 read as it is */
+    assert_int_equal(history_count(db, "sort/1024", V1_FP_OLD), 1); /* v1 read as it is */
     btk_store_close(db);
     assert_int_equal(btk_store_open(&db, path, 0), 0); /* and accepts writes: migrates */
     assert_int_equal(btk_sqlite__of(db)->version, BTK_STORE_SCHEMA_VERSION);
-    assert_int_equal(history_count(db, "sort/1024"), 1);
+    assert_int_equal(history_count(db, "sort/1024", V1_FP_OLD), 0); /* re-keyed (v3) */
+    assert_int_equal(history_count(db, "sort/1024", V1_FP_NEW), 1);
     btk_store_close(db);
     assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
     assert_int_equal(count_rows(c, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                    "('results_history', 'runs_lookup')"), 2);
     assert_int_equal(count_rows(c, "PRAGMA user_version"), BTK_STORE_SCHEMA_VERSION);
     sqlite3_close(c);
+    test_rmtree(dir);
+}
+
+/* tests/data/db/v2.sql, made by benchtrack before v3: hosts ci-runner-17 and ci-runner-42
+ * share their hardware, laptop has another CPU. Read-only it reads as v2 (machines are
+ * hosts); a writing open migrates it to v3: the two runners' rows merge into one hardware
+ * machine, every run keeps its host name, and a new run on that hardware from a third host
+ * joins them. Fingerprints from the independent Python implementation (test_machine.c). */
+#define V2_FP_FIXTURE "4fcd34197abdf0556171534f00169b23" /* x86_64, Fixture CPU, 2, metal */
+#define V2_FP_OTHER "985daefefbf81f9abc8e42e8630d08b4"   /* x86_64, Other CPU, 2, metal */
+#define V2_SHA1 "1111111111111111111111111111111111111111"
+#define V2_SHA2 "2222222222222222222222222222222222222222"
+
+static void load_dump(const char *path, const char *rel)
+{
+    sqlite3 *c = NULL;
+    char *sql = test_read_file(data_path(rel), NULL);
+
+    assert_non_null(sql);
+    assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(c, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(c);
+    free(sql);
+}
+
+static size_t runs_on(btk_store *db, const char *sha, const char *fp)
+{
+    int64_t *ids = NULL;
+    size_t count = 0;
+
+    assert_int_equal(btk_store_runs_for_commit(&ids, &count, db, sha, fp), 0);
+    free(ids);
+    return count;
+}
+
+static void store__v2_dump_migrates_machines_to_hardware(void **state)
+{
+    static const char *const hosts[3] = {"laptop", "ci-runner-42", "ci-runner-17"};
+    char *dir = test_tmpdir("v2"), path[4096];
+    btk_store *db = NULL;
+    btk_run_row *rows = NULL;
+    btk_run *run = NULL;
+    char **fps = NULL;
+    size_t count = 0, i;
+    int64_t id;
+    sqlite3 *c = NULL;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s", db_in(dir, "v2.db"));
+    load_dump(path, "db/v2.sql");
+    assert_int_equal(btk_store_open(&db, path, BTK_STORE_READONLY), 0);
+    assert_int_equal(btk_sqlite__of(db)->version, 2);
+    assert_int_equal(btk_store_machines(&fps, &count, db), 0);
+    assert_int_equal(count, 3); /* v2: one machine per host */
+    btk_strings_free(fps, count);
+    assert_int_equal(btk_store_list_runs(&rows, &count, db, 0), 0);
+    assert_int_equal(count, 3);
+    for (i = 0; i < 3; i++) {
+        assert_string_equal(rows[i].hostname, hosts[i]);
+        assert_null(rows[i].machine_name);
+    }
+    btk_run_rows_free(rows, count);
+    btk_store_close(db);
+
+    assert_int_equal(btk_store_open(&db, path, 0), 0); /* a writing open migrates */
+    assert_int_equal(btk_sqlite__of(db)->version, BTK_STORE_SCHEMA_VERSION);
+    assert_int_equal(btk_store_machines(&fps, &count, db), 0);
+    assert_int_equal(count, 2);
+    assert_string_equal(fps[0], V2_FP_FIXTURE);
+    assert_string_equal(fps[1], V2_FP_OTHER);
+    btk_strings_free(fps, count);
+    assert_int_equal(btk_store_list_runs(&rows, &count, db, 0), 0);
+    assert_int_equal(count, 3);
+    for (i = 0; i < 3; i++) /* every run keeps its host name */
+        assert_string_equal(rows[i].hostname, hosts[i]);
+    assert_string_equal(rows[0].machine_fp, V2_FP_OTHER);
+    assert_string_equal(rows[1].machine_fp, V2_FP_FIXTURE);
+    assert_string_equal(rows[2].machine_fp, V2_FP_FIXTURE);
+    btk_run_rows_free(rows, count);
+    /* both runners' runs are now found on one machine; the laptop's apart */
+    assert_int_equal(runs_on(db, V2_SHA1, V2_FP_FIXTURE), 1);
+    assert_int_equal(runs_on(db, V2_SHA2, V2_FP_FIXTURE), 1);
+    assert_int_equal(runs_on(db, V2_SHA2, V2_FP_OTHER), 1);
+    assert_int_equal(btk_store_load_run(&run, db, 1, false), 0);
+    assert_string_equal(run->machine.hostname, "ci-runner-17");
+    assert_string_equal(run->machine.fingerprint, V2_FP_FIXTURE);
+    assert_null(run->machine.name);
+    btk_run_free(run);
+    /* a new run on the same hardware from a fresh host joins that machine */
+    run = make_run(1, 2, NULL, V2_SHA2, "ci-runner-99");
+    free(run->machine.cpu_model);
+    run->machine.cpu_model = strdup("Fixture CPU");
+    assert_int_equal(btk_machine_fingerprint(&run->machine), 0);
+    assert_string_equal(run->machine.fingerprint, V2_FP_FIXTURE);
+    assert_int_equal(btk_store_add_run(db, run, &id), 0);
+    btk_run_free(run);
+    assert_int_equal(runs_on(db, V2_SHA2, V2_FP_FIXTURE), 2);
+    assert_int_equal(btk_store_machines(&fps, &count, db), 0);
+    assert_int_equal(count, 2);
+    btk_strings_free(fps, count);
+    btk_store_close(db);
+    assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
+    assert_int_equal(count_rows(c, "SELECT count(*) FROM machines"), 2); /* merged, not orphaned */
+    assert_int_equal(count_rows(c, "SELECT count(*) FROM runs WHERE machine_id NOT IN"
+                                   " (SELECT id FROM machines)"), 0);
+    assert_int_equal(count_rows(c, "PRAGMA user_version"), BTK_STORE_SCHEMA_VERSION);
+    sqlite3_close(c);
+    assert_int_equal(btk_store_open(&db, path, BTK_STORE_READONLY), 0); /* checks pass */
+    btk_store_close(db);
+    test_rmtree(dir);
+}
+
+/* Migrating v2 with every allocation failing in turn: BTK_ENOMEM, and the file is left a
+ * whole v2 database (the migration is one transaction), until the migration succeeds. */
+static void store__v2_migration_fails_cleanly_without_memory(void **state)
+{
+    char *dir = test_tmpdir("v2fault"), path[4096];
+    btk_store *db = NULL;
+    sqlite3 *c = NULL;
+    long n;
+    int error;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s", db_in(dir, "v2.db"));
+    load_dump(path, "db/v2.sql");
+    for (n = 0;; n++) {
+        btk__alloc_fail_after(n);
+        error = btk_store_open(&db, path, 0);
+        btk__alloc_fail_after(-1);
+        if (error == 0)
+            break;
+        assert_int_equal(error, BTK_ENOMEM);
+        assert_null(db);
+        assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
+        assert_int_equal(count_rows(c, "PRAGMA user_version"), 2);
+        assert_int_equal(count_rows(c, "SELECT count(*) FROM machines WHERE fingerprint"
+                                       " LIKE 'v2:%'"), 0);
+        assert_int_equal(count_rows(c, "SELECT count(*) FROM machines"), 3);
+        sqlite3_close(c);
+    }
+    assert_true(n > 3); /* the re-keying's allocations were among those failed */
+    assert_int_equal(btk_sqlite__of(db)->version, BTK_STORE_SCHEMA_VERSION);
+    btk_store_close(db);
+    assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
+    assert_int_equal(count_rows(c, "SELECT count(*) FROM machines"), 2);
+    sqlite3_close(c);
+    test_rmtree(dir);
+}
+
+/* A named machine class: runs from two hosts and two kinds of hardware under one name are
+ * one machine, found by its name's fingerprint; each run keeps its host name. */
+static void store__named_machine_holds_runs_of_any_host(void **state)
+{
+    char *dir = test_tmpdir("named");
+    btk_store *db = NULL;
+    btk_run *run;
+    btk_machine info;
+    char fp[33];
+    int64_t id[2];
+    size_t i;
+
+    (void)state;
+    assert_int_equal(btk_store_open(&db, db_in(dir, "n.db"), 0), 0);
+    for (i = 0; i < 2; i++) {
+        run = make_run(1, 2, NULL, V2_SHA1, i ? "runner-b" : "runner-a");
+        if (i) {
+            free(run->machine.cpu_model);
+            run->machine.cpu_model = strdup("another cpu");
+        }
+        assert_int_equal(btk_machine_set_name(&run->machine, "ci-large"), 0);
+        snprintf(fp, sizeof(fp), "%s", run->machine.fingerprint);
+        assert_int_equal(btk_store_add_run(db, run, &id[i]), 0);
+        btk_run_free(run);
+    }
+    assert_int_equal(runs_on(db, V2_SHA1, fp), 2);
+    assert_int_equal(btk_store_machine_info(&info, db, fp), 0);
+    assert_string_equal(info.name, "ci-large");
+    btk_machine_clear(&info);
+    assert_int_equal(btk_store_load_run(&run, db, id[1], false), 0);
+    assert_string_equal(run->machine.name, "ci-large");
+    assert_string_equal(run->machine.hostname, "runner-b");
+    assert_string_equal(run->machine.fingerprint, fp);
+    btk_run_free(run);
+    btk_store_close(db);
     test_rmtree(dir);
 }
 
@@ -434,6 +626,11 @@ static void store__history_follows_given_order_newest_run_per_commit(void **stat
     assert_int_equal(btk_store_open(&db, db_in(dir, "h.db"), 0), 0);
     for (i = 0; i < 5; i++) { /* commits 0,1,2 once each; commit 1 again; other machine */
         run = make_run(2, 4, NULL, shas[i < 3 ? i : 1], i == 4 ? "other" : "h");
+        if (i == 4) { /* other hardware: another machine */
+            free(run->machine.cpu_model);
+            run->machine.cpu_model = strdup("other cpu");
+            assert_int_equal(btk_machine_fingerprint(&run->machine), 0);
+        }
         run->results[0].stats.median = 10.0 * (double)(i + 1);
         assert_int_equal(btk_store_add_run(db, run, &ids[i]), 0);
         btk_run_free(run);
@@ -571,6 +768,9 @@ int main(void)
         cmocka_unit_test(store__read_only_file_is_a_clear_error),
         cmocka_unit_test(store__locked_database_fails_after_bounded_wait),
         cmocka_unit_test(store__v1_dump_opens_and_reads),
+        cmocka_unit_test(store__v2_dump_migrates_machines_to_hardware),
+        cmocka_unit_test(store__v2_migration_fails_cleanly_without_memory),
+        cmocka_unit_test(store__named_machine_holds_runs_of_any_host),
         cmocka_unit_test(store__history_reads_only_covering_indexes),
         cmocka_unit_test(store__history_follows_given_order_newest_run_per_commit),
         cmocka_unit_test(store__round_trips_each_metric_in_its_own_column),

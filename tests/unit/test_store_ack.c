@@ -1,6 +1,7 @@
-/* Tests of the acknowledgements table (store.c, store_sqlite_ack.c; schema v3): round
+/* Tests of the acknowledgements table (store.c, store_sqlite_ack.c; schema v4): round
  * trips with hostile text, the replace-on-same-pair rule, bad input, a v1 database read
- * without the table and migrated by a writing open, and allocation failures. */
+ * without the table and migrated by a writing open to the current version, and allocation
+ * failures. */
 #include "check.h"
 #include "store.h"
 #include "store_sqlite.h"
@@ -115,7 +116,7 @@ static void acks__v1_database_reads_none_and_migrates(void **state)
     assert_int_equal(count, 0);
     btk_store_close(db);
     assert_int_equal(btk_store_open(&db, path, 0), 0);
-    assert_int_equal(btk_sqlite__of(db)->version, 3);
+    assert_int_equal(btk_sqlite__of(db)->version, BTK_STORE_SCHEMA_VERSION);
     assert_int_equal(btk_store_add_ack(db, SHA_A, "*", "all", &id), 0);
     assert_int_equal(btk_store_list_acks(&acks, &count, db), 0);
     assert_int_equal(count, 1);

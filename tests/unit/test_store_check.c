@@ -154,7 +154,7 @@ static void store_check__other_columns_missing_index_and_triggers_refused(void *
 
     (void)state;
     assert_refused(altered(dir, "rename.db", "ALTER TABLE runs RENAME COLUMN branch TO b"),
-                   BTK_EFORMAT, "of schema version 3: table 'runs' is not benchtrack's");
+                   BTK_EFORMAT, "of schema version 4: table 'runs' is not benchtrack's");
     assert_refused(altered(dir, "add.db", "ALTER TABLE samples ADD COLUMN extra TEXT"),
                    BTK_EFORMAT, "table 'samples' is not benchtrack's");
     assert_refused(altered(dir, "drop.db", "DROP TABLE counters"), BTK_EFORMAT,
