@@ -1,7 +1,7 @@
 /*
  * benchtrack regressions ack COMMIT --bench GLOB --note TEXT | acks | unack ID: the
  * acknowledgements of expected regressions, kept in the results database (table acks,
- * schema v3). An acknowledged change point is still listed, marked so, and no longer
+ * schema v4). An acknowledged change point is still listed, marked so, and no longer
  * makes `benchtrack regressions` exit 1. docs/cli/regressions.md.
  */
 #include "regressions.h"

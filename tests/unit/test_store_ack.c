@@ -1,6 +1,7 @@
 /* Tests of the acknowledgements table (store.c, store_sqlite_ack.c; schema v4): round
  * trips with hostile text, the replace-on-same-pair rule, bad input, a v1 database read
- * without the table and migrated by a writing open, and allocation failures. */
+ * without the table and migrated by a writing open to the current version, and allocation
+ * failures. */
 #include "check.h"
 #include "store.h"
 #include "store_sqlite.h"
