@@ -73,7 +73,10 @@ double btk_complexity__t975(size_t df)
                (92160 * v * v * v * v);
 }
 
-/* Least squares of t = c * g(n) for every class: c = sum(t g) / sum(g^2). */
+/* Least squares of t = c * g(n) for every class, on relative residuals (t - c g) / t:
+ * c = sum(g / t) / sum(g^2 / t^2). A timing's noise is proportional to it and the sizes
+ * span decades, so unweighted residuals would let the largest size decide alone. nrms is
+ * the root mean square relative residual, rms the same in t's unit (nrms * mean t). */
 static void fit_classes(btk_cx_fit *f, const double *n, const double *t, size_t m)
 {
     double mean_t = 0;
@@ -86,20 +89,20 @@ static void fit_classes(btk_cx_fit *f, const double *n, const double *t, size_t 
         double sgt = 0, sgg = 0, sse = 0;
 
         for (i = 0; i < m; i++) {
-            double g = class_g(c, n[i]);
+            double g = class_g(c, n[i]) / t[i];
 
-            sgt += g * t[i];
+            sgt += g;
             sgg += g * g;
         }
         f->cls[c].coef = sgt / sgg;
         for (i = 0; i < m; i++) {
-            double r = t[i] - f->cls[c].coef * class_g(c, n[i]);
+            double r = (t[i] - f->cls[c].coef * class_g(c, n[i])) / t[i];
 
             sse += r * r;
         }
-        f->cls[c].rms = sqrt(sse / (double)m);
-        f->cls[c].nrms = mean_t != 0 ? f->cls[c].rms / fabs(mean_t) : INFINITY;
-        if (c == 0 || f->cls[c].rms < f->cls[f->best_rms].rms)
+        f->cls[c].nrms = sqrt(sse / (double)m);
+        f->cls[c].rms = f->cls[c].nrms * fabs(mean_t);
+        if (c == 0 || f->cls[c].nrms < f->cls[f->best_rms].nrms)
             f->best_rms = c;
     }
 }
@@ -141,8 +144,6 @@ static void fit_power(btk_cx_fit *f, const double *n, const double *t, size_t m,
     int c;
 
     for (i = 0; i < m; i++) {
-        if (!(t[i] > 0))
-            return; /* a logarithm needs every time positive */
         x[i] = log(n[i]);
         y[i] = log(t[i]);
     }
@@ -179,7 +180,7 @@ int btk_complexity_fit(btk_cx_fit *out, const double *n, const double *t, size_t
         return BTK_ENOMEM;
     tt = nn + count;
     for (i = 0; i < count; i++) {
-        if (!(n[i] >= 2) || !isfinite(n[i]) || !isfinite(t[i]))
+        if (!(n[i] >= 2) || !isfinite(n[i]) || !(t[i] > 0) || !isfinite(t[i]))
             continue;
         nn[m] = n[i];
         tt[m++] = t[i];
@@ -325,4 +326,43 @@ done:
     *out = v;
     *count_out = n;
     return 0;
+}
+
+/* The classes of mask joined with " or " into buf. */
+static void class_list(char *buf, size_t len, unsigned mask)
+{
+    size_t used = 0;
+    int c;
+
+    buf[0] = '\0';
+    for (c = 0; c < BTK_CX_CLASSES && used < len; c++)
+        if (mask & 1u << c)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " or " : "",
+                                     class_names[c]);
+}
+
+void btk_complexity_verdict_text(char *buf, size_t len, const btk_cx_group *g)
+{
+    const btk_cx_fit *f = &g->fit;
+    int asked = btk_complexity_class_of_option(g->requested);
+    char list[96];
+
+    class_list(list, sizeof(list), f->candidates);
+    if (g->error < 0)
+        snprintf(buf, len, "too few sizes with a time");
+    else if (!f->has_power)
+        snprintf(buf, len, "cannot tell (the power law needs 3 sizes and times > 0)");
+    else if (asked != BTK_CX_NONE && f->verdict == asked)
+        snprintf(buf, len, "%s as asked", class_names[asked]);
+    else if (asked != BTK_CX_NONE && (f->candidates & 1u << asked))
+        snprintf(buf, len, "asked %s, cannot tell: %s", class_names[asked], list);
+    else if (asked != BTK_CX_NONE)
+        snprintf(buf, len, "asked %s, data say %s", class_names[asked],
+                 f->consistent ? list : "none of the classes");
+    else if (f->verdict != BTK_CX_NONE)
+        snprintf(buf, len, "%s", class_names[f->verdict]);
+    else if (f->consistent != 0)
+        snprintf(buf, len, "cannot tell: %s", list);
+    else
+        snprintf(buf, len, "none of the classes (n^%.2f)", f->power_k);
 }

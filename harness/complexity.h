@@ -26,9 +26,9 @@ enum {
 #define BTK_CX_NONE (-1)
 
 typedef struct btk_cx_class_fit {
-    double coef;     /* c of t = c * g(n), least squares */
-    double rms;      /* root mean square of the residuals t - c * g(n), in t's unit */
-    double nrms;     /* rms / mean(t): the goodness of fit Google Benchmark reports */
+    double coef;     /* c of t = c * g(n), least squares of the relative residuals */
+    double nrms;     /* root mean square of the relative residuals (t - c g(n)) / t */
+    double rms;      /* nrms * mean(t): the same in t's unit */
     double exponent; /* the log-log slope of g itself over the sizes fitted */
 } btk_cx_class_fit;
 
@@ -79,5 +79,10 @@ typedef struct btk_cx_group {
 int btk_complexity_groups(btk_cx_group **out, size_t *count_out,
                           const btk_instance *insts, const btk_bench_result *res,
                           size_t count);
+
+/* What the fit of g says, one line into buf: the class ("O(n log n)"), "cannot tell:
+ * O(1) or O(log n)", "none of the classes (n^1.52)", or for a class the benchmark asked
+ * for, whether the data agree ("O(n) as asked" / "asked O(n), data say O(n^2)"). */
+void btk_complexity_verdict_text(char *buf, size_t len, const btk_cx_group *g);
 
 #endif

@@ -145,12 +145,13 @@ static void complexity__too_few_sizes_and_bad_times(void **state)
     assert_int_equal(btk_complexity_fit(&f, n2, t2, 2), 0);
     assert_false(f.has_power);
     assert_int_equal(f.verdict, BTK_CX_NONE);
-    check_near(f.cls[BTK_CX_N].coef, 0.125, 1e-12); /* (8*1 + 16*2) / (64 + 256) */
+    check_near(f.cls[BTK_CX_N].coef, 0.125, 1e-12); /* (8/1 + 16/2) / (8^2 + 8^2) */
     /* sizes below 2 are skipped: the same two points remain */
     assert_int_equal(btk_complexity_fit(&f, n3, t3, 4), 0);
     assert_int_equal(f.points, 2);
-    /* a time of zero: no logarithm, no power law */
+    /* a time of zero is skipped too (no logarithm, no relative residual): two remain */
     assert_int_equal(btk_complexity_fit(&f, nz, tz, 3), 0);
+    assert_int_equal(f.points, 2);
     assert_false(f.has_power);
     assert_int_equal(f.verdict, BTK_CX_NONE);
     assert_int_equal(btk_complexity_fit(&f, n2, t2, 1), BTK_EINVAL);

@@ -3,8 +3,9 @@
 the fit that unit.complexity must reproduce, computed here independently of the C code.
 
 How each expected value is computed (plain Python, no third-party modules):
-  - class coefficient c = sum(t*g) / sum(g*g) and rms = sqrt(mean((t - c*g)^2)): the
-    closed-form least-squares solution of t = c*g(n), g with log base 2;
+  - class coefficient c = sum(g/t) / sum((g/t)^2) and nrms = sqrt(mean(((t - c*g)/t)^2)):
+    the closed-form least-squares solution of t = c*g(n) on relative residuals, g with
+    log base 2; rms = nrms * mean(t);
   - the power law k, its intercept and residuals: statistics.linear_regression on
     (ln n, ln t); the slope's standard error sqrt(SSE/(m-2)/Sxx);
   - the 0.975 quantile of Student's t: the density integrated by Simpson's rule (4000
@@ -74,9 +75,9 @@ def fit(sizes, times):
     cls = []
     for key, g in CLASSES:
         gs = [g(n) for n in sizes]
-        c = sum(t * x for t, x in zip(times, gs)) / sum(x * x for x in gs)
-        rms = math.sqrt(sum((t - c * x) ** 2 for t, x in zip(times, gs)) / m)
-        cls.append([c, rms, rms / mean_t])
+        c = sum(x / t for t, x in zip(times, gs)) / sum((x / t) ** 2 for t, x in zip(times, gs))
+        nrms = math.sqrt(sum(((t - c * x) / t) ** 2 for t, x in zip(times, gs)) / m)
+        cls.append([c, nrms * mean_t, nrms])
     x = [math.log(n) for n in sizes]
     y = [math.log(t) for t in times]
     k, b = statistics.linear_regression(x, y)
@@ -91,7 +92,7 @@ def fit(sizes, times):
         cls[i].append(e)
         if k - half - 1e-9 <= e <= k + half + 1e-9:
             consistent |= 1 << i
-    best = min(range(6), key=lambda i: cls[i][1])
+    best = min(range(6), key=lambda i: cls[i][2])
     noise = math.sqrt(sse / (m - 2))
     cand = 0
     if consistent:
