@@ -2,6 +2,7 @@
  * Complexity fits and named parameters: how the time of a sort and of a lookup grows with
  * the size (docs/writing-benchmarks.md, "Complexity"). The output ends with one fit per
  * series: the class, the power law's exponent with its 95% interval, or "cannot tell".
+ * A budget of 100 ms per process keeps these 20 instances cheap in the example suite.
  */
 #include <benchtrack.h>
 
@@ -17,7 +18,8 @@ static int cmp_u32(const void *a, const void *b)
 
 /* Sorting n shuffled keys: O(n log n). The keys are refilled outside the timed loop by
  * pausing, so each iteration sorts unsorted data. */
-BTK_BENCH(complexity_sort, BTK_RANGE(256, 65536, 4), .complexity = BTK_COMPLEXITY_AUTO)
+BTK_BENCH(complexity_sort, .time_budget_ms = 100, BTK_RANGE(256, 16384, 4),
+          .complexity = BTK_COMPLEXITY_AUTO)
 {
     size_t n = (size_t)btk_param(state, NULL), i;
     uint32_t *v = malloc(n * sizeof(*v)), x = 12345;
@@ -38,9 +40,8 @@ BTK_BENCH(complexity_sort, BTK_RANGE(256, 65536, 4), .complexity = BTK_COMPLEXIT
 
 /* Binary search for k keys in a sorted array of n: O(log n) in n for each k. The size is
  * the parameter named by .complexity_param; one fit per value of k. */
-BTK_BENCH(complexity_search,
-          BTK_GRID(BTK_ARG(n, BTK_RANGE(1024, 1048576, 8)),
-                   BTK_ARG(k, BTK_PARAMS(1, 16))),
+BTK_BENCH(complexity_search, .time_budget_ms = 100,
+          BTK_GRID(BTK_ARG(n, BTK_RANGE(1024, 262144, 4)), BTK_ARG(k, BTK_PARAMS(1, 16))),
           .complexity = BTK_COMPLEXITY_AUTO, .complexity_param = "n")
 {
     size_t n = (size_t)btk_param(state, "n"), k = (size_t)btk_param(state, "k"), i;
@@ -71,7 +72,8 @@ BTK_BENCH(complexity_search,
 }
 
 /* Summing n numbers, checked against the class it is expected to have: O(n). */
-BTK_BENCH(complexity_sum, BTK_RANGE(1024, 1048576, 8), .complexity = BTK_COMPLEXITY_ON)
+BTK_BENCH(complexity_sum, .time_budget_ms = 100, BTK_RANGE(1024, 262144, 4),
+          .complexity = BTK_COMPLEXITY_ON)
 {
     size_t n = (size_t)btk_param(state, NULL), i;
     uint64_t *v = calloc(n, sizeof(*v));
