@@ -134,8 +134,8 @@ static void ols(const double *x, const double *y, size_t m, double *slope, doubl
 }
 
 /* The power law and, for each class, its own log-log slope over these sizes, which the
- * interval of k must contain for the class to be consistent with the data. x, y, gy are
- * scratch of m doubles. */
+ * interval of k must come within BTK_CX_MARGIN of for the class to be consistent with the
+ * data. x, y, gy are scratch of m doubles. */
 static void fit_power(btk_cx_fit *f, const double *n, const double *t, size_t m,
                       double *x, double *y, double *gy)
 {
@@ -162,7 +162,8 @@ static void fit_power(btk_cx_fit *f, const double *n, const double *t, size_t m,
         for (i = 0; i < m; i++)
             gy[i] = log(class_g(c, n[i]));
         ols(x, gy, m, &f->cls[c].exponent, &unused, &unused, &unused);
-        if (f->cls[c].exponent >= f->power_lo && f->cls[c].exponent <= f->power_hi)
+        if (f->cls[c].exponent >= f->power_lo - BTK_CX_MARGIN &&
+            f->cls[c].exponent <= f->power_hi + BTK_CX_MARGIN)
             f->consistent |= 1u << c;
     }
 }

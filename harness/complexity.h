@@ -22,6 +22,11 @@ enum {
     BTK_CX_CLASSES
 };
 
+/* How far a class's log-log slope may lie outside the interval of k and the class still
+ * be consistent: a practical margin, since a constant overhead or a cache boundary bends
+ * a real series by a few hundredths (docs/statistics.md §10). */
+#define BTK_CX_MARGIN 0.05
+
 /* BTK_CX_NONE as a verdict: no single class (see btk_cx_fit.consistent). */
 #define BTK_CX_NONE (-1)
 
@@ -39,8 +44,9 @@ typedef struct btk_cx_fit {
     int best_rms;   /* the class with the least rms (shown; not the verdict) */
     bool has_power; /* the power law was fitted (>= 3 sizes, every time > 0) */
     double power_a, power_k, power_lo, power_hi; /* t = a * n^k; 95% CI of k */
-    double noise;        /* residual standard deviation of ln t: the relative noise */
-    unsigned consistent; /* bit c: class c's exponent lies inside the CI of k */
+    double noise; /* residual standard deviation of ln t: the relative noise */
+    unsigned
+        consistent; /* bit c: class c's slope is within BTK_CX_MARGIN of the CI of k */
     unsigned candidates; /* bit c: class c cannot be ruled out (consistent, least rms,
                             or fitting within the noise of the least-rms class) */
     int verdict;         /* the one candidate when it is consistent, or BTK_CX_NONE */

@@ -10,7 +10,7 @@ How each expected value is computed (plain Python, no third-party modules):
     (ln n, ln t); the slope's standard error sqrt(SSE/(m-2)/Sxx);
   - the 0.975 quantile of Student's t: the density integrated by Simpson's rule (4000
     panels) and inverted by bisection, not the C table;
-  - a class is consistent when the slope of ln g(n) on ln n lies in k +- t*SE; the
+  - a class is consistent when the slope of ln g(n) on ln n lies in k +- (t*SE + 0.05); the
     candidates are the consistent classes, the least-rms class and every class whose
     rms/mean is within the log-log residual deviation sqrt(SSE/(m-2)) of the least; the
     verdict is the candidate when there is exactly one (and some class is consistent).
@@ -18,6 +18,8 @@ Run: python3 tests/data/complexity/make_reference.py > tests/data/complexity/ref
 """
 import math
 import statistics
+
+MARGIN = 0.05  # BTK_CX_MARGIN: how far outside the interval a class's slope may lie
 
 CLASSES = [
     ("1", lambda n: 1.0),
@@ -90,7 +92,7 @@ def fit(sizes, times):
         e = 0.0 if key == "1" else statistics.linear_regression(
             x, [math.log(g(n)) for n in sizes])[0]
         cls[i].append(e)
-        if k - half - 1e-9 <= e <= k + half + 1e-9:
+        if k - half - 1e-9 - MARGIN <= e <= k + half + 1e-9 + MARGIN:
             consistent |= 1 << i
     best = min(range(6), key=lambda i: cls[i][2])
     noise = math.sqrt(sse / (m - 2))
