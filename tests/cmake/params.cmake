@@ -11,3 +11,10 @@ if(Python3_FOUND)
             $<TARGET_FILE:btk_fixture_params> $<TARGET_FILE:benchtrack>)
   set_tests_properties(e2e.params PROPERTIES ENVIRONMENT "${BTK_TEST_ENV}" TIMEOUT 600)
 endif()
+# The complexity reference values (tests/data/complexity/reference.h, read by
+# unit.complexity) are what make_reference.py computes, not edited by hand.
+if(Python3_FOUND)
+  add_test(NAME unit.complexity_reference_is_generated
+    COMMAND bash -c "${Python3_EXECUTABLE} '${CMAKE_CURRENT_SOURCE_DIR}/data/complexity/make_reference.py' | diff - '${CMAKE_CURRENT_SOURCE_DIR}/data/complexity/reference.h'")
+  set_tests_properties(unit.complexity_reference_is_generated PROPERTIES LABELS "no-valgrind")
+endif()

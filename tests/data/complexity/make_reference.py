@@ -45,7 +45,7 @@ def t_cdf(x, df):
 
 def t975(df):
     lo, hi = 0.0, 100.0
-    for _ in range(200):
+    for _ in range(64):
         mid = (lo + hi) / 2
         if t_cdf(mid, df) < 0.975:
             lo = mid
