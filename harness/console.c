@@ -129,3 +129,36 @@ void btk_console_row(const btk_console *c, const btk_bench_result *r)
             s.stats.iterations, tp, allocs);
     fflush(c->out);
 }
+
+void btk_console_complexity(const btk_console *c, const btk_cx_group *groups, size_t count)
+{
+    char verdict[160], coef[32];
+    const char *name;
+    size_t i;
+
+    if (count == 0)
+        return;
+    fprintf(c->out, "\nComplexity (median time per iteration against the size):\n");
+    for (i = 0; i < count; i++) {
+        const btk_cx_group *g = &groups[i];
+        const btk_cx_fit *f = &g->fit;
+        int shown = f->verdict != BTK_CX_NONE ? f->verdict : f->best_rms;
+
+        btk_complexity_verdict_text(verdict, sizeof(verdict), g);
+        put_name(c, g->name);
+        fprintf(c->out, " %s\n", verdict);
+        if (g->error < 0)
+            continue;
+        put_name(c, "");
+        if (f->has_power)
+            fprintf(c->out, "   n^k: k = %.3f [%.3f, %.3f] 95%%,", f->power_k, f->power_lo,
+                    f->power_hi);
+        name = btk_complexity_class_name(shown);
+        snprintf(coef, sizeof(coef), "%.4g", f->cls[shown].coef);
+        /* "O(n log n)" -> "n log n" */
+        fprintf(c->out, " %s: %s * %.*s, rms %.1f%%, %zu sizes %.0f..%.0f\n", name, coef,
+                (int)strlen(name) - 3, name + 2, f->cls[shown].nrms * 100.0, f->points,
+                f->n_min, f->n_max);
+    }
+    fflush(c->out);
+}

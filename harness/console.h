@@ -6,6 +6,7 @@
 #ifndef BTK_CONSOLE_H
 #define BTK_CONSOLE_H
 
+#include "complexity.h"
 #include "result.h"
 
 typedef struct btk_console {
@@ -25,6 +26,10 @@ void btk_console_header(const btk_console *c);
 
 /* Print r's row: figures when it succeeded, "FAILED <reason>" when not. */
 void btk_console_row(const btk_console *c, const btk_bench_result *r);
+
+/* Print the complexity fits after the table: one line per group with the verdict, the
+ * power law's exponent and interval, and the chosen class's coefficient and rms. */
+void btk_console_complexity(const btk_console *c, const btk_cx_group *groups, size_t count);
 
 /* "812.3 ns", "1.250 us", "12.50 ms", "3.400 s": three to four significant digits. */
 void btk_console_format_time(char *buf, size_t len, double ns);

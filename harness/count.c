@@ -356,6 +356,7 @@ static int count_instance(btk_proc_result *out, const btk_instance *inst, bool c
     c.state.version = BTK_STATE_VERSION;
     c.state.param = inst->has_param ? inst->param : 0;
     c.state.priv = &c.priv;
+    c.priv.inst = inst;
     out->counted.events = cache_sim ? BTK_COUNT_EVENTS : 1;
     out->counted.aslr_off = btk_count__aslr_is_off();
     if (inst->opts->setup != NULL)

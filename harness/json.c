@@ -419,7 +419,18 @@ static json_t *count_json(jb *b, const btk_bench_result *r)
     return o;
 }
 
-static json_t *bench_json(jb *b, const btk_bench_result *r)
+/* The named parameters of inst as {"name": value, ...} in declaration order. */
+static json_t *params_json(jb *b, const btk_instance *inst)
+{
+    json_t *o = json_object();
+    size_t i;
+
+    for (i = 0; o != NULL && i < inst->axis_count; i++)
+        put(b, o, inst->opts->axes[i].name, json_integer(inst->axis_values[i]));
+    return o;
+}
+
+static json_t *bench_json(jb *b, const btk_bench_result *r, const btk_instance *inst)
 {
     json_t *o = json_object();
     btk_summary s;
@@ -430,6 +441,8 @@ static json_t *bench_json(jb *b, const btk_bench_result *r)
     put(b, o, "name", str(r->name));
     put(b, o, "family", str(r->family));
     put(b, o, "param", r->has_param ? json_integer(r->param) : json_null());
+    if (inst != NULL && inst->axis_count > 0)
+        put(b, o, "params", params_json(b, inst));
     if (r->fail == BTK_FAIL_NONE && (error = btk_summary_compute(&s, r)) == BTK_ENOMEM)
         b->failed = true;
     if (r->fail != BTK_FAIL_NONE || error < 0) {
@@ -447,21 +460,106 @@ static json_t *bench_json(jb *b, const btk_bench_result *r)
     return o;
 }
 
+/* One class's least-squares fit. */
+static json_t *class_json(jb *b, const btk_cx_class_fit *c)
+{
+    json_t *o = json_object();
+
+    if (o == NULL)
+        return NULL;
+    put(b, o, "coef", num(c->coef));
+    put(b, o, "rms", num(c->rms));
+    put(b, o, "nrms", num(c->nrms));
+    put(b, o, "exponent", num(c->exponent));
+    return o;
+}
+
+/* The classes of mask as an array of their keys. */
+static json_t *class_keys_json(jb *b, unsigned mask)
+{
+    json_t *a = json_array();
+    int c;
+
+    for (c = 0; a != NULL && c < BTK_CX_CLASSES; c++)
+        if (mask & 1u << c)
+            push(b, a, str(btk_complexity_class_key(c)));
+    return a;
+}
+
+static json_t *power_json(jb *b, const btk_cx_fit *f)
+{
+    json_t *o;
+
+    if (!f->has_power)
+        return json_null();
+    if ((o = json_object()) == NULL)
+        return NULL;
+    put(b, o, "exponent", num(f->power_k));
+    put(b, o, "ci_low", num(f->power_lo));
+    put(b, o, "ci_high", num(f->power_hi));
+    put(b, o, "prefactor", num(f->power_a));
+    put(b, o, "noise", num(f->noise));
+    return o;
+}
+
+/* One complexity fit (docs/json-format.md, "complexity"). */
+static json_t *fit_json(jb *b, const btk_cx_group *g)
+{
+    const btk_cx_fit *f = &g->fit;
+    json_t *o = json_object(), *classes = json_object();
+    char text[160];
+    int c;
+
+    if (o == NULL || classes == NULL) {
+        json_decref(o);
+        json_decref(classes);
+        return NULL;
+    }
+    btk_complexity_verdict_text(text, sizeof(text), g);
+    put(b, o, "name", str(g->name));
+    put(b, o, "param", g->axis[0] ? str(g->axis) : json_null());
+    put(b, o, "requested",
+        str(g->requested == BTK_COMPLEXITY_AUTO
+                ? "auto"
+                : btk_complexity_class_key(btk_complexity_class_of_option(g->requested))));
+    put(b, o, "instances", json_integer((json_int_t)g->instances));
+    put(b, o, "sizes", json_integer((json_int_t)f->points));
+    put(b, o, "verdict",
+        g->error == 0 && f->verdict != BTK_CX_NONE ? str(btk_complexity_class_key(f->verdict))
+                                                   : json_null());
+    put(b, o, "candidates", class_keys_json(b, g->error == 0 ? f->candidates : 0));
+    put(b, o, "consistent", class_keys_json(b, g->error == 0 ? f->consistent : 0));
+    put(b, o, "summary", str(text));
+    put(b, o, "power_law", g->error == 0 ? power_json(b, f) : json_null());
+    for (c = 0; g->error == 0 && c < BTK_CX_CLASSES; c++)
+        put(b, classes, btk_complexity_class_key(c), class_json(b, &f->cls[c]));
+    put(b, o, "classes", classes);
+    return o;
+}
+
 static json_t *document(jb *b, const btk_report *rep)
 {
-    json_t *doc = json_object(), *benches = json_array();
+    json_t *doc = json_object(), *benches = json_array(), *fits = NULL;
     size_t i;
 
     for (i = 0; benches != NULL && i < rep->count; i++)
-        push(b, benches, bench_json(b, &rep->results[i]));
+        push(b, benches,
+             bench_json(b, &rep->results[i], rep->insts ? &rep->insts[i] : NULL));
+    if (rep->fit_count > 0 && (fits = json_array()) == NULL)
+        b->failed = true;
+    for (i = 0; fits != NULL && i < rep->fit_count; i++)
+        push(b, fits, fit_json(b, &rep->fits[i]));
     if (doc == NULL) {
         json_decref(benches);
+        json_decref(fits);
         return NULL;
     }
     put(b, doc, "format", str("benchtrack"));
     put(b, doc, "schema_version", json_integer(BTK_JSON_SCHEMA_VERSION));
     put(b, doc, "context", context_json(b, rep));
     put(b, doc, "benchmarks", benches);
+    if (fits != NULL)
+        put(b, doc, "complexity", fits);
     return doc;
 }
 

@@ -7,6 +7,7 @@
  */
 #include "benchtrack.h"
 
+#include "complexity.h"
 #include "console.h"
 #include "count.h"
 #include "envcheck.h"
@@ -183,8 +184,10 @@ static int run_all(const btk_main_options *o, const btk_instance *insts, size_t 
     btk_runner_events ev = {on_proc_start, on_bench_done};
     run_ctx ctx = {o,     {NULL, false, 0}, o->format == BTK_FORMAT_CONSOLE, false,
                    false, count, btk__monotonic_ms()};
-    btk_report rep = {argv0, time(NULL), NULL, NULL, NULL, &o->runner, o->filter, NULL, 0};
+    btk_report rep = {argv0, time(NULL), NULL, NULL,     NULL, &o->runner,
+                      o->filter, NULL, 0,    NULL, NULL, 0};
     btk_bench_result *res = NULL;
+    btk_cx_group *fits = NULL;
     btk_env_input in;
     btk_env_report env;
     int status;
@@ -211,12 +214,21 @@ static int run_all(const btk_main_options *o, const btk_instance *insts, size_t 
     if (btk_runner_run(&res, insts, count, &o->runner, &ev, &ctx) < 0)
         return complain(EXIT_FAILED);
     check_pinning(&env, res, count);
+    status = EXIT_OK;
+    if (btk_complexity_groups(&fits, &rep.fit_count, insts, res, count) < 0)
+        status = complain(EXIT_FAILED);
+    if (ctx.table)
+        btk_console_complexity(&ctx.console, fits, rep.fit_count);
+    rep.insts = insts;
+    rep.fits = fits;
     rep.env_in = &in;
     rep.env = &env;
     rep.timer = btk_timer_info_get();
     rep.results = res;
     rep.count = count;
-    status = write_outputs(o, &rep);
+    if (status == EXIT_OK)
+        status = write_outputs(o, &rep);
+    btk__free(fits);
     if (status == EXIT_OK && btk_runner_any_failed(res, count))
         status = EXIT_FAILED;
     for (i = 0; i < count; i++)

@@ -415,6 +415,7 @@ static void init_ctx(run_ctx *c, const btk_instance *inst, const btk_run_options
     c->state.version = BTK_STATE_VERSION;
     c->state.param = inst->has_param ? inst->param : 0;
     c->state.priv = &c->priv;
+    c->priv.inst = inst;
 }
 
 int btk_sampler_run(btk_proc_result *out, const btk_instance *inst,
@@ -467,6 +468,7 @@ int btk_sampler__count_named(btk_memtrack_counts *out, uint64_t *iterations_out,
     c.state.version = BTK_STATE_VERSION;
     c.state.param = v[i].has_param ? v[i].param : 0;
     c.state.priv = &c.priv;
+    c.priv.inst = &v[i];
     if (v[i].opts->setup != NULL)
         c.state.fixture = v[i].opts->setup(c.state.param);
     btk_memtrack__reset();

@@ -130,3 +130,48 @@ void btk__use_pointer(const volatile void *ptr)
 {
     BTK_UNUSED(ptr);
 }
+
+/* Report that the body asked for a parameter its benchmark does not have (what: how it
+ * was named) and abort: a programming error that must not become a measurement of the
+ * wrong thing. */
+static _Noreturn void no_such_param(const btk_state_priv *p, const char *what)
+{
+    fprintf(stderr, "benchtrack: benchmark '%s' has no parameter %s\n",
+            p->inst != NULL ? p->inst->name : "?", what);
+    fflush(stderr);
+    abort();
+}
+
+int64_t btk_param(const btk_state *state, const char *name)
+{
+    const btk_state_priv *p;
+    char q[64], what[80];
+    int i;
+
+    if (state == NULL || state->priv == NULL)
+        return 0;
+    p = state->priv;
+    if (name == NULL || name[0] == '\0') {
+        if (p->inst != NULL && p->inst->has_param)
+            return p->inst->param;
+        no_such_param(p, "without a name");
+    }
+    if ((i = btk_registry_axis_index(p->inst, name)) >= 0)
+        return p->inst->axis_values[i];
+    snprintf(what, sizeof(what), "'%s'", btk_error_quote(q, sizeof(q), name));
+    no_such_param(p, what);
+}
+
+int64_t btk_param_at(const btk_state *state, size_t i)
+{
+    const btk_state_priv *p;
+    char what[40];
+
+    if (state == NULL || state->priv == NULL)
+        return 0;
+    p = state->priv;
+    if (p->inst != NULL && i < p->inst->axis_count)
+        return p->inst->axis_values[i];
+    snprintf(what, sizeof(what), "number %zu", i);
+    no_such_param(p, what);
+}

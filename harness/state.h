@@ -8,6 +8,7 @@
 
 #include "benchtrack.h"
 #include "internal.h"
+#include "registry.h"
 #include "result.h"
 
 typedef struct btk_state_priv {
@@ -25,6 +26,7 @@ typedef struct btk_state_priv {
     double bytes_per_iter, items_per_iter;
     size_t counter_count;
     btk_named_value counters[BTK_MAX_COUNTERS];
+    const btk_instance *inst; /* the instance running, for btk_param (borrowed) */
 } btk_state_priv;
 
 /* Prepare state for one body call of `iterations` (keeps throughput and counters). */

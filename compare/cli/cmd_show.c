@@ -3,6 +3,7 @@
  * given). docs/cli/show.md.
  */
 #include "cli.h"
+#include "series.h"
 
 #include <math.h>
 
@@ -45,6 +46,18 @@ static void print_header(const btk_run *run)
                "median ins", "95% CI of median", "samples", "procs", "repeat");
 }
 
+/* s with control characters escaped (cli_print_safe) into buf, "?" when that fails. */
+static void safe_text(char *buf, size_t len, const char *s)
+{
+    FILE *mem = fmemopen(buf, len, "w");
+
+    if (mem) {
+        cli_print_safe(mem, s);
+        fclose(mem);
+    } else
+        snprintf(buf, len, "?");
+}
+
 /* The last column: a time run's CPU median ("-": not recorded), a counting run's
  * repeatability ("exact", "NONDET min-max", "-": unknown). */
 static void print_metric(const btk_run *run, const btk_result *r)
@@ -62,13 +75,8 @@ static void print_metric(const btk_run *run, const btk_result *r)
 static void print_result(const btk_run *run, const btk_result *r)
 {
     char name[1024];
-    FILE *mem = fmemopen(name, sizeof(name), "w");
 
-    if (mem) {
-        cli_print_safe(mem, r->name);
-        fclose(mem);
-    } else
-        snprintf(name, sizeof(name), "?");
+    safe_text(name, sizeof(name), r->name);
     if (r->status == BTK_RESULT_FAILED) {
         printf("%-40s %8s  ", name, "FAILED");
         cli_print_safe(stdout, r->error_kind ? r->error_kind : "error");
@@ -105,7 +113,8 @@ static int find_run(int64_t *id, btk_store *db, btk_git *git, const char *arg)
 }
 
 typedef struct show_args {
-    const char *what, *db, *repo;
+    const char *what, *db, *repo, *size;
+    bool complexity;
 } show_args;
 
 static const cli_opt show_opts[] = {
@@ -113,10 +122,46 @@ static const cli_opt show_opts[] = {
                 "a run id (#12, run:12, 12) or a git ref: its commit's newest run"),
     CLI_OPT_STRING("--db", "PATH", show_args, db, "results database (must exist)"),
     CLI_OPT_STRING("--repo", "DIR", show_args, repo, "the repository"),
+    CLI_OPT_FLAG("--complexity", show_args, complexity, 0,
+                 "fit time against size for each series of sizes (docs/statistics.md)"),
+    CLI_OPT_STRING("--size", "NAME", show_args, size,
+                   "with --complexity: the named parameter that is the size"),
     CLI_OPT_END,
 };
 
 static const cli_cmd show_cmd = {"show", show_opts};
+
+/* The complexity fits of run's series along size (NULL: each family's single or first
+ * parameter), one line each with the power law, after the results. */
+static int print_complexity(const btk_run *run, const char *size)
+{
+    btk_series *v;
+    size_t n, i;
+    char verdict[160], name[1024];
+    int error;
+
+    if ((error = btk_series_build(&v, &n, run, size)) < 0)
+        return error;
+    safe_text(name, sizeof(name), size ? size : "each family's first parameter");
+    printf("\ncomplexity: median ns per iteration against the size (%s)\n", name);
+    printf("%-40s %-36s %24s %6s\n", "series", "fit", "n^k: k [95% CI]", "sizes");
+    for (i = 0; i < n; i++) {
+        const btk_cx_fit *f = &v[i].group.fit;
+        char k[40];
+
+        btk_complexity_verdict_text(verdict, sizeof(verdict), &v[i].group);
+        if (f->has_power)
+            snprintf(k, sizeof(k), "%.3f [%.3f, %.3f]", f->power_k, f->power_lo, f->power_hi);
+        else
+            snprintf(k, sizeof(k), "-");
+        safe_text(name, sizeof(name), v[i].group.name);
+        printf("%-40s %-36s %24s %6zu\n", name, verdict, k, v[i].count);
+    }
+    if (n == 0)
+        printf("(no series of 3 or more sizes)\n");
+    btk_series_free(v, n);
+    return 0;
+}
 
 static int show(const show_args *a)
 {
@@ -136,6 +181,8 @@ static int show(const show_args *a)
         print_header(run);
         for (i = 0; i < run->result_count; i++)
             print_result(run, &run->results[i]);
+        if (a->complexity || a->size != NULL)
+            error = print_complexity(run, a->size);
     }
     btk_run_free(run);
     btk_store_close(db);
@@ -145,7 +192,7 @@ static int show(const show_args *a)
 
 int cmd_show(int argc, char **argv)
 {
-    show_args a = {NULL, NULL, NULL};
+    show_args a = {NULL, NULL, NULL, NULL, false};
     int status;
 
     if (!cli_parse_args(&status, &a, &show_cmd, argc, argv))

@@ -443,6 +443,29 @@ static int unique_stems(machine_ctx *m)
     return error;
 }
 
+/* The size series of the newest latest run and their file-name stems. */
+static int load_series(machine_ctx *m)
+{
+    btk_buf stem = BTK_BUF_INIT;
+    size_t i;
+    int error;
+
+    if (m->latest_count == 0)
+        return 0;
+    if ((error = btk_series_build(&m->series, &m->series_count, m->latest[0], NULL)) < 0)
+        return error;
+    if ((m->series_stems = btk__calloc(m->series_count + 1, sizeof(char *))) == NULL)
+        return BTK_ENOMEM;
+    for (i = 0; error == 0 && i < m->series_count; i++) {
+        btk_buf_clear(&stem);
+        if ((error = btk_escape_filename(&stem, m->series[i].group.name)) == 0 &&
+            (m->series_stems[i] = btk__strdup(btk_buf_cstr(&stem))) == NULL)
+            error = BTK_ENOMEM;
+    }
+    btk_buf_free(&stem);
+    return error ? error : btk_escape_unique_stems(m->series_stems, m->series_count);
+}
+
 static int load_machine(report_ctx *r, machine_ctx *m)
 {
     size_t i;
@@ -460,7 +483,7 @@ static int load_machine(report_ctx *r, machine_ctx *m)
         if ((error = load_item(r, m, &m->items[i], m->names[i])) < 0)
             return error;
     }
-    if ((error = unique_stems(m)) < 0)
+    if ((error = unique_stems(m)) < 0 || (error = load_series(m)) < 0)
         return error;
     qsort(m->items, m->item_count, sizeof(*m->items), cmp_items);
     return 0;
@@ -487,6 +510,10 @@ static void free_machine(machine_ctx *m)
         btk__free(m->items[i].stem);
     }
     btk__free(m->items);
+    for (i = 0; m->series_stems != NULL && i < m->series_count; i++)
+        btk__free(m->series_stems[i]);
+    btk__free(m->series_stems);
+    btk_series_free(m->series, m->series_count);
     btk_strings_free(m->names, m->name_count);
     btk_comparison_free(m->cmp);
     free_runs(m->procs, m->proc_run_count);
@@ -608,6 +635,16 @@ static int machine_charts(report_ctx *r, const machine_ctx *m)
                                       "change of the latest commit against "
                                       "the base",
                                       m->cmp->items, m->cmp->count);
+        }
+    }
+    for (i = 0; error == 0 && i < m->series_count; i++) {
+        const btk_series *s = &m->series[i];
+        btk_size_chart in = {s->group.name, s->group.axis, s->n, s->ns, s->count,
+                             s->group.error == 0 ? &s->group.fit : NULL};
+
+        if ((error = chart_out(&out, &abs, r, m, m->series_stems[i], "size")) == 0) {
+            out.width = 640, out.height = 400;
+            error = btk_chart_size(r->chart, &out, &in);
         }
     }
     btk_buf_free(&abs);

@@ -10,6 +10,7 @@
 #include "report.h"
 #include "escape.h"
 #include "html.h"
+#include "series.h"
 
 typedef struct bench_item {
     const char *name;          /* borrowed from machine_ctx.names */
@@ -43,6 +44,9 @@ typedef struct machine_ctx {
                       * reduced to their median (the change points' input) */
     size_t proc_run_count;
     bool cpu;                 /* --metric cpu: procs hold CPU medians */
+    btk_series *series; /* size series of the latest run, fitted (series.h) */
+    char **series_stems; /* their file-name stems */
+    size_t series_count;
 } machine_ctx;
 
 typedef struct report_ctx {
