@@ -17,6 +17,7 @@ typedef struct btk_instance {
     const btk_bench_options *opts;    /* never NULL (defaults when registered without) */
     bool has_param;
     int64_t param;
+    unsigned threads;                 /* threads of this instance (0: the options' own) */
     char name[256];                   /* "family" or "family/param" */
 } btk_instance;
 

@@ -114,7 +114,7 @@ static void perf__sampler_counts_only_inside_the_loop(void **state)
     assert_int_equal(disables, 1);
     assert_int_equal(resets, 1);
     btk__free(v);
-    btk__free(r.samples), btk__free(r.batch), btk__free(r.cycles);
+    btk_proc_result_clear(&r);
 }
 
 static void perf__refusal_keeps_the_reason(void **state)
