@@ -142,6 +142,19 @@ int btk_pin__spread(int *cpus, unsigned count, int first)
     return 0;
 }
 
+unsigned btk_pin__allowed_count(void)
+{
+    static bool allowed[BTK_PIN_MAX_CPUS];
+    unsigned n = 0;
+    int i;
+
+    if (ops->get_allowed(allowed) < 0)
+        return 1;
+    for (i = 0; i < BTK_PIN_MAX_CPUS; i++)
+        n += allowed[i];
+    return n > 0 ? n : 1;
+}
+
 int btk_pin__thread_to_cpu(int cpu)
 {
     int rc;

@@ -37,6 +37,9 @@ int btk_pin__spread(int *cpus, unsigned count, int first);
 /* The most threads btk_pin__spread places one by one; thread i uses cpus[i % this]. */
 #define BTK_PIN_SPREAD_MAX 256
 
+/* How many CPUs this process may use (at least 1). */
+unsigned btk_pin__allowed_count(void);
+
 /* Pin the calling thread (only) to cpu; 0, or BTK_EUNSUPPORTED / BTK_EINVAL. */
 int btk_pin__thread_to_cpu(int cpu);
 

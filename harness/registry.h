@@ -10,6 +10,8 @@
 
 /* The longest benchmark name, in bytes: "name/param" must fit btk_instance.name. */
 #define BTK_REGISTRY_NAME_MAX 200
+/* The most threads a benchmark may ask for (.threads, .threads_max). */
+#define BTK_REGISTRY_MAX_THREADS 1024
 
 typedef struct btk_instance {
     const char *family;               /* the name given to BTK_BENCH (borrowed) */

@@ -169,6 +169,12 @@ static void fold(btk_summary *s, const btk_bench_result *r)
     }
 }
 
+bool btk_summary_disturbed(const btk_summary *s)
+{
+    return s->stats.samples > 0 &&
+           (double)s->disturbed > BTK_SUMMARY_DISTURBED_SHARE * (double)s->stats.samples;
+}
+
 int btk_summary_compute(btk_summary *out, const btk_bench_result *r)
 {
     int error;

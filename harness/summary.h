@@ -33,6 +33,13 @@ typedef struct btk_summary {
  * BTK_EINVAL; BTK_ENOMEM when scratch space cannot be allocated. */
 int btk_summary_compute(btk_summary *out, const btk_bench_result *r);
 
+/* A benchmark whose samples were disturbed more often than this share is warned about:
+ * beyond 10 % of samples, p90 and the percentiles above it describe the disturbances. */
+#define BTK_SUMMARY_DISTURBED_SHARE 0.10
+
+/* True when more than BTK_SUMMARY_DISTURBED_SHARE of s's samples were disturbed. */
+bool btk_summary_disturbed(const btk_summary *s);
+
 /* "precision", "time_budget" or "max_samples". */
 const char *btk_summary_stop_name(btk_stop_reason stop);
 

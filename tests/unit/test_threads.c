@@ -90,6 +90,18 @@ BTK_BENCH(indexes, .threads = 2)
     }
 }
 
+/* 500 timed steps and 5000 paused steps per iteration. */
+BTK_BENCH(paused_heavy, .time_budget_ms = 100)
+{
+    BTK_LOOP_INDEX(state, i)
+    {
+        btk_do_not_optimize(chain(i + 1, 500));
+        btk_pause(state);
+        btk_do_not_optimize(chain(i + 7, 5000));
+        btk_resume(state);
+    }
+}
+
 /* Sleeps 200 us per iteration: wall time without CPU time. */
 BTK_BENCH(sleeper, .max_samples = 12)
 {
@@ -198,7 +210,8 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* A busy loop's CPU time is its wall time (a preempted sample loses CPU time, never gains
- * it: hence the wide lower margin); a sleeping loop's CPU time is a small part of it. */
+ * it: hence the wide lower margin); paused work is left out of both; a sleeping loop's
+ * CPU time is a small part of its wall time. */
 static void cpu__follows_wall_when_busy_and_not_when_sleeping(void **state)
 {
     btk_run_options o = opts(60);
@@ -215,6 +228,15 @@ static void cpu__follows_wall_when_busy_and_not_when_sleeping(void **state)
     for (i = 0; i < r.count;
          i++) /* the CPU clock cannot run faster than the wall clock */
         assert_true(r.cpu_samples[i] < r.samples[i] * 1.1 + 1000);
+    btk_proc_result_clear(&r);
+
+    run_named(&r, "paused_heavy", &o);
+    w = stats_of(&r, false);
+    c = stats_of(&r, true);
+    print_message("paused: wall %.1f ns, cpu %.1f ns per iteration\n", w.median,
+                  c.median);
+    /* 10x the work is paused: counted, the CPU time would be ~11x the wall time */
+    assert_true(c.median > 0.3 * w.median && c.median < 1.6 * w.median);
     btk_proc_result_clear(&r);
 
     run_named(&r, "sleeper", &o);
