@@ -141,10 +141,12 @@ static void put_extras(btk_console *c, const btk_bench_result *r, const btk_summ
             c->base_median = s->stats.median;
         }
     }
-    if (s->per_call) {
+    if (s->per_call && s->call_stats.samples > 0) {
         btk_console_format_time(p50, sizeof(p50), s->call_stats.p50);
         btk_console_format_time(p99, sizeof(p99), s->call_stats.p99);
         fprintf(c->out, "  calls p50 %s p99 %s", p50, p99);
+    } else if (s->per_call) {
+        fprintf(c->out, "  calls -"); /* one call outlasted the budget: no call kept */
     }
 }
 

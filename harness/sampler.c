@@ -11,6 +11,7 @@
 #include "sampler.h"
 #include "memtrack.h"
 #include "perf.h"
+#include "pin.h"
 #include "sampler_int.h"
 #include "state.h"
 #include "stats.h"
@@ -105,7 +106,7 @@ static void effective_options(btk_run_options *o, const btk_run_options *run,
  * c->last holds the rest of what it measured. */
 static int call_once(run_ctx *c, uint64_t n, double *ticks_out)
 {
-    int error = btk_team__call(&c->last, c->team, c->inst, &c->state, c->ti, n);
+    int error = btk_team__call(&c->last, c->team, c->inst, &c->state, c->ti, n, !c->per_call);
 
     c->wall = c->last.wall;
     *ticks_out = c->last.ticks;
@@ -132,9 +133,12 @@ static bool keep_call(run_ctx *c, double ticks)
 
 /* One sample's worth of body calls: one call of batch n, or in per-call mode n calls of
  * one iteration each, every one timed alone (kept in c->calls while c->keep_calls). The
- * figures of c->last and c->wall are the sums over the calls. */
+ * figures of c->last and c->wall are the sums over the calls; per-call mode takes the
+ * disturbance readings (two system calls) around the sample, on this thread, not per
+ * call. */
 static int call_body(run_ctx *c, uint64_t n, double *ticks_out)
 {
+    btk_pin_snap before, after;
     btk_call_out sum;
     double ticks, wall = 0;
     uint64_t i;
@@ -143,6 +147,7 @@ static int call_body(run_ctx *c, uint64_t n, double *ticks_out)
     if (!c->per_call)
         return call_once(c, n, ticks_out);
     memset(&sum, 0, sizeof(sum));
+    btk_pin__snap(&before);
     for (i = 0; i < n; i++) {
         if ((error = call_once(c, 1, &ticks)) < 0)
             return error;
@@ -151,13 +156,13 @@ static int call_body(run_ctx *c, uint64_t n, double *ticks_out)
         sum.ticks += ticks;
         sum.cpu_ns += c->last.cpu_ns;
         sum.iters += c->last.iters;
-        sum.switches += c->last.switches;
-        sum.migrated = sum.migrated || c->last.migrated;
         sum.mem.allocs += c->last.mem.allocs;
         sum.mem.frees += c->last.mem.frees;
         sum.mem.bytes += c->last.mem.bytes;
         wall += c->wall;
     }
+    btk_pin__snap(&after);
+    btk_team__disturbance(&sum, &before, &after);
     sum.wall = c->wall = wall;
     c->last = sum;
     c->priv.iterations = sum.iters;

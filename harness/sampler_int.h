@@ -37,7 +37,10 @@ int btk_team__start(btk_team **out, const btk_instance *inst, unsigned count,
  * applies to thread 0 only. team NULL: the caller's thread alone. BTK_ERROR when a
  * thread's body ran no BTK_LOOP. */
 int btk_team__call(btk_call_out *out, btk_team *team, const btk_instance *inst,
-                   btk_state *state, const btk_timer_info *ti, uint64_t n);
+                   btk_state *state, const btk_timer_info *ti, uint64_t n, bool snap);
+
+/* The calling thread's disturbance between two snapshots: adds to out's. */
+void btk_team__disturbance(btk_call_out *out, const void *before, const void *after);
 
 /* Stop and join the workers, free the team. NULL-safe. */
 void btk_team__stop(btk_team *team);

@@ -34,14 +34,14 @@ struct btk_team {
     pthread_cond_t gate;
     bool open;
     uint64_t n; /* the batch of the current call */
-    bool memtrack, quit;
+    bool memtrack, snap, quit;
     unsigned started; /* workers created */
 };
 
 /* Run the body once on this thread with batch n and fill o with this thread's figures
  * (ticks and CPU time with the overheads subtracted). */
 static void run_one(btk_call_out *o, const btk_instance *inst, btk_state *state,
-                    const btk_timer_info *ti, uint64_t n)
+                    const btk_timer_info *ti, uint64_t n, bool snap)
 {
     btk_state_priv *p = state->priv;
     btk_pin_snap before, after;
@@ -50,9 +50,11 @@ static void run_one(btk_call_out *o, const btk_instance *inst, btk_state *state,
     btk_state__begin_call(state, n);
     if (p->memtrack)
         btk_memtrack__reset();
-    btk_pin__snap(&before);
+    if (snap)
+        btk_pin__snap(&before);
     inst->fn(state);
-    btk_pin__snap(&after);
+    if (snap)
+        btk_pin__snap(&after);
     if (p->memtrack)
         btk_memtrack__read(&o->mem);
     o->ticks = (double)p->ticks - (double)p->loops * ti->overhead_ticks -
@@ -60,10 +62,17 @@ static void run_one(btk_call_out *o, const btk_instance *inst, btk_state *state,
     o->cpu_ns = (double)p->cpu_ns - (double)p->loops * ti->cpu_overhead_ns -
                 (double)p->pauses * ti->cpu_pause_ns;
     o->iters = p->iterations;
-    o->switches = after.switches > before.switches
-                      ? (uint64_t)(after.switches - before.switches)
-                      : 0;
-    o->migrated = before.cpu >= 0 && after.cpu >= 0 && before.cpu != after.cpu;
+    if (snap)
+        btk_team__disturbance(o, &before, &after);
+}
+
+void btk_team__disturbance(btk_call_out *out, const void *before, const void *after)
+{
+    const btk_pin_snap *b = before, *a = after;
+
+    if (a->switches > b->switches)
+        out->switches += (uint64_t)(a->switches - b->switches);
+    out->migrated = out->migrated || (b->cpu >= 0 && a->cpu >= 0 && b->cpu != a->cpu);
 }
 
 static void *worker_main(void *arg)
@@ -84,7 +93,7 @@ static void *worker_main(void *arg)
         if (t->quit) /* written before the barrier, read after it */
             break;
         w->priv.memtrack = t->memtrack;
-        run_one(&w->out, t->inst, &w->state, t->ti, t->n);
+        run_one(&w->out, t->inst, &w->state, t->ti, t->n, t->snap);
         w->priv.memtrack = false;
         pthread_barrier_wait(&t->end);
     }
@@ -160,7 +169,7 @@ static void fold(btk_call_out *all, const btk_call_out *one)
 }
 
 int btk_team__call(btk_call_out *out, btk_team *team, const btk_instance *inst,
-                   btk_state *state, const btk_timer_info *ti, uint64_t n)
+                   btk_state *state, const btk_timer_info *ti, uint64_t n, bool snap)
 {
     btk_state_priv *p = state->priv;
     uint64_t t0 = btk_timer_start();
@@ -170,15 +179,16 @@ int btk_team__call(btk_call_out *out, btk_team *team, const btk_instance *inst,
     if (team == NULL) {
         state->thread_index = 0;
         state->thread_count = 1;
-        run_one(out, inst, state, ti, n);
+        run_one(out, inst, state, ti, n, snap);
     } else {
         state->thread_index = 0;
         state->thread_count = team->count;
         team->n = n;
         team->ti = ti;
         team->memtrack = p->memtrack;
+        team->snap = snap;
         pthread_barrier_wait(&team->start);
-        run_one(out, inst, state, ti, n);
+        run_one(out, inst, state, ti, n, snap);
         pthread_barrier_wait(&team->end);
         for (i = 1; i < team->count; i++) {
             fold(out, &team->w[i].out);

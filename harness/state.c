@@ -1,8 +1,7 @@
 /*
  * The entry points a benchmark body calls: the BTK_LOOP begin/end pair (one clock read
  * each, allocation counting armed in between, the thread's CPU clock read just outside
- * them), pause/resume (the paused wall time also taken off the CPU time), throughput and
- * named counters.
+ * them), pause/resume (each also reading the CPU clock), throughput and named counters.
  * The loop itself is a counted for-loop in bench.h; nothing here runs per iteration.
  */
 #include "state.h"
@@ -34,6 +33,7 @@ uint64_t btk__loop_begin(btk_state *state)
 
     p->in_loop = true;
     p->paused = 0;
+    p->cpu_paused = 0;
     p->cpu_start = btk_timer_thread_cpu_ns(); /* outside the timed and counted region */
     if (p->memtrack)
         btk_memtrack__arm(true);
@@ -47,9 +47,8 @@ uint64_t btk__loop_begin(btk_state *state)
 
 void btk__loop_end(btk_state *state)
 {
-    uint64_t end = btk_timer_stop(), cpu_end, paused;
+    uint64_t end = btk_timer_stop(), cpu_end;
     btk_state_priv *p = priv_of(state);
-    double cpu;
 
     if (p->count && !p->is_paused)
         btk_count__region(false);
@@ -58,16 +57,13 @@ void btk__loop_end(btk_state *state)
     if (p->memtrack)
         btk_memtrack__arm(false);
     cpu_end = btk_timer_thread_cpu_ns();
-    /* The CPU clock costs a system call (~0.75 us here), too much for every pause: the
-     * paused wall time is taken off the CPU time instead (docs/timer.md#cpu-time). */
-    paused = p->paused + (p->is_paused ? end - p->pause_at : 0);
     if (p->is_paused) { /* loop left while paused: the pause ended the region */
         end = p->pause_at;
+        cpu_end = p->cpu_pause_at;
         p->is_paused = false;
     }
     p->ticks += (end - p->start) - p->paused;
-    cpu = (double)(cpu_end - p->cpu_start) - btk_timer_ticks_to_ns((double)paused);
-    p->cpu_ns += cpu > 0 ? (uint64_t)cpu : 0;
+    p->cpu_ns += (cpu_end - p->cpu_start) - p->cpu_paused;
     p->iterations += state->iterations;
     p->loops++;
     p->in_loop = false;
@@ -87,6 +83,9 @@ void btk_pause(btk_state *state)
     if (p->memtrack)
         btk_memtrack__arm(false);
     p->pause_at = t;
+    /* a system call (~0.75 us in the reference VM), outside the timed region: the CPU time
+     * of the paused code is left out exactly, whether it computes, sleeps or is preempted */
+    p->cpu_pause_at = btk_timer_thread_cpu_ns();
     p->is_paused = true;
 }
 
@@ -104,6 +103,7 @@ void btk_resume(btk_state *state)
         btk_perf__enable();
     if (p->count)
         btk_count__region(true);
+    p->cpu_paused += btk_timer_thread_cpu_ns() - p->cpu_pause_at;
     p->paused += btk_timer_start() - p->pause_at;
 }
 
