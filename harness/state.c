@@ -21,6 +21,8 @@ void btk_state__begin_call(btk_state *state, uint64_t iterations)
     btk_state_priv *p = priv_of(state);
 
     state->iterations = iterations;
+    if (state->thread_count == 0) /* a state the sampler's team did not set up */
+        state->thread_count = 1;
     p->ticks = p->iterations = p->pauses = 0;
     p->cpu_ns = 0;
     p->loops = 0;
@@ -97,13 +99,13 @@ void btk_resume(btk_state *state)
         return;
     p->is_paused = false;
     p->pauses++;
+    p->cpu_paused += btk_timer_thread_cpu_ns() - p->cpu_pause_at; /* before any counting */
     if (p->memtrack)
         btk_memtrack__arm(true);
     if (p->perf)
         btk_perf__enable();
     if (p->count)
         btk_count__region(true);
-    p->cpu_paused += btk_timer_thread_cpu_ns() - p->cpu_pause_at;
     p->paused += btk_timer_start() - p->pause_at;
 }
 
