@@ -94,6 +94,8 @@ static json_t *timer_json(jb *b, const btk_timer_info *t)
     put(b, o, "resolution_ns", num(t->resolution_ns));
     put(b, o, "overhead_ns", num(t->hz > 0 ? t->overhead_ticks * 1e9 / t->hz : 0));
     put(b, o, "pause_ns", num(t->hz > 0 ? t->pause_ticks * 1e9 / t->hz : 0));
+    put(b, o, "cpu_overhead_ns", num(t->cpu_overhead_ns));
+    put(b, o, "cpu_pause_ns", num(t->cpu_pause_ns));
     return o;
 }
 
