@@ -233,8 +233,9 @@ static void cpu__follows_wall_when_busy_and_not_when_sleeping(void **state)
     c = stats_of(&r, true);
     print_message("busy: wall %.1f ns, cpu %.1f ns per iteration\n", w.median, c.median);
     assert_true(c.median > 0.5 * w.median && c.median < 1.15 * w.median);
-    for (i = 0; i < r.count;
-         i++) /* the CPU clock cannot run faster than the wall clock */
+    /* the CPU clock cannot run faster than the wall clock (under valgrind it can:
+     * valgrind's own work is CPU time of the thread) */
+    for (i = 0; i < r.count && !RUNNING_ON_VALGRIND; i++)
         assert_true(r.cpu_samples[i] < r.samples[i] * 1.1 + 1000);
     btk_proc_result_clear(&r);
 
@@ -338,6 +339,11 @@ static void disturbance__forced_migration_is_detected(void **state)
     cpu_set_t all;
 
     (void)state;
+    if (RUNNING_ON_VALGRIND) { /* its child cannot change the affinity of a valgrind
+                                  thread */
+        print_message("under valgrind no migration can be forced\n");
+        skip();
+    }
     CPU_ZERO(&all);
     assert_int_equal(sched_getaffinity(0, sizeof(all), &all), 0);
     pick_two_cpus();
