@@ -94,6 +94,8 @@ static json_t *timer_json(jb *b, const btk_timer_info *t)
     put(b, o, "resolution_ns", num(t->resolution_ns));
     put(b, o, "overhead_ns", num(t->hz > 0 ? t->overhead_ticks * 1e9 / t->hz : 0));
     put(b, o, "pause_ns", num(t->hz > 0 ? t->pause_ticks * 1e9 / t->hz : 0));
+    put(b, o, "cpu_overhead_ns", num(t->cpu_overhead_ns));
+    put(b, o, "cpu_pause_ns", num(t->cpu_pause_ns));
     return o;
 }
 
@@ -256,9 +258,21 @@ static json_t *stats_json(jb *b, const btk_stats *s)
     return o;
 }
 
+/* The CPU time of each sample, parallel to "samples". */
+static json_t *cpu_samples_json(jb *b, const btk_proc_result *p)
+{
+    json_t *a = json_array();
+    size_t i;
+
+    for (i = 0; a != NULL && i < p->count; i++)
+        push(b, a, num(p->cpu_samples != NULL ? p->cpu_samples[i] : NAN));
+    return a;
+}
+
 static json_t *proc_json(jb *b, const btk_proc_result *p)
 {
     json_t *o = json_object(), *samples = json_array(), *batch = json_array();
+    bool timed = p->counted.events == 0;
     size_t i;
 
     for (i = 0; samples != NULL && batch != NULL && i < p->count; i++) {
@@ -279,6 +293,31 @@ static json_t *proc_json(jb *b, const btk_proc_result *p)
     put(b, o, "peak_rss_bytes", json_integer(p->peak_rss_bytes));
     put(b, o, "minor_faults", json_integer(p->minor_faults));
     put(b, o, "major_faults", json_integer(p->major_faults));
+    if (timed) {
+        put(b, o, "cpu_samples", cpu_samples_json(b, p));
+        put(b, o, "disturbed_samples", json_integer((json_int_t)p->disturbed));
+        put(b, o, "involuntary_switches", json_integer((json_int_t)p->switches));
+        put(b, o, "migrations", json_integer((json_int_t)p->migrations));
+        if (p->per_call)
+            put(b, o, "calls", json_integer((json_int_t)p->call_count));
+    }
+    return o;
+}
+
+/* How often the kernel disturbed the samples (docs/json-format.md). */
+static json_t *disturbance_json(jb *b, const btk_summary *s)
+{
+    json_t *o = json_object();
+
+    if (o == NULL)
+        return NULL;
+    put(b, o, "samples", json_integer(s->stats.samples));
+    put(b, o, "disturbed", json_integer((json_int_t)s->disturbed));
+    put(b, o, "share", num(s->stats.samples > 0
+                               ? (double)s->disturbed / (double)s->stats.samples
+                               : 0));
+    put(b, o, "involuntary_switches", json_integer((json_int_t)s->switches));
+    put(b, o, "migrations", json_integer((json_int_t)s->migrations));
     return o;
 }
 
@@ -360,6 +399,14 @@ static void put_figures(jb *b, json_t *o, const btk_bench_result *r, const btk_s
     put(b, o, "counters", named_json(b, r, false));
     if (r->procs[0].hw_count > 0)
         put(b, o, "hw_counters", named_json(b, r, true));
+    if (r->procs[0].counted.events > 0)
+        return; /* counting mode: nothing was timed */
+    put(b, o, "threads", json_integer(s->threads));
+    put(b, o, "cpu_stats", stats_json(b, &s->cpu_stats));
+    put(b, o, "disturbance", disturbance_json(b, s));
+    put(b, o, "percentiles", str(s->per_call ? "calls" : "samples"));
+    if (s->per_call)
+        put(b, o, "call_stats", stats_json(b, &s->call_stats));
 }
 
 /* One counted process: the raw totals, so a reader can redo every subtraction. */

@@ -4,6 +4,7 @@
  * checks and filtering happen when the runner asks (btk_registry_instances).
  */
 #include "registry.h"
+#include "pin.h"
 
 #include <fnmatch.h>
 
@@ -178,6 +179,13 @@ static int check_entry(const reg_entry *e)
     if (e->opts->param_count > MAX_PARAMS)
         return btk_error_set(BTK_EINVAL, "benchmark '%s' has more than %d parameters", q,
                              MAX_PARAMS);
+    if (e->opts->version >= 2 && (e->opts->threads > BTK_REGISTRY_MAX_THREADS ||
+        (e->opts->threads_max != 0 && e->opts->threads_max != BTK_THREADS_CPUS &&
+         (e->opts->threads_max > BTK_REGISTRY_MAX_THREADS ||
+          e->opts->threads_max < e->opts->threads))))
+        return btk_error_set(BTK_EINVAL, "benchmark '%s' has an invalid thread count "
+                             "(threads %u, threads_max %u; at most %d)", q, e->opts->threads,
+                             e->opts->threads_max, BTK_REGISTRY_MAX_THREADS);
     if (r->mult != 0 && (r->mult < 2 || r->lo < 1 || r->hi < r->lo))
         return btk_error_set(BTK_EINVAL,
                              "benchmark '%s' has an invalid range (lo %" PRId64 ", hi %" PRId64
@@ -291,12 +299,9 @@ static size_t param_values(const reg_entry *e, int64_t *vals, size_t cap)
     return list_values(e->opts->params, e->opts->param_count, &e->opts->range, vals, cap);
 }
 
-/* Push the instance just pushed back off when the filter does not keep it. */
-static void keep_or_drop(btk_instance *v, size_t *n, const char *filter, const char *family)
-{
-    if (!filter_keeps(filter, v[*n - 1].name, family))
-        (*n)--;
-}
+static int push_threads(btk_instance **v, size_t *n, size_t *cap, const reg_entry *e,
+                        bool has_param, int64_t param, const int64_t *axes,
+                        const char *filter);
 
 /* Expand e's named parameters (their cartesian product, the first axis varying slowest)
  * into the instances the filter keeps. */
@@ -314,9 +319,8 @@ static int expand_grid(btk_instance **v, size_t *n, size_t *cap, const reg_entry
     for (;;) {
         for (i = 0; i < k; i++)
             cur[i] = vals[i][idx[i]];
-        if ((error = push_instance(v, n, cap, e, false, 0, cur)) < 0)
+        if ((error = push_threads(v, n, cap, e, false, 0, cur, filter)) < 0)
             return error;
-        keep_or_drop(*v, n, filter, e->name);
         for (i = k; i > 0; i--) { /* odometer: the last axis turns fastest */
             if (++idx[i - 1] < counts[i - 1])
                 break;
@@ -325,6 +329,71 @@ static int expand_grid(btk_instance **v, size_t *n, size_t *cap, const reg_entry
         if (i == 0)
             return 0;
     }
+}
+
+/* The CPUs a thread range up to BTK_THREADS_CPUS goes to: those this process may use, read
+ * once and kept in the environment (BTK__RANGE_CPUS), so that the processes started from
+ * it after pinning (the counting process re-expands the registry) name the same instances. */
+static unsigned range_cpus(void)
+{
+    const char *s = getenv("BTK__RANGE_CPUS");
+    char *end, buf[16];
+    unsigned long n;
+
+    if (s != NULL && (n = strtoul(s, &end, 10)) > 0 && *end == '\0' &&
+        n <= BTK_REGISTRY_MAX_THREADS)
+        return (unsigned)n;
+    n = btk_pin__allowed_count();
+    if (n > BTK_REGISTRY_MAX_THREADS)
+        n = BTK_REGISTRY_MAX_THREADS;
+    snprintf(buf, sizeof(buf), "%lu", n);
+    (void)setenv("BTK__RANGE_CPUS", buf, 1);
+    return (unsigned)n;
+}
+
+/* The thread counts of e's thread range into vals (capacity cap): lo, 2lo, 4lo, ... while
+ * below hi, then hi (BTK_THREADS_CPUS: the CPUs this process may use); 0 without a range. */
+static size_t thread_values(const reg_entry *e, unsigned *vals, size_t cap)
+{
+    bool v2 = e->opts->version >= 2; /* the thread fields came with options version 2 */
+    unsigned lo = v2 && e->opts->threads > 0 ? e->opts->threads : 1;
+    unsigned max = v2 ? e->opts->threads_max : 0, hi = max, t;
+    size_t n = 0;
+
+    if (hi == BTK_THREADS_CPUS)
+        hi = range_cpus();
+    if (hi <= lo)
+        return max != 0 ? (vals[0] = lo, 1) : 0;
+    for (t = lo; t < hi && n + 1 < cap; t *= 2)
+        vals[n++] = t;
+    vals[n++] = hi;
+    return n;
+}
+
+/* Push the instances of e with parameter (has_param, param): one, or one per thread count
+ * of a thread range, named "<name>/threads:N"; those the filter drops are taken back. */
+static int push_threads(btk_instance **v, size_t *n, size_t *cap, const reg_entry *e,
+                        bool has_param, int64_t param, const int64_t *axes,
+                        const char *filter)
+{
+    unsigned vals[32];
+    size_t count = thread_values(e, vals, BTK_ARRAY_SIZE(vals)), i, len;
+    btk_instance *in;
+    int error;
+
+    for (i = 0; i < (count ? count : 1); i++) {
+        if ((error = push_instance(v, n, cap, e, has_param, param, axes)) < 0)
+            return error;
+        in = &(*v)[*n - 1];
+        if (count > 0) {
+            in->threads = vals[i];
+            len = strlen(in->name);
+            snprintf(in->name + len, sizeof(in->name) - len, "/threads:%u", vals[i]);
+        }
+        if (!filter_keeps(filter, in->name, e->name))
+            (*n)--;
+    }
+    return 0;
 }
 
 /* Expand entry e into the instances the filter keeps. */
@@ -338,17 +407,11 @@ static int expand(btk_instance **v, size_t *n, size_t *cap, const reg_entry *e,
     if (e->opts->version >= 2 && e->opts->axis_count > 0)
         return expand_grid(v, n, cap, e, filter);
     count = param_values(e, vals, BTK_ARRAY_SIZE(vals));
-    if (count == 0) {
-        if ((error = push_instance(v, n, cap, e, false, 0, NULL)) < 0)
+    if (count == 0)
+        return push_threads(v, n, cap, e, false, 0, NULL, filter);
+    for (i = 0; i < count; i++)
+        if ((error = push_threads(v, n, cap, e, true, vals[i], NULL, filter)) < 0)
             return error;
-        keep_or_drop(*v, n, filter, e->name);
-        return 0;
-    }
-    for (i = 0; i < count; i++) {
-        if ((error = push_instance(v, n, cap, e, true, vals[i], NULL)) < 0)
-            return error;
-        keep_or_drop(*v, n, filter, e->name);
-    }
     return 0;
 }
 

@@ -11,6 +11,8 @@
 
 /* The longest benchmark name, in bytes: "name/param" must fit btk_instance.name. */
 #define BTK_REGISTRY_NAME_MAX 200
+/* The most threads a benchmark may ask for (.threads, .threads_max). */
+#define BTK_REGISTRY_MAX_THREADS 1024
 
 typedef struct btk_instance {
     const char *family;               /* the name given to BTK_BENCH (borrowed) */
@@ -22,6 +24,7 @@ typedef struct btk_instance {
     int64_t axis_values[BTK_MAX_AXES];
     int complexity;                   /* BTK_COMPLEXITY_* (NONE for old options) */
     int size_axis;                    /* the axis complexity fits against, -1: param */
+    unsigned threads;                 /* threads of this instance (0: the options' own) */
     char name[256];                   /* "family", "family/param" or "family/a:1/b:2" */
 } btk_instance;
 

@@ -463,6 +463,9 @@ static int read_benchmark(btk_result *r, json_t *b, const btk_jat *at)
     if (iterations >= 0)
         r->stats.iterations = iterations;
     r->has_cpu_stats = btk_import__time_ok(r->cpu_stats.median);
+    r->call_percentiles = json_is_string(json_object_get(b, "percentiles")) &&
+                          strcmp(json_string_value(json_object_get(b, "percentiles")),
+                                 "calls") == 0;
     if (json_is_integer(json_object_get(b, "param"))) {
         r->has_param = true;
         r->param = (int64_t)json_integer_value(json_object_get(b, "param"));

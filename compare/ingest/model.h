@@ -71,6 +71,8 @@ typedef struct btk_result {
     btk_kv *hw;           /* hardware counters per iteration */
     size_t proc_count;
     btk_proc *procs;      /* may be empty when loaded without samples */
+    bool call_percentiles; /* stats p50..p999 are of single calls ("percentiles": "calls");
+                              read from JSON, not stored (docs/config.md) */
 } btk_result;
 
 typedef struct btk_machine {

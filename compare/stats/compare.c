@@ -156,7 +156,9 @@ typedef struct budget_ctx {
 } budget_ctx;
 
 /* The time metrics (the figures of btk_stats, which the budget metrics start with) of the
- * pooled samples, else of the first ok result's statistics. */
+ * pooled samples, else of the first ok result's statistics. When that result's
+ * percentiles are of single calls (per-call mode), p50 .. p999 are its own: samples are
+ * means of calls and cannot give them. */
 static int time_metrics(double *m, const side *s)
 {
     const btk_stats *st = &s->first_ok->stats;
@@ -166,6 +168,13 @@ static int time_metrics(double *m, const side *s)
     if (s->samples > 0) {
         if ((error = btk_stats_summarize(&pooled, s->all, s->samples)) < 0)
             return error;
+        if (s->first_ok->call_percentiles) {
+            pooled.p50 = st->p50;
+            pooled.p90 = st->p90;
+            pooled.p95 = st->p95;
+            pooled.p99 = st->p99;
+            pooled.p999 = st->p999;
+        }
         st = &pooled;
     }
     for (size_t i = 0; i < BTK_STATS_FIGURES; i++)

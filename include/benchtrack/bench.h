@@ -21,6 +21,9 @@ typedef struct btk_state {
     int64_t param;        /**< the parameter of this instance, 0 when none */
     void *fixture;        /**< what the options' setup returned, NULL when none */
     void *priv;           /**< harness-private */
+    /* threads (issue 15): appended, so bodies built against the first layout still work */
+    unsigned thread_index; /**< 0 .. thread_count-1: which thread runs this body call */
+    unsigned thread_count; /**< threads running the body together (1 for a plain one) */
 } btk_state;
 
 #define BTK_STATE_VERSION 1u
@@ -70,6 +73,10 @@ typedef struct btk_bench_options {
     int complexity;                /**< BTK_COMPLEXITY_*: fit time against a size parameter */
     const char *complexity_param;  /**< the axis that is the size; NULL: the single parameter
                                         or the first axis */
+    /* threads, per-call (issue 15) */
+    unsigned threads;              /**< run the body on this many threads (0, 1: one) */
+    unsigned threads_max;          /**< > threads: a thread range (see BTK_THREAD_RANGE) */
+    bool per_call;                 /**< time every call alone: percentiles of calls */
 } btk_bench_options;
 
 /** The most named parameters one benchmark may have. */
@@ -86,6 +93,9 @@ typedef struct btk_bench_options {
 #define BTK_COMPLEXITY_ONLOGN 5
 #define BTK_COMPLEXITY_ON2 6
 #define BTK_COMPLEXITY_ON3 7
+
+/** threads_max meaning "as many threads as the process may use CPUs". */
+#define BTK_THREADS_CPUS 0xffffu
 
 /** How the file that defined a benchmark was compiled, recorded by BTK_BENCH so that the
  *  run can warn about benchmarks built without optimization or with assertions. */
@@ -127,6 +137,10 @@ typedef struct btk_bench_options {
 #endif
 /** Parameters lo, lo*mult, ..., hi: BTK_BENCH(sort, BTK_RANGE(8, 4096, 8)) { ... } */
 #define BTK_RANGE(lo, hi, mult) .range = {(lo), (hi), (mult)}
+/** Thread counts lo, 2lo, 4lo, ..., hi (hi itself always; BTK_THREADS_CPUS: the CPUs the
+ *  process may use), one instance each, named "family/threads:N":
+ *  BTK_BENCH(push, BTK_THREAD_RANGE(1, BTK_THREADS_CPUS)) { ... } */
+#define BTK_THREAD_RANGE(lo, hi) .threads = (lo), .threads_max = (hi)
 
 /**
  * Several named parameters, run as their cartesian product (instances "family/a:64/b:8",

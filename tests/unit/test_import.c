@@ -325,6 +325,29 @@ static void import__null_counter_is_left_out(void **state)
     btk_run_free(run);
 }
 
+/* "percentiles": "calls" marks a per-call result; absent or "samples" does not. */
+static void import__per_call_percentiles_are_marked(void **state)
+{
+    static const char doc[] =
+        "{\"format\":\"benchtrack\",\"schema_version\":1,\"context\":{},\"benchmarks\":["
+        "{\"name\":\"a\",\"status\":\"ok\",\"percentiles\":\"calls\",\"stats\":{\"median\":2,"
+        "\"p99\":40},\"processes\":[{\"samples\":[1,2,3],\"cpu_samples\":[1,2,3]}]},"
+        "{\"name\":\"b\",\"status\":\"ok\",\"percentiles\":\"samples\",\"stats\":{\"median\":2},"
+        "\"processes\":[{\"samples\":[1,2,3]}]},"
+        "{\"name\":\"c\",\"status\":\"ok\",\"stats\":{\"median\":2},"
+        "\"processes\":[{\"samples\":[1,2,3]}]}]}";
+    btk_run *run = NULL;
+
+    (void)state;
+    assert_int_equal(btk_import_buffer(&run, doc, sizeof(doc) - 1, "p.json"), 0);
+    assert_int_equal(run->result_count, 3);
+    assert_true(run->results[0].call_percentiles);
+    check_near(run->results[0].stats.p99, 40, 0);
+    assert_false(run->results[1].call_percentiles);
+    assert_false(run->results[2].call_percentiles);
+    btk_run_free(run);
+}
+
 /* Google Benchmark: a real_time of 1e308 s (inf ns once scaled) or below zero. */
 static void import__gbench_absurd_real_time_is_an_invalid_result(void **state)
 {
@@ -757,6 +780,7 @@ int main(void)
         cmocka_unit_test(import__round_trips_every_metric_the_writer_writes),
         cmocka_unit_test(import__out_of_range_values_fail_the_benchmark_not_the_run),
         cmocka_unit_test(import__null_counter_is_left_out),
+        cmocka_unit_test(import__per_call_percentiles_are_marked),
         cmocka_unit_test(import__gbench_absurd_real_time_is_an_invalid_result),
         cmocka_unit_test(import__limits_give_one_line_naming_them),
         cmocka_unit_test(import__accepts_whatever_the_writer_writes),
