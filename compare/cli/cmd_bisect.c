@@ -64,6 +64,7 @@ typedef struct bcommit {
     char *subject;
     commit_state state;
     char why[300]; /* for a skipped commit: why */
+    bool nearer;   /* inconclusive, decided by the level its effect is nearer to */
 } bcommit;
 
 typedef struct bisect_ctx {
@@ -75,6 +76,7 @@ typedef struct bisect_ctx {
     size_t n;
     unsigned builds, steps, remeasured;
     double ratio, ci_low, ci_high; /* the culprit's evidence (its step) */
+    double bad_ratio;              /* BAD's effect against GOOD, NAN until measured */
 } bisect_ctx;
 
 /* ---- the commits (in the parent, before the worker starts) ---- */
@@ -255,6 +257,8 @@ static void print_step(const bisect_ctx *x, size_t i, const btk_verdict *v)
                x->c[i].state == SLOW ? "slower" : "good", (v->ratio - 1) * 100,
                (v->ci_low - 1) * 100, (v->ci_high - 1) * 100, btk_verdict_name(v->kind),
                v->p_value);
+    if (x->c[i].nearer)
+        printf(", nearer %s's level", x->c[i].state == SLOW ? "BAD" : "GOOD");
     printf("  ");
     cli_print_safe(stdout, x->c[i].subject ? x->c[i].subject : "");
     printf("\n");
@@ -329,9 +333,18 @@ static int test_commit(bisect_ctx *x, size_t i, btk_git *git)
                      v.kind == BTK_VERDICT_FAILED ? "failed or timed out" : "is missing");
         x->c[i].state = strcmp(x->a->on_failure, "slow") ? SKIPPED : SLOW;
         v.ratio = v.ci_low = v.ci_high = NAN;
+    } else if (v.kind == BTK_VERDICT_INCONCLUSIVE && isfinite(x->bad_ratio)) {
+        /* Still inconclusive after 2K rounds: both levels are known by now (GOOD's, and
+         * BAD's from the first step), so the commit takes the level its effect is nearer
+         * to, on the log scale (docs/cli/bisect.md). Calling it good would blame a later
+         * commit whenever a slow step is measured under load. */
+        x->c[i].state = btk_verdict_nearer_bad(v.ratio, x->bad_ratio) ? SLOW : GOOD;
+        x->c[i].nearer = true;
     } else {
         x->c[i].state = v.kind == BTK_VERDICT_REGRESSED ? SLOW : GOOD;
     }
+    if (i == x->n - 1 && x->c[i].state == SLOW)
+        x->bad_ratio = v.ratio;
     if (x->c[i].state == SLOW)
         x->ratio = v.ratio, x->ci_low = v.ci_low, x->ci_high = v.ci_high;
     print_step(x, i, &v);
@@ -450,6 +463,7 @@ static int bisect_main(const bisect_args *a)
 
     memset(&x, 0, sizeof(x));
     x.a = a;
+    x.bad_ratio = NAN;
     if (btk_git_open(&git, a->repo) < 0 || btk_git_resolve(good, git, a->good) < 0 ||
         btk_git_resolve(bad, git, a->bad) < 0 || load_commits(&x, git, good, bad) < 0) {
         status = cli_fail();
