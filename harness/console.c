@@ -28,6 +28,9 @@ void btk_console_init(btk_console *c, FILE *out, bool colour, size_t name_width)
     c->out = out;
     c->colour = colour;
     c->name_width = (int)(name_width < 9 ? 9 : name_width > 200 ? 200 : name_width);
+    c->base_key[0] = '\0';
+    c->base_threads = 0;
+    c->base_median = 0;
 }
 
 void btk_console_format_time(char *buf, size_t len, double ns)
@@ -105,7 +108,49 @@ static void throughput_text(char *buf, size_t len, const btk_summary *s)
         snprintf(buf, len, "-");
 }
 
-void btk_console_row(const btk_console *c, const btk_bench_result *r)
+/* The thread range's base key of r: family and parameter. */
+static void base_key(char *buf, size_t len, const btk_bench_result *r)
+{
+    if (r->has_param)
+        snprintf(buf, len, "%s/%" PRId64, r->family, r->param);
+    else
+        snprintf(buf, len, "%s", r->family);
+}
+
+/* What a threaded or per-call row adds after the columns (nothing for a plain one). An
+ * iteration is one pass of every thread (docs/writing-benchmarks.md#threads), so the
+ * throughput of T threads is T / wall per iteration, and the speed-up over a row of B
+ * threads is (T / B) x (its wall per iteration / this one's). */
+static void put_extras(btk_console *c, const btk_bench_result *r, const btk_summary *s)
+{
+    char key[sizeof(c->base_key)], cpu[32], p50[32], p99[32];
+
+    if (s->threads > 1 || strstr(r->name, "/threads:") != NULL) {
+        btk_console_format_time(cpu, sizeof(cpu), s->cpu_stats.median);
+        fprintf(c->out, "  %u thread%s, cpu %s/it", s->threads, s->threads > 1 ? "s" : "",
+                cpu);
+        base_key(key, sizeof(key), r);
+        if (strcmp(key, c->base_key) == 0 && c->base_threads < s->threads &&
+            s->stats.median > 0)
+            fprintf(c->out, ", x%.2f throughput of %u thread%s",
+                    (double)s->threads / c->base_threads * c->base_median / s->stats.median,
+                    c->base_threads, c->base_threads > 1 ? "s" : "");
+        else if (strcmp(key, c->base_key) != 0) {
+            snprintf(c->base_key, sizeof(c->base_key), "%s", key);
+            c->base_threads = s->threads;
+            c->base_median = s->stats.median;
+        }
+    }
+    if (s->per_call && s->call_stats.samples > 0) {
+        btk_console_format_time(p50, sizeof(p50), s->call_stats.p50);
+        btk_console_format_time(p99, sizeof(p99), s->call_stats.p99);
+        fprintf(c->out, "  calls p50 %s p99 %s", p50, p99);
+    } else if (s->per_call) {
+        fprintf(c->out, "  calls -"); /* one call outlasted the budget: no call kept */
+    }
+}
+
+void btk_console_row(btk_console *c, const btk_bench_result *r)
 {
     char med[32], min[32], ci[32], tp[32], allocs[32];
     btk_summary s;
@@ -124,8 +169,43 @@ void btk_console_row(const btk_console *c, const btk_bench_result *r)
     else
         snprintf(allocs, sizeof(allocs), "-");
     put_name(c, r->name);
-    fprintf(c->out, " %s%12s%s %8s %12s %8" PRId64 " %11" PRId64 " %14s %10s\n",
+    fprintf(c->out, " %s%12s%s %8s %12s %8" PRId64 " %11" PRId64 " %14s %10s",
             c->colour ? GREEN : "", med, c->colour ? RESET : "", ci, min, s.stats.samples,
             s.stats.iterations, tp, allocs);
+    put_extras(c, r, &s);
+    fputc('\n', c->out);
+    fflush(c->out);
+}
+
+void btk_console_complexity(const btk_console *c, const btk_cx_group *groups, size_t count)
+{
+    char verdict[160], coef[32];
+    const char *name;
+    size_t i;
+
+    if (count == 0)
+        return;
+    fprintf(c->out, "\nComplexity (median time per iteration against the size):\n");
+    for (i = 0; i < count; i++) {
+        const btk_cx_group *g = &groups[i];
+        const btk_cx_fit *f = &g->fit;
+        int shown = f->verdict != BTK_CX_NONE ? f->verdict : f->best_rms;
+
+        btk_complexity_verdict_text(verdict, sizeof(verdict), g);
+        put_name(c, g->name);
+        fprintf(c->out, " %s\n", verdict);
+        if (g->error < 0)
+            continue;
+        put_name(c, "");
+        if (f->has_power)
+            fprintf(c->out, "   n^k: k = %.3f [%.3f, %.3f] 95%%,", f->power_k, f->power_lo,
+                    f->power_hi);
+        name = btk_complexity_class_name(shown);
+        snprintf(coef, sizeof(coef), "%.4g", f->cls[shown].coef);
+        /* "O(n log n)" -> "n log n" */
+        fprintf(c->out, " %s: %s * %.*s, rms %.1f%%, %zu sizes %.0f..%.0f\n", name, coef,
+                (int)strlen(name) - 3, name + 2, f->cls[shown].nrms * 100.0, f->points,
+                f->n_min, f->n_max);
+    }
     fflush(c->out);
 }

@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #if defined(HAVE_VALGRIND_CALLGRIND_H)
@@ -38,6 +39,26 @@ static const char *dump_dir;
 static bool collecting; /* callgrind's collection state, toggled in the loop */
 static unsigned dumps;  /* callgrind dumps written so far */
 #endif
+
+void btk_count_identity(char *tool_version, size_t tv_len, char *libc, size_t libc_len,
+                        btk_measure m)
+{
+    struct utsname u;
+
+    snprintf(tool_version, tv_len, "unknown");
+    snprintf(libc, libc_len, "unknown");
+#if defined(_CS_GNU_LIBC_VERSION)
+    if (libc_len > 0 && (confstr(_CS_GNU_LIBC_VERSION, libc, libc_len) == 0 || !libc[0]))
+        snprintf(libc, libc_len, "unknown");
+#endif
+    if (m == BTK_MEASURE_PERF_INSTRUCTIONS && uname(&u) == 0)
+        snprintf(tool_version, tv_len, "kernel %s", u.release);
+#if defined(HAVE_VALGRIND_CALLGRIND_H) && defined(__VALGRIND_MAJOR__)
+    if (m == BTK_MEASURE_INSTRUCTIONS)
+        snprintf(tool_version, tv_len, "valgrind.h %d.%d", __VALGRIND_MAJOR__,
+                 __VALGRIND_MINOR__);
+#endif
+}
 
 const char *btk_count_measure_name(btk_measure m)
 {
@@ -335,6 +356,7 @@ static int count_instance(btk_proc_result *out, const btk_instance *inst, bool c
     c.state.version = BTK_STATE_VERSION;
     c.state.param = inst->has_param ? inst->param : 0;
     c.state.priv = &c.priv;
+    c.priv.inst = inst;
     out->counted.events = cache_sim ? BTK_COUNT_EVENTS : 1;
     out->counted.aslr_off = btk_count__aslr_is_off();
     if (inst->opts->setup != NULL)

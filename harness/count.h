@@ -36,6 +36,12 @@ typedef enum btk_measure {
 
 /* "time", "instructions", "perf-instructions". */
 const char *btk_count_measure_name(btk_measure m);
+/* What decides whether two counts may be compared, besides the CPU (in the host context):
+ * the counting tool's version ("valgrind.h 3.19": the valgrind headers the binary was
+ * built with; for perf "kernel <release>") and the C library ("glibc 2.36"); "unknown"
+ * when not known. Written to the count context (docs/json-format.md). */
+void btk_count_identity(char *tool_version, size_t tv_len, char *libc, size_t libc_len,
+                        btk_measure m);
 /* Parse a --measure value; false when unknown. */
 bool btk_count_measure_parse(btk_measure *out, const char *name);
 

@@ -94,6 +94,8 @@ static json_t *timer_json(jb *b, const btk_timer_info *t)
     put(b, o, "resolution_ns", num(t->resolution_ns));
     put(b, o, "overhead_ns", num(t->hz > 0 ? t->overhead_ticks * 1e9 / t->hz : 0));
     put(b, o, "pause_ns", num(t->hz > 0 ? t->pause_ticks * 1e9 / t->hz : 0));
+    put(b, o, "cpu_overhead_ns", num(t->cpu_overhead_ns));
+    put(b, o, "cpu_pause_ns", num(t->cpu_pause_ns));
     return o;
 }
 
@@ -158,11 +160,15 @@ static json_t *options_json(jb *b, const btk_report *rep)
 static json_t *count_context_json(jb *b, const btk_runner_options *op)
 {
     json_t *o = json_object(), *c;
+    char tool_version[96], libc[96];
 
     if (o == NULL)
         return NULL;
+    btk_count_identity(tool_version, sizeof(tool_version), libc, sizeof(libc), op->measure);
     put(b, o, "measure", str(btk_count_measure_name(op->measure)));
     put(b, o, "tool", str(op->measure == BTK_MEASURE_INSTRUCTIONS ? "callgrind" : "perf"));
+    put(b, o, "tool_version", str(tool_version));
+    put(b, o, "libc", str(libc));
     put(b, o, "env_bytes", json_integer(BTK_COUNT_ENV_BYTES));
     put(b, o, "target_instructions", num(BTK_COUNT_TARGET_INSTRUCTIONS));
     put(b, o, "cache_sim", json_boolean(op->cache_sim));
@@ -252,9 +258,21 @@ static json_t *stats_json(jb *b, const btk_stats *s)
     return o;
 }
 
+/* The CPU time of each sample, parallel to "samples". */
+static json_t *cpu_samples_json(jb *b, const btk_proc_result *p)
+{
+    json_t *a = json_array();
+    size_t i;
+
+    for (i = 0; a != NULL && i < p->count; i++)
+        push(b, a, num(p->cpu_samples != NULL ? p->cpu_samples[i] : NAN));
+    return a;
+}
+
 static json_t *proc_json(jb *b, const btk_proc_result *p)
 {
     json_t *o = json_object(), *samples = json_array(), *batch = json_array();
+    bool timed = p->counted.events == 0;
     size_t i;
 
     for (i = 0; samples != NULL && batch != NULL && i < p->count; i++) {
@@ -275,6 +293,31 @@ static json_t *proc_json(jb *b, const btk_proc_result *p)
     put(b, o, "peak_rss_bytes", json_integer(p->peak_rss_bytes));
     put(b, o, "minor_faults", json_integer(p->minor_faults));
     put(b, o, "major_faults", json_integer(p->major_faults));
+    if (timed) {
+        put(b, o, "cpu_samples", cpu_samples_json(b, p));
+        put(b, o, "disturbed_samples", json_integer((json_int_t)p->disturbed));
+        put(b, o, "involuntary_switches", json_integer((json_int_t)p->switches));
+        put(b, o, "migrations", json_integer((json_int_t)p->migrations));
+        if (p->per_call)
+            put(b, o, "calls", json_integer((json_int_t)p->call_count));
+    }
+    return o;
+}
+
+/* How often the kernel disturbed the samples (docs/json-format.md). */
+static json_t *disturbance_json(jb *b, const btk_summary *s)
+{
+    json_t *o = json_object();
+
+    if (o == NULL)
+        return NULL;
+    put(b, o, "samples", json_integer(s->stats.samples));
+    put(b, o, "disturbed", json_integer((json_int_t)s->disturbed));
+    put(b, o, "share", num(s->stats.samples > 0
+                               ? (double)s->disturbed / (double)s->stats.samples
+                               : 0));
+    put(b, o, "involuntary_switches", json_integer((json_int_t)s->switches));
+    put(b, o, "migrations", json_integer((json_int_t)s->migrations));
     return o;
 }
 
@@ -356,6 +399,14 @@ static void put_figures(jb *b, json_t *o, const btk_bench_result *r, const btk_s
     put(b, o, "counters", named_json(b, r, false));
     if (r->procs[0].hw_count > 0)
         put(b, o, "hw_counters", named_json(b, r, true));
+    if (r->procs[0].counted.events > 0)
+        return; /* counting mode: nothing was timed */
+    put(b, o, "threads", json_integer(s->threads));
+    put(b, o, "cpu_stats", stats_json(b, &s->cpu_stats));
+    put(b, o, "disturbance", disturbance_json(b, s));
+    put(b, o, "percentiles", str(s->per_call ? "calls" : "samples"));
+    if (s->per_call)
+        put(b, o, "call_stats", stats_json(b, &s->call_stats));
 }
 
 /* One counted process: the raw totals, so a reader can redo every subtraction. */
@@ -415,7 +466,18 @@ static json_t *count_json(jb *b, const btk_bench_result *r)
     return o;
 }
 
-static json_t *bench_json(jb *b, const btk_bench_result *r)
+/* The named parameters of inst as {"name": value, ...} in declaration order. */
+static json_t *params_json(jb *b, const btk_instance *inst)
+{
+    json_t *o = json_object();
+    size_t i;
+
+    for (i = 0; o != NULL && i < inst->axis_count; i++)
+        put(b, o, inst->opts->axes[i].name, json_integer(inst->axis_values[i]));
+    return o;
+}
+
+static json_t *bench_json(jb *b, const btk_bench_result *r, const btk_instance *inst)
 {
     json_t *o = json_object();
     btk_summary s;
@@ -426,6 +488,8 @@ static json_t *bench_json(jb *b, const btk_bench_result *r)
     put(b, o, "name", str(r->name));
     put(b, o, "family", str(r->family));
     put(b, o, "param", r->has_param ? json_integer(r->param) : json_null());
+    if (inst != NULL && inst->axis_count > 0)
+        put(b, o, "params", params_json(b, inst));
     if (r->fail == BTK_FAIL_NONE && (error = btk_summary_compute(&s, r)) == BTK_ENOMEM)
         b->failed = true;
     if (r->fail != BTK_FAIL_NONE || error < 0) {
@@ -443,21 +507,106 @@ static json_t *bench_json(jb *b, const btk_bench_result *r)
     return o;
 }
 
+/* One class's least-squares fit. */
+static json_t *class_json(jb *b, const btk_cx_class_fit *c)
+{
+    json_t *o = json_object();
+
+    if (o == NULL)
+        return NULL;
+    put(b, o, "coef", num(c->coef));
+    put(b, o, "rms", num(c->rms));
+    put(b, o, "nrms", num(c->nrms));
+    put(b, o, "exponent", num(c->exponent));
+    return o;
+}
+
+/* The classes of mask as an array of their keys. */
+static json_t *class_keys_json(jb *b, unsigned mask)
+{
+    json_t *a = json_array();
+    int c;
+
+    for (c = 0; a != NULL && c < BTK_CX_CLASSES; c++)
+        if (mask & 1u << c)
+            push(b, a, str(btk_complexity_class_key(c)));
+    return a;
+}
+
+static json_t *power_json(jb *b, const btk_cx_fit *f)
+{
+    json_t *o;
+
+    if (!f->has_power)
+        return json_null();
+    if ((o = json_object()) == NULL)
+        return NULL;
+    put(b, o, "exponent", num(f->power_k));
+    put(b, o, "ci_low", num(f->power_lo));
+    put(b, o, "ci_high", num(f->power_hi));
+    put(b, o, "prefactor", num(f->power_a));
+    put(b, o, "noise", num(f->noise));
+    return o;
+}
+
+/* One complexity fit (docs/json-format.md, "complexity"). */
+static json_t *fit_json(jb *b, const btk_cx_group *g)
+{
+    const btk_cx_fit *f = &g->fit;
+    json_t *o = json_object(), *classes = json_object();
+    char text[160];
+    int c;
+
+    if (o == NULL || classes == NULL) {
+        json_decref(o);
+        json_decref(classes);
+        return NULL;
+    }
+    btk_complexity_verdict_text(text, sizeof(text), g);
+    put(b, o, "name", str(g->name));
+    put(b, o, "param", g->axis[0] ? str(g->axis) : json_null());
+    put(b, o, "requested",
+        str(g->requested == BTK_COMPLEXITY_AUTO
+                ? "auto"
+                : btk_complexity_class_key(btk_complexity_class_of_option(g->requested))));
+    put(b, o, "instances", json_integer((json_int_t)g->instances));
+    put(b, o, "sizes", json_integer((json_int_t)f->points));
+    put(b, o, "verdict",
+        g->error == 0 && f->verdict != BTK_CX_NONE ? str(btk_complexity_class_key(f->verdict))
+                                                   : json_null());
+    put(b, o, "candidates", class_keys_json(b, g->error == 0 ? f->candidates : 0));
+    put(b, o, "consistent", class_keys_json(b, g->error == 0 ? f->consistent : 0));
+    put(b, o, "summary", str(text));
+    put(b, o, "power_law", g->error == 0 ? power_json(b, f) : json_null());
+    for (c = 0; g->error == 0 && c < BTK_CX_CLASSES; c++)
+        put(b, classes, btk_complexity_class_key(c), class_json(b, &f->cls[c]));
+    put(b, o, "classes", classes);
+    return o;
+}
+
 static json_t *document(jb *b, const btk_report *rep)
 {
-    json_t *doc = json_object(), *benches = json_array();
+    json_t *doc = json_object(), *benches = json_array(), *fits = NULL;
     size_t i;
 
     for (i = 0; benches != NULL && i < rep->count; i++)
-        push(b, benches, bench_json(b, &rep->results[i]));
+        push(b, benches,
+             bench_json(b, &rep->results[i], rep->insts ? &rep->insts[i] : NULL));
+    if (rep->fit_count > 0 && (fits = json_array()) == NULL)
+        b->failed = true;
+    for (i = 0; fits != NULL && i < rep->fit_count; i++)
+        push(b, fits, fit_json(b, &rep->fits[i]));
     if (doc == NULL) {
         json_decref(benches);
+        json_decref(fits);
         return NULL;
     }
     put(b, doc, "format", str("benchtrack"));
     put(b, doc, "schema_version", json_integer(BTK_JSON_SCHEMA_VERSION));
     put(b, doc, "context", context_json(b, rep));
     put(b, doc, "benchmarks", benches);
+    if (fits != NULL)
+        put(b, doc, "complexity", fits);
     return doc;
 }
 

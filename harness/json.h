@@ -5,6 +5,7 @@
 #ifndef BTK_JSON_H
 #define BTK_JSON_H
 
+#include "complexity.h"
 #include "envcheck.h"
 #include "runner.h"
 #include "timer.h"
@@ -24,6 +25,10 @@ typedef struct btk_report {
     const char *filter;               /* NULL or "" when none */
     const btk_bench_result *results;
     size_t count;
+    /* parameters, complexity (issue 15) */
+    const btk_instance *insts;        /* insts[i] measured results[i]; NULL: no "params" */
+    const btk_cx_group *fits;         /* complexity fits ("complexity"), fit_count of them */
+    size_t fit_count;
 } btk_report;
 
 /* Write the document to f, pretty-printed, followed by a newline. BTK_ENOMEM when it cannot

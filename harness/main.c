@@ -7,12 +7,14 @@
  */
 #include "benchtrack.h"
 
+#include "complexity.h"
 #include "console.h"
 #include "count.h"
 #include "envcheck.h"
 #include "flags.h"
 #include "internal.h"
 #include "json.h"
+#include "summary.h"
 #include "timer.h"
 
 #include <unistd.h>
@@ -148,6 +150,38 @@ static void check_pinning(btk_env_report *env, const btk_bench_result *res, size
             }
 }
 
+/* Warn once, naming them, when benchmarks were disturbed (an involuntary context switch or a
+ * migration of one of their threads) in more than BTK_SUMMARY_DISTURBED_SHARE of their
+ * samples (docs/benchmark-binary.md#environment-checks). */
+static void check_disturbance(btk_env_report *env, const btk_bench_result *res, size_t count)
+{
+    size_t i, before = env->count, named = 0;
+    btk_buf names = BTK_BUF_INIT;
+    btk_summary s;
+
+    for (i = 0; i < count; i++) {
+        if (res[i].fail != BTK_FAIL_NONE || res[i].procs[0].counted.events > 0 ||
+            btk_summary_compute(&s, &res[i]) < 0 || !btk_summary_disturbed(&s))
+            continue;
+        if (named++ < 5)
+            (void)btk_buf_printf(&names, "%s%s", named > 1 ? ", " : "", res[i].name);
+    }
+    btk_error_clear();
+    if (named == 0) {
+        btk_buf_free(&names);
+        return;
+    }
+    if (named > 5)
+        (void)btk_buf_printf(&names, " and %zu more", named - 5);
+    btk_envcheck_add(env, "disturbed",
+                     "%zu benchmark%s lost the cpu (involuntary switch or migration) in more "
+                     "than %.0f%% of samples: %s",
+                     named, named > 1 ? "s" : "", BTK_SUMMARY_DISTURBED_SHARE * 100,
+                     names.ptr ? names.ptr : "");
+    btk_envcheck_print(env, before, stderr);
+    btk_buf_free(&names);
+}
+
 /* Fail early, before any measuring, when --out cannot be written. Opening for append
  * creates the file but keeps an existing one intact until the results replace it. */
 static int check_out_path(const char *path)
@@ -181,10 +215,12 @@ static int run_all(const btk_main_options *o, const btk_instance *insts, size_t 
                    const char *argv0)
 {
     btk_runner_events ev = {on_proc_start, on_bench_done};
-    run_ctx ctx = {o,     {NULL, false, 0}, o->format == BTK_FORMAT_CONSOLE, false,
+    run_ctx ctx = {o, {NULL, false, 0, "", 0, 0}, o->format == BTK_FORMAT_CONSOLE, false,
                    false, count, btk__monotonic_ms()};
-    btk_report rep = {argv0, time(NULL), NULL, NULL, NULL, &o->runner, o->filter, NULL, 0};
+    btk_report rep = {argv0, time(NULL), NULL, NULL,     NULL, &o->runner,
+                      o->filter, NULL, 0,    NULL, NULL, 0};
     btk_bench_result *res = NULL;
+    btk_cx_group *fits = NULL;
     btk_env_input in;
     btk_env_report env;
     int status;
@@ -211,12 +247,23 @@ static int run_all(const btk_main_options *o, const btk_instance *insts, size_t 
     if (btk_runner_run(&res, insts, count, &o->runner, &ev, &ctx) < 0)
         return complain(EXIT_FAILED);
     check_pinning(&env, res, count);
+    if (!ctx.counting)
+        check_disturbance(&env, res, count);
+    status = EXIT_OK;
+    if (btk_complexity_groups(&fits, &rep.fit_count, insts, res, count) < 0)
+        status = complain(EXIT_FAILED);
+    if (ctx.table)
+        btk_console_complexity(&ctx.console, fits, rep.fit_count);
+    rep.insts = insts;
+    rep.fits = fits;
     rep.env_in = &in;
     rep.env = &env;
     rep.timer = btk_timer_info_get();
     rep.results = res;
     rep.count = count;
-    status = write_outputs(o, &rep);
+    if (status == EXIT_OK)
+        status = write_outputs(o, &rep);
+    btk__free(fits);
     if (status == EXIT_OK && btk_runner_any_failed(res, count))
         status = EXIT_FAILED;
     for (i = 0; i < count; i++)

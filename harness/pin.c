@@ -7,6 +7,7 @@
 #include "pin.h"
 
 #include <sched.h>
+#include <sys/resource.h>
 
 static int real_get_allowed(bool *allowed)
 {
@@ -119,4 +120,61 @@ int btk_pin_to_cpu(int cpu)
         return btk_error_set(BTK_EUNSUPPORTED, "cannot pin to cpu %d: %s", cpu,
                              strerror(-rc));
     return cpu;
+}
+
+int btk_pin__spread(int *cpus, unsigned count, int first)
+{
+    static bool allowed[BTK_PIN_MAX_CPUS];
+    unsigned k = 0;
+    int rc, at;
+
+    if (first < 0 && (first = btk_pin__default_cpu()) < 0)
+        return first;
+    if ((rc = ops->get_allowed(allowed)) < 0)
+        return btk_error_set(BTK_EUNSUPPORTED, "cannot read the allowed CPUs: %s",
+                             strerror(-rc));
+    if (first >= BTK_PIN_MAX_CPUS)
+        return btk_error_set(BTK_EINVAL, "cpu %d is out of range", first);
+    allowed[first] = true; /* an explicit --cpu is honoured as btk_pin_to_cpu would */
+    for (at = first; k < count; at = at > 0 ? at - 1 : BTK_PIN_MAX_CPUS - 1)
+        if (allowed[at])
+            cpus[k++] = at;
+    return 0;
+}
+
+unsigned btk_pin__allowed_count(void)
+{
+    static bool allowed[BTK_PIN_MAX_CPUS];
+    unsigned n = 0;
+    int i;
+
+    if (ops->get_allowed(allowed) < 0)
+        return 1;
+    for (i = 0; i < BTK_PIN_MAX_CPUS; i++)
+        n += allowed[i];
+    return n > 0 ? n : 1;
+}
+
+int btk_pin__thread_to_cpu(int cpu)
+{
+    int rc;
+
+    if (cpu < 0 || cpu >= BTK_PIN_MAX_CPUS)
+        return btk_error_set(BTK_EINVAL, "cpu %d is out of range", cpu);
+    if ((rc = ops->set_cpu(cpu)) < 0) /* sched_setaffinity(0): the calling thread */
+        return btk_error_set(BTK_EUNSUPPORTED, "cannot pin to cpu %d: %s", cpu,
+                             strerror(-rc));
+    return 0;
+}
+
+void btk_pin__snap(btk_pin_snap *out)
+{
+    struct rusage ru;
+
+    memset(&ru, 0, sizeof(ru));
+#if defined(RUSAGE_THREAD)
+    (void)getrusage(RUSAGE_THREAD, &ru);
+#endif
+    out->switches = (int64_t)ru.ru_nivcsw;
+    out->cpu = sched_getcpu();
 }

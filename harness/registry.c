@@ -4,6 +4,7 @@
  * checks and filtering happen when the runner asks (btk_registry_instances).
  */
 #include "registry.h"
+#include "pin.h"
 
 #include <fnmatch.h>
 
@@ -39,6 +40,125 @@ void btk_register(const char *name, btk_bench_fn fn, const btk_bench_options *op
     entry_count++;
 }
 
+/* Is name a usable axis name: 1-32 letters, digits or '_'? */
+static bool axis_name_ok(const char *name)
+{
+    size_t n = name != NULL ? strlen(name) : 0;
+
+    if (n == 0 || n > 32)
+        return false;
+    return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
+}
+
+/* The values of one parameter list or range into vals (capacity cap); returns how many. A
+ * range gives lo, lo*mult, ... while below hi, then hi itself. */
+static size_t list_values(const int64_t *list, size_t list_count, const btk_range *r,
+                          int64_t *vals, size_t cap)
+{
+    size_t n = 0;
+    int64_t v;
+
+    if (list != NULL && list_count > 0) {
+        for (n = 0; n < list_count && n < cap; n++)
+            vals[n] = list[n];
+        return n;
+    }
+    if (r->mult == 0)
+        return 0;
+    for (v = r->lo; v < r->hi && n + 1 < cap; v *= r->mult) {
+        vals[n++] = v;
+        if (v > INT64_MAX / r->mult)
+            break;
+    }
+    vals[n++] = r->hi;
+    return n;
+}
+
+/* Check one axis of e (q: its quoted name); BTK_EINVAL naming both when unusable. */
+static int check_axis(const btk_axis *a, const char *q)
+{
+    const btk_range *r = &a->range;
+    bool has_list = a->params != NULL && a->param_count > 0;
+
+    if (!axis_name_ok(a->name))
+        return btk_error_set(BTK_EINVAL, "benchmark '%s' has a parameter without a usable "
+                             "name (1-32 letters, digits or '_')", q);
+    if (has_list && r->mult != 0)
+        return btk_error_set(BTK_EINVAL, "parameter '%s' of benchmark '%s' has both a list "
+                             "and a range", a->name, q);
+    if (!has_list && r->mult == 0)
+        return btk_error_set(BTK_EINVAL, "parameter '%s' of benchmark '%s' has no values",
+                             a->name, q);
+    if (a->param_count > MAX_PARAMS)
+        return btk_error_set(BTK_EINVAL, "parameter '%s' of benchmark '%s' has more than %d "
+                             "values", a->name, q, MAX_PARAMS);
+    if (r->mult != 0 && (r->mult < 2 || r->lo < 1 || r->hi < r->lo))
+        return btk_error_set(BTK_EINVAL, "parameter '%s' of benchmark '%s' has an invalid "
+                             "range (lo %" PRId64 ", hi %" PRId64 ", mult %" PRId64 ")",
+                             a->name, q, r->lo, r->hi, r->mult);
+    return 0;
+}
+
+/* The number of instances e's axes expand to, or 0 when more than the cap. */
+static size_t grid_size(const reg_entry *e)
+{
+    int64_t vals[MAX_PARAMS];
+    size_t i, total = 1;
+
+    for (i = 0; i < e->opts->axis_count; i++) {
+        const btk_axis *a = &e->opts->axes[i];
+
+        total *= list_values(a->params, a->param_count, &a->range, vals, MAX_PARAMS);
+        if (total > BTK_REGISTRY_INSTANCES_MAX)
+            return 0;
+    }
+    return total;
+}
+
+/* The named parameters and complexity options of e (options version 2); q: its quoted
+ * name. BTK_EINVAL with a message naming what is wrong. */
+static int check_grid(const reg_entry *e, const char *q)
+{
+    const btk_bench_options *o = e->opts;
+    bool single = (o->params != NULL && o->param_count > 0) || o->range.mult != 0;
+    size_t i, j;
+    int error;
+
+    if (o->axis_count > 0 && (o->axes == NULL || o->axis_count > BTK_MAX_AXES))
+        return btk_error_set(BTK_EINVAL, "benchmark '%s' has more than %d named parameters",
+                             q, BTK_MAX_AXES);
+    if (o->axis_count > 0 && single)
+        return btk_error_set(BTK_EINVAL, "benchmark '%s' has both named and unnamed "
+                             "parameters", q);
+    for (i = 0; i < o->axis_count; i++) {
+        if ((error = check_axis(&o->axes[i], q)) < 0)
+            return error;
+        for (j = 0; j < i; j++)
+            if (strcmp(o->axes[i].name, o->axes[j].name) == 0)
+                return btk_error_set(BTK_EINVAL, "benchmark '%s' names parameter '%s' twice",
+                                     q, o->axes[i].name);
+    }
+    if (o->axis_count > 0 && grid_size(e) == 0)
+        return btk_error_set(BTK_EINVAL, "benchmark '%s' expands to more than %d instances",
+                             q, BTK_REGISTRY_INSTANCES_MAX);
+    if (o->complexity < BTK_COMPLEXITY_NONE || o->complexity > BTK_COMPLEXITY_ON3)
+        return btk_error_set(BTK_EINVAL, "benchmark '%s' has an unknown complexity %d", q,
+                             o->complexity);
+    if (o->complexity != BTK_COMPLEXITY_NONE && !single && o->axis_count == 0)
+        return btk_error_set(BTK_EINVAL, "benchmark '%s' asks for a complexity fit but has "
+                             "no size parameter", q);
+    if (o->complexity_param != NULL && o->complexity_param[0] != '\0') {
+        for (i = 0; i < o->axis_count && strcmp(o->axes[i].name, o->complexity_param); i++)
+            ;
+        if (i == o->axis_count)
+            return btk_error_set(BTK_EINVAL, "benchmark '%s' has no parameter named '%s' "
+                                 "(its complexity_param)", q,
+                                 axis_name_ok(o->complexity_param) ? o->complexity_param
+                                                                   : "?");
+    }
+    return 0;
+}
+
 /* Check one registration; BTK_EINVAL with a message naming it when unusable. */
 static int check_entry(const reg_entry *e)
 {
@@ -59,12 +179,19 @@ static int check_entry(const reg_entry *e)
     if (e->opts->param_count > MAX_PARAMS)
         return btk_error_set(BTK_EINVAL, "benchmark '%s' has more than %d parameters", q,
                              MAX_PARAMS);
+    if (e->opts->version >= 2 && (e->opts->threads > BTK_REGISTRY_MAX_THREADS ||
+        (e->opts->threads_max != 0 && e->opts->threads_max != BTK_THREADS_CPUS &&
+         (e->opts->threads_max > BTK_REGISTRY_MAX_THREADS ||
+          e->opts->threads_max < e->opts->threads))))
+        return btk_error_set(BTK_EINVAL, "benchmark '%s' has an invalid thread count "
+                             "(threads %u, threads_max %u; at most %d)", q, e->opts->threads,
+                             e->opts->threads_max, BTK_REGISTRY_MAX_THREADS);
     if (r->mult != 0 && (r->mult < 2 || r->lo < 1 || r->hi < r->lo))
         return btk_error_set(BTK_EINVAL,
                              "benchmark '%s' has an invalid range (lo %" PRId64 ", hi %" PRId64
                              ", mult %" PRId64 ")",
                              q, r->lo, r->hi, r->mult);
-    return 0;
+    return e->opts->version >= 2 ? check_grid(e, q) : 0;
 }
 
 /* Does filter keep name (family: its family)? Syntax: comma-separated glob patterns
@@ -115,10 +242,13 @@ static int check_filter(const char *filter)
     }
 }
 
-/* Append one instance to the growing array *v (count *n, capacity *cap). */
+/* Append one instance of e to the growing array *v (count *n, capacity *cap), its name
+ * made from its parameters: none, the single param, or the axis values axes[0..axis_count). */
 static int push_instance(btk_instance **v, size_t *n, size_t *cap, const reg_entry *e,
-                         bool has_param, int64_t param)
+                         bool has_param, int64_t param, const int64_t *axes)
 {
+    const btk_bench_options *o = e->opts;
+    size_t i, len, axis_count = o->version >= 2 ? o->axis_count : 0;
     btk_instance *in;
 
     if (*n == *cap) {
@@ -134,38 +264,136 @@ static int push_instance(btk_instance **v, size_t *n, size_t *cap, const reg_ent
     memset(in, 0, sizeof(*in));
     in->family = e->name;
     in->fn = e->fn;
-    in->opts = e->opts;
+    in->opts = o;
     in->has_param = has_param;
     in->param = param;
+    in->complexity = o->version >= 2 ? o->complexity : BTK_COMPLEXITY_NONE;
+    in->size_axis = -1;
+    len = (size_t)snprintf(in->name, sizeof(in->name), "%s", e->name);
     if (has_param)
-        snprintf(in->name, sizeof(in->name), "%s/%" PRId64, e->name, param);
-    else
-        snprintf(in->name, sizeof(in->name), "%s", e->name);
+        len += (size_t)snprintf(in->name + len, sizeof(in->name) - len, "/%" PRId64, param);
+    for (i = 0; i < axis_count && len < sizeof(in->name); i++) {
+        in->axis_values[i] = axes[i];
+        len += (size_t)snprintf(in->name + len, sizeof(in->name) - len, "/%s:%" PRId64,
+                                o->axes[i].name, axes[i]);
+    }
+    in->axis_count = axis_count;
+    if (axis_count > 0)
+        in->size_axis = o->complexity_param != NULL && o->complexity_param[0] != '\0'
+                            ? btk_registry_axis_index(in, o->complexity_param)
+                            : 0;
+    if (len >= sizeof(in->name)) {
+        char q[96];
+
+        (*n)--;
+        return btk_error_set(BTK_EINVAL, "benchmark '%s' has an instance name longer than "
+                             "%zu bytes", btk_error_quote(q, sizeof(q), e->name),
+                             sizeof(in->name) - 1);
+    }
     return 0;
 }
 
-/* The parameter values of e into vals (capacity cap); returns how many. A range gives lo,
- * lo*mult, ... while below hi, then hi itself. */
+/* The single unnamed parameter's values of e into vals (capacity cap); returns how many. */
 static size_t param_values(const reg_entry *e, int64_t *vals, size_t cap)
 {
-    const btk_bench_options *o = e->opts;
-    size_t n = 0;
-    int64_t v;
+    return list_values(e->opts->params, e->opts->param_count, &e->opts->range, vals, cap);
+}
 
-    if (o->params != NULL && o->param_count > 0) {
-        for (n = 0; n < o->param_count && n < cap; n++)
-            vals[n] = o->params[n];
-        return n;
+static int push_threads(btk_instance **v, size_t *n, size_t *cap, const reg_entry *e,
+                        bool has_param, int64_t param, const int64_t *axes,
+                        const char *filter);
+
+/* Expand e's named parameters (their cartesian product, the first axis varying slowest)
+ * into the instances the filter keeps. */
+static int expand_grid(btk_instance **v, size_t *n, size_t *cap, const reg_entry *e,
+                       const char *filter)
+{
+    const btk_bench_options *o = e->opts;
+    int64_t vals[BTK_MAX_AXES][MAX_PARAMS], cur[BTK_MAX_AXES];
+    size_t counts[BTK_MAX_AXES], idx[BTK_MAX_AXES] = {0}, i, k = o->axis_count;
+    int error;
+
+    for (i = 0; i < k; i++)
+        counts[i] = list_values(o->axes[i].params, o->axes[i].param_count,
+                                &o->axes[i].range, vals[i], MAX_PARAMS);
+    for (;;) {
+        for (i = 0; i < k; i++)
+            cur[i] = vals[i][idx[i]];
+        if ((error = push_threads(v, n, cap, e, false, 0, cur, filter)) < 0)
+            return error;
+        for (i = k; i > 0; i--) { /* odometer: the last axis turns fastest */
+            if (++idx[i - 1] < counts[i - 1])
+                break;
+            idx[i - 1] = 0;
+        }
+        if (i == 0)
+            return 0;
     }
-    if (o->range.mult == 0)
-        return 0;
-    for (v = o->range.lo; v < o->range.hi && n + 1 < cap; v *= o->range.mult) {
-        vals[n++] = v;
-        if (v > INT64_MAX / o->range.mult)
-            break;
-    }
-    vals[n++] = o->range.hi;
+}
+
+/* The CPUs a thread range up to BTK_THREADS_CPUS goes to: those this process may use, read
+ * once and kept in the environment (BTK__RANGE_CPUS), so that the processes started from
+ * it after pinning (the counting process re-expands the registry) name the same instances. */
+static unsigned range_cpus(void)
+{
+    const char *s = getenv("BTK__RANGE_CPUS");
+    char *end, buf[16];
+    unsigned long n;
+
+    if (s != NULL && (n = strtoul(s, &end, 10)) > 0 && *end == '\0' &&
+        n <= BTK_REGISTRY_MAX_THREADS)
+        return (unsigned)n;
+    n = btk_pin__allowed_count();
+    if (n > BTK_REGISTRY_MAX_THREADS)
+        n = BTK_REGISTRY_MAX_THREADS;
+    snprintf(buf, sizeof(buf), "%lu", n);
+    (void)setenv("BTK__RANGE_CPUS", buf, 1);
+    return (unsigned)n;
+}
+
+/* The thread counts of e's thread range into vals (capacity cap): lo, 2lo, 4lo, ... while
+ * below hi, then hi (BTK_THREADS_CPUS: the CPUs this process may use); 0 without a range. */
+static size_t thread_values(const reg_entry *e, unsigned *vals, size_t cap)
+{
+    bool v2 = e->opts->version >= 2; /* the thread fields came with options version 2 */
+    unsigned lo = v2 && e->opts->threads > 0 ? e->opts->threads : 1;
+    unsigned max = v2 ? e->opts->threads_max : 0, hi = max, t;
+    size_t n = 0;
+
+    if (hi == BTK_THREADS_CPUS)
+        hi = range_cpus();
+    if (hi <= lo)
+        return max != 0 ? (vals[0] = lo, 1) : 0;
+    for (t = lo; t < hi && n + 1 < cap; t *= 2)
+        vals[n++] = t;
+    vals[n++] = hi;
     return n;
+}
+
+/* Push the instances of e with parameter (has_param, param): one, or one per thread count
+ * of a thread range, named "<name>/threads:N"; those the filter drops are taken back. */
+static int push_threads(btk_instance **v, size_t *n, size_t *cap, const reg_entry *e,
+                        bool has_param, int64_t param, const int64_t *axes,
+                        const char *filter)
+{
+    unsigned vals[32];
+    size_t count = thread_values(e, vals, BTK_ARRAY_SIZE(vals)), i, len;
+    btk_instance *in;
+    int error;
+
+    for (i = 0; i < (count ? count : 1); i++) {
+        if ((error = push_instance(v, n, cap, e, has_param, param, axes)) < 0)
+            return error;
+        in = &(*v)[*n - 1];
+        if (count > 0) {
+            in->threads = vals[i];
+            len = strlen(in->name);
+            snprintf(in->name + len, sizeof(in->name) - len, "/threads:%u", vals[i]);
+        }
+        if (!filter_keeps(filter, in->name, e->name))
+            (*n)--;
+    }
+    return 0;
 }
 
 /* Expand entry e into the instances the filter keeps. */
@@ -173,22 +401,17 @@ static int expand(btk_instance **v, size_t *n, size_t *cap, const reg_entry *e,
                   const char *filter)
 {
     int64_t vals[MAX_PARAMS];
-    size_t count = param_values(e, vals, BTK_ARRAY_SIZE(vals)), i;
+    size_t count, i;
     int error;
 
-    if (count == 0) {
-        if ((error = push_instance(v, n, cap, e, false, 0)) < 0)
+    if (e->opts->version >= 2 && e->opts->axis_count > 0)
+        return expand_grid(v, n, cap, e, filter);
+    count = param_values(e, vals, BTK_ARRAY_SIZE(vals));
+    if (count == 0)
+        return push_threads(v, n, cap, e, false, 0, NULL, filter);
+    for (i = 0; i < count; i++)
+        if ((error = push_threads(v, n, cap, e, true, vals[i], NULL, filter)) < 0)
             return error;
-        if (!filter_keeps(filter, (*v)[*n - 1].name, e->name))
-            (*n)--;
-        return 0;
-    }
-    for (i = 0; i < count; i++) {
-        if ((error = push_instance(v, n, cap, e, true, vals[i])) < 0)
-            return error;
-        if (!filter_keeps(filter, (*v)[*n - 1].name, e->name))
-            (*n)--;
-    }
     return 0;
 }
 
@@ -281,6 +504,18 @@ int btk_registry_list(size_t *count_out, FILE *out, const char *filter)
     }
     btk__free(v);
     return error;
+}
+
+int btk_registry_axis_index(const btk_instance *inst, const char *name)
+{
+    size_t i;
+
+    if (inst == NULL || name == NULL)
+        return -1;
+    for (i = 0; i < inst->axis_count; i++)
+        if (strcmp(inst->opts->axes[i].name, name) == 0)
+            return (int)i;
+    return -1;
 }
 
 void btk_registry__reset(void)

@@ -57,6 +57,15 @@ typedef struct btk_proc_result {
     size_t hw_count;    /* hardware counters per iteration, 0 when perf is unavailable */
     btk_named_value hw[8];
     btk_count_figures counted; /* counting mode only (counted.events > 0) */
+    /* threads, CPU time, disturbance, per-call (issues 14 and 15) */
+    double *cpu_samples; /* CPU ns per iteration of each sample, all threads (btk__malloc'd) */
+    uint32_t threads;    /* threads that ran the body (1 for a plain benchmark) */
+    uint64_t disturbed;  /* samples with an involuntary switch or a migration */
+    uint64_t switches;   /* involuntary context switches during the samples, all threads */
+    uint64_t migrations; /* samples in which a thread ended on another CPU than it began */
+    bool per_call;       /* calls were timed one by one (calls[] below) */
+    size_t call_count;
+    double *calls;       /* per-call mode: ns of each timed call (btk__malloc'd) */
 } btk_proc_result;
 
 typedef enum btk_fail_kind {

@@ -14,6 +14,7 @@
  */
 #include "runner.h"
 
+#include "pin.h"
 #include "probe.h"
 #include "runner_int.h"
 #include "wire.h"
@@ -24,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FRAME_CAP (BTK_WIRE_MAX_SAMPLES * 24 + 65536)
+#define FRAME_CAP (BTK_WIRE_MAX_SAMPLES * 40 + 65536) /* 4 arrays + per-call times */
 
 const char *btk_runner_signal_name(int sig, char *buf, size_t len)
 {
@@ -82,14 +83,27 @@ static void fail(btk_bench_result *r, btk_fail_kind kind, int sig, int code,
     va_end(ap);
 }
 
-/* Measure inst in this process into r; on failure r is empty and the error is set. */
+/* Measure inst in this process into r; on failure r is empty and the error is set. A
+ * threaded instance's threads are spread over the allowed CPUs (read before this thread
+ * is pinned to the first of them). */
 static int measure(btk_proc_result *r, const btk_instance *inst, unsigned proc,
                    const btk_runner_options *opts)
 {
-    int cpu = btk_pin_to_cpu(opts->cpu), error;
+    unsigned threads = btk_sampler__threads(inst);
+    btk_run_options run = opts->run;
+    int cpus[BTK_PIN_SPREAD_MAX], cpu, error;
 
+    if (threads > 1) {
+        run.thread_cpu_count = threads < BTK_PIN_SPREAD_MAX ? threads : BTK_PIN_SPREAD_MAX;
+        if (btk_pin__spread(cpus, run.thread_cpu_count, opts->cpu) < 0) {
+            btk_error_clear(); /* unpinned, as a refused btk_pin_to_cpu is */
+            run.thread_cpu_count = 0;
+        }
+        run.thread_cpus = cpus;
+    }
+    cpu = btk_pin_to_cpu(run.thread_cpu_count > 0 ? cpus[0] : opts->cpu);
     memset(r, 0, sizeof(*r));
-    if ((error = btk_sampler_run(r, inst, &opts->run)) < 0) {
+    if ((error = btk_sampler_run(r, inst, &run)) < 0) {
         btk_proc_result_clear(r);
         return error;
     }

@@ -11,6 +11,8 @@
 #include "sampler.h"
 #include "memtrack.h"
 #include "perf.h"
+#include "pin.h"
+#include "sampler_int.h"
 #include "state.h"
 #include "stats.h"
 #include "timer.h"
@@ -26,6 +28,9 @@
 /* Budget kept for starting the counting process (fork, exec, dynamic loading, the
  * program's constructors): measured at 1-3 ms on the reference machine (docs/timer.md). */
 #define COUNTING_PROCESS_MS 3.0
+/* Per-call mode keeps at most this many call times per process (8 MiB); sampling stops
+ * (max_samples) before a sample that would pass it. */
+#define MAX_CALLS ((size_t)1 << 20)
 
 typedef struct run_ctx {
     const btk_instance *inst;
@@ -42,6 +47,14 @@ typedef struct run_ctx {
     bool mem, hw;             /* count allocations / hardware events */
     bool instrument;          /* mem || hw: an instrumented pass follows the samples */
     bool slow;                /* one body call outlasted the budget: no instrumented pass */
+    unsigned threads;         /* threads running the body (1: this one alone) */
+    btk_team *team;           /* the workers when threads > 1 */
+    btk_call_out last;        /* the last sample's figures (all its calls, all threads) */
+    bool per_call;            /* a sample is `batch` calls of one iteration each */
+    bool keep_calls;          /* record each call's time in calls[] (while sampling) */
+    double *calls;            /* per-call times, ns */
+    size_t call_count, call_cap;
+    uint64_t next_n;          /* the next sample's batch before jitter */
 } run_ctx;
 
 static bool quick_mode(void)
@@ -88,23 +101,72 @@ static void effective_options(btk_run_options *o, const btk_run_options *run,
         o->max_samples = o->min_samples;
 }
 
-/* Call the body once with a batch of n; *ticks_out = its timed ticks with the empty-loop
- * overhead and pause costs subtracted (may be <= 0 for an empty body). */
+/* Call the body once with a batch of n (on every thread); *ticks_out = its timed ticks
+ * with the empty-loop overhead and pause costs subtracted (may be <= 0 for an empty body);
+ * c->last holds the rest of what it measured. */
+static int call_once(run_ctx *c, uint64_t n, double *ticks_out)
+{
+    int error = btk_team__call(&c->last, c->team, c->inst, &c->state, c->ti, n, !c->per_call);
+
+    c->wall = c->last.wall;
+    *ticks_out = c->last.ticks;
+    c->priv.iterations = c->last.iters;
+    return error;
+}
+
+/* Keep one call's time (ns) in c->calls; false when out of memory. */
+static bool keep_call(run_ctx *c, double ticks)
+{
+    double *v;
+    size_t cap;
+
+    if (c->call_count == c->call_cap) {
+        cap = c->call_cap ? c->call_cap * 2 : 4096;
+        if ((v = btk__realloc(c->calls, cap * sizeof(*v))) == NULL)
+            return false;
+        c->calls = v;
+        c->call_cap = cap;
+    }
+    c->calls[c->call_count++] = btk_timer_ticks_to_ns(ticks);
+    return true;
+}
+
+/* One sample's worth of body calls: one call of batch n, or in per-call mode n calls of
+ * one iteration each, every one timed alone (kept in c->calls while c->keep_calls). The
+ * figures of c->last and c->wall are the sums over the calls; per-call mode takes the
+ * disturbance readings (two system calls) around the sample, on this thread, not per
+ * call. */
 static int call_body(run_ctx *c, uint64_t n, double *ticks_out)
 {
-    char q[96];
-    btk_state_priv *p = &c->priv;
-    uint64_t t0;
+    btk_pin_snap before, after;
+    btk_call_out sum;
+    double ticks, wall = 0;
+    uint64_t i;
+    int error;
 
-    btk_state__begin_call(&c->state, n);
-    t0 = btk_timer_start();
-    c->inst->fn(&c->state);
-    c->wall = (double)(btk_timer_stop() - t0);
-    if (p->loops == 0)
-        return btk_error_set(BTK_ERROR, "benchmark '%s' did not run BTK_LOOP",
-                             btk_error_quote(q, sizeof(q), c->inst->name));
-    *ticks_out = (double)p->ticks - (double)p->loops * c->ti->overhead_ticks -
-                 (double)p->pauses * c->ti->pause_ticks;
+    if (!c->per_call)
+        return call_once(c, n, ticks_out);
+    memset(&sum, 0, sizeof(sum));
+    btk_pin__snap(&before);
+    for (i = 0; i < n; i++) {
+        if ((error = call_once(c, 1, &ticks)) < 0)
+            return error;
+        if (c->keep_calls && !keep_call(c, ticks))
+            return BTK_ENOMEM;
+        sum.ticks += ticks;
+        sum.cpu_ns += c->last.cpu_ns;
+        sum.iters += c->last.iters;
+        sum.mem.allocs += c->last.mem.allocs;
+        sum.mem.frees += c->last.mem.frees;
+        sum.mem.bytes += c->last.mem.bytes;
+        wall += c->wall;
+    }
+    btk_pin__snap(&after);
+    btk_team__disturbance(&sum, &before, &after);
+    sum.wall = c->wall = wall;
+    c->last = sum;
+    c->priv.iterations = sum.iters;
+    *ticks_out = sum.ticks;
     return 0;
 }
 
@@ -184,7 +246,7 @@ static int calibrate(run_ctx *c, uint64_t *batch_out, double *ticks_out)
 static int reserve(btk_proc_result *out, size_t *cap, size_t need)
 {
     size_t c = *cap ? *cap : 64;
-    double *s, *cy;
+    double *s, *cy, *cpu;
     uint64_t *b;
 
     if (need <= *cap)
@@ -200,6 +262,9 @@ static int reserve(btk_proc_result *out, size_t *cap, size_t need)
     if ((cy = btk__realloc(out->cycles, c * sizeof(*cy))) == NULL)
         return BTK_ENOMEM;
     out->cycles = cy;
+    if ((cpu = btk__realloc(out->cpu_samples, c * sizeof(*cpu))) == NULL)
+        return BTK_ENOMEM;
+    out->cpu_samples = cpu;
     *cap = c;
     return 0;
 }
@@ -228,7 +293,9 @@ static bool precise_enough(run_ctx *c, const btk_proc_result *out, double *scrat
  * pass would take; the budget is hard: no sample starts that would not fit. */
 static bool should_stop(run_ctx *c, btk_proc_result *out, double need, double *scratch)
 {
-    if (out->count >= c->o.max_samples) {
+    if (out->count >= c->o.max_samples ||
+        (c->per_call && c->call_count + (size_t)((double)c->next_n * (1 + JITTER)) + 1 >
+                            MAX_CALLS)) {
         out->stop = BTK_STOP_MAX_SAMPLES;
         return true;
     }
@@ -243,7 +310,8 @@ static bool should_stop(run_ctx *c, btk_proc_result *out, double need, double *s
     return false;
 }
 
-/* Record one sample of n iterations that took ticks. */
+/* Record one sample of n iterations that took ticks, its CPU time and whether it was
+ * disturbed (an involuntary context switch or a migration of one of its threads). */
 static void record(run_ctx *c, btk_proc_result *out, uint64_t n, double ticks)
 {
     double per = ticks / (double)c->priv.iterations;
@@ -252,6 +320,10 @@ static void record(run_ctx *c, btk_proc_result *out, uint64_t n, double ticks)
     out->batch[out->count] = c->priv.iterations;
     out->cycles[out->count] = per;
     out->samples[out->count] = btk_timer_ticks_to_ns(per);
+    out->cpu_samples[out->count] = c->last.cpu_ns / (double)c->priv.iterations;
+    out->switches += c->last.switches;
+    out->migrations += c->last.migrated ? 1 : 0;
+    out->disturbed += c->last.switches > 0 || c->last.migrated ? 1 : 0;
     out->count++;
 }
 
@@ -302,6 +374,7 @@ static int sample(run_ctx *c, btk_proc_result *out, uint64_t n, double last_tick
         total_ticks += ticks;
         total_wall += c->wall;
         n = scale_batch(c->target_ticks, total_iters, total_ticks, total_wall);
+        c->next_n = n;
     } while (!should_stop(c, out, next_need(c, n, total_iters, total_wall), scratch));
     btk__free(scratch);
     c->state.iterations = n;
@@ -316,14 +389,13 @@ static bool count_allocs(run_ctx *c, btk_proc_result *out, uint64_t n, double *t
     uint64_t iters = 0;
 
     if (btk_memtrack__in_process()) {
-        btk_memtrack__reset();
-        c->priv.memtrack = true;
+        c->priv.memtrack = true; /* every thread counts its own allocations */
         if (call_body(c, n, ticks) < 0) {
             c->priv.memtrack = false;
             return false;
         }
         c->priv.memtrack = false;
-        btk_memtrack__read(&m);
+        m = c->last.mem;
         iters = c->priv.iterations;
     } else if (btk_memtrack__count_elsewhere(&m, &iters, c->inst->name, n) < 0) {
         btk_error_clear(); /* counting failed: the result says mem_tracked false */
@@ -367,9 +439,20 @@ static void free_samples(btk_proc_result *out)
     btk__free(out->samples);
     btk__free(out->batch);
     btk__free(out->cycles);
-    out->samples = out->cycles = NULL;
+    btk__free(out->cpu_samples);
+    out->samples = out->cycles = out->cpu_samples = NULL;
     out->batch = NULL;
     out->count = 0;
+}
+
+/* Hand the kept call times to out (per-call mode). */
+static void take_calls(run_ctx *c, btk_proc_result *out)
+{
+    out->per_call = c->per_call;
+    out->calls = c->calls;
+    out->call_count = c->call_count;
+    c->calls = NULL;
+    c->call_count = c->call_cap = 0;
 }
 
 /* Calibrate, sample and instrument; the fixture is already in c->state. */
@@ -383,7 +466,13 @@ static int measure(run_ctx *c, btk_proc_result *out)
     (void)btk_memtrack__reset_peak();
     btk_memtrack__proc(&before);
     plan_target(c);
-    if ((error = calibrate(c, &n, &last)) < 0 || (error = sample(c, out, n, last)) < 0)
+    if ((error = calibrate(c, &n, &last)) < 0)
+        return error;
+    c->keep_calls = c->per_call;
+    error = sample(c, out, n, last);
+    c->keep_calls = false;
+    take_calls(c, out);
+    if (error < 0)
         return error;
     if ((error = instrumented_pass(c, out, c->state.iterations)) < 0)
         return error;
@@ -415,6 +504,18 @@ static void init_ctx(run_ctx *c, const btk_instance *inst, const btk_run_options
     c->state.version = BTK_STATE_VERSION;
     c->state.param = inst->has_param ? inst->param : 0;
     c->state.priv = &c->priv;
+    c->priv.inst = inst;
+    c->threads = btk_sampler__threads(inst);
+    c->per_call = inst->opts->version >= 2 && inst->opts->per_call;
+}
+
+unsigned btk_sampler__threads(const btk_instance *inst)
+{
+    unsigned t = inst->threads > 0                ? inst->threads
+                 : inst->opts->version >= 2 ? inst->opts->threads
+                                            : 1;
+
+    return t > 0 ? t : 1;
 }
 
 int btk_sampler_run(btk_proc_result *out, const btk_instance *inst,
@@ -433,11 +534,21 @@ int btk_sampler_run(btk_proc_result *out, const btk_instance *inst,
     init_ctx(&c, inst, opts);
     if (inst->opts->setup != NULL)
         c.state.fixture = inst->opts->setup(c.state.param);
-    error = measure(&c, out);
+    error = btk_team__start(&c.team, inst, c.threads, c.state.fixture, c.state.param,
+                            opts->thread_cpus, opts->thread_cpu_count);
+    if (error == 0)
+        error = measure(&c, out);
+    btk_team__stop(c.team);
+    btk__free(c.calls);
+    out->threads = c.threads;
     if (inst->opts->teardown != NULL)
         inst->opts->teardown(c.state.fixture, c.state.param);
-    if (error < 0)
+    if (error < 0) {
         free_samples(out);
+        btk__free(out->calls);
+        out->calls = NULL;
+        out->call_count = 0;
+    }
     return error;
 }
 
@@ -467,13 +578,17 @@ int btk_sampler__count_named(btk_memtrack_counts *out, uint64_t *iterations_out,
     c.state.version = BTK_STATE_VERSION;
     c.state.param = v[i].has_param ? v[i].param : 0;
     c.state.priv = &c.priv;
+    c.priv.inst = &v[i];
     if (v[i].opts->setup != NULL)
         c.state.fixture = v[i].opts->setup(c.state.param);
-    btk_memtrack__reset();
-    c.priv.memtrack = true;
-    error = call_body(&c, batch, &ticks);
+    error = btk_team__start(&c.team, &v[i], btk_sampler__threads(&v[i]), c.state.fixture,
+                            c.state.param, NULL, 0);
+    c.priv.memtrack = true; /* every thread counts its own allocations */
+    if (error == 0)
+        error = call_once(&c, batch, &ticks);
     c.priv.memtrack = false;
-    btk_memtrack__read(out);
+    btk_team__stop(c.team);
+    *out = c.last.mem;
     *iterations_out = c.priv.iterations;
     if (v[i].opts->teardown != NULL)
         v[i].opts->teardown(c.state.fixture, c.state.param);

@@ -17,6 +17,8 @@ typedef struct btk_run_options {
     double precision;        /* relative half-width of the median's 95% CI */
     double timeout_ms;       /* per benchmark process */
     bool memtrack;           /* allocation counting on */
+    const int *thread_cpus;  /* CPUs for a threaded benchmark's threads (btk_pin__spread); */
+    unsigned thread_cpu_count; /* ... 0: the workers are not pinned */
 } btk_run_options;
 
 /* Defaults, documented in docs/benchmark-binary.md. */
@@ -26,6 +28,9 @@ void btk_run_options_default(btk_run_options *opts);
  * that cannot be measured returns BTK_ERROR with a message. */
 int btk_sampler_run(btk_proc_result *out, const btk_instance *inst,
                     const btk_run_options *opts);
+
+/* The threads an instance runs its body on (>= 1). */
+unsigned btk_sampler__threads(const btk_instance *inst);
 
 /* In the counting process (memtrack_linux.c): run the registered instance named name once
  * with a batch of batch iterations and allocation counting armed inside BTK_LOOP, its

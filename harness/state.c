@@ -1,6 +1,7 @@
 /*
  * The entry points a benchmark body calls: the BTK_LOOP begin/end pair (one clock read
- * each, allocation counting armed in between), pause/resume, throughput and named counters.
+ * each, allocation counting armed in between, the thread's CPU clock read just outside
+ * them), pause/resume (each also reading the CPU clock), throughput and named counters.
  * The loop itself is a counted for-loop in bench.h; nothing here runs per iteration.
  */
 #include "state.h"
@@ -20,7 +21,10 @@ void btk_state__begin_call(btk_state *state, uint64_t iterations)
     btk_state_priv *p = priv_of(state);
 
     state->iterations = iterations;
+    if (state->thread_count == 0) /* a state the sampler's team did not set up */
+        state->thread_count = 1;
     p->ticks = p->iterations = p->pauses = 0;
+    p->cpu_ns = 0;
     p->loops = 0;
     p->in_loop = p->is_paused = false;
 }
@@ -31,6 +35,8 @@ uint64_t btk__loop_begin(btk_state *state)
 
     p->in_loop = true;
     p->paused = 0;
+    p->cpu_paused = 0;
+    p->cpu_start = btk_timer_thread_cpu_ns(); /* outside the timed and counted region */
     if (p->memtrack)
         btk_memtrack__arm(true);
     if (p->perf)
@@ -43,7 +49,7 @@ uint64_t btk__loop_begin(btk_state *state)
 
 void btk__loop_end(btk_state *state)
 {
-    uint64_t end = btk_timer_stop();
+    uint64_t end = btk_timer_stop(), cpu_end;
     btk_state_priv *p = priv_of(state);
 
     if (p->count && !p->is_paused)
@@ -52,11 +58,14 @@ void btk__loop_end(btk_state *state)
         btk_perf__disable();
     if (p->memtrack)
         btk_memtrack__arm(false);
+    cpu_end = btk_timer_thread_cpu_ns();
     if (p->is_paused) { /* loop left while paused: the pause ended the region */
         end = p->pause_at;
+        cpu_end = p->cpu_pause_at;
         p->is_paused = false;
     }
     p->ticks += (end - p->start) - p->paused;
+    p->cpu_ns += (cpu_end - p->cpu_start) - p->cpu_paused;
     p->iterations += state->iterations;
     p->loops++;
     p->in_loop = false;
@@ -76,6 +85,9 @@ void btk_pause(btk_state *state)
     if (p->memtrack)
         btk_memtrack__arm(false);
     p->pause_at = t;
+    /* a system call (~0.75 us in the reference VM), outside the timed region: the CPU time
+     * of the paused code is left out exactly, whether it computes, sleeps or is preempted */
+    p->cpu_pause_at = btk_timer_thread_cpu_ns();
     p->is_paused = true;
 }
 
@@ -87,6 +99,7 @@ void btk_resume(btk_state *state)
         return;
     p->is_paused = false;
     p->pauses++;
+    p->cpu_paused += btk_timer_thread_cpu_ns() - p->cpu_pause_at; /* before any counting */
     if (p->memtrack)
         btk_memtrack__arm(true);
     if (p->perf)
@@ -129,4 +142,49 @@ void btk_counter(btk_state *state, const char *name, double value)
 void btk__use_pointer(const volatile void *ptr)
 {
     BTK_UNUSED(ptr);
+}
+
+/* Report that the body asked for a parameter its benchmark does not have (what: how it
+ * was named) and abort: a programming error that must not become a measurement of the
+ * wrong thing. */
+static _Noreturn void no_such_param(const btk_state_priv *p, const char *what)
+{
+    fprintf(stderr, "benchtrack: benchmark '%s' has no parameter %s\n",
+            p->inst != NULL ? p->inst->name : "?", what);
+    fflush(stderr);
+    abort();
+}
+
+int64_t btk_param(const btk_state *state, const char *name)
+{
+    const btk_state_priv *p;
+    char q[64], what[80];
+    int i;
+
+    if (state == NULL || state->priv == NULL)
+        return 0;
+    p = state->priv;
+    if (name == NULL || name[0] == '\0') {
+        if (p->inst != NULL && p->inst->has_param)
+            return p->inst->param;
+        no_such_param(p, "without a name");
+    }
+    if ((i = btk_registry_axis_index(p->inst, name)) >= 0)
+        return p->inst->axis_values[i];
+    snprintf(what, sizeof(what), "'%s'", btk_error_quote(q, sizeof(q), name));
+    no_such_param(p, what);
+}
+
+int64_t btk_param_at(const btk_state *state, size_t i)
+{
+    const btk_state_priv *p;
+    char what[40];
+
+    if (state == NULL || state->priv == NULL)
+        return 0;
+    p = state->priv;
+    if (p->inst != NULL && i < p->inst->axis_count)
+        return p->inst->axis_values[i];
+    snprintf(what, sizeof(what), "number %zu", i);
+    no_such_param(p, what);
 }

@@ -8,6 +8,7 @@
 
 #include "benchtrack.h"
 #include "internal.h"
+#include "registry.h"
 #include "result.h"
 
 typedef struct btk_state_priv {
@@ -18,6 +19,11 @@ typedef struct btk_state_priv {
     uint64_t paused;         /* ticks spent paused in the current loop */
     uint64_t pauses;         /* pause+resume pairs in this body call */
     unsigned loops;          /* BTK_LOOPs run in this body call */
+    /* the thread's CPU time (CLOCK_THREAD_CPUTIME_ID) over the same regions as ticks */
+    uint64_t cpu_start;      /* thread CPU ns at BTK_LOOP start */
+    uint64_t cpu_pause_at;   /* thread CPU ns at the last btk_pause */
+    uint64_t cpu_paused;     /* thread CPU ns spent paused in the current loop */
+    uint64_t cpu_ns;         /* timed thread CPU ns of this body call, pauses removed */
     bool in_loop, is_paused;
     bool memtrack;           /* arm allocation counting inside the loop */
     bool perf;               /* enable hardware counters inside the loop */
@@ -25,6 +31,7 @@ typedef struct btk_state_priv {
     double bytes_per_iter, items_per_iter;
     size_t counter_count;
     btk_named_value counters[BTK_MAX_COUNTERS];
+    const btk_instance *inst; /* the instance running, for btk_param (borrowed) */
 } btk_state_priv;
 
 /* Prepare state for one body call of `iterations` (keeps throughput and counters). */

@@ -1,7 +1,8 @@
 /*
  * Folding one benchmark's processes into the figures the reporters print. Statistics come
- * from btk_stats_summarize over the pooled per-iteration samples of every process; cycles,
- * iterations, memory and throughput are folded here.
+ * from btk_stats_summarize over the pooled per-iteration samples of every process (and
+ * likewise their CPU times and, in per-call mode, the single calls); cycles, iterations,
+ * memory, throughput and disturbance are folded here.
  */
 #include "summary.h"
 
@@ -18,29 +19,83 @@ const char *btk_summary_stop_name(btk_stop_reason stop)
     return "unknown";
 }
 
-/* All samples (or cycles) of all processes in one btk__malloc'd array. */
-static double *pool(const btk_bench_result *r, bool cycles, size_t *n_out)
+enum { POOL_SAMPLES, POOL_CYCLES, POOL_CPU, POOL_CALLS };
+
+/* The array `which` of one process, and its length. */
+static const double *pool_of(const btk_proc_result *p, int which, size_t *n_out)
 {
-    size_t n = 0, i, at = 0;
+    *n_out = which == POOL_CALLS ? p->call_count : p->count;
+    switch (which) {
+    case POOL_CYCLES:
+        return p->cycles;
+    case POOL_CPU:
+        return p->cpu_samples;
+    case POOL_CALLS:
+        return p->calls;
+    }
+    return p->samples;
+}
+
+/* All samples (or cycles, CPU times, call times) of all processes in one btk__malloc'd
+ * array. */
+static double *pool(const btk_bench_result *r, int which, size_t *n_out)
+{
+    size_t n = 0, i, at = 0, k;
     double *all;
 
-    for (i = 0; i < r->proc_count; i++)
-        n += r->procs[i].count;
+    for (i = 0; i < r->proc_count; i++) {
+        (void)pool_of(&r->procs[i], which, &k);
+        n += k;
+    }
     *n_out = n;
     if (n == 0 || (all = btk__malloc(n * sizeof(double))) == NULL)
         return NULL;
     for (i = 0; i < r->proc_count; i++) {
-        const btk_proc_result *p = &r->procs[i];
-        memcpy(all + at, cycles ? p->cycles : p->samples, p->count * sizeof(double));
-        at += p->count;
+        const double *v = pool_of(&r->procs[i], which, &k);
+
+        if (v == NULL)
+            memset(all + at, 0, k * sizeof(double));
+        else
+            memcpy(all + at, v, k * sizeof(double));
+        at += k;
     }
     return all;
+}
+
+/* CPU time and call-time statistics; in per-call mode the percentiles of s->stats become
+ * those of the calls. */
+static int pooled_cpu_and_calls(btk_summary *s, const btk_bench_result *r)
+{
+    size_t n;
+    double *all = pool(r, POOL_CPU, &n);
+    int error;
+
+    btk_stats_init(&s->cpu_stats);
+    btk_stats_init(&s->call_stats);
+    if (all == NULL)
+        return n == 0 ? 0 : BTK_ENOMEM;
+    error = btk_stats_summarize(&s->cpu_stats, all, n);
+    btk__free(all);
+    s->per_call = r->procs[0].per_call;
+    if (error < 0 || !s->per_call)
+        return error;
+    if ((all = pool(r, POOL_CALLS, &n)) == NULL)
+        return n == 0 ? 0 : BTK_ENOMEM;
+    error = btk_stats_summarize(&s->call_stats, all, n);
+    btk__free(all);
+    s->call_stats.iterations = (int64_t)n;
+    s->stats.p50 = s->call_stats.p50;
+    s->stats.p90 = s->call_stats.p90;
+    s->stats.p95 = s->call_stats.p95;
+    s->stats.p99 = s->call_stats.p99;
+    s->stats.p999 = s->call_stats.p999;
+    return error;
 }
 
 static int pooled_stats(btk_summary *s, const btk_bench_result *r)
 {
     size_t n;
-    double *all = pool(r, false, &n);
+    double *all = pool(r, POOL_SAMPLES, &n);
     int error;
 
     char q[80];
@@ -58,7 +113,7 @@ static int pooled_cycles(btk_summary *s, const btk_bench_result *r)
 {
     btk_stats st;
     size_t n;
-    double *all = pool(r, true, &n);
+    double *all = pool(r, POOL_CYCLES, &n);
     int error;
 
     if (all == NULL)
@@ -81,8 +136,12 @@ static void fold(btk_summary *s, const btk_bench_result *r)
 
     s->mem_tracked = true;
     s->stop = BTK_STOP_PRECISION;
+    s->threads = r->procs[0].threads > 0 ? r->procs[0].threads : 1;
     for (i = 0; i < r->proc_count; i++) {
         const btk_proc_result *p = &r->procs[i];
+        s->disturbed += p->disturbed;
+        s->switches += p->switches;
+        s->migrations += p->migrations;
         for (k = 0; k < p->count; k++)
             s->stats.iterations += (int64_t)p->batch[k];
         if (p->stop != BTK_STOP_PRECISION && s->stop == BTK_STOP_PRECISION)
@@ -110,6 +169,12 @@ static void fold(btk_summary *s, const btk_bench_result *r)
     }
 }
 
+bool btk_summary_disturbed(const btk_summary *s)
+{
+    return s->stats.samples > 0 &&
+           (double)s->disturbed > BTK_SUMMARY_DISTURBED_SHARE * (double)s->stats.samples;
+}
+
 int btk_summary_compute(btk_summary *out, const btk_bench_result *r)
 {
     int error;
@@ -117,8 +182,10 @@ int btk_summary_compute(btk_summary *out, const btk_bench_result *r)
     memset(out, 0, sizeof(*out));
     if (r->proc_count == 0)
         return btk_error_set(BTK_EINVAL, "benchmark has no completed process");
-    if ((error = pooled_stats(out, r)) < 0 || (error = pooled_cycles(out, r)) < 0)
+    if ((error = pooled_stats(out, r)) < 0 || (error = pooled_cycles(out, r)) < 0 ||
+        (error = pooled_cpu_and_calls(out, r)) < 0)
         return error;
     fold(out, r);
+    out->cpu_stats.iterations = out->stats.iterations;
     return 0;
 }

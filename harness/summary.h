@@ -20,11 +20,25 @@ typedef struct btk_summary {
     int64_t peak_rss_bytes, minor_faults, major_faults;
     /* throughput, 0 when not set; rates from the median */
     double tp_bytes_per_iter, tp_items_per_iter, bytes_per_second, items_per_second;
+    /* threads, CPU time, disturbance, per-call (issues 14 and 15) */
+    unsigned threads;      /* threads that ran the body */
+    btk_stats cpu_stats;   /* CPU ns per iteration (all threads) over every sample */
+    uint64_t disturbed, switches, migrations; /* summed over processes */
+    bool per_call;         /* percentiles of stats are of single calls (call_stats) */
+    btk_stats call_stats;  /* per-call mode: ns per call over every call of every process */
 } btk_summary;
 
-/* Summarize r's processes into out. A result with no samples (failed, or empty) gives
+/* Summarize r's processes into out. In per-call mode the percentiles (p50 .. p999) of
+ * out->stats are those of call_stats; every other figure stays one of samples. A result with no samples (failed, or empty) gives
  * BTK_EINVAL; BTK_ENOMEM when scratch space cannot be allocated. */
 int btk_summary_compute(btk_summary *out, const btk_bench_result *r);
+
+/* A benchmark whose samples were disturbed more often than this share is warned about:
+ * beyond 10 % of samples, p90 and the percentiles above it describe the disturbances. */
+#define BTK_SUMMARY_DISTURBED_SHARE 0.10
+
+/* True when more than BTK_SUMMARY_DISTURBED_SHARE of s's samples were disturbed. */
+bool btk_summary_disturbed(const btk_summary *s);
 
 /* "precision", "time_budget" or "max_samples". */
 const char *btk_summary_stop_name(btk_stop_reason stop);

@@ -10,6 +10,7 @@
 #include "state.h"
 #include "stats.h"
 
+#include <math.h>
 #include <time.h>
 
 #define CAL_ROUNDS 3      /* calibration: median of 3 spans ... */
@@ -85,9 +86,19 @@ static double resolution_ticks(void)
     return best == UINT64_MAX ? 1.0 : (double)best;
 }
 
-/* Median ticks one BTK_LOOP of one iteration records, through the real loop entry points
- * (so the calls and bookkeeping are included), with or without a pause+resume pair. */
-static void loop_costs(double *v, size_t n, bool with_pause)
+uint64_t btk_timer_thread_cpu_ns(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Ticks (v) and thread CPU ns (cpu) one BTK_LOOP of one iteration records, through the
+ * real loop entry points (so the calls and bookkeeping are included), with or without a
+ * pause+resume pair. */
+static void loop_costs(double *v, double *cpu, size_t n, bool with_pause)
 {
     btk_state st;
     btk_state_priv pv;
@@ -106,21 +117,24 @@ static void loop_costs(double *v, size_t n, bool with_pause)
             }
         }
         v[i] = (double)pv.ticks;
+        cpu[i] = (double)pv.cpu_ns;
     }
 }
 
 /* The fixed cost an empty timed batch records (subtracted from every sample) and what a
- * pause+resume pair adds on top (subtracted per pair): medians over OVERHEAD_PAIRS. */
-static void measure_overheads(double *overhead_out, double *pause_out)
+ * pause+resume pair adds on top (subtracted per pair), in ticks and in thread CPU ns:
+ * medians over OVERHEAD_PAIRS. */
+static void measure_overheads(btk_timer_info *t)
 {
-    static double v[OVERHEAD_PAIRS];
+    static double v[OVERHEAD_PAIRS], cpu[OVERHEAD_PAIRS];
 
-    loop_costs(v, OVERHEAD_PAIRS, false);
-    *overhead_out = btk_stats_median_inplace(v, OVERHEAD_PAIRS);
-    loop_costs(v, OVERHEAD_PAIRS, true);
-    *pause_out = btk_stats_median_inplace(v, OVERHEAD_PAIRS) - *overhead_out;
-    if (*pause_out < 0)
-        *pause_out = 0;
+    loop_costs(v, cpu, OVERHEAD_PAIRS, false);
+    t->overhead_ticks = btk_stats_median_inplace(v, OVERHEAD_PAIRS);
+    t->cpu_overhead_ns = btk_stats_median_inplace(cpu, OVERHEAD_PAIRS);
+    loop_costs(v, cpu, OVERHEAD_PAIRS, true);
+    t->pause_ticks = fmax(0, btk_stats_median_inplace(v, OVERHEAD_PAIRS) - t->overhead_ticks);
+    t->cpu_pause_ns =
+        fmax(0, btk_stats_median_inplace(cpu, OVERHEAD_PAIRS) - t->cpu_overhead_ns);
 }
 
 int btk_timer_init(void)
@@ -137,7 +151,7 @@ int btk_timer_init(void)
         return btk_error_set(BTK_EUNSUPPORTED, "cannot calibrate timer '%s'", info.source);
     info.read_ns = btk_timer_ticks_to_ns(read_cost_ticks());
     info.resolution_ns = btk_timer_ticks_to_ns(resolution_ticks());
-    measure_overheads(&info.overhead_ticks, &info.pause_ticks);
+    measure_overheads(&info);
     initialized = true;
     return 0;
 }

@@ -17,6 +17,8 @@ typedef struct btk_timer_info {
     double resolution_ns;    /* smallest non-zero difference of two reads */
     double overhead_ticks;   /* fixed cost of an empty timed batch (begin+end) */
     double pause_ticks;      /* cost of a pause+resume pair */
+    double cpu_overhead_ns;  /* thread CPU ns an empty timed batch records (subtracted) */
+    double cpu_pause_ns;     /* thread CPU ns a pause+resume pair adds (subtracted) */
 } btk_timer_info;
 
 /* Measure and calibrate once (idempotent; ~100-300 ms the first time). */
@@ -26,5 +28,8 @@ const btk_timer_info *btk_timer_info_get(void);
 uint64_t btk_timer_start(void);
 uint64_t btk_timer_stop(void);
 double btk_timer_ticks_to_ns(double ticks);
+/* The calling thread's CPU time in ns (CLOCK_THREAD_CPUTIME_ID; 0 where the system has no
+ * such clock). A system call: read outside timed regions only. */
+uint64_t btk_timer_thread_cpu_ns(void);
 
 #endif

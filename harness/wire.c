@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #define WIRE_MAGIC 0x52544b42u /* "BKTR" little-endian */
-#define WIRE_VERSION 1u
+#define WIRE_VERSION 2u /* 2: CPU time, threads, disturbance, per-call times */
 
 typedef struct wire_head {
     uint32_t magic, version, kind, reserved;
@@ -30,10 +30,12 @@ typedef struct wire_scalars {
     btk_named_value counters[BTK_MAX_COUNTERS];
     btk_named_value hw[8];
     btk_count_figures counted;
+    uint32_t threads, per_call;
+    uint64_t disturbed, switches, migrations, call_count;
 } wire_scalars;
 
 #define HW_MAX (sizeof(((btk_proc_result *)0)->hw) / sizeof(btk_named_value))
-#define PER_SAMPLE (sizeof(double) + sizeof(uint64_t) + sizeof(double))
+#define PER_SAMPLE (sizeof(double) + sizeof(uint64_t) + sizeof(double) + sizeof(double))
 
 static int put_head(btk_buf *out, btk_wire_kind kind, uint64_t payload_len)
 {
@@ -70,6 +72,27 @@ static void scalars_from(wire_scalars *s, const btk_proc_result *r)
     memcpy(s->counters, r->counters, sizeof(s->counters));
     memcpy(s->hw, r->hw, sizeof(s->hw));
     s->counted = r->counted;
+    s->threads = r->threads;
+    s->per_call = r->per_call;
+    s->disturbed = r->disturbed;
+    s->switches = r->switches;
+    s->migrations = r->migrations;
+    s->call_count = r->call_count;
+}
+
+/* Append n doubles from v, or n zeros when v is NULL (a result without CPU times). */
+static int put_or_zero(btk_buf *out, const double *v, size_t n)
+{
+    static const double zero = 0;
+    size_t i;
+    int error;
+
+    if (v != NULL)
+        return btk_buf_put(out, (const char *)v, n * sizeof(double));
+    for (i = 0; i < n; i++)
+        if ((error = btk_buf_put(out, (const char *)&zero, sizeof(zero))) < 0)
+            return error;
+    return 0;
 }
 
 int btk_wire_encode_result(btk_buf *out, const btk_proc_result *r)
@@ -78,18 +101,23 @@ int btk_wire_encode_result(btk_buf *out, const btk_proc_result *r)
     size_t n = r->count;
     int error;
 
-    if (n > BTK_WIRE_MAX_SAMPLES)
+    if (n > BTK_WIRE_MAX_SAMPLES || r->call_count > BTK_WIRE_MAX_SAMPLES)
         return btk_error_set(BTK_EINVAL, "too many samples to send (%zu)", n);
     scalars_from(&s, r);
-    if ((error = put_head(out, BTK_WIRE_RESULT, sizeof(s) + n * PER_SAMPLE)) < 0 ||
+    if ((error = put_head(out, BTK_WIRE_RESULT,
+                          sizeof(s) + n * PER_SAMPLE + r->call_count * sizeof(double))) < 0 ||
         (error = btk_buf_put(out, (const char *)&s, sizeof(s))) < 0)
         return error;
-    if (n == 0)
-        return 0;
-    if ((error = btk_buf_put(out, (const char *)r->samples, n * sizeof(double))) < 0 ||
-        (error = btk_buf_put(out, (const char *)r->batch, n * sizeof(uint64_t))) < 0)
+    if (n > 0 &&
+        ((error = btk_buf_put(out, (const char *)r->samples, n * sizeof(double))) < 0 ||
+         (error = btk_buf_put(out, (const char *)r->batch, n * sizeof(uint64_t))) < 0 ||
+         (error = btk_buf_put(out, (const char *)r->cycles, n * sizeof(double))) < 0))
         return error;
-    return btk_buf_put(out, (const char *)r->cycles, n * sizeof(double));
+    if (n > 0 && (error = put_or_zero(out, r->cpu_samples, n)) < 0)
+        return error;
+    if (r->call_count == 0)
+        return 0;
+    return btk_buf_put(out, (const char *)r->calls, r->call_count * sizeof(double));
 }
 
 int btk_wire_encode_error(btk_buf *out, const char *message)
@@ -114,14 +142,16 @@ static int check_scalars(wire_scalars *s, size_t payload_len)
 {
     size_t i;
 
-    if (s->count > BTK_WIRE_MAX_SAMPLES)
+    if (s->count > BTK_WIRE_MAX_SAMPLES || s->call_count > BTK_WIRE_MAX_SAMPLES)
         return bad("sample count out of range");
-    if (payload_len != sizeof(*s) + s->count * PER_SAMPLE)
+    if (payload_len != sizeof(*s) + s->count * PER_SAMPLE + s->call_count * sizeof(double))
         return bad("payload length does not match the sample count");
     if (s->counter_count > BTK_MAX_COUNTERS || s->hw_count > HW_MAX)
         return bad("counter count out of range");
     if (s->stop > (uint32_t)BTK_STOP_MAX_SAMPLES || s->mem_tracked > 1 ||
-        s->counted.events > BTK_COUNT_EVENTS || s->counted.aslr_off > 1)
+        s->counted.events > BTK_COUNT_EVENTS || s->counted.aslr_off > 1 ||
+        s->per_call > 1 || (s->per_call == 0 && s->call_count > 0) ||
+        s->disturbed > s->count || s->migrations > s->count)
         return bad("field out of range");
     for (i = 0; i < s->counter_count; i++)
         if (memchr(s->counters[i].name, '\0', BTK_COUNTER_NAME_MAX) == NULL)
@@ -155,27 +185,54 @@ static void scalars_to(btk_proc_result *r, const wire_scalars *s)
     memcpy(r->counters, s->counters, sizeof(r->counters));
     memcpy(r->hw, s->hw, sizeof(r->hw));
     r->counted = s->counted;
+    r->threads = s->threads;
+    r->per_call = s->per_call != 0;
+    r->disturbed = s->disturbed;
+    r->switches = s->switches;
+    r->migrations = s->migrations;
+    r->call_count = (size_t)s->call_count;
 }
 
-/* Copy the three sample arrays that follow the scalars; samples must be finite. */
+/* Copy the per-call times after the sample arrays; they must be finite. */
+static int decode_calls(btk_proc_result *r, const unsigned char *p)
+{
+    size_t n = r->call_count, i;
+
+    if (n == 0)
+        return 0;
+    if ((r->calls = btk__malloc(n * sizeof(double))) == NULL)
+        return BTK_ENOMEM;
+    memcpy(r->calls, p, n * sizeof(double));
+    for (i = 0; i < n; i++)
+        if (!isfinite(r->calls[i]))
+            return bad("call time not finite");
+    return 0;
+}
+
+/* Copy the four sample arrays that follow the scalars, then the per-call times; samples
+ * must be finite. */
 static int decode_arrays(btk_proc_result *r, const unsigned char *p)
 {
     size_t n = r->count, i;
 
     if (n == 0)
-        return 0;
+        return decode_calls(r, p);
     r->samples = btk__malloc(n * sizeof(double));
     r->batch = btk__malloc(n * sizeof(uint64_t));
     r->cycles = btk__malloc(n * sizeof(double));
-    if (r->samples == NULL || r->batch == NULL || r->cycles == NULL)
+    r->cpu_samples = btk__malloc(n * sizeof(double));
+    if (r->samples == NULL || r->batch == NULL || r->cycles == NULL || r->cpu_samples == NULL)
         return BTK_ENOMEM;
     memcpy(r->samples, p, n * sizeof(double));
     memcpy(r->batch, p + n * sizeof(double), n * sizeof(uint64_t));
     memcpy(r->cycles, p + n * (sizeof(double) + sizeof(uint64_t)), n * sizeof(double));
+    memcpy(r->cpu_samples, p + n * (2 * sizeof(double) + sizeof(uint64_t)),
+           n * sizeof(double));
     for (i = 0; i < n; i++)
-        if (!isfinite(r->samples[i]) || !isfinite(r->cycles[i]) || r->batch[i] == 0)
+        if (!isfinite(r->samples[i]) || !isfinite(r->cycles[i]) ||
+            !isfinite(r->cpu_samples[i]) || r->batch[i] == 0)
             return bad("sample not finite or empty batch");
-    return 0;
+    return decode_calls(r, p + n * PER_SAMPLE);
 }
 
 static int decode_result(btk_proc_result *out, const unsigned char *p, size_t len)

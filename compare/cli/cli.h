@@ -25,6 +25,7 @@ int cmd_show(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_ab(int argc, char **argv);
 int cmd_bisect(int argc, char **argv);
+int cmd_regressions(int argc, char **argv);
 int cmd_chart(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_export(int argc, char **argv);
@@ -107,7 +108,7 @@ int cli_commit_for_run(btk_commit *out, btk_git **git_out, const cli_commit_opti
 /* clang-format on */
 
 /* The option rows of how a comparison is decided and printed (compare, ab): the type's
- * fields config, format, out and opts (a btk_compare_options). */
+ * fields config, format, out, metric and opts (a btk_compare_options). */
 /* clang-format off */
 #define CLI_OPTS_VERDICT(type)                                                              \
     CLI_OPT_STRING("--config", "FILE", type, config,                                        \
@@ -119,7 +120,10 @@ int cli_commit_for_run(btk_commit *out, btk_git **git_out, const cli_commit_opti
     CLI_OPT_DOUBLE("--alpha", "A", type, opts.alpha, 1e-9, 0.5,                             \
                    "false discovery rate across the suite (default 0.05)"),                 \
     CLI_OPT_DOUBLE("--noise-band", "X", type, opts.noise_band, 0, 0.99,                     \
-                   "changes within +-X are unchanged (default 0.02)")
+                   "changes within +-X are unchanged (default 0.02)"),                      \
+    CLI_OPT_STRING("--metric", "wall|cpu", type, metric,                                    \
+                   "compare time runs by wall-clock or CPU time (default wall; counting "   \
+                   "runs are compared by their counts)")
 /* clang-format on */
 
 /* What --db means for run and import. */

@@ -8,7 +8,7 @@
 #include "abrun.h"
 
 typedef struct ab_args {
-    const char *old_bin, *new_bin, *config, *format, *out;
+    const char *old_bin, *new_bin, *config, *format, *out, *metric;
     const char *db, *base_commit, *base_branch; /* storing: docs/cli/ab.md */
     const char *base_label, *new_label;         /* names of the sides in the output */
     cli_commit_options rec;                     /* the contender's commit */
@@ -134,6 +134,7 @@ static int run_ab(int *status_out, const ab_args *a, const btk_config *config,
     int error;
 
     if ((a->format && (error = btk_format_parse(&output.kind, a->format)) < 0) ||
+        (error = cli_metric_parse(&opts.metric, a->metric)) < 0 ||
         (error = btk_ab_run(&old_run, &new_run, a->old_bin, a->new_bin, &ab)) < 0)
         return error;
     side_of(&base, &old_run, a->base_label ? a->base_label : a->old_bin, a->processes);

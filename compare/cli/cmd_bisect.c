@@ -7,10 +7,10 @@
 #include "compare_cli.h"
 
 #include "abrun.h"
+#include "supervise.h"
 #include "worktree.h"
 
 #include <math.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -64,17 +64,19 @@ typedef struct bcommit {
     char *subject;
     commit_state state;
     char why[300]; /* for a skipped commit: why */
+    bool nearer;   /* inconclusive, decided by the level its effect is nearer to */
 } bcommit;
 
 typedef struct bisect_ctx {
     const bisect_args *a;
     const char *root;      /* the repository's working directory */
-    char dir[200];         /* private: worktree, binaries, log */
-    char src[240], log[240], build_log[240], good_bin[240];
+    cli_private p;         /* private: worktree, binaries, logs */
+    char good_bin[240];
     bcommit *c;            /* c[0] = GOOD ... c[n - 1] = BAD, first-parent order */
     size_t n;
-    unsigned builds, steps;
+    unsigned builds, steps, remeasured;
     double ratio, ci_low, ci_high; /* the culprit's evidence (its step) */
+    double bad_ratio;              /* BAD's effect against GOOD, NAN until measured */
 } bisect_ctx;
 
 /* ---- the commits (in the parent, before the worker starts) ---- */
@@ -157,16 +159,16 @@ static int build(bisect_ctx *x, size_t i, const char *bin)
     int status = 0, error;
 
     progress(x, "benchtrack: bisect: building %.12s\n", x->c[i].sha);
-    if ((error = btk_worktree_checkout(x->src, x->c[i].sha, x->log)) < 0)
+    if ((error = btk_worktree_checkout(x->p.src, x->c[i].sha, x->p.log)) < 0)
         return error;
-    if (truncate(x->build_log, 0) != 0 && errno != ENOENT)
+    if (truncate(x->p.build_log, 0) != 0 && errno != ENOENT)
         return btk_error_set(BTK_EIO, "cannot empty the build log: %s", strerror(errno));
-    if ((error = btk_worktree_shell(&status, x->src, x->a->build, x->build_log)) < 0)
+    if ((error = btk_worktree_shell(&status, x->p.src, x->a->build, x->p.build_log)) < 0)
         return error;
     x->builds++;
-    snprintf(path, sizeof(path), "%s/%s", x->src, x->a->binary);
+    snprintf(path, sizeof(path), "%s/%s", x->p.src, x->a->binary);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        btk_worktree_log_tail(tail, sizeof(tail), x->build_log);
+        btk_worktree_log_tail(tail, sizeof(tail), x->p.build_log);
         snprintf(x->c[i].why, sizeof(x->c[i].why), "does not build (%s %d: %s)",
                  WIFEXITED(status) ? "exit status" : "signal",
                  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
@@ -217,19 +219,21 @@ static int store(btk_run *run, const char *sha, const char *side, const bisect_c
     return cli_store_run(run, x->a->db, git, x->a->machine);
 }
 
-/* The verdict for NAME of GOOD's run against cand's run; copied into *v (name and reason
- * not kept). BTK_ENOTFOUND when GOOD's run has no NAME. */
-static int decide(btk_verdict *v, const bisect_ctx *x, btk_run *good, btk_run *cand)
+/* The verdict for NAME of GOOD's runs against the candidate's (rounds: 1 or 2 A/B runs,
+ * pooled by process); copied into *v (name and reason not kept). BTK_ENOTFOUND when
+ * GOOD's run has no NAME. */
+static int decide(btk_verdict *v, const bisect_ctx *x, btk_run *const *good,
+                  btk_run *const *cand, size_t rounds)
 {
-    const btk_run *b[1] = {good}, *c[1] = {cand};
+    const btk_run *b[2] = {good[0], good[1]}, *c[2] = {cand[0], cand[1]};
     btk_comparison *cmp = NULL;
     char quoted[120];
     int error;
 
-    if (btk_run_find(good, x->a->bench) == NULL)
+    if (btk_run_find(good[0], x->a->bench) == NULL)
         return btk_error_set(BTK_ENOTFOUND, "GOOD's binary has no benchmark '%s'",
                              btk_error_quote(quoted, sizeof(quoted), x->a->bench));
-    if ((error = btk_compare_runs(&cmp, b, 1, c, 1, &x->a->opts)) < 0)
+    if ((error = btk_compare_runs(&cmp, b, rounds, c, rounds, &x->a->opts)) < 0)
         return error;
     memset(v, 0, sizeof(*v));
     v->kind = BTK_VERDICT_MISSING;
@@ -253,23 +257,58 @@ static void print_step(const bisect_ctx *x, size_t i, const btk_verdict *v)
                x->c[i].state == SLOW ? "slower" : "good", (v->ratio - 1) * 100,
                (v->ci_low - 1) * 100, (v->ci_high - 1) * 100, btk_verdict_name(v->kind),
                v->p_value);
+    if (x->c[i].nearer)
+        printf(", nearer %s's level", x->c[i].state == SLOW ? "BAD" : "GOOD");
     printf("  ");
     cli_print_safe(stdout, x->c[i].subject ? x->c[i].subject : "");
     printf("\n");
     fflush(stdout);
 }
 
-/* Build and measure commit i against GOOD; set c[i].state. */
-static int test_commit(bisect_ctx *x, size_t i, btk_git *git)
+/* One interleaved A/B run of GOOD's binary against bin into good and cand, decided on
+ * every round so far (*rounds + 1), and stored with --db. A failing candidate sets
+ * v->kind BTK_VERDICT_FAILED and c[i].why. */
+static int measure(btk_verdict *v, bisect_ctx *x, size_t i, const char *bin,
+                   btk_run **good, btk_run **cand, size_t *rounds, btk_git *git)
 {
     btk_ab_options ab = {(unsigned)x->a->processes, NULL, 0, !x->a->quiet};
-    btk_run *good = NULL, *cand = NULL;
-    char bin[300], timeout[24];
+    char timeout[24];
+    size_t r = *rounds;
+    int error;
+
+    if ((error = bench_args((char ***)&ab.args, &ab.arg_count, x->a, timeout)) < 0)
+        return error;
+    error = btk_ab_run(&good[r], &cand[r], x->good_bin, bin, &ab);
+    btk__free((void *)ab.args);
+    if (error == BTK_ECHILD && strstr(btk_error_last()->message, bin)) {
+        snprintf(x->c[i].why, sizeof(x->c[i].why), "the benchmark failed (%.200s)",
+                 btk_error_last()->message);
+        btk_error_clear();
+        v->kind = BTK_VERDICT_FAILED;
+        return 0;
+    }
+    if (error < 0)
+        return error;
+    *rounds = r + 1;
+    if ((error = decide(v, x, good, cand, r + 1)) == 0 && x->a->db &&
+        (error = store(good[r], x->c[0].sha, "base", x, git)) == 0)
+        error = store(cand[r], x->c[i].sha, "contender", x, git);
+    return error;
+}
+
+/* Build and measure commit i against GOOD; set c[i].state. An inconclusive step is
+ * measured once more (another K rounds) and decided on both, so that one disturbed
+ * process under load does not decide a step by itself. */
+static int test_commit(bisect_ctx *x, size_t i, btk_git *git)
+{
+    btk_run *good[2] = {NULL, NULL}, *cand[2] = {NULL, NULL};
+    size_t rounds = 0;
+    char bin[300];
     btk_verdict v;
     int error;
 
     memset(&v, 0, sizeof(v));
-    snprintf(bin, sizeof(bin), "%s/bin-%zu", x->dir, i);
+    snprintf(bin, sizeof(bin), "%s/bin-%zu", x->p.dir, i);
     x->steps++;
     if ((error = build(x, i, bin)) <= 0) {
         x->c[i].state = SKIPPED;
@@ -277,22 +316,15 @@ static int test_commit(bisect_ctx *x, size_t i, btk_git *git)
             print_step(x, i, &v);
         return error;
     }
-    if ((error = bench_args((char ***)&ab.args, &ab.arg_count, x->a, timeout)) < 0)
-        return error;
-    error = btk_ab_run(&good, &cand, x->good_bin, bin, &ab);
-    btk__free((void *)ab.args);
-    if (error == BTK_ECHILD && strstr(btk_error_last()->message, bin)) {
-        snprintf(x->c[i].why, sizeof(x->c[i].why), "the benchmark failed (%.200s)",
-                 btk_error_last()->message);
-        btk_error_clear();
-        v.kind = BTK_VERDICT_FAILED;
-    } else if (error == 0) {
-        error = decide(&v, x, good, cand);
+    error = measure(&v, x, i, bin, good, cand, &rounds, git);
+    if (error == 0 && rounds == 1 && v.kind == BTK_VERDICT_INCONCLUSIVE) {
+        progress(x, "benchtrack: bisect: %.12s inconclusive, measuring it once more\n",
+                 x->c[i].sha);
+        x->remeasured++;
+        error = measure(&v, x, i, bin, good, cand, &rounds, git);
     }
-    if (error == 0 && x->a->db && (error = store(good, x->c[0].sha, "base", x, git)) == 0)
-        error = store(cand, x->c[i].sha, "contender", x, git);
-    btk_run_free(good);
-    btk_run_free(cand);
+    for (size_t r = 0; r < 2; r++)
+        btk_run_free(good[r]), btk_run_free(cand[r]);
     if (error < 0)
         return error;
     if (v.kind == BTK_VERDICT_FAILED || v.kind == BTK_VERDICT_MISSING) {
@@ -301,9 +333,18 @@ static int test_commit(bisect_ctx *x, size_t i, btk_git *git)
                      v.kind == BTK_VERDICT_FAILED ? "failed or timed out" : "is missing");
         x->c[i].state = strcmp(x->a->on_failure, "slow") ? SKIPPED : SLOW;
         v.ratio = v.ci_low = v.ci_high = NAN;
+    } else if (v.kind == BTK_VERDICT_INCONCLUSIVE && isfinite(x->bad_ratio)) {
+        /* Still inconclusive after 2K rounds: both levels are known by now (GOOD's, and
+         * BAD's from the first step), so the commit takes the level its effect is nearer
+         * to, on the log scale (docs/cli/bisect.md). Calling it good would blame a later
+         * commit whenever a slow step is measured under load. */
+        x->c[i].state = btk_verdict_nearer_bad(v.ratio, x->bad_ratio) ? SLOW : GOOD;
+        x->c[i].nearer = true;
     } else {
         x->c[i].state = v.kind == BTK_VERDICT_REGRESSED ? SLOW : GOOD;
     }
+    if (i == x->n - 1 && x->c[i].state == SLOW)
+        x->bad_ratio = v.ratio;
     if (x->c[i].state == SLOW)
         x->ratio = v.ratio, x->ci_low = v.ci_low, x->ci_high = v.ci_high;
     print_step(x, i, &v);
@@ -345,7 +386,8 @@ static void print_result(const bisect_ctx *x, size_t lo, size_t hi)
     }
     for (i = 0; i < x->n; i++)
         skipped += x->c[i].state == SKIPPED;
-    printf("builds: %u; steps: %u; skipped: %zu\n", x->builds, x->steps, skipped);
+    printf("builds: %u; steps: %u; skipped: %zu; measured twice: %u\n", x->builds, x->steps,
+           skipped, x->remeasured);
     for (i = 0; i < x->n; i++)
         if (x->c[i].state == SKIPPED)
             printf("skipped: %.12s %s\n", x->c[i].sha, x->c[i].why);
@@ -353,14 +395,15 @@ static void print_result(const bisect_ctx *x, size_t lo, size_t hi)
 
 /* The worker: worktree, GOOD's build, BAD's confirmation, then bisection. Returns an
  * exit status. */
-static int work(bisect_ctx *x)
+static int work(void *payload)
 {
+    bisect_ctx *x = payload;
     btk_git *git = NULL;
     size_t lo = 0, hi = x->n - 1, i;
     int error;
 
     if ((error = btk_git_open(&git, x->root)) < 0 ||
-        (error = btk_worktree_add(x->root, x->src, x->c[0].sha, x->log)) < 0)
+        (error = btk_worktree_add(x->root, x->p.src, x->c[0].sha, x->p.log)) < 0)
         goto done;
     printf("bisect: %s from GOOD %.12s to BAD %.12s: %zu commits, %ld processes per side "
            "per step\n",
@@ -391,87 +434,6 @@ done:
     return error < 0 ? cli_fail() : CLI_EXIT_OK;
 }
 
-/* ---- the parent: interruption and cleanup ---- */
-
-static volatile sig_atomic_t got_signal;
-static volatile pid_t worker_pid;
-
-/* Kill the worker's whole process group (the build, the benchmarks); the parent then
- * removes the worktree. Async-signal-safe. */
-static void on_signal(int sig)
-{
-    got_signal = sig;
-    if (worker_pid > 0)
-        kill(-worker_pid, SIGKILL);
-}
-
-static const int caught[] = {SIGINT, SIGTERM, SIGHUP};
-
-static void set_handlers(void (*fn)(int))
-{
-    struct sigaction sa;
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = fn;
-    sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < BTK_ARRAY_SIZE(caught); i++)
-        sigaction(caught[i], &sa, NULL);
-}
-
-/* The worker's temporary files (the A/B runner's, the build's) go inside the private
- * directory, so that removing it after an interruption leaves nothing behind. */
-static int private_tmp(const bisect_ctx *x)
-{
-    char path[260];
-
-    snprintf(path, sizeof(path), "%s/tmp", x->dir);
-    if (mkdir(path, 0700) != 0 || setenv("TMPDIR", path, 1) != 0)
-        return btk_error_set(BTK_EIO, "cannot make a temporary directory: %s",
-                             strerror(errno));
-    return 0;
-}
-
-/* Run work() in a child leading its own process group, so that an interruption can stop
- * everything it started; remove the worktree and the private directory afterwards. */
-static int supervise(bisect_ctx *x)
-{
-    sigset_t block, old;
-    int status = 0, exit_status;
-    pid_t pid;
-
-    sigemptyset(&block);
-    for (size_t i = 0; i < BTK_ARRAY_SIZE(caught); i++)
-        sigaddset(&block, caught[i]);
-    set_handlers(on_signal);
-    sigprocmask(SIG_BLOCK, &block, &old);
-    fflush(stdout), fflush(stderr);
-    if ((pid = fork()) == 0) {
-        setpgid(0, 0);
-        set_handlers(SIG_DFL);
-        sigprocmask(SIG_SETMASK, &old, NULL);
-        exit_status = private_tmp(x) < 0 ? cli_fail() : work(x);
-        fflush(stdout);
-        _exit(exit_status);
-    }
-    if (pid > 0)
-        setpgid(pid, pid), worker_pid = pid;
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    if (pid < 0)
-        return cli_die(CLI_EXIT_RUNTIME, "cannot start the bisection: %s", strerror(errno));
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : CLI_EXIT_RUNTIME;
-    if (btk_worktree_remove(x->root, x->src, x->log) < 0 ||
-        btk_worktree_rmtree(x->dir) < 0)
-        exit_status = cli_fail();
-    set_handlers(SIG_DFL);
-    if (got_signal)
-        return cli_die(CLI_EXIT_RUNTIME, "bisect interrupted by signal %d: stopped, its "
-                                         "worktree removed",
-                       (int)got_signal);
-    return exit_status;
-}
-
 /* ---- the command ---- */
 
 static int check_args(const bisect_args *a)
@@ -497,11 +459,11 @@ static int bisect_main(const bisect_args *a)
     char good[41], bad[41];
     btk_git *git = NULL;
     bisect_ctx x;
-    const char *tmp = getenv("TMPDIR");
     int status;
 
     memset(&x, 0, sizeof(x));
     x.a = a;
+    x.bad_ratio = NAN;
     if (btk_git_open(&git, a->repo) < 0 || btk_git_resolve(good, git, a->good) < 0 ||
         btk_git_resolve(bad, git, a->bad) < 0 || load_commits(&x, git, good, bad) < 0) {
         status = cli_fail();
@@ -512,17 +474,12 @@ static int bisect_main(const bisect_args *a)
                                          "directory");
         goto done;
     }
-    snprintf(x.dir, sizeof(x.dir), "%s/btk-bisect.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(x.dir) == NULL) {
-        status = cli_die(CLI_EXIT_RUNTIME, "cannot create a directory in '%s': %s",
-                         tmp && *tmp ? tmp : "/tmp", strerror(errno));
+    if (cli_private_make(&x.p, "bisect") < 0) {
+        status = cli_fail();
         goto done;
     }
-    snprintf(x.src, sizeof(x.src), "%s/src", x.dir);
-    snprintf(x.log, sizeof(x.log), "%s/git.log", x.dir);
-    snprintf(x.build_log, sizeof(x.build_log), "%s/build.log", x.dir);
-    snprintf(x.good_bin, sizeof(x.good_bin), "%s/bin-good", x.dir);
-    status = supervise(&x);
+    snprintf(x.good_bin, sizeof(x.good_bin), "%s/bin-good", x.p.dir);
+    status = cli_supervise(&x.p, x.root, "bisect", work, &x);
 done:
     for (size_t i = 0; x.c && i < x.n; i++)
         btk__free(x.c[i].subject);

@@ -9,7 +9,7 @@
 #include <math.h>
 
 typedef struct copts {
-    const char *db, *repo, *branch, *machine, *out, *format;
+    const char *db, *repo, *branch, *machine, *out, *format, *metric;
     long limit;
     cli_opt_args pos; /* the kind of chart and its arguments */
 } copts;
@@ -29,12 +29,31 @@ static const cli_opt chart_opts[] = {
                  "trend: at most N commits back from the branch's tip (default 100)"),
     CLI_OPT_STRING("--machine", "M", copts, machine,
                    "machine name, fingerprint prefix or host name"),
+    CLI_OPT_STRING("--metric", "wall|cpu", copts, metric,
+                   "wall-clock (default) or CPU time of the time runs"),
     CLI_OPT_STRING("--db", "PATH", copts, db, "results database (must exist)"),
     CLI_OPT_STRING("--repo", "DIR", copts, repo, "the repository"),
     CLI_OPT_END,
 };
 
 static const cli_cmd chart_cmd = {"chart", chart_opts};
+
+/* --metric: true for cpu, false for wall (or none); anything else was refused by
+ * check_metric. */
+static bool use_cpu(const copts *o)
+{
+    return o->metric && !strcmp(o->metric, "cpu");
+}
+
+static int check_metric(const copts *o)
+{
+    char q[64];
+
+    if (o->metric && strcmp(o->metric, "wall") && strcmp(o->metric, "cpu"))
+        return btk_error_set(BTK_EINVAL, "unknown metric '%s' (expected wall or cpu)",
+                             btk_error_quote(q, sizeof(q), o->metric));
+    return 0;
+}
 
 /* --format, else the extension of the output file; SVG when neither says. */
 static int pick_format(btk_chart_format *fmt, const copts *o)
@@ -115,7 +134,10 @@ static int chart_trend(btk_chart *c, const btk_chart_out *out, const copts *o,
     double *med = NULL;
     int *marks = NULL;
     size_t count = 0, n = 0, i;
+    char title[1100];
     int error;
+
+    snprintf(title, sizeof(title), "%s%s", o->pos.v[1], use_cpu(o) ? " (CPU time)" : "");
 
     if ((error = btk_git_first_parent(&shas, &count, git, o->branch ? o->branch : "HEAD",
                                       (size_t)o->limit)) < 0)
@@ -123,8 +145,11 @@ static int chart_trend(btk_chart *c, const btk_chart_out *out, const copts *o,
     rev = btk__calloc(count + 1, sizeof(*rev));
     for (i = 0; rev && i < count; i++)
         memcpy(rev[i], shas[count - 1 - i], 41); /* oldest first */
-    if (rev == NULL || (error = btk_store_history(&pts, &n, db, o->pos.v[1], fp,
-                                                  (const char(*)[41])rev, count)) < 0)
+    if (rev == NULL ||
+        (error = btk_store_history_metric(&pts, &n, db, o->pos.v[1], fp,
+                                          (const char(*)[41])rev, count,
+                                          use_cpu(o) ? BTK_HISTORY_CPU : BTK_HISTORY_TIME)) <
+            0)
         goto done;
     if (n == 0) { /* a typo, or a benchmark never run here: no empty chart */
         error = no_history(o, count);
@@ -142,7 +167,7 @@ static int chart_trend(btk_chart *c, const btk_chart_out *out, const copts *o,
         tp[i] = (btk_trend_point){pts[i].sha, med[i], pts[i].stats.ci_low,
                                   pts[i].stats.ci_high, marks[i], NAN};
     if ((error = btk_chart_changes(NULL, NULL, tp, n, NULL, NULL)) == 0)
-        error = btk_chart_trend(c, out, o->pos.v[1], tp, n);
+        error = btk_chart_trend(c, out, title, tp, n);
 done:
     btk_history_free(pts, n);
     btk__free(shas), btk__free(rev), btk__free(tp), btk__free(med), btk__free(marks);
@@ -152,13 +177,14 @@ done:
 static int chart_compare(btk_chart *c, const btk_chart_out *out, const copts *o,
                          btk_git *git, btk_store *db, const char *fp)
 {
-    const btk_compare_options opts = BTK_COMPARE_OPTIONS_INIT;
+    btk_compare_options opts = BTK_COMPARE_OPTIONS_INIT;
     btk_run **base = NULL, **con = NULL;
     size_t nb = 0, nc = 0;
     btk_comparison *cmp = NULL;
     btk_buf title = BTK_BUF_INIT;
     int error;
 
+    opts.metric = use_cpu(o) ? BTK_COMPARE_CPU : BTK_COMPARE_WALL;
     if ((error = load_side(&base, &nb, db, git, o->pos.v[1], fp)) == 0 &&
         (error = load_side(&con, &nc, db, git, o->pos.v[2], fp)) == 0 &&
         (error = btk_compare_runs(&cmp, (const btk_run *const *)base, nb,
@@ -172,9 +198,18 @@ static int chart_compare(btk_chart *c, const btk_chart_out *out, const copts *o,
     return error;
 }
 
-/* Samples of bench over every run of a side, appended to *ns. */
+/* The samples of process p that the chart shows: wall or CPU ns (NULL: none). Counting
+ * runs hold instructions, never shown as times. */
+static const double *proc_samples(const btk_run *run, const btk_proc *p, bool cpu)
+{
+    if (run->measure != BTK_MEASURE_KIND_TIME)
+        return NULL;
+    return cpu ? p->cpu_ns : p->ns;
+}
+
+/* Samples of bench over every time run of a side, appended to *ns. */
 static int side_samples(double **ns, size_t *n, btk_run **runs, size_t count,
-                        const char *bench)
+                        const char *bench, bool cpu)
 {
     size_t r, p, total = 0;
     const btk_result *res;
@@ -182,13 +217,17 @@ static int side_samples(double **ns, size_t *n, btk_run **runs, size_t count,
 
     for (r = 0; r < count; r++)
         for (p = 0; (res = btk_run_find(runs[r], bench)) && p < res->proc_count; p++)
-            total += res->procs[p].count;
+            total += proc_samples(runs[r], &res->procs[p], cpu) ? res->procs[p].count : 0;
     *n = 0;
     if ((*ns = v = btk__malloc((total ? total : 1) * sizeof(*v))) == NULL)
         return BTK_ENOMEM;
     for (r = 0; r < count; r++)
         for (p = 0; (res = btk_run_find(runs[r], bench)) && p < res->proc_count; p++) {
-            memcpy(v + *n, res->procs[p].ns, res->procs[p].count * sizeof(*v));
+            const double *x = proc_samples(runs[r], &res->procs[p], cpu);
+
+            if (x == NULL)
+                continue;
+            memcpy(v + *n, x, res->procs[p].count * sizeof(*v));
             *n += res->procs[p].count;
         }
     return 0;
@@ -205,8 +244,8 @@ static int chart_dist(btk_chart *c, const btk_chart_out *out, const copts *o,
 
     if ((error = load_side(&base, &nb, db, git, o->pos.v[2], fp)) == 0 &&
         (error = load_side(&con, &nc, db, git, o->pos.v[3], fp)) == 0 &&
-        (error = side_samples(&a, &sides[0].count, base, nb, o->pos.v[1])) == 0 &&
-        (error = side_samples(&b, &sides[1].count, con, nc, o->pos.v[1])) == 0) {
+        (error = side_samples(&a, &sides[0].count, base, nb, o->pos.v[1], use_cpu(o))) == 0 &&
+        (error = side_samples(&b, &sides[1].count, con, nc, o->pos.v[1], use_cpu(o))) == 0) {
         sides[0].ns = a, sides[1].ns = b;
         error = btk_chart_dist(c, out, o->pos.v[1], sides, 2);
     }
@@ -276,7 +315,8 @@ static int chart_main(const copts *o)
     btk_store *db = NULL;
     int error;
 
-    if ((error = pick_kind(&fn, o)) < 0 || (error = btk_chart_find_gnuplot(&gp)) < 0)
+    if ((error = check_metric(o)) < 0 || (error = pick_kind(&fn, o)) < 0 ||
+        (error = btk_chart_find_gnuplot(&gp)) < 0)
         goto done;
     if ((error = btk_git_open(&git, o->repo)) < 0) {
         if (fn == chart_trend)

@@ -16,7 +16,7 @@
 #include <math.h>
 
 typedef struct compare_args {
-    const char *base, *contender, *db, *repo, *target, *config, *format, *out;
+    const char *base, *contender, *db, *repo, *target, *config, *format, *out, *metric;
     cli_load_options load;
     btk_compare_options opts;
 } compare_args;
@@ -122,6 +122,7 @@ static int run_compare(int *status_out, const compare_args *a, btk_git *git,
     int error;
 
     if ((a->format && (error = btk_format_parse(&output.kind, a->format)) < 0) ||
+        (error = cli_metric_parse(&opts.metric, a->metric)) < 0 ||
         (error = resolve_sides(&base, &now, git, a, config)) < 0 ||
         (error = cli_open_store(&db, a->db, git, true)) < 0 ||
         (error = cli_sides_load(&base, &now, db, &a->load)) < 0 ||
@@ -173,6 +174,20 @@ int cmd_compare(int argc, char **argv)
 }
 
 /* ---- shared with cmd_ab.c (compare_cli.h) ---- */
+
+int cli_metric_parse(btk_compare_metric *out, const char *name)
+{
+    char q[64];
+
+    if (name == NULL || !strcmp(name, "wall"))
+        *out = BTK_COMPARE_WALL;
+    else if (!strcmp(name, "cpu"))
+        *out = BTK_COMPARE_CPU;
+    else
+        return btk_error_set(BTK_EINVAL, "unknown metric '%s' (expected wall or cpu)",
+                             btk_error_quote(q, sizeof(q), name));
+    return 0;
+}
 
 int cli_side_resolve(cli_side *side, btk_git *git, const char *arg)
 {

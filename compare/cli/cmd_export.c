@@ -164,6 +164,10 @@ static int collect(collected *c, btk_store *db, const btk_run_row *rows, size_t 
             continue;
         if ((error = btk_store_load_run(&run, db, r->id, false)) < 0)
             break;
+        if (run->measure != BTK_MEASURE_KIND_TIME) { /* instructions are not times */
+            btk_run_free(run);
+            continue;
+        }
         c->runs[c->run_count++] = run;
         for (size_t i = 0; i < run->result_count && error == 0; i++) {
             const btk_result *res = &run->results[i];

@@ -8,7 +8,8 @@
 #include <math.h>
 
 typedef struct hopts {
-    const char *db, *repo, *branch, *machine, *format, *bench;
+    const char *db, *repo, *branch, *machine, *format, *bench, *metric;
+    btk_history_metric kind; /* --metric parsed */
     long limit;
     bool include_dirty;
 } hopts;
@@ -20,7 +21,10 @@ typedef struct hist {
     const bool *dirty;
     size_t n;
     const char *excluded; /* "#5, #6": dirty runs left out, "" when none */
+    btk_history_metric kind;
 } hist;
+
+static const char *const metric_names[] = {"wall", "cpu", "instructions"};
 
 static void json_str(const char *s)
 {
@@ -63,6 +67,7 @@ static void print_json(const hopts *o, const hist *h)
 
     printf("{\"benchmark\":");
     json_str(o->bench);
+    printf(",\"metric\":\"%s\"", metric_names[h->kind]);
     printf(",\"machine\":");
     json_str(h->fp);
     printf(",\"excluded_dirty_runs\":[");
@@ -91,8 +96,10 @@ static void print_csv(const hist *h)
     const btk_history_point *p = h->p;
     size_t i;
 
-    printf("commit,run,commit_time,status,median_ns,ci_low_ns,ci_high_ns,samples,subject,"
-           "dirty\n");
+    printf("commit,run,commit_time,status,%s,subject,dirty\n",
+           h->kind == BTK_HISTORY_COUNT ? "median_ins,ci_low_ins,ci_high_ins,samples"
+           : h->kind == BTK_HISTORY_CPU ? "median_cpu_ns,ci_low_cpu_ns,ci_high_cpu_ns,samples"
+                                        : "median_ns,ci_low_ns,ci_high_ns,samples");
     for (i = 0; i < h->n; i++) {
         printf("%s,%" PRId64 ",%" PRId64 ",%s,%.17g,%.17g,%.17g,%" PRId64 ",", p[i].sha,
                p[i].run_id, p[i].commit_time, p[i].status == BTK_RESULT_OK ? "ok" : "failed",
@@ -111,13 +118,19 @@ static void print_table(const hopts *o, const hist *h)
     cli_print_safe(stdout, o->bench);
     printf(" on machine %.12s, ", h->fp);
     cli_print_safe(stdout, o->branch ? o->branch : "HEAD");
-    printf(" in first-parent order (newest first)\n");
+    printf(" in first-parent order (newest first)%s\n",
+           h->kind == BTK_HISTORY_CPU     ? ", CPU time"
+           : h->kind == BTK_HISTORY_COUNT ? ", instruction counts"
+                                          : "");
     if (*h->excluded)
         printf("excluded: dirty runs %s (recorded with uncommitted changes; --include-dirty "
                "takes them)\n", h->excluded);
     putchar('\n');
-    printf("%-12s %6s %14s %25s %8s  %s\n", "commit", "run", "median ns", "95% CI of median",
-           "samples", "subject");
+    printf("%-12s %6s %14s %25s %8s  %s\n", "commit", "run",
+           h->kind == BTK_HISTORY_COUNT ? "median ins"
+           : h->kind == BTK_HISTORY_CPU ? "median cpu ns"
+                                        : "median ns",
+           "95% CI of median", "samples", "subject");
     for (i = 0; i < h->n; i++) {
         if (p[i].status == BTK_RESULT_OK)
             printf("%-12.12s %6" PRId64 " %14.3f [%11.3f, %11.3f] %8" PRId64 "  ", p[i].sha,
@@ -145,6 +158,9 @@ static const cli_opt history_opts[] = {
                    "output format (default table)"),
     CLI_OPT_FLAG("--include-dirty", hopts, include_dirty, 0,
                  "also show runs recorded with uncommitted changes (marked dirty)"),
+    CLI_OPT_STRING("--metric", "wall|cpu|instructions", hopts, metric,
+                   "the figure: wall-clock time (default), CPU time, or the counting "
+                   "runs' instructions per iteration"),
     CLI_OPT_STRING("--db", "PATH", hopts, db, "results database (must exist)"),
     CLI_OPT_STRING("--repo", "DIR", hopts, repo, "the repository"),
     CLI_OPT_END,
@@ -152,10 +168,18 @@ static const cli_opt history_opts[] = {
 
 static const cli_cmd history_cmd = {"history", history_opts};
 
-static int check_format(const hopts *o)
+static int check_format(hopts *o)
 {
     char quoted[80];
 
+    o->kind = BTK_HISTORY_TIME;
+    for (size_t i = 0; o->metric && i < BTK_ARRAY_SIZE(metric_names); i++)
+        if (!strcmp(o->metric, metric_names[i]))
+            o->kind = (btk_history_metric)i;
+    if (o->metric && strcmp(o->metric, metric_names[o->kind]))
+        return btk_error_set(BTK_EINVAL, "unknown metric '%s' (expected wall, cpu or "
+                                         "instructions)",
+                             btk_error_quote(quoted, sizeof(quoted), o->metric));
     if (o->format && strcmp(o->format, "table") && strcmp(o->format, "json") &&
         strcmp(o->format, "csv"))
         return btk_error_set(BTK_EINVAL, "--format: expected table, json or csv, got '%s'",
@@ -250,14 +274,14 @@ static int history(const hopts *o, btk_git *git, btk_store *db)
         goto done;
     {
         btk_report_history_in in = {rows, nrows, o->bench, fp, (const char(*)[41])shas,
-                                    count, o->include_dirty};
+                                    count, o->include_dirty, o->kind};
         hist h;
 
         if ((error = btk_report_history(&pts, &npts, &dirty, &excluded, db, &in)) < 0)
             goto done;
         if (o->limit > 0 && npts > (size_t)o->limit)
             npts = (size_t)o->limit; /* points are newest first: keep the newest */
-        h = (hist){fp, pts, dirty, npts, btk_buf_cstr(&excluded)};
+        h = (hist){fp, pts, dirty, npts, btk_buf_cstr(&excluded), o->kind};
         if (o->format && !strcmp(o->format, "json"))
             print_json(o, &h);
         else if (o->format && !strcmp(o->format, "csv"))
@@ -265,8 +289,12 @@ static int history(const hopts *o, btk_git *git, btk_store *db)
         else
             print_table(o, &h);
         if (npts == 0)
-            fprintf(stderr, "benchtrack: no results of this benchmark on the commits of %s "
-                            "on this machine\n", o->branch ? "that branch" : "HEAD");
+            fprintf(stderr, "benchtrack: no %sresults of this benchmark on the commits of %s "
+                            "on this machine\n",
+                    o->kind == BTK_HISTORY_CPU     ? "CPU-time "
+                    : o->kind == BTK_HISTORY_COUNT ? "counting "
+                                                   : "",
+                    o->branch ? "that branch" : "HEAD");
     }
 done:
     /* btk_history_free covers all count slots, printed or not. */
@@ -280,7 +308,7 @@ done:
 }
 
 /* Check the format, open the repository and the database, print the history. */
-static int history_main(const hopts *o)
+static int history_main(hopts *o)
 {
     btk_git *git = NULL;
     btk_store *db = NULL;

@@ -6,7 +6,7 @@
 #include "report.h"
 
 typedef struct ropts {
-    const char *db, *repo, *branch, *base, *out, *format;
+    const char *db, *repo, *branch, *base, *out, *format, *metric;
     long limit;
     bool include_dirty;
 } ropts;
@@ -26,6 +26,8 @@ static const cli_opt report_opts[] = {
     CLI_OPT_FLAG("--include-dirty", ropts, include_dirty, 0,
                  "also take runs recorded with uncommitted changes (marked dirty)"),
     CLI_OPT_STRING("--format", "svg|png", ropts, format, "chart images (default svg)"),
+    CLI_OPT_STRING("--metric", "wall|cpu", ropts, metric,
+                   "verdicts, trends and change points of wall-clock (default) or CPU time"),
     CLI_OPT_STRING("--db", "PATH", ropts, db, "results database (must exist)"),
     CLI_OPT_STRING("--repo", "DIR", ropts, repo, "the repository"),
     CLI_OPT_END,
@@ -64,11 +66,20 @@ static int branch_label(btk_buf *out, btk_git *git, const char *given)
 static int report(const ropts *o, btk_git *git, btk_store *db)
 {
     btk_report_options ro = BTK_REPORT_OPTIONS_INIT;
+    btk_compare_options cmp = BTK_COMPARE_OPTIONS_INIT;
     btk_buf index = BTK_BUF_INIT, label = BTK_BUF_INIT;
     char(*shas)[41] = NULL, base[41];
     size_t count = 0;
     int error;
 
+    if (o->metric && strcmp(o->metric, "wall") && strcmp(o->metric, "cpu")) {
+        char q[64];
+
+        return btk_error_set(BTK_EINVAL, "unknown metric '%s' (expected wall or cpu)",
+                             btk_error_quote(q, sizeof(q), o->metric));
+    }
+    cmp.metric = o->metric && !strcmp(o->metric, "cpu") ? BTK_COMPARE_CPU : BTK_COMPARE_WALL;
+    ro.compare = &cmp;
     /* the whole branch: --limit counts commits with results, which the report picks */
     if ((error = btk_git_first_parent(&shas, &count, git, o->branch ? o->branch : "HEAD",
                                       0)) < 0 ||

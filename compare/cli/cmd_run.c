@@ -3,7 +3,7 @@
  * table still reaches the terminal), read its JSON and store the run with the commit and
  * machine. docs/cli/run.md.
  */
-#include "cli.h"
+#include "run_commits.h"
 
 #include "import.h"
 #include "run_tmp.h"
@@ -23,33 +23,46 @@
  * child has said why on stderr. */
 #define RUN_EXIT_EXEC_FAILED 127
 
-typedef struct run_args {
-    const char *db;
-    cli_commit_options rec;
-    long processes;
-    cli_opt_tail bin; /* the binary and its arguments */
-} run_args;
-
 static const cli_opt run_opts[] = {
-    CLI_OPTS_RECORD(run_args, rec, db, CLI_DB_HELP_RECORD),
-    CLI_OPT_LONG("--processes", "K", run_args, processes, 1, 1000,
+    CLI_OPTS_RECORD(cli_run_args, rec, db, CLI_DB_HELP_RECORD),
+    CLI_OPT_LONG("--processes", "K", cli_run_args, processes, 1, 1000,
                  "processes per benchmark, passed to the binary unless its arguments "
                  "contain --processes (default 10)"),
-    CLI_OPT_TAIL("./bench_binary [args]", run_args, bin, CLI_OPT_REQUIRED,
-                 "the benchmark binary and its arguments"),
+    CLI_OPT_STRING_EX("--commits", NULL, "A..B", cli_run_args, commits, CLI_OPT_NONEMPTY,
+                      "record every commit after A up to B (first parents), each built in "
+                      "a worktree of its own; the tail is then the binary's arguments"),
+    CLI_OPT_STRING_EX("--build", NULL, "CMD", cli_run_args, build, CLI_OPT_NONEMPTY,
+                      "with --commits: build command, run by `sh -c` in the worktree"),
+    CLI_OPT_STRING_EX("--binary", NULL, "PATH", cli_run_args, binary, CLI_OPT_NONEMPTY,
+                      "with --commits: the benchmark binary the build makes (relative)"),
+    CLI_OPT_LONG("--every", "N", cli_run_args, every, 1, 1000000,
+                 "with --commits: only every N-th commit, counted back from B"),
+    CLI_OPT_FLAG("--quiet", cli_run_args, quiet, 0,
+                 "with --commits: no progress lines on stderr"),
+    CLI_OPT_TAIL("./bench_binary [args]", cli_run_args, bin, 0,
+                 "the benchmark binary and its arguments (with --commits: the arguments)"),
     CLI_OPT_END,
 };
 
 static const cli_cmd run_cmd = {"run", run_opts};
 
-/* True when the binary's arguments already choose --processes. */
+/* True when the binary's arguments already choose --processes, or choose a counting
+ * measure (--measure instructions|perf-instructions): counts repeat exactly, so the
+ * binary's own two counted processes suffice and ten would only cost ten callgrind runs
+ * (docs/cli/run.md). */
 static bool has_processes_arg(char **argv, int argc)
 {
     int i;
 
-    for (i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--processes") || !strncmp(argv[i], "--processes=", 12))
+    for (i = 1; i < argc; i++) {
+        const char *m = !strcmp(argv[i], "--measure") && i + 1 < argc ? argv[i + 1]
+                        : !strncmp(argv[i], "--measure=", 10)          ? argv[i] + 10
+                                                                       : NULL;
+
+        if (!strcmp(argv[i], "--processes") || !strncmp(argv[i], "--processes=", 12) ||
+            (m && strcmp(m, "time") != 0))
             return true;
+    }
     return false;
 }
 
@@ -137,10 +150,7 @@ static pid_t start_child(char **args, const struct sigaction *old)
     return pid;
 }
 
-/* Run argv with "--out path" (and "--processes K" unless given) appended, forwarding the
- * run's signals to it; returns its exit status (128+N for signal N), -1 when it could not
- * be started. */
-static int run_binary(char **argv, int argc, const char *path, const char *processes)
+int cli_run_binary(char **argv, int argc, const char *path, const char *processes)
 {
     char **args = btk__calloc((size_t)argc + 5, sizeof(char *));
     struct sigaction old[BTK_ARRAY_SIZE(run_signals)];
@@ -231,8 +241,8 @@ static int keep_results(cli_run_tmp *t, const char *sha)
     return status;
 }
 
-static int record(int status, cli_run_tmp *t, btk_commit *commit, const run_args *a,
-                  btk_git *git)
+static int record(int status, cli_run_tmp *t, btk_commit *commit, const char *db,
+                  btk_git *git, const cli_run_args *a)
 {
     btk_run *run = NULL;
     int error;
@@ -241,7 +251,11 @@ static int record(int status, cli_run_tmp *t, btk_commit *commit, const run_args
         return keep_results(t, commit->sha); /* e.g. a counting run: kept, not lost */
     run->commit = *commit;
     memset(commit, 0, sizeof(*commit)); /* the run owns it now */
-    error = cli_store_run(run, a->db, git, a->rec.machine);
+    if (a->commits && (error = btk_runtag_set_build(run, a->build, a->binary)) < 0) {
+        btk_run_free(run);
+        return cli_fail();
+    }
+    error = cli_store_run(run, db, git, a->rec.machine);
     if (error < 0)
         status = keep_results(t, run->commit.sha);
     else if (status == 3)
@@ -252,33 +266,43 @@ static int record(int status, cli_run_tmp *t, btk_commit *commit, const run_args
     return status;
 }
 
-/* What the binary's exit status means for the run. */
-static int finish(int child, cli_run_tmp *t, btk_commit *commit, const run_args *a,
-                  btk_git *git)
+int cli_run_finish(int child, cli_run_tmp *t, btk_commit *commit, const cli_run_args *a,
+                   btk_git *git)
 {
+    const char *bin = a->commits ? a->binary : a->bin.v[0];
     struct stat st;
 
     if (child < 0)
         return cli_die(CLI_EXIT_RUNTIME, "cannot start the benchmark binary: %s",
                        strerror(errno));
     if (child != 0 && child != 3)
-        return refuse(child, a->bin.v[0]);
+        return refuse(child, bin);
     if (stat(t->json, &st) != 0)
-        return no_results(a->bin.v[0], child);
-    return record(child, t, commit, a, git);
+        return no_results(bin, child);
+    return record(child, t, commit, a->db, git, a);
 }
 
 int cmd_run(int argc, char **argv)
 {
-    run_args a = {NULL, {NULL, NULL, NULL, false, NULL}, RUN_DEFAULT_PROCESSES, {NULL, 0}};
+    cli_run_args a;
     char processes[24];
     cli_run_tmp t = {"", "", -1}; /* lock_fd -1: none yet */
     btk_commit commit;
     btk_git *git = NULL;
     int status, child, sig;
 
+    memset(&a, 0, sizeof(a));
+    a.processes = RUN_DEFAULT_PROCESSES;
+    a.every = 1;
     if (!cli_parse_args(&status, &a, &run_cmd, argc, argv))
         return status;
+    if (a.commits || a.build || a.binary || a.every != 1 || a.quiet)
+        return cli_run_check_commits(&a) < 0 ? cli_usage_fail(&run_cmd)
+                                             : cli_run_commits(&a);
+    if (a.bin.count == 0) {
+        btk_error_set(BTK_EINVAL, "'run' needs ./bench_binary [args]");
+        return cli_usage_fail(&run_cmd);
+    }
     snprintf(processes, sizeof(processes), "%ld", a.processes);
     memset(&commit, 0, sizeof(commit));
     if (cli_commit_for_run(&commit, &git, &a.rec) < 0 || precheck_store(a.db, git) < 0) {
@@ -290,7 +314,7 @@ int cmd_run(int argc, char **argv)
         status = cli_fail();
         goto done;
     }
-    child = run_binary(a.bin.v, (int)a.bin.count, t.json, processes);
+    child = cli_run_binary(a.bin.v, (int)a.bin.count, t.json, processes);
     if ((sig = caught) != 0) { /* interrupted: no results, end by the same signal */
         cli_run_tmp_remove(&t);
         signal(sig, SIG_DFL);
@@ -298,7 +322,7 @@ int cmd_run(int argc, char **argv)
         status = cli_die(CLI_EXIT_RUNTIME, "interrupted by signal %d: nothing stored", sig);
         goto done;
     }
-    status = finish(child, &t, &commit, &a, git);
+    status = cli_run_finish(child, &t, &commit, &a, git);
 done:
     cli_run_tmp_remove(&t);
     btk_commit_clear(&commit);

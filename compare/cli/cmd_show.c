@@ -3,6 +3,7 @@
  * given). docs/cli/show.md.
  */
 #include "cli.h"
+#include "series.h"
 
 #include <math.h>
 
@@ -28,24 +29,54 @@ static void print_header(const btk_run *run)
     if (btk_run_build_text(&build, run) == 0)
         cli_print_safe(stdout, btk_buf_cstr(&build));
     btk_buf_free(&build);
+    printf("\nmeasure %s", btk_measure_name(run->measure));
+    if (run->measure != BTK_MEASURE_KIND_TIME) {
+        printf("  count identity ");
+        cli_print_safe(stdout, run->count_identity ? run->count_identity : "?");
+    }
     for (size_t i = 0; i < run->warning_count; i++) {
         printf("\nwarning: ");
         cli_print_safe(stdout, run->warnings[i] ? run->warnings[i] : "");
     }
-    printf("\n\n%-40s %8s %14s %25s %8s %6s\n", "benchmark", "status", "median ns",
-           "95% CI of median", "samples", "procs");
+    if (run->measure == BTK_MEASURE_KIND_TIME)
+        printf("\n\n%-40s %8s %14s %25s %8s %6s %14s\n", "benchmark", "status", "median ns",
+               "95% CI of median", "samples", "procs", "cpu median ns");
+    else
+        printf("\n\n%-40s %8s %14s %25s %8s %6s %14s\n", "benchmark", "status",
+               "median ins", "95% CI of median", "samples", "procs", "repeat");
 }
 
-static void print_result(const btk_result *r)
+/* s with control characters escaped (cli_print_safe) into buf, "?" when that fails. */
+static void safe_text(char *buf, size_t len, const char *s)
 {
-    char name[1024];
-    FILE *mem = fmemopen(name, sizeof(name), "w");
+    FILE *mem = fmemopen(buf, len, "w");
 
     if (mem) {
-        cli_print_safe(mem, r->name);
+        cli_print_safe(mem, s);
         fclose(mem);
     } else
-        snprintf(name, sizeof(name), "?");
+        snprintf(buf, len, "?");
+}
+
+/* The last column: a time run's CPU median ("-": not recorded), a counting run's
+ * repeatability ("exact", "NONDET min-max", "-": unknown). */
+static void print_metric(const btk_run *run, const btk_result *r)
+{
+    if (run->measure == BTK_MEASURE_KIND_TIME && r->has_cpu_stats)
+        printf(" %14.3f\n", r->cpu_stats.median);
+    else if (run->measure == BTK_MEASURE_KIND_TIME || r->count_repeat == BTK_COUNT_UNKNOWN)
+        printf(" %14s\n", "-");
+    else if (r->count_repeat == BTK_COUNT_DETERMINISTIC)
+        printf(" %14s\n", "exact");
+    else
+        printf(" NONDET %.6g-%.6g\n", r->count_spread_min, r->count_spread_max);
+}
+
+static void print_result(const btk_run *run, const btk_result *r)
+{
+    char name[1024];
+
+    safe_text(name, sizeof(name), r->name);
     if (r->status == BTK_RESULT_FAILED) {
         printf("%-40s %8s  ", name, "FAILED");
         cli_print_safe(stdout, r->error_kind ? r->error_kind : "error");
@@ -54,9 +85,10 @@ static void print_result(const btk_result *r)
         printf("\n");
         return;
     }
-    printf("%-40s %8s %14.3f [%11.3f, %11.3f] %8" PRId64 " %6zu\n", name, "ok",
+    printf("%-40s %8s %14.3f [%11.3f, %11.3f] %8" PRId64 " %6zu", name, "ok",
            r->stats.median, r->stats.ci_low, r->stats.ci_high, r->stats.samples,
            r->proc_count);
+    print_metric(run, r);
 }
 
 /* The run id for arg: a run id, or the newest run of the commit arg names. */
@@ -81,7 +113,8 @@ static int find_run(int64_t *id, btk_store *db, btk_git *git, const char *arg)
 }
 
 typedef struct show_args {
-    const char *what, *db, *repo;
+    const char *what, *db, *repo, *size;
+    bool complexity;
 } show_args;
 
 static const cli_opt show_opts[] = {
@@ -89,10 +122,46 @@ static const cli_opt show_opts[] = {
                 "a run id (#12, run:12, 12) or a git ref: its commit's newest run"),
     CLI_OPT_STRING("--db", "PATH", show_args, db, "results database (must exist)"),
     CLI_OPT_STRING("--repo", "DIR", show_args, repo, "the repository"),
+    CLI_OPT_FLAG("--complexity", show_args, complexity, 0,
+                 "fit time against size for each series of sizes (docs/statistics.md)"),
+    CLI_OPT_STRING("--size", "NAME", show_args, size,
+                   "with --complexity: the named parameter that is the size"),
     CLI_OPT_END,
 };
 
 static const cli_cmd show_cmd = {"show", show_opts};
+
+/* The complexity fits of run's series along size (NULL: each family's single or first
+ * parameter), one line each with the power law, after the results. */
+static int print_complexity(const btk_run *run, const char *size)
+{
+    btk_series *v;
+    size_t n, i;
+    char verdict[160], name[1024];
+    int error;
+
+    if ((error = btk_series_build(&v, &n, run, size)) < 0)
+        return error;
+    safe_text(name, sizeof(name), size ? size : "each family's first parameter");
+    printf("\ncomplexity: median ns per iteration against the size (%s)\n", name);
+    printf("%-40s %-36s %24s %6s\n", "series", "fit", "n^k: k [95% CI]", "sizes");
+    for (i = 0; i < n; i++) {
+        const btk_cx_fit *f = &v[i].group.fit;
+        char k[40];
+
+        btk_complexity_verdict_text(verdict, sizeof(verdict), &v[i].group);
+        if (f->has_power)
+            snprintf(k, sizeof(k), "%.3f [%.3f, %.3f]", f->power_k, f->power_lo, f->power_hi);
+        else
+            snprintf(k, sizeof(k), "-");
+        safe_text(name, sizeof(name), v[i].group.name);
+        printf("%-40s %-36s %24s %6zu\n", name, verdict, k, v[i].count);
+    }
+    if (n == 0)
+        printf("(no series of 3 or more sizes)\n");
+    btk_series_free(v, n);
+    return 0;
+}
 
 static int show(const show_args *a)
 {
@@ -111,7 +180,9 @@ static int show(const show_args *a)
         (error = btk_store_load_run(&run, db, id, true)) == 0) {
         print_header(run);
         for (i = 0; i < run->result_count; i++)
-            print_result(&run->results[i]);
+            print_result(run, &run->results[i]);
+        if (a->complexity || a->size != NULL)
+            error = print_complexity(run, a->size);
     }
     btk_run_free(run);
     btk_store_close(db);
@@ -121,7 +192,7 @@ static int show(const show_args *a)
 
 int cmd_show(int argc, char **argv)
 {
-    show_args a = {NULL, NULL, NULL};
+    show_args a = {NULL, NULL, NULL, NULL, false};
     int status;
 
     if (!cli_parse_args(&status, &a, &show_cmd, argc, argv))

@@ -33,6 +33,8 @@ typedef struct cli_load_options {
     bool include_dirty;  /* pool runs recorded with uncommitted changes */
 } cli_load_options;
 
+/* --metric: NULL or "wall" is wall-clock time, "cpu" CPU time; else BTK_EINVAL. */
+int cli_metric_parse(btk_compare_metric *out, const char *name);
 /* Resolve arg (ref or run id) into side. BTK_ENOTFOUND naming an unknown ref. */
 int cli_side_resolve(cli_side *side, btk_git *git, const char *arg);
 /* Load both sides' runs (with samples) on one machine: o->machine if given, else the

@@ -18,6 +18,8 @@ static const command commands[] = {
     {"compare", cmd_compare, "compare two commits or runs; exit 1 on a regression"},
     {"ab", cmd_ab, "run two binaries interleaved and compare them; exit 1 on a regression"},
     {"bisect", cmd_bisect, "find the first commit where a benchmark got slower"},
+    {"regressions", cmd_regressions,
+     "change points of the history; exit 1 on an unacknowledged regression"},
     {"chart", cmd_chart, "draw trend, comparison or distribution charts with gnuplot"},
     {"report", cmd_report, "write a static HTML report of trends and comparisons"},
     {"export", cmd_export, "stored results as OpenMetrics (Prometheus), CSV or JSON"},
@@ -45,7 +47,7 @@ static void usage(FILE *f)
 
     fprintf(f, "usage: benchtrack <command> [options]\n\ncommands:\n");
     for (i = 0; i < BTK_ARRAY_SIZE(commands); i++)
-        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\n'benchtrack <command> --help' describes a command; docs/cli/ has the "
                "manual pages.\nexit status: 0 ok, 1 regression, 2 usage or bad input, "
                "3 runtime failure\n");

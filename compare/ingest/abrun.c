@@ -9,6 +9,7 @@
 #include "import.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <jansson.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -46,6 +47,19 @@ static int resummarize(btk_result *dst, int64_t iterations)
     return error;
 }
 
+/* Counting rounds: the merged count is exact only when every round counted exactly the
+ * same (docs/statistics.md §10); the spread covers them all. */
+static void merge_count(btk_result *dst, const btk_result *src)
+{
+    if (dst->count_repeat == BTK_COUNT_UNKNOWN || src->count_repeat == BTK_COUNT_UNKNOWN)
+        return;
+    if (src->count_repeat == BTK_COUNT_NONDETERMINISTIC ||
+        src->stats.median != dst->stats.median)
+        dst->count_repeat = BTK_COUNT_NONDETERMINISTIC;
+    dst->count_spread_min = fmin(dst->count_spread_min, src->count_spread_min);
+    dst->count_spread_max = fmax(dst->count_spread_max, src->count_spread_max);
+}
+
 static int merge_result(btk_result *dst, btk_result *src)
 {
     btk_proc *procs;
@@ -62,6 +76,7 @@ static int merge_result(btk_result *dst, btk_result *src)
     }
     if (src->proc_count == 0)
         return 0;
+    merge_count(dst, src);
     procs = btk__realloc(dst->procs, (dst->proc_count + src->proc_count) * sizeof(*procs));
     if (procs == NULL)
         return BTK_ENOMEM;
@@ -159,6 +174,22 @@ static void remove_tmpdir(ab_ctx *ctx)
     rmdir(ctx->dir);
 }
 
+/* True when the binaries' arguments choose a counting measure (--measure instructions or
+ * perf-instructions). */
+static bool counting_args(const btk_ab_options *o)
+{
+    for (size_t i = 0; i < o->arg_count; i++) {
+        const char *a = o->args[i];
+        const char *m = !strcmp(a, "--measure") && i + 1 < o->arg_count ? o->args[i + 1]
+                        : !strncmp(a, "--measure=", 10)                 ? a + 10
+                                                                        : NULL;
+
+        if (m && strcmp(m, "time") != 0)
+            return true;
+    }
+    return false;
+}
+
 /* Start bin with out_path and the extra args, output to log_path; wait; *status_out is
  * the wait status. */
 static int spawn_wait(const char *bin, const char *out_path, const char *log_path,
@@ -174,7 +205,7 @@ static int spawn_wait(const char *bin, const char *out_path, const char *log_pat
         return BTK_ENOMEM;
     argv[0] = (char *)bin;
     argv[1] = "--processes";
-    argv[2] = "1";
+    argv[2] = counting_args(o) ? "2" : "1"; /* a count needs two processes to agree */
     argv[3] = "--out";
     argv[4] = (char *)out_path;
     for (size_t i = 0; i < o->arg_count; i++)

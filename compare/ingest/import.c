@@ -78,23 +78,43 @@ static int read_warnings(btk_run *run, json_t *ctx, const btk_jat *parent)
     return error;
 }
 
-/* A counting run's figures are instruction counts, not times: the store, compare and the
- * report treat every figure as nanoseconds, so such a run is refused until the tool keeps
- * counts as a metric of their own (docs/json-format.md, "Counting mode"). */
-static int check_measure(json_t *options, const btk_jat *top)
+/* The run's measure (context.options.measure, absent: time) and, for a counting run, its
+ * count identity: the fields of context.count and context.host that decide whether two
+ * counts may be compared (docs/database.md, "Counting runs"). A missing field is "?", so
+ * two runs that both lack it still agree on it, and the text says it is unknown. */
+static int read_measure(btk_run *run, json_t *ctx, json_t *options, const btk_jat *top)
 {
-    json_t *m = json_object_get(options, "measure");
-    char q[64];
+    json_t *m = options ? json_object_get(options, "measure") : NULL;
+    json_t *count = json_object_get(ctx, "count");
+    const char *keys[] = {"tool", "tool_version", "libc"};
+    btk_buf id = BTK_BUF_INIT;
+    btk_jat at;
+    int error = 0;
 
-    if (m == NULL || (json_is_string(m) && !strcmp(json_string_value(m), "time")))
+    btk_import__at(&at, top, "context.options");
+    if (m != NULL && !json_is_string(m))
+        return btk_import__bad(&at, "measure", "expected a string");
+    if (m != NULL && btk_measure_parse(&run->measure, json_string_value(m)) < 0)
+        return btk_import__bad(&at, "measure", "expected \"time\", \"instructions\" or "
+                                               "\"perf-instructions\"");
+    if (run->measure == BTK_MEASURE_KIND_TIME)
         return 0;
-    return btk_error_set(BTK_EFORMAT,
-                         "%s: a counting run (measure '%s') cannot be stored: its figures are "
-                         "instruction counts, and benchtrack stores and compares times only "
-                         "for now; compare the JSON files' counts instead",
-                         top->source ? top->source : "input",
-                         btk_error_quote(q, sizeof(q),
-                                         json_is_string(m) ? json_string_value(m) : "?"));
+    for (size_t i = 0; i < BTK_ARRAY_SIZE(keys) && error == 0; i++) {
+        json_t *v = json_is_object(count) ? json_object_get(count, keys[i]) : NULL;
+
+        error = btk_buf_printf(&id, "%s=%s; ", keys[i], json_is_string(v) ? json_string_value(v)
+                                                                           : "?");
+    }
+    if (error == 0)
+        error = btk_buf_printf(&id, "arch=%s; cpu=%s",
+                               run->machine.arch ? run->machine.arch : "?",
+                               run->machine.cpu_model ? run->machine.cpu_model : "?");
+    if (error == 0 && id.len > BTK_IMPORT_MAX_NAME * 4)
+        error = btk_import__bad(&at, NULL, "count identity longer than 4096 bytes");
+    if (error == 0)
+        run->count_identity = btk_buf_detach(&id);
+    btk_buf_free(&id);
+    return error;
 }
 
 static int read_context(btk_run *run, json_t *root, const btk_jat *top)
@@ -115,7 +135,7 @@ static int read_context(btk_run *run, json_t *root, const btk_jat *top)
         (error = btk_import__dump(&run->options_json, options)) < 0 ||
         (error = btk_import__dump(&run->context_json, ctx)) < 0)
         return error;
-    if (options && (error = check_measure(options, top)) < 0)
+    if ((error = read_measure(run, ctx, options, top)) < 0)
         return error;
     if (build) {
         btk_import__at(&at, top, "context.build");
@@ -131,16 +151,17 @@ static int read_context(btk_run *run, json_t *root, const btk_jat *top)
 /* The "stats" object: every statistic the tool keeps (the stored ones: the metrics of
  * btk_stats_metric_at with a column). The object is required when the result is ok; a
  * null or missing median then fails the benchmark (check_values), not the run. */
-static int read_stats(btk_stats *s, json_t *b, bool required, const btk_jat *parent)
+static int read_stats(btk_stats *s, json_t *b, const char *key, bool required,
+                      const btk_jat *parent)
 {
     json_t *st;
     btk_jat at;
     size_t i;
     int error = 0;
 
-    if ((error = btk_import__obj(&st, b, "stats", required, parent)) < 0 || st == NULL)
+    if ((error = btk_import__obj(&st, b, key, required, parent)) < 0 || st == NULL)
         return error;
-    btk_import__at(&at, parent, ".stats");
+    btk_import__at(&at, parent, ".%s", key);
     for (i = 0; i < BTK_STATS_METRIC_COUNT && error == 0; i++) {
         const btk_stats_metric *m = btk_stats_metric_at(i);
 
@@ -206,6 +227,34 @@ static int read_kvs(btk_kv **out, size_t *count, json_t *b, const char *key,
     return 0;
 }
 
+/* "cpu_samples": CPU ns per iteration, parallel to "samples". Absent: unknown. A null,
+ * negative or non-finite entry makes the whole process's CPU time unknown (its wall
+ * samples stay), since a partial series would bias the CPU median. */
+static int read_cpu_samples(btk_proc *p, json_t *pj, const btk_jat *at)
+{
+    json_t *cpu, *v;
+    size_t i;
+    int error;
+
+    if ((error = btk_import__arr(&cpu, pj, "cpu_samples", false, at)) < 0 || cpu == NULL)
+        return error;
+    if (json_array_size(cpu) != p->count)
+        return btk_import__bad(at, "cpu_samples", "length differs from samples");
+    if ((p->cpu_ns = btk__calloc(p->count + 1, sizeof(double))) == NULL)
+        return BTK_ENOMEM;
+    json_array_foreach(cpu, i, v) {
+        if (!json_is_number(v) && !json_is_null(v))
+            return btk_import__bad(at, "cpu_samples", "expected an array of numbers");
+        p->cpu_ns[i] = json_is_null(v) ? NAN : json_number_value(v);
+        if (!btk_import__time_ok(p->cpu_ns[i])) {
+            btk__free(p->cpu_ns);
+            p->cpu_ns = NULL;
+            break;
+        }
+    }
+    return 0;
+}
+
 static int read_samples(btk_proc *p, json_t *pj, const btk_jat *at)
 {
     json_t *samples, *batch, *v;
@@ -234,7 +283,7 @@ static int read_samples(btk_proc *p, json_t *pj, const btk_jat *at)
             return btk_import__bad(at, "batch", "expected an array of counts");
         p->batch[i] = (uint64_t)json_integer_value(v);
     }
-    return 0;
+    return read_cpu_samples(p, pj, at);
 }
 
 static int read_procs(btk_result *r, json_t *b, const btk_jat *parent)
@@ -268,6 +317,33 @@ static int read_procs(btk_result *r, json_t *b, const btk_jat *parent)
             (error = btk_import__int(&p->major_faults, pj, "major_faults", false, &at)) < 0)
             return error;
         p->index = index >= 0 && index < 1000000 ? (int)index : (int)i;
+    }
+    return 0;
+}
+
+/* Counting mode's per-benchmark "count" object: deterministic and the spread. Absent (a
+ * time run, or a failed benchmark): unknown. */
+static int read_count(btk_result *r, json_t *b, const btk_jat *parent)
+{
+    json_t *count, *spread;
+    bool deterministic = false;
+    btk_jat at;
+    int error;
+
+    if ((error = btk_import__obj(&count, b, "count", false, parent)) < 0 || count == NULL)
+        return error;
+    btk_import__at(&at, parent, ".count");
+    if (!json_is_boolean(json_object_get(count, "deterministic")))
+        return btk_import__bad(&at, "deterministic", "expected true or false");
+    if ((error = btk_import__bool(&deterministic, count, "deterministic", &at)) < 0 ||
+        (error = btk_import__obj(&spread, count, "spread", false, &at)) < 0)
+        return error;
+    r->count_repeat = deterministic ? BTK_COUNT_DETERMINISTIC : BTK_COUNT_NONDETERMINISTIC;
+    if (spread) {
+        btk_import__at(&at, parent, ".count.spread");
+        if ((error = btk_import__num(&r->count_spread_min, spread, "min", false, &at)) < 0 ||
+            (error = btk_import__num(&r->count_spread_max, spread, "max", false, &at)) < 0)
+            return error;
     }
     return 0;
 }
@@ -358,6 +434,8 @@ static int read_benchmark(btk_result *r, json_t *b, const btk_jat *at)
     int error;
 
     btk_stats_init(&r->stats);
+    btk_stats_init(&r->cpu_stats);
+    r->count_spread_min = r->count_spread_max = NAN;
     r->cycles_median = NAN;
     btk_memory_init(&r->memory);
     if (!json_is_object(b))
@@ -367,7 +445,9 @@ static int read_benchmark(btk_result *r, json_t *b, const btk_jat *at)
         (error = read_status(r, b, at)) < 0 ||
         (error = btk_import__str(&r->stop_reason, b, "stop_reason", false, at)) < 0 ||
         (error = btk_import__int(&iterations, b, "iterations", false, at)) < 0 ||
-        (error = read_stats(&r->stats, b, r->status == BTK_RESULT_OK, at)) < 0 ||
+        (error = read_stats(&r->stats, b, "stats", r->status == BTK_RESULT_OK, at)) < 0 ||
+        (error = read_stats(&r->cpu_stats, b, "cpu_stats", false, at)) < 0 ||
+        (error = read_count(r, b, at)) < 0 ||
         (error = read_memory(&r->memory, b, at)) < 0 ||
         (error = read_throughput(r, b, at)) < 0 ||
         (error = read_kvs(&r->counters, &r->counter_count, b, "counters", at)) < 0 ||
@@ -382,6 +462,10 @@ static int read_benchmark(btk_result *r, json_t *b, const btk_jat *at)
         return error;
     if (iterations >= 0)
         r->stats.iterations = iterations;
+    r->has_cpu_stats = btk_import__time_ok(r->cpu_stats.median);
+    r->call_percentiles = json_is_string(json_object_get(b, "percentiles")) &&
+                          strcmp(json_string_value(json_object_get(b, "percentiles")),
+                                 "calls") == 0;
     if (json_is_integer(json_object_get(b, "param"))) {
         r->has_param = true;
         r->param = (int64_t)json_integer_value(json_object_get(b, "param"));

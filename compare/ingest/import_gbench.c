@@ -39,6 +39,8 @@ static int result_for(btk_result **out, btk_run *run, const char *name, size_t c
     BTK_UNUSED(cap);
     *out = &run->results[run->result_count++];
     btk_stats_init(&(*out)->stats);
+    btk_stats_init(&(*out)->cpu_stats);
+    (*out)->count_spread_min = (*out)->count_spread_max = NAN;
     (*out)->cycles_median = NAN;
     btk_memory_init(&(*out)->memory);
     if (((*out)->name = btk__strdup(name)) == NULL)
@@ -147,7 +149,7 @@ static int check_entry(btk_result *r, double ns, int64_t iters, const btk_jat *a
 static int read_entry(btk_run *run, json_t *b, const btk_jat *at, size_t cap)
 {
     char *name = NULL, *run_name = NULL, *unit = NULL;
-    double real = NAN, scale = 1;
+    double real = NAN, cpu = NAN, scale = 1;
     int64_t iters = 0;
     bool failed = false, aggregate;
     btk_result *r;
@@ -166,6 +168,7 @@ static int read_entry(btk_run *run, json_t *b, const btk_jat *at, size_t cap)
         (error = btk_import__int(&iters, b, "iterations", !failed && !is_skipped(b), at)) <
             0 ||
         (error = btk_import__num(&real, b, "real_time", !failed && !is_skipped(b), at)) < 0 ||
+        (error = btk_import__num(&cpu, b, "cpu_time", false, at)) < 0 ||
         (error = btk_import__check_len(at, "name", strlen(name), BTK_IMPORT_MAX_NAME)) < 0 ||
         (run_name && (error = btk_import__check_len(at, "run_name", strlen(run_name),
                                                     BTK_IMPORT_MAX_NAME)) < 0) ||
@@ -197,6 +200,14 @@ static int read_entry(btk_run *run, json_t *b, const btk_jat *at, size_t cap)
         goto done;
     }
     p->ns[0] = real * scale; /* real_time is already per iteration */
+    /* cpu_time too; absent or not a time import accepts: this repetition's CPU is unknown */
+    if (btk_import__time_ok(cpu * scale)) {
+        if ((p->cpu_ns = btk__malloc(sizeof(double))) == NULL) {
+            error = BTK_ENOMEM;
+            goto done;
+        }
+        p->cpu_ns[0] = cpu * scale;
+    }
     p->batch[0] = (uint64_t)iters;
     r->stats.iterations += iters;
     error = add_counters(r, b);
@@ -227,6 +238,14 @@ static int summarize_all(btk_run *run)
          * summarized alike; iterations are the sum read above */
         error = btk_stats_summarize(&r->stats, ns, r->proc_count);
         r->stats.iterations = iters;
+        /* CPU statistics only when every repetition has its cpu_time */
+        for (j = 0; j < r->proc_count && r->procs[j].cpu_ns; j++)
+            ns[j] = r->procs[j].cpu_ns[0];
+        if (error == 0 && j == r->proc_count) {
+            error = btk_stats_summarize(&r->cpu_stats, ns, r->proc_count);
+            r->cpu_stats.iterations = iters;
+            r->has_cpu_stats = error == 0;
+        }
         btk__free(ns);
     }
     return error;

@@ -27,6 +27,7 @@ static void proc_clear(btk_proc *p)
 {
     btk__free(p->ns);
     btk__free(p->batch);
+    btk__free(p->cpu_ns);
 }
 
 static void kvs_free(btk_kv *kv, size_t count)
@@ -81,6 +82,7 @@ void btk_run_free(btk_run *run)
     btk__free(run->flags);
     btk__free(run->context_json);
     btk__free(run->options_json);
+    btk__free(run->count_identity);
     for (i = 0; run->warnings && i < run->warning_count; i++)
         btk__free(run->warnings[i]);
     btk__free(run->warnings);
@@ -96,6 +98,40 @@ void btk_run_free(btk_run *run)
         btk__free(run->index->slot);
     btk__free(run->index);
     btk__free(run);
+}
+
+static const char *const measure_names[] = {"time", "instructions", "perf-instructions"};
+
+const char *btk_measure_name(btk_measure_kind kind)
+{
+    return (unsigned)kind < BTK_ARRAY_SIZE(measure_names) ? measure_names[kind] : "unknown";
+}
+
+int btk_measure_parse(btk_measure_kind *out, const char *name)
+{
+    char q[64];
+
+    for (size_t i = 0; name && i < BTK_ARRAY_SIZE(measure_names); i++)
+        if (!strcmp(name, measure_names[i])) {
+            *out = (btk_measure_kind)i;
+            return 0;
+        }
+    return btk_error_set(BTK_EINVAL, "unknown measure '%s' (expected time, instructions or "
+                         "perf-instructions)", btk_error_quote(q, sizeof(q), name ? name : ""));
+}
+
+bool btk_run_has_cpu(const btk_run *run)
+{
+    for (size_t i = 0; i < run->result_count; i++) {
+        const btk_result *r = &run->results[i];
+
+        if (r->status == BTK_RESULT_OK && r->has_cpu_stats)
+            return true;
+        for (size_t p = 0; r->status == BTK_RESULT_OK && p < r->proc_count; p++)
+            if (r->procs[p].cpu_ns && r->procs[p].count > 0)
+                return true;
+    }
+    return false;
 }
 
 /* ---- the name index of btk_run_find ---- */

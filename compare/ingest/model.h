@@ -15,6 +15,14 @@ typedef enum btk_result_status {
     BTK_RESULT_FAILED = 1
 } btk_result_status;
 
+/* Whether a counting run's processes counted the same (JSON count.deterministic). The zero
+ * value is unknown, so a zeroed result claims nothing. */
+typedef enum btk_count_repeat {
+    BTK_COUNT_UNKNOWN = 0,
+    BTK_COUNT_DETERMINISTIC = 1,
+    BTK_COUNT_NONDETERMINISTIC = 2
+} btk_count_repeat;
+
 typedef struct btk_kv {
     char *name;
     double value;
@@ -26,6 +34,8 @@ typedef struct btk_proc {
     size_t count;
     double *ns;           /* per-iteration ns of each sample */
     uint64_t *batch;      /* iterations of each sample; may be NULL (imported data) */
+    double *cpu_ns;       /* CPU ns per iteration of each sample, parallel to ns; NULL when
+                           * unknown (JSON "cpu_samples", gbench cpu_time) */
     int64_t peak_rss_bytes, minor_faults, major_faults; /* -1 when unknown */
 } btk_proc;
 
@@ -44,7 +54,14 @@ typedef struct btk_result {
     char *error_kind;     /* NULL when ok: "signal", "exit", "timeout", "error" */
     char *error_message;  /* NULL when ok */
     char *stop_reason;    /* "precision", "time_budget", "max_samples", or NULL */
-    btk_stats stats;      /* ci_level, rel_ci are not stored: NAN when read or loaded */
+    btk_stats stats;      /* ci_level, rel_ci are not stored: NAN when read or loaded;
+                           * in a counting run: instructions per iteration */
+    bool has_cpu_stats;   /* cpu_stats holds CPU time per iteration ("cpu_stats"); only
+                           * min, max, mean, median, ci_low, ci_high are stored */
+    btk_stats cpu_stats;
+    btk_count_repeat count_repeat;      /* counting runs: whether the processes agreed */
+    double count_spread_min, count_spread_max; /* per-iteration count over processes;
+                                                * meaningful only when count_repeat is known */
     double cycles_median; /* ticks per iteration, NAN when unknown */
     btk_memory memory;
     double bytes_per_iter, items_per_iter; /* throughput; 0 when not set */
@@ -54,6 +71,8 @@ typedef struct btk_result {
     btk_kv *hw;           /* hardware counters per iteration */
     size_t proc_count;
     btk_proc *procs;      /* may be empty when loaded without samples */
+    bool call_percentiles; /* stats p50..p999 are of single calls ("percentiles": "calls");
+                              read from JSON, not stored (docs/config.md) */
 } btk_result;
 
 typedef struct btk_machine {
@@ -76,8 +95,19 @@ typedef struct btk_commit {
     char (*parents)[41];
 } btk_commit;
 
+/* What a run's figures are (JSON context.options.measure; docs/json-format.md). */
+typedef enum btk_measure_kind {
+    BTK_MEASURE_KIND_TIME = 0,         /* ns per iteration (and CPU ns when known) */
+    BTK_MEASURE_KIND_INSTRUCTIONS,     /* instructions per iteration under callgrind */
+    BTK_MEASURE_KIND_PERF_INSTRUCTIONS /* user-space retired instructions (perf) */
+} btk_measure_kind;
+
 typedef struct btk_run {
     int64_t id;           /* 0 until stored */
+    btk_measure_kind measure;
+    char *count_identity; /* counting runs: what decides whether two counts are comparable
+                           * (tool, its version, arch, CPU model, libc), "k=v; ..." text;
+                           * NULL for time runs */
     char *format;         /* "benchtrack" or "gbench" */
     char *date;           /* ISO 8601 UTC start time */
     char *executable;
@@ -101,6 +131,11 @@ void btk_run_free(btk_run *run);
  * follows results appended later; results must not be reordered or renamed after it). Not
  * safe to call on one run from several threads at once. */
 const btk_result *btk_run_find(const btk_run *run, const char *name);
+/* "time", "instructions", "perf-instructions"; btk_measure_parse: BTK_EINVAL otherwise. */
+const char *btk_measure_name(btk_measure_kind kind);
+int btk_measure_parse(btk_measure_kind *out, const char *name);
+/* Whether some process of some ok result of run has CPU samples. */
+bool btk_run_has_cpu(const btk_run *run);
 /* Compute machine->fingerprint from its other fields (documented in docs/database.md,
  * "Fingerprint"): from name alone when it is set, else from the hardware (arch, cpu
  * model, cpus, hypervisor; the host name only when arch and cpu model are both unknown).

@@ -1,5 +1,6 @@
 /*
- * The scripts of our charts: trend, sparkline, comparison and distribution, each one
+ * The scripts of our charts: trend, sparkline, comparison, distribution and time against
+ * size, each one
  * piece of a gnuplot session (gnuplot.c: the process, the pipe, escaping and data blocks)
  * with its own `set output`. Untrusted text enters scripts only through btk_gnuplot_text,
  * and data blocks hold numbers only.
@@ -544,6 +545,90 @@ int btk_chart_dist(btk_chart *c, const btk_chart_out *out, const char *title,
         error = put_dist_data(c, sides, side_count, scale);
     if (error == 0)
         error = put_dist_plot(c, sides, side_count);
+    return chart_end(c, error);
+}
+
+/* ---- time against size ---- */
+
+#define SIZE_FIT_POINTS 48 /* samples of the fitted power law, evenly spaced in log n */
+
+/* $size: size, median; $fit: the power law a * n^k over the sizes (when fitted). */
+static int put_size_data(btk_chart *c, const double *n, const double *ns, size_t count,
+                         const btk_cx_fit *fit, double scale)
+{
+    size_t i;
+    int error = btk_gnuplot_block_begin(c, "size");
+
+    for (i = 0; error == 0 && i < count; i++) {
+        if (!(plottable(n[i]) > 0) || !(plottable(ns[i]) > 0))
+            continue; /* a logarithmic axis has no place for it */
+        if ((error = btk_gnuplot_num(c, n[i])) < 0 || (error = put(c, " ")) < 0 ||
+            (error = btk_gnuplot_num(c, ns[i] / scale)) < 0)
+            break;
+        error = put(c, "\n");
+    }
+    if (error == 0)
+        error = btk_gnuplot_block_end(c);
+    if (error < 0 || fit == NULL || !fit->has_power)
+        return error;
+    error = btk_gnuplot_block_begin(c, "fit");
+    for (i = 0; error == 0 && i < SIZE_FIT_POINTS; i++) {
+        double x =
+            fit->n_min * pow(fit->n_max / fit->n_min, (double)i / (SIZE_FIT_POINTS - 1));
+
+        if ((error = btk_gnuplot_num(c, plottable(x))) < 0 || (error = put(c, " ")) < 0 ||
+            (error = btk_gnuplot_num(
+                 c, plottable(fit->power_a * pow(x, fit->power_k) / scale))) < 0)
+            break;
+        error = put(c, "\n");
+    }
+    return error ? error : btk_gnuplot_block_end(c);
+}
+
+int btk_chart_size(btk_chart *c, const btk_chart_out *out, const btk_size_chart *in)
+{
+    double top = max_finite(NAN, in->ns, in->count), scale;
+    const char *unit = btk_chart_unit(top, &scale);
+    bool fitted =
+        in->fit != NULL && in->fit->has_power && in->fit->n_max > in->fit->n_min;
+    char label[160];
+    size_t i, usable = 0;
+    int error;
+
+    for (i = 0; i < in->count; i++)
+        usable += plottable(in->n[i]) > 0 && plottable(in->ns[i]) > 0;
+    if ((error = chart_begin(c, out)) < 0)
+        return error;
+    error = put_set_text(c, "title", in->title, 120);
+    if (error == 0 && usable == 0)
+        return chart_end(c, put_empty_plot(c, "no positive times to draw"));
+    snprintf(label, sizeof(label), "size%s%s (log scale)", in->axis && in->axis[0] ? " " : "",
+             in->axis ? in->axis : "");
+    if (error == 0)
+        error = put_set_text(c, "xlabel", label, 80);
+    if (error == 0)
+        error =
+            btk_gnuplot_printf(c,
+                               "set ylabel 'median time per iteration (%s, log scale)'\n"
+                               "set logscale xy\nset grid xtics ytics lc rgb '#dddddd'\n"
+                               "set key top left\n",
+                               unit);
+    if (error == 0)
+        error =
+            put_size_data(c, in->n, in->ns, in->count, fitted ? in->fit : NULL, scale);
+    if (error == 0)
+        error =
+            put(c, "plot $size using 1:2 with linespoints pt 7 ps 0.8 lc rgb '#1f77b4' "
+                   "title 'median'");
+    if (error == 0 && fitted) {
+        snprintf(label, sizeof(label), "n^k, k = %.3f [%.3f, %.3f]", in->fit->power_k,
+                 in->fit->power_lo, in->fit->power_hi);
+        if ((error =
+                 put(c, ", $fit using 1:2 with lines dt 2 lc rgb '#d62728' title ")) == 0)
+            error = btk_gnuplot_text(c, label, 80);
+    }
+    if (error == 0)
+        error = put(c, "\n");
     return chart_end(c, error);
 }
 

@@ -1,6 +1,6 @@
 /*
  * Charts drawn by gnuplot: trend over commits, comparison of two sides, distribution of
- * samples, and sparklines. A chart session is a gnuplot session (gnuplot.h: one process,
+ * samples, sparklines, and time against size on log-log axes. A chart session is a gnuplot session (gnuplot.h: one process,
  * one pipe, inline data blocks, every untrusted string escaped); the btk_chart_ session
  * functions below are its names for chart users.
  */
@@ -9,6 +9,7 @@
 
 #include "changepoint.h"
 #include "compare.h"
+#include "complexity.h"
 #include "gnuplot.h"
 
 typedef enum btk_chart_format { BTK_CHART_SVG = 0, BTK_CHART_PNG } btk_chart_format;
@@ -61,6 +62,20 @@ int btk_chart_sparkline(btk_chart *chart, const btk_chart_out *out, const double
 int btk_chart_compare(btk_chart *chart, const btk_chart_out *out, const char *title,
                       const btk_verdict *items, size_t count);
 /* Samples of one benchmark on each side: box plot over jittered points. */
+/* A size series: median ns per iteration against the size, and its complexity fit. */
+typedef struct btk_size_chart {
+    const char *title;     /* untrusted: escaped */
+    const char *axis;      /* the size parameter's name (untrusted), "" or NULL: none */
+    const double *n, *ns;  /* count sizes and their medians; points <= 0 are not drawn */
+    size_t count;
+    const btk_cx_fit *fit; /* NULL, or its power law is drawn over n_min..n_max */
+} btk_size_chart;
+
+/* Time against size on logarithmic axes: the medians as points joined by a line, and
+ * the fitted power law a * n^k dashed with k and its interval in the key. BTK_ENOMEM,
+ * BTK_EIO. */
+int btk_chart_size(btk_chart *chart, const btk_chart_out *out, const btk_size_chart *in);
+
 int btk_chart_dist(btk_chart *chart, const btk_chart_out *out, const char *title,
                    const btk_dist_side *sides, size_t side_count);
 

@@ -33,6 +33,22 @@ static json_t *str(const char *s)
     return j;
 }
 
+/* The metric fields (docs/cli/compare.md, "JSON"): what the medians are of, and the count
+ * verdict next to the time verdict. Non-zero when a set failed. */
+static int set_metric(json_t *o, const btk_verdict *v)
+{
+    return json_object_set_new(o, "metric", str(v->metric ? v->metric : "wall")) ||
+           json_object_set_new(o, "count_verdict",
+                               v->has_count ? json_string(btk_verdict_name(v->count_kind))
+                                            : json_null()) ||
+           json_object_set_new(o, "base_instructions", num(v->base_count)) ||
+           json_object_set_new(o, "new_instructions", num(v->new_count)) ||
+           json_object_set_new(o, "count_ratio", num(v->count_ratio)) ||
+           json_object_set_new(o, "count_threshold",
+                               v->has_count ? num(v->count_threshold) : json_null()) ||
+           json_object_set_new(o, "disagree", json_boolean(v->disagree));
+}
+
 static json_t *verdict_json(const btk_verdict *v)
 {
     json_t *o = json_object();
@@ -75,7 +91,7 @@ static json_t *verdict_json(const btk_verdict *v)
         json_object_set_new(o, "run_noise", num(v->run_noise)) ||
         json_object_set_new(o, "noise_runs", json_integer((json_int_t)v->noise_runs)) ||
         json_object_set_new(o, "noise_source", str(v->noise_source)) ||
-        json_object_set_new(o, "reason", str(v->reason))) {
+        json_object_set_new(o, "reason", str(v->reason)) || set_metric(o, v)) {
         json_decref(o);
         return NULL;
     }

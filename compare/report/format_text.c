@@ -111,10 +111,18 @@ typedef struct row_cells {
     char base[24], now[24], change[24], ci[48], q[24], memory[48];
 } row_cells;
 
+/* A count per iteration, "6003 ins" ("-" when unknown). */
+static void format_count(char *out, size_t len, double v)
+{
+    snprintf(out, len, isnan(v) ? "-" : "%.6g ins", v);
+}
+
 static void fill_cells(row_cells *c, const btk_verdict *v, const char *ci_fmt)
 {
-    btk_format__time(c->base, sizeof(c->base), v->base_median);
-    btk_format__time(c->now, sizeof(c->now), v->new_median);
+    bool counts = v->metric && !strcmp(v->metric, "instructions");
+
+    (counts ? format_count : btk_format__time)(c->base, sizeof(c->base), v->base_median);
+    (counts ? format_count : btk_format__time)(c->now, sizeof(c->now), v->new_median);
     btk_format__change(c->change, sizeof(c->change), v->ratio);
     if (isnan(v->ci_low))
         snprintf(c->ci, sizeof(c->ci), "-");

@@ -287,6 +287,40 @@ static int put_regressions(btk_buf *b, const machine_ctx *m)
     return error;
 }
 
+/* The complexity section: per size series of the latest run, its fit and its log-log
+ * chart of time against size (docs/report.md, "Complexity"). */
+static int put_complexity(btk_buf *b, const report_ctx *r, const machine_ctx *m)
+{
+    char verdict[160];
+    size_t i;
+    int error;
+
+    if (m->series_count == 0)
+        return 0;
+    if ((error = btk_buf_puts(b, "<h3>Complexity</h3>\n<p>Median time per iteration of "
+                                 "the latest run against the size, for each series of 3 "
+                                 "or more sizes (log-log; the dashed line is the fitted "
+                                 "power law n<sup>k</sup>).</p>\n")) < 0)
+        return error;
+    for (i = 0; error == 0 && i < m->series_count; i++) {
+        const btk_series *s = &m->series[i];
+
+        btk_complexity_verdict_text(verdict, sizeof(verdict), &s->group);
+        if ((error = btk_buf_puts(b, "<figure><figcaption><code>")) == 0 &&
+            (error = btk_html_text(b, s->group.name)) == 0 &&
+            (error = btk_buf_puts(b, "</code>: ")) == 0 &&
+            (error = btk_html_text(b, verdict)) == 0 &&
+            (error = s->group.fit.has_power
+                         ? btk_html_raw(b, "; k = %.3f [%.3f, %.3f]", s->group.fit.power_k,
+                                        s->group.fit.power_lo, s->group.fit.power_hi)
+                         : 0) == 0 &&
+            (error = btk_buf_puts(b, "</figcaption>")) == 0 &&
+            (error = put_img(b, r, m, m->series_stems[i], "size", s->group.name)) == 0)
+            error = btk_buf_puts(b, "</figure>\n");
+    }
+    return error;
+}
+
 int btk_report__index_section(btk_buf *b, const report_ctx *r, const machine_ctx *m)
 {
     size_t i;
@@ -315,7 +349,9 @@ int btk_report__index_section(btk_buf *b, const report_ctx *r, const machine_ctx
         error = put_index_row(b, r, m, &m->items[i]);
     if (error == 0)
         error = btk_buf_puts(b, "</tbody></table>\n");
-    return error ? error : put_regressions(b, m);
+    if (error == 0)
+        error = put_regressions(b, m);
+    return error ? error : put_complexity(b, r, m);
 }
 
 /* " p = 0.01, q = 0.02;" with the numbers that are known (none for a failed one). */

@@ -42,10 +42,13 @@ static int clean_point(btk_history_point *p, btk_store *db, const btk_report_his
             continue;
         if ((error = btk_store_load_run(&run, db, r->id, false)) < 0)
             break;
-        if ((res = btk_run_find(run, in->name)) != NULL) {
+        /* a counting run's figures are instructions, not times (docs/report.md) */
+        if ((run->measure == BTK_MEASURE_KIND_TIME) == (in->metric != BTK_HISTORY_COUNT) &&
+            (res = btk_run_find(run, in->name)) != NULL &&
+            (in->metric != BTK_HISTORY_CPU || res->has_cpu_stats)) {
             p->run_id = r->id;
             p->status = res->status;
-            p->stats = res->stats;
+            p->stats = in->metric == BTK_HISTORY_CPU ? res->cpu_stats : res->stats;
             p->cycles_median = res->cycles_median;
             p->memory = res->memory;
             found = 1;
@@ -64,8 +67,8 @@ int btk_report_history(btk_history_point **points_out, size_t *count_out, bool *
     int error;
 
     *dirty_out = NULL;
-    if ((error = btk_store_history(points_out, count_out, db, in->name, in->fp, in->shas,
-                                   in->sha_count)) < 0)
+    if ((error = btk_store_history_metric(points_out, count_out, db, in->name, in->fp,
+                                          in->shas, in->sha_count, in->metric)) < 0)
         return error;
     p = *points_out;
     if ((*dirty_out = btk__calloc(*count_out + 1, sizeof(**dirty_out))) == NULL)
@@ -233,29 +236,42 @@ static int load_sides(report_ctx *r, machine_ctx *m)
                             r->opts->compare ? r->opts->compare : &defaults);
 }
 
-/* The result named name in the first run of a side that has it, or NULL. */
+/* The result named name in the first time run of a side that has it, or NULL (a
+ * counting run's figures are instructions: its verdict shows them, the figures and
+ * distributions of the page are of times). */
 static const btk_result *find_result(btk_run **runs, size_t count, const char *name)
 {
     const btk_result *res;
     size_t i;
 
     for (i = 0; i < count; i++)
-        if ((res = btk_run_find(runs[i], name)) != NULL)
+        if (runs[i]->measure == BTK_MEASURE_KIND_TIME &&
+            (res = btk_run_find(runs[i], name)) != NULL)
             return res;
     return NULL;
 }
 
-/* Keep only each process's median in run (the change points' per-process values). */
-static void reduce_to_medians(btk_run *run)
+/* Whether the report is of CPU time (--metric cpu). */
+static bool cpu_report(const report_ctx *r)
+{
+    return r->opts->compare && r->opts->compare->metric == BTK_COMPARE_CPU;
+}
+
+/* Keep only each process's median in run (the change points' per-process values); with
+ * cpu, the median of its CPU samples, and a process without them keeps none (count 0). */
+static void reduce_to_medians(btk_run *run, bool cpu)
 {
     for (size_t i = 0; i < run->result_count; i++)
         for (size_t j = 0; j < run->results[i].proc_count; j++) {
             btk_proc *p = &run->results[i].procs[j];
 
-            if (p->count > 1) {
+            if (cpu && p->cpu_ns == NULL)
+                p->count = 0;
+            else if (cpu && p->count > 0)
+                p->ns[0] = btk_stats_median_inplace(p->cpu_ns, p->count);
+            else if (p->count > 1)
                 p->ns[0] = btk_stats_median_inplace(p->ns, p->count);
-                p->count = 1;
-            }
+            p->count = p->count > 0 ? 1 : 0;
         }
 }
 
@@ -276,6 +292,7 @@ static int load_proc_runs(const report_ctx *r, machine_ctx *m)
     size_t i;
     int error = 0;
 
+    m->cpu = cpu_report(r);
     m->procs = btk__calloc(r->row_count + 1, sizeof(*m->procs));
     if (m->procs == NULL)
         return BTK_ENOMEM;
@@ -285,10 +302,14 @@ static int load_proc_runs(const report_ctx *r, machine_ctx *m)
         if ((row->dirty && !r->opts->include_dirty) || !row->machine_fp ||
             strcmp(row->machine_fp, m->fp) || !in_report(r, row->sha))
             continue;
-        if ((error = btk_store_load_run(&run, r->db, row->id, true)) == 0) {
-            reduce_to_medians(run);
-            m->procs[m->proc_run_count++] = run;
+        if ((error = btk_store_load_run(&run, r->db, row->id, true)) < 0)
+            break;
+        if (run->measure != BTK_MEASURE_KIND_TIME) { /* counts are not times */
+            btk_run_free(run);
+            continue;
         }
+        reduce_to_medians(run, m->cpu);
+        m->procs[m->proc_run_count++] = run;
     }
     return error;
 }
@@ -308,10 +329,17 @@ static int commit_values(btk_buf *v, size_t *n_out, const machine_ctx *m,
             (res = btk_run_find(m->procs[i], name)) == NULL ||
             res->status != BTK_RESULT_OK)
             continue;
-        for (j = 0; j < res->proc_count && error == 0; j++, ++*n_out)
+        const double *median = m->cpu ? &res->cpu_stats.median : &res->stats.median;
+
+        for (j = 0; j < res->proc_count && error == 0; j++) {
+            if (res->procs[j].count == 0) /* no sample (or no CPU sample): no value */
+                continue;
             error = btk_buf_put(v, (const char *)&res->procs[j].ns[0], sizeof(double));
-        if (res->proc_count == 0 && isfinite(res->stats.median) && error == 0) {
-            error = btk_buf_put(v, (const char *)&res->stats.median, sizeof(double));
+            ++*n_out;
+        }
+        if (res->proc_count == 0 && (!m->cpu || res->has_cpu_stats) && isfinite(*median) &&
+            error == 0) {
+            error = btk_buf_put(v, (const char *)median, sizeof(double));
             ++*n_out;
         }
     }
@@ -357,7 +385,8 @@ static int load_item(report_ctx *r, machine_ctx *m, bench_item *it, const char *
     it->stem = btk_buf_detach(&stem);
     btk_report_history_in in = {r->rows, r->row_count, name, m->fp,
                                 (const char(*)[41])r->oldest_first, r->sha_count,
-                                r->opts->include_dirty};
+                                r->opts->include_dirty,
+                                cpu_report(r) ? BTK_HISTORY_CPU : BTK_HISTORY_TIME};
     btk_buf excluded = BTK_BUF_INIT; /* dirty runs of the history: the section says so */
 
     it->slots = r->sha_count;
@@ -414,6 +443,29 @@ static int unique_stems(machine_ctx *m)
     return error;
 }
 
+/* The size series of the newest latest run and their file-name stems. */
+static int load_series(machine_ctx *m)
+{
+    btk_buf stem = BTK_BUF_INIT;
+    size_t i;
+    int error;
+
+    if (m->latest_count == 0)
+        return 0;
+    if ((error = btk_series_build(&m->series, &m->series_count, m->latest[0], NULL)) < 0)
+        return error;
+    if ((m->series_stems = btk__calloc(m->series_count + 1, sizeof(char *))) == NULL)
+        return BTK_ENOMEM;
+    for (i = 0; error == 0 && i < m->series_count; i++) {
+        btk_buf_clear(&stem);
+        if ((error = btk_escape_filename(&stem, m->series[i].group.name)) == 0 &&
+            (m->series_stems[i] = btk__strdup(btk_buf_cstr(&stem))) == NULL)
+            error = BTK_ENOMEM;
+    }
+    btk_buf_free(&stem);
+    return error ? error : btk_escape_unique_stems(m->series_stems, m->series_count);
+}
+
 static int load_machine(report_ctx *r, machine_ctx *m)
 {
     size_t i;
@@ -431,7 +483,7 @@ static int load_machine(report_ctx *r, machine_ctx *m)
         if ((error = load_item(r, m, &m->items[i], m->names[i])) < 0)
             return error;
     }
-    if ((error = unique_stems(m)) < 0)
+    if ((error = unique_stems(m)) < 0 || (error = load_series(m)) < 0)
         return error;
     qsort(m->items, m->item_count, sizeof(*m->items), cmp_items);
     return 0;
@@ -458,6 +510,10 @@ static void free_machine(machine_ctx *m)
         btk__free(m->items[i].stem);
     }
     btk__free(m->items);
+    for (i = 0; m->series_stems != NULL && i < m->series_count; i++)
+        btk__free(m->series_stems[i]);
+    btk__free(m->series_stems);
+    btk_series_free(m->series, m->series_count);
     btk_strings_free(m->names, m->name_count);
     btk_comparison_free(m->cmp);
     free_runs(m->procs, m->proc_run_count);
@@ -486,22 +542,27 @@ static int chart_out(btk_chart_out *out, btk_buf *abs, const report_ctx *r,
     return 0;
 }
 
-/* All samples of a result (every process) in one array; *ns_out NULL when none. */
-static int gather_samples(double **ns_out, size_t *count_out, const btk_result *res)
+/* All samples of a result (every process; with cpu, its CPU samples) in one array;
+ * *ns_out NULL when none. */
+static int gather_samples(double **ns_out, size_t *count_out, const btk_result *res,
+                          bool cpu)
 {
     size_t i, n = 0;
 
     *ns_out = NULL;
     *count_out = 0;
     for (i = 0; res && i < res->proc_count; i++)
-        n += res->procs[i].count;
+        n += !cpu || res->procs[i].cpu_ns ? res->procs[i].count : 0;
     if (n == 0)
         return 0;
     if ((*ns_out = btk__malloc(n * sizeof(**ns_out))) == NULL)
         return BTK_ENOMEM;
     for (i = 0; i < res->proc_count; i++) {
-        memcpy(*ns_out + *count_out, res->procs[i].ns,
-               res->procs[i].count * sizeof(double));
+        const double *x = cpu ? res->procs[i].cpu_ns : res->procs[i].ns;
+
+        if (x == NULL)
+            continue;
+        memcpy(*ns_out + *count_out, x, res->procs[i].count * sizeof(double));
         *count_out += res->procs[i].count;
     }
     return 0;
@@ -518,9 +579,11 @@ static int dist_chart(report_ctx *r, const machine_ctx *m, const bench_item *it,
     snprintf(label[1], sizeof(label[1]), "latest %.7s", m->latest_sha);
     sides[0].label = label[0];
     sides[1].label = label[1];
-    if ((error = gather_samples((double **)&sides[0].ns, &sides[0].count, it->base)) ==
+    if ((error = gather_samples((double **)&sides[0].ns, &sides[0].count, it->base,
+                                cpu_report(r))) ==
             0 &&
-        (error = gather_samples((double **)&sides[1].ns, &sides[1].count, it->latest)) ==
+        (error = gather_samples((double **)&sides[1].ns, &sides[1].count, it->latest,
+                                cpu_report(r))) ==
             0)
         error = btk_chart_dist(r->chart, out, it->name, sides, 2);
     btk__free((void *)sides[0].ns);
@@ -572,6 +635,16 @@ static int machine_charts(report_ctx *r, const machine_ctx *m)
                                       "change of the latest commit against "
                                       "the base",
                                       m->cmp->items, m->cmp->count);
+        }
+    }
+    for (i = 0; error == 0 && i < m->series_count; i++) {
+        const btk_series *s = &m->series[i];
+        btk_size_chart in = {s->group.name, s->group.axis, s->n, s->ns, s->count,
+                             s->group.error == 0 ? &s->group.fit : NULL};
+
+        if ((error = chart_out(&out, &abs, r, m, m->series_stems[i], "size")) == 0) {
+            out.width = 640, out.height = 400;
+            error = btk_chart_size(r->chart, &out, &in);
         }
     }
     btk_buf_free(&abs);

@@ -45,6 +45,7 @@ typedef struct btk_report_history_in {
     const char (*shas)[41];
     size_t sha_count;
     bool include_dirty;
+    btk_history_metric metric; /* which figure (btk_store_history_metric); 0: time */
 } btk_report_history_in;
 int btk_report_history(btk_history_point **points_out, size_t *count_out, bool **dirty_out,
                        btk_buf *excluded, btk_store *db, const btk_report_history_in *in);

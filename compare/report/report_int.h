@@ -10,6 +10,7 @@
 #include "report.h"
 #include "escape.h"
 #include "html.h"
+#include "series.h"
 
 typedef struct bench_item {
     const char *name;          /* borrowed from machine_ctx.names */
@@ -42,6 +43,10 @@ typedef struct machine_ctx {
     btk_run **procs; /* the commits' runs on this machine, each process's samples
                       * reduced to their median (the change points' input) */
     size_t proc_run_count;
+    bool cpu;                 /* --metric cpu: procs hold CPU medians */
+    btk_series *series; /* size series of the latest run, fitted (series.h) */
+    char **series_stems; /* their file-name stems */
+    size_t series_count;
 } machine_ctx;
 
 typedef struct report_ctx {

@@ -12,6 +12,7 @@
 
 #include "changepoint.h"
 #include "config.h"
+#include "countcmp.h"
 #include "runnoise.h"
 #include "significance.h"
 #include "verdict.h"
@@ -33,7 +34,14 @@ typedef struct side {
     size_t rss_count;             /* processes with a peak RSS */
     double *rss;                  /* [rss_count] their peak RSS, bytes */
     bool invalid;                 /* some sample is not finite or is negative */
+    bool cpu;                     /* compare CPU samples (processes without them left out) */
 } side;
+
+/* The samples of p that the side compares: wall ns, or CPU ns (NULL when unknown). */
+static const double *unit_samples(const side *s, const btk_proc *p)
+{
+    return s->cpu ? p->cpu_ns : p->ns;
+}
 
 static void side_free(side *s)
 {
@@ -44,11 +52,13 @@ static void side_free(side *s)
 }
 
 /* Count results and sizes, and fold the memory figures. */
-static void side_scan(side *s, const btk_run *const *runs, size_t count, const char *name)
+static void side_scan(side *s, const btk_run *const *runs, size_t count, const char *name,
+                      bool cpu)
 {
     size_t tracked = 0;
 
     memset(s, 0, sizeof(*s));
+    s->cpu = cpu;
     s->allocs = s->bytes = 0;
     s->peak_rss = -1;
     for (size_t r = 0; r < count; r++) {
@@ -65,8 +75,10 @@ static void side_scan(side *s, const btk_run *const *runs, size_t count, const c
         s->ok++;
         s->first_ok = s->first_ok ? s->first_ok : res;
         for (size_t p = 0; p < res->proc_count; p++) {
-            s->procs += res->procs[p].count > 0;
-            s->samples += res->procs[p].count;
+            bool has = res->procs[p].count > 0 && unit_samples(s, &res->procs[p]) != NULL;
+
+            s->procs += has;
+            s->samples += has ? res->procs[p].count : 0;
             s->rss_count += res->procs[p].peak_rss_bytes >= 0;
             if (res->procs[p].peak_rss_bytes > s->peak_rss)
                 s->peak_rss = res->procs[p].peak_rss_bytes;
@@ -104,10 +116,10 @@ static int side_fill(side *s, const btk_run *const *runs, size_t count, const ch
 
             if (proc->peak_rss_bytes >= 0)
                 s->rss[s->rss_count++] = (double)proc->peak_rss_bytes;
-            if (proc->count == 0)
+            if (proc->count == 0 || unit_samples(s, proc) == NULL)
                 continue;
             s->proc_len[np++] = proc->count;
-            memcpy(s->all + ns, proc->ns, proc->count * sizeof(double));
+            memcpy(s->all + ns, unit_samples(s, proc), proc->count * sizeof(double));
             ns += proc->count;
         }
     }
@@ -144,7 +156,9 @@ typedef struct budget_ctx {
 } budget_ctx;
 
 /* The time metrics (the figures of btk_stats, which the budget metrics start with) of the
- * pooled samples, else of the first ok result's statistics. */
+ * pooled samples, else of the first ok result's statistics. When that result's
+ * percentiles are of single calls (per-call mode), p50 .. p999 are its own: samples are
+ * means of calls and cannot give them. */
 static int time_metrics(double *m, const side *s)
 {
     const btk_stats *st = &s->first_ok->stats;
@@ -154,6 +168,13 @@ static int time_metrics(double *m, const side *s)
     if (s->samples > 0) {
         if ((error = btk_stats_summarize(&pooled, s->all, s->samples)) < 0)
             return error;
+        if (s->first_ok->call_percentiles) {
+            pooled.p50 = st->p50;
+            pooled.p90 = st->p90;
+            pooled.p95 = st->p95;
+            pooled.p99 = st->p99;
+            pooled.p999 = st->p999;
+        }
         st = &pooled;
     }
     for (size_t i = 0; i < BTK_STATS_FIGURES; i++)
@@ -290,6 +311,12 @@ static int bench_stats(btk_verdict *v, bench_work *w, const btk_compare_options 
     v->units_new = by_proc ? w->now.procs : w->now.samples;
     if ((error = rss_stats(v, w, o)) < 0)
         return error;
+    if (o->metric == BTK_COMPARE_CPU && w->base.ok && w->now.ok &&
+        (v->units_base == 0 || v->units_new == 0)) {
+        v->invalid = v->units_base == 0 ? "no CPU time recorded on the base side"
+                                         : "no CPU time recorded on the contender side";
+        return 0;
+    }
     if (v->units_base == 0 || v->units_new == 0 || w->base.ok == 0 || w->now.ok == 0)
         return 0;
     if (w->base.invalid || w->now.invalid) {
@@ -332,8 +359,9 @@ static int bench_gather(btk_verdict *v, bench_work *w, const btk_run *const *bas
 {
     int error;
 
-    side_scan(&w->base, base, nb, v->name);
-    side_scan(&w->now, now, nn, v->name);
+    v->metric = o->metric == BTK_COMPARE_CPU ? "cpu" : "wall";
+    side_scan(&w->base, base, nb, v->name, o->metric == BTK_COMPARE_CPU);
+    side_scan(&w->now, now, nn, v->name, o->metric == BTK_COMPARE_CPU);
     if ((error = side_fill(&w->base, base, nb, v->name)) < 0 ||
         (error = side_fill(&w->now, now, nn, v->name)) < 0)
         return error;
@@ -541,11 +569,11 @@ static int compare_all(btk_comparison *cmp, bench_work *work, const char **names
     return error;
 }
 
-int btk_compare_runs(btk_comparison **out, const btk_run *const *base, size_t base_count,
-                     const btk_run *const *contender, size_t contender_count,
-                     const btk_compare_options *opts)
+/* btk_compare_runs over runs of one kind: times (by opts->metric). */
+static int compare_times(btk_comparison **out, const btk_run *const *base, size_t base_count,
+                         const btk_run *const *contender, size_t contender_count,
+                         const btk_compare_options *opts)
 {
-    btk_compare_options defaults = BTK_COMPARE_OPTIONS_INIT;
     const char **names = NULL;
     bench_work *work = NULL;
     btk_comparison *cmp;
@@ -553,10 +581,6 @@ int btk_compare_runs(btk_comparison **out, const btk_run *const *base, size_t ba
     int error;
 
     *out = NULL;
-    opts = opts ? opts : &defaults;
-    if (!(opts->alpha > 0 && opts->alpha < 1) || opts->resamples < 10 ||
-        !(opts->ci_level > 0 && opts->ci_level < 1) || !(opts->noise_band >= 0))
-        return btk_error_set(BTK_EINVAL, "invalid comparison options");
     if ((error = collect_names(&names, &count, base, base_count, contender,
                                contender_count)) < 0)
         return error;
@@ -581,8 +605,139 @@ int btk_compare_runs(btk_comparison **out, const btk_run *const *base, size_t ba
         btk_comparison_free(cmp);
         return error;
     }
-    qsort(cmp->items, cmp->count, sizeof(btk_verdict), cmp_verdict);
     *out = cmp;
+    return 0;
+}
+
+/* ---- time runs and counting runs ---- */
+
+/* The runs of one side split into time runs and counting runs (pointer arrays, owned). */
+typedef struct split {
+    const btk_run **time, **count;
+    size_t ntime, ncount;
+} split;
+
+static int split_runs(split *s, const btk_run *const *runs, size_t n)
+{
+    memset(s, 0, sizeof(*s));
+    s->time = btk__malloc((n ? n : 1) * sizeof(*s->time));
+    s->count = btk__malloc((n ? n : 1) * sizeof(*s->count));
+    if (s->time == NULL || s->count == NULL)
+        return BTK_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (runs[i]->measure == BTK_MEASURE_KIND_TIME)
+            s->time[s->ntime++] = runs[i];
+        else
+            s->count[s->ncount++] = runs[i];
+    }
+    return 0;
+}
+
+static void split_free(split *s)
+{
+    btk__free(s->time);
+    btk__free(s->count);
+}
+
+/* --metric cpu needs CPU time in some time run of each side. */
+static int check_cpu(const split *b, const split *n)
+{
+    bool base = false, now = false;
+
+    for (size_t i = 0; i < b->ntime && !base; i++)
+        base = btk_run_has_cpu(b->time[i]);
+    for (size_t i = 0; i < n->ntime && !now; i++)
+        now = btk_run_has_cpu(n->time[i]);
+    if ((b->ntime && !base) || (n->ntime && !now))
+        return btk_error_set(BTK_EINVAL, "no CPU time in the %s side's runs: they were "
+                                         "recorded without it (--metric cpu needs "
+                                         "cpu_samples, or Google Benchmark's cpu_time)",
+                             b->ntime && !base ? "base" : "contender");
+    return 0;
+}
+
+/* The stored history the run-to-run noise is learned from, without counting runs (their
+ * figures are not times). */
+static int time_history(btk_compare_options *o)
+{
+    const btk_run **h;
+    size_t k = 0;
+
+    if (o->history == NULL || o->history_count == 0)
+        return 0;
+    if ((h = btk__malloc(o->history_count * sizeof(*h))) == NULL)
+        return BTK_ENOMEM;
+    for (size_t i = 0; i < o->history_count; i++)
+        if (o->history[i]->measure == BTK_MEASURE_KIND_TIME)
+            h[k++] = o->history[i];
+    o->history = h;
+    o->history_count = k;
+    return 0;
+}
+
+/* Which runs are compared how (docs/statistics.md §10): time runs by time when both sides
+ * have some; counting runs by counts when both sides have some (one identity); both, then
+ * merged. A side without runs gives new/missing verdicts by whichever kind the other has. */
+static int compare_split(btk_comparison **out, const split *b, const split *n,
+                         const btk_compare_options *o)
+{
+    bool has_time = b->ntime && n->ntime, has_count = b->ncount && n->ncount;
+    bool no_side = (b->ntime + b->ncount) == 0 || (n->ntime + n->ncount) == 0;
+    btk_comparison *counts = NULL;
+    int error;
+
+    *out = NULL;
+    if (!has_time && !has_count && !no_side)
+        return btk_error_set(BTK_EINVAL, "nothing to compare: the base side has only %s runs "
+                                         "and the contender side only %s runs (time and "
+                                         "counts are never compared with each other)",
+                             b->ntime ? "time" : "counting", n->ntime ? "time" : "counting");
+    if (has_count && (error = btk_countcmp_check(b->count, b->ncount, n->count,
+                                                 n->ncount)) < 0)
+        return error;
+    if (has_time || (no_side && (b->ntime || n->ntime)))
+        error = compare_times(out, b->time, b->ntime, n->time, n->ntime, o);
+    else
+        return btk_countcmp_runs(out, b->count, b->ncount, n->count, n->ncount, o);
+    if (error < 0 || !has_count)
+        return error;
+    if ((error = btk_countcmp_runs(&counts, b->count, b->ncount, n->count, n->ncount, o)) ==
+        0)
+        error = btk_countcmp_merge(*out, counts);
+    btk_comparison_free(counts);
+    if (error < 0) {
+        btk_comparison_free(*out);
+        *out = NULL;
+    }
+    return error;
+}
+
+int btk_compare_runs(btk_comparison **out, const btk_run *const *base, size_t base_count,
+                     const btk_run *const *contender, size_t contender_count,
+                     const btk_compare_options *opts)
+{
+    btk_compare_options defaults = BTK_COMPARE_OPTIONS_INIT, o;
+    split b = {NULL, NULL, 0, 0}, n = {NULL, NULL, 0, 0};
+    int error;
+
+    *out = NULL;
+    o = opts ? *opts : defaults;
+    if (!(o.alpha > 0 && o.alpha < 1) || o.resamples < 10 ||
+        !(o.ci_level > 0 && o.ci_level < 1) || !(o.noise_band >= 0) ||
+        (o.metric != BTK_COMPARE_WALL && o.metric != BTK_COMPARE_CPU))
+        return btk_error_set(BTK_EINVAL, "invalid comparison options");
+    if ((error = split_runs(&b, base, base_count)) == 0 &&
+        (error = split_runs(&n, contender, contender_count)) == 0 &&
+        (o.metric != BTK_COMPARE_CPU || (error = check_cpu(&b, &n)) == 0) &&
+        (error = time_history(&o)) == 0)
+        error = compare_split(out, &b, &n, &o);
+    if (opts && o.history != opts->history)
+        btk__free((void *)o.history);
+    split_free(&b);
+    split_free(&n);
+    if (error < 0)
+        return error;
+    qsort((*out)->items, (*out)->count, sizeof(btk_verdict), cmp_verdict);
     return 0;
 }
 

@@ -50,7 +50,24 @@ typedef struct btk_verdict {
     size_t noise_runs;            /* stored runs run_noise was learned from (0: not stored) */
     const char *noise_source;     /* "stored runs", "runs of the sides", "stand-in" */
     const char *invalid;          /* why the samples cannot give an effect, or NULL */
+    const char *metric;           /* what base/new_median, ratio and CI are of: "wall" or
+                                   * "cpu" (ns per iteration) or "instructions" (counts per
+                                   * iteration, decided by threshold: docs/statistics.md §10) */
+    /* counting runs on both sides (docs/statistics.md §10): the count verdict, next to the
+     * time verdict when time runs were compared too */
+    bool has_count;
+    btk_verdict_kind count_kind;  /* regressed, improved, unchanged or inconclusive */
+    double base_count, new_count; /* instructions per iteration; NAN when unknown */
+    double count_ratio;           /* new/base; NAN when unknown */
+    double count_threshold;       /* relative threshold used, e.g. 0.001 */
+    bool disagree;                /* time and count verdicts disagree (reason says how) */
 } btk_verdict;
+
+/* The figure time runs are compared on: wall-clock ns (default) or CPU ns per iteration. */
+typedef enum btk_compare_metric {
+    BTK_COMPARE_WALL = 0,
+    BTK_COMPARE_CPU
+} btk_compare_metric;
 
 typedef struct btk_compare_options {
     unsigned version;
@@ -70,6 +87,8 @@ typedef struct btk_compare_options {
                                     * the contender's, samples not needed: the benchmarks'
                                     * run-to-run noise is learned from them; may be NULL */
     size_t history_count;
+    btk_compare_metric metric; /* the time runs' figure; counting runs are always compared
+                                * by their counts (docs/statistics.md §10) */
 } btk_compare_options;
 
 /* Suites smaller than this are compared on one thread (threads = 0). */
@@ -80,7 +99,8 @@ typedef struct btk_compare_options {
  * processes with a peak RSS a side needs for the RSS test. */
 #define BTK_COMPARE_MIN_PROCESSES 5
 
-#define BTK_COMPARE_OPTIONS_INIT {1, 0.05, 0.02, 0.95, 2000, 0x62746b31u, NULL, 0, false, NULL, 0}
+#define BTK_COMPARE_OPTIONS_INIT                                                            \
+    {1, 0.05, 0.02, 0.95, 2000, 0x62746b31u, NULL, 0, false, NULL, 0, BTK_COMPARE_WALL}
 
 /* Stored runs needed to learn a benchmark's run-to-run noise (4 differences); with fewer,
  * a stand-in is used (docs/statistics.md §8). */
@@ -99,7 +119,12 @@ typedef struct btk_comparison {
 } btk_comparison;
 
 /* Compare base runs with contender runs. Runs on each side are pooled by process (each
- * process's samples stay one unit). Free with btk_comparison_free. */
+ * process's samples stay one unit). Time runs and counting runs are never pooled together:
+ * time runs are compared by opts->metric, counting runs by their counts, and a benchmark
+ * with both gets both verdicts combined (docs/statistics.md §10). BTK_EINVAL with a one-line
+ * message when counting runs of different count identities or measures would be compared,
+ * when the sides share no measure, or when opts->metric is CPU and a side's time runs hold
+ * no CPU time. Free with btk_comparison_free. */
 int btk_compare_runs(btk_comparison **out, const btk_run *const *base, size_t base_count,
                      const btk_run *const *contender, size_t contender_count,
                      const btk_compare_options *opts);

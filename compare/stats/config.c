@@ -16,6 +16,7 @@
 typedef struct config_rule {
     char *pattern;
     double noise_band, max_regression, rss_tolerance; /* NAN: not set */
+    double count_threshold;                          /* NAN: not set */
     size_t budget_count;
     btk_budget *budgets;
 } config_rule;
@@ -23,6 +24,7 @@ typedef struct config_rule {
 struct btk_config {
     char *target_branch;
     double alpha, noise_band, max_regression, rss_tolerance; /* NAN: not set */
+    double count_threshold;                                 /* NAN: not set */
     size_t rule_count;
     config_rule *rules;
 };
@@ -313,6 +315,7 @@ static int parse_rule(const parse_ctx *ctx, const char *pattern, json_t *obj,
     int error = 0;
 
     rule->noise_band = rule->max_regression = rule->rss_tolerance = NAN;
+    rule->count_threshold = NAN;
     if ((rule->pattern = btk__strdup(pattern)) == NULL)
         return BTK_ENOMEM;
     snprintf(where, sizeof(where), "benchmarks.%s", pattern);
@@ -328,6 +331,8 @@ static int parse_rule(const parse_ctx *ctx, const char *pattern, json_t *obj,
             error = get_fraction(ctx, at, v, 0, 100, &rule->max_regression);
         else if (!strcmp(key, "rss_tolerance"))
             error = get_fraction(ctx, at, v, 0, 100, &rule->rss_tolerance);
+        else if (!strcmp(key, "count_threshold"))
+            error = get_fraction(ctx, at, v, 0, 0.99, &rule->count_threshold);
         else if (!strcmp(key, "budgets"))
             error = parse_budgets(ctx, at, v, rule);
         else
@@ -377,6 +382,8 @@ static int parse_top(const parse_ctx *ctx, json_t *root)
             error = get_fraction(ctx, key, v, 0, 100, &c->max_regression);
         else if (!strcmp(key, "rss_tolerance"))
             error = get_fraction(ctx, key, v, 0, 100, &c->rss_tolerance);
+        else if (!strcmp(key, "count_threshold"))
+            error = get_fraction(ctx, key, v, 0, 0.99, &c->count_threshold);
         else if (!strcmp(key, "target_branch")) {
             if (!json_is_string(v) || !*json_string_value(v))
                 error = cfg_fail(ctx, key, "expected a branch name%s", "");
@@ -410,6 +417,7 @@ int btk_config_parse(btk_config **out, const char *text, size_t len, const char 
     }
     ctx.config->alpha = ctx.config->noise_band = NAN;
     ctx.config->max_regression = ctx.config->rss_tolerance = NAN;
+    ctx.config->count_threshold = NAN;
     error = parse_top(&ctx, root);
     json_decref(root);
     if (error < 0)
@@ -494,6 +502,12 @@ double btk_config_rss_tolerance(const btk_config *c, const char *bench)
 {
     return lookup(c, bench, offsetof(config_rule, rss_tolerance),
                   c ? c->rss_tolerance : NAN, BTK_CONFIG_RSS_TOLERANCE);
+}
+
+double btk_config_count_threshold(const btk_config *c, const char *bench)
+{
+    return lookup(c, bench, offsetof(config_rule, count_threshold),
+                  c ? c->count_threshold : NAN, BTK_CONFIG_COUNT_THRESHOLD);
 }
 
 const char *btk_config_target_branch(const btk_config *c)

@@ -52,6 +52,9 @@ typedef struct btk_config btk_config;
 /* Defaults used when the config says nothing (docs/config.md). */
 #define BTK_CONFIG_RSS_TOLERANCE 0.10
 #define BTK_CONFIG_ALLOC_TOLERANCE 0.001
+/* A count (instructions per iteration) changed by more than this fraction is a regression
+ * or improvement (docs/statistics.md, "Counts"); count_threshold in the config. */
+#define BTK_CONFIG_COUNT_THRESHOLD 0.001
 /* The absolute floor of the peak-RSS band: 64 pages of 4 KiB (docs/statistics.md §7). */
 #define BTK_CONFIG_RSS_FLOOR (64.0 * 4096)
 
@@ -79,6 +82,7 @@ double btk_config_alpha(const btk_config *config, double fallback);
 double btk_config_noise_band(const btk_config *config, const char *bench, double fallback);
 double btk_config_max_regression(const btk_config *config, const char *bench);
 double btk_config_rss_tolerance(const btk_config *config, const char *bench);
+double btk_config_count_threshold(const btk_config *config, const char *bench);
 /* The target branch named by the config, or NULL. Borrowed. */
 const char *btk_config_target_branch(const btk_config *config);
 

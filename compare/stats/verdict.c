@@ -277,3 +277,10 @@ int btk_comparison_exit_code(const btk_comparison *cmp)
 {
     return cmp && cmp->regressions > 0 ? 1 : 0;
 }
+
+bool btk_verdict_nearer_bad(double ratio, double bad_ratio)
+{
+    if (!isfinite(ratio) || !isfinite(bad_ratio) || ratio <= 0 || bad_ratio <= 1)
+        return false;
+    return log(ratio) > log(bad_ratio) / 2;
+}

@@ -32,6 +32,12 @@ typedef struct btk_verdict_facts {
 int btk_verdict_decide(btk_verdict *v, const btk_verdict_facts *facts,
                        const btk_verdict_rules *rules);
 
+/* Bisect's rule for a step still inconclusive after its second measurement, when GOOD's
+ * level (ratio 1) and BAD's (bad_ratio > 1, its effect against GOOD) are known: true when
+ * the step's ratio is nearer BAD's level on the log scale, log(ratio) > log(bad_ratio) / 2
+ * (docs/cli/bisect.md). False when a figure is not finite or not positive. */
+bool btk_verdict_nearer_bad(double ratio, double bad_ratio);
+
 /* Exit status for a comparison: 1 when anything regressed, broke a budget or failed on
  * the contender side, else 0 (docs/cli/compare.md). */
 int btk_comparison_exit_code(const btk_comparison *cmp);

@@ -207,7 +207,16 @@ int btk_store_history(btk_history_point **points_out, size_t *count_out, btk_sto
                       const char (*shas)[41], size_t sha_count)
 {
     return db->backend->history(points_out, count_out, db, bench_name, machine_fp, shas,
-                                sha_count);
+                                sha_count, BTK_HISTORY_TIME);
+}
+
+int btk_store_history_metric(btk_history_point **points_out, size_t *count_out,
+                             btk_store *db, const char *bench_name, const char *machine_fp,
+                             const char (*shas)[41], size_t sha_count,
+                             btk_history_metric metric)
+{
+    return db->backend->history(points_out, count_out, db, bench_name, machine_fp, shas,
+                                sha_count, metric);
 }
 
 int btk_store_machines(char ***fps_out, size_t *count_out, btk_store *db)
@@ -229,6 +238,47 @@ int btk_store_machine_info(btk_machine *out, btk_store *db, const char *fingerpr
 int btk_store_machine_has_host(btk_store *db, const char *fingerprint, const char *host)
 {
     return db->backend->machine_has_host(db, fingerprint, host);
+}
+
+/* A full 40-digit lower-case sha. */
+static bool full_sha(const char *sha)
+{
+    size_t i;
+
+    for (i = 0; sha && sha[i]; i++)
+        if (!strchr("0123456789abcdef", sha[i]))
+            return false;
+    return i == 40;
+}
+
+int btk_store_add_ack(btk_store *db, const char *sha, const char *glob, const char *note,
+                      int64_t *id_out)
+{
+    if (!full_sha(sha) || glob == NULL || glob[0] == '\0' || note == NULL)
+        return btk_error_set(BTK_EINVAL, "an acknowledgement needs a full commit sha, a "
+                                         "non-empty benchmark glob and a note");
+    return db->backend->add_ack(db, sha, glob, note, id_out);
+}
+
+int btk_store_list_acks(btk_ack **acks_out, size_t *count_out, btk_store *db)
+{
+    *acks_out = NULL;
+    *count_out = 0;
+    return db->backend->list_acks(acks_out, count_out, db);
+}
+
+int btk_store_remove_ack(btk_store *db, int64_t id)
+{
+    return db->backend->remove_ack(db, id);
+}
+
+void btk_acks_free(btk_ack *acks, size_t count)
+{
+    for (size_t i = 0; acks && i < count; i++) {
+        btk__free(acks[i].glob);
+        btk__free(acks[i].note);
+    }
+    btk__free(acks);
 }
 
 void btk_run_rows_free(btk_run_row *rows, size_t count)

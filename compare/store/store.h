@@ -86,6 +86,20 @@ int btk_store_history(btk_history_point **points_out, size_t *count_out, btk_sto
                       const char *bench_name, const char *machine_fp,
                       const char (*shas)[41], size_t sha_count);
 void btk_history_free(btk_history_point *points, size_t count);
+/* Which figure a history holds (docs/cli/history.md, --metric): TIME the time runs' wall
+ * clock (btk_store_history), CPU the time runs' CPU statistics (points without CPU time
+ * are left out; only min, max, mean, median, ci_low, ci_high are known, the others NAN),
+ * COUNT the counting runs' instructions per iteration. Before schema v5 only TIME has
+ * points. */
+typedef enum btk_history_metric {
+    BTK_HISTORY_TIME = 0,
+    BTK_HISTORY_CPU,
+    BTK_HISTORY_COUNT
+} btk_history_metric;
+int btk_store_history_metric(btk_history_point **points_out, size_t *count_out,
+                             btk_store *db, const char *bench_name, const char *machine_fp,
+                             const char (*shas)[41], size_t sha_count,
+                             btk_history_metric metric);
 
 /* Distinct machine fingerprints with their hostname/cpu, and benchmark names; for report
  * and `--machine` lookups. Free with btk_strings_free. */
@@ -100,5 +114,24 @@ int btk_store_machine_info(btk_machine *out, btk_store *db, const char *fingerpr
 /* 1 when machine fingerprint has a run recorded on host (its host name), 0 when not,
  * BTK_EIO. */
 int btk_store_machine_has_host(btk_store *db, const char *fingerprint, const char *host);
+
+/* An acknowledged regression (benchtrack regressions ack): change points at commit sha of
+ * the benchmarks whose names match glob (fnmatch) are expected, with the user's note. */
+typedef struct btk_ack {
+    int64_t id;
+    char sha[41];
+    char *glob, *note;
+    int64_t created; /* seconds since the epoch */
+} btk_ack;
+/* Acknowledge (sha, glob) with note; an existing ack of the same pair gets the new note
+ * and time. *id_out gets its id. sha is a full 40-digit sha (not checked against any
+ * repository here). BTK_EINVAL for a malformed sha or an empty glob, BTK_EIO. */
+int btk_store_add_ack(btk_store *db, const char *sha, const char *glob, const char *note,
+                      int64_t *id_out);
+/* Every ack, oldest first; none before schema v4. Free with btk_acks_free. */
+int btk_store_list_acks(btk_ack **acks_out, size_t *count_out, btk_store *db);
+/* Delete the ack with this id. BTK_ENOTFOUND when there is none. */
+int btk_store_remove_ack(btk_store *db, int64_t id);
+void btk_acks_free(btk_ack *acks, size_t count);
 
 #endif

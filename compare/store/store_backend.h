@@ -11,10 +11,14 @@
 
 /* The schema version this build writes, the same on every backend (SQLite keeps it in
  * PRAGMA user_version; docs/database.md). */
-#define BTK_STORE_SCHEMA_VERSION 4
-/* The versions that added machine classes (runs.hostname, machines.name) and run uids. */
+#define BTK_STORE_SCHEMA_VERSION 6
+/* The versions that added machine classes (runs.hostname, machines.name), acknowledged
+ * regressions (acks), counts and CPU time (run_counts, result_metrics, cpu_samples) and run
+ * uids. */
 #define BTK_STORE_MACHINE_VERSION 3
-#define BTK_STORE_UID_VERSION 4
+#define BTK_STORE_ACK_VERSION 4
+#define BTK_STORE_METRICS_VERSION 5
+#define BTK_STORE_UID_VERSION 6
 
 /* One backend: the store.h functions of an open handle, with their contracts. close
  * accepts NULL. */
@@ -35,12 +39,16 @@ typedef struct btk_store_backend {
                      size_t limit);
     int (*history)(btk_history_point **points_out, size_t *count_out, btk_store *db,
                    const char *bench_name, const char *machine_fp,
-                   const char (*shas)[41], size_t sha_count);
+                   const char (*shas)[41], size_t sha_count, btk_history_metric metric);
     int (*machines)(char ***fps_out, size_t *count_out, btk_store *db);
     int (*benchmark_names)(char ***names_out, size_t *count_out, btk_store *db,
                            const char *machine_fp);
     int (*machine_info)(btk_machine *out, btk_store *db, const char *fingerprint);
     int (*machine_has_host)(btk_store *db, const char *fingerprint, const char *host);
+    int (*add_ack)(btk_store *db, const char *sha, const char *glob, const char *note,
+                   int64_t *id_out);
+    int (*list_acks)(btk_ack **acks_out, size_t *count_out, btk_store *db);
+    int (*remove_ack)(btk_store *db, int64_t id);
 } btk_store_backend;
 
 struct btk_store {

@@ -77,7 +77,26 @@ static const char *const migrations[] = {
     "ALTER TABLE runs ADD COLUMN hostname text;"
     "ALTER TABLE machines ADD COLUMN name text;"
     "UPDATE runs r SET hostname = m.hostname FROM machines m WHERE m.id = r.machine_id;",
-    /* v3 -> v4: every run gets a uid (benchtrack push); the runs already there get theirs
+    /* v3 -> v4: acknowledged regressions (benchtrack regressions ack). */
+    "CREATE TABLE acks ("
+    " id bigserial PRIMARY KEY, commit_sha text NOT NULL, bench_glob text NOT NULL,"
+    " note text NOT NULL, created bigint NOT NULL, UNIQUE (commit_sha, bench_glob));",
+    /* v4 -> v5: counts and CPU time (docs/database.md, "Counting runs and CPU time"):
+     * run_counts has a row only for a counting run, result_metrics only for a result with
+     * a count or CPU statistics, cpu_samples only for a process with CPU samples. */
+    "CREATE TABLE run_counts ("
+    " run_id bigint PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,"
+    " measure text NOT NULL, identity text);"
+    "CREATE TABLE result_metrics ("
+    " result_id bigint PRIMARY KEY REFERENCES results(id) ON DELETE CASCADE,"
+    " count_repeat integer NOT NULL, spread_min double precision,"
+    " spread_max double precision, cpu_min double precision, cpu_max double precision,"
+    " cpu_mean double precision, cpu_median double precision, cpu_ci_low double precision,"
+    " cpu_ci_high double precision);"
+    "CREATE TABLE cpu_samples ("
+    " result_id bigint NOT NULL REFERENCES results(id) ON DELETE CASCADE,"
+    " seq bigint NOT NULL, cpu_ns bytea NOT NULL, PRIMARY KEY (result_id, seq));",
+    /* v5 -> v6: every run gets a uid (benchtrack push); the runs already there get theirs
      * from their content, in C (fill_content_uids) after this SQL. */
     "ALTER TABLE runs ADD COLUMN uid text;"
     "CREATE UNIQUE INDEX runs_by_uid ON runs(uid);",
@@ -716,6 +735,9 @@ static const btk_store_backend pg_backend = {
     btk_pg__benchmark_names,
     btk_pg__machine_info,
     btk_pg__machine_has_host,
+    btk_pg__add_ack,
+    btk_pg__list_acks,
+    btk_pg__remove_ack,
 };
 
 const bool btk_store__has_server = true;

@@ -113,12 +113,17 @@ int btk_pg__list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *stor
                       size_t limit);
 int btk_pg__history(btk_history_point **points_out, size_t *count_out, btk_store *store,
                     const char *bench_name, const char *machine_fp, const char (*shas)[41],
-                    size_t sha_count);
+                    size_t sha_count, btk_history_metric metric);
 int btk_pg__machines(char ***fps_out, size_t *count_out, btk_store *store);
 int btk_pg__benchmark_names(char ***names_out, size_t *count_out, btk_store *store,
                             const char *machine_fp);
 int btk_pg__machine_info(btk_machine *out, btk_store *store, const char *fp);
 int btk_pg__machine_has_host(btk_store *store, const char *fp, const char *host);
+/* Acknowledged regressions (store_pg_ack.c). */
+int btk_pg__add_ack(btk_store *store, const char *sha, const char *glob, const char *note,
+                    int64_t *id_out);
+int btk_pg__list_acks(btk_ack **acks_out, size_t *count_out, btk_store *store);
+int btk_pg__remove_ack(btk_store *store, int64_t id);
 /* The data step of migration v2 -> v3 (store_pg_rekey.c), as the SQLite backend's: every
  * machine row re-keyed to the fingerprint btk_machine_fingerprint gives its stored columns
  * (and its newest run's hypervisor flag); rows that then share one merge into the oldest. */

@@ -8,6 +8,8 @@
 
 #include "store_pg.h"
 
+#include <math.h>
+
 #define SQL_RUN_GET                                                                          \
     "SELECT r.id, r.commit_sha, r.branch, r.dirty, r.format, r.date, r.executable,"        \
     " r.compiler, r.flags, r.os, r.kernel, r.timer_source, r.timer_hz, r.hypervisor,"      \
@@ -139,6 +141,8 @@ static int read_result(btk_result *r, const PGresult *res, int row)
     r->has_param = btk_pg__col_int(res, row, 3, 0) != 0;
     r->param = btk_pg__col_int(res, row, 4, 0);
     r->status = btk_pg__col_int(res, row, 5, 0) ? BTK_RESULT_FAILED : BTK_RESULT_OK;
+    btk_stats_init(&r->cpu_stats);
+    r->count_spread_min = r->count_spread_max = NAN;
     c = btk_pg__stats_read(&r->stats, res, row, 9);
     r->cycles_median = btk_pg__col_double(res, row, c);
     read_memory(&r->memory, res, row, c + 1);
@@ -260,6 +264,110 @@ static int load_samples(btk_run *run, const int64_t *ids, btk_pg *db)
     return error;
 }
 
+/* Schema v5: the count's repeatability and CPU statistics of the run's results (a result
+ * without a row: none). */
+static int load_metrics(btk_run *run, const int64_t *ids, btk_pg *db)
+{
+    PGresult *res = NULL;
+    int error, n;
+
+    if (db->version < BTK_STORE_METRICS_VERSION)
+        return 0;
+    if ((error = query_id(db, &res,
+                          "SELECT m.result_id, m.count_repeat, m.spread_min, m.spread_max,"
+                          " m.cpu_min, m.cpu_max, m.cpu_mean, m.cpu_median, m.cpu_ci_low,"
+                          " m.cpu_ci_high FROM result_metrics m JOIN results x"
+                          " ON x.id = m.result_id WHERE x.run_id = $1",
+                          run->id, "cannot read a result's CPU figures")) < 0)
+        return error;
+    n = PQntuples(res);
+    for (int i = 0; i < n; i++) {
+        btk_result *r = result_by_id(run, ids, btk_pg__col_int(res, i, 0, 0));
+        int64_t repeat = btk_pg__col_int(res, i, 1, 0);
+
+        if (r == NULL)
+            continue;
+        r->count_repeat = repeat == BTK_COUNT_DETERMINISTIC      ? BTK_COUNT_DETERMINISTIC
+                          : repeat == BTK_COUNT_NONDETERMINISTIC ? BTK_COUNT_NONDETERMINISTIC
+                                                                 : BTK_COUNT_UNKNOWN;
+        r->count_spread_min = btk_pg__col_double(res, i, 2);
+        r->count_spread_max = btk_pg__col_double(res, i, 3);
+        r->cpu_stats.min = btk_pg__col_double(res, i, 4);
+        r->cpu_stats.max = btk_pg__col_double(res, i, 5);
+        r->cpu_stats.mean = btk_pg__col_double(res, i, 6);
+        r->cpu_stats.median = btk_pg__col_double(res, i, 7);
+        r->cpu_stats.ci_low = btk_pg__col_double(res, i, 8);
+        r->cpu_stats.ci_high = btk_pg__col_double(res, i, 9);
+        r->has_cpu_stats = r->cpu_stats.median == r->cpu_stats.median;
+    }
+    PQclear(res);
+    return 0;
+}
+
+/* Schema v5: CPU samples of the processes already loaded (seq = position in procs). */
+static int load_cpu(btk_run *run, const int64_t *ids, btk_pg *db)
+{
+    btk_pg_params p = {0};
+    PGresult *res = NULL;
+    int error, n;
+
+    if (db->version < BTK_STORE_METRICS_VERSION)
+        return 0;
+    btk_pg__param_int(&p, run->id);
+    if ((error = btk_pg__query_binary(db, &res,
+                                      "SELECT c.result_id, c.seq, c.cpu_ns FROM cpu_samples c"
+                                      " JOIN results x ON x.id = c.result_id"
+                                      " WHERE x.run_id = $1 ORDER BY c.result_id, c.seq",
+                                      &p, "cannot read CPU samples")) < 0)
+        return error;
+    n = PQntuples(res);
+    for (int i = 0; i < n && error == 0; i++) {
+        btk_result *r = result_by_id(run, ids, btk_pg__col_int(res, i, 0, 0));
+        int64_t seq = btk_pg__col_int(res, i, 1, -1);
+        btk_proc *pr = r && seq >= 0 && (uint64_t)seq < r->proc_count ? &r->procs[seq] : NULL;
+        unsigned char *blob = NULL;
+        size_t len = 0;
+
+        if ((error = btk_pg__col_blob(&blob, &len, res, i, 2)) < 0)
+            break;
+        if (pr == NULL || len != pr->count * 8 || pr->cpu_ns != NULL)
+            error = btk_error_set(BTK_EFORMAT, "a CPU samples blob does not match its "
+                                               "process's samples");
+        else if ((pr->cpu_ns = btk__malloc(len + 8)) == NULL)
+            error = BTK_ENOMEM;
+        else
+            btk_store__decode_f64(pr->cpu_ns, blob, pr->count);
+        btk__free(blob);
+    }
+    PQclear(res);
+    return error;
+}
+
+/* Schema v5: a counting run's measure and count identity (no row: a time run). */
+static int load_run_count(btk_run *run, btk_pg *db)
+{
+    PGresult *res = NULL;
+    char *measure = NULL;
+    int error;
+
+    if (db->version < BTK_STORE_METRICS_VERSION)
+        return 0;
+    if ((error = query_id(db, &res, "SELECT measure, identity FROM run_counts WHERE run_id = $1",
+                          run->id, "cannot read a run's measure")) < 0)
+        return error;
+    if (PQntuples(res) == 1) {
+        if (!TEXT(measure, res, 0, 0) || !TEXT(run->count_identity, res, 0, 1))
+            error = BTK_ENOMEM;
+        else if (btk_measure_parse(&run->measure, measure) < 0 ||
+                 run->measure == BTK_MEASURE_KIND_TIME)
+            error = btk_error_set(BTK_EFORMAT, "run #%" PRId64 " has an unknown measure",
+                                  run->id);
+    }
+    btk__free(measure);
+    PQclear(res);
+    return error;
+}
+
 static int load_results(btk_run *run, btk_pg *db, bool with_samples)
 {
     char sql[4096], cols[1024], params[1024];
@@ -283,8 +391,10 @@ static int load_results(btk_run *run, btk_pg *db, bool with_samples)
     PQclear(res);
     if (error == 0 && n > 0)
         error = load_counters(run, ids, db);
-    if (error == 0 && n > 0 && with_samples)
-        error = load_samples(run, ids, db);
+    if (error == 0 && n > 0)
+        error = load_metrics(run, ids, db);
+    if (error == 0 && n > 0 && with_samples && (error = load_samples(run, ids, db)) == 0)
+        error = load_cpu(run, ids, db);
     btk__free(ids);
     return error;
 }
@@ -308,7 +418,8 @@ int btk_pg__load_run(btk_run **out, btk_store *store, int64_t run_id, bool with_
         error = read_run_row(run, res);
     PQclear(res);
     /* A committed run never changes, so reading it in several statements is consistent. */
-    if (error == 0 && (error = load_warnings(run, db)) == 0)
+    if (error == 0 && (error = load_warnings(run, db)) == 0 &&
+        (error = load_run_count(run, db)) == 0)
         error = load_results(run, db, with_samples);
     if (error < 0) {
         btk_run_free(run);
@@ -409,16 +520,31 @@ int btk_pg__list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *stor
 }
 
 /* The history query: %s stands for the stored statistics' columns. Every results column it
- * reads is in the index results_history (schema v2). */
-#define SQL_HISTORY                                                                          \
+ * reads is in the index results_history (schema v2). COLS: columns after the common ones,
+ * JOIN: a join after results x, EXTRA: a condition. */
+#define SQL_HISTORY_FULL(COLS, JOIN, EXTRA)                                                  \
     "SELECT r.commit_sha, r.id, c.time, c.subject, x.status, %s, x.cycles_median,"         \
     " x.mem_tracked, x.allocs_per_iter, x.frees_per_iter, x.alloc_bytes_per_iter,"         \
-    " x.peak_rss_bytes, x.minor_faults, x.major_faults FROM results x"                     \
+    " x.peak_rss_bytes, x.minor_faults, x.major_faults" COLS " FROM results x" JOIN        \
     " JOIN runs r ON r.id = x.run_id LEFT JOIN commits c ON c.sha = r.commit_sha"          \
     " WHERE x.benchmark_id = (SELECT id FROM benchmarks WHERE name = $1)"                  \
     " AND ($2::text IS NULL OR r.machine_id ="                                             \
     " (SELECT id FROM machines WHERE fingerprint = $2))"                                   \
-    " AND r.commit_sha IS NOT NULL ORDER BY x.run_id DESC"
+    " AND r.commit_sha IS NOT NULL" EXTRA " ORDER BY x.run_id DESC"
+#define NOT_COUNTING " AND NOT EXISTS (SELECT 1 FROM run_counts k WHERE k.run_id = x.run_id)"
+/* Before v5: every run is a time run. */
+#define SQL_HISTORY_OLD SQL_HISTORY_FULL("", "", "")
+/* v5: a history of times leaves counting runs out (their figures are instructions). */
+#define SQL_HISTORY SQL_HISTORY_FULL("", "", NOT_COUNTING)
+/* v5, --metric cpu: time runs, with their CPU statistics (NULL: no CPU time). */
+#define SQL_HISTORY_CPU                                                                      \
+    SQL_HISTORY_FULL(", m.cpu_min, m.cpu_max, m.cpu_mean, m.cpu_median, m.cpu_ci_low,"      \
+                     " m.cpu_ci_high",                                                      \
+                     " LEFT JOIN result_metrics m ON m.result_id = x.id", NOT_COUNTING)
+/* v5, counts: counting runs only. */
+#define SQL_HISTORY_COUNT                                                                    \
+    SQL_HISTORY_FULL("", "",                                                                \
+                     " AND EXISTS (SELECT 1 FROM run_counts k WHERE k.run_id = x.run_id)")
 
 typedef struct sha_slot {
     const char *sha;
@@ -430,17 +556,38 @@ static int cmp_slot(const void *a, const void *b)
     return strcmp(((const sha_slot *)a)->sha, ((const sha_slot *)b)->sha);
 }
 
-/* Place row i into its commit's slot unless a newer run already filled it. */
+/* Row i's CPU statistics into st (columns from c); false when it has none. */
+static bool read_cpu(btk_stats *st, const PGresult *res, int i, int c)
+{
+    if (PQgetisnull(res, i, c + 3))
+        return false;
+    btk_stats_init(st);
+    st->min = btk_pg__col_double(res, i, c);
+    st->max = btk_pg__col_double(res, i, c + 1);
+    st->mean = btk_pg__col_double(res, i, c + 2);
+    st->median = btk_pg__col_double(res, i, c + 3);
+    st->ci_low = btk_pg__col_double(res, i, c + 4);
+    st->ci_high = btk_pg__col_double(res, i, c + 5);
+    return true;
+}
+
+/* Place row i into its commit's slot unless a newer run already filled it (with --metric
+ * cpu, a newer run with CPU time). */
 static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slots,
-                       size_t n, const PGresult *res, int i)
+                       size_t n, const PGresult *res, int i, btk_history_metric metric)
 {
     sha_slot key, *hit;
     btk_history_point *p;
+    btk_stats cpu;
     int c;
 
     if (PQgetisnull(res, i, 0))
         return 0;
     key.sha = PQgetvalue(res, i, 0);
+    /* the CPU columns follow the statistics, cycles_median and the 7 memory columns */
+    if (metric == BTK_HISTORY_CPU &&
+        !read_cpu(&cpu, res, i, btk_pg__stats_read(&cpu, res, i, 5) + 8))
+        return 0;
     if ((hit = bsearch(&key, slots, n, sizeof(*slots), cmp_slot)) == NULL || filled[hit->pos])
         return 0;
     filled[hit->pos] = true;
@@ -452,6 +599,10 @@ static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slo
     c = btk_pg__stats_read(&p->stats, res, i, 5);
     p->cycles_median = btk_pg__col_double(res, i, c);
     read_memory(&p->memory, res, i, c + 1);
+    if (metric == BTK_HISTORY_CPU) {
+        p->stats = cpu;
+        p->cycles_median = NAN; /* ticks of wall time */
+    }
     return btk_pg__col_text(&p->subject, res, i, 3);
 }
 
@@ -469,29 +620,37 @@ static size_t compact(btk_history_point *pts, const bool *filled, size_t n)
 }
 
 static int query_history(btk_history_point *pts, bool *filled, const sha_slot *slots,
-                         size_t n, btk_pg *db, const char *name, const char *fp)
+                         size_t n, btk_pg *db, const char *name, const char *fp,
+                         btk_history_metric metric)
 {
     char sql[4096], cols[1024], params[1024];
     btk_pg_params p = {0};
     PGresult *res = NULL;
+    const char *fmt;
     int error, rows;
 
+    if (metric != BTK_HISTORY_TIME && db->version < BTK_STORE_METRICS_VERSION)
+        return 0; /* no counts, no CPU time before v5 */
+    fmt = metric == BTK_HISTORY_CPU     ? SQL_HISTORY_CPU
+          : metric == BTK_HISTORY_COUNT ? SQL_HISTORY_COUNT
+          : db->version >= BTK_STORE_METRICS_VERSION ? SQL_HISTORY
+                                                     : SQL_HISTORY_OLD;
     btk_pg__stats_sql(cols, params, sizeof(cols), "x.", 1);
-    snprintf(sql, sizeof(sql), SQL_HISTORY, cols);
+    snprintf(sql, sizeof(sql), fmt, cols);
     btk_pg__param_text(&p, name);
     btk_pg__param_text(&p, fp);
     if ((error = btk_pg__query_binary(db, &res, sql, &p, "cannot read the history")) < 0)
         return error;
     rows = PQntuples(res);
     for (int i = 0; i < rows && error == 0; i++)
-        error = place_point(pts, filled, slots, n, res, i);
+        error = place_point(pts, filled, slots, n, res, i, metric);
     PQclear(res);
     return error;
 }
 
 int btk_pg__history(btk_history_point **points_out, size_t *count_out, btk_store *store,
                     const char *bench_name, const char *machine_fp, const char (*shas)[41],
-                    size_t sha_count)
+                    size_t sha_count, btk_history_metric metric)
 {
     btk_pg *db = btk_pg__of(store);
     btk_history_point *pts;
@@ -510,7 +669,8 @@ int btk_pg__history(btk_history_point **points_out, size_t *count_out, btk_store
             slots[i].pos = i;
         }
         qsort(slots, sha_count, sizeof(*slots), cmp_slot);
-        error = query_history(pts, filled, slots, sha_count, db, bench_name, machine_fp);
+        error = query_history(pts, filled, slots, sha_count, db, bench_name, machine_fp,
+                              metric);
     }
     if (error == 0)
         *count_out = compact(pts, filled, sha_count);

@@ -8,6 +8,7 @@
 
 #include "store_pg.h"
 
+#include <math.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,6 +53,13 @@
 #define SQL_SAMPLES                                                                          \
     "INSERT INTO samples (result_id, seq, proc_index, count, ns, batch, peak_rss_bytes,"   \
     " minor_faults, major_faults) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)"
+
+#define SQL_RUN_COUNT "INSERT INTO run_counts (run_id, measure, identity) VALUES ($1,$2,$3)"
+#define SQL_RESULT_METRICS                                                                   \
+    "INSERT INTO result_metrics (result_id, count_repeat, spread_min, spread_max, cpu_min,"\
+    " cpu_max, cpu_mean, cpu_median, cpu_ci_low, cpu_ci_high)"                             \
+    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
+#define SQL_CPU_SAMPLES "INSERT INTO cpu_samples (result_id, seq, cpu_ns) VALUES ($1,$2,$3)"
 
 /* add_run_row's answer when a run with the uid is stored already (not an error code). */
 #define ALREADY_THERE 1
@@ -341,7 +349,54 @@ static int send_proc(writer *w, int64_t result_id, size_t seq, const btk_proc *p
     btk_pg__param_opt_int(&q, p->peak_rss_bytes);
     btk_pg__param_opt_int(&q, p->minor_faults);
     btk_pg__param_opt_int(&q, p->major_faults);
-    return btk_pg__pipe_send(w->db, "btk_samples_add", &q, "cannot add samples");
+    if ((error = btk_pg__pipe_send(w->db, "btk_samples_add", &q, "cannot add samples")) < 0 ||
+        p->cpu_ns == NULL)
+        return error;
+    {
+        btk_pg_params c = {0};
+
+        btk_store__encode_f64(w->blob, p->cpu_ns, p->count);
+        btk_pg__param_int(&c, result_id);
+        btk_pg__param_int(&c, (int64_t)seq);
+        btk_pg__param_blob(&c, w->blob, bytes);
+        return btk_pg__pipe_send(w->db, "btk_cpu_add", &c, "cannot add CPU samples");
+    }
+}
+
+/* The count's repeatability and the CPU statistics, when the result has either. */
+static int send_metrics(writer *w, const btk_result *r, int64_t result_id)
+{
+    const btk_stats *c = &r->cpu_stats;
+    bool cpu = r->has_cpu_stats;
+    btk_pg_params p = {0};
+
+    if (r->count_repeat == BTK_COUNT_UNKNOWN && !cpu)
+        return 0;
+    btk_pg__param_int(&p, result_id);
+    btk_pg__param_int(&p, (int)r->count_repeat);
+    btk_pg__param_double(&p, r->count_repeat ? r->count_spread_min : NAN);
+    btk_pg__param_double(&p, r->count_repeat ? r->count_spread_max : NAN);
+    btk_pg__param_double(&p, cpu ? c->min : NAN);
+    btk_pg__param_double(&p, cpu ? c->max : NAN);
+    btk_pg__param_double(&p, cpu ? c->mean : NAN);
+    btk_pg__param_double(&p, cpu ? c->median : NAN);
+    btk_pg__param_double(&p, cpu ? c->ci_low : NAN);
+    btk_pg__param_double(&p, cpu ? c->ci_high : NAN);
+    return btk_pg__pipe_send(w->db, "btk_metrics_add", &p,
+                             "cannot add a result's count or CPU figures");
+}
+
+/* A counting run's measure and count identity (a time run has no row). */
+static int add_run_count(writer *w, const btk_run *run, int64_t run_id)
+{
+    btk_pg_params p = {0};
+
+    if (run->measure == BTK_MEASURE_KIND_TIME)
+        return 0;
+    btk_pg__param_int(&p, run_id);
+    btk_pg__param_text(&p, btk_measure_name(run->measure));
+    btk_pg__param_text(&p, run->count_identity);
+    return btk_pg__exec(w->db, SQL_RUN_COUNT, &p, "cannot add the run's measure");
 }
 
 /* Results first .. first+n-1 of the run. */
@@ -362,7 +417,8 @@ static int add_chunk(writer *w, const btk_run *run, int64_t run_id, size_t first
         if ((error = send_result_row(w, &r[i], c.result_id[i], c.bench_id[i], run_id,
                                      first + i)) < 0 ||
             (error = send_counters(w, c.result_id[i], 0, r[i].counters, r[i].counter_count)) < 0 ||
-            (error = send_counters(w, c.result_id[i], 1, r[i].hw, r[i].hw_count)) < 0)
+            (error = send_counters(w, c.result_id[i], 1, r[i].hw, r[i].hw_count)) < 0 ||
+            (error = send_metrics(w, &r[i], c.result_id[i])) < 0)
             break;
         for (size_t k = 0; k < r[i].proc_count && error == 0; k++)
             error = send_proc(w, c.result_id[i], k, &r[i].procs[k]);
@@ -412,7 +468,9 @@ static int prepare_writer(btk_pg *db)
         (error = btk_pg__prepare(db, "btk_result_ids", SQL_RESULT_IDS)) < 0 ||
         (error = btk_pg__prepare(db, "btk_result_add", sql)) < 0 ||
         (error = btk_pg__prepare(db, "btk_counter_add", SQL_COUNTER)) < 0 ||
-        (error = btk_pg__prepare(db, "btk_samples_add", SQL_SAMPLES)) < 0)
+        (error = btk_pg__prepare(db, "btk_samples_add", SQL_SAMPLES)) < 0 ||
+        (error = btk_pg__prepare(db, "btk_metrics_add", SQL_RESULT_METRICS)) < 0 ||
+        (error = btk_pg__prepare(db, "btk_cpu_add", SQL_CPU_SAMPLES)) < 0)
         return error;
     db->prepared = true;
     return 0;
@@ -426,7 +484,8 @@ static int write_all(writer *w, const btk_run *run, int64_t *id_out)
     if ((error = add_machine(w, &run->machine, &machine_id)) < 0 ||
         (error = add_commit(w, &run->commit)) < 0 ||
         (error = add_run_row(w, run, machine_id, id_out)) != 0 ||
-        (error = add_warnings(w, run, *id_out)) < 0)
+        (error = add_warnings(w, run, *id_out)) < 0 ||
+        (error = add_run_count(w, run, *id_out)) < 0)
         return error;
     return add_results(w, run, *id_out);
 }

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 /* migrations[v] takes a database from user_version v to v + 1. Never edit a published
- * entry: add v2 at the end. */
+ * entry: add the next one at the end. */
 static const char *const migrations[] = {
     /* v0 -> v1 */
     "CREATE TABLE machines ("
@@ -76,7 +76,26 @@ static const char *const migrations[] = {
     "ALTER TABLE machines ADD COLUMN name TEXT;"
     "UPDATE runs SET hostname = (SELECT m.hostname FROM machines m"
     " WHERE m.id = runs.machine_id);",
-    /* v3 -> v4: every run gets a uid, its identity in every store it is copied to
+    /* v3 -> v4: acknowledged regressions (benchtrack regressions ack): a commit, a glob
+     * of benchmark names and the user's note. */
+    "CREATE TABLE acks ("
+    " id INTEGER PRIMARY KEY, commit_sha TEXT NOT NULL, bench_glob TEXT NOT NULL,"
+    " note TEXT NOT NULL, created INTEGER NOT NULL, UNIQUE (commit_sha, bench_glob));",
+    /* v4 -> v5: counts and CPU time (docs/database.md, "Counting runs and CPU time"). New
+     * tables, so the rows and indexes of v4 are untouched: run_counts has a row only for a
+     * counting run (no row: a time run), result_metrics only for a result with a count
+     * or CPU statistics, cpu_samples only for a process with CPU samples. */
+    "CREATE TABLE run_counts ("
+    " run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,"
+    " measure TEXT NOT NULL, identity TEXT);"
+    "CREATE TABLE result_metrics ("
+    " result_id INTEGER PRIMARY KEY REFERENCES results(id) ON DELETE CASCADE,"
+    " count_repeat INTEGER NOT NULL, spread_min REAL, spread_max REAL, cpu_min REAL,"
+    " cpu_max REAL, cpu_mean REAL, cpu_median REAL, cpu_ci_low REAL, cpu_ci_high REAL);"
+    "CREATE TABLE cpu_samples ("
+    " result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,"
+    " seq INTEGER NOT NULL, cpu_ns BLOB NOT NULL, PRIMARY KEY (result_id, seq)) WITHOUT ROWID;",
+    /* v5 -> v6: every run gets a uid, its identity in every store it is copied to
      * (benchtrack push); the runs already there get theirs from their content, in C
      * (fill_content_uids) after this SQL. */
     "ALTER TABLE runs ADD COLUMN uid TEXT;"
@@ -526,6 +545,9 @@ static const btk_store_backend sqlite_backend = {
     btk_sqlite__benchmark_names,
     btk_sqlite__machine_info,
     btk_sqlite__machine_has_host,
+    btk_sqlite__add_ack,
+    btk_sqlite__list_acks,
+    btk_sqlite__remove_ack,
 };
 
 int btk_store__open_file(btk_store **out, const char *path, unsigned flags)

@@ -11,7 +11,8 @@
 #include <sqlite3.h>
 
 /* The oldest version a read-only open reads as it is (v2 only added indexes; v3 two
- * columns, read as NULL / the machine's host name from older files). */
+ * columns, read as NULL / the machine's host name from older files; v4 and v5 only
+ * tables, whose absence reads as no acknowledgements and time runs without CPU time). */
 #define BTK_STORE_MIN_READABLE_VERSION 1
 
 /* An open SQLite store; base first, so the front's btk_store * is this. */
@@ -44,12 +45,17 @@ int btk_sqlite__list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *
                           size_t limit);
 int btk_sqlite__history(btk_history_point **points_out, size_t *count_out, btk_store *store,
                         const char *bench_name, const char *machine_fp,
-                        const char (*shas)[41], size_t sha_count);
+                        const char (*shas)[41], size_t sha_count, btk_history_metric metric);
 int btk_sqlite__machines(char ***fps_out, size_t *count_out, btk_store *store);
 int btk_sqlite__benchmark_names(char ***names_out, size_t *count_out, btk_store *store,
                                 const char *machine_fp);
 int btk_sqlite__machine_info(btk_machine *out, btk_store *store, const char *fp);
 int btk_sqlite__machine_has_host(btk_store *store, const char *fp, const char *host);
+/* Acknowledgements (store_sqlite_ack.c; the table exists from schema v4 on). */
+int btk_sqlite__add_ack(btk_store *store, const char *sha, const char *glob,
+                        const char *note, int64_t *id_out);
+int btk_sqlite__list_acks(btk_ack **acks_out, size_t *count_out, btk_store *store);
+int btk_sqlite__remove_ack(btk_store *store, int64_t id);
 
 /* Record the connection's last SQLite error as a BTK_E* code with a one-line message naming
  * the database: not a database / corrupt -> BTK_EFORMAT, anything else -> BTK_EIO. */

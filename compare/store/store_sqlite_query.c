@@ -6,6 +6,11 @@
 
 #include "store_sqlite.h"
 
+#include <math.h>
+
+/* The schema version that added run_counts, result_metrics and cpu_samples. */
+#define METRICS_VERSION 5
+
 /* %s: the run's host name and its machine's name (RUN_HOST_V3 or RUN_HOST_OLD). */
 #define SQL_RUN_GET                                                                          \
     "SELECT r.id, r.commit_sha, r.branch, r.dirty, r.format, r.date, r.executable,"        \
@@ -36,6 +41,18 @@ static const char *run_host_sql(const btk_sqlite *db)
     "SELECT proc_index, count, ns, batch, peak_rss_bytes, minor_faults, major_faults"      \
     " FROM samples WHERE result_id = ? ORDER BY seq"
 #define SQL_WARNINGS_GET "SELECT text FROM run_warnings WHERE run_id = ? ORDER BY seq"
+/* Schema v3: a counting run's measure and identity, a result's count and CPU figures, a
+ * process's CPU samples (absent rows: a time run, figures unknown). */
+#define SQL_RUN_COUNT_GET "SELECT measure, identity FROM run_counts WHERE run_id = ?"
+#define SQL_METRICS_GET                                                                      \
+    "SELECT count_repeat, spread_min, spread_max, cpu_min, cpu_max, cpu_mean, cpu_median,"  \
+    " cpu_ci_low, cpu_ci_high FROM result_metrics WHERE result_id = ?"
+#define SQL_CPU_GET "SELECT seq, cpu_ns FROM cpu_samples WHERE result_id = ? ORDER BY seq"
+
+/* The statements of load_results; metrics and cpu only on schema v5 (METRICS_VERSION) and later. */
+typedef struct result_stmts {
+    sqlite3_stmt *counters, *samples, *metrics, *cpu;
+} result_stmts;
 
 /* Column i as a strdup'd string into *dst; returns false on out-of-memory. */
 #define TEXT(dst, st, i) (btk_sqlite__col_text(&(dst), (st), (i)) == 0)
@@ -202,6 +219,57 @@ static int load_samples(btk_result *r, btk_sqlite *db, sqlite3_stmt *st, int64_t
     return error;
 }
 
+static int load_metrics(btk_result *r, btk_sqlite *db, sqlite3_stmt *st, int64_t id)
+{
+    int rc, repeat;
+
+    sqlite3_bind_int64(st, 1, id);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        repeat = sqlite3_column_int(st, 0);
+        r->count_repeat = repeat == BTK_COUNT_DETERMINISTIC      ? BTK_COUNT_DETERMINISTIC
+                          : repeat == BTK_COUNT_NONDETERMINISTIC ? BTK_COUNT_NONDETERMINISTIC
+                                                                 : BTK_COUNT_UNKNOWN;
+        r->count_spread_min = btk_sqlite__col_double(st, 1);
+        r->count_spread_max = btk_sqlite__col_double(st, 2);
+        r->cpu_stats.min = btk_sqlite__col_double(st, 3);
+        r->cpu_stats.max = btk_sqlite__col_double(st, 4);
+        r->cpu_stats.mean = btk_sqlite__col_double(st, 5);
+        r->cpu_stats.median = btk_sqlite__col_double(st, 6);
+        r->cpu_stats.ci_low = btk_sqlite__col_double(st, 7);
+        r->cpu_stats.ci_high = btk_sqlite__col_double(st, 8);
+        r->has_cpu_stats = r->cpu_stats.median == r->cpu_stats.median;
+        rc = sqlite3_step(st);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : btk_sqlite__fail(db, "cannot read a result's CPU figures");
+}
+
+/* CPU samples of the processes already loaded (seq = position in procs). */
+static int load_cpu(btk_result *r, btk_sqlite *db, sqlite3_stmt *st, int64_t id)
+{
+    int rc, error = 0;
+
+    sqlite3_bind_int64(st, 1, id);
+    while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(st, 0);
+        size_t len = (size_t)sqlite3_column_bytes(st, 1);
+        const void *blob = sqlite3_column_blob(st, 1);
+        btk_proc *p = seq >= 0 && (uint64_t)seq < r->proc_count ? &r->procs[seq] : NULL;
+
+        if (p == NULL || len != p->count * 8 || p->cpu_ns != NULL)
+            error = btk_error_set(BTK_EFORMAT, "a CPU samples blob does not match its "
+                                               "process's samples");
+        else if ((p->cpu_ns = btk__malloc(len + 8)) == NULL)
+            error = BTK_ENOMEM;
+        else if (blob)
+            btk_store__decode_f64(p->cpu_ns, blob, p->count);
+    }
+    if (error == 0 && rc != SQLITE_DONE)
+        error = btk_sqlite__fail(db, "cannot read CPU samples");
+    sqlite3_reset(st);
+    return error;
+}
+
 static int read_result(btk_result *r, sqlite3_stmt *st)
 {
     int c;
@@ -209,6 +277,8 @@ static int read_result(btk_result *r, sqlite3_stmt *st)
     r->has_param = sqlite3_column_int(st, 3) != 0;
     r->param = sqlite3_column_int64(st, 4);
     r->status = sqlite3_column_int(st, 5) ? BTK_RESULT_FAILED : BTK_RESULT_OK;
+    btk_stats_init(&r->cpu_stats);
+    r->count_spread_min = r->count_spread_max = NAN;
     c = btk_sqlite__stats_read(&r->stats, st, 9);
     r->cycles_median = btk_sqlite__col_double(st, c);
     read_memory(&r->memory, st, c + 1);
@@ -237,14 +307,18 @@ static int grow_results(btk_run *run)
 
 static int load_results(btk_run *run, btk_sqlite *db, bool with_samples)
 {
-    sqlite3_stmt *st = NULL, *counters = NULL, *samples = NULL;
+    sqlite3_stmt *st = NULL;
+    result_stmts x = {NULL, NULL, NULL, NULL};
+    bool v5 = db->version >= METRICS_VERSION;
     int rc = SQLITE_DONE, error;
     char sql[1024];
 
     btk_sqlite__stats_sql(sql, sizeof(sql), SQL_RESULTS_GET, "x.");
     if ((error = btk_sqlite__prepare(db, sql, &st)) < 0 ||
-        (error = btk_sqlite__prepare(db, SQL_COUNTERS_GET, &counters)) < 0 ||
-        (with_samples && (error = btk_sqlite__prepare(db, SQL_SAMPLES_GET, &samples)) < 0))
+        (error = btk_sqlite__prepare(db, SQL_COUNTERS_GET, &x.counters)) < 0 ||
+        (with_samples && (error = btk_sqlite__prepare(db, SQL_SAMPLES_GET, &x.samples)) < 0) ||
+        (v5 && (error = btk_sqlite__prepare(db, SQL_METRICS_GET, &x.metrics)) < 0) ||
+        (v5 && with_samples && (error = btk_sqlite__prepare(db, SQL_CPU_GET, &x.cpu)) < 0))
         goto done;
     sqlite3_bind_int64(st, 1, run->id);
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -255,16 +329,46 @@ static int load_results(btk_run *run, btk_sqlite *db, bool with_samples)
             break;
         r = &run->results[run->result_count - 1];
         if ((error = read_result(r, st)) < 0 ||
-            (error = load_counters(r, db, counters, id)) < 0 ||
-            (with_samples && (error = load_samples(r, db, samples, id)) < 0))
+            (error = load_counters(r, db, x.counters, id)) < 0 ||
+            (with_samples && (error = load_samples(r, db, x.samples, id)) < 0) ||
+            (v5 && (error = load_metrics(r, db, x.metrics, id)) < 0) ||
+            (v5 && with_samples && (error = load_cpu(r, db, x.cpu, id)) < 0))
             break;
     }
     if (error == 0 && rc != SQLITE_DONE)
         error = btk_sqlite__fail(db, "cannot read results");
 done:
     sqlite3_finalize(st);
-    sqlite3_finalize(counters);
-    sqlite3_finalize(samples);
+    sqlite3_finalize(x.counters);
+    sqlite3_finalize(x.samples);
+    sqlite3_finalize(x.metrics);
+    sqlite3_finalize(x.cpu);
+    return error;
+}
+
+/* A v3 run's measure and count identity (no row: a time run). */
+static int load_run_count(btk_run *run, btk_sqlite *db)
+{
+    sqlite3_stmt *st = NULL;
+    char *measure = NULL;
+    int rc, error;
+
+    if (db->version < METRICS_VERSION)
+        return 0;
+    if ((error = btk_sqlite__prepare(db, SQL_RUN_COUNT_GET, &st)) < 0)
+        return error;
+    sqlite3_bind_int64(st, 1, run->id);
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!TEXT(measure, st, 0) || !TEXT(run->count_identity, st, 1))
+            error = BTK_ENOMEM;
+        else if (btk_measure_parse(&run->measure, measure) < 0 ||
+                 run->measure == BTK_MEASURE_KIND_TIME)
+            error = btk_error_set(BTK_EFORMAT, "run #%" PRId64 " has an unknown measure",
+                                  run->id);
+    } else if (rc != SQLITE_DONE)
+        error = btk_sqlite__fail(db, "cannot read a run's measure");
+    btk__free(measure);
+    sqlite3_finalize(st);
     return error;
 }
 
@@ -291,7 +395,8 @@ int btk_sqlite__load_run(btk_run **out, btk_store *store, int64_t run_id, bool w
         error = read_run_row(run, st);
     sqlite3_finalize(st);
     /* A committed run never changes, so reading it in several statements is consistent. */
-    if (error == 0 && (error = load_warnings(run, db)) == 0)
+    if (error == 0 && (error = load_warnings(run, db)) == 0 &&
+        (error = load_run_count(run, db)) == 0)
         error = load_results(run, db, with_samples);
     if (error < 0) {
         btk_run_free(run);
@@ -402,23 +507,45 @@ int btk_sqlite__list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *
 /* The history query; RUNS names how runs is joined, %s stands for the stored statistics'
  * columns. Every results column it reads is in the index results_history (schema v2), so
  * SQLite reads only that index for results. */
-#define SQL_HISTORY_WITH(RUNS)                                                               \
+#define SQL_HISTORY_WITH(RUNS, EXTRA) SQL_HISTORY_FULL(RUNS, "", "", EXTRA)
+/* COLS: columns after the common ones; JOIN: a join after results x. */
+#define SQL_HISTORY_FULL(RUNS, COLS, JOIN, EXTRA)                                            \
     "SELECT r.commit_sha, r.id, c.time, c.subject, x.status, %s, x.cycles_median,"         \
     " x.mem_tracked, x.allocs_per_iter, x.frees_per_iter, x.alloc_bytes_per_iter,"         \
-    " x.peak_rss_bytes, x.minor_faults, x.major_faults FROM results x"                     \
+    " x.peak_rss_bytes, x.minor_faults, x.major_faults" COLS " FROM results x" JOIN        \
     " JOIN " RUNS " ON r.id = x.run_id LEFT JOIN commits c ON c.sha = r.commit_sha"        \
     " WHERE x.benchmark_id = (SELECT id FROM benchmarks WHERE name = ?1)"                  \
     " AND (?2 IS NULL OR r.machine_id = (SELECT id FROM machines WHERE fingerprint = ?2))" \
-    " AND r.commit_sha IS NOT NULL ORDER BY x.run_id DESC"
+    " AND r.commit_sha IS NOT NULL" EXTRA " ORDER BY x.run_id DESC"
 /* v2: a run's machine and commit from the small index runs_lookup, not from its row (which
  * holds the run's whole context JSON); SQLite would otherwise look runs up by rowid. */
-#define SQL_HISTORY SQL_HISTORY_WITH("runs r INDEXED BY runs_lookup")
+#define SQL_HISTORY_V2 SQL_HISTORY_WITH("runs r INDEXED BY runs_lookup", "")
 /* A v1 database opened read-only has neither index: the same query, by rowid. */
-#define SQL_HISTORY_V1 SQL_HISTORY_WITH("runs r")
+#define SQL_HISTORY_V1 SQL_HISTORY_WITH("runs r", "")
+/* v5: a history of times leaves counting runs out (their figures are instructions). */
+#define SQL_HISTORY                                                                          \
+    SQL_HISTORY_WITH("runs r INDEXED BY runs_lookup",                                       \
+                     " AND NOT EXISTS (SELECT 1 FROM run_counts k WHERE k.run_id = x.run_id)")
+
+/* v5, --metric cpu: time runs, with their CPU statistics (NULL: no CPU time). */
+#define SQL_HISTORY_CPU                                                                      \
+    SQL_HISTORY_FULL("runs r INDEXED BY runs_lookup",                                       \
+                     ", m.cpu_min, m.cpu_max, m.cpu_mean, m.cpu_median, m.cpu_ci_low,"      \
+                     " m.cpu_ci_high",                                                      \
+                     " LEFT JOIN result_metrics m ON m.result_id = x.id",                   \
+                     " AND NOT EXISTS (SELECT 1 FROM run_counts k WHERE k.run_id = x.run_id)")
+/* v5, counts: counting runs only. */
+#define SQL_HISTORY_COUNT                                                                    \
+    SQL_HISTORY_WITH("runs r INDEXED BY runs_lookup",                                       \
+                     " AND EXISTS (SELECT 1 FROM run_counts k WHERE k.run_id = x.run_id)")
 
 void btk_sqlite__history_sql(char *out, size_t len, const btk_sqlite *db)
 {
-    btk_sqlite__stats_sql(out, len, db->version >= 2 ? SQL_HISTORY : SQL_HISTORY_V1, "x.");
+    btk_sqlite__stats_sql(out, len,
+                         db->version >= METRICS_VERSION ? SQL_HISTORY
+                         : db->version >= 2 ? SQL_HISTORY_V2
+                                            : SQL_HISTORY_V1,
+                         "x.");
 }
 
 typedef struct sha_slot {
@@ -431,15 +558,35 @@ static int cmp_slot(const void *a, const void *b)
     return strcmp(((const sha_slot *)a)->sha, ((const sha_slot *)b)->sha);
 }
 
-/* Place the row into its commit's slot unless a newer run already filled it. */
+/* The row's CPU statistics into s (columns from c); false when it has none. */
+static bool read_cpu(btk_stats *s, sqlite3_stmt *st, int c)
+{
+    if (sqlite3_column_type(st, c + 3) == SQLITE_NULL)
+        return false;
+    btk_stats_init(s);
+    s->min = btk_sqlite__col_double(st, c);
+    s->max = btk_sqlite__col_double(st, c + 1);
+    s->mean = btk_sqlite__col_double(st, c + 2);
+    s->median = btk_sqlite__col_double(st, c + 3);
+    s->ci_low = btk_sqlite__col_double(st, c + 4);
+    s->ci_high = btk_sqlite__col_double(st, c + 5);
+    return true;
+}
+
+/* Place the row into its commit's slot unless a newer run already filled it (with --metric
+ * cpu, a newer run with CPU time). */
 static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slots,
-                       size_t n, sqlite3_stmt *st)
+                       size_t n, sqlite3_stmt *st, btk_history_metric metric)
 {
     sha_slot key, *hit;
     btk_history_point *p;
+    btk_stats cpu;
     int c;
 
     key.sha = (const char *)sqlite3_column_text(st, 0);
+    /* the CPU columns follow the statistics, cycles_median and the 7 memory columns */
+    if (metric == BTK_HISTORY_CPU && !read_cpu(&cpu, st, btk_sqlite__stats_read(&cpu, st, 5) + 8))
+        return 0;
     if (key.sha == NULL ||
         (hit = bsearch(&key, slots, n, sizeof(*slots), cmp_slot)) == NULL ||
         filled[hit->pos])
@@ -453,6 +600,10 @@ static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slo
     c = btk_sqlite__stats_read(&p->stats, st, 5);
     p->cycles_median = btk_sqlite__col_double(st, c);
     read_memory(&p->memory, st, c + 1);
+    if (metric == BTK_HISTORY_CPU) {
+        p->stats = cpu;
+        p->cycles_median = NAN; /* ticks of wall time */
+    }
     return btk_sqlite__col_text(&p->subject, st, 3);
 }
 
@@ -470,19 +621,27 @@ static size_t compact(btk_history_point *pts, const bool *filled, size_t n)
 }
 
 static int query_history(btk_history_point *pts, bool *filled, const sha_slot *slots,
-                         size_t n, btk_sqlite *db, const char *name, const char *fp)
+                         size_t n, btk_sqlite *db, const char *name, const char *fp,
+                         btk_history_metric metric)
 {
     sqlite3_stmt *st = NULL;
     int rc = SQLITE_DONE, error;
     char sql[2048];
 
-    btk_sqlite__history_sql(sql, sizeof(sql), db);
+    if (metric == BTK_HISTORY_TIME)
+        btk_sqlite__history_sql(sql, sizeof(sql), db);
+    else if (db->version < METRICS_VERSION)
+        return 0; /* no counts, no CPU time before v5 */
+    else
+        btk_sqlite__stats_sql(sql, sizeof(sql),
+                             metric == BTK_HISTORY_CPU ? SQL_HISTORY_CPU : SQL_HISTORY_COUNT,
+                             "x.");
     if ((error = btk_sqlite__prepare(db, sql, &st)) < 0)
         return error;
     btk_sqlite__bind_text(st, 1, name);
     btk_sqlite__bind_text(st, 2, fp);
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        error = place_point(pts, filled, slots, n, st);
+        error = place_point(pts, filled, slots, n, st, metric);
     if (error == 0 && rc != SQLITE_DONE)
         error = btk_sqlite__fail(db, "cannot read the history");
     sqlite3_finalize(st);
@@ -491,7 +650,7 @@ static int query_history(btk_history_point *pts, bool *filled, const sha_slot *s
 
 int btk_sqlite__history(btk_history_point **points_out, size_t *count_out, btk_store *store,
                         const char *bench_name, const char *machine_fp,
-                        const char (*shas)[41], size_t sha_count)
+                        const char (*shas)[41], size_t sha_count, btk_history_metric metric)
 {
     btk_sqlite *db = btk_sqlite__of(store);
     btk_history_point *pts;
@@ -511,7 +670,8 @@ int btk_sqlite__history(btk_history_point **points_out, size_t *count_out, btk_s
             slots[i].pos = i;
         }
         qsort(slots, sha_count, sizeof(*slots), cmp_slot);
-        error = query_history(pts, filled, slots, sha_count, db, bench_name, machine_fp);
+        error = query_history(pts, filled, slots, sha_count, db, bench_name, machine_fp,
+                              metric);
     }
     if (error == 0)
         *count_out = compact(pts, filled, sha_count);

@@ -7,6 +7,7 @@
 
 #include "store_sqlite.h"
 
+#include <math.h>
 #include <time.h>
 
 #define SQL_MACHINE                                                                          \
@@ -37,11 +38,16 @@
 #define SQL_SAMPLES                                                                          \
     "INSERT INTO samples (result_id, seq, proc_index, count, ns, batch, peak_rss_bytes,"   \
     " minor_faults, major_faults) VALUES (?,?,?,?,?,?,?,?,?)"
+#define SQL_RUN_COUNT "INSERT INTO run_counts (run_id, measure, identity) VALUES (?,?,?)"
+#define SQL_RESULT_METRICS                                                                   \
+    "INSERT INTO result_metrics (result_id, count_repeat, spread_min, spread_max, cpu_min,"\
+    " cpu_max, cpu_mean, cpu_median, cpu_ci_low, cpu_ci_high) VALUES (?,?,?,?,?,?,?,?,?,?)"
+#define SQL_CPU_SAMPLES "INSERT INTO cpu_samples (result_id, seq, cpu_ns) VALUES (?,?,?)"
 
 typedef struct writer {
     btk_sqlite *db;
     const char *uid;
-    sqlite3_stmt *bench, *result, *counter, *samples;
+    sqlite3_stmt *bench, *result, *counter, *samples, *metrics, *cpu;
     unsigned char *blob;
     size_t blob_cap;
 } writer;
@@ -249,7 +255,52 @@ static int add_proc(writer *w, int64_t result_id, size_t seq, const btk_proc *p)
     btk_sqlite__bind_opt_int(st, 7, p->peak_rss_bytes);
     btk_sqlite__bind_opt_int(st, 8, p->minor_faults);
     btk_sqlite__bind_opt_int(st, 9, p->major_faults);
-    return step(w, st, NULL, "cannot add samples");
+    if ((error = step(w, st, NULL, "cannot add samples")) < 0 || p->cpu_ns == NULL)
+        return error;
+    btk_store__encode_f64(w->blob, p->cpu_ns, p->count);
+    sqlite3_bind_int64(w->cpu, 1, result_id);
+    sqlite3_bind_int64(w->cpu, 2, (int64_t)seq);
+    sqlite3_bind_blob(w->cpu, 3, w->blob, (int)bytes, SQLITE_STATIC);
+    return step(w, w->cpu, NULL, "cannot add CPU samples");
+}
+
+/* The count's repeatability and the CPU statistics, when the result has either. */
+static int add_metrics(writer *w, const btk_result *r, int64_t result_id)
+{
+    sqlite3_stmt *st = w->metrics;
+    const btk_stats *c = &r->cpu_stats;
+    bool cpu = r->has_cpu_stats;
+
+    if (r->count_repeat == BTK_COUNT_UNKNOWN && !cpu)
+        return 0;
+    sqlite3_bind_int64(st, 1, result_id);
+    sqlite3_bind_int(st, 2, (int)r->count_repeat);
+    btk_sqlite__bind_double(st, 3, r->count_repeat ? r->count_spread_min : NAN);
+    btk_sqlite__bind_double(st, 4, r->count_repeat ? r->count_spread_max : NAN);
+    btk_sqlite__bind_double(st, 5, cpu ? c->min : NAN);
+    btk_sqlite__bind_double(st, 6, cpu ? c->max : NAN);
+    btk_sqlite__bind_double(st, 7, cpu ? c->mean : NAN);
+    btk_sqlite__bind_double(st, 8, cpu ? c->median : NAN);
+    btk_sqlite__bind_double(st, 9, cpu ? c->ci_low : NAN);
+    btk_sqlite__bind_double(st, 10, cpu ? c->ci_high : NAN);
+    return step(w, st, NULL, "cannot add a result's count or CPU figures");
+}
+
+static int add_run_count(writer *w, const btk_run *run, int64_t run_id)
+{
+    sqlite3_stmt *st = NULL;
+    int error;
+
+    if (run->measure == BTK_MEASURE_KIND_TIME)
+        return 0;
+    if ((error = btk_sqlite__prepare(w->db, SQL_RUN_COUNT, &st)) < 0)
+        return error;
+    sqlite3_bind_int64(st, 1, run_id);
+    btk_sqlite__bind_text(st, 2, btk_measure_name(run->measure));
+    btk_sqlite__bind_text(st, 3, run->count_identity);
+    error = step(w, st, NULL, "cannot add the run's measure");
+    sqlite3_finalize(st);
+    return error;
 }
 
 static int add_result(writer *w, const btk_result *r, int64_t run_id, size_t seq)
@@ -262,7 +313,8 @@ static int add_result(writer *w, const btk_result *r, int64_t run_id, size_t seq
         return btk_error_set(BTK_EINVAL, "result %zu has no name", seq);
     if ((error = add_result_row(w, r, run_id, seq, &id)) < 0 ||
         (error = add_counters(w, id, 0, r->counters, r->counter_count)) < 0 ||
-        (error = add_counters(w, id, 1, r->hw, r->hw_count)) < 0)
+        (error = add_counters(w, id, 1, r->hw, r->hw_count)) < 0 ||
+        (error = add_metrics(w, r, id)) < 0)
         return error;
     for (i = 0; i < r->proc_count && error == 0; i++)
         error = add_proc(w, id, i, &r->procs[i]);
@@ -278,7 +330,9 @@ static int prepare_writer(writer *w)
     if ((error = btk_sqlite__prepare(w->db, SQL_BENCH, &w->bench)) < 0 ||
         (error = btk_sqlite__prepare(w->db, sql, &w->result)) < 0 ||
         (error = btk_sqlite__prepare(w->db, SQL_COUNTER, &w->counter)) < 0 ||
-        (error = btk_sqlite__prepare(w->db, SQL_SAMPLES, &w->samples)) < 0)
+        (error = btk_sqlite__prepare(w->db, SQL_SAMPLES, &w->samples)) < 0 ||
+        (error = btk_sqlite__prepare(w->db, SQL_RESULT_METRICS, &w->metrics)) < 0 ||
+        (error = btk_sqlite__prepare(w->db, SQL_CPU_SAMPLES, &w->cpu)) < 0)
         return error;
     return 0;
 }
@@ -292,7 +346,8 @@ static int write_all(writer *w, const btk_run *run, int64_t *id_out)
     if ((error = add_machine(w, &run->machine, &machine_id)) < 0 ||
         (error = add_commit(w, &run->commit)) < 0 ||
         (error = add_run_row(w, run, machine_id, id_out)) < 0 ||
-        (error = add_warnings(w, run, *id_out)) < 0 || (error = prepare_writer(w)) < 0)
+        (error = add_warnings(w, run, *id_out)) < 0 ||
+        (error = add_run_count(w, run, *id_out)) < 0 || (error = prepare_writer(w)) < 0)
         return error;
     for (i = 0; i < run->result_count && error == 0; i++)
         error = add_result(w, &run->results[i], *id_out, i);
@@ -366,6 +421,8 @@ int btk_sqlite__add_run(btk_store *store, const btk_run *run, const char *uid,
     sqlite3_finalize(w.result);
     sqlite3_finalize(w.counter);
     sqlite3_finalize(w.samples);
+    sqlite3_finalize(w.metrics);
+    sqlite3_finalize(w.cpu);
     btk__free(w.blob);
     if (error == 0 && id_out)
         *id_out = id;

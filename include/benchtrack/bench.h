@@ -21,6 +21,9 @@ typedef struct btk_state {
     int64_t param;        /**< the parameter of this instance, 0 when none */
     void *fixture;        /**< what the options' setup returned, NULL when none */
     void *priv;           /**< harness-private */
+    /* threads (issue 15): appended, so bodies built against the first layout still work */
+    unsigned thread_index; /**< 0 .. thread_count-1: which thread runs this body call */
+    unsigned thread_count; /**< threads running the body together (1 for a plain one) */
 } btk_state;
 
 #define BTK_STATE_VERSION 1u
@@ -33,6 +36,17 @@ typedef void (*btk_teardown_cb)(void *fixture, int64_t param);
 typedef struct btk_range {
     int64_t lo, hi, mult;
 } btk_range;
+
+/**
+ * One named parameter of BTK_GRID: an explicit list (BTK_PARAMS) or a range (BTK_RANGE).
+ * Written with BTK_ARG: `BTK_ARG(n, BTK_RANGE(64, 4096, 4))`. @since 0.2
+ */
+typedef struct btk_axis {
+    const char *name;              /**< letters, digits and '_' (BTK_ARG stringifies it) */
+    const int64_t *params;         /**< explicit values */
+    size_t param_count;
+    btk_range range;               /**< lo, lo*mult, ..., hi when mult > 1 */
+} btk_axis;
 
 /**
  * Per-benchmark options, given as designated initializers after the name in BTK_BENCH.
@@ -53,7 +67,35 @@ typedef struct btk_bench_options {
     btk_range range;               /**< parameter range (see BTK_RANGE), when mult > 1 */
     unsigned build;                /**< set by BTK_BENCH: BTK_BUILD_* of the defining file */
     const char *compiler;          /**< set by BTK_BENCH: compiler of the defining file */
+    /* parameters, complexity (issue 15) */
+    const btk_axis *axes;          /**< named parameters, their cartesian product (BTK_GRID) */
+    size_t axis_count;
+    int complexity;                /**< BTK_COMPLEXITY_*: fit time against a size parameter */
+    const char *complexity_param;  /**< the axis that is the size; NULL: the single parameter
+                                        or the first axis */
+    /* threads, per-call (issue 15) */
+    unsigned threads;              /**< run the body on this many threads (0, 1: one) */
+    unsigned threads_max;          /**< > threads: a thread range (see BTK_THREAD_RANGE) */
+    bool per_call;                 /**< time every call alone: percentiles of calls */
 } btk_bench_options;
+
+/** The most named parameters one benchmark may have. */
+#define BTK_MAX_AXES 8
+
+/** Complexity classes for btk_bench_options.complexity (docs/statistics.md, "Complexity").
+ *  AUTO picks among O(1) ... O(n^3) or says which it cannot tell apart; a named class is
+ *  fitted and checked against the data. */
+#define BTK_COMPLEXITY_NONE 0
+#define BTK_COMPLEXITY_AUTO 1
+#define BTK_COMPLEXITY_O1 2
+#define BTK_COMPLEXITY_OLOGN 3
+#define BTK_COMPLEXITY_ON 4
+#define BTK_COMPLEXITY_ONLOGN 5
+#define BTK_COMPLEXITY_ON2 6
+#define BTK_COMPLEXITY_ON3 7
+
+/** threads_max meaning "as many threads as the process may use CPUs". */
+#define BTK_THREADS_CPUS 0xffffu
 
 /** How the file that defined a benchmark was compiled, recorded by BTK_BENCH so that the
  *  run can warn about benchmarks built without optimization or with assertions. */
@@ -79,7 +121,7 @@ typedef struct btk_bench_options {
 #define BTK__COMPILER "unknown"
 #endif
 
-#define BTK_BENCH_OPTIONS_VERSION 1u
+#define BTK_BENCH_OPTIONS_VERSION 2u
 
 /** Explicit parameter values: BTK_BENCH(sort, BTK_PARAMS(16, 256, 4096)) { ... } */
 #ifndef __cplusplus
@@ -95,6 +137,37 @@ typedef struct btk_bench_options {
 #endif
 /** Parameters lo, lo*mult, ..., hi: BTK_BENCH(sort, BTK_RANGE(8, 4096, 8)) { ... } */
 #define BTK_RANGE(lo, hi, mult) .range = {(lo), (hi), (mult)}
+/** Thread counts lo, 2lo, 4lo, ..., hi (hi itself always; BTK_THREADS_CPUS: the CPUs the
+ *  process may use), one instance each, named "family/threads:N":
+ *  BTK_BENCH(push, BTK_THREAD_RANGE(1, BTK_THREADS_CPUS)) { ... } */
+#define BTK_THREAD_RANGE(lo, hi) .threads = (lo), .threads_max = (hi)
+
+/**
+ * Several named parameters, run as their cartesian product (instances "family/a:64/b:8",
+ * the first axis varying slowest); the body reads them with btk_param:
+ * @code
+ * BTK_BENCH(lookup, BTK_GRID(BTK_ARG(n, BTK_RANGE(64, 4096, 4)), BTK_ARG(k, BTK_PARAMS(1, 8))))
+ * { int64_t n = btk_param(state, "n"), k = btk_param(state, "k"); ... }
+ * @endcode
+ * In C++ the options are designated in declaration order: BTK_GRID after the others but
+ * before .complexity.
+ */
+#define BTK_ARG(axis, ...) BTK__AXIS{.name = #axis, __VA_ARGS__}
+#ifndef __cplusplus
+#define BTK__AXIS
+#define BTK_GRID(...)                                                                      \
+    .axes = (const btk_axis[]){__VA_ARGS__},                                               \
+    .axis_count = sizeof((const btk_axis[]){__VA_ARGS__}) / sizeof(btk_axis)
+#else
+/* The axes in a static array made on first use by a lambda (no compound literals). */
+#define BTK__AXIS btk_axis
+#define BTK_GRID(...)                                                                      \
+    .axes = []() -> const btk_axis * {                                                     \
+        static const btk_axis btk__axes[] = {__VA_ARGS__};                                 \
+        return btk__axes;                                                                  \
+    }(),                                                                                   \
+    .axis_count = btk__count_of(__VA_ARGS__)
+#endif
 
 typedef void (*btk_bench_fn)(btk_state *state);
 
@@ -206,6 +279,20 @@ static inline uint64_t btk__keep(uint64_t x)
     for (uint64_t i = 0, btk__n = btk__loop_begin(state);                                  \
          i < btk__n || (btk__loop_end(state), 0); i = btk__keep(i + 1))
 
+/**
+ * The value of the named parameter `name` of this instance (BTK_GRID), or, with name NULL
+ * or "", of its single unnamed parameter (BTK_PARAMS, BTK_RANGE: the same as state->param).
+ * A name the benchmark does not have is a programming error, like a failed assert(): the
+ * message names it on stderr and the process aborts (the benchmark is reported as failed;
+ * the others run on, each in its own process).
+ * @since 0.2
+ */
+BTK_API int64_t btk_param(const btk_state *state, const char *name);
+
+/** The value of the i-th named parameter (0-based, in BTK_GRID order); like btk_param for an
+ *  index out of range. @since 0.2 */
+BTK_API int64_t btk_param_at(const btk_state *state, size_t i);
+
 /** Stop / restart the clock inside BTK_LOOP; the pair's measured cost is subtracted. */
 BTK_API void btk_pause(btk_state *state);
 BTK_API void btk_resume(btk_state *state);
@@ -267,6 +354,12 @@ template <int64_t... V> struct btk__param_list {
     static const int64_t values[sizeof...(V)];
 };
 template <int64_t... V> const int64_t btk__param_list<V...>::values[sizeof...(V)] = {V...};
+
+/* The number of BTK_ARG axes given to BTK_GRID (C++). */
+template <class... T> constexpr size_t btk__count_of(const T &...)
+{
+    return sizeof...(T);
+}
 
 /** Make the compiler believe `value` is read (and, when it is an lvalue, written), so
  *  computing it cannot be optimized away. Nothing is copied. */

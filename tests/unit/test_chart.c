@@ -76,15 +76,19 @@ static void draw_all(btk_chart *c, const char *name, int n, btk_chart_format fmt
     double samples[50], spark[12];
     btk_dist_side sides[2] = {{name, samples, 50}, {name, samples, 25}};
     const char *ext = fmt == BTK_CHART_PNG ? "png" : "svg";
-    char path[4][64];
-    btk_chart_out out[4];
+    char path[5][64];
+    btk_chart_out out[5];
+    static const double sizes[] = {8, 64, 512, 4096}, times[] = {10, 75, 610, 4900};
+    btk_cx_fit fit;
+    btk_size_chart size = {name, name, sizes, times, 4, &fit};
     int i;
 
-    for (i = 0; i < 4; i++) {
+    for (i = 0; i < 5; i++) {
         snprintf(path[i], sizeof(path[i]), "%s%d.%s",
-                 (const char *[]){"trend", "cmp", "dist", "spark"}[i], n, ext);
+                 (const char *[]){"trend", "cmp", "dist", "spark", "size"}[i], n, ext);
         out[i] = (btk_chart_out){path[i], fmt, 640, 360};
     }
+    assert_int_equal(btk_complexity_fit(&fit, sizes, times, 4), 0);
     fill_trend(tp, 12, name);
     fill_verdicts(v, 3, name);
     for (i = 0; i < 50; i++)
@@ -95,6 +99,7 @@ static void draw_all(btk_chart *c, const char *name, int n, btk_chart_format fmt
     assert_int_equal(btk_chart_compare(c, &out[1], name, v, 3), 0);
     assert_int_equal(btk_chart_dist(c, &out[2], name, sides, 2), 0);
     assert_int_equal(btk_chart_sparkline(c, &out[3], spark, 12), 0);
+    assert_int_equal(btk_chart_size(c, &out[4], &size), 0);
 }
 
 /* Count directory entries whose name starts with PWNED. */
@@ -153,6 +158,8 @@ static void chart__hostile_names_run_nothing(void **state)
         snprintf(path, sizeof(path), "trend%zu.%s", i, i % 2 ? "png" : "svg");
         assert_true(file_nonempty(path));
         snprintf(path, sizeof(path), "dist%zu.%s", i, i % 2 ? "png" : "svg");
+        assert_true(file_nonempty(path));
+        snprintf(path, sizeof(path), "size%zu.%s", i, i % 2 ? "png" : "svg");
         assert_true(file_nonempty(path));
     }
     assert_int_equal(chdir(cwd), 0);

@@ -468,6 +468,36 @@ static void compare__budgets_and_memory_from_config(void **state)
     free_run(now);
 }
 
+/* A result made in per-call mode ("percentiles": "calls") has percentiles of single calls
+ * that its samples (means of calls) cannot give: a budget on p99 reads its own p99. The
+ * same stored p99 without the mark is ignored for the samples' (about 1000 ns here). */
+static void compare__budget_reads_per_call_percentiles(void **state)
+{
+    static const char text[] = "{\"benchmarks\": {\"b0*\": {\"budgets\": [\"p99 < 2us\"]}}}";
+    btk_run *base = make_suite(2, -1, 1, 5, 5, 27), *now = make_suite(2, -1, 1, 5, 5, 28);
+    btk_compare_options opts = BTK_COMPARE_OPTIONS_INIT;
+    btk_config *config;
+    btk_comparison *cmp;
+    const btk_verdict *v;
+
+    (void)state;
+    assert_int_equal(btk_config_parse(&config, text, sizeof(text) - 1, "t"), 0);
+    opts.config = config;
+    now->results[0].stats.p99 = 5000; /* the 99th percentile of calls */
+    now->results[0].call_percentiles = true;
+    now->results[1].stats.p99 = 5000; /* not marked: the samples decide */
+    cmp = run_compare(base, now, &opts);
+    v = find(cmp, "b00");
+    assert_int_equal(v->kind, BTK_VERDICT_BUDGET);
+    assert_non_null(strstr(v->reason, "p99 < 2us (is 5000ns)"));
+    v = find(cmp, "b01");
+    assert_true(v->kind != BTK_VERDICT_BUDGET);
+    btk_comparison_free(cmp);
+    btk_config_free(config);
+    free_run(base);
+    free_run(now);
+}
+
 static void compare__allocation_failures_are_clean(void **state)
 {
     btk_run *base = make_suite(3, -1, 1, 5, 5, 19), *now = make_suite(3, 1, 1.3, 5, 5, 20);
@@ -522,6 +552,7 @@ int main(void)
         cmocka_unit_test(compare__deterministic_with_fixed_seed),
         cmocka_unit_test(compare__new_missing_and_failed),
         cmocka_unit_test(compare__budgets_and_memory_from_config),
+        cmocka_unit_test(compare__budget_reads_per_call_percentiles),
         cmocka_unit_test(compare__threads_do_not_change_the_result),
         cmocka_unit_test(compare__allocation_failures_are_clean),
         cmocka_unit_test(compare__empty_sides_and_bad_options),

@@ -63,10 +63,107 @@ static void import__gbench_repetitions_become_processes(void **state)
     assert_true(r->counter_count >= 1);
     assert_string_equal(r->counters[0].name, "items_per_second");
     assert_null(btk_run_find(run, "BM_sort/1024_mean"));
+    /* cpu_time kept next to real_time: the file's first BM_sort/64 repetition has
+     * real_time 0.22745177927385726 us and cpu_time 0.19763079540042186 us */
+    r = btk_run_find(run, "BM_sort/64");
+    check_near(r->procs[0].ns[0], 227.45177927385726, 1e-12);
+    assert_non_null(r->procs[0].cpu_ns);
+    check_near(r->procs[0].cpu_ns[0], 197.63079540042186, 1e-12);
+    assert_true(r->has_cpu_stats);
+    /* the median of the three repetitions' cpu_time (0.1976, 0.1943, 0.2051 us) */
+    check_near(r->cpu_stats.median, 197.63079540042186, 1e-12);
     r = btk_run_find(run, "BM_fails");
     assert_non_null(r);
     assert_int_equal(r->status, BTK_RESULT_FAILED);
     assert_string_equal(r->error_message, "deliberate failure");
+    btk_run_free(run);
+}
+
+/* A counting run (tests/data/json/valid/counting.json: written by the examples binary with
+ * --measure instructions) is read as counts: measure, identity, and each benchmark's
+ * repeatability and spread. */
+static void import__counting_run_keeps_measure_and_identity(void **state)
+{
+    btk_run *run = NULL;
+    const btk_result *r;
+
+    (void)state;
+    assert_int_equal(btk_import_file(&run, data_path("json/valid/counting.json")), 0);
+    assert_int_equal(run->measure, BTK_MEASURE_KIND_INSTRUCTIONS);
+    assert_string_equal(run->count_identity,
+                        "tool=callgrind; tool_version=valgrind.h 3.19; libc=glibc 2.36; "
+                        "arch=x86_64; cpu=Intel(R) Xeon(R) Processor");
+    r = btk_run_find(run, "cpu");
+    assert_non_null(r);
+    assert_int_equal(r->count_repeat, BTK_COUNT_DETERMINISTIC);
+    /* (1976036 - 1047) / 329, the file's own totals */
+    check_near(r->stats.median, (1976036.0 - 1047.0) / 329.0, 1e-12);
+    check_near(r->count_spread_min, r->count_spread_max, 0);
+    assert_false(r->has_cpu_stats);
+    btk_run_free(run);
+    /* a time run says nothing of counts */
+    assert_int_equal(btk_import_file(&run, data_path("json/valid/full.json")), 0);
+    assert_int_equal(run->measure, BTK_MEASURE_KIND_TIME);
+    assert_null(run->count_identity);
+    assert_int_equal(run->results[0].count_repeat, BTK_COUNT_UNKNOWN);
+    assert_false(run->results[0].has_cpu_stats);
+    assert_null(run->results[0].procs[0].cpu_ns);
+    btk_run_free(run);
+}
+
+/* cpu_samples (parallel to samples) and cpu_stats: tests/data/json/valid/cpu.json is
+ * full.json with every figure times 0.9 as CPU time. */
+static void import__cpu_samples_and_stats_are_kept(void **state)
+{
+    btk_run *run = NULL;
+    const btk_result *r;
+
+    (void)state;
+    assert_int_equal(btk_import_file(&run, data_path("json/valid/cpu.json")), 0);
+    r = btk_run_find(run, "sort/1024");
+    assert_non_null(r->procs[0].cpu_ns);
+    check_near(r->procs[0].cpu_ns[0], 9.0, 1e-12);
+    check_near(r->procs[1].cpu_ns[2], 12.6, 1e-12);
+    assert_true(r->has_cpu_stats);
+    check_near(r->cpu_stats.median, 9.9, 1e-12);
+    check_near(r->stats.median, 11.0, 1e-12); /* wall untouched */
+    assert_true(btk_run_has_cpu(run));
+    btk_run_free(run);
+}
+
+/* Malformed CPU or count fields: a length mismatch is a format error; a negative CPU
+ * sample makes that process's CPU time unknown, not the benchmark failed. */
+static void import__bad_cpu_and_count_fields(void **state)
+{
+    static const char head[] =
+        "{\"format\":\"benchtrack\",\"schema_version\":1,\"context\":{%s},"
+        "\"benchmarks\":[{\"name\":\"a\",\"status\":\"ok\",\"stats\":{\"median\":1},"
+        "%s\"processes\":[{\"samples\":[1,2],%s}]}]}";
+    char text[1024];
+    btk_run *run = NULL;
+
+    (void)state;
+    snprintf(text, sizeof(text), head, "", "", "\"cpu_samples\":[1]");
+    assert_int_equal(btk_import_buffer(&run, text, strlen(text), "t"), BTK_EFORMAT);
+    assert_non_null(strstr(btk_error_last()->message, "cpu_samples: length differs"));
+    snprintf(text, sizeof(text), head, "", "", "\"cpu_samples\":[1,-2]");
+    assert_int_equal(btk_import_buffer(&run, text, strlen(text), "t"), 0);
+    assert_int_equal(run->results[0].status, BTK_RESULT_OK);
+    assert_null(run->results[0].procs[0].cpu_ns);
+    btk_run_free(run);
+    snprintf(text, sizeof(text), head, "\"options\":{\"measure\":\"instructions\"}",
+             "\"count\":{\"deterministic\":\"yes\"},", "\"batch\":[1,1]");
+    assert_int_equal(btk_import_buffer(&run, text, strlen(text), "t"), BTK_EFORMAT);
+    assert_non_null(strstr(btk_error_last()->message, "count.deterministic: expected true"));
+    snprintf(text, sizeof(text), head, "\"options\":{\"measure\":\"instructions\"}",
+             "\"count\":{\"deterministic\":false,\"spread\":{\"min\":1,\"max\":2}},",
+             "\"batch\":[1,1]");
+    assert_int_equal(btk_import_buffer(&run, text, strlen(text), "t"), 0);
+    assert_int_equal(run->results[0].count_repeat, BTK_COUNT_NONDETERMINISTIC);
+    check_near(run->results[0].count_spread_max, 2, 0);
+    /* no count object in the context: every identity field unknown, said so */
+    assert_string_equal(run->count_identity,
+                        "tool=?; tool_version=?; libc=?; arch=?; cpu=?");
     btk_run_free(run);
 }
 
@@ -141,18 +238,24 @@ static void import__allocation_failures_are_clean(void **state)
     long n;
     int error;
 
+    static const char *const files[] = {"json/valid/full.json", "json/valid/counting.json",
+                                        "json/valid/cpu.json", "gbench/tiny.json"};
+
     (void)state;
-    for (n = 0;; n++) {
-        btk__alloc_fail_after(n);
-        error = btk_import_file(&run, data_path("json/valid/full.json"));
-        btk__alloc_fail_after(-1);
-        if (error == 0)
-            break;
-        assert_int_equal(error, BTK_ENOMEM);
-        assert_null(run);
+    for (size_t f = 0; f < BTK_ARRAY_SIZE(files); f++) {
+        for (n = 0;; n++) {
+            btk__alloc_fail_after(n);
+            error = btk_import_file(&run, data_path(files[f]));
+            btk__alloc_fail_after(-1);
+            if (error == 0)
+                break;
+            assert_int_equal(error, BTK_ENOMEM);
+            assert_null(run);
+        }
+        assert_true(n > 10);
+        btk_run_free(run);
+        run = NULL;
     }
-    assert_true(n > 10);
-    btk_run_free(run);
 }
 
 
@@ -219,6 +322,29 @@ static void import__null_counter_is_left_out(void **state)
     assert_int_equal(run->results[0].counter_count, 1);
     assert_string_equal(run->results[0].counters[0].name, "x");
     check_near(run->results[0].counters[0].value, 2.5, 0);
+    btk_run_free(run);
+}
+
+/* "percentiles": "calls" marks a per-call result; absent or "samples" does not. */
+static void import__per_call_percentiles_are_marked(void **state)
+{
+    static const char doc[] =
+        "{\"format\":\"benchtrack\",\"schema_version\":1,\"context\":{},\"benchmarks\":["
+        "{\"name\":\"a\",\"status\":\"ok\",\"percentiles\":\"calls\",\"stats\":{\"median\":2,"
+        "\"p99\":40},\"processes\":[{\"samples\":[1,2,3],\"cpu_samples\":[1,2,3]}]},"
+        "{\"name\":\"b\",\"status\":\"ok\",\"percentiles\":\"samples\",\"stats\":{\"median\":2},"
+        "\"processes\":[{\"samples\":[1,2,3]}]},"
+        "{\"name\":\"c\",\"status\":\"ok\",\"stats\":{\"median\":2},"
+        "\"processes\":[{\"samples\":[1,2,3]}]}]}";
+    btk_run *run = NULL;
+
+    (void)state;
+    assert_int_equal(btk_import_buffer(&run, doc, sizeof(doc) - 1, "p.json"), 0);
+    assert_int_equal(run->result_count, 3);
+    assert_true(run->results[0].call_percentiles);
+    check_near(run->results[0].stats.p99, 40, 0);
+    assert_false(run->results[1].call_percentiles);
+    assert_false(run->results[2].call_percentiles);
     btk_run_free(run);
 }
 
@@ -510,7 +636,8 @@ static void import__accepts_whatever_the_writer_writes(void **state)
             rt_make(&b[i], d * BENCHES + i);
             res[i] = b[i].res;
         }
-        rep = (btk_report){"./hostile\x01", 0, &in, &env, NULL, &opts, NULL, res, BENCHES};
+        rep = (btk_report){"./hostile\x01", 0, &in, &env, NULL, &opts, NULL, res, BENCHES, NULL,
+                           NULL, 0};
         assert_non_null(f = open_memstream(&text, &len));
         assert_int_equal(btk_json_write_stream(&rep, f), 0);
         fclose(f);
@@ -620,7 +747,7 @@ static void import__round_trips_every_metric_the_writer_writes(void **state)
     memset(&in, 0, sizeof(in));
     memset(&env, 0, sizeof(env));
     opts = (btk_runner_options){.processes = 1, .cpu = -1};
-    rep = (btk_report){"./rt", 0, &in, &env, NULL, &opts, NULL, &res, 1};
+    rep = (btk_report){"./rt", 0, &in, &env, NULL, &opts, NULL, &res, 1, NULL, NULL, 0};
     assert_int_equal(btk_summary_compute(&want, &res), 0);
     for (size_t i = 0; i < BTK_STATS_METRIC_COUNT; i++)
         for (size_t j = i + 1; j < BTK_STATS_METRIC_COUNT; j++)
@@ -643,6 +770,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(import__ours_reads_context_and_benchmarks),
         cmocka_unit_test(import__gbench_repetitions_become_processes),
+        cmocka_unit_test(import__counting_run_keeps_measure_and_identity),
+        cmocka_unit_test(import__cpu_samples_and_stats_are_kept),
+        cmocka_unit_test(import__bad_cpu_and_count_fields),
         cmocka_unit_test(import__gbench_units_scale_to_ns),
         cmocka_unit_test(import__invalid_cases_name_what_and_where),
         cmocka_unit_test(import__allocation_failures_are_clean),
@@ -650,6 +780,7 @@ int main(void)
         cmocka_unit_test(import__round_trips_every_metric_the_writer_writes),
         cmocka_unit_test(import__out_of_range_values_fail_the_benchmark_not_the_run),
         cmocka_unit_test(import__null_counter_is_left_out),
+        cmocka_unit_test(import__per_call_percentiles_are_marked),
         cmocka_unit_test(import__gbench_absurd_real_time_is_an_invalid_result),
         cmocka_unit_test(import__limits_give_one_line_naming_them),
         cmocka_unit_test(import__accepts_whatever_the_writer_writes),

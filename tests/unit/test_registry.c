@@ -61,6 +61,54 @@ static void registry__expands_lists_and_ranges_in_order(void **state)
                            "memcpy/1024 alloc");
 }
 
+/* A thread range: lo, 2lo, 4lo ... below hi, then hi, innermost after a parameter, each
+ * instance carrying its thread count; BTK_THREADS_CPUS is the count kept in
+ * BTK__RANGE_CPUS (set here to 6, as a process allowed 6 CPUs would have set it). A count
+ * above 1024 or a range ending below its start is refused. */
+static const btk_bench_options to3 = {BTK_PARAMS(7), BTK_THREAD_RANGE(1, 3),
+                                      .version = BTK_BENCH_OPTIONS_VERSION};
+static const btk_bench_options cpus = {BTK_THREAD_RANGE(2, BTK_THREADS_CPUS),
+                                       .version = BTK_BENCH_OPTIONS_VERSION};
+static const btk_bench_options fixed = {.threads = 4, .version = BTK_BENCH_OPTIONS_VERSION};
+static const btk_bench_options too_many_threads = {.threads = 1025,
+                                                   .version = BTK_BENCH_OPTIONS_VERSION};
+static const btk_bench_options upside = {BTK_THREAD_RANGE(8, 2),
+                                         .version = BTK_BENCH_OPTIONS_VERSION};
+
+static void registry__thread_ranges(void **state)
+{
+    btk_instance *v;
+    size_t n;
+    char s[512];
+
+    (void)state;
+    btk_registry__reset();
+    assert_int_equal(setenv("BTK__RANGE_CPUS", "6", 1), 0);
+    btk_register("t", body, &to3);
+    btk_register("c", body, &cpus);
+    btk_register("f", body, &fixed);
+    names(NULL, s, sizeof(s));
+    assert_string_equal(s, "t/7/threads:1 t/7/threads:2 t/7/threads:3 c/threads:2 "
+                           "c/threads:4 c/threads:6 f");
+    assert_int_equal(btk_registry_instances(&v, &n, "t/7/threads:2"), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].threads, 2);
+    assert_true(v[0].has_param && v[0].param == 7);
+    btk__free(v);
+    assert_int_equal(btk_registry_instances(&v, &n, "f"), 0);
+    assert_int_equal(v[0].threads, 0); /* the options' own: 4 */
+    btk__free(v);
+    btk_registry__reset();
+    btk_register("many", body, &too_many_threads);
+    assert_int_equal(btk_registry_instances(&v, &n, NULL), BTK_EINVAL);
+    assert_non_null(strstr(btk_error_last()->message, "invalid thread count"));
+    btk_registry__reset();
+    btk_register("upside", body, &upside);
+    assert_int_equal(btk_registry_instances(&v, &n, NULL), BTK_EINVAL);
+    btk_registry__reset();
+    unsetenv("BTK__RANGE_CPUS");
+}
+
 static void registry__instance_fields(void **state)
 {
     btk_instance *v;
@@ -220,6 +268,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(registry__filter_semantics, setup, teardown),
         cmocka_unit_test_setup_teardown(registry__malformed_filter_is_einval, setup, teardown),
         cmocka_unit_test(registry__long_name_refused_with_reason_and_listed_around),
+        cmocka_unit_test(registry__thread_ranges),
         cmocka_unit_test_setup_teardown(registry__bad_registrations_are_einval, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(registry__allocation_failure_is_clean, setup,

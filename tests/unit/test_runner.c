@@ -326,11 +326,17 @@ static void fill_result(btk_proc_result *r, size_t n)
     r->samples = btk__malloc(n * sizeof(double));
     r->batch = btk__malloc(n * sizeof(uint64_t));
     r->cycles = btk__malloc(n * sizeof(double));
+    r->cpu_samples = btk__malloc(n * sizeof(double));
     for (i = 0; i < n; i++) {
         r->samples[i] = 10.0 + (double)i;
         r->batch[i] = 100 + i;
         r->cycles[i] = 23.0 + (double)i;
+        r->cpu_samples[i] = 19.0 + (double)i;
     }
+    r->threads = 2;
+    r->disturbed = 3;
+    r->switches = 5;
+    r->migrations = 1;
     r->stop = BTK_STOP_MAX_SAMPLES;
     r->mem_tracked = true;
     r->allocs = 7;
@@ -369,6 +375,13 @@ static void wire__roundtrip_keeps_every_field(void **state)
     assert_memory_equal(out.samples, in.samples, 50 * sizeof(double));
     assert_memory_equal(out.batch, in.batch, 50 * sizeof(uint64_t));
     assert_memory_equal(out.cycles, in.cycles, 50 * sizeof(double));
+    assert_memory_equal(out.cpu_samples, in.cpu_samples, 50 * sizeof(double));
+    assert_int_equal(out.threads, 2);
+    assert_int_equal(out.disturbed, 3);
+    assert_int_equal(out.switches, 5);
+    assert_int_equal(out.migrations, 1);
+    assert_false(out.per_call);
+    assert_int_equal(out.call_count, 0);
     assert_int_equal(out.counter_count, 2);
     assert_string_equal(out.counters[1].name, "misses");
     check_near(out.counters[0].value, 0.5, 1e-12);
@@ -425,6 +438,39 @@ static void wire__rejects_truncated_and_inconsistent_frames(void **state)
     btk_buf_free(&frame);
 }
 
+/* Per-call times travel after the sample arrays; a call count without per-call mode, or
+ * one the payload does not hold, is refused. */
+static void wire__carries_per_call_times(void **state)
+{
+    btk_proc_result in, out;
+    btk_buf frame = BTK_BUF_INIT;
+    btk_wire_kind kind;
+    char msg[64];
+    size_t i;
+
+    (void)state;
+    fill_result(&in, 5);
+    in.per_call = true;
+    in.call_count = 7;
+    in.calls = btk__malloc(7 * sizeof(double));
+    for (i = 0; i < 7; i++)
+        in.calls[i] = 1000.0 + (double)i;
+    assert_int_equal(btk_wire_encode_result(&frame, &in), 0);
+    assert_int_equal(btk_wire_decode(&kind, &out, msg, sizeof(msg), frame.ptr, frame.len), 0);
+    assert_true(out.per_call);
+    assert_int_equal(out.call_count, 7);
+    assert_memory_equal(out.calls, in.calls, 7 * sizeof(double));
+    assert_memory_equal(out.samples, in.samples, 5 * sizeof(double));
+    btk_proc_result_clear(&out);
+    expect_malformed(frame.ptr, frame.len - 8, "length prefix");
+    in.per_call = false; /* calls without the mode */
+    btk_buf_clear(&frame);
+    assert_int_equal(btk_wire_encode_result(&frame, &in), 0);
+    expect_malformed(frame.ptr, frame.len, "out of range");
+    btk_proc_result_clear(&in);
+    btk_buf_free(&frame);
+}
+
 static void wire__error_frame_carries_message(void **state)
 {
     btk_proc_result out;
@@ -464,7 +510,7 @@ static void wire__decode_survives_every_allocation_failure(void **state)
         assert_null(out.batch);
         assert_null(out.cycles);
     }
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 4);
     assert_int_equal(out.count, 8);
     btk_proc_result_clear(&out);
     btk_proc_result_clear(&in);
@@ -536,6 +582,7 @@ int main(void)
         cmocka_unit_test(wire__roundtrip_keeps_every_field),
         cmocka_unit_test(wire__rejects_truncated_and_inconsistent_frames),
         cmocka_unit_test(wire__error_frame_carries_message),
+        cmocka_unit_test(wire__carries_per_call_times),
         cmocka_unit_test(wire__decode_survives_every_allocation_failure),
         cmocka_unit_test(runner__survives_every_allocation_failure),
     };

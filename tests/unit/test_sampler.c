@@ -165,9 +165,7 @@ static double run_named(const char *name, const btk_run_options *o, btk_proc_res
 
 static void release(btk_proc_result *r)
 {
-    btk__free(r->samples);
-    btk__free(r->batch);
-    btk__free(r->cycles);
+    btk_proc_result_clear(r);
 }
 
 static double median_of(const char *name)

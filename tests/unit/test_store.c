@@ -130,6 +130,112 @@ static const char *const hostile[] = {
     "'); DROP TABLE runs; --", "\x1b[31mred\x1b[0m", "x' OR '1'='1",
 };
 
+/* Import, store and load back a counting run (tests/data/json/valid/counting.json) and a
+ * time run with CPU samples (cpu.json): measure, count identity, repeatability, spread,
+ * CPU samples and CPU statistics come back as imported; a time history leaves the
+ * counting run out. */
+static void store__counts_and_cpu_round_trip(void **state)
+{
+    static const char sha[2][41] = {"0123456789abcdef0123456789abcdef01234567",
+                                    "1123456789abcdef0123456789abcdef01234567"};
+    char *dir = test_tmpdir("metrics");
+    btk_store *db = NULL;
+    btk_run *count = NULL, *cpu = NULL, *out = NULL;
+    btk_history_point *pts = NULL;
+    const btk_result *r, *w;
+    size_t n = 0;
+    int64_t id = 0;
+
+    (void)state;
+    assert_int_equal(btk_import_file(&count, data_path("json/valid/counting.json")), 0);
+    assert_int_equal(btk_import_file(&cpu, data_path("json/valid/cpu.json")), 0);
+    snprintf(count->commit.sha, sizeof(count->commit.sha), "%s", sha[0]);
+    snprintf(cpu->commit.sha, sizeof(cpu->commit.sha), "%s", sha[1]);
+    assert_int_equal(btk_store_open(&db, db_in(dir, "m.db"), 0), 0);
+    assert_int_equal(btk_store_add_run(db, count, &id), 0);
+    assert_int_equal(btk_store_load_run(&out, db, id, true), 0);
+    assert_int_equal(out->measure, BTK_MEASURE_KIND_INSTRUCTIONS);
+    assert_string_equal(out->count_identity, count->count_identity);
+    r = btk_run_find(out, "cpu");
+    w = btk_run_find(count, "cpu");
+    assert_int_equal(r->count_repeat, BTK_COUNT_DETERMINISTIC);
+    check_near(r->stats.median, w->stats.median, 0);
+    check_near(r->count_spread_min, w->count_spread_min, 0);
+    assert_false(r->has_cpu_stats);
+    assert_null(r->procs[0].cpu_ns);
+    btk_run_free(out);
+    /* the counting run is not a point of a time history */
+    assert_int_equal(btk_store_history(&pts, &n, db, "cpu", NULL, sha, 2), 0);
+    assert_int_equal(n, 0);
+    btk_history_free(pts, n);
+    assert_int_equal(btk_store_add_run(db, cpu, &id), 0);
+    assert_int_equal(btk_store_load_run(&out, db, id, true), 0);
+    assert_int_equal(out->measure, BTK_MEASURE_KIND_TIME);
+    assert_null(out->count_identity);
+    r = btk_run_find(out, "sort/1024");
+    w = btk_run_find(cpu, "sort/1024");
+    assert_int_equal(r->count_repeat, BTK_COUNT_UNKNOWN);
+    assert_true(r->has_cpu_stats);
+    check_near(r->cpu_stats.median, 9.9, 1e-12);
+    check_near(r->cpu_stats.ci_low, w->cpu_stats.ci_low, 0);
+    check_near(r->cpu_stats.max, w->cpu_stats.max, 0);
+    for (size_t p = 0; p < r->proc_count; p++)
+        for (size_t i = 0; i < r->procs[p].count; i++)
+            check_near(r->procs[p].cpu_ns[i], w->procs[p].cpu_ns[i], 0);
+    btk_run_free(out);
+    /* loaded without samples: the CPU statistics still, no CPU samples */
+    assert_int_equal(btk_store_load_run(&out, db, id, false), 0);
+    assert_true(btk_run_find(out, "sort/1024")->has_cpu_stats);
+    btk_run_free(out);
+    btk_store_close(db);
+    btk_run_free(count);
+    btk_run_free(cpu);
+    test_rmtree(dir);
+}
+
+/* Allocation failures while adding and loading a counting run and a run with CPU time
+ * (the v3 tables): a clean BTK_ENOMEM each time, then the run as imported. */
+static void store__allocation_failures_with_counts_and_cpu(void **state)
+{
+    static const char *const files[] = {"json/valid/counting.json", "json/valid/cpu.json"};
+    char *dir = test_tmpdir("fault3");
+    btk_store *db = NULL;
+
+    (void)state;
+    assert_int_equal(btk_store_open(&db, db_in(dir, "f.db"), 0), 0);
+    for (size_t f = 0; f < BTK_ARRAY_SIZE(files); f++) {
+        btk_run *in = NULL, *out = NULL;
+        int64_t id = 0;
+        int error;
+        long n;
+
+        assert_int_equal(btk_import_file(&in, data_path(files[f])), 0);
+        for (n = 0;; n++) {
+            btk__alloc_fail_after(n);
+            error = btk_store_add_run(db, in, &id);
+            btk__alloc_fail_after(-1);
+            if (error == 0)
+                break;
+            assert_int_equal(error, BTK_ENOMEM);
+        }
+        for (n = 0;; n++) {
+            btk__alloc_fail_after(n);
+            error = btk_store_load_run(&out, db, id, true);
+            btk__alloc_fail_after(-1);
+            if (error == 0)
+                break;
+            assert_int_equal(error, BTK_ENOMEM);
+            assert_null(out);
+        }
+        assert_int_equal(out->measure, in->measure);
+        assert_int_equal(btk_run_has_cpu(out), btk_run_has_cpu(in));
+        btk_run_free(out);
+        btk_run_free(in);
+    }
+    btk_store_close(db);
+    test_rmtree(dir);
+}
+
 static void store__hostile_names_round_trip_verbatim(void **state)
 {
     char *dir = test_tmpdir("hostile");
@@ -582,6 +688,39 @@ static void store__named_machine_holds_runs_of_any_host(void **state)
     test_rmtree(dir);
 }
 
+/* A schema v2 database written by the main branch before counts and CPU time were stored
+ * (tests/data/db/v2-times.sql) reads as it is: its runs are time runs without CPU time; opened
+ * for writing it migrates to this version and reads the same. */
+static void store__v2_database_reads_as_time_runs(void **state)
+{
+    char *dir = test_tmpdir("v2"), path[4096], *sql;
+    sqlite3 *c = NULL;
+    btk_store *db = NULL;
+    btk_run *run = NULL;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s", db_in(dir, "v2.db"));
+    assert_non_null(sql = test_read_file(data_path("db/v2-times.sql"), NULL));
+    assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(c, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(c);
+    free(sql);
+    for (int mode = 0; mode < 2; mode++) {
+        assert_int_equal(btk_store_open(&db, path, mode ? 0 : BTK_STORE_READONLY), 0);
+        assert_int_equal(btk_sqlite__of(db)->version, mode ? BTK_STORE_SCHEMA_VERSION : 2);
+        assert_int_equal(btk_store_load_run(&run, db, 1, true), 0);
+        assert_int_equal(run->measure, BTK_MEASURE_KIND_TIME);
+        assert_null(run->count_identity);
+        assert_false(btk_run_has_cpu(run));
+        assert_int_equal(btk_run_find(run, "sort/1024")->count_repeat, BTK_COUNT_UNKNOWN);
+        assert_int_equal(btk_run_find(run, "sort/1024")->proc_count, 2);
+        check_near(btk_run_find(run, "sort/1024")->stats.median, 11.0, 1e-12);
+        btk_run_free(run);
+        btk_store_close(db);
+    }
+    test_rmtree(dir);
+}
+
 /* The history query reads results and runs through covering indexes only (schema v2): the
  * property that keeps it fast when a run holds many benchmarks and large context JSON
  * (docs/figures/store.md). Checked on SQLite's query plan, not on a timing. */
@@ -762,6 +901,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(store__roundtrip_keeps_every_field),
+        cmocka_unit_test(store__counts_and_cpu_round_trip),
+        cmocka_unit_test(store__v2_database_reads_as_time_runs),
+        cmocka_unit_test(store__allocation_failures_with_counts_and_cpu),
         cmocka_unit_test(store__hostile_names_round_trip_verbatim),
         cmocka_unit_test(store__newer_schema_is_refused_untouched),
         cmocka_unit_test(store__non_database_and_corrupt_files_are_format_errors),

@@ -429,6 +429,102 @@ static void backends__pg_v2_database_migrates(void **state)
     btk_run_free(b);
 }
 
+/* Acknowledged regressions: added, re-noted in place, listed, removed, on both backends. */
+static void backends__acks_round_trip(void **state)
+{
+    const char *loc = location_or_skip(state);
+    const char *sha = "abcdefabcdefabcdefabcdefabcdefabcdefabcd";
+    btk_store *db = NULL;
+    btk_ack *acks = NULL;
+    size_t count = 0;
+    int64_t id = 0, again = 0;
+
+    assert_int_equal(btk_store_open(&db, loc, 0), 0);
+    assert_int_equal(btk_store_add_ack(db, sha, "sort/*", "it's 'expected' %s", &id), 0);
+    assert_int_equal(btk_store_add_ack(db, sha, "sort/*", "new note", &again), 0);
+    assert_true(id == again); /* the pair is acknowledged once; the note is the newest */
+    assert_int_equal(btk_store_list_acks(&acks, &count, db), 0);
+    assert_int_equal(count, 1);
+    assert_string_equal(acks[0].sha, sha);
+    assert_string_equal(acks[0].glob, "sort/*");
+    assert_string_equal(acks[0].note, "new note");
+    btk_acks_free(acks, count);
+    assert_int_equal(btk_store_add_ack(db, "nosha", "x", "y", &again), BTK_EINVAL);
+    assert_int_equal(btk_store_remove_ack(db, id), 0);
+    assert_int_equal(btk_store_remove_ack(db, id), BTK_ENOTFOUND);
+    assert_int_equal(btk_store_list_acks(&acks, &count, db), 0);
+    assert_int_equal(count, 0);
+    btk_acks_free(acks, count);
+    btk_store_close(db);
+}
+
+/* A counting run (tests/data/json/valid/counting.json) and a time run with CPU samples
+ * (cpu.json) stored and loaded back on both backends: measure, count identity,
+ * repeatability, spread, CPU statistics and samples as imported; each history metric
+ * holds its kind of run only. */
+static void backends__counts_and_cpu_round_trip(void **state)
+{
+    static const char sha[2][41] = {"0123456789abcdef0123456789abcdef01234567",
+                                    "1123456789abcdef0123456789abcdef01234567"};
+    const char *loc = location_or_skip(state);
+    btk_store *db = NULL;
+    btk_run *count = NULL, *cpu = NULL, *out = NULL;
+    btk_history_point *pts = NULL;
+    const btk_result *r, *w;
+    size_t n = 0;
+    int64_t id = 0;
+
+    assert_int_equal(btk_import_file(&count, data_path("json/valid/counting.json")), 0);
+    assert_int_equal(btk_import_file(&cpu, data_path("json/valid/cpu.json")), 0);
+    snprintf(count->commit.sha, sizeof(count->commit.sha), "%s", sha[0]);
+    snprintf(cpu->commit.sha, sizeof(cpu->commit.sha), "%s", sha[1]);
+    assert_int_equal(btk_store_open(&db, loc, 0), 0);
+    assert_int_equal(btk_store_add_run(db, count, &id), 0);
+    assert_int_equal(btk_store_load_run(&out, db, id, true), 0);
+    assert_int_equal(out->measure, BTK_MEASURE_KIND_INSTRUCTIONS);
+    assert_string_equal(out->count_identity, count->count_identity);
+    r = btk_run_find(out, "cpu");
+    w = btk_run_find(count, "cpu");
+    assert_int_equal(r->count_repeat, BTK_COUNT_DETERMINISTIC);
+    check_near(r->stats.median, w->stats.median, 0);
+    check_near(r->count_spread_min, w->count_spread_min, 0);
+    assert_false(r->has_cpu_stats);
+    assert_null(r->procs[0].cpu_ns);
+    btk_run_free(out);
+    assert_int_equal(btk_store_add_run(db, cpu, &id), 0);
+    assert_int_equal(btk_store_load_run(&out, db, id, true), 0);
+    assert_int_equal(out->measure, BTK_MEASURE_KIND_TIME);
+    assert_null(out->count_identity);
+    r = btk_run_find(out, "sort/1024");
+    w = btk_run_find(cpu, "sort/1024");
+    assert_int_equal(r->count_repeat, BTK_COUNT_UNKNOWN);
+    assert_true(r->has_cpu_stats);
+    check_near(r->cpu_stats.median, 9.9, 1e-12); /* cpu.json's value */
+    check_near(r->cpu_stats.ci_low, w->cpu_stats.ci_low, 0);
+    for (size_t p = 0; p < r->proc_count; p++)
+        for (size_t i = 0; i < r->procs[p].count; i++)
+            check_near(r->procs[p].cpu_ns[i], w->procs[p].cpu_ns[i], 0);
+    btk_run_free(out);
+    /* time history: the time run only; CPU: its CPU median; counts: the counting run */
+    assert_int_equal(btk_store_history(&pts, &n, db, "cpu", NULL, sha, 2), 0);
+    assert_int_equal(n, 0); /* cpu.json has no benchmark "cpu"; the counting run is left out */
+    btk_history_free(pts, n);
+    assert_int_equal(btk_store_history_metric(&pts, &n, db, "sort/1024", NULL, sha, 2,
+                                              BTK_HISTORY_CPU), 0);
+    assert_int_equal(n, 1);
+    check_near(pts[0].stats.median, 9.9, 1e-12);
+    btk_history_free(pts, n);
+    assert_int_equal(btk_store_history_metric(&pts, &n, db, "cpu", NULL, sha, 2,
+                                              BTK_HISTORY_COUNT), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(pts[0].sha, sha[0]);
+    check_near(pts[0].stats.median, btk_run_find(count, "cpu")->stats.median, 0);
+    btk_history_free(pts, n);
+    btk_store_close(db);
+    btk_run_free(count);
+    btk_run_free(cpu);
+}
+
 /* ---- passwords (no server needed) ---- */
 
 static void redact__every_password_form_is_hidden(void **state)
@@ -497,6 +593,8 @@ int main(void)
         BOTH(backends__hostile_names_verbatim_and_byte_ordered),
         BOTH(backends__queries_answer_alike),
         BOTH(backends__versions_and_read_only),
+        BOTH(backends__acks_round_trip),
+        BOTH(backends__counts_and_cpu_round_trip),
         cmocka_unit_test_setup_teardown(backends__pg_v2_database_migrates, pg_setup, teardown),
         cmocka_unit_test(redact__every_password_form_is_hidden),
         cmocka_unit_test(redact__unreachable_server_message_hides_password),

@@ -106,6 +106,7 @@ static void store_check__invalid_versions_refused_untouched(void **state)
         assert_refused(path, BTK_EFORMAT, want);
     }
     unlink(in_dir(dir, "v.db"));
+    /* one past this build's version */
     snprintf(sql, sizeof(sql), "CREATE TABLE t(x); PRAGMA user_version=%d;",
              BTK_STORE_SCHEMA_VERSION + 1);
     make_db(in_dir(dir, "v.db"), sql);
@@ -150,8 +151,7 @@ static char *altered(const char *dir, const char *name, const char *sql)
 
 static void store_check__other_columns_missing_index_and_triggers_refused(void **state)
 {
-    char *dir = test_tmpdir("columns");
-    char want[128];
+    char *dir = test_tmpdir("columns"), want[128];
 
     (void)state;
     snprintf(want, sizeof(want), "of schema version %d: table 'runs' is not benchtrack's",

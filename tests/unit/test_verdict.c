@@ -394,6 +394,27 @@ static void verdict__allocation_failure_is_enomem(void **state)
     drop(&v);
 }
 
+/* Bisect's nearer-level rule. The geometric middle of GOOD (1) and BAD (1.21) is 1.1
+ * (sqrt(1.21) = 1.1 exactly), so 1.1 itself is not nearer BAD and anything above is; the
+ * failing proof run's step, +10.1 % against a BAD of +13.2 %, is nearer BAD (the middle is
+ * sqrt(1.132) = 1.0640). Not finite, not positive, or a BAD that is not slower: false. */
+static void verdict__bisect_takes_the_nearer_level(void **state)
+{
+    (void)state;
+    assert_false(btk_verdict_nearer_bad(1.0999, 1.21));
+    assert_true(btk_verdict_nearer_bad(1.1001, 1.21));
+    assert_true(btk_verdict_nearer_bad(1.101, 1.132));
+    assert_false(btk_verdict_nearer_bad(1.063, 1.132));
+    assert_true(btk_verdict_nearer_bad(1.065, 1.132));
+    assert_false(btk_verdict_nearer_bad(0.97, 1.132));
+    assert_true(btk_verdict_nearer_bad(1.5, 1.132)); /* beyond BAD: slower still */
+    assert_false(btk_verdict_nearer_bad(NAN, 1.132));
+    assert_false(btk_verdict_nearer_bad(1.2, NAN));
+    assert_false(btk_verdict_nearer_bad(-1.0, 1.132));
+    assert_false(btk_verdict_nearer_bad(1.2, 1.0));
+    assert_false(btk_verdict_nearer_bad(1.2, INFINITY));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +430,7 @@ int main(void)
         cmocka_unit_test(verdict__unchanged_needs_the_ci_inside_the_band),
         cmocka_unit_test(verdict__figures_that_are_not_finite_are_inconclusive),
         cmocka_unit_test(verdict__names_and_exit_code),
+        cmocka_unit_test(verdict__bisect_takes_the_nearer_level),
         cmocka_unit_test(verdict__allocation_failure_is_enomem),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

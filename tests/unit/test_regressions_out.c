@@ -1,0 +1,140 @@
+/* Tests of the output formats of benchtrack regressions (compare/cli/regressions_out.c):
+ * every untrusted string (benchmark name, subject, author, note, branch) with quotes,
+ * markup, control characters and invalid UTF-8, in each format; the JSON read back by
+ * jansson, the CSV cells checked one by one. */
+#include "check.h"
+#include "regressions.h"
+
+#include <jansson.h>
+#include <math.h>
+
+static const char *const NAME = "a|b<script>\"x\",'y'*_`z`";
+static const char *const SUBJECT = "=cmd() <b>\"bold\"</b>\t\x1b[31mred \xff\xfe end";
+static const char *const AUTHOR = "Eve, \"E\" <e@x>";
+static const char *const SHA = "0123456789abcdef0123456789abcdef01234567";
+
+/* Print found in format into a string (free with free). */
+static char *print(const reg_found *found, const char *format)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    assert_non_null(f);
+    assert_int_equal(cli_regressions_print(f, found, format), 0);
+    fclose(f);
+    return text;
+}
+
+static void make(reg_found *found, reg_item *items, btk_ack *ack)
+{
+    memset(items, 0, 2 * sizeof(*items));
+    items[0] = (reg_item){NAME, SHA, SUBJECT, AUTHOR, 3, {0}, NULL};
+    items[0].cp.before = 1000, items[0].cp.after = 1100, items[0].cp.magnitude = 0.1;
+    items[0].cp.p = 1e-9, items[0].cp.count_before = 20, items[0].cp.count_after = 10;
+    items[1] = (reg_item){"plain", SHA, NULL, NULL, 7, {0}, ack};
+    items[1].cp.before = 1000, items[1].cp.after = 800, items[1].cp.magnitude = -0.2;
+    items[1].cp.p = 1e-5, items[1].cp.count_before = 5, items[1].cp.count_after = 6;
+    *found = (reg_found){
+        "main\nx", "729b9d7dc587acef8fdf083dc089f4a0", 30, SHA, SHA, items, 2, 1};
+}
+
+static void regressions_out__json_reads_back_every_string(void **state)
+{
+    btk_ack ack = {4, "", (char *)"p*", (char *)"note \"q\"\n<i>", 0};
+    reg_item items[2];
+    reg_found found;
+    json_error_t err;
+    json_t *doc, *cp;
+    char *text;
+
+    (void)state;
+    make(&found, items, &ack);
+    text = print(&found, "json");
+    doc = json_loads(text, 0, &err);
+    if (doc == NULL)
+        fail_msg("not JSON (%s): %s", err.text, text);
+    assert_string_equal(json_string_value(json_object_get(doc, "branch")), "main\nx");
+    assert_int_equal(json_integer_value(json_object_get(doc, "unacknowledged")), 1);
+    cp = json_array_get(json_object_get(doc, "change_points"), 0);
+    assert_string_equal(json_string_value(json_object_get(cp, "benchmark")), NAME);
+    assert_string_equal(json_string_value(json_object_get(cp, "kind")), "regression");
+    /* invalid UTF-8 (0xff 0xfe) becomes U+FFFD each; everything else is kept */
+    assert_string_equal(
+        json_string_value(json_object_get(cp, "subject")),
+        "=cmd() <b>\"bold\"</b>\t\x1b[31mred \xef\xbf\xbd\xef\xbf\xbd end");
+    assert_string_equal(json_string_value(json_object_get(cp, "author")), AUTHOR);
+    check_near(json_real_value(json_object_get(cp, "magnitude")), 0.1, 1e-15);
+    assert_true(json_is_null(json_object_get(cp, "acknowledgement")));
+    cp = json_array_get(json_object_get(doc, "change_points"), 1);
+    assert_true(json_is_null(json_object_get(cp, "subject")));
+    assert_string_equal(json_string_value(json_object_get(cp, "kind")), "improvement");
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(cp, "acknowledgement"), "note")),
+                        "note \"q\"\n<i>");
+    json_decref(doc);
+    free(text);
+}
+
+static void regressions_out__csv_cells_are_quoted_and_defused(void **state)
+{
+    reg_item items[2];
+    reg_found found;
+    char *text;
+
+    (void)state;
+    make(&found, items, NULL);
+    text = print(&found, "csv");
+    /* header, then the name quoted with doubled quotes, the subject prefixed with ' (it
+     * starts with =) and quoted (it holds a quote), the author quoted (a comma) */
+    assert_non_null(strstr(text,
+                           "kind,benchmark,commit,subject,author,before_ns,after_ns,"
+                           "magnitude,p,acknowledged,note\n"));
+    assert_non_null(strstr(text, "regression,\"a|b<script>\"\"x\"\",'y'*_`z`\","));
+    assert_non_null(strstr(text, ",\"'=cmd() <b>\"\"bold\"\"</b>"));
+    assert_non_null(strstr(text, ",\"Eve, \"\"E\"\" <e@x>\","));
+    assert_non_null(strstr(text, ",no,\n"));
+    free(text);
+}
+
+static void regressions_out__markdown_and_table_carry_no_markup_or_controls(void **state)
+{
+    btk_ack ack = {4, "", (char *)"p*", (char *)"<i>ok</i>|", 0};
+    reg_item items[2];
+    reg_found found;
+    char *md, *table;
+
+    (void)state;
+    make(&found, items, &ack);
+    md = print(&found, "markdown");
+    assert_null(strstr(md, "<script>"));
+    assert_null(strstr(md, "<b>"));
+    assert_null(strstr(md, "<i>"));
+    assert_null(strchr(md, '\x1b'));
+    assert_null(strchr(md, '\t'));
+    assert_non_null(strstr(
+        md, "| :x: | a\\|b&lt;script&gt;&quot;x&quot;,&#39;y&#39;\\*\\_\\`z\\` |"));
+    assert_non_null(strstr(md, "| :rocket: | plain |"));
+    assert_non_null(strstr(md, "yes: &lt;i&gt;ok&lt;/i&gt;\\| |"));
+    table = print(&found, "table");
+    assert_null(strchr(table, '\x1b'));
+    assert_null(strchr(table, '\t'));
+    assert_non_null(
+        strstr(table, " of main\\nx on machine 729b9d7dc587; 1 unacknowledged"));
+    assert_non_null(strstr(table, "regression  0123456789ab  a|b<script>\"x\",'y'*_`z`  "
+                                  "1000 ns -> 1100 ns  +10.0 %  p 1e-09\n"));
+    assert_non_null(strstr(table, "\\x1b[31mred"));
+    assert_non_null(strstr(table, "    acknowledged (#4): <i>ok</i>|\n"));
+    free(md);
+    free(table);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(regressions_out__json_reads_back_every_string),
+        cmocka_unit_test(regressions_out__csv_cells_are_quoted_and_defused),
+        cmocka_unit_test(regressions_out__markdown_and_table_carry_no_markup_or_controls),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
