@@ -7,6 +7,7 @@
 #include "report.h"
 #include "outfile.h"
 #include "report_int.h"
+#include "runhistory.h"
 
 #include <math.h>
 #include <sys/stat.h>
@@ -201,10 +202,33 @@ static int load_base_run(const report_ctx *r, machine_ctx *m)
     return 0;
 }
 
+/* Compare m's base and latest runs as `benchtrack compare` compares stored runs: they were
+ * recorded at different times, so each benchmark's run-to-run noise, learned from the runs
+ * stored before the latest ones (runhistory.c), widens the CI and p (statistics.md §8). */
+static int compare_sides(const report_ctx *r, machine_ctx *m)
+{
+    const btk_compare_options defaults = BTK_COMPARE_OPTIONS_INIT;
+    btk_compare_options o = r->opts->compare ? *r->opts->compare : defaults;
+    btk_run **history = NULL;
+    size_t history_count = 0;
+    int error;
+
+    if ((error = btk_runhistory_load(&history, &history_count, r->db, r->rows, r->row_count,
+                                     m->base, m->base_count, m->latest,
+                                     m->latest_count)) < 0)
+        return error;
+    o.separate = true;
+    o.history = (const btk_run *const *)history;
+    o.history_count = history_count;
+    error = btk_compare_runs(&m->cmp, (const btk_run *const *)m->base, m->base_count,
+                             (const btk_run *const *)m->latest, m->latest_count, &o);
+    btk_runhistory_free(history, history_count);
+    return error;
+}
+
 /* Choose the latest and base commits of machine m and load their runs; compare them. */
 static int load_sides(report_ctx *r, machine_ctx *m)
 {
-    const btk_compare_options defaults = BTK_COMPARE_OPTIONS_INIT;
     long latest, base = -1;
     int error = 0;
 
@@ -228,9 +252,7 @@ static int load_sides(report_ctx *r, machine_ctx *m)
         return 0;
     if ((error = keep_builds(m)) < 0 || m->base_count == 0 || m->build_diff.len)
         return error; /* different builds are never compared */
-    return btk_compare_runs(&m->cmp, (const btk_run *const *)m->base, m->base_count,
-                            (const btk_run *const *)m->latest, m->latest_count,
-                            r->opts->compare ? r->opts->compare : &defaults);
+    return compare_sides(r, m);
 }
 
 /* The result named name in the first run of a side that has it, or NULL. */
