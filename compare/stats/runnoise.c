@@ -80,7 +80,7 @@ int btk_runnoise_learn(btk_runnoise *out, const btk_run *const *history, size_t 
                        const btk_run *const *base, size_t nb, const btk_run *const *now,
                        size_t nn, const char *name)
 {
-    double sd_h, ss;
+    double sd_h, ss, df_s;
     size_t used, n_b, n_n, groups;
     int error;
 
@@ -98,11 +98,17 @@ int btk_runnoise_learn(btk_runnoise *out, const btk_run *const *history, size_t 
     }
     ss = side_ss(base, nb, name, &n_b) + side_ss(now, nn, name, &n_n);
     groups = (n_b > 0) + (n_n > 0);
-    if (n_b + n_n > groups && !(sqrt(ss / (double)(n_b + n_n - groups)) <= out->sd)) {
-        out->sd = sqrt(ss / (double)(n_b + n_n - groups));
-        out->df = (double)(n_b + n_n - groups);
-        out->runs = 0;
+    if (n_b + n_n <= groups)
+        return 0;
+    df_s = (double)(n_b + n_n - groups);
+    if (isnan(out->sd)) {
+        out->sd = sqrt(ss / df_s);
+        out->df = df_s;
         out->source = "runs of the sides";
+    } else { /* two estimates of one variance: pooled by their degrees of freedom */
+        out->sd = sqrt((out->df * out->sd * out->sd + ss) / (out->df + df_s));
+        out->df += df_s;
+        out->source = "stored runs and runs of the sides";
     }
     return 0;
 }

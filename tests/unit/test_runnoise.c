@@ -85,6 +85,32 @@ static void runnoise__learned_from_the_sides(void **state)
     free_runs(c, 2);
 }
 
+/* Stored runs and sides with several runs: two estimates of one variance, pooled by their
+ * degrees of freedom, not the larger of the two (the maximum of two unbiased estimates is
+ * biased upward). History of the first test (sd 0.020760213316049738, 5 df) and the sides
+ * of the second (ln 1.04 / 2, 2 df): sqrt((5 * 0.0207602^2 + 2 * 0.0196104^2) / 7) =
+ * 0.02043828499502634 (python3), with 7 df. */
+static void runnoise__history_and_sides_pooled(void **state)
+{
+    const double levels[] = {100, 101, 99, 100, 102, 100};
+    btk_run *runs[6], *b[2] = {level_run(100), level_run(104)},
+                      *c[2] = {level_run(110), level_run(110)};
+    const btk_run *h[6], *bb[2] = {b[0], b[1]}, *cc[2] = {c[0], c[1]};
+    btk_runnoise n;
+
+    (void)state;
+    for (int i = 0; i < 6; i++)
+        h[i] = runs[i] = level_run(levels[i]);
+    assert_int_equal(btk_runnoise_learn(&n, h, 6, bb, 2, cc, 2, "b"), 0);
+    check_near(n.sd, 0.02043828499502634, 1e-12);
+    check_near(n.df, 7, 0);
+    assert_int_equal(n.runs, 6);
+    assert_string_equal(n.source, "stored runs and runs of the sides");
+    free_runs(runs, 6);
+    free_runs(b, 2);
+    free_runs(c, 2);
+}
+
 /* A verdict without a finite effect is left alone (still inconclusive downstream). */
 static void runnoise__not_applied_without_a_finite_effect(void **state)
 {
@@ -119,6 +145,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(runnoise__learned_from_history_and_applied),
         cmocka_unit_test(runnoise__learned_from_the_sides),
+        cmocka_unit_test(runnoise__history_and_sides_pooled),
         cmocka_unit_test(runnoise__not_applied_without_a_finite_effect),
         cmocka_unit_test(runnoise__allocation_failure_is_enomem),
     };
