@@ -683,6 +683,9 @@ static int report_start(report_ctx *r, btk_store *db, const btk_report_options *
         (error = btk_buf_printf(&img, "%s/img", o->out_dir)) < 0 ||
         (error = btk_outfile_mkdir(img.ptr, false)) < 0)
         goto done;
+    /* the temporary files of an earlier report that was killed mid-rename */
+    btk_outfile_sweep(o->out_dir);
+    btk_outfile_sweep(img.ptr);
     if ((error = select_commits(r, o)) == 0 &&
         (error = btk_chart_open(&r->chart)) == 0) /* images replace, never follow, links */
         btk_gnuplot_set_output_flags(r->chart, BTK_OUTFILE_REPLACE);
