@@ -93,6 +93,27 @@ int btk_report_history(btk_history_point **points_out, size_t *count_out, bool *
     return error < 0 ? error : 0;
 }
 
+static bool same_text(const char *a, const char *b)
+{
+    return !strcmp(a ? a : "", b ? b : "");
+}
+
+int btk_report_build_changes(bool **changed_out, const btk_history_point *p, size_t count,
+                             bool oldest_first, const btk_report_history_in *in)
+{
+    const btk_run_row *a, *b;
+
+    if ((*changed_out = btk__calloc(count + 1, sizeof(**changed_out))) == NULL)
+        return BTK_ENOMEM;
+    for (size_t i = 0; i + 1 < count; i++) /* the newer of points i, i + 1 is marked */
+        if ((a = row_of(in, p[i].run_id)) != NULL &&
+            (b = row_of(in, p[i + 1].run_id)) != NULL &&
+            (a->compiler || a->flags) && (b->compiler || b->flags))
+            (*changed_out)[oldest_first ? i + 1 : i] =
+                !same_text(a->compiler, b->compiler) || !same_text(a->flags, b->flags);
+    return 0;
+}
+
 /* Whether rows has a run of sha on machine fp (NULL: any) that the report takes. */
 static bool has_runs(const report_ctx *r, const char *sha, const char *fp)
 {
@@ -384,6 +405,8 @@ static int load_item(report_ctx *r, machine_ctx *m, bench_item *it, const char *
 
     it->slots = r->sha_count;
     error = btk_report_history(&it->points, &it->count, &it->dirty, &excluded, r->db, &in);
+    if (error == 0)
+        error = btk_report_build_changes(&it->build, it->points, it->count, true, &in);
     btk_buf_free(&excluded);
     if (error < 0)
         return error;
@@ -475,6 +498,7 @@ static void free_machine(machine_ctx *m)
     for (i = 0; i < m->item_count; i++) {
         btk_history_free(m->items[i].points, m->items[i].slots);
         btk__free(m->items[i].dirty);
+        btk__free(m->items[i].build);
         btk__free(m->items[i].trend);
         btk__free(m->items[i].changes);
         btk__free(m->items[i].stem);

@@ -34,6 +34,8 @@ typedef struct btk_run_row {
     int64_t id;
     char sha[41];
     char *branch, *subject, *date, *machine_fp, *hostname;
+    char *compiler, *flags; /* the run's build (context build.compiler, build.flags); NULL
+                             * when unknown */
     bool dirty;
     int64_t benchmarks, failures;
 } btk_run_row;

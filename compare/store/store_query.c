@@ -328,8 +328,8 @@ int btk_store_runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store *d
 #define SQL_LIST                                                                             \
     "SELECT r.id, r.commit_sha, r.branch, c.subject, r.date, m.fingerprint, m.hostname,"   \
     " r.dirty, (SELECT count(*) FROM results x WHERE x.run_id = r.id),"                    \
-    " (SELECT count(*) FROM results x WHERE x.run_id = r.id AND x.status != 0)"            \
-    " FROM runs r JOIN machines m ON m.id = r.machine_id"                                  \
+    " (SELECT count(*) FROM results x WHERE x.run_id = r.id AND x.status != 0),"           \
+    " r.compiler, r.flags FROM runs r JOIN machines m ON m.id = r.machine_id"                                  \
     " LEFT JOIN commits c ON c.sha = r.commit_sha ORDER BY r.id DESC LIMIT ?"
 
 static int read_list_row(btk_run_row *row, sqlite3_stmt *st)
@@ -343,7 +343,8 @@ static int read_list_row(btk_run_row *row, sqlite3_stmt *st)
     row->benchmarks = sqlite3_column_int64(st, 8);
     row->failures = sqlite3_column_int64(st, 9);
     if (!TEXT(row->branch, st, 2) || !TEXT(row->subject, st, 3) || !TEXT(row->date, st, 4) ||
-        !TEXT(row->machine_fp, st, 5) || !TEXT(row->hostname, st, 6))
+        !TEXT(row->machine_fp, st, 5) || !TEXT(row->hostname, st, 6) ||
+        !TEXT(row->compiler, st, 10) || !TEXT(row->flags, st, 11))
         return BTK_ENOMEM;
     return 0;
 }
@@ -391,6 +392,8 @@ void btk_run_rows_free(btk_run_row *rows, size_t count)
         btk__free(rows[i].date);
         btk__free(rows[i].machine_fp);
         btk__free(rows[i].hostname);
+        btk__free(rows[i].compiler);
+        btk__free(rows[i].flags);
     }
     btk__free(rows);
 }

@@ -495,7 +495,26 @@ static void report__different_builds_not_compared(void **state)
     assert_null(strstr(html, "class=\"v-regressed\""));
     assert_non_null(strstr(html, "run #2: unoptimized: built without -O"));
     free(html);
+    /* the history marks the point whose build differs from the one before, and only it */
+    html = trust_page(dir, "parse");
+    assert_non_null(strstr(html, "<span class=\"dirty\">(build changed)</span>"));
+    assert_null(strstr(strstr(html, "(build changed)") + 1, "(build changed)"));
+    free(html);
     test_rmtree(dir);
+    /* the same build at three commits: nothing marked */
+    {
+        const trun same[] = {{3, 1000, false, "-O0", false, NULL},
+                             {4, 1000, false, "-O0", false, NULL},
+                             {5, 1000, false, "-O0", false, NULL}};
+
+        dir = test_tmpdir("report-builds2");
+        o = (btk_report_options)BTK_REPORT_OPTIONS_INIT;
+        free(trust_report(dir, same, 3, &o, shas));
+        html = trust_page(dir, "parse");
+        assert_null(strstr(html, "(build changed)"));
+        free(html);
+        test_rmtree(dir);
+    }
 }
 
 /* A benchmark that failed on every commit: no "nan", no empty charts; throughput shown. */
