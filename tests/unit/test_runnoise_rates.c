@@ -21,6 +21,7 @@
 
 typedef struct sim {
     double tau, sigma; /* run-to-run and process-to-process SD of the log level */
+    double toggle;     /* chance that a run lands in a second mode, 40 % slower */
     size_t history;    /* stored runs before the base run */
     double shift;      /* factor on benchmark b00 of the contender */
     bool separate;     /* fold run noise in (compare) or not */
@@ -47,6 +48,9 @@ static void make_result(btk_result *res, const char *name, double centre, const 
                         bool with_samples, btk_rng *r)
 {
     double level = centre * exp(s->tau * normal(r)), all[PROCS * SAMPLES];
+
+    if (s->toggle > 0 && (double)(btk_rng_next(r) >> 11) / 9007199254740992.0 < s->toggle)
+        level *= 1.4;
 
     memset(res, 0, sizeof(*res));
     res->name = btk__strdup(name);
@@ -148,18 +152,19 @@ static tally simulate(const sim *s, size_t trials, uint64_t seed)
     return t;
 }
 
-/* The learned noise is an unbiased estimate of tau: over 400 histories of 30 runs, the
- * mean of 1.4826 median|consecutive difference| / sqrt 2 is within 10 % of tau (its
- * relative SD for one history of 30 normal levels is about 0.2, so the mean of 400 has
- * about 1 %; the run's own sampling error adds 0.1 % of tau at sigma 0.2 %). Both tau
- * 1 % and 10 %. */
+/* The learned noise is not biased: over 400 histories of 30 normal levels, the mean of
+ * the larger of 1.4826 median|consecutive difference| / sqrt 2 (unbiased) and the RMS of
+ * the differences without the largest / sqrt 2 (a little low) is within 10 % of tau; the
+ * larger of two makes it a few per cent high, the safe side. The SD of one estimate is
+ * about 0.2 tau, so the mean of 400 has about 1 %; the run's own sampling error adds 0.1 %
+ * of tau at sigma 0.2 %. Both tau 1 % and 10 %. */
 static void runnoise_rates__learned_noise_is_unbiased(void **state)
 {
     const double taus[] = {0.01, 0.10};
 
     (void)state;
     for (size_t k = 0; k < 2; k++) {
-        sim s = {taus[k], 0.002, 30, 1, true};
+        sim s = {taus[k], 0.002, 0, 30, 1, true};
         btk_rng r;
         double sum = 0;
 
@@ -177,6 +182,7 @@ static void runnoise_rates__learned_noise_is_unbiased(void **state)
             for (size_t i = 0; i < 30; i++)
                 btk_run_free(runs[i]);
         }
+        print_message("tau %g: mean learned %g\n", taus[k], sum / 400);
         check_near(sum / 400, taus[k], 0.10);
     }
 }
@@ -187,7 +193,7 @@ static void runnoise_rates__learned_noise_is_unbiased(void **state)
  * most; the bound 12 is exceeded with probability below 0.001 at 5 %. */
 static void runnoise_rates__aa_false_alarms_held(void **state)
 {
-    sim s = {0.01, 0.01, 20, 1, true};
+    sim s = {0.01, 0.01, 0, 20, 1, true};
     tally t = simulate(&s, 100, 11);
 
     (void)state;
@@ -203,13 +209,33 @@ static void runnoise_rates__aa_false_alarms_held(void **state)
     assert_in_range(t.false_suites, 0, 12);
 }
 
+/* Run levels that toggle between two modes (a run lands 40 % slower with chance 0.3, as
+ * `empty` did between 0.31 and 0.47-0.58 ns on the loaded VM) on top of 0.5 % normal
+ * noise. Most consecutive differences of such a history are small, so their median
+ * (the robust estimate alone, before 2026-11-30) sees only the 0.5 % and a base and a
+ * contender in different modes read as a 40 % change: 99 of these 100 suites had a false
+ * verdict (and 6 of 20 suites of the drift script). The RMS of the differences (without
+ * the largest) counts the toggles: 5 of 100 (bound 12 as above). A mode the history has
+ * not seen cannot be learned: at chance 0.15, 15 % of 21-run histories hold at most one
+ * slow run and 49 of 100 suites still had a false verdict (docs/statistics.md §8). */
+static void runnoise_rates__toggling_levels_held(void **state)
+{
+    sim s = {0.005, 0.005, 0.3, 20, 1, true};
+    tally t = simulate(&s, 100, 31);
+
+    (void)state;
+    print_message("A/A, toggling levels: %zu of 100 suites with a false verdict (%zu)\n",
+                  t.false_suites, t.false_verdicts);
+    assert_in_range(t.false_suites, 0, 12);
+}
+
 /* Teeth: the same kind of A/A data with the run noise (2 %) above the process spread
  * (0.5 %), compared as if the sides were interleaved (no run noise folded in): the CI sees
  * only the process spread and most suites get a false verdict. If this did not fail, the
  * A/A test above could not either. */
 static void runnoise_rates__without_run_noise_false_alarms_abound(void **state)
 {
-    sim s = {0.02, 0.005, 20, 1, false};
+    sim s = {0.02, 0.005, 0, 20, 1, false};
     tally t = simulate(&s, 40, 13);
 
     (void)state;
@@ -229,7 +255,7 @@ static void runnoise_rates__without_run_noise_false_alarms_abound(void **state)
  * 0.9 %, error allowed 2 %, z = 4). */
 static void runnoise_rates__shift_found(void **state)
 {
-    sim s = {0.01, 0.01, 20, 1.10, true};
+    sim s = {0.01, 0.01, 0, 20, 1.10, true};
     tally t = simulate(&s, 100, 21);
 
     (void)state;
@@ -249,6 +275,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(runnoise_rates__learned_noise_is_unbiased),
         cmocka_unit_test(runnoise_rates__aa_false_alarms_held),
+        cmocka_unit_test(runnoise_rates__toggling_levels_held),
         cmocka_unit_test(runnoise_rates__without_run_noise_false_alarms_abound),
         cmocka_unit_test(runnoise_rates__shift_found),
     };
