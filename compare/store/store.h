@@ -1,7 +1,8 @@
 /*
- * The results database (SQLite): schema, migrations and queries. sqlite3.h is confined to
- * store*.c; errors are translated here to BTK_EIO / BTK_EFORMAT / BTK_ESCHEMA with a one-line
- * message naming the database file.
+ * The results database: one interface over its backends (store.c picks one by the location;
+ * SQLite: store_sqlite*.c, the only files that include sqlite3.h). Each backend translates
+ * its errors to BTK_EIO / BTK_EFORMAT / BTK_ESCHEMA with a one-line message naming the
+ * database. Nothing above the store knows which backend it talks to.
  */
 #ifndef BTK_STORE_H
 #define BTK_STORE_H

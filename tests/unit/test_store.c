@@ -3,7 +3,7 @@
 #include "check.h"
 #include "import.h"
 #include "store.h"
-#include "store_int.h"
+#include "store_sqlite.h"
 
 #include <math.h>
 #include <signal.h>
@@ -293,7 +293,7 @@ static void store__locked_database_fails_after_bounded_wait(void **state)
     assert_int_equal(pipe(fds), 0);
     if ((pid = fork()) == 0) { /* holds the write lock "forever" */
         btk_store *held = NULL;
-        if (btk_store_open(&held, path, 0) < 0 || btk_store__begin(held) < 0)
+        if (btk_store_open(&held, path, 0) < 0 || btk_sqlite__begin(btk_sqlite__of(held)) < 0)
             _exit(1);
         assert_int_equal(write(fds[1], "x", 1), 1);
         sleep(60);
@@ -375,11 +375,11 @@ static void store__v1_dump_opens_and_reads(void **state)
     assert_int_equal(btk_run_find(run, "BM_sort/64")->proc_count, 3);
     btk_run_free(run);
     btk_run_rows_free(rows, count);
-    assert_int_equal(db->version, 1);
+    assert_int_equal(btk_sqlite__of(db)->version, 1);
     assert_int_equal(history_count(db, "sort/1024"), 1); /* v1 read as it is */
     btk_store_close(db);
     assert_int_equal(btk_store_open(&db, path, 0), 0); /* and accepts writes: migrates */
-    assert_int_equal(db->version, BTK_STORE_SCHEMA_VERSION);
+    assert_int_equal(btk_sqlite__of(db)->version, BTK_STORE_SCHEMA_VERSION);
     assert_int_equal(history_count(db, "sort/1024"), 1);
     btk_store_close(db);
     assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
@@ -402,9 +402,9 @@ static void store__history_reads_only_covering_indexes(void **state)
 
     (void)state;
     assert_int_equal(btk_store_open(&db, db_in(dir, "p.db"), 0), 0);
-    btk_store__history_sql(query, sizeof(query), db);
+    btk_sqlite__history_sql(query, sizeof(query), btk_sqlite__of(db));
     snprintf(sql, sizeof(sql), "EXPLAIN QUERY PLAN %s", query);
-    assert_int_equal(sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(btk_sqlite__of(db)->conn, sql, -1, &st, NULL), SQLITE_OK);
     while (sqlite3_step(st) == SQLITE_ROW) {
         btk_buf_puts(&plan, (const char *)sqlite3_column_text(st, 3));
         btk_buf_puts(&plan, "\n");

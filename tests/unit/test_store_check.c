@@ -5,7 +5,7 @@
  * is left byte for byte as it was, with nothing created beside it. */
 #include "check.h"
 #include "store.h"
-#include "store_int.h"
+#include "store_sqlite.h"
 
 #include <limits.h>
 #include <sched.h>
@@ -255,10 +255,10 @@ static void store_check__user_tables_and_v1_are_accepted(void **state)
         btk_store_close(db);
     }
     assert_int_equal(btk_store_open(&db, in_dir(dir, "v1.db"), BTK_STORE_READONLY), 0);
-    assert_int_equal(db->version, 1);
+    assert_int_equal(btk_sqlite__of(db)->version, 1);
     btk_store_close(db);
     assert_int_equal(btk_store_open(&db, in_dir(dir, "v1.db"), 0), 0);
-    assert_int_equal(db->version, BTK_STORE_SCHEMA_VERSION);
+    assert_int_equal(btk_sqlite__of(db)->version, BTK_STORE_SCHEMA_VERSION);
     btk_store_close(db);
     test_rmtree(dir);
 }

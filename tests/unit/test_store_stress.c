@@ -2,7 +2,7 @@
  * moments, and several processes writing one database at once. */
 #include "check.h"
 #include "store.h"
-#include "store_int.h"
+#include "store_sqlite.h"
 
 #include <math.h>
 #include <signal.h>
@@ -86,7 +86,7 @@ static size_t check_db(const char *path)
     if (rc != 0)
         print_error("check_db: %s\n", btk_error_last()->message);
     assert_int_equal(rc, 0);
-    assert_int_equal(btk_store__integrity_check(db), 0);
+    assert_int_equal(btk_sqlite__integrity_check(btk_sqlite__of(db)), 0);
     assert_int_equal(btk_store_list_runs(&rows, &count, db, 0), 0);
     for (i = 0; i < count; i++)
         assert_int_equal(rows[i].benchmarks, BENCHES);

@@ -5,7 +5,7 @@
  */
 #include "store.h"
 
-#include "store_int.h"
+#include "store_sqlite.h"
 
 #include <time.h>
 
@@ -38,7 +38,7 @@
     " minor_faults, major_faults) VALUES (?,?,?,?,?,?,?,?,?)"
 
 typedef struct writer {
-    btk_store *db;
+    btk_sqlite *db;
     sqlite3_stmt *bench, *result, *counter, *samples;
     unsigned char *blob;
     size_t blob_cap;
@@ -56,7 +56,7 @@ static int step(writer *w, sqlite3_stmt *st, int64_t *id_out, const char *what)
     } else if (rc == SQLITE_DONE && id_out)
         *id_out = sqlite3_last_insert_rowid(w->db->conn);
     if (rc != SQLITE_DONE)
-        error = btk_store__fail(w->db, what);
+        error = btk_sqlite__fail(w->db, what);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return error;
@@ -67,12 +67,12 @@ static int add_machine(writer *w, const btk_machine *m, int64_t *id_out)
     sqlite3_stmt *st = NULL;
     int error;
 
-    if ((error = btk_store__prepare(w->db, SQL_MACHINE, &st)) < 0)
+    if ((error = btk_sqlite__prepare(w->db, SQL_MACHINE, &st)) < 0)
         return error;
-    btk_store__bind_text(st, 1, m->fingerprint);
-    btk_store__bind_text(st, 2, m->hostname);
-    btk_store__bind_text(st, 3, m->arch);
-    btk_store__bind_text(st, 4, m->cpu_model);
+    btk_sqlite__bind_text(st, 1, m->fingerprint);
+    btk_sqlite__bind_text(st, 2, m->hostname);
+    btk_sqlite__bind_text(st, 3, m->arch);
+    btk_sqlite__bind_text(st, 4, m->cpu_model);
     sqlite3_bind_int(st, 5, m->cpus);
     error = step(w, st, id_out, "cannot add the machine");
     sqlite3_finalize(st);
@@ -91,15 +91,15 @@ static int add_commit(writer *w, const btk_commit *c)
         return 0;
     for (i = 0; i < c->parent_count && error == 0; i++)
         error = btk_buf_printf(&parents, "%s%s", i ? " " : "", c->parents[i]);
-    if (error < 0 || (error = btk_store__prepare(w->db, SQL_COMMIT, &st)) < 0)
+    if (error < 0 || (error = btk_sqlite__prepare(w->db, SQL_COMMIT, &st)) < 0)
         goto done;
-    btk_store__bind_text(st, 1, c->sha);
+    btk_sqlite__bind_text(st, 1, c->sha);
     sqlite3_bind_int(st, 2, known);
     if (known)
         sqlite3_bind_int64(st, 3, c->time);
-    btk_store__bind_text(st, 4, c->author);
-    btk_store__bind_text(st, 5, c->subject);
-    btk_store__bind_text(st, 6, known ? btk_buf_cstr(&parents) : NULL);
+    btk_sqlite__bind_text(st, 4, c->author);
+    btk_sqlite__bind_text(st, 5, c->subject);
+    btk_sqlite__bind_text(st, 6, known ? btk_buf_cstr(&parents) : NULL);
     error = step(w, st, NULL, "cannot add the commit");
 done:
     sqlite3_finalize(st);
@@ -113,25 +113,25 @@ static int add_run_row(writer *w, const btk_run *run, int64_t machine_id, int64_
     sqlite3_stmt *st = NULL;
     int error;
 
-    if ((error = btk_store__prepare(w->db, SQL_RUN, &st)) < 0)
+    if ((error = btk_sqlite__prepare(w->db, SQL_RUN, &st)) < 0)
         return error;
-    btk_store__bind_text(st, 1, run->commit.sha[0] ? run->commit.sha : NULL);
-    btk_store__bind_text(st, 2, run->commit.branch);
+    btk_sqlite__bind_text(st, 1, run->commit.sha[0] ? run->commit.sha : NULL);
+    btk_sqlite__bind_text(st, 2, run->commit.branch);
     sqlite3_bind_int(st, 3, run->commit.dirty);
     sqlite3_bind_int64(st, 4, machine_id);
-    btk_store__bind_text(st, 5, run->format ? run->format : "benchtrack");
-    btk_store__bind_text(st, 6, run->date);
+    btk_sqlite__bind_text(st, 5, run->format ? run->format : "benchtrack");
+    btk_sqlite__bind_text(st, 6, run->date);
     sqlite3_bind_int64(st, 7, (int64_t)time(NULL));
-    btk_store__bind_text(st, 8, run->executable);
-    btk_store__bind_text(st, 9, run->compiler);
-    btk_store__bind_text(st, 10, run->flags);
-    btk_store__bind_text(st, 11, m->os);
-    btk_store__bind_text(st, 12, m->kernel);
-    btk_store__bind_text(st, 13, m->timer_source);
-    btk_store__bind_double(st, 14, m->timer_hz);
+    btk_sqlite__bind_text(st, 8, run->executable);
+    btk_sqlite__bind_text(st, 9, run->compiler);
+    btk_sqlite__bind_text(st, 10, run->flags);
+    btk_sqlite__bind_text(st, 11, m->os);
+    btk_sqlite__bind_text(st, 12, m->kernel);
+    btk_sqlite__bind_text(st, 13, m->timer_source);
+    btk_sqlite__bind_double(st, 14, m->timer_hz);
     sqlite3_bind_int(st, 15, m->hypervisor);
-    btk_store__bind_text(st, 16, run->context_json);
-    btk_store__bind_text(st, 17, run->options_json);
+    btk_sqlite__bind_text(st, 16, run->context_json);
+    btk_sqlite__bind_text(st, 17, run->options_json);
     error = step(w, st, id_out, "cannot add the run");
     sqlite3_finalize(st);
     return error;
@@ -145,12 +145,12 @@ static int add_warnings(writer *w, const btk_run *run, int64_t run_id)
 
     if (run->warning_count == 0)
         return 0;
-    if ((error = btk_store__prepare(w->db, SQL_WARNING, &st)) < 0)
+    if ((error = btk_sqlite__prepare(w->db, SQL_WARNING, &st)) < 0)
         return error;
     for (i = 0; i < run->warning_count && error == 0; i++) {
         sqlite3_bind_int64(st, 1, run_id);
         sqlite3_bind_int64(st, 2, (int64_t)i);
-        btk_store__bind_text(st, 3, run->warnings[i] ? run->warnings[i] : "");
+        btk_sqlite__bind_text(st, 3, run->warnings[i] ? run->warnings[i] : "");
         error = step(w, st, NULL, "cannot add a warning");
     }
     sqlite3_finalize(st);
@@ -165,8 +165,8 @@ static int add_result_row(writer *w, const btk_result *r, int64_t run_id, size_t
     int64_t bench_id = 0;
     int i, error;
 
-    btk_store__bind_text(st, 1, r->name);
-    btk_store__bind_text(st, 2, r->family);
+    btk_sqlite__bind_text(st, 1, r->name);
+    btk_sqlite__bind_text(st, 2, r->family);
     sqlite3_bind_int(st, 3, r->has_param);
     if (r->has_param)
         sqlite3_bind_int64(st, 4, r->param);
@@ -177,20 +177,20 @@ static int add_result_row(writer *w, const btk_result *r, int64_t run_id, size_t
     sqlite3_bind_int64(st, 2, bench_id);
     sqlite3_bind_int64(st, 3, (int64_t)seq);
     sqlite3_bind_int(st, 4, (int)r->status);
-    btk_store__bind_text(st, 5, r->error_kind);
-    btk_store__bind_text(st, 6, r->error_message);
-    btk_store__bind_text(st, 7, r->stop_reason);
-    i = btk_store__stats_bind(st, 8, &r->stats);
-    btk_store__bind_double(st, i, r->cycles_median);
+    btk_sqlite__bind_text(st, 5, r->error_kind);
+    btk_sqlite__bind_text(st, 6, r->error_message);
+    btk_sqlite__bind_text(st, 7, r->stop_reason);
+    i = btk_sqlite__stats_bind(st, 8, &r->stats);
+    btk_sqlite__bind_double(st, i, r->cycles_median);
     sqlite3_bind_int(st, i + 1, m->tracked);
-    btk_store__bind_double(st, i + 2, m->allocs_per_iter);
-    btk_store__bind_double(st, i + 3, m->frees_per_iter);
-    btk_store__bind_double(st, i + 4, m->bytes_per_iter);
-    btk_store__bind_opt_int(st, i + 5, m->peak_rss_bytes);
-    btk_store__bind_opt_int(st, i + 6, m->minor_faults);
-    btk_store__bind_opt_int(st, i + 7, m->major_faults);
-    btk_store__bind_double(st, i + 8, r->bytes_per_iter);
-    btk_store__bind_double(st, i + 9, r->items_per_iter);
+    btk_sqlite__bind_double(st, i + 2, m->allocs_per_iter);
+    btk_sqlite__bind_double(st, i + 3, m->frees_per_iter);
+    btk_sqlite__bind_double(st, i + 4, m->bytes_per_iter);
+    btk_sqlite__bind_opt_int(st, i + 5, m->peak_rss_bytes);
+    btk_sqlite__bind_opt_int(st, i + 6, m->minor_faults);
+    btk_sqlite__bind_opt_int(st, i + 7, m->major_faults);
+    btk_sqlite__bind_double(st, i + 8, r->bytes_per_iter);
+    btk_sqlite__bind_double(st, i + 9, r->items_per_iter);
     return step(w, st, id_out, "cannot add a result");
 }
 
@@ -203,8 +203,8 @@ static int add_counters(writer *w, int64_t result_id, int kind, const btk_kv *kv
     for (i = 0; i < count && error == 0; i++) {
         sqlite3_bind_int64(w->counter, 1, result_id);
         sqlite3_bind_int(w->counter, 2, kind);
-        btk_store__bind_text(w->counter, 3, kv[i].name);
-        btk_store__bind_double(w->counter, 4, kv[i].value);
+        btk_sqlite__bind_text(w->counter, 3, kv[i].name);
+        btk_sqlite__bind_double(w->counter, 4, kv[i].value);
         error = step(w, w->counter, NULL, "cannot add a counter");
     }
     return error;
@@ -241,9 +241,9 @@ static int add_proc(writer *w, int64_t result_id, size_t seq, const btk_proc *p)
         btk_store__encode_u64(w->blob + bytes, p->batch, p->count);
         sqlite3_bind_blob(st, 6, w->blob + bytes, (int)bytes, SQLITE_STATIC);
     }
-    btk_store__bind_opt_int(st, 7, p->peak_rss_bytes);
-    btk_store__bind_opt_int(st, 8, p->minor_faults);
-    btk_store__bind_opt_int(st, 9, p->major_faults);
+    btk_sqlite__bind_opt_int(st, 7, p->peak_rss_bytes);
+    btk_sqlite__bind_opt_int(st, 8, p->minor_faults);
+    btk_sqlite__bind_opt_int(st, 9, p->major_faults);
     return step(w, st, NULL, "cannot add samples");
 }
 
@@ -269,11 +269,11 @@ static int prepare_writer(writer *w)
     char sql[1024];
     int error;
 
-    btk_store__stats_sql(sql, sizeof(sql), SQL_RESULT, "");
-    if ((error = btk_store__prepare(w->db, SQL_BENCH, &w->bench)) < 0 ||
-        (error = btk_store__prepare(w->db, sql, &w->result)) < 0 ||
-        (error = btk_store__prepare(w->db, SQL_COUNTER, &w->counter)) < 0 ||
-        (error = btk_store__prepare(w->db, SQL_SAMPLES, &w->samples)) < 0)
+    btk_sqlite__stats_sql(sql, sizeof(sql), SQL_RESULT, "");
+    if ((error = btk_sqlite__prepare(w->db, SQL_BENCH, &w->bench)) < 0 ||
+        (error = btk_sqlite__prepare(w->db, sql, &w->result)) < 0 ||
+        (error = btk_sqlite__prepare(w->db, SQL_COUNTER, &w->counter)) < 0 ||
+        (error = btk_sqlite__prepare(w->db, SQL_SAMPLES, &w->samples)) < 0)
         return error;
     return 0;
 }
@@ -294,8 +294,9 @@ static int write_all(writer *w, const btk_run *run, int64_t *id_out)
     return error;
 }
 
-int btk_store_add_run(btk_store *db, const btk_run *run, int64_t *id_out)
+int btk_sqlite__add_run(btk_store *store, const btk_run *run, int64_t *id_out)
 {
+    btk_sqlite *db = btk_sqlite__of(store);
     writer w;
     int64_t id = 0;
     int error;
@@ -306,12 +307,12 @@ int btk_store_add_run(btk_store *db, const btk_run *run, int64_t *id_out)
         return btk_error_set(BTK_EINVAL, "cannot add a run without a machine fingerprint");
     memset(&w, 0, sizeof(w));
     w.db = db;
-    if ((error = btk_store__begin(db)) < 0)
+    if ((error = btk_sqlite__begin(db)) < 0)
         return error;
     if ((error = write_all(&w, run, &id)) == 0)
-        error = btk_store__commit(db);
+        error = btk_sqlite__commit(db);
     else
-        btk_store__rollback(db);
+        btk_sqlite__rollback(db);
     sqlite3_finalize(w.bench);
     sqlite3_finalize(w.result);
     sqlite3_finalize(w.counter);

@@ -6,7 +6,7 @@
  */
 #include "store.h"
 
-#include "store_int.h"
+#include "store_sqlite.h"
 
 #include <sys/stat.h>
 
@@ -30,7 +30,7 @@ static int check_kind(const char *path, const struct stat *sb, const char *what)
     return 0;
 }
 
-int btk_store__check_path(btk_store *db, long long *size_out)
+int btk_sqlite__check_path(btk_sqlite *db, long long *size_out)
 {
     char companion[4200], quoted[200];
     struct stat sb;
@@ -56,7 +56,7 @@ int btk_store__check_path(btk_store *db, long long *size_out)
     return 0;
 }
 
-int btk_store__check_version(btk_store *db, int version)
+int btk_sqlite__check_version(btk_sqlite *db, int version)
 {
     char path[200];
 
@@ -139,13 +139,13 @@ static int describe(btk_buf *out, describer *d, const char *name)
 
 /* The name of the first object in conn's schema matching the WHERE clause cond (a
  * constant), copied into out (empty when none). */
-static int first_object(char *out, size_t len, btk_store *db, const char *sql)
+static int first_object(char *out, size_t len, btk_sqlite *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;
     int error, rc;
 
     *out = '\0';
-    if ((error = btk_store__prepare(db, sql, &st)) < 0)
+    if ((error = btk_sqlite__prepare(db, sql, &st)) < 0)
         return error;
     if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
@@ -153,7 +153,7 @@ static int first_object(char *out, size_t len, btk_store *db, const char *sql)
         if (*out == '\0')
             snprintf(out, len, "%s", "(unnamed)");
     } else if (rc != SQLITE_DONE) {
-        error = btk_store__fail(db, "cannot read the schema");
+        error = btk_sqlite__fail(db, "cannot read the schema");
     }
     sqlite3_finalize(st);
     return error;
@@ -168,13 +168,13 @@ static int reference(sqlite3 **out, int version)
                         NULL) != SQLITE_OK)
         return btk_error_set(BTK_ENOMEM, "out of memory checking a results database");
     for (v = 0; v < version; v++)
-        if (sqlite3_exec(*out, btk_store__migration(v), NULL, NULL, NULL) != SQLITE_OK)
+        if (sqlite3_exec(*out, btk_sqlite__migration(v), NULL, NULL, NULL) != SQLITE_OK)
             return btk_error_set(BTK_ENOMEM, "out of memory checking a results database");
     return 0;
 }
 
 /* BTK_EFORMAT naming the object called name, missing from db or different there. */
-static int differs(btk_store *db, int version, const char *want, const char *got,
+static int differs(btk_sqlite *db, int version, const char *want, const char *got,
                    const char *name)
 {
     char path[200], what[200];
@@ -190,7 +190,7 @@ static int differs(btk_store *db, int version, const char *want, const char *got
 /* Compare every table and index that migrations 0 .. version-1 create (replayed in an
  * in-memory database) with the object of the same name in db; the first difference is
  * BTK_EFORMAT. */
-static int compare_with_reference(btk_store *db, int version)
+static int compare_with_reference(btk_sqlite *db, int version)
 {
     btk_buf want = BTK_BUF_INIT, got = BTK_BUF_INIT;
     describer ref_d, db_d;
@@ -209,7 +209,7 @@ static int compare_with_reference(btk_store *db, int version)
         goto done;
     }
     if (describer_open(&db_d, db->conn) != 0) {
-        error = btk_store__fail(db, "cannot read the schema");
+        error = btk_sqlite__fail(db, "cannot read the schema");
         goto done;
     }
     while (error == 0 && sqlite3_step(st) == SQLITE_ROW) {
@@ -218,7 +218,7 @@ static int compare_with_reference(btk_store *db, int version)
         if (name == NULL || describe(&want, &ref_d, name) != 0)
             error = btk_error_set(BTK_ENOMEM, "out of memory checking a results database");
         else if ((error = describe(&got, &db_d, name)) == 1)
-            error = btk_store__fail(db, "cannot read the schema");
+            error = btk_sqlite__fail(db, "cannot read the schema");
         else if (error == 0 && strcmp(btk_buf_cstr(&want), btk_buf_cstr(&got)) != 0)
             error = differs(db, version, btk_buf_cstr(&want), btk_buf_cstr(&got), name);
     }
@@ -232,7 +232,7 @@ done:
     return error;
 }
 
-int btk_store__check_schema(btk_store *db, int version)
+int btk_sqlite__check_schema(btk_sqlite *db, int version)
 {
     char path[200], name[200];
     int error;

@@ -4,7 +4,7 @@
  */
 #include "store.h"
 
-#include "store_int.h"
+#include "store_sqlite.h"
 
 #define SQL_RUN_GET                                                                          \
     "SELECT r.id, r.commit_sha, r.branch, r.dirty, r.format, r.date, r.executable,"        \
@@ -13,7 +13,7 @@
     " m.cpus, c.time, c.author, c.subject, c.parents FROM runs r"                          \
     " JOIN machines m ON m.id = r.machine_id LEFT JOIN commits c ON c.sha = r.commit_sha" \
     " WHERE r.id = ?"
-/* %s: the stored statistics' columns (btk_store__stats_sql). */
+/* %s: the stored statistics' columns (btk_sqlite__stats_sql). */
 #define SQL_RESULTS_GET                                                                      \
     "SELECT x.id, b.name, b.family, b.has_param, b.param, x.status, x.error_kind,"         \
     " x.error_message, x.stop_reason, %s, x.cycles_median, x.mem_tracked,"                 \
@@ -28,18 +28,18 @@
 #define SQL_WARNINGS_GET "SELECT text FROM run_warnings WHERE run_id = ? ORDER BY seq"
 
 /* Column i as a strdup'd string into *dst; returns false on out-of-memory. */
-#define TEXT(dst, st, i) (btk_store__col_text(&(dst), (st), (i)) == 0)
+#define TEXT(dst, st, i) (btk_sqlite__col_text(&(dst), (st), (i)) == 0)
 
 /* Memory columns starting at c: tracked, allocs, frees, bytes, rss, minor, major. */
 static void read_memory(btk_memory *m, sqlite3_stmt *st, int c)
 {
     m->tracked = sqlite3_column_int(st, c) != 0;
-    m->allocs_per_iter = btk_store__col_double(st, c + 1);
-    m->frees_per_iter = btk_store__col_double(st, c + 2);
-    m->bytes_per_iter = btk_store__col_double(st, c + 3);
-    m->peak_rss_bytes = btk_store__col_int(st, c + 4, -1);
-    m->minor_faults = btk_store__col_int(st, c + 5, -1);
-    m->major_faults = btk_store__col_int(st, c + 6, -1);
+    m->allocs_per_iter = btk_sqlite__col_double(st, c + 1);
+    m->frees_per_iter = btk_sqlite__col_double(st, c + 2);
+    m->bytes_per_iter = btk_sqlite__col_double(st, c + 3);
+    m->peak_rss_bytes = btk_sqlite__col_int(st, c + 4, -1);
+    m->minor_faults = btk_sqlite__col_int(st, c + 5, -1);
+    m->major_faults = btk_sqlite__col_int(st, c + 6, -1);
 }
 
 static int parse_parents(btk_commit *c, const char *list)
@@ -73,10 +73,10 @@ static int read_run_row(btk_run *run, sqlite3_stmt *st)
     run->id = sqlite3_column_int64(st, 0);
     snprintf(c->sha, sizeof(c->sha), "%s", sha ? (const char *)sha : "");
     c->dirty = sqlite3_column_int(st, 3) != 0;
-    m->timer_hz = btk_store__col_double(st, 12);
+    m->timer_hz = btk_sqlite__col_double(st, 12);
     m->hypervisor = sqlite3_column_int(st, 13) != 0;
     m->cpus = sqlite3_column_int(st, 20);
-    c->time = btk_store__col_int(st, 21, 0);
+    c->time = btk_sqlite__col_int(st, 21, 0);
     if (!TEXT(c->branch, st, 2) || !TEXT(run->format, st, 4) || !TEXT(run->date, st, 5) ||
         !TEXT(run->executable, st, 6) || !TEXT(run->compiler, st, 7) ||
         !TEXT(run->flags, st, 8) || !TEXT(m->os, st, 9) || !TEXT(m->kernel, st, 10) ||
@@ -91,13 +91,13 @@ static int read_run_row(btk_run *run, sqlite3_stmt *st)
     return error;
 }
 
-static int load_warnings(btk_run *run, btk_store *db)
+static int load_warnings(btk_run *run, btk_sqlite *db)
 {
     sqlite3_stmt *st = NULL;
     char **grown;
     int rc, error;
 
-    if ((error = btk_store__prepare(db, SQL_WARNINGS_GET, &st)) < 0)
+    if ((error = btk_sqlite__prepare(db, SQL_WARNINGS_GET, &st)) < 0)
         return error;
     sqlite3_bind_int64(st, 1, run->id);
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -108,10 +108,10 @@ static int load_warnings(btk_run *run, btk_store *db)
         }
         run->warnings = grown;
         grown[run->warning_count] = NULL;
-        error = btk_store__col_text(&grown[run->warning_count++], st, 0);
+        error = btk_sqlite__col_text(&grown[run->warning_count++], st, 0);
     }
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot read warnings");
+        error = btk_sqlite__fail(db, "cannot read warnings");
     sqlite3_finalize(st);
     return error;
 }
@@ -123,14 +123,14 @@ static int push_kv(btk_kv **kv, size_t *count, sqlite3_stmt *st)
     if (grown == NULL)
         return BTK_ENOMEM;
     *kv = grown;
-    grown[*count].value = btk_store__col_double(st, 2);
-    if (btk_store__col_text(&grown[*count].name, st, 1) < 0)
+    grown[*count].value = btk_sqlite__col_double(st, 2);
+    if (btk_sqlite__col_text(&grown[*count].name, st, 1) < 0)
         return BTK_ENOMEM;
     (*count)++;
     return 0;
 }
 
-static int load_counters(btk_result *r, btk_store *db, sqlite3_stmt *st, int64_t id)
+static int load_counters(btk_result *r, btk_sqlite *db, sqlite3_stmt *st, int64_t id)
 {
     int rc, error = 0;
 
@@ -140,7 +140,7 @@ static int load_counters(btk_result *r, btk_store *db, sqlite3_stmt *st, int64_t
         error = sqlite3_column_int(st, 0) == 0 ? push_kv(&r->counters, &r->counter_count, st)
                                                : push_kv(&r->hw, &r->hw_count, st);
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot read counters");
+        error = btk_sqlite__fail(db, "cannot read counters");
     sqlite3_reset(st);
     return error;
 }
@@ -154,9 +154,9 @@ static int read_proc(btk_proc *p, sqlite3_stmt *st)
     size_t batch_len = (size_t)sqlite3_column_bytes(st, 3);
 
     p->index = sqlite3_column_int(st, 0);
-    p->peak_rss_bytes = btk_store__col_int(st, 4, -1);
-    p->minor_faults = btk_store__col_int(st, 5, -1);
-    p->major_faults = btk_store__col_int(st, 6, -1);
+    p->peak_rss_bytes = btk_sqlite__col_int(st, 4, -1);
+    p->minor_faults = btk_sqlite__col_int(st, 5, -1);
+    p->major_faults = btk_sqlite__col_int(st, 6, -1);
     if (count < 0 || ns_len != (size_t)count * 8 || (batch && batch_len != ns_len))
         return btk_error_set(BTK_EFORMAT, "a samples blob has the wrong size (%zu bytes for "
                              "%" PRId64 " samples)", ns_len, count);
@@ -171,7 +171,7 @@ static int read_proc(btk_proc *p, sqlite3_stmt *st)
     return 0;
 }
 
-static int load_samples(btk_result *r, btk_store *db, sqlite3_stmt *st, int64_t id)
+static int load_samples(btk_result *r, btk_sqlite *db, sqlite3_stmt *st, int64_t id)
 {
     btk_proc *grown;
     int rc, error = 0;
@@ -187,7 +187,7 @@ static int load_samples(btk_result *r, btk_store *db, sqlite3_stmt *st, int64_t 
         error = read_proc(&grown[r->proc_count++], st);
     }
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot read samples");
+        error = btk_sqlite__fail(db, "cannot read samples");
     sqlite3_reset(st);
     return error;
 }
@@ -199,11 +199,11 @@ static int read_result(btk_result *r, sqlite3_stmt *st)
     r->has_param = sqlite3_column_int(st, 3) != 0;
     r->param = sqlite3_column_int64(st, 4);
     r->status = sqlite3_column_int(st, 5) ? BTK_RESULT_FAILED : BTK_RESULT_OK;
-    c = btk_store__stats_read(&r->stats, st, 9);
-    r->cycles_median = btk_store__col_double(st, c);
+    c = btk_sqlite__stats_read(&r->stats, st, 9);
+    r->cycles_median = btk_sqlite__col_double(st, c);
     read_memory(&r->memory, st, c + 1);
-    r->bytes_per_iter = btk_store__col_double(st, c + 8);
-    r->items_per_iter = btk_store__col_double(st, c + 9);
+    r->bytes_per_iter = btk_sqlite__col_double(st, c + 8);
+    r->items_per_iter = btk_sqlite__col_double(st, c + 9);
     if (!TEXT(r->name, st, 1) || !TEXT(r->family, st, 2) || !TEXT(r->error_kind, st, 6) ||
         !TEXT(r->error_message, st, 7) || !TEXT(r->stop_reason, st, 8))
         return BTK_ENOMEM;
@@ -225,16 +225,16 @@ static int grow_results(btk_run *run)
     return 0;
 }
 
-static int load_results(btk_run *run, btk_store *db, bool with_samples)
+static int load_results(btk_run *run, btk_sqlite *db, bool with_samples)
 {
     sqlite3_stmt *st = NULL, *counters = NULL, *samples = NULL;
     int rc = SQLITE_DONE, error;
     char sql[1024];
 
-    btk_store__stats_sql(sql, sizeof(sql), SQL_RESULTS_GET, "x.");
-    if ((error = btk_store__prepare(db, sql, &st)) < 0 ||
-        (error = btk_store__prepare(db, SQL_COUNTERS_GET, &counters)) < 0 ||
-        (with_samples && (error = btk_store__prepare(db, SQL_SAMPLES_GET, &samples)) < 0))
+    btk_sqlite__stats_sql(sql, sizeof(sql), SQL_RESULTS_GET, "x.");
+    if ((error = btk_sqlite__prepare(db, sql, &st)) < 0 ||
+        (error = btk_sqlite__prepare(db, SQL_COUNTERS_GET, &counters)) < 0 ||
+        (with_samples && (error = btk_sqlite__prepare(db, SQL_SAMPLES_GET, &samples)) < 0))
         goto done;
     sqlite3_bind_int64(st, 1, run->id);
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -250,7 +250,7 @@ static int load_results(btk_run *run, btk_store *db, bool with_samples)
             break;
     }
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot read results");
+        error = btk_sqlite__fail(db, "cannot read results");
 done:
     sqlite3_finalize(st);
     sqlite3_finalize(counters);
@@ -258,14 +258,15 @@ done:
     return error;
 }
 
-int btk_store_load_run(btk_run **out, btk_store *db, int64_t run_id, bool with_samples)
+int btk_sqlite__load_run(btk_run **out, btk_store *store, int64_t run_id, bool with_samples)
 {
+    btk_sqlite *db = btk_sqlite__of(store);
     sqlite3_stmt *st = NULL;
     btk_run *run = NULL;
     int rc, error;
 
     *out = NULL;
-    if ((error = btk_store__prepare(db, SQL_RUN_GET, &st)) < 0)
+    if ((error = btk_sqlite__prepare(db, SQL_RUN_GET, &st)) < 0)
         return error;
     sqlite3_bind_int64(st, 1, run_id);
     rc = sqlite3_step(st);
@@ -273,7 +274,7 @@ int btk_store_load_run(btk_run **out, btk_store *db, int64_t run_id, bool with_s
         error = btk_error_set(BTK_ENOTFOUND, "no run #%" PRId64 " in the results database",
                               run_id);
     else if (rc != SQLITE_ROW)
-        error = btk_store__fail(db, "cannot read a run");
+        error = btk_sqlite__fail(db, "cannot read a run");
     else if ((error = btk_run_new(&run)) == 0)
         error = read_run_row(run, st);
     sqlite3_finalize(st);
@@ -288,9 +289,10 @@ int btk_store_load_run(btk_run **out, btk_store *db, int64_t run_id, bool with_s
     return 0;
 }
 
-int btk_store_runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store *db,
-                              const char *sha, const char *machine_fp)
+int btk_sqlite__runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store *store,
+                                const char *sha, const char *machine_fp)
 {
+    btk_sqlite *db = btk_sqlite__of(store);
     sqlite3_stmt *st = NULL;
     int64_t *ids = NULL, *grown;
     size_t count = 0;
@@ -298,13 +300,13 @@ int btk_store_runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store *d
 
     *ids_out = NULL;
     *count_out = 0;
-    if ((error = btk_store__prepare(db, "SELECT r.id FROM runs r JOIN machines m"
+    if ((error = btk_sqlite__prepare(db, "SELECT r.id FROM runs r JOIN machines m"
                                         " ON m.id = r.machine_id WHERE r.commit_sha = ?1"
                                         " AND (?2 IS NULL OR m.fingerprint = ?2)"
                                         " ORDER BY r.id DESC", &st)) < 0)
         return error;
-    btk_store__bind_text(st, 1, sha);
-    btk_store__bind_text(st, 2, machine_fp);
+    btk_sqlite__bind_text(st, 1, sha);
+    btk_sqlite__bind_text(st, 2, machine_fp);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if ((grown = btk__realloc(ids, (count + 1) * sizeof(*ids))) == NULL) {
             error = BTK_ENOMEM;
@@ -314,7 +316,7 @@ int btk_store_runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store *d
         ids[count++] = sqlite3_column_int64(st, 0);
     }
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot list the runs of a commit");
+        error = btk_sqlite__fail(db, "cannot list the runs of a commit");
     sqlite3_finalize(st);
     if (error < 0) {
         btk__free(ids);
@@ -329,7 +331,7 @@ int btk_store_runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store *d
     "SELECT r.id, r.commit_sha, r.branch, c.subject, r.date, m.fingerprint, m.hostname,"   \
     " r.dirty, (SELECT count(*) FROM results x WHERE x.run_id = r.id),"                    \
     " (SELECT count(*) FROM results x WHERE x.run_id = r.id AND x.status != 0),"           \
-    " r.compiler, r.flags FROM runs r JOIN machines m ON m.id = r.machine_id"                                  \
+    " r.compiler, r.flags FROM runs r JOIN machines m ON m.id = r.machine_id"            \
     " LEFT JOIN commits c ON c.sha = r.commit_sha ORDER BY r.id DESC LIMIT ?"
 
 static int read_list_row(btk_run_row *row, sqlite3_stmt *st)
@@ -349,9 +351,10 @@ static int read_list_row(btk_run_row *row, sqlite3_stmt *st)
     return 0;
 }
 
-int btk_store_list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *db,
-                        size_t limit)
+int btk_sqlite__list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *store,
+                          size_t limit)
 {
+    btk_sqlite *db = btk_sqlite__of(store);
     sqlite3_stmt *st = NULL;
     btk_run_row *rows = NULL, *grown;
     size_t count = 0;
@@ -359,7 +362,7 @@ int btk_store_list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *db
 
     *rows_out = NULL;
     *count_out = 0;
-    if ((error = btk_store__prepare(db, SQL_LIST, &st)) < 0)
+    if ((error = btk_sqlite__prepare(db, SQL_LIST, &st)) < 0)
         return error;
     sqlite3_bind_int64(st, 1, limit ? (int64_t)limit : -1);
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -371,7 +374,7 @@ int btk_store_list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *db
         error = read_list_row(&rows[count++], st);
     }
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot list runs");
+        error = btk_sqlite__fail(db, "cannot list runs");
     sqlite3_finalize(st);
     if (error < 0) {
         btk_run_rows_free(rows, count);
@@ -380,22 +383,6 @@ int btk_store_list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *db
     *rows_out = rows;
     *count_out = count;
     return 0;
-}
-
-void btk_run_rows_free(btk_run_row *rows, size_t count)
-{
-    size_t i;
-
-    for (i = 0; rows && i < count; i++) {
-        btk__free(rows[i].branch);
-        btk__free(rows[i].subject);
-        btk__free(rows[i].date);
-        btk__free(rows[i].machine_fp);
-        btk__free(rows[i].hostname);
-        btk__free(rows[i].compiler);
-        btk__free(rows[i].flags);
-    }
-    btk__free(rows);
 }
 
 /* The history query; RUNS names how runs is joined, %s stands for the stored statistics'
@@ -415,9 +402,9 @@ void btk_run_rows_free(btk_run_row *rows, size_t count)
 /* A v1 database opened read-only has neither index: the same query, by rowid. */
 #define SQL_HISTORY_V1 SQL_HISTORY_WITH("runs r")
 
-void btk_store__history_sql(char *out, size_t len, const btk_store *db)
+void btk_sqlite__history_sql(char *out, size_t len, const btk_sqlite *db)
 {
-    btk_store__stats_sql(out, len, db->version >= 2 ? SQL_HISTORY : SQL_HISTORY_V1, "x.");
+    btk_sqlite__stats_sql(out, len, db->version >= 2 ? SQL_HISTORY : SQL_HISTORY_V1, "x.");
 }
 
 typedef struct sha_slot {
@@ -447,12 +434,12 @@ static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slo
     p = &pts[hit->pos];
     snprintf(p->sha, sizeof(p->sha), "%s", key.sha);
     p->run_id = sqlite3_column_int64(st, 1);
-    p->commit_time = btk_store__col_int(st, 2, 0);
+    p->commit_time = btk_sqlite__col_int(st, 2, 0);
     p->status = sqlite3_column_int(st, 4) ? BTK_RESULT_FAILED : BTK_RESULT_OK;
-    c = btk_store__stats_read(&p->stats, st, 5);
-    p->cycles_median = btk_store__col_double(st, c);
+    c = btk_sqlite__stats_read(&p->stats, st, 5);
+    p->cycles_median = btk_sqlite__col_double(st, c);
     read_memory(&p->memory, st, c + 1);
-    return btk_store__col_text(&p->subject, st, 3);
+    return btk_sqlite__col_text(&p->subject, st, 3);
 }
 
 /* Move the filled points to the front, keeping the caller's order. */
@@ -469,29 +456,30 @@ static size_t compact(btk_history_point *pts, const bool *filled, size_t n)
 }
 
 static int query_history(btk_history_point *pts, bool *filled, const sha_slot *slots,
-                         size_t n, btk_store *db, const char *name, const char *fp)
+                         size_t n, btk_sqlite *db, const char *name, const char *fp)
 {
     sqlite3_stmt *st = NULL;
     int rc = SQLITE_DONE, error;
     char sql[2048];
 
-    btk_store__history_sql(sql, sizeof(sql), db);
-    if ((error = btk_store__prepare(db, sql, &st)) < 0)
+    btk_sqlite__history_sql(sql, sizeof(sql), db);
+    if ((error = btk_sqlite__prepare(db, sql, &st)) < 0)
         return error;
-    btk_store__bind_text(st, 1, name);
-    btk_store__bind_text(st, 2, fp);
+    btk_sqlite__bind_text(st, 1, name);
+    btk_sqlite__bind_text(st, 2, fp);
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
         error = place_point(pts, filled, slots, n, st);
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot read the history");
+        error = btk_sqlite__fail(db, "cannot read the history");
     sqlite3_finalize(st);
     return error;
 }
 
-int btk_store_history(btk_history_point **points_out, size_t *count_out, btk_store *db,
-                      const char *bench_name, const char *machine_fp,
-                      const char (*shas)[41], size_t sha_count)
+int btk_sqlite__history(btk_history_point **points_out, size_t *count_out, btk_store *store,
+                        const char *bench_name, const char *machine_fp,
+                        const char (*shas)[41], size_t sha_count)
 {
+    btk_sqlite *db = btk_sqlite__of(store);
     btk_history_point *pts;
     sha_slot *slots;
     bool *filled;
@@ -521,17 +509,8 @@ int btk_store_history(btk_history_point **points_out, size_t *count_out, btk_sto
     return error;
 }
 
-void btk_history_free(btk_history_point *points, size_t count)
-{
-    size_t i;
-
-    for (i = 0; points && i < count; i++)
-        btk__free(points[i].subject);
-    btk__free(points);
-}
-
 /* Run a one-column text query (optionally with one text parameter) into a string list. */
-static int strings_query(char ***out, size_t *count_out, btk_store *db, const char *sql,
+static int strings_query(char ***out, size_t *count_out, btk_sqlite *db, const char *sql,
                          const char *param)
 {
     sqlite3_stmt *st = NULL;
@@ -541,9 +520,9 @@ static int strings_query(char ***out, size_t *count_out, btk_store *db, const ch
 
     *out = NULL;
     *count_out = 0;
-    if ((error = btk_store__prepare(db, sql, &st)) < 0)
+    if ((error = btk_sqlite__prepare(db, sql, &st)) < 0)
         return error;
-    btk_store__bind_text(st, 1, param);
+    btk_sqlite__bind_text(st, 1, param);
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         if ((grown = btk__realloc(list, (count + 1) * sizeof(char *))) == NULL) {
             error = BTK_ENOMEM;
@@ -551,10 +530,10 @@ static int strings_query(char ***out, size_t *count_out, btk_store *db, const ch
         }
         list = grown;
         list[count] = NULL;
-        error = btk_store__col_text(&list[count++], st, 0);
+        error = btk_sqlite__col_text(&list[count++], st, 0);
     }
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_store__fail(db, "cannot list");
+        error = btk_sqlite__fail(db, "cannot list");
     sqlite3_finalize(st);
     if (error < 0) {
         btk_strings_free(list, count);
@@ -565,17 +544,19 @@ static int strings_query(char ***out, size_t *count_out, btk_store *db, const ch
     return 0;
 }
 
-int btk_store_machines(char ***fps_out, size_t *count_out, btk_store *db)
+int btk_sqlite__machines(char ***fps_out, size_t *count_out, btk_store *store)
 {
+    btk_sqlite *db = btk_sqlite__of(store);
     return strings_query(fps_out, count_out, db,
                          "SELECT fingerprint FROM machines m WHERE EXISTS"
                          " (SELECT 1 FROM runs r WHERE r.machine_id = m.id)"
                          " AND ?1 IS NULL ORDER BY fingerprint", NULL);
 }
 
-int btk_store_benchmark_names(char ***names_out, size_t *count_out, btk_store *db,
-                              const char *machine_fp)
+int btk_sqlite__benchmark_names(char ***names_out, size_t *count_out, btk_store *store,
+                                const char *machine_fp)
 {
+    btk_sqlite *db = btk_sqlite__of(store);
     return strings_query(names_out, count_out, db,
                          "SELECT b.name FROM benchmarks b WHERE EXISTS (SELECT 1 FROM"
                          " results x JOIN runs r ON r.id = x.run_id JOIN machines m"
@@ -583,30 +564,22 @@ int btk_store_benchmark_names(char ***names_out, size_t *count_out, btk_store *d
                          " (?1 IS NULL OR m.fingerprint = ?1)) ORDER BY b.name", machine_fp);
 }
 
-void btk_strings_free(char **strings, size_t count)
+int btk_sqlite__machine_info(btk_machine *out, btk_store *store, const char *fp)
 {
-    size_t i;
-
-    for (i = 0; strings && i < count; i++)
-        btk__free(strings[i]);
-    btk__free(strings);
-}
-
-int btk_store_machine_info(btk_machine *out, btk_store *db, const char *fp)
-{
+    btk_sqlite *db = btk_sqlite__of(store);
     sqlite3_stmt *st = NULL;
     int rc, error;
 
     memset(out, 0, sizeof(*out));
-    if ((error = btk_store__prepare(db, "SELECT fingerprint, hostname, arch, cpu_model, cpus"
+    if ((error = btk_sqlite__prepare(db, "SELECT fingerprint, hostname, arch, cpu_model, cpus"
                                         " FROM machines WHERE fingerprint = ?", &st)) < 0)
         return error;
-    btk_store__bind_text(st, 1, fp);
+    btk_sqlite__bind_text(st, 1, fp);
     rc = sqlite3_step(st);
     if (rc == SQLITE_DONE)
         error = btk_error_set(BTK_ENOTFOUND, "no machine with that fingerprint");
     else if (rc != SQLITE_ROW)
-        error = btk_store__fail(db, "cannot read a machine");
+        error = btk_sqlite__fail(db, "cannot read a machine");
     else if (!TEXT(out->fingerprint, st, 0) || !TEXT(out->hostname, st, 1) ||
              !TEXT(out->arch, st, 2) || !TEXT(out->cpu_model, st, 3))
         error = BTK_ENOMEM;
