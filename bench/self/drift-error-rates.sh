@@ -5,12 +5,15 @@
 # pinned to CPU 0.
 #
 # Steps (env STEPS, default "record decide ab"):
-#  record  PAIRS times: run `examples` (whole suite, K processes) -> a<i>.json; then
+#  record  first HISTORY (default 5) runs of `examples` -> h<i>.json: the target branch's
+#          history a CI store holds before a pull request is compared (compare learns each
+#          benchmark's run-to-run noise from it; with fewer than 5 stored runs it can only
+#          put a cautious stand-in). Then PAIRS times: run `examples` (whole suite, K processes) -> a<i>.json; then
 #          `examples_cpu_plus5 --filter cpu` -> b<i>.json; then `examples` again ->
 #          c<i>.json. So a<i> and c<i> are an A/A pair recorded about a minute apart, and
 #          a<i>/b<i> an A/B pair (cpu 5% slower). Kept in OUT (default: a temporary dir).
-#  decide  import the runs in recording order into two stores (aa.db: the a and c runs;
-#          ab.db: the a and b runs) and `benchtrack compare` each pair by run id, the way
+#  decide  import the runs in recording order into two stores (aa.db: the h runs, then the
+#          a and c runs; ab.db: the h runs, then the a and b runs) and `benchtrack compare` each pair by run id, the way
 #          a user compares two stored runs: each compare sees only what was stored before
 #          its contender (earlier pairs are the benchmark's history).
 #  ab      `benchtrack ab examples copy-of-examples` (whole suite) and
@@ -18,7 +21,7 @@
 # Targets: at most 1 A/A suite comparison with any false verdict (regressed, improved,
 # budget, failed); cpu found regressed in >= 95 % of the A/B pairs.
 # usage: bench/self/drift-error-rates.sh [BUILD_DIR]
-#   env: PAIRS (20), K (10), BUDGET (time budget per process, ms: 100), OUT, STEPS,
+#   env: PAIRS (20), HISTORY (5), K (10), BUDGET (time budget per process, ms: 100), OUT, STEPS,
 #        BIN_DIR (where examples and examples_cpu_plus5 are; default BUILD_DIR/bench)
 set -euo pipefail
 BUILD=${1:-${BTK_BUILD_DIR:-build}}
@@ -27,6 +30,7 @@ BIN_DIR=${BIN_DIR:-$BUILD/bench}
 A=$BIN_DIR/examples
 B=$BIN_DIR/examples_cpu_plus5
 PAIRS=${PAIRS:-20}
+HISTORY=${HISTORY:-5}
 K=${K:-10}
 BUDGET=${BUDGET:-100}
 STEPS=${STEPS:-record decide ab}
@@ -51,17 +55,22 @@ load_stop() {
 }
 trap 'load_stop' INT TERM
 echo "machine: $(uname -n), $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
-echo "settings: PAIRS=$PAIRS K=$K processes, time budget ${BUDGET} ms per process, benchmarks on CPU 0"
+echo "uptime: $(uptime)"
+echo "settings: PAIRS=$PAIRS HISTORY=$HISTORY K=$K processes, time budget ${BUDGET} ms per process, benchmarks on CPU 0"
 
 if has record; then
     for f in "$A" "$B"; do [ -x "$f" ] || { echo "missing $f" >&2; exit 2; }; done
     load_start
     t0=$(date +%s)
+    for i in $(seq 1 "$HISTORY"); do
+        "$A" "${ARGS[@]}" --out "$OUT/h$i.json" >/dev/null 2>"$OUT/h$i.err"
+        echo "  recorded history run $i at $(date -u +%T) ($(( $(date +%s) - t0 )) s)"
+    done
     for i in $(seq 1 "$PAIRS"); do
         "$A" "${ARGS[@]}" --out "$OUT/a$i.json" >/dev/null 2>"$OUT/a$i.err"
         "$B" "${ARGS[@]}" --filter cpu --out "$OUT/b$i.json" >/dev/null 2>"$OUT/b$i.err"
         "$A" "${ARGS[@]}" --out "$OUT/c$i.json" >/dev/null 2>"$OUT/c$i.err"
-        echo "  recorded pair $i at $(date -u +%T) ($(( $(date +%s) - t0 )) s)"
+        echo "  recorded pair $i at $(date -u +%T) ($(( $(date +%s) - t0 )) s), load $(cut -d' ' -f1-3 /proc/loadavg)"
     done
     load_stop
 fi
@@ -71,13 +80,17 @@ fi
 decide() { # db first second prefix
     local db=$OUT/$1.db first=$2 second=$3 rc
     rm -f "$db"
+    for i in $(seq 1 "$HISTORY"); do
+        "$BT" import "$OUT/h$i.json" --db "$db" --commit 3333333333333333333333333333333333333333 \
+            --allow-unknown-commit >/dev/null
+    done
     for i in $(seq 1 "$PAIRS"); do
         "$BT" import "$OUT/$first$i.json" --db "$db" --commit 1111111111111111111111111111111111111111 \
             --allow-unknown-commit >/dev/null
         "$BT" import "$OUT/$second$i.json" --db "$db" --commit 2222222222222222222222222222222222222222 \
             --allow-unknown-commit >/dev/null
         rc=0
-        "$BT" compare "#$((2 * i - 1))" "#$((2 * i))" --db "$db" --format csv \
+        "$BT" compare "#$((HISTORY + 2 * i - 1))" "#$((HISTORY + 2 * i))" --db "$db" --format csv \
             --out "$OUT/$1-$i.csv" 2>"$OUT/$1-$i.err" || rc=$?
         [ "$rc" = 0 ] || [ "$rc" = 1 ] || { echo "compare failed ($rc):"; cat "$OUT/$1-$i.err"; exit 3; }
     done
@@ -143,10 +156,11 @@ if has ab; then
                 -- --cpu 0 --time-budget "$BUDGET" "${filter[@]}" >/dev/null 2>"$OUT/$kind-$i.err" || rc=$?
             [ "$rc" = 0 ] || [ "$rc" = 1 ] || { echo "ab failed ($rc):"; cat "$OUT/$kind-$i.err"; load_stop; exit 3; }
         done
-        echo "  ab pair $i done at $(date -u +%T) ($(( $(date +%s) - t0 )) s)"
+        echo "  ab pair $i done at $(date -u +%T) ($(( $(date +%s) - t0 )) s), load $(cut -d' ' -f1-3 /proc/loadavg)"
     done
     load_stop
     summary "ab A/A" abaa
     summary "ab A/B" abab
 fi
+echo "uptime: $(uptime)"
 echo "end: load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"

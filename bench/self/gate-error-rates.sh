@@ -35,6 +35,7 @@ echo "settings: K=$K interleaved processes per side, the binaries' default budge
      "$REPEATS A/A suite runs ($benchmarks benchmarks), $TRIALS A/B trials" \
      "(filter: '${AB_FILTER:-whole suite}')"
 echo "machine: $(uname -n), $(nproc) cpus, load at start $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "uptime: $(uptime) ($(date -u +%FT%TZ))"
 
 run_ab() { # old new out [args...] -> prints the exit status
     local old=$1 new=$2 out=$3 rc=0
@@ -91,3 +92,4 @@ printf "wall time of one ab run of the suite:      %.1f s (mean of the A/A runs,
     "$(echo "$ab_secs / $REPEATS" | bc -l)" "$K"
 echo "total time of this script:                 $(( $(date +%s) - start )) s;" \
      "load at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "uptime: $(uptime) ($(date -u +%FT%TZ))"

@@ -19,6 +19,7 @@ typedef struct hist {
     const char *fp;
     btk_history_point *p;
     const bool *dirty;
+    const bool *build; /* the build differs from the next older point's */
     size_t n;
     const char *excluded; /* "#5, #6": dirty runs left out, "" when none */
     btk_history_metric kind;
@@ -85,8 +86,9 @@ static void print_json(const hopts *o, const hist *h)
         json_num(p[i].stats.ci_low);
         printf(",\"ci_high\":");
         json_num(p[i].stats.ci_high);
-        printf(",\"samples\":%" PRId64 ",\"dirty\":%s}", p[i].stats.samples,
-               h->dirty[i] ? "true" : "false");
+        printf(",\"samples\":%" PRId64 ",\"dirty\":%s,\"build_changed\":%s}",
+               p[i].stats.samples, h->dirty[i] ? "true" : "false",
+               h->build[i] ? "true" : "false");
     }
     printf("]}\n");
 }
@@ -96,7 +98,7 @@ static void print_csv(const hist *h)
     const btk_history_point *p = h->p;
     size_t i;
 
-    printf("commit,run,commit_time,status,%s,subject,dirty\n",
+    printf("commit,run,commit_time,status,%s,subject,dirty,build_changed\n",
            h->kind == BTK_HISTORY_COUNT ? "median_ins,ci_low_ins,ci_high_ins,samples"
            : h->kind == BTK_HISTORY_CPU ? "median_cpu_ns,ci_low_cpu_ns,ci_high_cpu_ns,samples"
                                         : "median_ns,ci_low_ns,ci_high_ns,samples");
@@ -105,7 +107,7 @@ static void print_csv(const hist *h)
                p[i].run_id, p[i].commit_time, p[i].status == BTK_RESULT_OK ? "ok" : "failed",
                p[i].stats.median, p[i].stats.ci_low, p[i].stats.ci_high, p[i].stats.samples);
         csv_str(p[i].subject);
-        printf(",%d\n", h->dirty[i] ? 1 : 0);
+        printf(",%d,%d\n", h->dirty[i] ? 1 : 0, h->build[i] ? 1 : 0);
     }
 }
 
@@ -141,6 +143,8 @@ static void print_table(const hopts *o, const hist *h)
                    "", "");
         if (h->dirty[i])
             printf("(dirty run) ");
+        if (h->build[i])
+            printf("(build changed) ");
         cli_print_safe(stdout, p[i].subject ? p[i].subject : "");
         putchar('\n');
     }
@@ -262,7 +266,7 @@ static int history(const hopts *o, btk_git *git, btk_store *db)
     btk_history_point *pts = NULL;
     btk_run_row *rows = NULL;
     btk_buf excluded = BTK_BUF_INIT;
-    bool *dirty = NULL;
+    bool *dirty = NULL, *build = NULL;
     char *fp = NULL;
     int error;
 
@@ -277,11 +281,12 @@ static int history(const hopts *o, btk_git *git, btk_store *db)
                                     count, o->include_dirty, o->kind};
         hist h;
 
-        if ((error = btk_report_history(&pts, &npts, &dirty, &excluded, db, &in)) < 0)
+        if ((error = btk_report_history(&pts, &npts, &dirty, &excluded, db, &in)) < 0 ||
+            (error = btk_report_build_changes(&build, pts, npts, false, &in)) < 0)
             goto done;
         if (o->limit > 0 && npts > (size_t)o->limit)
             npts = (size_t)o->limit; /* points are newest first: keep the newest */
-        h = (hist){fp, pts, dirty, npts, btk_buf_cstr(&excluded), o->kind};
+        h = (hist){fp, pts, dirty, build, npts, btk_buf_cstr(&excluded), o->kind};
         if (o->format && !strcmp(o->format, "json"))
             print_json(o, &h);
         else if (o->format && !strcmp(o->format, "csv"))
@@ -302,6 +307,7 @@ done:
     btk_run_rows_free(rows, nrows);
     btk_buf_free(&excluded);
     btk__free(dirty);
+    btk__free(build);
     btk__free(shas);
     btk__free(fp);
     return error;

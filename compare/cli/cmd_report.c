@@ -3,7 +3,11 @@
  * last line on stdout is the path of the index.html written.
  */
 #include "cli.h"
+#include "outfile.h"
 #include "report.h"
+#include "run_tmp.h"
+
+#include <signal.h>
 
 typedef struct ropts {
     const char *db, *repo, *branch, *base, *out, *format, *metric;
@@ -103,6 +107,28 @@ done:
     return error;
 }
 
+/* SIGINT, SIGTERM, SIGHUP while writing: remove the temporary file of the page or image
+ * being renamed into place, then die of the signal as before. The chart staging folder's
+ * lock dies with the process, and the next report sweeps the folder. Async-signal-safe. */
+static void on_signal(int sig)
+{
+    btk_outfile_signal_cleanup();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void set_handlers(void)
+{
+    static const int caught[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
+        sigaction(caught[i], &sa, NULL);
+}
+
 /* Check the format and gnuplot, open the repository and the database, write. */
 static int report_main(const ropts *o)
 {
@@ -111,6 +137,8 @@ static int report_main(const ropts *o)
     btk_store *db = NULL;
     int error;
 
+    set_handlers();
+    cli_tmp_sweep(CLI_CHARTS_TMP_PREFIX); /* staging folders of reports that were killed */
     if ((error = check_format(o)) == 0 && (error = btk_chart_find_gnuplot(&gp)) == 0 &&
         (error = btk_git_open(&git, o->repo)) == 0 &&
         (error = cli_open_store(&db, o->db, git, true)) == 0)

@@ -59,16 +59,17 @@ static bool is_stale(int dfd, int *lock_fd)
     return false;
 }
 
-int cli_run_tmp_sweep(void)
+/* Sweep the stale directories named prefix* in the folder dir. */
+static int sweep_in(const char *dir, const char *prefix)
 {
-    int base = open(tmp_base(), O_RDONLY | O_DIRECTORY | O_CLOEXEC), removed = 0;
+    int base = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), removed = 0;
     DIR *d = base >= 0 ? fdopendir(dup(base)) : NULL;
     struct dirent *e;
 
     while (d && (e = readdir(d)) != NULL) {
         int dfd, lock_fd;
 
-        if (strncmp(e->d_name, CLI_RUN_TMP_PREFIX, strlen(CLI_RUN_TMP_PREFIX)))
+        if (strncmp(e->d_name, prefix, strlen(prefix)))
             continue;
         dfd = openat(base, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (dfd < 0)
@@ -86,6 +87,18 @@ int cli_run_tmp_sweep(void)
     if (base >= 0)
         close(base);
     return removed;
+}
+
+int cli_run_tmp_sweep(void)
+{
+    return sweep_in(tmp_base(), CLI_RUN_TMP_PREFIX);
+}
+
+int cli_tmp_sweep(const char *prefix)
+{
+    int removed = sweep_in(tmp_base(), prefix);
+
+    return removed + (strcmp(tmp_base(), "/tmp") ? sweep_in("/tmp", prefix) : 0);
 }
 
 /* Take the lock before its name appears: lock a file under another name, then rename it

@@ -19,10 +19,17 @@ typedef struct cli_run_tmp {
     int lock_fd;     /* the locked lock file, -1 when none */
 } cli_run_tmp;
 
+/* The prefix of the chart staging folders of `report` and `chart` (compare/report/
+ * gnuplot.c), which hold a lock file the same way. */
+#define CLI_CHARTS_TMP_PREFIX "benchtrack-charts-"
+
 /* Remove the run directories in the temporary folder that no live run holds (their lock
  * is free, or they have no lock file and are over a minute old). Only directories owned by
  * this user are touched. Best effort: never fails; returns how many were removed. */
 int cli_run_tmp_sweep(void);
+/* The same for the directories whose name starts with prefix, in $TMPDIR and in /tmp (the
+ * chart staging folder goes to /tmp when $TMPDIR's name cannot reach gnuplot intact). */
+int cli_tmp_sweep(const char *prefix);
 
 /* Create a new run directory and take its lock. BTK_EIO naming the folder on failure
  * (nothing is left behind then). */

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,6 +31,7 @@ struct btk_gnuplot {
     btk_buf buf; /* the piece being written */
     int error;   /* first write error */
     char stage[4096];  /* the staging folder, "" until the first image */
+    int stage_lock;    /* its locked lock file (a later sweep spares it while held), -1 */
     char **finals;     /* the name asked for, per staged image (image i is stage/i) */
     size_t final_count, final_cap;
     unsigned out_flags; /* BTK_OUTFILE_* for the copies */
@@ -69,6 +71,7 @@ static int session_new(btk_gnuplot **out)
     if ((*out = gp) == NULL)
         return BTK_ENOMEM;
     gp->fd = -1;
+    gp->stage_lock = -1;
     gp->buf = init;
     return 0;
 }
@@ -233,8 +236,14 @@ static int deliver(btk_gnuplot *gp, int error)
         unlink(staged);
         btk__free(gp->finals[i]);
     }
-    if (gp->stage[0])
+    if (gp->stage[0]) {
+        snprintf(staged, sizeof(staged), "%s/lock", gp->stage);
+        unlink(staged);
         rmdir(gp->stage);
+    }
+    if (gp->stage_lock >= 0)
+        close(gp->stage_lock);
+    gp->stage_lock = -1;
     btk__free(gp->finals);
     gp->finals = NULL;
     gp->final_count = gp->final_cap = 0;
@@ -317,17 +326,45 @@ static bool keeps_every_byte(const char *s)
     return true;
 }
 
+/* Lock the staging folder as `benchtrack run` locks its temporary folder (compare/cli/
+ * run_tmp.c): a file locked under another name, then renamed to "lock", so a sweep by a
+ * later report or chart never finds it unlocked while this session lives; when the
+ * process dies (Ctrl-C, SIGTERM, SIGKILL) the kernel releases the lock and the next
+ * `report` or `chart` removes the folder. 0, or -1 with errno. */
+static int lock_stage(btk_gnuplot *gp)
+{
+    char tmp[4200], final[4200];
+
+    snprintf(tmp, sizeof(tmp), "%s/new-lock", gp->stage);
+    snprintf(final, sizeof(final), "%s/lock", gp->stage);
+    gp->stage_lock = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (gp->stage_lock < 0 || flock(gp->stage_lock, LOCK_EX) != 0 || rename(tmp, final)) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
 /* Create the staging folder: in $TMPDIR when gnuplot can be given its name intact, else
  * in /tmp. */
 static int make_stage(btk_gnuplot *gp)
 {
     const char *base = getenv("TMPDIR");
+    int saved;
 
     if (base == NULL || !keeps_every_byte(base) || strlen(base) > 3000)
         base = "/tmp";
     snprintf(gp->stage, sizeof(gp->stage), "%s/benchtrack-charts-XXXXXX", base);
-    if (mkdtemp(gp->stage) != NULL)
-        return 0;
+    if (mkdtemp(gp->stage) != NULL) {
+        if (lock_stage(gp) == 0)
+            return 0;
+        saved = errno;
+        if (gp->stage_lock >= 0)
+            close(gp->stage_lock);
+        gp->stage_lock = -1;
+        rmdir(gp->stage);
+        errno = saved;
+    }
     gp->stage[0] = '\0';
     return btk_error_set(BTK_EIO, "cannot create a folder for the charts in '%s': %s", base,
                          strerror(errno));

@@ -515,6 +515,9 @@ static int put_history(btk_buf *b, const bench_item *it)
             (error = it->dirty[it->count - 1 - k]
                          ? btk_buf_puts(b, " <span class=\"dirty\">(dirty run)</span>")
                          : 0) < 0 ||
+            (error = it->build[it->count - 1 - k]
+                         ? btk_buf_puts(b, " <span class=\"dirty\">(build changed)</span>")
+                         : 0) < 0 ||
             (error = btk_buf_puts(b, "</td><td class=\"num\">")) < 0 ||
             (error = p->status == BTK_RESULT_OK ? btk_html_time(b, p->stats.median)
                                                 : btk_buf_puts(b, "failed")) < 0 ||

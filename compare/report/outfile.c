@@ -5,8 +5,11 @@
  */
 #include "outfile.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_PROTECTED 16
@@ -131,27 +134,78 @@ static int open_beside(char *tmp, size_t size, const char *path)
     return mkostemp(tmp, O_CLOEXEC);
 }
 
+/* The temporary file of the replace in progress, for btk_outfile_signal_cleanup: its name
+ * is complete before pending is set, and pending is cleared before the name changes. */
+static char pending_tmp[4200];
+static volatile sig_atomic_t pending;
+
+void btk_outfile_signal_cleanup(void)
+{
+    if (pending)
+        unlink(pending_tmp);
+}
+
 static int write_replace(const char *path, const void *data, size_t len)
 {
-    char tmp[4200];
     struct stat st;
     int fd, err, error = 0;
 
     if (lstat(path, &st) == 0 && (S_ISLNK(st.st_mode) ? stat(path, &st) == 0 : true) &&
         (error = check_target(path, &st)) < 0)
         return error;
-    if ((fd = open_beside(tmp, sizeof(tmp), path)) < 0)
+    if ((fd = open_beside(pending_tmp, sizeof(pending_tmp), path)) < 0)
         return io_error(path, errno);
+    pending = 1;
     err = fchmod(fd, file_mode()) != 0 ? errno : write_all(fd, data, len);
     if (close(fd) != 0 && err == 0)
         err = errno;
-    if (err == 0 && rename(tmp, path) != 0)
+    if (err == 0 && rename(pending_tmp, path) != 0)
         err = errno;
-    if (err != 0) {
-        unlink(tmp);
-        return io_error(path, err);
-    }
-    return 0;
+    if (err != 0)
+        unlink(pending_tmp);
+    pending = 0;
+    return err != 0 ? io_error(path, err) : 0;
+}
+
+/* Whether name is ".<target>.XXXXXX" with <target> a file of dfd or a report file. */
+static bool is_leftover(int dfd, const char *name)
+{
+    size_t n = strlen(name);
+    char target[4200];
+    struct stat st;
+
+    if (n < 9 || name[0] != '.' || name[n - 7] != '.' || n - 8 >= sizeof(target))
+        return false;
+    for (size_t i = n - 6; i < n; i++)
+        if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+              (name[i] >= '0' && name[i] <= '9')))
+            return false;
+    memcpy(target, name + 1, n - 8);
+    target[n - 8] = '\0';
+    n -= 8;
+    return fstatat(dfd, target, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
+           (n > 5 && !strcmp(target + n - 5, ".html")) ||
+           (n > 4 && (!strcmp(target + n - 4, ".svg") || !strcmp(target + n - 4, ".png")));
+}
+
+int btk_outfile_sweep(const char *dir)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), removed = 0;
+    DIR *d = dfd >= 0 ? fdopendir(dup(dfd)) : NULL;
+    struct dirent *e;
+    struct stat st;
+
+    while (d && (e = readdir(d)) != NULL)
+        if (is_leftover(dfd, e->d_name) &&
+            fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+            time(NULL) - st.st_mtime > 60)
+            removed += unlinkat(dfd, e->d_name, 0) == 0;
+    if (d)
+        closedir(d);
+    if (dfd >= 0)
+        close(dfd);
+    return removed;
 }
 
 static int write_in_place(const char *path, const void *data, size_t len)

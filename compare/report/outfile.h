@@ -40,4 +40,17 @@ int btk_outfile_copy(const char *path, int src_fd, unsigned flags);
  * output directory. BTK_EIO when it cannot be made. */
 int btk_outfile_mkdir(const char *path, bool follow);
 
+/* Remove the temporary file of a BTK_OUTFILE_REPLACE write in progress, if any (its
+ * ".<name>.XXXXXX" beside the target). Async-signal-safe: for the handlers of SIGINT,
+ * SIGTERM and SIGHUP of the commands that write reports and charts. */
+void btk_outfile_signal_cleanup(void);
+
+/* Remove from directory dir the temporary files of BTK_OUTFILE_REPLACE writes that were
+ * cut short (a process killed between creating and renaming it: SIGKILL, power loss):
+ * regular files of this user named ".<name>.XXXXXX" (6 letters or digits) whose <name> is
+ * in dir too, or ends in .html, .svg or .png, and that are over a minute old (a
+ * concurrent writer's are younger). Never follows links. Best effort; returns how many
+ * were removed. */
+int btk_outfile_sweep(const char *dir);
+
 #endif

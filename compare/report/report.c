@@ -7,6 +7,7 @@
 #include "report.h"
 #include "outfile.h"
 #include "report_int.h"
+#include "runhistory.h"
 
 #include <math.h>
 #include <sys/stat.h>
@@ -93,6 +94,27 @@ int btk_report_history(btk_history_point **points_out, size_t *count_out, bool *
     }
     *count_out = kept;
     return error < 0 ? error : 0;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+    return !strcmp(a ? a : "", b ? b : "");
+}
+
+int btk_report_build_changes(bool **changed_out, const btk_history_point *p, size_t count,
+                             bool oldest_first, const btk_report_history_in *in)
+{
+    const btk_run_row *a, *b;
+
+    if ((*changed_out = btk__calloc(count + 1, sizeof(**changed_out))) == NULL)
+        return BTK_ENOMEM;
+    for (size_t i = 0; i + 1 < count; i++) /* the newer of points i, i + 1 is marked */
+        if ((a = row_of(in, p[i].run_id)) != NULL &&
+            (b = row_of(in, p[i + 1].run_id)) != NULL &&
+            (a->compiler || a->flags) && (b->compiler || b->flags))
+            (*changed_out)[oldest_first ? i + 1 : i] =
+                !same_text(a->compiler, b->compiler) || !same_text(a->flags, b->flags);
+    return 0;
 }
 
 /* Whether rows has a run of sha on machine fp (NULL: any) that the report takes. */
@@ -204,10 +226,33 @@ static int load_base_run(const report_ctx *r, machine_ctx *m)
     return 0;
 }
 
+/* Compare m's base and latest runs as `benchtrack compare` compares stored runs: they were
+ * recorded at different times, so each benchmark's run-to-run noise, learned from the runs
+ * stored before the latest ones (runhistory.c), widens the CI and p (statistics.md §8). */
+static int compare_sides(const report_ctx *r, machine_ctx *m)
+{
+    const btk_compare_options defaults = BTK_COMPARE_OPTIONS_INIT;
+    btk_compare_options o = r->opts->compare ? *r->opts->compare : defaults;
+    btk_run **history = NULL;
+    size_t history_count = 0;
+    int error;
+
+    if ((error = btk_runhistory_load(&history, &history_count, r->db, r->rows, r->row_count,
+                                     m->base, m->base_count, m->latest,
+                                     m->latest_count)) < 0)
+        return error;
+    o.separate = true;
+    o.history = (const btk_run *const *)history;
+    o.history_count = history_count;
+    error = btk_compare_runs(&m->cmp, (const btk_run *const *)m->base, m->base_count,
+                             (const btk_run *const *)m->latest, m->latest_count, &o);
+    btk_runhistory_free(history, history_count);
+    return error;
+}
+
 /* Choose the latest and base commits of machine m and load their runs; compare them. */
 static int load_sides(report_ctx *r, machine_ctx *m)
 {
-    const btk_compare_options defaults = BTK_COMPARE_OPTIONS_INIT;
     long latest, base = -1;
     int error = 0;
 
@@ -231,9 +276,7 @@ static int load_sides(report_ctx *r, machine_ctx *m)
         return 0;
     if ((error = keep_builds(m)) < 0 || m->base_count == 0 || m->build_diff.len)
         return error; /* different builds are never compared */
-    return btk_compare_runs(&m->cmp, (const btk_run *const *)m->base, m->base_count,
-                            (const btk_run *const *)m->latest, m->latest_count,
-                            r->opts->compare ? r->opts->compare : &defaults);
+    return compare_sides(r, m);
 }
 
 /* The result named name in the first time run of a side that has it, or NULL (a
@@ -391,6 +434,8 @@ static int load_item(report_ctx *r, machine_ctx *m, bench_item *it, const char *
 
     it->slots = r->sha_count;
     error = btk_report_history(&it->points, &it->count, &it->dirty, &excluded, r->db, &in);
+    if (error == 0)
+        error = btk_report_build_changes(&it->build, it->points, it->count, true, &in);
     btk_buf_free(&excluded);
     if (error < 0)
         return error;
@@ -505,6 +550,7 @@ static void free_machine(machine_ctx *m)
     for (i = 0; i < m->item_count; i++) {
         btk_history_free(m->items[i].points, m->items[i].slots);
         btk__free(m->items[i].dirty);
+        btk__free(m->items[i].build);
         btk__free(m->items[i].trend);
         btk__free(m->items[i].changes);
         btk__free(m->items[i].stem);
@@ -734,6 +780,9 @@ static int report_start(report_ctx *r, btk_store *db, const btk_report_options *
         (error = btk_buf_printf(&img, "%s/img", o->out_dir)) < 0 ||
         (error = btk_outfile_mkdir(img.ptr, false)) < 0)
         goto done;
+    /* the temporary files of an earlier report that was killed mid-rename */
+    btk_outfile_sweep(o->out_dir);
+    btk_outfile_sweep(img.ptr);
     if ((error = select_commits(r, o)) == 0 &&
         (error = btk_chart_open(&r->chart)) == 0) /* images replace, never follow, links */
         btk_gnuplot_set_output_flags(r->chart, BTK_OUTFILE_REPLACE);

@@ -49,6 +49,12 @@ typedef struct btk_report_history_in {
 } btk_report_history_in;
 int btk_report_history(btk_history_point **points_out, size_t *count_out, bool **dirty_out,
                        btk_buf *excluded, btk_store *db, const btk_report_history_in *in);
+/* Mark the build changes of points p (newest first, or oldest first when oldest_first):
+ * (*changed_out)[i] is true when point i's run was built with another compiler or other
+ * flags than the next older point's run (both known from in->rows). Free *changed_out with
+ * btk__free. BTK_ENOMEM. */
+int btk_report_build_changes(bool **changed_out, const btk_history_point *p, size_t count,
+                             bool oldest_first, const btk_report_history_in *in);
 
 /* Write the report into opts->out_dir and append the path of its index.html to
  * index_out. The commits shown are those of opts->shas with stored runs (clean ones

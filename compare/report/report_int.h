@@ -18,6 +18,7 @@ typedef struct bench_item {
     btk_history_point *points; /* oldest first */
     size_t count, slots;       /* points, and slots to free (btk_history_free) */
     bool *dirty;               /* per point: a run with uncommitted changes */
+    bool *build;               /* per point: built otherwise than the point before */
     btk_trend_point *trend;          /* per point: median, CI, change-point step, level */
     btk_changepoint *changes;        /* the history's change points (index: a point) */
     size_t change_count;

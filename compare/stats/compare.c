@@ -485,9 +485,8 @@ static int cmp_str(const void *pa, const void *pb)
     return strcmp(*(char *const *)pa, *(char *const *)pb);
 }
 
-/* Sorted distinct benchmark names over all runs (borrowed pointers). */
-static int collect_names(const char ***out, size_t *count_out, const btk_run *const *base,
-                         size_t nb, const btk_run *const *now, size_t nn)
+int btk_compare__names(const char ***out, size_t *count_out, const btk_run *const *base,
+                       size_t nb, const btk_run *const *now, size_t nn)
 {
     size_t total = 0, k = 0;
     const char **names;
@@ -581,7 +580,7 @@ static int compare_times(btk_comparison **out, const btk_run *const *base, size_
     int error;
 
     *out = NULL;
-    if ((error = collect_names(&names, &count, base, base_count, contender,
+    if ((error = btk_compare__names(&names, &count, base, base_count, contender,
                                contender_count)) < 0)
         return error;
     cmp = btk__calloc(1, sizeof(*cmp));

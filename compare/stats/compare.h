@@ -132,4 +132,10 @@ void btk_comparison_free(btk_comparison *cmp);
 /* "regressed", "improved", ... */
 const char *btk_verdict_name(btk_verdict_kind kind);
 
+/* Internal to compare/stats (compare.c, countcmp.c): the sorted distinct benchmark names
+ * over the runs of both sides (borrowed pointers), into *out (free with btk__free).
+ * BTK_ENOMEM. */
+int btk_compare__names(const char ***out, size_t *count_out, const btk_run *const *base,
+                       size_t nb, const btk_run *const *now, size_t nn);
+
 #endif

@@ -219,38 +219,6 @@ static int count_one(btk_verdict *v, const btk_run *const *base, size_t nb,
     return (v->reason = btk__strdup(why)) ? 0 : BTK_ENOMEM;
 }
 
-static int cmp_str(const void *pa, const void *pb)
-{
-    return strcmp(*(char *const *)pa, *(char *const *)pb);
-}
-
-/* Sorted distinct names over all the runs (borrowed). */
-static int names_of(const char ***out, size_t *count, const btk_run *const *base,
-                    size_t nb, const btk_run *const *now, size_t nn)
-{
-    size_t total = 0, k = 0;
-    const char **names;
-
-    for (size_t r = 0; r < nb + nn; r++)
-        total += (r < nb ? base[r] : now[r - nb])->result_count;
-    if ((names = btk__malloc((total ? total : 1) * sizeof(*names))) == NULL)
-        return BTK_ENOMEM;
-    for (size_t r = 0; r < nb + nn; r++) {
-        const btk_run *run = r < nb ? base[r] : now[r - nb];
-
-        for (size_t i = 0; i < run->result_count; i++)
-            if (run->results[i].name)
-                names[k++] = run->results[i].name;
-    }
-    qsort(names, k, sizeof(*names), cmp_str);
-    *count = 0;
-    for (size_t i = 0; i < k; i++)
-        if (*count == 0 || strcmp(names[*count - 1], names[i]) != 0)
-            names[(*count)++] = names[i];
-    *out = names;
-    return 0;
-}
-
 static void recount(btk_comparison *cmp)
 {
     cmp->regressions = cmp->improvements = 0;
@@ -272,7 +240,7 @@ int btk_countcmp_runs(btk_comparison **out, const btk_run *const *base, size_t n
     int error;
 
     *out = NULL;
-    if ((error = names_of(&names, &count, base, nb, now, nn)) < 0)
+    if ((error = btk_compare__names(&names, &count, base, nb, now, nn)) < 0)
         return error;
     if ((cmp = btk__calloc(1, sizeof(*cmp))) == NULL ||
         (cmp->items = btk__calloc(count ? count : 1, sizeof(btk_verdict))) == NULL)

@@ -23,12 +23,26 @@ static double level_of(const btk_run *run, const char *name)
     return log(res->stats.median);
 }
 
-/* 1.4826 * median |consecutive difference| / sqrt 2, from at least BTK_COMPARE_MIN_HISTORY
- * levels; NAN with fewer. */
+/* The root mean square of the consecutive differences d[0..k) without the largest one,
+ * over sqrt 2: von Neumann's successive-difference estimate of the SD, with one real step
+ * in the history left out. */
+static double rms_but_largest(const double *d, size_t k)
+{
+    double ss = 0, largest = 0;
+
+    for (size_t i = 0; i < k; i++) {
+        ss += d[i] * d[i];
+        largest = fmax(largest, d[i]);
+    }
+    return k > 1 ? sqrt((ss - largest * largest) / (double)(k - 1) / 2) : NAN;
+}
+
+/* The larger of 1.4826 * median |consecutive difference| / sqrt 2 and rms_but_largest,
+ * from at least BTK_COMPARE_MIN_HISTORY levels; NAN with fewer (docs/statistics.md §8). */
 static int from_history(double *sd_out, size_t *used_out, const btk_run *const *runs,
                         size_t count, const char *name)
 {
-    double *d = btk__malloc((count ? count : 1) * sizeof(double)), prev = NAN;
+    double *d = btk__malloc((count ? count : 1) * sizeof(double)), prev = NAN, rms;
     size_t k = 0, used = 0;
 
     if (d == NULL)
@@ -44,8 +58,9 @@ static int from_history(double *sd_out, size_t *used_out, const btk_run *const *
         prev = l;
     }
     *used_out = used;
+    rms = rms_but_largest(d, k);
     *sd_out = used >= BTK_COMPARE_MIN_HISTORY
-                  ? 1.4826 * btk_stats_median_inplace(d, k) / sqrt(2.0)
+                  ? fmax(1.4826 * btk_stats_median_inplace(d, k) / sqrt(2.0), rms)
                   : NAN;
     btk__free(d);
     return 0;
@@ -80,7 +95,7 @@ int btk_runnoise_learn(btk_runnoise *out, const btk_run *const *history, size_t 
                        const btk_run *const *base, size_t nb, const btk_run *const *now,
                        size_t nn, const char *name)
 {
-    double sd_h, ss;
+    double sd_h, ss, df_s;
     size_t used, n_b, n_n, groups;
     int error;
 
@@ -98,11 +113,17 @@ int btk_runnoise_learn(btk_runnoise *out, const btk_run *const *history, size_t 
     }
     ss = side_ss(base, nb, name, &n_b) + side_ss(now, nn, name, &n_n);
     groups = (n_b > 0) + (n_n > 0);
-    if (n_b + n_n > groups && !(sqrt(ss / (double)(n_b + n_n - groups)) <= out->sd)) {
-        out->sd = sqrt(ss / (double)(n_b + n_n - groups));
-        out->df = (double)(n_b + n_n - groups);
-        out->runs = 0;
+    if (n_b + n_n <= groups)
+        return 0;
+    df_s = (double)(n_b + n_n - groups);
+    if (isnan(out->sd)) {
+        out->sd = sqrt(ss / df_s);
+        out->df = df_s;
         out->source = "runs of the sides";
+    } else { /* two estimates of one variance: pooled by their degrees of freedom */
+        out->sd = sqrt((out->df * out->sd * out->sd + ss) / (out->df + df_s));
+        out->df += df_s;
+        out->source = "stored runs and runs of the sides";
     }
     return 0;
 }

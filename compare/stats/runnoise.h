@@ -14,15 +14,17 @@ typedef struct btk_runnoise {
     double sd;          /* standard deviation of a run's log level; NAN when unknown */
     double df;          /* its degrees of freedom; INFINITY for a stand-in */
     size_t runs;        /* stored runs it was learned from (0: not from stored runs) */
-    const char *source; /* "stored runs", "runs of the sides", "stand-in" or NULL */
+    const char *source; /* "stored runs", "runs of the sides", "stored runs and runs of
+                         * the sides", "stand-in" or NULL */
 } btk_runnoise;
 
 /* Learn the run-to-run noise of benchmark name into *out: from the history (oldest first;
  * at least BTK_COMPARE_MIN_HISTORY runs with the benchmark ok: 1.4826 * the median
- * absolute difference of consecutive log levels / sqrt 2), and from the sides when a side
- * has several runs (the pooled within-side standard deviation of the runs' log levels);
- * the larger of the two. Neither: out->sd is NAN (the caller puts a stand-in). A run's
- * level is its result's median. BTK_ENOMEM. */
+ * absolute difference of consecutive log levels / sqrt 2, runs - 1 degrees of freedom),
+ * and from the sides when a side has several runs (the pooled within-side standard
+ * deviation of the runs' log levels, runs - sides degrees of freedom); with both, the two
+ * variances pooled by their degrees of freedom. Neither: out->sd is NAN (the caller puts a
+ * stand-in). A run's level is its result's median. BTK_ENOMEM. */
 int btk_runnoise_learn(btk_runnoise *out, const btk_run *const *history, size_t count,
                        const btk_run *const *base, size_t nb, const btk_run *const *now,
                        size_t nn, const char *name);

@@ -293,6 +293,8 @@ void btk_run_rows_free(btk_run_row *rows, size_t count)
         btk__free(rows[i].hostname);
         btk__free(rows[i].machine_name);
         btk__free(rows[i].machine_host);
+        btk__free(rows[i].compiler);
+        btk__free(rows[i].flags);
     }
     btk__free(rows);
 }

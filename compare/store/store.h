@@ -60,6 +60,8 @@ typedef struct btk_run_row {
     char *branch, *subject, *date, *machine_fp, *hostname;
     char *machine_name; /* NULL unless the machine is a named class (--machine NAME) */
     char *machine_host; /* the host name of the machine's first run: stable across runs */
+    char *compiler, *flags; /* the run's build (context build.compiler, build.flags); NULL
+                             * when unknown */
     bool dirty;
     int64_t benchmarks, failures;
 } btk_run_row;

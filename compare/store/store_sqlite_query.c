@@ -448,7 +448,7 @@ int btk_sqlite__runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store 
     "SELECT r.id, r.commit_sha, r.branch, c.subject, r.date, m.fingerprint, %s,"           \
     " r.dirty, (SELECT count(*) FROM results x WHERE x.run_id = r.id),"                    \
     " (SELECT count(*) FROM results x WHERE x.run_id = r.id AND x.status != 0),"           \
-    " m.hostname FROM runs r JOIN machines m ON m.id = r.machine_id"                       \
+    " m.hostname, r.compiler, r.flags FROM runs r JOIN machines m ON m.id = r.machine_id"     \
     " LEFT JOIN commits c ON c.sha = r.commit_sha ORDER BY r.id DESC LIMIT ?"
 
 static int read_list_row(btk_run_row *row, sqlite3_stmt *st)
@@ -463,7 +463,8 @@ static int read_list_row(btk_run_row *row, sqlite3_stmt *st)
     row->failures = sqlite3_column_int64(st, 10);
     if (!TEXT(row->branch, st, 2) || !TEXT(row->subject, st, 3) || !TEXT(row->date, st, 4) ||
         !TEXT(row->machine_fp, st, 5) || !TEXT(row->hostname, st, 6) ||
-        !TEXT(row->machine_name, st, 7) || !TEXT(row->machine_host, st, 11))
+        !TEXT(row->machine_name, st, 7) || !TEXT(row->machine_host, st, 11) ||
+        !TEXT(row->compiler, st, 12) || !TEXT(row->flags, st, 13))
         return BTK_ENOMEM;
     return 0;
 }

@@ -9,7 +9,8 @@ target_compile_options(btk_fixture_sleepy PRIVATE -O2)
 add_executable(btk_fixture_longname ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/cli/longname.c)
 target_link_libraries(btk_fixture_longname PRIVATE benchtrack_main)
 if(TARGET benchtrack)
-  foreach(case signals keep-results stdout-full bad-input db-symlink report-paths chart-paths long-name)
+  foreach(case signals keep-results stdout-full bad-input db-symlink report-paths
+               report-interrupt chart-paths long-name)
     add_test(NAME e2e.cli.${case}
              COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fixtures/cli/check_run.sh
                      $<TARGET_FILE:benchtrack> $<TARGET_FILE:btk_fixture_sleepy> ${case}

@@ -33,3 +33,8 @@ if(TARGET benchtrack)
                          TIMEOUT 300 LABELS "no-sanitize;no-valgrind")
   endforeach()
 endif()
+
+# The Monte-Carlo rates of the run-noise rule (tests/unit/test_runnoise_rates.c) cost about
+# 4 CPU seconds; under valgrind that is minutes for memory paths that unit.compare and
+# unit.runnoise already run under it.
+set_tests_properties(unit.runnoise_rates PROPERTIES LABELS "no-valgrind" TIMEOUT 300)

@@ -65,6 +65,26 @@ static void runnoise__learned_from_history_and_applied(void **state)
     free_runs(runs, 6);
 }
 
+/* Levels that toggle: 100 six times, one 130, then 100 three times. Consecutive log
+ * differences 0 x5, ln 1.3, ln 1.3, 0, 0: their median is 0 (the robust part says no
+ * noise); the RMS without the largest is sqrt(ln(1.3)^2 / 8 / 2) = 0.06559106611687275
+ * (python3), and the larger of the two is taken. */
+static void runnoise__toggling_levels_counted(void **state)
+{
+    const double levels[] = {100, 100, 100, 100, 100, 100, 130, 100, 100, 100};
+    btk_run *runs[10];
+    const btk_run *h[10];
+    btk_runnoise n;
+
+    (void)state;
+    for (int i = 0; i < 10; i++)
+        h[i] = runs[i] = level_run(levels[i]);
+    assert_int_equal(btk_runnoise_learn(&n, h, 10, NULL, 0, NULL, 0, "b"), 0);
+    check_near(n.sd, 0.06559106611687275, 1e-12);
+    check_near(n.df, 9, 0);
+    free_runs(runs, 10);
+}
+
 /* Sides with several runs: the pooled within-side SD of their log levels. Base levels
  * 100, 104; contender 110, 110: SS = 2 (ln 1.04 / 2)^2, df = 4 - 2 = 2,
  * sd = sqrt(SS / 2) = ln 1.04 / 2. */
@@ -81,6 +101,32 @@ static void runnoise__learned_from_the_sides(void **state)
     assert_string_equal(n.source, "runs of the sides");
     assert_int_equal(btk_runnoise_learn(&n, NULL, 0, bb, 1, cc, 1, "b"), 0);
     assert_true(isnan(n.sd)); /* one run a side: nothing to learn */
+    free_runs(b, 2);
+    free_runs(c, 2);
+}
+
+/* Stored runs and sides with several runs: two estimates of one variance, pooled by their
+ * degrees of freedom, not the larger of the two (the maximum of two unbiased estimates is
+ * biased upward). History of the first test (sd 0.020760213316049738, 5 df) and the sides
+ * of the second (ln 1.04 / 2, 2 df): sqrt((5 * 0.0207602^2 + 2 * 0.0196104^2) / 7) =
+ * 0.02043828499502634 (python3), with 7 df. */
+static void runnoise__history_and_sides_pooled(void **state)
+{
+    const double levels[] = {100, 101, 99, 100, 102, 100};
+    btk_run *runs[6], *b[2] = {level_run(100), level_run(104)},
+                      *c[2] = {level_run(110), level_run(110)};
+    const btk_run *h[6], *bb[2] = {b[0], b[1]}, *cc[2] = {c[0], c[1]};
+    btk_runnoise n;
+
+    (void)state;
+    for (int i = 0; i < 6; i++)
+        h[i] = runs[i] = level_run(levels[i]);
+    assert_int_equal(btk_runnoise_learn(&n, h, 6, bb, 2, cc, 2, "b"), 0);
+    check_near(n.sd, 0.02043828499502634, 1e-12);
+    check_near(n.df, 7, 0);
+    assert_int_equal(n.runs, 6);
+    assert_string_equal(n.source, "stored runs and runs of the sides");
+    free_runs(runs, 6);
     free_runs(b, 2);
     free_runs(c, 2);
 }
@@ -118,7 +164,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(runnoise__learned_from_history_and_applied),
+        cmocka_unit_test(runnoise__toggling_levels_counted),
         cmocka_unit_test(runnoise__learned_from_the_sides),
+        cmocka_unit_test(runnoise__history_and_sides_pooled),
         cmocka_unit_test(runnoise__not_applied_without_a_finite_effect),
         cmocka_unit_test(runnoise__allocation_failure_is_enomem),
     };
