@@ -465,7 +465,7 @@ int btk_pg__runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store *sto
     "SELECT r.id, r.commit_sha, r.branch, c.subject, r.date, m.fingerprint, %s,"           \
     " r.dirty, (SELECT count(*) FROM results x WHERE x.run_id = r.id),"                    \
     " (SELECT count(*) FROM results x WHERE x.run_id = r.id AND x.status != 0),"           \
-    " m.hostname FROM runs r JOIN machines m ON m.id = r.machine_id"                       \
+    " m.hostname, r.compiler, r.flags FROM runs r JOIN machines m ON m.id = r.machine_id"  \
     " LEFT JOIN commits c ON c.sha = r.commit_sha ORDER BY r.id DESC LIMIT $1"
 
 static int read_list_row(btk_run_row *row, const PGresult *res, int i)
@@ -479,7 +479,8 @@ static int read_list_row(btk_run_row *row, const PGresult *res, int i)
     if (!TEXT(row->branch, res, i, 2) || !TEXT(row->subject, res, i, 3) ||
         !TEXT(row->date, res, i, 4) || !TEXT(row->machine_fp, res, i, 5) ||
         !TEXT(row->hostname, res, i, 6) || !TEXT(row->machine_name, res, i, 7) ||
-        !TEXT(row->machine_host, res, i, 11))
+        !TEXT(row->machine_host, res, i, 11) || !TEXT(row->compiler, res, i, 12) ||
+        !TEXT(row->flags, res, i, 13))
         return BTK_ENOMEM;
     return 0;
 }

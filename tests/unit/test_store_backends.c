@@ -294,6 +294,7 @@ static void backends__queries_answer_alike(void **state)
     runs[3]->machine.fingerprint = NULL;
     assert_int_equal(btk_machine_fingerprint(&runs[3]->machine), 0);
     runs[2]->results[1].stats.median = 555.0;
+    runs[2]->compiler = strdup("cc 1.0");
     runs[1]->results[1].status = BTK_RESULT_FAILED;
     for (int i = 0; i < 4; i++) {
         runs[i]->commit.time = 1000 + i;
@@ -303,6 +304,8 @@ static void backends__queries_answer_alike(void **state)
     assert_int_equal(btk_store_list_runs(&rows, &count, db, 0), 0);
     assert_int_equal(count, 4);
     assert_true(rows[0].id == ids[3] && rows[3].id == ids[0]);
+    assert_string_equal(rows[1].compiler, "cc 1.0"); /* runs[2]'s build, set below */
+    assert_null(rows[0].compiler);
     assert_int_equal(rows[2].failures, 1);
     assert_int_equal(rows[2].benchmarks, 2);
     btk_run_rows_free(rows, count);
