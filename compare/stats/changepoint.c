@@ -658,10 +658,22 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Median of v[0..k), k >= 1; sorts v. */
+/* Median of v[0..k), k >= 1; sorts v (by insertion when short: a commit has a few values,
+ * and qsort's calls through a pointer would cost more than the sorting). */
 static double median_of(double *v, size_t k)
 {
-    qsort(v, k, sizeof(*v), cmp_double);
+    if (k <= 32) {
+        for (size_t i = 1; i < k; i++) {
+            double x = v[i];
+            size_t j = i;
+
+            for (; j > 0 && v[j - 1] > x; j--)
+                v[j] = v[j - 1];
+            v[j] = x;
+        }
+    } else {
+        qsort(v, k, sizeof(*v), cmp_double);
+    }
     return k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
 }
 
