@@ -678,18 +678,18 @@ static double median_of(double *v, size_t k)
 }
 
 /* Bounds [*lo, *hi] of the values kept of one commit's k values (docs/statistics.md,
- * "Change points", "A disturbed process"): median -+ CLAMP_WIDTH robust scales, the scale
- * being the MAD (times 1.4826, the normal-consistent factor) but at least CLAMP_FLOOR of
+ * "Change points", "A disturbed process"): median -+ ASIDE_WIDTH robust scales, the scale
+ * being the MAD (times 1.4826, the normal-consistent factor) but at least ASIDE_FLOOR of
  * |median|. Fewer than three values cannot say which one is disturbed: no bounds. scratch
  * holds at least k doubles. */
-#define CLAMP_MIN_COUNT 3
-#define CLAMP_WIDTH 4.0
-#define CLAMP_FLOOR 0.02
+#define ASIDE_MIN_COUNT 3
+#define ASIDE_WIDTH 4.0
+#define ASIDE_FLOOR 0.02
 
 static void commit_bounds(const double *v, size_t k, double *scratch, double *lo,
                           double *hi)
 {
-    if (k < CLAMP_MIN_COUNT) {
+    if (k < ASIDE_MIN_COUNT) {
         *lo = -INFINITY;
         *hi = INFINITY;
         return;
@@ -700,10 +700,10 @@ static void commit_bounds(const double *v, size_t k, double *scratch, double *lo
         scratch[j] = fabs(v[j] - med);
     double mad = median_of(scratch, k), scale = 1.4826 * mad;
 
-    if (scale < CLAMP_FLOOR * fabs(med))
-        scale = CLAMP_FLOOR * fabs(med);
-    *lo = med - CLAMP_WIDTH * scale;
-    *hi = med + CLAMP_WIDTH * scale;
+    if (scale < ASIDE_FLOOR * fabs(med))
+        scale = ASIDE_FLOOR * fabs(med);
+    *lo = med - ASIDE_WIDTH * scale;
+    *hi = med + ASIDE_WIDTH * scale;
 }
 
 int btk_changepoint_append(btk_changepoint_detector *det, const double *values,

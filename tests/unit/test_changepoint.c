@@ -1,6 +1,6 @@
 /* Tests of compare/stats/changepoint.c: Student's t against reference values, change
- * points on series whose truth is known, drift, determinism, incremental == full, edge
- * cases and allocation failures.
+ * points on series whose truth is known, a disturbed process (one value 10-200x the
+ * others), drift, determinism, incremental == full, edge cases and allocation failures.
  * Where a number comes from: "scipy" means SciPy 1.10.1 (Debian 12's python3-scipy),
  * scipy.stats.t.sf / t.isf, scipy.special.betainc and scipy.stats.ttest_ind(equal_var=
  * False), evaluated by hand in python3 with the arguments shown; "by construction" means
