@@ -5,7 +5,7 @@
  * Apache Otava over the same per-commit means (bench/self/changepoint_otava.py).
  *
  *   changepoint_bench quality DIR CV PROCESSES [--series=N] [--seed=S] [--window=W]
- *                     [--min-segment=L] [--max-p=P] [--min-magnitude=M]
+ *                     [--min-segment=L] [--max-p=P] [--min-magnitude=M] [--outliers=N]
  *       writes DIR/series.csv (per-commit means), truth.csv, btk.csv (our points),
  *       btk-drift.csv (drift from commit 0) and btk-latency.csv (commits until a step
  *       is reported)
@@ -16,6 +16,9 @@
  * Noise model: process p of commit i measures level_i * (1 + e_i + u_ip), with a run
  * effect e_i and a process effect u_ip, independent normals of variance CV^2 / 2 each, so
  * one process value has coefficient of variation CV; processes of one run share e_i.
+ * --outliers=N then multiplies, in each series, 1 to N values (a random commit and
+ * process each) by a factor drawn from 10 to 200: a disturbed process. They come from a
+ * stream of their own, so the series are otherwise the same as without the option.
  */
 #include "changepoint.h"
 
@@ -157,6 +160,24 @@ static void fail(const char *what)
 /* ---- quality ---- */
 
 static btk_changepoint_options opts = BTK_CHANGEPOINT_OPTIONS_INIT;
+static size_t outliers; /* --outliers=N: up to N disturbed process values per series */
+
+/* Multiply 1 to `outliers` random values of series i by 10 to 200, from a generator
+ * state of their own (the main stream is left as it was). */
+static void disturb(double *values, size_t processes, size_t i, uint64_t seed)
+{
+    uint64_t saved = rng_state;
+
+    if (outliers == 0)
+        return;
+    rng_state = seed ^ 0x6f75746c69657273u ^ ((uint64_t)i << 20);
+    for (size_t o = 0, count = 1 + below(outliers); o < count; o++) {
+        size_t c = below(COMMITS), p = below(processes);
+
+        values[c * processes + p] *= 10.0 + 190.0 * uniform();
+    }
+    rng_state = saved;
+}
 
 #define LATENCY_MAX 20
 
@@ -244,6 +265,7 @@ static int quality(const char *dir, double cv, size_t processes, size_t total,
     for (size_t i = 0; i < total; i++) {
         make_series(&s, i, total);
         measure(values, counts, s.level, COMMITS, cv, processes);
+        disturb(values, processes, i, seed);
         write_truth(ft, i, &s);
         for (size_t c = 0; c < COMMITS; c++) {
             double sum = 0.0;
@@ -386,6 +408,8 @@ static int parse_options(int argc, char **argv, size_t *series_out, uint64_t *se
             opts.max_p = strtod(v, NULL);
         else if (strncmp(a, "--min-magnitude=", 16) == 0)
             opts.min_magnitude = strtod(v, NULL);
+        else if (strncmp(a, "--outliers=", 11) == 0)
+            outliers = strtoul(v, NULL, 10);
         else
             return -1;
     }
@@ -406,7 +430,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: changepoint_bench quality DIR CV PROCESSES [--series=N] "
                     "[--seed=S]\n"
                     "           [--window=W] [--min-segment=L] [--max-p=P] "
-                    "[--min-magnitude=M]\n"
+                    "[--min-magnitude=M] [--outliers=N]\n"
                     "       changepoint_bench speed DIR [COMMITS]\n");
     return 2;
 }

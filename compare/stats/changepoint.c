@@ -180,6 +180,8 @@ struct btk_changepoint_detector {
     double *table;       /* (window + 1)^2 pair-distance sums of one window */
     interval *intervals; /* window / min_segment + 1 intervals of one window */
     size_t *found;       /* points found in one window */
+    double *scratch;     /* one commit's values, for its median and MAD */
+    size_t scratch_cap;
 };
 
 /* A segment's level and the estimated variance of that level (docs/statistics.md). */
@@ -580,6 +582,7 @@ void btk_changepoint_free(btk_changepoint_detector *det)
     btk__free(det->table);
     btk__free(det->intervals);
     btk__free(det->found);
+    btk__free(det->scratch);
     btk__free(det);
 }
 
@@ -625,9 +628,9 @@ static int reserve_for(btk_changepoint_detector *det, size_t n)
 }
 
 static int check_input(const double *values, const size_t *counts, size_t commits,
-                       size_t *total_out)
+                       size_t *max_count_out)
 {
-    size_t total = 0;
+    size_t total = 0, max_count = 0;
 
     for (size_t c = 0; c < commits; c++) {
         if (counts[c] == 0)
@@ -641,36 +644,104 @@ static int check_input(const double *values, const size_t *counts, size_t commit
                     "finite",
                     j, c);
         total += counts[c];
+        if (counts[c] > max_count)
+            max_count = counts[c];
     }
-    *total_out = total;
+    *max_count_out = max_count;
     return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Median of v[0..k), k >= 1; sorts v (by insertion when short: a commit has a few values,
+ * and qsort's calls through a pointer would cost more than the sorting). */
+static double median_of(double *v, size_t k)
+{
+    if (k <= 32) {
+        for (size_t i = 1; i < k; i++) {
+            double x = v[i];
+            size_t j = i;
+
+            for (; j > 0 && v[j - 1] > x; j--)
+                v[j] = v[j - 1];
+            v[j] = x;
+        }
+    } else {
+        qsort(v, k, sizeof(*v), cmp_double);
+    }
+    return k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
+}
+
+/* Bounds [*lo, *hi] of the values kept of one commit's k values (docs/statistics.md,
+ * "Change points", "A disturbed process"): median -+ ASIDE_WIDTH robust scales, the scale
+ * being the MAD (times 1.4826, the normal-consistent factor) but at least ASIDE_FLOOR of
+ * |median|. Fewer than three values cannot say which one is disturbed: no bounds. scratch
+ * holds at least k doubles. */
+#define ASIDE_MIN_COUNT 3
+#define ASIDE_WIDTH 4.0
+#define ASIDE_FLOOR 0.02
+
+static void commit_bounds(const double *v, size_t k, double *scratch, double *lo,
+                          double *hi)
+{
+    if (k < ASIDE_MIN_COUNT) {
+        *lo = -INFINITY;
+        *hi = INFINITY;
+        return;
+    }
+    memcpy(scratch, v, k * sizeof(*v));
+    double med = median_of(scratch, k);
+    for (size_t j = 0; j < k; j++)
+        scratch[j] = fabs(v[j] - med);
+    double mad = median_of(scratch, k), scale = 1.4826 * mad;
+
+    if (scale < ASIDE_FLOOR * fabs(med))
+        scale = ASIDE_FLOOR * fabs(med);
+    *lo = med - ASIDE_WIDTH * scale;
+    *hi = med + ASIDE_WIDTH * scale;
 }
 
 int btk_changepoint_append(btk_changepoint_detector *det, const double *values,
                            const size_t *counts, size_t commits)
 {
-    size_t total;
+    size_t max_count = 0;
     int error;
 
     if (!det || (commits > 0 && (!values || !counts)))
         return btk_error_set(BTK_EINVAL, "change point append: NULL argument");
     if (commits == 0)
         return 0;
-    if ((error = check_input(values, counts, commits, &total)) < 0 ||
-        (error = reserve_for(det, det->n + commits)) < 0)
+    if ((error = check_input(values, counts, commits, &max_count)) < 0 ||
+        (error = reserve_for(det, det->n + commits)) < 0 ||
+        (error = reserve((void **)&det->scratch, &det->scratch_cap, max_count,
+                         sizeof(double))) < 0)
         return error;
     for (size_t c = 0; c < commits; c++) {
         size_t k = counts[c], i = det->n + c;
-        double sum = 0.0, ss = 0.0;
+        double sum = 0.0, ss = 0.0, lo, hi;
 
+        /* values outside their commit's robust bounds are set aside (the median never
+         * is): one disturbed process moves neither the commit's mean nor its noise */
+        size_t kept = 0;
+
+        commit_bounds(values, k, det->scratch, &lo, &hi);
         for (size_t j = 0; j < k; j++)
-            sum += values[j];
-        double mean = sum / (double)k;
+            if (values[j] >= lo && values[j] <= hi) {
+                sum += values[j];
+                kept++;
+            }
+        double mean = sum / (double)kept;
         for (size_t j = 0; j < k; j++)
-            ss += (values[j] - mean) * (values[j] - mean);
+            if (values[j] >= lo && values[j] <= hi)
+                ss += (values[j] - mean) * (values[j] - mean);
         det->mean[i] = mean;
         det->ss[i] = ss;
-        det->count[i] = k;
+        det->count[i] = kept;
         values += k;
     }
     det->n += commits;

@@ -20,10 +20,10 @@
 #define BTK_CHANGEPOINT_DRIFT_SPAN 10      /* commits averaged at each end by drift */
 
 typedef struct btk_changepoint_options {
-    unsigned version;     /* BTK_CHANGEPOINT_OPTIONS_VERSION */
-    size_t window;        /* 2 * min_segment to 1000; the split pass steps by window / 2 */
-    size_t min_segment;   /* >= 1 */
-    double max_p;         /* in (0, 1) */
+    unsigned version;   /* BTK_CHANGEPOINT_OPTIONS_VERSION */
+    size_t window;      /* 2 * min_segment to 1000; the split pass steps by window / 2 */
+    size_t min_segment; /* >= 1 */
+    double max_p;       /* in (0, 1) */
     double min_magnitude; /* >= 0 */
 } btk_changepoint_options;
 
@@ -62,11 +62,14 @@ void btk_changepoint_free(btk_changepoint_detector *det);
 
 /* Append `commits` commits to the series and update the change points. Commit i has
  * counts[i] >= 1 per-process values, stored one commit after the other in values (so
- * values holds the sum of counts). Only the tail is recomputed: the split pass resumes at
- * the first window that reached the old end, and the merge pass re-runs over its weak
- * points; the result is identical to detecting over the whole series at once. BTK_EINVAL
- * for a zero count or a NaN or infinite value (det is then unchanged), BTK_ENOMEM (det is
- * then unchanged too). Appending 0 commits is a no-op. Values are copied. */
+ * values holds the sum of counts). In a commit of three or more values, those outside
+ * its median -+ 4 robust scales are set aside before its mean and within-commit noise
+ * are taken, so one disturbed process cannot move it. Only the tail is recomputed: the
+ * split pass resumes at the first window that reached the old end, and the merge pass
+ * re-runs over its weak points; the result is identical to detecting over the whole
+ * series at once. BTK_EINVAL for a zero count or a NaN or infinite value (det is then
+ * unchanged), BTK_ENOMEM (det is then unchanged too). Appending 0 commits is a no-op.
+ * Values are copied. */
 int btk_changepoint_append(btk_changepoint_detector *det, const double *values,
                            const size_t *counts, size_t commits);
 
@@ -78,7 +81,9 @@ size_t btk_changepoint_length(const btk_changepoint_detector *det);
 const btk_changepoint *btk_changepoint_points(const btk_changepoint_detector *det,
                                               size_t *count_out);
 
-/* Mean of commit i's per-process values (i < length), for charts and callers. */
+/* Mean of commit i's per-process values (i < length), for charts and callers: of those
+ * kept when it has three or more, the values within median -+ 4 robust scales of its
+ * commit (MAD, at least 2 % of |median|; docs/statistics.md, "A disturbed process"). */
 double btk_changepoint_commit_mean(const btk_changepoint_detector *det, size_t i);
 
 /* Detect over a whole series at once: btk_changepoint_new + append + a copy of the
