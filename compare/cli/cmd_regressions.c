@@ -11,6 +11,7 @@
 #include "regressions.h"
 
 #include "compare_cli.h"
+#include "counthist.h"
 
 #include <fnmatch.h>
 #include <math.h>
@@ -301,125 +302,65 @@ static int add_item(reg_ctx *x, const char *bench, size_t at, const btk_changepo
 
 /* ---- counts (--metric instructions) ---- */
 
-/* A benchmark's count at one commit, from the counting runs stored for it there. */
-typedef struct count_point {
-    size_t pos;           /* the commit */
-    double count;         /* the first (oldest) run's instructions per iteration */
-    double lo, hi;        /* the range over runs and their processes */
-    bool trusted;         /* every run deterministic and the runs agree */
-    const btk_run *first; /* its measure and count identity */
-} count_point;
-
-static bool same_identity(const btk_run *a, const btk_run *b)
-{
-    return a->measure == b->measure &&
-           !strcmp(a->count_identity ? a->count_identity : "",
-                   b->count_identity ? b->count_identity : "");
-}
-
-/* The count point of bench from the runs r .. (those at run_pos[r]); false when none of
- * them has an ok result. *r moves past them. */
-static bool count_at(count_point *out, const reg_ctx *x, const char *bench, size_t *r)
-{
-    size_t at = x->run_pos[*r];
-    bool any = false;
-
-    for (; *r < x->run_count && x->run_pos[*r] == at; (*r)++) {
-        const btk_run *run = x->runs[*r];
-        const btk_result *res = btk_run_find(run, bench);
-        bool known;
-
-        if (res == NULL || res->status != BTK_RESULT_OK || !isfinite(res->stats.median))
-            continue;
-        known = res->count_repeat != BTK_COUNT_UNKNOWN;
-        if (!any) {
-            *out = (count_point){at, res->stats.median, res->stats.median,
-                                 res->stats.median, true, run};
-            any = true;
-        }
-        if (res->count_repeat != BTK_COUNT_DETERMINISTIC ||
-            res->stats.median != out->count || !same_identity(run, out->first))
-            out->trusted = false;
-        out->lo = fmin(out->lo, res->stats.median);
-        out->hi = fmax(out->hi, res->stats.median);
-        if (known && isfinite(res->count_spread_min) && isfinite(res->count_spread_max)) {
-            out->lo = fmin(out->lo, res->count_spread_min);
-            out->hi = fmax(out->hi, res->count_spread_max);
-        }
-    }
-    return any;
-}
-
-/* The change points of bench's count history (docs/statistics.md §10): a trusted count
- * that differs from the previous trusted count (of the same measure and count identity)
- * by more than the benchmark's count_threshold, i.e. new/old > 1 + t or < 1 - t, as
- * compare decides. Untrusted counts in the window are listed as nondeterministic. */
+/* The change points of bench's count history (docs/statistics.md §10, counthist.h): a
+ * trusted count that differs from the previous trusted count (of the same measure and
+ * count identity) by more than the benchmark's count_threshold, as compare decides.
+ * Untrusted counts in the window are listed as nondeterministic. */
 static int detect_counts(reg_ctx *x, const char *bench, size_t start)
 {
-    count_point *pts = btk__calloc(x->n + 1, sizeof(*pts));
-    unsigned char *seg = btk__calloc(x->n + 1, 1); /* 1: new identity, 2: a change */
-    size_t np = 0, r = 0;
+    btk_count_point *pts = btk__calloc(x->n + 1, sizeof(*pts));
+    unsigned char *marks = btk__calloc(x->n + 1, 1);
+    size_t *prev = btk__calloc(x->n + 1, sizeof(*prev)), np = 0, r = 0;
     double t = btk_config_count_threshold(x->config, bench);
-    int error = pts && seg ? 0 : BTK_ENOMEM;
+    int error = pts && marks && prev ? 0 : BTK_ENOMEM;
 
-    while (error == 0 && r < x->run_count)
-        if (count_at(&pts[np], x, bench, &r))
+    while (error == 0 && r < x->run_count) {
+        size_t at = x->run_pos[r], k = r;
+
+        while (k < x->run_count && x->run_pos[k] == at)
+            k++;
+        if (btk_count_point_of(&pts[np], (const btk_run *const *)&x->runs[r], k - r, bench,
+                               at))
             np++;
-    /* Mark the trusted points that start a level (a change, or a new count identity),
-     * then report each change with the lengths of the levels around it. */
-    for (size_t i = 0, prev = SIZE_MAX; error == 0 && i < np; i++) {
-        if (!pts[i].trusted)
-            continue;
-        seg[i] = prev == SIZE_MAX || !same_identity(pts[prev].first, pts[i].first)
-                     ? 1
-                 : pts[i].count > pts[prev].count * (1 + t) ||
-                         pts[i].count < pts[prev].count * (1 - t)
-                     ? 2
-                     : 0;
-        prev = i;
+        r = k;
     }
-    for (size_t i = 0, prev = SIZE_MAX; error == 0 && i < np; i++) {
+    if (error == 0)
+        btk_count_marks(marks, prev, pts, np, t);
+    for (size_t i = 0; error == 0 && i < np; i++) {
         btk_changepoint cp = {0};
-        size_t before = 0, after = 0;
 
-        if (!pts[i].trusted) {
-            if (pts[i].pos >= start) {
-                cp.index = i;
-                cp.before = prev == SIZE_MAX ? NAN : pts[prev].count;
-                cp.after = pts[i].count;
-                cp.magnitude = cp.p = NAN;
-                error = add_item_ex(x, bench, pts[i].pos, &cp, true, pts[i].lo, pts[i].hi);
-            }
+        if (pts[i].pos < start || (marks[i] != BTK_COUNT_UNTRUSTED &&
+                                   marks[i] != BTK_COUNT_CHANGE))
+            continue;
+        cp.index = i;
+        cp.before = prev[i] == SIZE_MAX ? NAN : pts[prev[i]].count;
+        cp.after = pts[i].count;
+        cp.p = NAN;
+        if (marks[i] == BTK_COUNT_UNTRUSTED) {
+            cp.magnitude = NAN;
+            error = add_item_ex(x, bench, pts[i].pos, &cp, true, pts[i].lo, pts[i].hi);
             continue;
         }
-        if (seg[i] == 2 && pts[i].pos >= start) {
-            for (size_t j = i; j-- > 0;) { /* the previous level's trusted points */
-                if (!pts[j].trusted)
-                    continue;
-                before++;
-                if (seg[j] != 0)
-                    break;
-            }
-            for (size_t j = i; j < np; j++) { /* this level's */
-                if (!pts[j].trusted)
-                    continue;
-                if (j > i && seg[j] != 0)
-                    break;
-                after++;
-            }
-            cp.index = i;
-            cp.before = pts[prev].count;
-            cp.after = pts[i].count;
-            cp.magnitude = cp.after / cp.before - 1;
-            cp.p = NAN;
-            cp.count_before = before;
-            cp.count_after = after;
-            if (cp.magnitude > 0 || x->a->improvements)
-                error = add_item(x, bench, pts[i].pos, &cp);
+        cp.magnitude = cp.after / cp.before - 1;
+        for (size_t j = i; j-- > 0;) { /* the previous level's trusted points */
+            if (marks[j] == BTK_COUNT_UNTRUSTED)
+                continue;
+            cp.count_before++;
+            if (marks[j] != BTK_COUNT_SAME)
+                break;
         }
-        prev = i;
+        for (size_t j = i; j < np; j++) { /* this level's */
+            if (marks[j] == BTK_COUNT_UNTRUSTED)
+                continue;
+            if (j > i && marks[j] != BTK_COUNT_SAME)
+                break;
+            cp.count_after++;
+        }
+        if (cp.magnitude > 0 || x->a->improvements)
+            error = add_item(x, bench, pts[i].pos, &cp);
     }
-    btk__free(seg);
+    btk__free(prev);
+    btk__free(marks);
     btk__free(pts);
     return error;
 }
