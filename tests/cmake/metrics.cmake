@@ -7,7 +7,8 @@ find_program(BTK_PYTHON3 python3)
 if(BTK_PYTHON3 AND TARGET benchtrack)
   foreach(case count-same count-tiny count-regressed count-identity count-nondet disagree
                cpu-metric cpu-missing gbench-cpu history chart-cpu
-               report-cpu regressions-counts regressions-cpu)
+               report-cpu regressions-counts regressions-cpu
+               report-counts)
     add_test(NAME e2e.metrics.${case}
              COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fixtures/metrics/e2e_metrics.sh
                      $<TARGET_FILE:benchtrack> ${CMAKE_SOURCE_DIR} ${case})
