@@ -629,6 +629,14 @@ int btk_report__bench_page(const report_ctx *r, const machine_ctx *m,
         (error = it->has_trend
                      ? put_img(&b, r, m, it->stem, "trend", "trend over commits")
                      : btk_buf_puts(&b, "No successful result on these commits.")) < 0 ||
+        (error = it->count_trend_count
+                     ? btk_buf_puts(&b, "</p><h3>Count trend</h3><p>Instructions per "
+                                        "iteration of the counting runs; red: a count "
+                                        "regression (docs/statistics.md §10).</p><p>")
+                     : 0) < 0 ||
+        (error = it->count_trend_count
+                     ? put_img(&b, r, m, it->stem, "count", "count trend over commits")
+                     : 0) < 0 ||
         (error = btk_buf_puts(&b, "</p><h3>Distribution of samples</h3><p>")) < 0 ||
         (error = it->has_dist
                      ? put_img(&b, r, m, it->stem, "dist", "samples, base and latest")

@@ -429,7 +429,8 @@ static int item_count_changes(const report_ctx *r, const machine_ctx *m, bench_i
     size_t *prev = btk__calloc(r->sha_count + 1, sizeof(*prev)), np = 0, i;
 
     it->count_changes = btk__calloc(r->sha_count + 1, sizeof(*it->count_changes));
-    if (!pts || !runs || !marks || !prev || !it->count_changes) {
+    it->count_trend = btk__calloc(r->sha_count + 1, sizeof(*it->count_trend));
+    if (!pts || !runs || !marks || !prev || !it->count_changes || !it->count_trend) {
         btk__free(pts), btk__free(runs), btk__free(marks), btk__free(prev);
         return BTK_ENOMEM;
     }
@@ -444,6 +445,15 @@ static int item_count_changes(const report_ctx *r, const machine_ctx *m, bench_i
     }
     btk_count_marks(marks, prev, pts, np,
                     btk_config_count_threshold(config, it->name));
+    for (i = 0; i < np; i++) {
+        bool nondet = marks[i] == BTK_COUNT_UNTRUSTED;
+        double ratio = marks[i] == BTK_COUNT_CHANGE ? pts[i].count / pts[prev[i]].count : 1;
+
+        it->count_trend[it->count_trend_count++] =
+            (btk_trend_point){pts[i].first->commit.sha, pts[i].count,
+                              nondet ? pts[i].lo : NAN, nondet ? pts[i].hi : NAN,
+                              ratio > 1 ? 1 : ratio < 1 ? -1 : 0, NAN};
+    }
     for (i = 0; i < np; i++)
         if (marks[i] == BTK_COUNT_CHANGE)
             it->count_changes[it->count_change_count++] =
@@ -593,6 +603,7 @@ static void free_machine(machine_ctx *m)
         btk__free(m->items[i].trend);
         btk__free(m->items[i].changes);
         btk__free(m->items[i].count_changes);
+        btk__free(m->items[i].count_trend);
         btk__free(m->items[i].stem);
     }
     btk__free(m->items);
@@ -692,6 +703,10 @@ static int item_charts(report_ctx *r, const machine_ctx *m, const bench_item *it
     if (error == 0 && it->has_trend &&
         (error = chart_out(&out, &abs, r, m, it->stem, "trend")) == 0)
         error = btk_chart_trend(r->chart, &out, it->name, it->trend, it->count);
+    if (error == 0 && it->count_trend_count &&
+        (error = chart_out(&out, &abs, r, m, it->stem, "count")) == 0)
+        error = btk_chart_count_trend(r->chart, &out, it->name, it->count_trend,
+                                      it->count_trend_count);
     if (error == 0 && (error = chart_out(&out, &abs, r, m, it->stem, "spark")) == 0) {
         out.width = 160, out.height = 36;
         error = btk_chart_sparkline(r->chart, &out, med, it->count);

@@ -36,6 +36,9 @@ typedef struct bench_item {
     const btk_result *latest, *base; /* with samples; NULL when absent on that side */
     count_change *count_changes;     /* its count history's change points, oldest first */
     size_t count_change_count;
+    btk_trend_point *count_trend;    /* its counts per commit with a count (the count
+                                      * chart), oldest first; step: the change points */
+    size_t count_trend_count;
 } bench_item;
 
 typedef struct machine_ctx {
