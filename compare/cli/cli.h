@@ -142,6 +142,12 @@ int cli_store_run(btk_run *run, const char *db_flag, btk_git *git, const char *m
  * class when set, else this hardware's) when it has data, else BTK_EINVAL naming the
  * machines. *fp_out freed with btk__free. */
 int cli_pick_machine(char **fp_out, btk_store *db, const char *flag);
+
+/* --metric of history and regressions: NULL or "wall" BTK_HISTORY_TIME, "cpu"
+ * BTK_HISTORY_CPU, "instructions" BTK_HISTORY_COUNT; anything else BTK_EINVAL (one line).
+ * cli_history_metric_name gives the name back. */
+int cli_history_metric_parse(btk_history_metric *out, const char *name);
+const char *cli_history_metric_name(btk_history_metric metric);
 /* The runs of commit sha on machine fp (NULL: any), newest first, with samples, as every
  * baseline takes them (compare, report, the gate): runs recorded with uncommitted changes
  * are left out unless include_dirty, and named in excluded as "2 dirty runs (#5, #6)".

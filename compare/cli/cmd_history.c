@@ -25,7 +25,6 @@ typedef struct hist {
     btk_history_metric kind;
 } hist;
 
-static const char *const metric_names[] = {"wall", "cpu", "instructions"};
 
 static void json_str(const char *s)
 {
@@ -68,7 +67,7 @@ static void print_json(const hopts *o, const hist *h)
 
     printf("{\"benchmark\":");
     json_str(o->bench);
-    printf(",\"metric\":\"%s\"", metric_names[h->kind]);
+    printf(",\"metric\":\"%s\"", cli_history_metric_name(h->kind));
     printf(",\"machine\":");
     json_str(h->fp);
     printf(",\"excluded_dirty_runs\":[");
@@ -175,15 +174,10 @@ static const cli_cmd history_cmd = {"history", history_opts};
 static int check_format(hopts *o)
 {
     char quoted[80];
+    int error = cli_history_metric_parse(&o->kind, o->metric);
 
-    o->kind = BTK_HISTORY_TIME;
-    for (size_t i = 0; o->metric && i < BTK_ARRAY_SIZE(metric_names); i++)
-        if (!strcmp(o->metric, metric_names[i]))
-            o->kind = (btk_history_metric)i;
-    if (o->metric && strcmp(o->metric, metric_names[o->kind]))
-        return btk_error_set(BTK_EINVAL, "unknown metric '%s' (expected wall, cpu or "
-                                         "instructions)",
-                             btk_error_quote(quoted, sizeof(quoted), o->metric));
+    if (error < 0)
+        return error;
     if (o->format && strcmp(o->format, "table") && strcmp(o->format, "json") &&
         strcmp(o->format, "csv"))
         return btk_error_set(BTK_EINVAL, "--format: expected table, json or csv, got '%s'",

@@ -3,18 +3,25 @@
  * defaults) of every benchmark's history on a branch, in first-parent order from the
  * per-process values at each commit, that fall in a window of recent commits; exit 1 when
  * one is a regression nobody acknowledged. `regressions ack|acks|unack` keep the
- * acknowledgements in the database. docs/cli/regressions.md.
+ * acknowledgements in the database. --metric cpu runs the same detector on the per-process
+ * CPU medians; --metric instructions takes the counting runs, whose change points are the
+ * commits whose count moved beyond count_threshold from the previous trusted count (no
+ * statistics; docs/statistics.md §10). docs/cli/regressions.md.
  */
 #include "regressions.h"
+
+#include "compare_cli.h"
+#include "counthist.h"
 
 #include <fnmatch.h>
 #include <math.h>
 #include <time.h>
 
 typedef struct reg_args {
-    const char *db, *repo, *branch, *machine, *format, *since, *bench;
+    const char *db, *repo, *branch, *machine, *format, *since, *bench, *metric, *config;
     long last;
     bool improvements, include_dirty;
+    btk_history_metric kind; /* --metric parsed */
 } reg_args;
 
 static const cli_opt reg_opts[] = {
@@ -30,6 +37,11 @@ static const cli_opt reg_opts[] = {
     CLI_OPT_FLAG("--improvements", reg_args, improvements, 0,
                  "also list change points to a faster level"),
     CLI_OPT_STRING("--bench", "GLOB", reg_args, bench, "only benchmarks matching GLOB"),
+    CLI_OPT_STRING("--metric", "wall|cpu|instructions", reg_args, metric,
+                   "the figure: wall-clock time (default), CPU time, or the counting "
+                   "runs' instructions per iteration"),
+    CLI_OPT_STRING("--config", "FILE", reg_args, config,
+                   "count thresholds (default: benchtrack.json at the repository root)"),
     CLI_OPT_STRING("--machine", "M", reg_args, machine, "fingerprint prefix or hostname"),
     CLI_OPT_FLAG("--include-dirty", reg_args, include_dirty, 0,
                  "also use runs recorded with uncommitted changes"),
@@ -55,6 +67,7 @@ typedef struct reg_ctx {
     size_t *run_pos, run_count;
     btk_ack *acks;
     size_t ack_count;
+    btk_config *config; /* --metric instructions: count_threshold per benchmark */
     btk_commit *info; /* commit info of the reported commits, by position (lazily) */
     reg_found found;
 } reg_ctx;
@@ -71,18 +84,31 @@ static int cmp_sha_pos(const void *a, const void *b)
     return strcmp(((const sha_pos *)a)->sha, ((const sha_pos *)b)->sha);
 }
 
-/* Keep only each process's median in run: the change points' per-process values. */
-static void reduce_to_medians(btk_run *run)
+/* Keep only each process's median in run: the change points' per-process values. With
+ * cpu, the median of its CPU samples instead, and a process without any is emptied
+ * (count 0: gather leaves it out). */
+static void reduce_to_medians(btk_run *run, bool cpu)
 {
     for (size_t i = 0; i < run->result_count; i++)
         for (size_t j = 0; j < run->results[i].proc_count; j++) {
             btk_proc *p = &run->results[i].procs[j];
 
-            if (p->count > 1) {
+            if (cpu && p->cpu_ns == NULL)
+                p->count = 0;
+            else if (cpu && p->count > 0) {
+                p->ns[0] = btk_stats_median_inplace(p->cpu_ns, p->count);
+                p->count = 1;
+            } else if (p->count > 1) {
                 p->ns[0] = btk_stats_median_inplace(p->ns, p->count);
                 p->count = 1;
             }
         }
+}
+
+/* Whether run holds the figure of --metric: counts for instructions, else times. */
+static bool run_has_metric(const btk_run *run, btk_history_metric kind)
+{
+    return (run->measure != BTK_MEASURE_KIND_TIME) == (kind == BTK_HISTORY_COUNT);
 }
 
 /* Load the runs of the machine at the branch's commits, one at a time (only their process
@@ -106,10 +132,15 @@ static int load_runs(reg_ctx *x, const sha_pos *index)
             strcmp(rows[i].machine_fp, x->fp) ||
             (hit = bsearch(&key, index, x->n, sizeof(*index), cmp_sha_pos)) == NULL)
             continue;
-        if ((error =
-                 btk_store_load_run(&x->runs[x->run_count], x->db, rows[i].id, true)) < 0)
+        if ((error = btk_store_load_run(&x->runs[x->run_count], x->db, rows[i].id,
+                                        x->a->kind != BTK_HISTORY_COUNT)) < 0)
             break;
-        reduce_to_medians(x->runs[x->run_count]);
+        if (!run_has_metric(x->runs[x->run_count], x->a->kind)) {
+            btk_run_free(x->runs[x->run_count]);
+            x->runs[x->run_count] = NULL;
+            continue;
+        }
+        reduce_to_medians(x->runs[x->run_count], x->a->kind == BTK_HISTORY_CPU);
         x->run_pos[x->run_count++] = hit->pos;
     }
     btk_run_rows_free(rows, nrows);
@@ -189,21 +220,29 @@ static int gather(btk_buf *vals, size_t *counts, size_t *pos, size_t *kept,
     size_t r = 0, k = 0;
     int error = 0;
 
+    bool cpu = x->a->kind == BTK_HISTORY_CPU;
+
     btk_buf_clear(vals);
     while (r < x->run_count && error == 0) {
         size_t at = x->run_pos[r], c = 0;
 
         for (; r < x->run_count && x->run_pos[r] == at && error == 0; r++) {
             const btk_result *res = btk_run_find(x->runs[r], bench);
+            const double *whole =
+                res == NULL ? NULL
+                : cpu       ? (res->has_cpu_stats ? &res->cpu_stats.median : NULL)
+                            : &res->stats.median;
 
             if (res == NULL || res->status != BTK_RESULT_OK)
                 continue;
-            for (size_t j = 0; j < res->proc_count && error == 0; j++, c++)
-                error =
-                    btk_buf_put(vals, (const char *)&res->procs[j].ns[0], sizeof(double));
-            if (res->proc_count == 0 && isfinite(res->stats.median) && error == 0) {
-                error =
-                    btk_buf_put(vals, (const char *)&res->stats.median, sizeof(double));
+            for (size_t j = 0; j < res->proc_count && error == 0; j++)
+                if (res->procs[j].count > 0) {
+                    error = btk_buf_put(vals, (const char *)&res->procs[j].ns[0],
+                                        sizeof(double));
+                    c++;
+                }
+            if (res->proc_count == 0 && whole && isfinite(*whole) && error == 0) {
+                error = btk_buf_put(vals, (const char *)whole, sizeof(double));
                 c++;
             }
         }
@@ -223,8 +262,10 @@ static const btk_ack *ack_for(const reg_ctx *x, const char *bench, const char *s
     return NULL;
 }
 
-/* Add a change point of bench at position at to the list. */
-static int add_item(reg_ctx *x, const char *bench, size_t at, const btk_changepoint *cp)
+/* Add a change point of bench at position at to the list (nondet: a count that is not
+ * trusted, with its spread lo..hi, instead). */
+static int add_item_ex(reg_ctx *x, const char *bench, size_t at, const btk_changepoint *cp,
+                       bool nondet, double lo, double hi)
 {
     reg_item *grown, *it;
     btk_commit *c = &x->info[at];
@@ -243,10 +284,85 @@ static int add_item(reg_ctx *x, const char *bench, size_t at, const btk_changepo
                      c->author,
                      x->n - 1 - at,
                      *cp,
-                     ack_for(x, bench, x->shas[at])};
-    if (cp->magnitude > 0 && it->ack == NULL)
+                     nondet ? NULL : ack_for(x, bench, x->shas[at]),
+                     nondet,
+                     lo,
+                     hi};
+    if (nondet)
+        x->found.nondeterministic++;
+    else if (cp->magnitude > 0 && it->ack == NULL)
         x->found.unacknowledged++;
     return 0;
+}
+
+static int add_item(reg_ctx *x, const char *bench, size_t at, const btk_changepoint *cp)
+{
+    return add_item_ex(x, bench, at, cp, false, NAN, NAN);
+}
+
+/* ---- counts (--metric instructions) ---- */
+
+/* The change points of bench's count history (docs/statistics.md §10, counthist.h): a
+ * trusted count that differs from the previous trusted count (of the same measure and
+ * count identity) by more than the benchmark's count_threshold, as compare decides.
+ * Untrusted counts in the window are listed as nondeterministic. */
+static int detect_counts(reg_ctx *x, const char *bench, size_t start)
+{
+    btk_count_point *pts = btk__calloc(x->n + 1, sizeof(*pts));
+    unsigned char *marks = btk__calloc(x->n + 1, 1);
+    size_t *prev = btk__calloc(x->n + 1, sizeof(*prev)), np = 0, r = 0;
+    double t = btk_config_count_threshold(x->config, bench);
+    int error = pts && marks && prev ? 0 : BTK_ENOMEM;
+
+    while (error == 0 && r < x->run_count) {
+        size_t at = x->run_pos[r], k = r;
+
+        while (k < x->run_count && x->run_pos[k] == at)
+            k++;
+        if (btk_count_point_of(&pts[np], (const btk_run *const *)&x->runs[r], k - r, bench,
+                               at))
+            np++;
+        r = k;
+    }
+    if (error == 0)
+        btk_count_marks(marks, prev, pts, np, t);
+    for (size_t i = 0; error == 0 && i < np; i++) {
+        btk_changepoint cp = {0};
+
+        if (pts[i].pos < start || (marks[i] != BTK_COUNT_UNTRUSTED &&
+                                   marks[i] != BTK_COUNT_CHANGE))
+            continue;
+        cp.index = i;
+        cp.before = prev[i] == SIZE_MAX ? NAN : pts[prev[i]].count;
+        cp.after = pts[i].count;
+        cp.p = NAN;
+        if (marks[i] == BTK_COUNT_UNTRUSTED) {
+            cp.magnitude = NAN;
+            error = add_item_ex(x, bench, pts[i].pos, &cp, true, pts[i].lo, pts[i].hi);
+            continue;
+        }
+        cp.magnitude = cp.after / cp.before - 1;
+        for (size_t j = i; j-- > 0;) { /* the previous level's trusted points */
+            if (marks[j] == BTK_COUNT_UNTRUSTED)
+                continue;
+            cp.count_before++;
+            if (marks[j] != BTK_COUNT_SAME)
+                break;
+        }
+        for (size_t j = i; j < np; j++) { /* this level's */
+            if (marks[j] == BTK_COUNT_UNTRUSTED)
+                continue;
+            if (j > i && marks[j] != BTK_COUNT_SAME)
+                break;
+            cp.count_after++;
+        }
+        if (cp.magnitude > 0 || x->a->improvements)
+            error = add_item(x, bench, pts[i].pos, &cp);
+    }
+    btk__free(prev);
+    btk__free(marks);
+    btk__free(pts);
+    return error;
 }
 
 /* Detect the change points of bench over the whole history; keep those in the window. */
@@ -257,6 +373,8 @@ static int detect_one(reg_ctx *x, const char *bench, size_t start, btk_buf *vals
     size_t kept = 0, cp_count = 0;
     int error;
 
+    if (x->a->kind == BTK_HISTORY_COUNT)
+        return detect_counts(x, bench, start);
     if ((error = gather(vals, counts, pos, &kept, x, bench)) < 0 || kept == 0)
         return error;
     if ((error = btk_changepoint_detect(&cp, &cp_count, (const double *)(void *)vals->ptr,
@@ -276,7 +394,9 @@ static int detect_one(reg_ctx *x, const char *bench, size_t start, btk_buf *vals
 static int cmp_items(const void *a, const void *b)
 {
     const reg_item *x = a, *y = b;
-    double mx = fabs(x->cp.magnitude), my = fabs(y->cp.magnitude);
+    /* a nondeterministic count (no magnitude) after the changes of its commit */
+    double mx = isfinite(x->cp.magnitude) ? fabs(x->cp.magnitude) : -1;
+    double my = isfinite(y->cp.magnitude) ? fabs(y->cp.magnitude) : -1;
 
     if (x->age != y->age)
         return x->age < y->age ? -1 : 1;
@@ -305,11 +425,14 @@ static int detect_all(reg_ctx *x, char **names, size_t name_count, size_t start)
 
 /* ---- the command ---- */
 
-static int check_args(const reg_args *a)
+static int check_args(reg_args *a)
 {
     char quoted[80];
     const char *f = a->format;
+    int error = cli_history_metric_parse(&a->kind, a->metric);
 
+    if (error < 0)
+        return error;
     if (a->since && a->last)
         return btk_error_set(BTK_EINVAL, "--since and --last cannot be combined");
     if (f && strcmp(f, "table") && strcmp(f, "markdown") && strcmp(f, "md") &&
@@ -331,6 +454,9 @@ static int run_regressions(reg_ctx *x)
         return error;
     if (x->fp == NULL)
         return btk_error_set(BTK_ENOTFOUND, "the database has no results");
+    if ((x->a->kind == BTK_HISTORY_COUNT || x->a->config) &&
+        (error = cli_load_config(&x->config, x->a->config, x->git)) < 0)
+        return error;
     if ((error = load_history(x)) < 0 || (error = window_start(&start, x)) < 0 ||
         (error = btk_store_list_acks(&x->acks, &x->ack_count, x->db)) < 0 ||
         (error = btk_store_benchmark_names(&names, &name_count, x->db, x->fp)) < 0)
@@ -339,6 +465,7 @@ static int run_regressions(reg_ctx *x)
         goto done;
     x->found.branch = x->a->branch ? x->a->branch : "HEAD";
     x->found.fp = x->fp;
+    x->found.metric = x->a->kind;
     x->found.window = x->n - start;
     x->found.newest = x->n > start ? x->shas[x->n - 1] : "";
     x->found.oldest = x->n > start ? x->shas[start] : "";
@@ -362,6 +489,7 @@ static void free_ctx(reg_ctx *x)
     btk__free(x->fp);
     btk__free(x->found.items);
     btk_acks_free(x->acks, x->ack_count);
+    btk_config_free(x->config);
     btk_store_close(x->db);
     btk_git_close(x->git);
 }

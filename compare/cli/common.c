@@ -512,3 +512,29 @@ done:
     btk__free(id);
     return error < 0 ? error : 0;
 }
+
+static const char *const history_metric_names[] = {"wall", "cpu", "instructions"};
+
+int cli_history_metric_parse(btk_history_metric *out, const char *name)
+{
+    char quoted[80];
+
+    *out = BTK_HISTORY_TIME;
+    for (size_t i = 0; name && i < BTK_ARRAY_SIZE(history_metric_names); i++)
+        if (!strcmp(name, history_metric_names[i])) {
+            *out = (btk_history_metric)i;
+            return 0;
+        }
+    if (name == NULL)
+        return 0;
+    return btk_error_set(BTK_EINVAL, "unknown metric '%s' (expected wall, cpu or "
+                                     "instructions)",
+                         btk_error_quote(quoted, sizeof(quoted), name));
+}
+
+const char *cli_history_metric_name(btk_history_metric metric)
+{
+    return (size_t)metric < BTK_ARRAY_SIZE(history_metric_names)
+               ? history_metric_names[metric]
+               : "wall";
+}

@@ -17,8 +17,12 @@ typedef struct reg_item {
     const char *subject; /* may be NULL */
     const char *author;  /* may be NULL */
     size_t age;          /* 0: the branch's newest commit, 1: its parent, ... */
-    btk_changepoint cp;
+    btk_changepoint cp;  /* --metric instructions: p NAN, the levels are counts */
     const btk_ack *ack;
+    bool nondeterministic; /* --metric instructions: the commit's count is not trusted (not
+                            * a change point): cp.after its count, cp.before the previous
+                            * trusted one (NAN: none), spread the range over processes */
+    double spread_min, spread_max;
 } reg_item;
 
 /* Everything the formats print. */
@@ -30,6 +34,8 @@ typedef struct reg_found {
     reg_item *items; /* newest first */
     size_t count;
     size_t unacknowledged; /* regressions without an acknowledgement */
+    size_t nondeterministic; /* items that are nondeterministic counts, not change points */
+    btk_history_metric metric;
 } reg_found;
 
 /* Write found to f as format ("table", "markdown", "json", "csv"); every string from the

@@ -12,29 +12,87 @@
 
 static const char *kind_of(const reg_item *it)
 {
+    if (it->nondeterministic)
+        return "nondeterministic";
     return it->cp.magnitude > 0 ? "regression" : "improvement";
+}
+
+/* The unit of the levels: "ns" (wall, cpu) or "ins" (instructions per iteration). */
+static const char *unit_of(const reg_found *f)
+{
+    return f->metric == BTK_HISTORY_COUNT ? "ins" : "ns";
+}
+
+/* The unit in JSON keys and CSV columns (before_ns, before_instructions). */
+static const char *key_unit_of(const reg_found *f)
+{
+    return f->metric == BTK_HISTORY_COUNT ? "instructions" : "ns";
+}
+
+/* p for table and markdown: "-" when there is none (counts need no test). */
+static int put_p(btk_buf *b, double p)
+{
+    return isfinite(p) ? btk_buf_printf(b, "%.2g", p) : btk_buf_puts(b, "-");
+}
+
+/* A level for table and markdown ("-" when unknown). */
+static int put_level(btk_buf *b, double v, const char *unit)
+{
+    return isfinite(v) ? btk_buf_printf(b, "%.6g %s", v, unit) : btk_buf_puts(b, "-");
+}
+
+/* The change for table and markdown: +x.x % (counts, whose threshold is 0.1 %: +x.xx %),
+ * or the spread of a nondeterministic count. */
+static int put_change(btk_buf *b, const reg_found *f, const reg_item *it)
+{
+    if (it->nondeterministic)
+        return btk_buf_printf(b,
+                              "nondeterministic: %.6g to %.6g %s across processes, "
+                              "not trusted",
+                              it->spread_min, it->spread_max, unit_of(f));
+    return btk_buf_printf(b, f->metric == BTK_HISTORY_COUNT ? "%+.2f %%" : "%+.1f %%",
+                          it->cp.magnitude * 100);
+}
+
+/* The header's note of the metric and the nondeterministic counts ("" for wall). */
+static int put_metric_note(btk_buf *b, const reg_found *f)
+{
+    int error = 0;
+
+    if (f->metric != BTK_HISTORY_TIME)
+        error = btk_buf_printf(b, " (metric %s)", cli_history_metric_name(f->metric));
+    if (error == 0 && f->nondeterministic)
+        error = btk_buf_printf(b, "; %zu nondeterministic count(s), not change points",
+                               f->nondeterministic);
+    return error;
 }
 
 /* ---- table ---- */
 
 static int put_table(btk_buf *b, const reg_found *f)
 {
-    int error = btk_buf_printf(b, "%zu change point(s) in %zu commit(s) of ", f->count,
-                               f->window);
+    int error = btk_buf_printf(b, "%zu change point(s) in %zu commit(s) of ",
+                               f->count - f->nondeterministic, f->window);
 
     if (error == 0 && (error = cli_safe_text(b, f->branch)) == 0)
-        error = btk_buf_printf(b, " on machine %.12s; %zu unacknowledged regression(s)\n",
+        error = btk_buf_printf(b, " on machine %.12s; %zu unacknowledged regression(s)",
                                f->fp, f->unacknowledged);
+    if (error == 0 && (error = put_metric_note(b, f)) == 0)
+        error = btk_buf_puts(b, "\n");
     for (size_t i = 0; i < f->count && error == 0; i++) {
         const reg_item *it = &f->items[i];
 
         error = btk_buf_printf(b, "%-11s %.12s  ", kind_of(it), it->sha);
-        if (error == 0)
-            error = cli_safe_text(b, it->bench);
-        if (error == 0)
-            error = btk_buf_printf(b, "  %.6g ns -> %.6g ns  %+.1f %%  p %.2g\n    ",
-                                   it->cp.before, it->cp.after, it->cp.magnitude * 100,
-                                   it->cp.p);
+        if (error == 0 && (error = cli_safe_text(b, it->bench)) == 0)
+            error = btk_buf_puts(b, "  ");
+        if (error == 0 && (error = put_level(b, it->cp.before, unit_of(f))) == 0)
+            error = btk_buf_puts(b, " -> ");
+        if (error == 0 && (error = put_level(b, it->cp.after, unit_of(f))) == 0)
+            error = btk_buf_puts(b, "  ");
+        if (error == 0 && (error = put_change(b, f, it)) == 0)
+            error = btk_buf_puts(b, "  p ");
+        if (error == 0 && (error = put_p(b, it->cp.p)) == 0)
+            error = btk_buf_puts(b, "\n    ");
         if (error == 0)
             error = cli_safe_text(b, it->subject ? it->subject : "");
         if (error == 0)
@@ -81,10 +139,13 @@ static int put_markdown(btk_buf *b, const reg_found *f)
 {
     int error = btk_buf_printf(b,
                                "### %s %zu unacknowledged regression(s)\n\n%zu change "
-                               "point(s) in the last %zu commit(s) on machine `%.12s`.\n",
+                               "point(s) in the last %zu commit(s) on machine `%.12s`",
                                f->unacknowledged ? ":x:" : ":white_check_mark:",
-                               f->unacknowledged, f->count, f->window, f->fp);
+                               f->unacknowledged, f->count - f->nondeterministic,
+                               f->window, f->fp);
 
+    if (error == 0 && (error = put_metric_note(b, f)) == 0)
+        error = btk_buf_puts(b, ".\n");
     if (error == 0 && f->count)
         error =
             btk_buf_puts(b, "\n| | benchmark | commit | subject | author | before | "
@@ -94,16 +155,23 @@ static int put_markdown(btk_buf *b, const reg_found *f)
         const reg_item *it = &f->items[i];
 
         error = btk_buf_printf(b, "| %s | ",
-                               it->cp.magnitude > 0 ? (it->ack ? ":warning:" : ":x:")
-                                                    : ":rocket:");
+                               it->nondeterministic  ? ":grey_question:"
+                               : it->cp.magnitude > 0 ? (it->ack ? ":warning:" : ":x:")
+                                                      : ":rocket:");
         if (error == 0 && (error = put_md(b, it->bench)) == 0)
             error = btk_buf_printf(b, " | `%.12s` | ", it->sha);
         if (error == 0 && (error = put_md(b, it->subject)) == 0)
             error = btk_buf_puts(b, " | ");
         if (error == 0 && (error = put_md(b, it->author)) == 0)
-            error = btk_buf_printf(b, " | %.6g ns | %.6g ns | %+.1f %% | %.2g | ",
-                                   it->cp.before, it->cp.after, it->cp.magnitude * 100,
-                                   it->cp.p);
+            error = btk_buf_puts(b, " | ");
+        if (error == 0 && (error = put_level(b, it->cp.before, unit_of(f))) == 0)
+            error = btk_buf_puts(b, " | ");
+        if (error == 0 && (error = put_level(b, it->cp.after, unit_of(f))) == 0)
+            error = btk_buf_puts(b, " | ");
+        if (error == 0 && (error = put_change(b, f, it)) == 0)
+            error = btk_buf_puts(b, " | ");
+        if (error == 0 && (error = put_p(b, it->cp.p)) == 0)
+            error = btk_buf_puts(b, " | ");
         if (error == 0 && it->ack && (error = btk_buf_puts(b, "yes: ")) == 0)
             error = put_md(b, it->ack->note);
         if (error == 0)
@@ -145,8 +213,9 @@ static int put_json_num(btk_buf *b, double v)
     return isfinite(v) ? btk_buf_printf(b, "%.17g", v) : btk_buf_puts(b, "null");
 }
 
-static int put_json_item(btk_buf *b, const reg_item *it)
+static int put_json_item(btk_buf *b, const reg_found *f, const reg_item *it)
 {
+    const char *u = key_unit_of(f);
     int error = btk_buf_printf(b, "{\"kind\": \"%s\", \"benchmark\": ", kind_of(it));
 
     if (error == 0 && (error = put_json_str(b, it->bench)) == 0)
@@ -155,9 +224,9 @@ static int put_json_item(btk_buf *b, const reg_item *it)
     if (error == 0 && (error = put_json_str(b, it->subject)) == 0)
         error = btk_buf_puts(b, ", \"author\": ");
     if (error == 0 && (error = put_json_str(b, it->author)) == 0)
-        error = btk_buf_puts(b, ", \"before_ns\": ");
+        error = btk_buf_printf(b, ", \"before_%s\": ", u);
     if (error == 0 && (error = put_json_num(b, it->cp.before)) == 0)
-        error = btk_buf_puts(b, ", \"after_ns\": ");
+        error = btk_buf_printf(b, ", \"after_%s\": ", u);
     if (error == 0 && (error = put_json_num(b, it->cp.after)) == 0)
         error = btk_buf_puts(b, ", \"magnitude\": ");
     if (error == 0 && (error = put_json_num(b, it->cp.magnitude)) == 0)
@@ -167,7 +236,13 @@ static int put_json_item(btk_buf *b, const reg_item *it)
                                ", \"commits_before\": %zu, \"commits_after\": %zu, "
                                "\"acknowledgement\": ",
                                it->cp.count_before, it->cp.count_after);
-    if (error == 0 && it->ack == NULL)
+    if (error == 0 && it->nondeterministic &&
+        (error = btk_buf_puts(b, "null, \"spread\": {\"min\": ")) == 0 &&
+        (error = put_json_num(b, it->spread_min)) == 0 &&
+        (error = btk_buf_puts(b, ", \"max\": ")) == 0 &&
+        (error = put_json_num(b, it->spread_max)) == 0)
+        error = btk_buf_puts(b, "}");
+    else if (error == 0 && it->ack == NULL)
         error = btk_buf_puts(b, "null");
     else if (error == 0 &&
              (error = btk_buf_printf(
@@ -187,13 +262,16 @@ static int put_json(btk_buf *b, const reg_found *f)
         error = btk_buf_printf(b,
                                ", \"machine\": \"%s\", \"window\": {\"commits\": %zu, "
                                "\"newest\": \"%s\", \"oldest\": \"%s\"}, "
-                               "\"unacknowledged\": %zu, \"change_points\": [",
-                               f->fp, f->window, f->newest, f->oldest, f->unacknowledged);
+                               "\"metric\": \"%s\", \"unacknowledged\": %zu, "
+                               "\"nondeterministic\": %zu, \"change_points\": [",
+                               f->fp, f->window, f->newest, f->oldest,
+                               cli_history_metric_name(f->metric), f->unacknowledged,
+                               f->nondeterministic);
     for (size_t i = 0; i < f->count && error == 0; i++) {
         if (i && (error = btk_buf_puts(b, ",")) < 0)
             break;
         if ((error = btk_buf_puts(b, "\n  ")) == 0)
-            error = put_json_item(b, &f->items[i]);
+            error = put_json_item(b, f, &f->items[i]);
     }
     return error ? error : btk_buf_puts(b, "\n]}\n");
 }
@@ -202,8 +280,11 @@ static int put_json(btk_buf *b, const reg_found *f)
 
 static int put_csv(btk_buf *b, const reg_found *f)
 {
-    int error = btk_buf_puts(b, "kind,benchmark,commit,subject,author,before_ns,after_ns,"
-                                "magnitude,p,acknowledged,note\n");
+    const char *u = key_unit_of(f);
+    int error = btk_buf_printf(b,
+                               "kind,benchmark,commit,subject,author,before_%s,after_%s,"
+                               "magnitude,p,acknowledged,note\n",
+                               u, u);
 
     for (size_t i = 0; i < f->count && error == 0; i++) {
         const reg_item *it = &f->items[i];
@@ -215,9 +296,17 @@ static int put_csv(btk_buf *b, const reg_found *f)
             (error = btk_escape_csv(b, it->subject ? it->subject : "")) == 0)
             error = btk_buf_puts(b, ",");
         if (error == 0 && (error = btk_escape_csv(b, it->author ? it->author : "")) == 0)
-            error = btk_buf_printf(b, ",%.17g,%.17g,%.17g,%.17g,%s,", it->cp.before,
-                                   it->cp.after, it->cp.magnitude, it->cp.p,
-                                   it->ack ? "yes" : "no");
+            error = btk_buf_puts(b, ",");
+        for (int k = 0; k < 4 && error == 0; k++) { /* unknown numbers: empty cells */
+            double v = k == 0   ? it->cp.before
+                       : k == 1 ? it->cp.after
+                       : k == 2 ? it->cp.magnitude
+                                : it->cp.p;
+
+            error = isfinite(v) ? btk_buf_printf(b, "%.17g,", v) : btk_buf_puts(b, ",");
+        }
+        if (error == 0)
+            error = btk_buf_printf(b, "%s,", it->ack ? "yes" : "no");
         if (error == 0 && (error = btk_escape_csv(b, it->ack ? it->ack->note : "")) == 0)
             error = btk_buf_puts(b, "\n");
     }

@@ -232,6 +232,40 @@ int btk_chart_trend(btk_chart *c, const btk_chart_out *out, const char *title,
     return chart_end(c, error);
 }
 
+static const char count_trend_plot[] =
+    "set key outside top center horizontal\n"
+    "set grid ytics lc rgb '#dddddd'\n"
+    "set xlabel 'commit (first-parent order, oldest left)' offset 0,-0.5\n"
+    "set offsets 0, 0, graph 0.05, graph 0.05\n"
+    "plot $trend using 1:2 with linespoints lc rgb '#6a51a3' pt 7 ps 0.5 lw 1.5 "
+    "title 'instructions per iteration', \\\n"
+    "  $trend using 1:($3 == $3 ? $2 : NaN):3:4 with yerrorbars lc rgb '#7f7f7f' pt 6 "
+    "ps 1.2 "
+    "title 'nondeterministic (range across processes)', \\\n"
+    "  $trend using 1:($5 > 0 ? $2 : NaN) with points pt 9 ps 1.8 lc rgb '#d62728' "
+    "title 'count regression', \\\n"
+    "  $trend using 1:($5 < 0 ? $2 : NaN) with points pt 11 ps 1.8 lc rgb '#2ca02c' "
+    "title 'fewer instructions'\n";
+
+int btk_chart_count_trend(btk_chart *c, const btk_chart_out *out, const char *title,
+                          const btk_trend_point *points, size_t count)
+{
+    int error;
+
+    if ((error = chart_begin(c, out)) < 0)
+        return error;
+    error = put_set_text(c, "title", title, 120);
+    if (error == 0)
+        error = put(c, "set ylabel 'instructions per iteration'\n");
+    if (error == 0)
+        error = put_trend_xtics(c, points, count, out->width);
+    if (error == 0)
+        error = put_trend_data(c, points, count, 1);
+    if (error == 0)
+        error = put(c, count_trend_plot);
+    return chart_end(c, error);
+}
+
 /* ---- sparkline ---- */
 
 /* The y range of a sparkline: the data, but never narrower than +-SPARK_MIN_SPAN of its

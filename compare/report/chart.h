@@ -53,6 +53,12 @@ int btk_chart_close(btk_chart *chart);
  * unit scaled to the data. */
 int btk_chart_trend(btk_chart *chart, const btk_chart_out *out, const char *title,
                     const btk_trend_point *points, size_t count);
+/* Count trend of one benchmark (its counting runs): points oldest first, median the
+ * instructions per iteration, ci_low..ci_high the range across processes of a
+ * nondeterministic count (NAN otherwise: drawn as an error bar), step +1/-1 the count
+ * change points (docs/report.md); level unused. */
+int btk_chart_count_trend(btk_chart *chart, const btk_chart_out *out, const char *title,
+                          const btk_trend_point *points, size_t count);
 /* A tiny line of the medians (oldest first; NAN skipped), no axes, the last point marked.
  */
 int btk_chart_sparkline(btk_chart *chart, const btk_chart_out *out, const double *values,

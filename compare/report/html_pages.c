@@ -251,6 +251,8 @@ static int cmp_change(const void *a, const void *b)
     return (x->cp->magnitude < y->cp->magnitude) - (x->cp->magnitude > y->cp->magnitude);
 }
 
+static int put_count_regressions(btk_buf *b, const machine_ctx *m);
+
 /* The Regressions section: every change point of the history to a slower level, over all
  * benchmarks of machine m; the faster ones are counted. */
 static int put_regressions(btk_buf *b, const machine_ctx *m)
@@ -281,6 +283,76 @@ static int put_regressions(btk_buf *b, const machine_ctx *m)
                                 "after</th></tr></thead><tbody>\n");
     for (i = 0; error == 0 && i < n; i++)
         error = put_change_row(b, m, list[i].it, list[i].cp);
+    if (error == 0 && n > 0)
+        error = btk_buf_puts(b, "</tbody></table>\n");
+    btk__free(list);
+    return error ? error : put_count_regressions(b, m);
+}
+
+/* Order of the count regressions: newest commit first, then the larger change. */
+typedef struct count_ref {
+    const bench_item *it;
+    const count_change *c;
+} count_ref;
+
+static int cmp_count_ref(const void *a, const void *b)
+{
+    const count_ref *x = a, *y = b;
+    double mx = x->c->after / x->c->before, my = y->c->after / y->c->before;
+
+    if (x->c->time != y->c->time)
+        return x->c->time > y->c->time ? -1 : 1;
+    return (mx < my) - (mx > my);
+}
+
+/* The count regressions of machine m (its counting runs' count change points to more
+ * instructions, docs/report.md), listed after the time ones, marked as counts. */
+static int put_count_regressions(btk_buf *b, const machine_ctx *m)
+{
+    count_ref *list;
+    size_t i, k, n = 0, total = 0;
+    int error = 0;
+
+    for (i = 0; i < m->item_count; i++)
+        total += m->items[i].count_change_count;
+    if (total == 0)
+        return 0;
+    if ((list = btk__calloc(total + 1, sizeof(*list))) == NULL)
+        return BTK_ENOMEM;
+    for (i = 0; i < m->item_count; i++)
+        for (k = 0; k < m->items[i].count_change_count; k++)
+            if (m->items[i].count_changes[k].after > m->items[i].count_changes[k].before)
+                list[n++] = (count_ref){&m->items[i], &m->items[i].count_changes[k]};
+    qsort(list, n, sizeof(*list), cmp_count_ref);
+    error = btk_html_raw(
+        b, "<p>%zu count regression(s) (and %zu count change(s) to fewer instructions) in "
+           "the counting runs: a count that moved beyond the benchmark's count_threshold "
+           "from the previous trusted count, no statistics (docs/statistics.md §10).</p>\n",
+        n, total - n);
+    if (error == 0 && n > 0)
+        error = btk_buf_puts(b, "<table class=\"regressions count-regressions\"><thead><tr>"
+                                "<th>commit</th><th>subject</th><th>benchmark</th><th>"
+                                "count before → after</th><th>change</th><th>kind</th>"
+                                "</tr></thead><tbody>\n");
+    for (i = 0; error == 0 && i < n; i++) {
+        const count_change *c = list[i].c;
+        btk_buf rel = BTK_BUF_INIT;
+        size_t len = strspn(c->sha, "0123456789abcdef");
+
+        if ((error = btk_html_raw(b, "<tr><td><code>%.*s</code></td><td>",
+                                  (int)(len < 10 ? len : 10), c->sha)) < 0 ||
+            (error = btk_html_text(b, c->subject)) < 0 ||
+            (error = btk_buf_puts(b, "</td><td><a href=\"")) < 0 ||
+            (error = btk_report__page_path(&rel, m, list[i].it)) == 0)
+            if ((error = put_url(b, rel.ptr)) == 0 && (error = btk_buf_puts(b, "\">")) == 0 &&
+                (error = btk_html_text(b, list[i].it->name)) == 0)
+                error = btk_html_raw(b,
+                                     "</a></td><td class=\"num\">%.6g → %.6g ins</td>"
+                                     "<td class=\"num step-up\">%+.2f %%</td>"
+                                     "<td>count</td></tr>\n",
+                                     c->before, c->after, (c->after / c->before - 1) * 100);
+        btk_buf_free(&rel);
+    }
     if (error == 0 && n > 0)
         error = btk_buf_puts(b, "</tbody></table>\n");
     btk__free(list);
@@ -557,6 +629,14 @@ int btk_report__bench_page(const report_ctx *r, const machine_ctx *m,
         (error = it->has_trend
                      ? put_img(&b, r, m, it->stem, "trend", "trend over commits")
                      : btk_buf_puts(&b, "No successful result on these commits.")) < 0 ||
+        (error = it->count_trend_count
+                     ? btk_buf_puts(&b, "</p><h3>Count trend</h3><p>Instructions per "
+                                        "iteration of the counting runs; red: a count "
+                                        "regression (docs/statistics.md §10).</p><p>")
+                     : 0) < 0 ||
+        (error = it->count_trend_count
+                     ? put_img(&b, r, m, it->stem, "count", "count trend over commits")
+                     : 0) < 0 ||
         (error = btk_buf_puts(&b, "</p><h3>Distribution of samples</h3><p>")) < 0 ||
         (error = it->has_dist
                      ? put_img(&b, r, m, it->stem, "dist", "samples, base and latest")

@@ -8,6 +8,8 @@
 #include "outfile.h"
 #include "report_int.h"
 #include "runhistory.h"
+#include "config.h"
+#include "counthist.h"
 
 #include <math.h>
 #include <sys/stat.h>
@@ -337,7 +339,8 @@ static int load_proc_runs(const report_ctx *r, machine_ctx *m)
 
     m->cpu = cpu_report(r);
     m->procs = btk__calloc(r->row_count + 1, sizeof(*m->procs));
-    if (m->procs == NULL)
+    m->count_runs = btk__calloc(r->row_count + 1, sizeof(*m->count_runs));
+    if (m->procs == NULL || m->count_runs == NULL)
         return BTK_ENOMEM;
     for (i = 0; i < r->row_count && error == 0; i++) {
         const btk_run_row *row = &r->rows[i];
@@ -348,7 +351,7 @@ static int load_proc_runs(const report_ctx *r, machine_ctx *m)
         if ((error = btk_store_load_run(&run, r->db, row->id, true)) < 0)
             break;
         if (run->measure != BTK_MEASURE_KIND_TIME) { /* counts are not times */
-            btk_run_free(run);
+            m->count_runs[m->count_run_count++] = run;
             continue;
         }
         reduce_to_medians(run, m->cpu);
@@ -415,6 +418,52 @@ static int item_changes(const machine_ctx *m, bench_item *it)
     return error;
 }
 
+/* The count change points of benchmark it over the report's commits (counthist.h, with
+ * the benchmark's count_threshold from the compare options' config). */
+static int item_count_changes(const report_ctx *r, const machine_ctx *m, bench_item *it)
+{
+    const btk_config *config = r->opts->compare ? r->opts->compare->config : NULL;
+    btk_count_point *pts = btk__calloc(r->sha_count + 1, sizeof(*pts));
+    const btk_run **runs = btk__calloc(m->count_run_count + 1, sizeof(*runs));
+    unsigned char *marks = btk__calloc(r->sha_count + 1, 1);
+    size_t *prev = btk__calloc(r->sha_count + 1, sizeof(*prev)), np = 0, i;
+
+    it->count_changes = btk__calloc(r->sha_count + 1, sizeof(*it->count_changes));
+    it->count_trend = btk__calloc(r->sha_count + 1, sizeof(*it->count_trend));
+    if (!pts || !runs || !marks || !prev || !it->count_changes || !it->count_trend) {
+        btk__free(pts), btk__free(runs), btk__free(marks), btk__free(prev);
+        return BTK_ENOMEM;
+    }
+    for (i = 0; i < r->sha_count && m->count_run_count; i++) {
+        size_t n = 0;
+
+        for (size_t k = m->count_run_count; k-- > 0;) /* oldest run first */
+            if (!strcmp(m->count_runs[k]->commit.sha, r->oldest_first[i]))
+                runs[n++] = m->count_runs[k];
+        if (n && btk_count_point_of(&pts[np], runs, n, it->name, i))
+            np++;
+    }
+    btk_count_marks(marks, prev, pts, np,
+                    btk_config_count_threshold(config, it->name));
+    for (i = 0; i < np; i++) {
+        bool nondet = marks[i] == BTK_COUNT_UNTRUSTED;
+        double ratio = marks[i] == BTK_COUNT_CHANGE ? pts[i].count / pts[prev[i]].count : 1;
+
+        it->count_trend[it->count_trend_count++] =
+            (btk_trend_point){pts[i].first->commit.sha, pts[i].count,
+                              nondet ? pts[i].lo : NAN, nondet ? pts[i].hi : NAN,
+                              ratio > 1 ? 1 : ratio < 1 ? -1 : 0, NAN};
+    }
+    for (i = 0; i < np; i++)
+        if (marks[i] == BTK_COUNT_CHANGE)
+            it->count_changes[it->count_change_count++] =
+                (count_change){pts[i].first->commit.sha, pts[i].first->commit.subject,
+                               pts[i].first->commit.time, pts[prev[i]].count,
+                               pts[i].count};
+    btk__free(pts), btk__free(runs), btk__free(marks), btk__free(prev);
+    return 0;
+}
+
 /* History, change points, verdict, results and file stem of one benchmark. */
 static int load_item(report_ctx *r, machine_ctx *m, bench_item *it, const char *name)
 {
@@ -441,7 +490,7 @@ static int load_item(report_ctx *r, machine_ctx *m, bench_item *it, const char *
         return error;
     if (it->stem == NULL)
         return BTK_ENOMEM;
-    if ((error = item_changes(m, it)) < 0)
+    if ((error = item_changes(m, it)) < 0 || (error = item_count_changes(r, m, it)) < 0)
         return error;
     for (i = 0; m->cmp && i < m->cmp->count; i++)
         if (!strcmp(m->cmp->items[i].name, name))
@@ -553,6 +602,8 @@ static void free_machine(machine_ctx *m)
         btk__free(m->items[i].build);
         btk__free(m->items[i].trend);
         btk__free(m->items[i].changes);
+        btk__free(m->items[i].count_changes);
+        btk__free(m->items[i].count_trend);
         btk__free(m->items[i].stem);
     }
     btk__free(m->items);
@@ -563,6 +614,7 @@ static void free_machine(machine_ctx *m)
     btk_strings_free(m->names, m->name_count);
     btk_comparison_free(m->cmp);
     free_runs(m->procs, m->proc_run_count);
+    free_runs(m->count_runs, m->count_run_count);
     free_runs(m->latest, m->latest_count);
     free_runs(m->base, m->base_count);
     btk_buf_free(&m->excluded);
@@ -651,6 +703,10 @@ static int item_charts(report_ctx *r, const machine_ctx *m, const bench_item *it
     if (error == 0 && it->has_trend &&
         (error = chart_out(&out, &abs, r, m, it->stem, "trend")) == 0)
         error = btk_chart_trend(r->chart, &out, it->name, it->trend, it->count);
+    if (error == 0 && it->count_trend_count &&
+        (error = chart_out(&out, &abs, r, m, it->stem, "count")) == 0)
+        error = btk_chart_count_trend(r->chart, &out, it->name, it->count_trend,
+                                      it->count_trend_count);
     if (error == 0 && (error = chart_out(&out, &abs, r, m, it->stem, "spark")) == 0) {
         out.width = 160, out.height = 36;
         error = btk_chart_sparkline(r->chart, &out, med, it->count);

@@ -12,6 +12,15 @@
 #include "html.h"
 #include "series.h"
 
+/* A count change point (docs/statistics.md §10, "Count histories"): the commit (its run's
+ * sha and subject, borrowed from machine_ctx.count_runs) and the counts before and after
+ * (instructions per iteration). */
+typedef struct count_change {
+    const char *sha, *subject;
+    int64_t time; /* committer time: the Regressions list's order */
+    double before, after;
+} count_change;
+
 typedef struct bench_item {
     const char *name;          /* borrowed from machine_ctx.names */
     char *stem;                /* file-name stem (btk_escape_filename) */
@@ -25,6 +34,11 @@ typedef struct bench_item {
     bool has_trend, has_dist;        /* a finite median to draw / samples on a side */
     const btk_verdict *verdict;      /* latest vs base; NULL when not compared */
     const btk_result *latest, *base; /* with samples; NULL when absent on that side */
+    count_change *count_changes;     /* its count history's change points, oldest first */
+    size_t count_change_count;
+    btk_trend_point *count_trend;    /* its counts per commit with a count (the count
+                                      * chart), oldest first; step: the change points */
+    size_t count_trend_count;
 } bench_item;
 
 typedef struct machine_ctx {
@@ -45,6 +59,8 @@ typedef struct machine_ctx {
                       * reduced to their median (the change points' input) */
     size_t proc_run_count;
     bool cpu;                 /* --metric cpu: procs hold CPU medians */
+    btk_run **count_runs;     /* the commits' counting runs on this machine, newest first */
+    size_t count_run_count;
     btk_series *series; /* size series of the latest run, fitted (series.h) */
     char **series_stems; /* their file-name stems */
     size_t series_count;

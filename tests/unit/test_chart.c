@@ -96,6 +96,7 @@ static void draw_all(btk_chart *c, const char *name, int n, btk_chart_format fmt
     for (i = 0; i < 12; i++)
         spark[i] = tp[i].median;
     assert_int_equal(btk_chart_trend(c, &out[0], name, tp, 12), 0);
+    assert_int_equal(btk_chart_count_trend(c, &out[0], name, tp, 12), 0);
     assert_int_equal(btk_chart_compare(c, &out[1], name, v, 3), 0);
     assert_int_equal(btk_chart_dist(c, &out[2], name, sides, 2), 0);
     assert_int_equal(btk_chart_sparkline(c, &out[3], spark, 12), 0);
@@ -443,6 +444,33 @@ static void changes__marker_on_the_commit_that_went_to_365(void **state)
     btk__free(cp);
 }
 
+/* The count trend (report, counting runs): counts drawn unscaled (no time unit), a
+ * nondeterministic point's range in columns 3-4, the change points' steps in column 5. */
+static void count_trend__data_holds_counts_ranges_and_steps(void **state)
+{
+    btk_trend_point tp[4] = {{"aaaaaaa", 1000, NAN, NAN, 0, NAN},
+                             {"bbbbbbb", 1000.5, NAN, NAN, 0, NAN},
+                             {"ccccccc", 1010, 990, 1111, 0, NAN},
+                             {"ddddddd", 1010, NAN, NAN, 1, NAN}};
+    btk_chart_out out = {"count.svg", BTK_CHART_SVG, 640, 360};
+    char *script = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&script, &len);
+    btk_chart *c;
+
+    (void)state;
+    assert_non_null(f);
+    assert_int_equal(btk_chart_open_script(&c, f), 0);
+    assert_int_equal(btk_chart_count_trend(c, &out, "b", tp, 4), 0);
+    assert_int_equal(btk_chart_close(c), 0);
+    fclose(f);
+    assert_non_null(strstr(script, "set ylabel 'instructions per iteration'"));
+    assert_non_null(strstr(script, "0 1000 NaN NaN 0 NaN\n1 1000.5 NaN NaN 0 NaN\n"
+                                   "2 1010 990 1111 0 NaN\n3 1010 NaN NaN 1 NaN\nEOD"));
+    assert_non_null(strstr(script, "title 'count regression'"));
+    free(script);
+}
+
 /* How many commits after a step the report needs: with 4 commits at the new level the
  * step is not marked yet (the detector's min_segment is 5), with 5 it is. The issue's six
  * commits (2 after the step) are therefore not marked. */
@@ -546,6 +574,7 @@ int main(void)
         cmocka_unit_test(changes__marker_on_the_commit_that_went_to_365),
         cmocka_unit_test(changes__a_step_is_marked_once_five_commits_show_it),
         cmocka_unit_test(changes__a_spike_is_not_marked),
+        cmocka_unit_test(count_trend__data_holds_counts_ranges_and_steps),
         cmocka_unit_test(changes__failed_points_keep_positions),
         cmocka_unit_test(unit__scales_to_readable_units),
     };

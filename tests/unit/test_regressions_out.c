@@ -29,14 +29,86 @@ static char *print(const reg_found *found, const char *format)
 static void make(reg_found *found, reg_item *items, btk_ack *ack)
 {
     memset(items, 0, 2 * sizeof(*items));
-    items[0] = (reg_item){NAME, SHA, SUBJECT, AUTHOR, 3, {0}, NULL};
+    items[0] = (reg_item){NAME, SHA, SUBJECT, AUTHOR, 3, {0}, NULL, false, 0, 0};
     items[0].cp.before = 1000, items[0].cp.after = 1100, items[0].cp.magnitude = 0.1;
     items[0].cp.p = 1e-9, items[0].cp.count_before = 20, items[0].cp.count_after = 10;
-    items[1] = (reg_item){"plain", SHA, NULL, NULL, 7, {0}, ack};
+    items[1] = (reg_item){"plain", SHA, NULL, NULL, 7, {0}, ack, false, 0, 0};
     items[1].cp.before = 1000, items[1].cp.after = 800, items[1].cp.magnitude = -0.2;
     items[1].cp.p = 1e-5, items[1].cp.count_before = 5, items[1].cp.count_after = 6;
     *found = (reg_found){
-        "main\nx", "729b9d7dc587acef8fdf083dc089f4a0", 30, SHA, SHA, items, 2, 1};
+        "main\nx", "729b9d7dc587acef8fdf083dc089f4a0", 30, SHA, SHA, items, 2, 1, 0,
+        BTK_HISTORY_TIME};
+}
+
+/* A count history's findings (--metric instructions): a regression from 1000 to 1010
+ * instructions (+1 %, no p) and a nondeterministic count at another commit, its processes
+ * counting 990 to 1089 (the hostile name again). */
+static void make_counts(reg_found *found, reg_item *items)
+{
+    make(found, items, NULL);
+    items[0].cp.before = 1000, items[0].cp.after = 1010, items[0].cp.magnitude = 0.01;
+    items[0].cp.p = NAN, items[0].cp.count_before = 3, items[0].cp.count_after = 1;
+    items[1] = (reg_item){NAME, SHA, NULL, NULL, 1, {0}, NULL, true, 990, 1089};
+    items[1].cp.before = 1000, items[1].cp.after = 990;
+    items[1].cp.magnitude = items[1].cp.p = NAN;
+    found->nondeterministic = 1;
+    found->metric = BTK_HISTORY_COUNT;
+}
+
+static void regressions_out__counts_in_every_format(void **state)
+{
+    reg_item items[2];
+    reg_found found;
+    json_error_t err;
+    json_t *doc, *cp;
+    char *text;
+
+    (void)state;
+    make_counts(&found, items);
+    text = print(&found, "json");
+    doc = json_loads(text, 0, &err);
+    if (doc == NULL)
+        fail_msg("not JSON (%s): %s", err.text, text);
+    assert_string_equal(json_string_value(json_object_get(doc, "metric")), "instructions");
+    assert_int_equal(json_integer_value(json_object_get(doc, "nondeterministic")), 1);
+    cp = json_array_get(json_object_get(doc, "change_points"), 0);
+    check_near(json_number_value(json_object_get(cp, "before_instructions")), 1000, 0);
+    check_near(json_number_value(json_object_get(cp, "after_instructions")), 1010, 0);
+    assert_null(json_object_get(cp, "before_ns"));
+    assert_true(json_is_null(json_object_get(cp, "p")));
+    cp = json_array_get(json_object_get(doc, "change_points"), 1);
+    assert_string_equal(json_string_value(json_object_get(cp, "kind")), "nondeterministic");
+    assert_string_equal(json_string_value(json_object_get(cp, "benchmark")), NAME);
+    assert_true(json_is_null(json_object_get(cp, "magnitude")));
+    check_near(json_number_value(json_object_get(json_object_get(cp, "spread"), "max")), 1089,
+               0);
+    json_decref(doc);
+    free(text);
+
+    text = print(&found, "table");
+    assert_non_null(strstr(text, "1 change point(s) in 30 commit(s) of main\\nx on machine "
+                                 "729b9d7dc587; 1 unacknowledged regression(s) (metric "
+                                 "instructions); 1 nondeterministic count(s), not change "
+                                 "points\n"));
+    assert_non_null(strstr(text, "regression  0123456789ab  a|b<script>\"x\",'y'*_`z`  "
+                                 "1000 ins -> 1010 ins  +1.00 %  p -\n"));
+    assert_non_null(strstr(text, "nondeterministic 0123456789ab  a|b<script>\"x\",'y'*_`z`  "
+                                 "1000 ins -> 990 ins  nondeterministic: 990 to 1089 ins "
+                                 "across processes, not trusted  p -\n"));
+    free(text);
+
+    text = print(&found, "csv");
+    assert_non_null(strstr(text, "before_instructions,after_instructions,magnitude,p,"));
+    assert_non_null(strstr(text, ",1000,1010,0.01,,no,\n"));
+    assert_non_null(strstr(text, "nondeterministic,\"a|b<script>"));
+    assert_non_null(strstr(text, ",1000,990,,,no,\n"));
+    free(text);
+
+    text = print(&found, "markdown");
+    assert_null(strstr(text, "<script>"));
+    assert_non_null(strstr(text, "| 1000 ins | 1010 ins | +1.00 % | - |"));
+    assert_non_null(strstr(text, "| :grey_question: | a\\|b&lt;script&gt;"));
+    free(text);
 }
 
 static void regressions_out__json_reads_back_every_string(void **state)
@@ -135,6 +207,7 @@ int main(void)
         cmocka_unit_test(regressions_out__json_reads_back_every_string),
         cmocka_unit_test(regressions_out__csv_cells_are_quoted_and_defused),
         cmocka_unit_test(regressions_out__markdown_and_table_carry_no_markup_or_controls),
+        cmocka_unit_test(regressions_out__counts_in_every_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
