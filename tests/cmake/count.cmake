@@ -33,3 +33,9 @@ add_test(NAME count.not_available_without_callgrind_h
   COMMAND btk_fixture_healthy_posix --measure instructions)
 set_tests_properties(count.not_available_without_callgrind_h PROPERTIES
   PASS_REGULAR_EXPRESSION "benchtrack: --measure instructions is not available in this build")
+# perf-instructions without a PMU (this machine): exit 3 and one line saying why; skipped
+# where the kernel has a CPU PMU (the path itself is not exercised on the reference machine).
+add_test(NAME count.perf_instructions_refused_without_pmu
+  COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/count_perf_refusal.sh
+          $<TARGET_FILE:btk_fixture_count>)
+set_tests_properties(count.perf_instructions_refused_without_pmu PROPERTIES SKIP_RETURN_CODE 77)
