@@ -647,8 +647,19 @@ static int connect_db(btk_pg *db, const char *location)
 {
     const char *const keys[] = {"dbname", "client_encoding", NULL};
     const char *const values[] = {location, "UTF8", NULL};
-    char detail[300], shown[300];
+    char detail[300], shown[300], *parse_error = NULL;
+    PQconninfoOption *parsed;
 
+    /* A location libpq cannot parse is bad input (exit 2), not a failed connection. */
+    if ((parsed = PQconninfoParse(location, &parse_error)) == NULL) {
+        if (parse_error == NULL)
+            return BTK_ENOMEM;
+        first_line(detail, sizeof(detail), parse_error, db);
+        PQfreemem(parse_error);
+        return btk_error_set(BTK_EINVAL, "invalid results database location '%s': %s",
+                             btk_error_quote(shown, sizeof(shown), db->shown), detail);
+    }
+    PQconninfoFree(parsed);
     if ((db->conn = PQconnectdbParams(keys, values, 1)) == NULL)
         return BTK_ENOMEM;
     if (PQstatus(db->conn) != CONNECTION_OK)
