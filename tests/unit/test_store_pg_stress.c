@@ -277,8 +277,19 @@ static void pg_stress__server_stopped_mid_run_exits_3_nothing_partial(void **sta
         free(lines);
     }
     snprintf(bigdb, sizeof(bigdb), "%s", cluster);
-    /* the schema first, so that the one transaction the import opens is its run's */
-    assert_int_equal(btk_store_open(&db, cluster, 0), 0);
+    /* the schema first, so that the one transaction the import opens is its run's. The
+     * cluster has just started: a failed first connection is printed (one CI run failed
+     * here with BTK_EIO and no message) and tried again, at most 5 times a second apart. */
+    for (int attempt = 0;; attempt++) {
+        int error = btk_store_open(&db, cluster, 0);
+
+        if (error == 0)
+            break;
+        fprintf(stderr, "private cluster, attempt %d: %s\n", attempt + 1,
+                btk_error_last()->message);
+        assert_true(attempt < 4);
+        sleep(1);
+    }
     btk_store_close(db);
     pid = start_import(tmp_json, bigdb, tmp_out);
     /* wait until the import holds an open transaction (the query divides by their count,
