@@ -3,6 +3,8 @@
  * last line on stdout is the path of the index.html written.
  */
 #include "cli.h"
+#include "compare_cli.h"
+#include "config.h"
 #include "outfile.h"
 #include "report.h"
 #include "run_tmp.h"
@@ -10,7 +12,7 @@
 #include <signal.h>
 
 typedef struct ropts {
-    const char *db, *repo, *branch, *base, *out, *format, *metric;
+    const char *db, *repo, *branch, *base, *out, *format, *metric, *config;
     long limit;
     bool include_dirty;
 } ropts;
@@ -32,6 +34,8 @@ static const cli_opt report_opts[] = {
     CLI_OPT_STRING("--format", "svg|png", ropts, format, "chart images (default svg)"),
     CLI_OPT_STRING("--metric", "wall|cpu", ropts, metric,
                    "verdicts, trends and change points of wall-clock (default) or CPU time"),
+    CLI_OPT_STRING("--config", "FILE", ropts, config,
+                   "thresholds and budgets (default: benchtrack.json at the repository root)"),
     CLI_OPT_STRING("--db", "PATH", ropts, db, "results database (must exist)"),
     CLI_OPT_STRING("--repo", "DIR", ropts, repo, "the repository"),
     CLI_OPT_END,
@@ -67,7 +71,9 @@ static int branch_label(btk_buf *out, btk_git *git, const char *given)
     return error;
 }
 
-static int report(const ropts *o, btk_git *git, btk_store *db)
+/* config: benchtrack.json (or --config), read as `benchtrack compare` reads it: noise
+ * bands, alpha, budgets and count thresholds of the verdicts and count trends. */
+static int report(const ropts *o, btk_git *git, btk_store *db, const btk_config *config)
 {
     btk_report_options ro = BTK_REPORT_OPTIONS_INIT;
     btk_compare_options cmp = BTK_COMPARE_OPTIONS_INIT;
@@ -83,6 +89,8 @@ static int report(const ropts *o, btk_git *git, btk_store *db)
                              btk_error_quote(q, sizeof(q), o->metric));
     }
     cmp.metric = o->metric && !strcmp(o->metric, "cpu") ? BTK_COMPARE_CPU : BTK_COMPARE_WALL;
+    cmp.config = config;
+    cmp.alpha = btk_config_alpha(config, cmp.alpha);
     ro.compare = &cmp;
     /* the whole branch: --limit counts commits with results, which the report picks */
     if ((error = btk_git_first_parent(&shas, &count, git, o->branch ? o->branch : "HEAD",
@@ -129,9 +137,11 @@ static void set_handlers(void)
         sigaction(caught[i], &sa, NULL);
 }
 
-/* Check the format and gnuplot, open the repository and the database, write. */
+/* Check the format and gnuplot, open the repository, load the config, open the database,
+ * write. */
 static int report_main(const ropts *o)
 {
+    btk_config *config = NULL;
     btk_buf gp = BTK_BUF_INIT;
     btk_git *git = NULL;
     btk_store *db = NULL;
@@ -141,8 +151,10 @@ static int report_main(const ropts *o)
     cli_tmp_sweep(CLI_CHARTS_TMP_PREFIX); /* staging folders of reports that were killed */
     if ((error = check_format(o)) == 0 && (error = btk_chart_find_gnuplot(&gp)) == 0 &&
         (error = btk_git_open(&git, o->repo)) == 0 &&
+        (error = cli_load_config(&config, o->config, git)) == 0 &&
         (error = cli_open_store(&db, o->db, git, true)) == 0)
-        error = report(o, git, db);
+        error = report(o, git, db, config);
+    btk_config_free(config);
     btk_buf_free(&gp);
     btk_store_close(db);
     btk_git_close(git);

@@ -72,7 +72,7 @@ typedef struct btk_result {
     size_t proc_count;
     btk_proc *procs;      /* may be empty when loaded without samples */
     bool call_percentiles; /* stats p50..p999 are of single calls ("percentiles": "calls");
-                              read from JSON, not stored (docs/config.md) */
+                              from JSON; stored from schema v7 (docs/database.md) */
 } btk_result;
 
 typedef struct btk_machine {

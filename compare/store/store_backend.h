@@ -11,7 +11,7 @@
 
 /* The schema version this build writes, the same on every backend (SQLite keeps it in
  * PRAGMA user_version; docs/database.md). */
-#define BTK_STORE_SCHEMA_VERSION 6
+#define BTK_STORE_SCHEMA_VERSION 7
 /* The versions that added machine classes (runs.hostname, machines.name), acknowledged
  * regressions (acks), counts and CPU time (run_counts, result_metrics, cpu_samples) and run
  * uids. */
@@ -19,6 +19,8 @@
 #define BTK_STORE_ACK_VERSION 4
 #define BTK_STORE_METRICS_VERSION 5
 #define BTK_STORE_UID_VERSION 6
+/* Schema v7: results.call_percentiles (per-call mode: p50..p999 are of single calls). */
+#define BTK_STORE_CALLS_VERSION 7
 
 /* One backend: the store.h functions of an open handle, with their contracts. close
  * accepts NULL. */

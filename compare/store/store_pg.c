@@ -100,6 +100,9 @@ static const char *const migrations[] = {
      * from their content, in C (fill_content_uids) after this SQL. */
     "ALTER TABLE runs ADD COLUMN uid text;"
     "CREATE UNIQUE INDEX runs_by_uid ON runs(uid);",
+    /* v6 -> v7: call_percentiles = 1 when a result's p50..p999 are percentiles of single
+     * calls (per-call mode); the results already there read as batch percentiles (0). */
+    "ALTER TABLE results ADD COLUMN call_percentiles integer NOT NULL DEFAULT 0;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == BTK_STORE_SCHEMA_VERSION,

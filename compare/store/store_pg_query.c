@@ -26,13 +26,15 @@ static const char *run_host_sql(const btk_pg *db)
 {
     return db->version >= BTK_STORE_MACHINE_VERSION ? RUN_HOST_V3 : RUN_HOST_OLD;
 }
-/* %s: the stored statistics' columns. */
+/* The first %s: the stored statistics' columns; the second: the per-call flag's column,
+ * or 0 before schema v7 (BTK_STORE_CALLS_VERSION: batch percentiles). */
 #define SQL_RESULTS_GET                                                                      \
     "SELECT x.id, b.name, b.family, b.has_param, b.param, x.status, x.error_kind,"         \
     " x.error_message, x.stop_reason, %s, x.cycles_median, x.mem_tracked,"                 \
     " x.allocs_per_iter, x.frees_per_iter, x.alloc_bytes_per_iter, x.peak_rss_bytes,"      \
-    " x.minor_faults, x.major_faults, x.bytes_per_iter, x.items_per_iter FROM results x"   \
-    " JOIN benchmarks b ON b.id = x.benchmark_id WHERE x.run_id = $1 ORDER BY x.seq"
+    " x.minor_faults, x.major_faults, x.bytes_per_iter, x.items_per_iter, %s"              \
+    " FROM results x JOIN benchmarks b ON b.id = x.benchmark_id WHERE x.run_id = $1"       \
+    " ORDER BY x.seq"
 /* The counters and samples of all of a run's results at once, by result. */
 #define SQL_COUNTERS_GET                                                                     \
     "SELECT k.result_id, k.kind, k.name, k.value FROM counters k JOIN results x"            \
@@ -148,6 +150,7 @@ static int read_result(btk_result *r, const PGresult *res, int row)
     read_memory(&r->memory, res, row, c + 1);
     r->bytes_per_iter = btk_pg__col_double(res, row, c + 8);
     r->items_per_iter = btk_pg__col_double(res, row, c + 9);
+    r->call_percentiles = btk_pg__col_int(res, row, c + 10, 0) != 0;
     if (!TEXT(r->name, res, row, 1) || !TEXT(r->family, res, row, 2) ||
         !TEXT(r->error_kind, res, row, 6) || !TEXT(r->error_message, res, row, 7) ||
         !TEXT(r->stop_reason, res, row, 8))
@@ -376,7 +379,8 @@ static int load_results(btk_run *run, btk_pg *db, bool with_samples)
     int error, n;
 
     btk_pg__stats_sql(cols, params, sizeof(cols), "x.", 1);
-    snprintf(sql, sizeof(sql), SQL_RESULTS_GET, cols);
+    snprintf(sql, sizeof(sql), SQL_RESULTS_GET, cols,
+             db->version >= BTK_STORE_CALLS_VERSION ? "x.call_percentiles" : "0");
     if ((error = query_id(db, &res, sql, run->id, "cannot read results")) < 0)
         return error;
     n = PQntuples(res);

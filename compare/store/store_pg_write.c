@@ -43,8 +43,8 @@
     "INSERT INTO results (id, run_id, benchmark_id, seq, status, error_kind, error_message,"\
     " stop_reason, %s, cycles_median, mem_tracked, allocs_per_iter, frees_per_iter,"      \
     " alloc_bytes_per_iter, peak_rss_bytes, minor_faults, major_faults, bytes_per_iter,"   \
-    " items_per_iter) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,%s,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d," \
-    "$%d,$%d)"
+    " items_per_iter, call_percentiles) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,%s,$%d,$%d,$%d,"   \
+    "$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)"
 /* Ids for n results, taken from the table's sequence before their rows are sent. */
 #define SQL_RESULT_IDS                                                                       \
     "SELECT nextval(pg_get_serial_sequence('results', 'id')) FROM generate_series(1, $1)"
@@ -293,6 +293,7 @@ static int send_result_row(writer *w, const btk_result *r, int64_t id, int64_t b
     btk_pg__param_opt_int(&p, m->major_faults);
     btk_pg__param_double(&p, r->bytes_per_iter);
     btk_pg__param_double(&p, r->items_per_iter);
+    btk_pg__param_int(&p, r->call_percentiles ? 1 : 0);
     return btk_pg__pipe_send(w->db, "btk_result_add", &p, "cannot add a result");
 }
 
@@ -462,7 +463,7 @@ static int prepare_writer(btk_pg *db)
     for (size_t k = 0; k < BTK_STATS_METRIC_COUNT; k++)
         n += btk_stats_metric_at(k)->column != NULL;
     snprintf(sql, sizeof(sql), SQL_RESULT, cols, params, n, n + 1, n + 2, n + 3, n + 4,
-             n + 5, n + 6, n + 7, n + 8, n + 9);
+             n + 5, n + 6, n + 7, n + 8, n + 9, n + 10);
     if ((error = btk_pg__prepare(db, "btk_bench_add", SQL_BENCH_ADD)) < 0 ||
         (error = btk_pg__prepare(db, "btk_bench_id", SQL_BENCH_ID)) < 0 ||
         (error = btk_pg__prepare(db, "btk_result_ids", SQL_RESULT_IDS)) < 0 ||

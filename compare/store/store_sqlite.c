@@ -100,6 +100,10 @@ static const char *const migrations[] = {
      * (fill_content_uids) after this SQL. */
     "ALTER TABLE runs ADD COLUMN uid TEXT;"
     "CREATE UNIQUE INDEX runs_by_uid ON runs(uid);",
+    /* v6 -> v7: a result's stored p50..p999 are percentiles of single calls (per-call
+     * mode, "percentiles": "calls") when call_percentiles is 1; the results already
+     * there were stored without it and read as batch percentiles (0). */
+    "ALTER TABLE results ADD COLUMN call_percentiles INTEGER NOT NULL DEFAULT 0;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == BTK_STORE_SCHEMA_VERSION,

@@ -28,13 +28,15 @@ static const char *run_host_sql(const btk_sqlite *db)
 {
     return db->version >= 3 ? RUN_HOST_V3 : RUN_HOST_OLD;
 }
-/* %s: the stored statistics' columns (btk_sqlite__stats_sql). */
-#define SQL_RESULTS_GET                                                                      \
+/* %s: the stored statistics' columns (btk_sqlite__stats_sql); CALLS: the per-call flag's
+ * column, or 0 before schema v7 (BTK_STORE_CALLS_VERSION: batch percentiles). */
+#define SQL_RESULTS_GET(CALLS)                                                               \
     "SELECT x.id, b.name, b.family, b.has_param, b.param, x.status, x.error_kind,"         \
     " x.error_message, x.stop_reason, %s, x.cycles_median, x.mem_tracked,"                 \
     " x.allocs_per_iter, x.frees_per_iter, x.alloc_bytes_per_iter, x.peak_rss_bytes,"      \
-    " x.minor_faults, x.major_faults, x.bytes_per_iter, x.items_per_iter FROM results x"   \
-    " JOIN benchmarks b ON b.id = x.benchmark_id WHERE x.run_id = ? ORDER BY x.seq"
+    " x.minor_faults, x.major_faults, x.bytes_per_iter, x.items_per_iter, " CALLS          \
+    " FROM results x JOIN benchmarks b ON b.id = x.benchmark_id WHERE x.run_id = ?"        \
+    " ORDER BY x.seq"
 #define SQL_COUNTERS_GET                                                                     \
     "SELECT kind, name, value FROM counters WHERE result_id = ? ORDER BY kind, name"
 #define SQL_SAMPLES_GET                                                                      \
@@ -284,6 +286,7 @@ static int read_result(btk_result *r, sqlite3_stmt *st)
     read_memory(&r->memory, st, c + 1);
     r->bytes_per_iter = btk_sqlite__col_double(st, c + 8);
     r->items_per_iter = btk_sqlite__col_double(st, c + 9);
+    r->call_percentiles = sqlite3_column_int(st, c + 10) != 0;
     if (!TEXT(r->name, st, 1) || !TEXT(r->family, st, 2) || !TEXT(r->error_kind, st, 6) ||
         !TEXT(r->error_message, st, 7) || !TEXT(r->stop_reason, st, 8))
         return BTK_ENOMEM;
@@ -313,7 +316,11 @@ static int load_results(btk_run *run, btk_sqlite *db, bool with_samples)
     int rc = SQLITE_DONE, error;
     char sql[1024];
 
-    btk_sqlite__stats_sql(sql, sizeof(sql), SQL_RESULTS_GET, "x.");
+    btk_sqlite__stats_sql(sql, sizeof(sql),
+                          db->version >= BTK_STORE_CALLS_VERSION
+                              ? SQL_RESULTS_GET("x.call_percentiles")
+                              : SQL_RESULTS_GET("0"),
+                          "x.");
     if ((error = btk_sqlite__prepare(db, sql, &st)) < 0 ||
         (error = btk_sqlite__prepare(db, SQL_COUNTERS_GET, &x.counters)) < 0 ||
         (with_samples && (error = btk_sqlite__prepare(db, SQL_SAMPLES_GET, &x.samples)) < 0) ||

@@ -33,7 +33,7 @@
     "INSERT INTO results (run_id, benchmark_id, seq, status, error_kind, error_message,"   \
     " stop_reason, %s, cycles_median, mem_tracked, allocs_per_iter, frees_per_iter,"      \
     " alloc_bytes_per_iter, peak_rss_bytes, minor_faults, major_faults, bytes_per_iter,"   \
-    " items_per_iter) VALUES (?,?,?,?,?,?,?,%s,?,?,?,?,?,?,?,?,?,?)"
+    " items_per_iter, call_percentiles) VALUES (?,?,?,?,?,?,?,%s,?,?,?,?,?,?,?,?,?,?,?)"
 #define SQL_COUNTER "INSERT INTO counters (result_id, kind, name, value) VALUES (?,?,?,?)"
 #define SQL_SAMPLES                                                                          \
     "INSERT INTO samples (result_id, seq, proc_index, count, ns, batch, peak_rss_bytes,"   \
@@ -202,6 +202,7 @@ static int add_result_row(writer *w, const btk_result *r, int64_t run_id, size_t
     btk_sqlite__bind_opt_int(st, i + 7, m->major_faults);
     btk_sqlite__bind_double(st, i + 8, r->bytes_per_iter);
     btk_sqlite__bind_double(st, i + 9, r->items_per_iter);
+    sqlite3_bind_int(st, i + 10, r->call_percentiles ? 1 : 0);
     return step(w, st, id_out, "cannot add a result");
 }
 

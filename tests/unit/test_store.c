@@ -486,8 +486,8 @@ static void store__v1_dump_opens_and_reads(void **state)
     assert_string_equal(run->format, "gbench");
     assert_non_null(btk_run_find(run, "BM_sort/64"));
     assert_int_equal(btk_run_find(run, "BM_sort/64")->proc_count, 3);
+    assert_false(btk_run_find(run, "BM_sort/64")->call_percentiles); /* before v7: batch */
     btk_run_free(run);
-    btk_run_rows_free(rows, count);
     assert_int_equal(btk_sqlite__of(db)->version, 1);
     assert_int_equal(history_count(db, "sort/1024", V1_FP_OLD), 1); /* v1 read as it is */
     btk_store_close(db);
@@ -495,8 +495,14 @@ static void store__v1_dump_opens_and_reads(void **state)
     assert_int_equal(btk_sqlite__of(db)->version, BTK_STORE_SCHEMA_VERSION);
     assert_int_equal(history_count(db, "sort/1024", V1_FP_OLD), 0); /* re-keyed (v3) */
     assert_int_equal(history_count(db, "sort/1024", V1_FP_NEW), 1);
+    assert_int_equal(btk_store_load_run(&run, db, rows[0].id, false), 0); /* v7's column */
+    assert_false(btk_run_find(run, "BM_sort/64")->call_percentiles);
+    btk_run_free(run);
+    btk_run_rows_free(rows, count);
     btk_store_close(db);
     assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
+    assert_int_equal(count_rows(c, "SELECT count(*) FROM results WHERE call_percentiles != 0"),
+                     0);
     assert_int_equal(count_rows(c, "SELECT count(*) FROM sqlite_master WHERE name IN "
                                    "('results_history', 'runs_lookup')"), 2);
     assert_int_equal(count_rows(c, "PRAGMA user_version"), BTK_STORE_SCHEMA_VERSION);

@@ -376,6 +376,73 @@ static void backends__versions_and_read_only(void **state)
     btk_run_free(run);
 }
 
+/* Run sql on the backend's database directly (psql or the sqlite3 shell). */
+static void backend_sql(void **state, const char *loc, const char *sql)
+{
+    if (is_pg(state))
+        pg_sql(loc, sql);
+    else {
+        char *argv[] = {"sqlite3", (char *)loc, (char *)sql, NULL};
+        char *out = NULL;
+
+        assert_int_equal(test_run(argv, &out), 0);
+        free(out);
+    }
+}
+
+/* Schema v7: a result's call_percentiles (per-call mode, "percentiles": "calls") comes back
+ * as it was stored, true and false alike; a database put back to v6 by hand (the column
+ * dropped, the version set to 6) reads every result as batch percentiles, read-only as it
+ * is and after the writing open that migrates it back to v7 (the column's default, 0). */
+static void backends__call_percentiles_round_trip_and_migrate(void **state)
+{
+    const char *loc = location_or_skip(state);
+    btk_run *in = make_run(2, 3, NULL, "abababababababababababababababababababab", "h");
+    btk_store *db = NULL;
+    btk_run *out = NULL;
+    int64_t id = 0;
+
+    in->results[0].call_percentiles = true;
+    assert_int_equal(btk_store_open(&db, loc, 0), 0);
+    assert_int_equal(btk_store_add_run(db, in, &id), 0);
+    assert_int_equal(btk_store_load_run(&out, db, id, false), 0);
+    assert_int_equal(out->result_count, 2);
+    assert_true(btk_run_find(out, "bench_0")->call_percentiles);
+    assert_false(btk_run_find(out, "bench_1")->call_percentiles);
+    btk_run_free(out);
+    out = NULL;
+    btk_store_close(db);
+    /* back to v6 */
+    backend_sql(state, loc,
+                is_pg(state) ? "ALTER TABLE results DROP COLUMN call_percentiles;"
+                               " UPDATE benchtrack_schema SET version = 6"
+                             : "ALTER TABLE results DROP COLUMN call_percentiles;"
+                               " PRAGMA user_version=6;");
+    assert_int_equal(btk_store_open(&db, loc, BTK_STORE_READONLY), 0); /* read as v6 */
+    assert_int_equal(btk_store_load_run(&out, db, id, true), 0);
+    assert_false(btk_run_find(out, "bench_0")->call_percentiles);
+    assert_false(btk_run_find(out, "bench_1")->call_percentiles);
+    check_near(btk_run_find(out, "bench_1")->stats.median, 101.0, 0); /* make_run's */
+    btk_run_free(out);
+    out = NULL;
+    btk_store_close(db);
+    assert_int_equal(btk_store_open(&db, loc, 0), 0); /* migrates to v7 */
+    assert_int_equal(btk_store_load_run(&out, db, id, false), 0);
+    assert_false(btk_run_find(out, "bench_0")->call_percentiles);
+    btk_run_free(out);
+    out = NULL;
+    /* and stores the flag again */
+    snprintf(in->commit.sha, sizeof(in->commit.sha), "%s",
+             "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd");
+    assert_int_equal(btk_store_add_run(db, in, &id), 0);
+    assert_int_equal(btk_store_load_run(&out, db, id, false), 0);
+    assert_true(btk_run_find(out, "bench_0")->call_percentiles);
+    assert_false(btk_run_find(out, "bench_1")->call_percentiles);
+    btk_run_free(out);
+    btk_store_close(db);
+    btk_run_free(in);
+}
+
 /* PostgreSQL's migrations v3 (machines re-keyed to hardware classes, hosts kept per run)
  * and v4 (uids from the content) on a database put back to v2 by hand: two old machine rows
  * of one hardware and two hosts merge into one, the runs keep their hosts and get distinct
@@ -400,6 +467,7 @@ static void backends__pg_v2_database_migrates(void **state)
     /* back to v2: per-host machine rows, no hostname/name/uid columns, none of the tables
      * later versions add */
     pg_sql(loc, "DROP TABLE IF EXISTS acks, run_counts, result_metrics, cpu_samples;"
+                " ALTER TABLE results DROP COLUMN call_percentiles;"
                 " ALTER TABLE runs DROP COLUMN uid; ALTER TABLE runs DROP COLUMN hostname;"
                 " ALTER TABLE machines DROP COLUMN name;"
                 " UPDATE machines SET fingerprint = 'old-a', hostname = 'host-a';"
@@ -604,6 +672,7 @@ int main(void)
         BOTH(backends__versions_and_read_only),
         BOTH(backends__acks_round_trip),
         BOTH(backends__counts_and_cpu_round_trip),
+        BOTH(backends__call_percentiles_round_trip_and_migrate),
         cmocka_unit_test_setup_teardown(backends__pg_v2_database_migrates, pg_setup, teardown),
         cmocka_unit_test(redact__every_password_form_is_hidden),
         cmocka_unit_test(redact__unreachable_server_message_hides_password),
