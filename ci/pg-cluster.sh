@@ -21,8 +21,10 @@ pgbin() {
 BIN=$(pgbin)
 [ -x "$BIN/initdb" ] || { echo "pg-cluster: no PostgreSQL binaries (PGBIN='$BIN')" >&2; exit 2; }
 
-as_owner() { # run as the cluster's owner
-    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+as_owner() { # run as the cluster's owner, from / (the caller's folder may be one the
+    # owner cannot enter, e.g. a build tree under a private mktemp folder: initdb and
+    # pg_ctl then print "could not change directory", which a caller may read as output)
+    if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 free_port() {

@@ -207,10 +207,8 @@ int btk_import__invalidate(btk_result *r, const btk_jat *at, const char *what)
     int64_t iterations = r->stats.iterations;
     int error;
 
-    for (size_t i = 0; r->procs && i < r->proc_count; i++) {
-        btk__free(r->procs[i].ns);
-        btk__free(r->procs[i].batch);
-    }
+    for (size_t i = 0; r->procs && i < r->proc_count; i++)
+        btk_proc_clear(&r->procs[i]);
     btk__free(r->procs);
     r->procs = NULL;
     r->proc_count = 0;

@@ -23,7 +23,7 @@ int btk_run_new(btk_run **out)
     return 0;
 }
 
-static void proc_clear(btk_proc *p)
+void btk_proc_clear(btk_proc *p)
 {
     btk__free(p->ns);
     btk__free(p->batch);
@@ -51,7 +51,7 @@ void btk_result_clear(btk_result *r)
     kvs_free(r->counters, r->counter_count);
     kvs_free(r->hw, r->hw_count);
     for (i = 0; r->procs && i < r->proc_count; i++)
-        proc_clear(&r->procs[i]);
+        btk_proc_clear(&r->procs[i]);
     btk__free(r->procs);
     memset(r, 0, sizeof(*r));
 }

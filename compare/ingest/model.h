@@ -165,6 +165,9 @@ int btk_run_build_text(btk_buf *out, const btk_run *run);
 int btk_runs_drop_dirty(btk_run **runs, size_t *count, btk_buf *dropped);
 int btk_runs_keep_build(btk_run **runs, size_t *count, const btk_run *ref, btk_buf *dropped);
 
+/* Release the sample arrays of one process (ns, batch, cpu_ns); the struct itself is the
+ * caller's. */
+void btk_proc_clear(btk_proc *p);
 /* Release what a result / machine owns and zero it. */
 void btk_result_clear(btk_result *result);
 void btk_machine_clear(btk_machine *machine);
