@@ -243,6 +243,20 @@ static pid_t start_import(const char *file, const char *loc, const char *out_pat
     return pid;
 }
 
+/* The private cluster of the test below, stopped by its teardown also when an assertion
+ * ends the test early (else a failed run would leave a server behind). */
+static char *private_dir;
+
+static int stop_private_cluster(void **state)
+{
+    (void)state;
+    if (private_dir != NULL)
+        support_script(NULL, "ci/pg-cluster.sh", "stop", private_dir);
+    free(private_dir);
+    private_dir = NULL;
+    return 0;
+}
+
 /* The server stopped while `benchtrack import` stores a run: exit 3 with one line saying
  * the connection was lost, and after a restart no trace of the run. */
 static void pg_stress__server_stopped_mid_run_exits_3_nothing_partial(void **state)
@@ -275,6 +289,7 @@ static void pg_stress__server_stopped_mid_run_exits_3_nothing_partial(void **sta
         cluster = strdup(strtok(lines, "\n"));
         dir = strdup(strtok(NULL, "\n"));
         free(lines);
+        private_dir = strdup(dir);
     }
     snprintf(bigdb, sizeof(bigdb), "%s", cluster);
     /* the schema first, so that the one transaction the import opens is its run's. The
@@ -323,7 +338,7 @@ static void pg_stress__server_stopped_mid_run_exits_3_nothing_partial(void **sta
     assert_int_equal(count, 0);
     btk_run_rows_free(rows, count);
     btk_store_close(db);
-    support_script(NULL, "ci/pg-cluster.sh", "stop", dir);
+    stop_private_cluster(NULL);
     free(cluster);
     free(dir);
     test_rmtree(tmp);
@@ -334,7 +349,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pg_stress__concurrent_writers_all_land),
         cmocka_unit_test(pg_stress__killed_writers_leave_nothing_partial),
-        cmocka_unit_test(pg_stress__server_stopped_mid_run_exits_3_nothing_partial),
+        cmocka_unit_test_teardown(pg_stress__server_stopped_mid_run_exits_3_nothing_partial,
+                                  stop_private_cluster),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
