@@ -537,6 +537,44 @@ static void compare__empty_sides_and_bad_options(void **state)
     free_run(empty);
 }
 
+/* Sides recorded apart with three runs each and nothing stored before: the sides' own runs
+ * (all at one level within a side) give a tiny run-to-run noise, but that cannot see what
+ * moved between the two recordings, so the stand-in (5 % here) is its floor: an 8 % shift
+ * of the whole contender side is not a regression, a 25 % one is. Without the floor the
+ * 8 % shift read regressed (the e2e.compare.real-same failure). */
+static void compare__sides_alone_are_floored_by_the_stand_in(void **state)
+{
+    btk_run *base[3], *now[3], *slow[3];
+    const btk_run *b[3], *n[3], *s[3];
+    btk_compare_options opts = BTK_COMPARE_OPTIONS_INIT;
+    btk_comparison *cmp = NULL;
+
+    (void)state;
+    for (int i = 0; i < 3; i++) {
+        b[i] = base[i] = make_suite(1, -1, 1, 6, 20, 70 + (uint64_t)i);
+        n[i] = now[i] = make_suite(1, 0, 1.08, 6, 20, 80 + (uint64_t)i);
+        s[i] = slow[i] = make_suite(1, 0, 1.25, 6, 20, 90 + (uint64_t)i);
+        /* a run's level is its result's median: 1000, 1001, 999 (x 1.08, x 1.25) */
+        base[i]->results[0].stats.median = 1000.0 + (i == 1) - (i == 2);
+        now[i]->results[0].stats.median = 1.08 * base[i]->results[0].stats.median;
+        slow[i]->results[0].stats.median = 1.25 * base[i]->results[0].stats.median;
+    }
+    opts.separate = true;
+    assert_int_equal(btk_compare_runs(&cmp, b, 3, n, 3, &opts), 0);
+    assert_string_equal(cmp->items[0].noise_source, "runs of the sides");
+    assert_true(cmp->items[0].run_noise >= 0.05 - 1e-12);
+    assert_int_not_equal(cmp->items[0].kind, BTK_VERDICT_REGRESSED);
+    btk_comparison_free(cmp);
+    assert_int_equal(btk_compare_runs(&cmp, b, 3, s, 3, &opts), 0);
+    assert_int_equal(cmp->items[0].kind, BTK_VERDICT_REGRESSED);
+    btk_comparison_free(cmp);
+    for (int i = 0; i < 3; i++) {
+        free_run(base[i]);
+        free_run(now[i]);
+        free_run(slow[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -549,6 +587,7 @@ int main(void)
         cmocka_unit_test(compare__zero_and_negative_samples_are_inconclusive),
         cmocka_unit_test(compare__peak_rss_per_process),
         cmocka_unit_test(compare__separate_recordings_fold_in_run_noise),
+        cmocka_unit_test(compare__sides_alone_are_floored_by_the_stand_in),
         cmocka_unit_test(compare__deterministic_with_fixed_seed),
         cmocka_unit_test(compare__new_missing_and_failed),
         cmocka_unit_test(compare__budgets_and_memory_from_config),
