@@ -84,27 +84,6 @@ static int cmp_sha_pos(const void *a, const void *b)
     return strcmp(((const sha_pos *)a)->sha, ((const sha_pos *)b)->sha);
 }
 
-/* Keep only each process's median in run: the change points' per-process values. With
- * cpu, the median of its CPU samples instead, and a process without any is emptied
- * (count 0: gather leaves it out). */
-static void reduce_to_medians(btk_run *run, bool cpu)
-{
-    for (size_t i = 0; i < run->result_count; i++)
-        for (size_t j = 0; j < run->results[i].proc_count; j++) {
-            btk_proc *p = &run->results[i].procs[j];
-
-            if (cpu && p->cpu_ns == NULL)
-                p->count = 0;
-            else if (cpu && p->count > 0) {
-                p->ns[0] = btk_stats_median_inplace(p->cpu_ns, p->count);
-                p->count = 1;
-            } else if (p->count > 1) {
-                p->ns[0] = btk_stats_median_inplace(p->ns, p->count);
-                p->count = 1;
-            }
-        }
-}
-
 /* Whether run holds the figure of --metric: counts for instructions, else times. */
 static bool run_has_metric(const btk_run *run, btk_history_metric kind)
 {
@@ -140,7 +119,7 @@ static int load_runs(reg_ctx *x, const sha_pos *index)
             x->runs[x->run_count] = NULL;
             continue;
         }
-        reduce_to_medians(x->runs[x->run_count], x->a->kind == BTK_HISTORY_CPU);
+        btk_run_reduce_to_medians(x->runs[x->run_count], x->a->kind == BTK_HISTORY_CPU);
         x->run_pos[x->run_count++] = hit->pos;
     }
     btk_run_rows_free(rows, nrows);

@@ -273,3 +273,19 @@ int btk_runs_keep_build(btk_run **runs, size_t *count, const btk_run *ref, btk_b
     btk__free(keep);
     return n;
 }
+
+void btk_run_reduce_to_medians(btk_run *run, bool cpu)
+{
+    for (size_t i = 0; i < run->result_count; i++)
+        for (size_t j = 0; j < run->results[i].proc_count; j++) {
+            btk_proc *p = &run->results[i].procs[j];
+
+            if (cpu && p->cpu_ns == NULL)
+                p->count = 0;
+            else if (cpu && p->count > 0)
+                p->ns[0] = btk_stats_median_inplace(p->cpu_ns, p->count);
+            else if (p->count > 1)
+                p->ns[0] = btk_stats_median_inplace(p->ns, p->count);
+            p->count = p->count > 0 ? 1 : 0;
+        }
+}

@@ -165,6 +165,11 @@ int btk_run_build_text(btk_buf *out, const btk_run *run);
 int btk_runs_drop_dirty(btk_run **runs, size_t *count, btk_buf *dropped);
 int btk_runs_keep_build(btk_run **runs, size_t *count, const btk_run *ref, btk_buf *dropped);
 
+/* Keep only each process's median in run (the per-process values change points and trend
+ * levels use): with cpu, the median of its CPU samples, and a process without CPU samples
+ * keeps none (count 0); otherwise the median of its samples. Each process then holds at
+ * most one value (ns[0], count 0 or 1). */
+void btk_run_reduce_to_medians(btk_run *run, bool cpu);
 /* Release the sample arrays of one process (ns, batch, cpu_ns); the struct itself is the
  * caller's. */
 void btk_proc_clear(btk_proc *p);

@@ -302,24 +302,6 @@ static bool cpu_report(const report_ctx *r)
     return r->opts->compare && r->opts->compare->metric == BTK_COMPARE_CPU;
 }
 
-/* Keep only each process's median in run (the change points' per-process values); with
- * cpu, the median of its CPU samples, and a process without them keeps none (count 0). */
-static void reduce_to_medians(btk_run *run, bool cpu)
-{
-    for (size_t i = 0; i < run->result_count; i++)
-        for (size_t j = 0; j < run->results[i].proc_count; j++) {
-            btk_proc *p = &run->results[i].procs[j];
-
-            if (cpu && p->cpu_ns == NULL)
-                p->count = 0;
-            else if (cpu && p->count > 0)
-                p->ns[0] = btk_stats_median_inplace(p->cpu_ns, p->count);
-            else if (p->count > 1)
-                p->ns[0] = btk_stats_median_inplace(p->ns, p->count);
-            p->count = p->count > 0 ? 1 : 0;
-        }
-}
-
 /* Whether sha is one of the report's commits. */
 static bool in_report(const report_ctx *r, const char *sha)
 {
@@ -354,7 +336,7 @@ static int load_proc_runs(const report_ctx *r, machine_ctx *m)
             m->count_runs[m->count_run_count++] = run;
             continue;
         }
-        reduce_to_medians(run, m->cpu);
+        btk_run_reduce_to_medians(run, m->cpu);
         m->procs[m->proc_run_count++] = run;
     }
     return error;
