@@ -269,6 +269,24 @@ static json_t *cpu_samples_json(jb *b, const btk_proc_result *p)
     return a;
 }
 
+/* The core clock of each sample, parallel to "samples"; NULL (the key is left out) unless
+ * every sample has one. */
+static json_t *clock_json(jb *b, const btk_proc_result *p)
+{
+    json_t *a;
+    size_t i;
+
+    if (p->clock_ghz == NULL || p->count == 0)
+        return NULL;
+    for (i = 0; i < p->count; i++)
+        if (!isfinite(p->clock_ghz[i]) || p->clock_ghz[i] <= 0)
+            return NULL;
+    a = json_array();
+    for (i = 0; a != NULL && i < p->count; i++)
+        push(b, a, num(p->clock_ghz[i]));
+    return a;
+}
+
 static json_t *proc_json(jb *b, const btk_proc_result *p)
 {
     json_t *o = json_object(), *samples = json_array(), *batch = json_array();
@@ -294,7 +312,11 @@ static json_t *proc_json(jb *b, const btk_proc_result *p)
     put(b, o, "minor_faults", json_integer(p->minor_faults));
     put(b, o, "major_faults", json_integer(p->major_faults));
     if (timed) {
+        json_t *clock = clock_json(b, p);
+
         put(b, o, "cpu_samples", cpu_samples_json(b, p));
+        if (clock != NULL)
+            put(b, o, "clock_ghz", clock);
         put(b, o, "disturbed_samples", json_integer((json_int_t)p->disturbed));
         put(b, o, "involuntary_switches", json_integer((json_int_t)p->switches));
         put(b, o, "migrations", json_integer((json_int_t)p->migrations));

@@ -14,9 +14,11 @@
 #include "flags.h"
 #include "internal.h"
 #include "json.h"
+#include "stats.h"
 #include "summary.h"
 #include "timer.h"
 
+#include <math.h>
 #include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_USAGE = 2, EXIT_FAILED = 3 };
@@ -182,6 +184,53 @@ static void check_disturbance(btk_env_report *env, const btk_bench_result *res, 
     btk_buf_free(&names);
 }
 
+/* Warn once when the core clock measured next to the samples (docs/timer.md "Core clock")
+ * differed by more than BTK_CLOCK_SPREAD between processes: the 5th to 95th percentile of
+ * the processes' median clocks over the whole run. Wall times of CPU-bound code moved with
+ * it. Process medians, so a single disturbed reading does not count. */
+#define BTK_CLOCK_SPREAD 0.02
+static void check_clock(btk_env_report *env, const btk_bench_result *res, size_t count)
+{
+    size_t i, k, j, n = 0, before = env->count;
+    double *v, *one, lo, hi;
+
+    for (i = 0; i < count; i++)
+        n += res[i].proc_count;
+    if (n < 2 || (v = btk__malloc(n * sizeof(*v))) == NULL) {
+        btk_error_clear();
+        return;
+    }
+    n = 0;
+    for (i = 0; i < count; i++)
+        for (k = 0; k < res[i].proc_count; k++) {
+            const btk_proc_result *p = &res[i].procs[k];
+            size_t m = 0;
+
+            if (p->clock_ghz == NULL || p->count == 0 ||
+                (one = btk__malloc(p->count * sizeof(*one))) == NULL)
+                continue;
+            for (j = 0; j < p->count; j++)
+                if (isfinite(p->clock_ghz[j]))
+                    one[m++] = p->clock_ghz[j];
+            if (m > 0)
+                v[n++] = btk_stats_median_inplace(one, m);
+            btk__free(one);
+        }
+    btk_error_clear();
+    btk_stats_sort(v, n);
+    lo = n > 1 ? btk_stats_quantile_sorted(v, n, 0.05) : 0;
+    hi = n > 1 ? btk_stats_quantile_sorted(v, n, 0.95) : 0;
+    btk__free(v);
+    if (!(lo > 0) || hi / lo - 1 <= BTK_CLOCK_SPREAD)
+        return;
+    btk_envcheck_add(env, "clock",
+                     "the core clock differed between benchmark processes, %.2f to %.2f GHz "
+                     "(%.1f%%, 5th to 95th percentile of their medians): wall times of "
+                     "cpu-bound code move with it; compare them with --metric cycles",
+                     lo, hi, (hi / lo - 1) * 100);
+    btk_envcheck_print(env, before, stderr);
+}
+
 /* Fail early, before any measuring, when --out cannot be written. Opening for append
  * creates the file but keeps an existing one intact until the results replace it. */
 static int check_out_path(const char *path)
@@ -247,8 +296,10 @@ static int run_all(const btk_main_options *o, const btk_instance *insts, size_t 
     if (btk_runner_run(&res, insts, count, &o->runner, &ev, &ctx) < 0)
         return complain(EXIT_FAILED);
     check_pinning(&env, res, count);
-    if (!ctx.counting)
+    if (!ctx.counting) {
         check_disturbance(&env, res, count);
+        check_clock(&env, res, count);
+    }
     status = EXIT_OK;
     if (btk_complexity_groups(&fits, &rep.fit_count, insts, res, count) < 0)
         status = complain(EXIT_FAILED);

@@ -12,11 +12,13 @@ void btk_proc_result_clear(btk_proc_result *r)
     btk__free(r->batch);
     btk__free(r->cycles);
     btk__free(r->cpu_samples);
+    btk__free(r->clock_ghz);
     btk__free(r->calls);
     r->samples = NULL;
     r->batch = NULL;
     r->cycles = NULL;
     r->cpu_samples = NULL;
+    r->clock_ghz = NULL;
     r->calls = NULL;
     r->count = 0;
     r->call_count = 0;

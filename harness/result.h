@@ -59,6 +59,8 @@ typedef struct btk_proc_result {
     btk_count_figures counted; /* counting mode only (counted.events > 0) */
     /* threads, CPU time, disturbance, per-call (issues 14 and 15) */
     double *cpu_samples; /* CPU ns per iteration of each sample, all threads (btk__malloc'd) */
+    double *clock_ghz;   /* core clock during each sample, GHz, NAN unknown (btk__malloc'd;
+                          * btk_timer_core_ghz next to the sample, docs/timer.md) */
     uint32_t threads;    /* threads that ran the body (1 for a plain benchmark) */
     uint64_t disturbed;  /* samples with an involuntary switch or a migration */
     uint64_t switches;   /* involuntary context switches during the samples, all threads */

@@ -246,7 +246,7 @@ static int calibrate(run_ctx *c, uint64_t *batch_out, double *ticks_out)
 static int reserve(btk_proc_result *out, size_t *cap, size_t need)
 {
     size_t c = *cap ? *cap : 64;
-    double *s, *cy, *cpu;
+    double *s, *cy, *cpu, *clk;
     uint64_t *b;
 
     if (need <= *cap)
@@ -265,6 +265,9 @@ static int reserve(btk_proc_result *out, size_t *cap, size_t need)
     if ((cpu = btk__realloc(out->cpu_samples, c * sizeof(*cpu))) == NULL)
         return BTK_ENOMEM;
     out->cpu_samples = cpu;
+    if ((clk = btk__realloc(out->clock_ghz, c * sizeof(*clk))) == NULL)
+        return BTK_ENOMEM;
+    out->clock_ghz = clk;
     *cap = c;
     return 0;
 }
@@ -337,6 +340,16 @@ static double next_need(const run_ctx *c, uint64_t n, uint64_t iters, double wal
            (c->instrument ? per * (double)n + c->helper_ticks : 0);
 }
 
+/* The core clock of the sample just recorded: the mean of the readings before and after it
+ * (*before becomes the after reading); a reading that failed leaves the other one, or NAN. */
+static void clock_sample(btk_proc_result *out, double *before)
+{
+    double after = btk_timer_core_ghz(), b = *before;
+
+    out->clock_ghz[out->count - 1] = isnan(b) ? after : isnan(after) ? b : (b + after) / 2;
+    *before = after;
+}
+
 /* Take samples until should_stop (at least one); after a body call longer than the whole
  * budget, that call (last_ticks) is the one sample. */
 static int sample(run_ctx *c, btk_proc_result *out, uint64_t n, double last_ticks)
@@ -344,11 +357,13 @@ static int sample(run_ctx *c, btk_proc_result *out, uint64_t n, double last_tick
     uint64_t total_iters = 0;
     double total_ticks = 0, total_wall = 0, ticks, *scratch = NULL;
     size_t cap = 0, scap = 0;
+    double clock_before = btk_timer_core_ghz();
     int error;
 
     if (c->slow) {
         if ((error = reserve(out, &cap, 1)) == 0) {
             record(c, out, n, last_ticks);
+            out->clock_ghz[0] = btk_timer_core_ghz();
             out->stop = BTK_STOP_TIME_BUDGET;
         }
         c->state.iterations = c->priv.iterations;
@@ -370,6 +385,7 @@ static int sample(run_ctx *c, btk_proc_result *out, uint64_t n, double last_tick
         if ((error = call_body(c, batch, &ticks)) < 0)
             break;
         record(c, out, batch, ticks);
+        clock_sample(out, &clock_before);
         total_iters += c->priv.iterations;
         total_ticks += ticks;
         total_wall += c->wall;
@@ -440,7 +456,8 @@ static void free_samples(btk_proc_result *out)
     btk__free(out->batch);
     btk__free(out->cycles);
     btk__free(out->cpu_samples);
-    out->samples = out->cycles = out->cpu_samples = NULL;
+    btk__free(out->clock_ghz);
+    out->samples = out->cycles = out->cpu_samples = out->clock_ghz = NULL;
     out->batch = NULL;
     out->count = 0;
 }

@@ -17,6 +17,8 @@
 #define CAL_SPAN_NS 40e6  /* ... of 40 ms each (>= 100 ms total) */
 #define READ_LOOP 1000    /* reads per read-cost round */
 #define OVERHEAD_PAIRS 1001
+#define CHAIN_ROUNDS 1024 /* core clock: 8192 dependent additions (~3 us at 3 GHz) ... */
+#define CHAIN_TRIES 3     /* ... best of 3 each, at one and at two times that length */
 
 static btk_timer_info info;
 static bool initialized;
@@ -160,6 +162,37 @@ const btk_timer_info *btk_timer_info_get(void)
 {
     (void)btk_timer_init();
     return &info;
+}
+
+/* Ticks of the fastest of CHAIN_TRIES runs of the reference chain of the given rounds; 0
+ * when the backend has no chain. */
+static double chain_ticks(uint64_t rounds)
+{
+    double best = 0;
+
+    for (int i = 0; i < CHAIN_TRIES; i++) {
+        uint64_t t0 = btk_timer_start(), sum = btk_timer__add_chain(rounds),
+                 t1 = btk_timer_stop();
+
+        if (sum != 8 * rounds)
+            return 0;
+        if (i == 0 || (double)(t1 - t0) < best)
+            best = (double)(t1 - t0);
+    }
+    return best;
+}
+
+double btk_timer_core_ghz(void)
+{
+    double one, two, ns;
+
+    if (!initialized || (one = chain_ticks(CHAIN_ROUNDS)) <= 0 ||
+        (two = chain_ticks(2 * CHAIN_ROUNDS)) <= one)
+        return NAN;
+    /* The difference of the two lengths is CHAIN_ROUNDS * 8 additions without the reads'
+     * fixed cost; the best of each length drops an interrupted run. */
+    ns = btk_timer_ticks_to_ns(two - one);
+    return ns > 0 ? (double)(8 * CHAIN_ROUNDS) / ns : NAN;
 }
 
 double btk_timer_ticks_to_ns(double ticks)

@@ -28,6 +28,11 @@ const btk_timer_info *btk_timer_info_get(void);
 uint64_t btk_timer_start(void);
 uint64_t btk_timer_stop(void);
 double btk_timer_ticks_to_ns(double ticks);
+/* The clock of the core the calling thread runs on now, in GHz, estimated from a chain of
+ * dependent integer additions (one cycle each) timed at two lengths: about 15 us of work.
+ * NAN before btk_timer_init, when the platform has no chain (timer_posix.c without GCC
+ * syntax) or when the two timings contradict each other. docs/timer.md "Core clock". */
+double btk_timer_core_ghz(void);
 /* The calling thread's CPU time in ns (CLOCK_THREAD_CPUTIME_ID; 0 where the system has no
  * such clock). A system call: read outside timed regions only. */
 uint64_t btk_timer_thread_cpu_ns(void);

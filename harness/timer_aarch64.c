@@ -40,3 +40,20 @@ uint64_t btk_timer_stop(void)
     __asm__ __volatile__("isb\n\tmrs %0, cntvct_el0\n\tisb" : "=r"(t) : : "memory");
     return t;
 }
+
+uint64_t btk_timer__add_chain(uint64_t rounds)
+{
+    uint64_t x = 0, one = 1;
+
+    /* A register addend, as on x86-64 (timer_x86_64.c says why). */
+    __asm__ __volatile__("1:\n\t"
+                         "add %0, %0, %2\n\tadd %0, %0, %2\n\tadd %0, %0, %2\n\t"
+                         "add %0, %0, %2\n\tadd %0, %0, %2\n\tadd %0, %0, %2\n\t"
+                         "add %0, %0, %2\n\tadd %0, %0, %2\n\t"
+                         "subs %1, %1, #1\n\t"
+                         "b.ne 1b"
+                         : "+r"(x), "+r"(rounds)
+                         : "r"(one)
+                         : "cc");
+    return x;
+}

@@ -15,6 +15,12 @@ void btk_timer__arch_probe(btk_timer_info *info);
 /* The backend also defines btk_timer_start() and btk_timer_stop() (timer.h) directly, so a
  * region read is one call. */
 
+/* Run rounds (>= 1) rounds of 8 dependent integer additions, one cycle of latency each on
+ * every x86-64 and AArch64 core (the reference chain of btk_timer_core_ghz); returns the
+ * sum so the chain is kept. timer_posix.c returns 0 without running anything when the
+ * compiler cannot pin the chain to a register (then the core clock is unknown). */
+uint64_t btk_timer__add_chain(uint64_t rounds);
+
 /* CLOCK_MONOTONIC_RAW in nanoseconds: the reference clock and the fallback source. */
 uint64_t btk_timer__mono_ns(void);
 

@@ -21,3 +21,24 @@ uint64_t btk_timer_stop(void)
 {
     return btk_timer__mono_ns();
 }
+
+uint64_t btk_timer__add_chain(uint64_t rounds)
+{
+#if defined(__GNUC__)
+    uint64_t x = 0, one = 1;
+
+    /* The empty asm hides the addend's value (no immediate to fold) and keeps x in a
+     * register, each addition a separate instruction. */
+    __asm__ __volatile__("" : "+r"(one));
+    while (rounds-- > 0) {
+        for (int i = 0; i < 8; i++) {
+            x += one;
+            __asm__ __volatile__("" : "+r"(x));
+        }
+    }
+    return x;
+#else
+    (void)rounds;
+    return 0;
+#endif
+}

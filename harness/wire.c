@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #define WIRE_MAGIC 0x52544b42u /* "BKTR" little-endian */
-#define WIRE_VERSION 2u /* 2: CPU time, threads, disturbance, per-call times */
+#define WIRE_VERSION 3u /* 2: CPU time, threads, disturbance, per-call times; 3: core clock */
 
 typedef struct wire_head {
     uint32_t magic, version, kind, reserved;
@@ -35,7 +35,7 @@ typedef struct wire_scalars {
 } wire_scalars;
 
 #define HW_MAX (sizeof(((btk_proc_result *)0)->hw) / sizeof(btk_named_value))
-#define PER_SAMPLE (sizeof(double) + sizeof(uint64_t) + sizeof(double) + sizeof(double))
+#define PER_SAMPLE (sizeof(double) + sizeof(uint64_t) + 3 * sizeof(double))
 
 static int put_head(btk_buf *out, btk_wire_kind kind, uint64_t payload_len)
 {
@@ -80,17 +80,17 @@ static void scalars_from(wire_scalars *s, const btk_proc_result *r)
     s->call_count = r->call_count;
 }
 
-/* Append n doubles from v, or n zeros when v is NULL (a result without CPU times). */
-static int put_or_zero(btk_buf *out, const double *v, size_t n)
+/* Append n doubles from v, or n copies of fill when v is NULL (a result without CPU times
+ * or core clocks). */
+static int put_or_fill(btk_buf *out, const double *v, size_t n, double fill)
 {
-    static const double zero = 0;
     size_t i;
     int error;
 
     if (v != NULL)
         return btk_buf_put(out, (const char *)v, n * sizeof(double));
     for (i = 0; i < n; i++)
-        if ((error = btk_buf_put(out, (const char *)&zero, sizeof(zero))) < 0)
+        if ((error = btk_buf_put(out, (const char *)&fill, sizeof(fill))) < 0)
             return error;
     return 0;
 }
@@ -113,7 +113,8 @@ int btk_wire_encode_result(btk_buf *out, const btk_proc_result *r)
          (error = btk_buf_put(out, (const char *)r->batch, n * sizeof(uint64_t))) < 0 ||
          (error = btk_buf_put(out, (const char *)r->cycles, n * sizeof(double))) < 0))
         return error;
-    if (n > 0 && (error = put_or_zero(out, r->cpu_samples, n)) < 0)
+    if (n > 0 && ((error = put_or_fill(out, r->cpu_samples, n, 0)) < 0 ||
+                  (error = put_or_fill(out, r->clock_ghz, n, NAN)) < 0))
         return error;
     if (r->call_count == 0)
         return 0;
@@ -209,7 +210,7 @@ static int decode_calls(btk_proc_result *r, const unsigned char *p)
     return 0;
 }
 
-/* Copy the four sample arrays that follow the scalars, then the per-call times; samples
+/* Copy the five sample arrays that follow the scalars, then the per-call times; samples
  * must be finite. */
 static int decode_arrays(btk_proc_result *r, const unsigned char *p)
 {
@@ -221,16 +222,20 @@ static int decode_arrays(btk_proc_result *r, const unsigned char *p)
     r->batch = btk__malloc(n * sizeof(uint64_t));
     r->cycles = btk__malloc(n * sizeof(double));
     r->cpu_samples = btk__malloc(n * sizeof(double));
-    if (r->samples == NULL || r->batch == NULL || r->cycles == NULL || r->cpu_samples == NULL)
+    r->clock_ghz = btk__malloc(n * sizeof(double));
+    if (r->samples == NULL || r->batch == NULL || r->cycles == NULL || r->cpu_samples == NULL ||
+        r->clock_ghz == NULL)
         return BTK_ENOMEM;
     memcpy(r->samples, p, n * sizeof(double));
     memcpy(r->batch, p + n * sizeof(double), n * sizeof(uint64_t));
     memcpy(r->cycles, p + n * (sizeof(double) + sizeof(uint64_t)), n * sizeof(double));
     memcpy(r->cpu_samples, p + n * (2 * sizeof(double) + sizeof(uint64_t)),
            n * sizeof(double));
+    memcpy(r->clock_ghz, p + n * (3 * sizeof(double) + sizeof(uint64_t)), n * sizeof(double));
     for (i = 0; i < n; i++)
         if (!isfinite(r->samples[i]) || !isfinite(r->cycles[i]) ||
-            !isfinite(r->cpu_samples[i]) || r->batch[i] == 0)
+            !isfinite(r->cpu_samples[i]) || r->batch[i] == 0 ||
+            !(isnan(r->clock_ghz[i]) || r->clock_ghz[i] > 0) || isinf(r->clock_ghz[i]))
             return bad("sample not finite or empty batch");
     return decode_calls(r, p + n * PER_SAMPLE);
 }

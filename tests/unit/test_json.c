@@ -126,6 +126,12 @@ static void check_counts(json_t *b)
         check_fields(p, proc_fields, BTK_ARRAY_SIZE(proc_fields), "process");
         assert_int_equal(json_array_size(json_object_get(p, "samples")),
                          json_array_size(json_object_get(p, "batch")));
+        /* a timed process carries the core clock of every sample (timer.md "Core clock") */
+        assert_int_equal(json_array_size(json_object_get(p, "samples")),
+                         json_array_size(json_object_get(p, "clock_ghz")));
+        json_array_foreach(json_object_get(p, "clock_ghz"), k, x)
+            assert_true(json_is_real(x) && json_real_value(x) > 0.1 &&
+                        json_real_value(x) < 20);
         samples += json_array_size(json_object_get(p, "samples"));
         json_array_foreach(json_object_get(p, "batch"), k, x) {
             assert_true(json_integer_value(x) > 0);

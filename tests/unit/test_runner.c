@@ -7,6 +7,7 @@
 #include "wire.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -327,7 +328,9 @@ static void fill_result(btk_proc_result *r, size_t n)
     r->batch = btk__malloc(n * sizeof(uint64_t));
     r->cycles = btk__malloc(n * sizeof(double));
     r->cpu_samples = btk__malloc(n * sizeof(double));
+    r->clock_ghz = btk__malloc(n * sizeof(double));
     for (i = 0; i < n; i++) {
+        r->clock_ghz[i] = i % 7 == 3 ? NAN : 3.0 + (double)i / 100; /* NAN: unknown */
         r->samples[i] = 10.0 + (double)i;
         r->batch[i] = 100 + i;
         r->cycles[i] = 23.0 + (double)i;
@@ -376,6 +379,9 @@ static void wire__roundtrip_keeps_every_field(void **state)
     assert_memory_equal(out.batch, in.batch, 50 * sizeof(uint64_t));
     assert_memory_equal(out.cycles, in.cycles, 50 * sizeof(double));
     assert_memory_equal(out.cpu_samples, in.cpu_samples, 50 * sizeof(double));
+    for (size_t i = 0; i < 50; i++)
+        assert_true(isnan(in.clock_ghz[i]) ? isnan(out.clock_ghz[i])
+                                           : out.clock_ghz[i] == in.clock_ghz[i]);
     assert_int_equal(out.threads, 2);
     assert_int_equal(out.disturbed, 3);
     assert_int_equal(out.switches, 5);
@@ -509,8 +515,9 @@ static void wire__decode_survives_every_allocation_failure(void **state)
         assert_null(out.samples);
         assert_null(out.batch);
         assert_null(out.cycles);
+        assert_null(out.clock_ghz);
     }
-    assert_int_equal(n, 4);
+    assert_int_equal(n, 5); /* samples, batch, ticks, CPU times, core clocks */
     assert_int_equal(out.count, 8);
     btk_proc_result_clear(&out);
     btk_proc_result_clear(&in);

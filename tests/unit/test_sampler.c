@@ -286,6 +286,8 @@ static void sampler__records_batches_and_cycles(void **state)
         assert_true(r.cycles[i] > 0 && r.samples[i] > 0);
         /* ns and ticks per iteration agree through the timer's frequency */
         check_near(r.samples[i], btk_timer_ticks_to_ns(r.cycles[i]), 1e-9);
+        /* every sample has the core clock read next to it */
+        assert_true(r.clock_ghz[i] > 0.1 && r.clock_ghz[i] < 20);
     }
     release(&r);
 }

@@ -1,7 +1,12 @@
 /* Tests of the clock: monotonic reads, agreement with CLOCK_MONOTONIC_RAW over a span (a
  * ratio, not a duration target), sane start-up measurements. */
 #include "check.h"
+#include "stats.h"
 #include "timer.h"
+#include "timer_int.h"
+
+#include <math.h>
+#include <stdio.h>
 
 #include <time.h>
 
@@ -72,12 +77,53 @@ static void timer__info_is_sane(void **state)
     check_near(btk_timer_ticks_to_ns(ti->hz), 1e9, 1e-12);
 }
 
+/* The core clock from the reference chain, against the same chain timed another way: a long
+ * run (about 20 ms) timed with CLOCK_MONOTONIC_RAW, whose additions per ns are the clock
+ * too (one cycle per addition), and against the kernel's "cpu MHz" within a factor of 2
+ * (a VM reports the nominal clock, the core may run faster or slower). Ratios, generous
+ * margins: the clock may change between readings. */
+static void timer__core_clock_agrees_with_a_long_chain(void **state)
+{
+    double v[11], mono, ghz, mhz = 0;
+    uint64_t rounds = 1u << 18, sum;
+    char line[256];
+    FILE *f;
+    int i;
+
+    (void)state;
+    assert_int_equal(btk_timer_init(), 0);
+    for (i = 0; i < 11; i++)
+        v[i] = btk_timer_core_ghz();
+    ghz = btk_stats_median_inplace(v, 11);
+    do { /* at least ~20 ms of chain */
+        rounds *= 2;
+        mono = mono_s();
+        sum = btk_timer__add_chain(rounds);
+        mono = mono_s() - mono;
+    } while (mono < 0.02 && rounds < (1ull << 40));
+    assert_int_equal(sum, 8 * rounds);
+    print_message("core clock %.3f GHz (chain), %.3f GHz (%llu additions over %.1f ms)\n", ghz,
+                  8.0 * (double)rounds / (mono * 1e9), (unsigned long long)(8 * rounds),
+                  mono * 1e3);
+    assert_true(isfinite(ghz) && ghz > 0.1);
+    check_near(ghz, 8.0 * (double)rounds / (mono * 1e9), 0.15);
+    if ((f = fopen("/proc/cpuinfo", "r")) != NULL) {
+        while (fgets(line, sizeof(line), f) != NULL && mhz == 0)
+            if (sscanf(line, "cpu MHz : %lf", &mhz) != 1)
+                mhz = 0;
+        fclose(f);
+    }
+    if (mhz > 0)
+        assert_true(ghz > mhz / 2000 && ghz < mhz * 2 / 1000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(timer__reads_are_monotonic),
         cmocka_unit_test(timer__agrees_with_monotonic_raw),
         cmocka_unit_test(timer__info_is_sane),
+        cmocka_unit_test(timer__core_clock_agrees_with_a_long_chain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
