@@ -18,10 +18,15 @@
 #          its contender (earlier pairs are the benchmark's history).
 #  ab      `benchtrack ab examples copy-of-examples` (whole suite) and
 #          `benchtrack ab examples examples_cpu_plus5 --filter cpu`, PAIRS times each.
+# Metrics: decide compares every pair once per metric of METRICS (default "wall cycles":
+# wall time, and estimated core cycles, docs/statistics.md); ab runs the A/A suite once per
+# metric of ABAA_METRICS and the A/B once per metric of ABAB_METRICS (both default to
+# METRICS). Results go to OUT/<kind>-<metric>-<i>.csv.
 # Targets: at most 1 A/A suite comparison with any false verdict (regressed, improved,
 # budget, failed); cpu found regressed in >= 95 % of the A/B pairs.
 # usage: bench/self/drift-error-rates.sh [BUILD_DIR]
 #   env: PAIRS (20), HISTORY (5), K (10), BUDGET (time budget per process, ms: 100), OUT, STEPS,
+#        METRICS, ABAA_METRICS, ABAB_METRICS,
 #        BIN_DIR (where examples and examples_cpu_plus5 are; default BUILD_DIR/bench)
 set -euo pipefail
 BUILD=${1:-${BTK_BUILD_DIR:-build}}
@@ -34,6 +39,9 @@ HISTORY=${HISTORY:-5}
 K=${K:-10}
 BUDGET=${BUDGET:-100}
 STEPS=${STEPS:-record decide ab}
+METRICS=${METRICS:-wall cycles}
+ABAA_METRICS=${ABAA_METRICS:-$METRICS}
+ABAB_METRICS=${ABAB_METRICS:-$METRICS}
 OUT=${OUT:-}
 if [ -z "$OUT" ]; then
     OUT=$(mktemp -d "${TMPDIR:-/tmp}/btk-drift.XXXXXX")
@@ -53,7 +61,7 @@ load_stop() {
     [ -n "$YES_PID" ] && kill "$YES_PID" 2>/dev/null && wait "$YES_PID" 2>/dev/null || true
     YES_PID=
 }
-trap 'load_stop' INT TERM
+trap 'load_stop; exit 130' INT TERM
 echo "machine: $(uname -n), $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
 echo "uptime: $(uptime)"
 echo "settings: PAIRS=$PAIRS HISTORY=$HISTORY K=$K processes, time budget ${BUDGET} ms per process, benchmarks on CPU 0"
@@ -75,8 +83,8 @@ if has record; then
     load_stop
 fi
 
-# Store the runs in recording order and compare each pair by run id. The verdicts go to
-# OUT/<db>-<i>.csv.
+# Store the runs in recording order and compare each pair by run id, once per metric. The
+# verdicts go to OUT/<db>-<metric>-<i>.csv.
 decide() { # db first second prefix
     local db=$OUT/$1.db first=$2 second=$3 rc
     rm -f "$db"
@@ -89,10 +97,12 @@ decide() { # db first second prefix
             --allow-unknown-commit >/dev/null
         "$BT" import "$OUT/$second$i.json" --db "$db" --commit 2222222222222222222222222222222222222222 \
             --allow-unknown-commit >/dev/null
-        rc=0
-        "$BT" compare "#$((HISTORY + 2 * i - 1))" "#$((HISTORY + 2 * i))" --db "$db" --format csv \
-            --out "$OUT/$1-$i.csv" 2>"$OUT/$1-$i.err" || rc=$?
-        [ "$rc" = 0 ] || [ "$rc" = 1 ] || { echo "compare failed ($rc):"; cat "$OUT/$1-$i.err"; exit 3; }
+        for m in $METRICS; do
+            rc=0
+            "$BT" compare "#$((HISTORY + 2 * i - 1))" "#$((HISTORY + 2 * i))" --db "$db" \
+                --metric "$m" --format csv --out "$OUT/$1-$m-$i.csv" 2>"$OUT/$1-$m-$i.err" || rc=$?
+            [ "$rc" = 0 ] || [ "$rc" = 1 ] || { echo "compare failed ($rc):"; cat "$OUT/$1-$m-$i.err"; exit 3; }
+        done
     done
 }
 time_verdict() { # csv name -> the time_verdict cell of that benchmark's row
@@ -100,11 +110,12 @@ time_verdict() { # csv name -> the time_verdict cell of that benchmark's row
 }
 falses() { grep -cE '^(regressed|improved|budget|failed),' "$1" || true; }
 
-summary() { # label prefix
+summary() { # label prefix (kind-metric)
     local runs=0 verdicts=0 f n found=0 total=0
+    case "$2" in aa-*|abaa-*) local aa=1 ;; *) local aa= ;; esac
     for i in $(seq 1 "$PAIRS"); do
         f=$OUT/$2-$i.csv
-        if [ "$2" = aa ] || [ "$2" = abaa ]; then
+        if [ -n "$aa" ]; then
             n=$(falses "$f")
             total=$((total + $(tail -n +2 "$f" | wc -l)))
             if [ "$n" != 0 ]; then
@@ -122,7 +133,7 @@ summary() { # label prefix
             verdicts=$((verdicts + n))
         fi
     done
-    if [ "$2" = aa ] || [ "$2" = abaa ]; then
+    if [ -n "$aa" ]; then
         echo "$1: suite comparisons with any false verdict: $runs / $PAIRS ($verdicts of $total verdicts)"
         echo "$1: verdicts: $(tail -q -n +2 "$OUT"/"$2"-*.csv | cut -d, -f1 | sort | uniq -c | tr -s ' \n' ' ')"
     else
@@ -137,8 +148,10 @@ if has decide; then
     [ -x "$BT" ] || { echo "missing $BT" >&2; exit 2; }
     decide aa a c
     decide ab a b
-    summary "compare A/A (separate recordings)" aa
-    summary "compare A/B (separate recordings)" ab
+    for m in $METRICS; do
+        summary "compare A/A (separate recordings), --metric $m" "aa-$m"
+        summary "compare A/B (separate recordings), --metric $m" "ab-$m"
+    done
 fi
 
 if has ab; then
@@ -149,18 +162,21 @@ if has ab; then
     t0=$(date +%s)
     for i in $(seq 1 "$PAIRS"); do
         for kind in abaa abab; do
-            new=$OUT/examples_copy; filter=()
-            [ "$kind" = abab ] && { new=$B; filter=(--filter cpu); }
-            rc=0
-            "$BT" ab "$A" "$new" --processes "$K" --quiet --format csv --out "$OUT/$kind-$i.csv" \
-                -- --cpu 0 --time-budget "$BUDGET" "${filter[@]}" >/dev/null 2>"$OUT/$kind-$i.err" || rc=$?
-            [ "$rc" = 0 ] || [ "$rc" = 1 ] || { echo "ab failed ($rc):"; cat "$OUT/$kind-$i.err"; load_stop; exit 3; }
+            new=$OUT/examples_copy; filter=(); metrics=$ABAA_METRICS
+            [ "$kind" = abab ] && { new=$B; filter=(--filter cpu); metrics=$ABAB_METRICS; }
+            for m in $metrics; do
+                rc=0
+                "$BT" ab "$A" "$new" --processes "$K" --metric "$m" --quiet --format csv \
+                    --out "$OUT/$kind-$m-$i.csv" -- --cpu 0 --time-budget "$BUDGET" "${filter[@]}" \
+                    >/dev/null 2>"$OUT/$kind-$m-$i.err" || rc=$?
+                [ "$rc" = 0 ] || [ "$rc" = 1 ] || { echo "ab failed ($rc):"; cat "$OUT/$kind-$m-$i.err"; load_stop; exit 3; }
+            done
         done
         echo "  ab pair $i done at $(date -u +%T) ($(( $(date +%s) - t0 )) s), load $(cut -d' ' -f1-3 /proc/loadavg)"
     done
     load_stop
-    summary "ab A/A" abaa
-    summary "ab A/B" abab
+    for m in $ABAA_METRICS; do summary "ab A/A, --metric $m" "abaa-$m"; done
+    for m in $ABAB_METRICS; do summary "ab A/B, --metric $m" "abab-$m"; done
 fi
 echo "uptime: $(uptime)"
 echo "end: load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
