@@ -8,6 +8,15 @@
 #include <math.h>
 #include <stdio.h>
 
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#if !defined(RUNNING_ON_VALGRIND)
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 #include <time.h>
 
 static void timer__reads_are_monotonic(void **state)
@@ -89,7 +98,8 @@ static double thread_cpu_s(void)
  * runs (>= 10 ms each, the fastest of 5) timed with the thread's CPU clock, so time the
  * thread was not running does not count; their additions per ns are the clock too (one
  * cycle per addition). And against the kernel's "cpu MHz" within a factor of 2 (a VM
- * reports the nominal clock; the core may run faster or slower). Ratios with generous
+ * reports the nominal clock; the core may run faster or slower; not under valgrind, which
+ * runs the chain several times slower). Ratios with generous
  * margins: the clock may change between readings, and a loaded machine disturbs both. */
 static void timer__core_clock_agrees_with_a_long_chain(void **state)
 {
@@ -128,7 +138,7 @@ static void timer__core_clock_agrees_with_a_long_chain(void **state)
                 mhz = 0;
         fclose(f);
     }
-    if (mhz > 0)
+    if (mhz > 0 && !RUNNING_ON_VALGRIND) /* valgrind runs the chain ~5 times slower */
         assert_true(ghz > mhz / 2000 && ghz < mhz * 2 / 1000);
 }
 
