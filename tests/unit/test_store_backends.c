@@ -390,6 +390,20 @@ static void backend_sql(void **state, const char *loc, const char *sql)
     }
 }
 
+/* The SQL that puts a v8 database back to v7 (schema v8 added clock_samples and
+ * result_metrics.core_*), per backend. */
+#define UNDO_V8_SQLITE                                                                       \
+    "DROP TABLE clock_samples; ALTER TABLE result_metrics DROP COLUMN core_min;"           \
+    " ALTER TABLE result_metrics DROP COLUMN core_max;"                                     \
+    " ALTER TABLE result_metrics DROP COLUMN core_mean;"                                    \
+    " ALTER TABLE result_metrics DROP COLUMN core_median;"                                  \
+    " ALTER TABLE result_metrics DROP COLUMN core_ci_low;"                                  \
+    " ALTER TABLE result_metrics DROP COLUMN core_ci_high; "
+#define UNDO_V8_PG                                                                           \
+    "DROP TABLE clock_samples; ALTER TABLE result_metrics DROP COLUMN core_min,"           \
+    " DROP COLUMN core_max, DROP COLUMN core_mean, DROP COLUMN core_median,"               \
+    " DROP COLUMN core_ci_low, DROP COLUMN core_ci_high; "
+
 /* Schema v7: a result's call_percentiles (per-call mode, "percentiles": "calls") comes back
  * as it was stored, true and false alike; a database put back to v6 by hand (the column
  * dropped, the version set to 6) reads every result as batch percentiles, read-only as it
@@ -414,10 +428,10 @@ static void backends__call_percentiles_round_trip_and_migrate(void **state)
     btk_store_close(db);
     /* back to v6 */
     backend_sql(state, loc,
-                is_pg(state) ? "ALTER TABLE results DROP COLUMN call_percentiles;"
-                               " UPDATE benchtrack_schema SET version = 6"
-                             : "ALTER TABLE results DROP COLUMN call_percentiles;"
-                               " PRAGMA user_version=6;");
+                is_pg(state) ? UNDO_V8_PG "ALTER TABLE results DROP COLUMN call_percentiles;"
+                                          " UPDATE benchtrack_schema SET version = 6"
+                             : UNDO_V8_SQLITE "ALTER TABLE results DROP COLUMN call_percentiles;"
+                                              " PRAGMA user_version=6;");
     assert_int_equal(btk_store_open(&db, loc, BTK_STORE_READONLY), 0); /* read as v6 */
     assert_int_equal(btk_store_load_run(&out, db, id, true), 0);
     assert_false(btk_run_find(out, "bench_0")->call_percentiles);
@@ -466,7 +480,8 @@ static void backends__pg_v2_database_migrates(void **state)
     btk_store_close(db);
     /* back to v2: per-host machine rows, no hostname/name/uid columns, none of the tables
      * later versions add */
-    pg_sql(loc, "DROP TABLE IF EXISTS acks, run_counts, result_metrics, cpu_samples;"
+    pg_sql(loc, "DROP TABLE IF EXISTS acks, run_counts, result_metrics, cpu_samples,"
+                " clock_samples;"
                 " ALTER TABLE results DROP COLUMN call_percentiles;"
                 " ALTER TABLE runs DROP COLUMN uid; ALTER TABLE runs DROP COLUMN hostname;"
                 " ALTER TABLE machines DROP COLUMN name;"
