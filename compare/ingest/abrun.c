@@ -7,6 +7,7 @@
 #include "abrun.h"
 
 #include "import.h"
+#include "metric.h"
 
 #include <fcntl.h>
 #include <math.h>

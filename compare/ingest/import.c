@@ -6,6 +6,7 @@
 #include "import.h"
 
 #include "import_int.h"
+#include "metric.h"
 #include "machine.h"
 
 #include <math.h>

@@ -147,37 +147,14 @@ bool btk_run_has_cpu(const btk_run *run);
 bool btk_run_has_clock(const btk_run *run);
 
 /* The figure time runs are read by (docs/statistics.md §12): wall-clock ns (default), CPU
- * ns, or estimated core cycles per iteration (wall ns x the measured core clock in GHz).
- * Counting runs are always read by their counts. */
+ * ns, or estimated core cycles per iteration (wall ns x the measured core clock in GHz);
+ * counting runs always by their counts. Its functions: metric.h. */
 typedef enum btk_compare_metric {
     BTK_COMPARE_WALL = 0,
     BTK_COMPARE_CPU,
     BTK_COMPARE_CYCLES
 } btk_compare_metric;
-/* "wall", "cpu", "cycles"; the unit of its values: "ns" or "cycles". */
-const char *btk_compare_metric_name(btk_compare_metric metric);
-const char *btk_compare_metric_unit(btk_compare_metric metric);
-/* Whether ghz is a core clock the tool accepts: finite, > 0 and < BTK_CLOCK_MAX_GHZ. */
-#define BTK_CLOCK_MAX_GHZ 100.0
-bool btk_clock_ok(double ghz);
-/* Drop p's clock (NULL: unknown) unless every value is btk_clock_ok (read from a store,
- * which may have been written by other hands). */
-void btk_proc_check_clock(btk_proc *p);
-/* Whether process p holds the metric's samples (wall: always; cpu: cpu_ns; cycles:
- * clock_ghz). */
-bool btk_proc_has_metric(const btk_proc *p, btk_compare_metric metric);
-/* Write p's count samples of the metric to out (cycles: ns[i] * clock_ghz[i]); p must
- * have it (btk_proc_has_metric). */
-void btk_proc_metric_values(double *out, const btk_proc *p, btk_compare_metric metric);
-/* The result's statistics of the metric (stats, cpu_stats, core_stats), or NULL when it
- * has none. Borrowed. */
-const btk_stats *btk_result_metric_stats(const btk_result *r, btk_compare_metric metric);
-/* Summarize r's core cycles per iteration (the samples of its processes with a clock,
- * pooled) into core_stats; has_core_stats false when none (or r is not ok). BTK_ENOMEM. */
-int btk_result_summarize_cycles(btk_result *r);
-/* The median of every clock_ghz sample of the ok results of runs (time runs only), or NAN
- * when none has a clock. BTK_ENOMEM. */
-int btk_runs_clock_median(double *out, const btk_run *const *runs, size_t count);
+
 /* Compute machine->fingerprint from its other fields (documented in docs/database.md,
  * "Fingerprint"): from name alone when it is set, else from the hardware (arch, cpu
  * model, cpus, hypervisor; the host name only when arch and cpu model are both unknown).

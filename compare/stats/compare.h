@@ -6,7 +6,7 @@
 #ifndef BTK_COMPARE_H
 #define BTK_COMPARE_H
 
-#include "model.h"
+#include "metric.h"
 
 typedef enum btk_verdict_kind {
     BTK_VERDICT_REGRESSED = 0,  /* ordered by severity: most severe first */

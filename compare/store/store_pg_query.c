@@ -6,6 +6,7 @@
  */
 #include "store.h"
 
+#include "metric.h"
 #include "store_pg.h"
 
 #include <math.h>

@@ -4,6 +4,7 @@
  */
 #include "store.h"
 
+#include "metric.h"
 #include "store_sqlite.h"
 
 #include <math.h>
