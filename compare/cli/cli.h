@@ -121,9 +121,9 @@ int cli_commit_for_run(btk_commit *out, btk_git **git_out, const cli_commit_opti
                    "false discovery rate across the suite (default 0.05)"),                 \
     CLI_OPT_DOUBLE("--noise-band", "X", type, opts.noise_band, 0, 0.99,                     \
                    "changes within +-X are unchanged (default 0.02)"),                      \
-    CLI_OPT_STRING("--metric", "wall|cpu", type, metric,                                    \
-                   "compare time runs by wall-clock or CPU time (default wall; counting "   \
-                   "runs are compared by their counts)")
+    CLI_OPT_STRING("--metric", "wall|cpu|cycles", type, metric,                             \
+                   "compare time runs by wall-clock time, CPU time or estimated core "      \
+                   "cycles (default wall; counting runs are compared by their counts)")
 /* clang-format on */
 
 /* What --db means for run and import. */
@@ -144,7 +144,8 @@ int cli_store_run(btk_run *run, const char *db_flag, btk_git *git, const char *m
 int cli_pick_machine(char **fp_out, btk_store *db, const char *flag);
 
 /* --metric of history and regressions: NULL or "wall" BTK_HISTORY_TIME, "cpu"
- * BTK_HISTORY_CPU, "instructions" BTK_HISTORY_COUNT; anything else BTK_EINVAL (one line).
+ * BTK_HISTORY_CPU, "cycles" BTK_HISTORY_CYCLES, "instructions" BTK_HISTORY_COUNT; anything
+ * else BTK_EINVAL (one line).
  * cli_history_metric_name gives the name back. */
 int cli_history_metric_parse(btk_history_metric *out, const char *name);
 const char *cli_history_metric_name(btk_history_metric metric);

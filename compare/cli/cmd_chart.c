@@ -49,6 +49,10 @@ static int check_metric(const copts *o)
 {
     char q[64];
 
+    if (o->metric && !strcmp(o->metric, "cycles"))
+        return btk_error_set(BTK_EINVAL, "chart --metric cycles is not supported (charts "
+                                         "draw times in ns); compare, ab, history and "
+                                         "regressions take --metric cycles");
     if (o->metric && strcmp(o->metric, "wall") && strcmp(o->metric, "cpu"))
         return btk_error_set(BTK_EINVAL, "unknown metric '%s' (expected wall or cpu)",
                              btk_error_quote(q, sizeof(q), o->metric));

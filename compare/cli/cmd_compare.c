@@ -183,8 +183,10 @@ int cli_metric_parse(btk_compare_metric *out, const char *name)
         *out = BTK_COMPARE_WALL;
     else if (!strcmp(name, "cpu"))
         *out = BTK_COMPARE_CPU;
+    else if (!strcmp(name, "cycles"))
+        *out = BTK_COMPARE_CYCLES;
     else
-        return btk_error_set(BTK_EINVAL, "unknown metric '%s' (expected wall or cpu)",
+        return btk_error_set(BTK_EINVAL, "unknown metric '%s' (expected wall, cpu or cycles)",
                              btk_error_quote(q, sizeof(q), name));
     return 0;
 }

@@ -100,7 +100,9 @@ static void print_csv(const hist *h)
     printf("commit,run,commit_time,status,%s,subject,dirty,build_changed\n",
            h->kind == BTK_HISTORY_COUNT ? "median_ins,ci_low_ins,ci_high_ins,samples"
            : h->kind == BTK_HISTORY_CPU ? "median_cpu_ns,ci_low_cpu_ns,ci_high_cpu_ns,samples"
-                                        : "median_ns,ci_low_ns,ci_high_ns,samples");
+           : h->kind == BTK_HISTORY_CYCLES
+               ? "median_cycles,ci_low_cycles,ci_high_cycles,samples"
+               : "median_ns,ci_low_ns,ci_high_ns,samples");
     for (i = 0; i < h->n; i++) {
         printf("%s,%" PRId64 ",%" PRId64 ",%s,%.17g,%.17g,%.17g,%" PRId64 ",", p[i].sha,
                p[i].run_id, p[i].commit_time, p[i].status == BTK_RESULT_OK ? "ok" : "failed",
@@ -120,17 +122,19 @@ static void print_table(const hopts *o, const hist *h)
     printf(" on machine %.12s, ", h->fp);
     cli_print_safe(stdout, o->branch ? o->branch : "HEAD");
     printf(" in first-parent order (newest first)%s\n",
-           h->kind == BTK_HISTORY_CPU     ? ", CPU time"
-           : h->kind == BTK_HISTORY_COUNT ? ", instruction counts"
-                                          : "");
+           h->kind == BTK_HISTORY_CPU      ? ", CPU time"
+           : h->kind == BTK_HISTORY_COUNT  ? ", instruction counts"
+           : h->kind == BTK_HISTORY_CYCLES ? ", estimated core cycles (wall ns x core GHz)"
+                                           : "");
     if (*h->excluded)
         printf("excluded: dirty runs %s (recorded with uncommitted changes; --include-dirty "
                "takes them)\n", h->excluded);
     putchar('\n');
     printf("%-12s %6s %14s %25s %8s  %s\n", "commit", "run",
-           h->kind == BTK_HISTORY_COUNT ? "median ins"
-           : h->kind == BTK_HISTORY_CPU ? "median cpu ns"
-                                        : "median ns",
+           h->kind == BTK_HISTORY_COUNT    ? "median ins"
+           : h->kind == BTK_HISTORY_CPU    ? "median cpu ns"
+           : h->kind == BTK_HISTORY_CYCLES ? "median cycles"
+                                           : "median ns",
            "95% CI of median", "samples", "subject");
     for (i = 0; i < h->n; i++) {
         if (p[i].status == BTK_RESULT_OK)
@@ -161,9 +165,9 @@ static const cli_opt history_opts[] = {
                    "output format (default table)"),
     CLI_OPT_FLAG("--include-dirty", hopts, include_dirty, 0,
                  "also show runs recorded with uncommitted changes (marked dirty)"),
-    CLI_OPT_STRING("--metric", "wall|cpu|instructions", hopts, metric,
-                   "the figure: wall-clock time (default), CPU time, or the counting "
-                   "runs' instructions per iteration"),
+    CLI_OPT_STRING("--metric", "wall|cpu|cycles|instructions", hopts, metric,
+                   "the figure: wall-clock time (default), CPU time, estimated core "
+                   "cycles, or the counting runs' instructions per iteration"),
     CLI_OPT_STRING("--db", "PATH", hopts, db, "results database (must exist)"),
     CLI_OPT_STRING("--repo", "DIR", hopts, repo, "the repository"),
     CLI_OPT_END,
@@ -290,9 +294,10 @@ static int history(const hopts *o, btk_git *git, btk_store *db)
         if (npts == 0)
             fprintf(stderr, "benchtrack: no %sresults of this benchmark on the commits of %s "
                             "on this machine\n",
-                    o->kind == BTK_HISTORY_CPU     ? "CPU-time "
-                    : o->kind == BTK_HISTORY_COUNT ? "counting "
-                                                   : "",
+                    o->kind == BTK_HISTORY_CPU      ? "CPU-time "
+                    : o->kind == BTK_HISTORY_COUNT  ? "counting "
+                    : o->kind == BTK_HISTORY_CYCLES ? "core-clock (clock_ghz) "
+                                                    : "",
                     o->branch ? "that branch" : "HEAD");
     }
 done:

@@ -4,7 +4,7 @@
  * per-process values at each commit, that fall in a window of recent commits; exit 1 when
  * one is a regression nobody acknowledged. `regressions ack|acks|unack` keep the
  * acknowledgements in the database. --metric cpu runs the same detector on the per-process
- * CPU medians; --metric instructions takes the counting runs, whose change points are the
+ * CPU medians (--metric cycles on the core cycles'); --metric instructions takes the counting runs, whose change points are the
  * commits whose count moved beyond count_threshold from the previous trusted count (no
  * statistics; docs/statistics.md §10). docs/cli/regressions.md.
  */
@@ -37,9 +37,9 @@ static const cli_opt reg_opts[] = {
     CLI_OPT_FLAG("--improvements", reg_args, improvements, 0,
                  "also list change points to a faster level"),
     CLI_OPT_STRING("--bench", "GLOB", reg_args, bench, "only benchmarks matching GLOB"),
-    CLI_OPT_STRING("--metric", "wall|cpu|instructions", reg_args, metric,
-                   "the figure: wall-clock time (default), CPU time, or the counting "
-                   "runs' instructions per iteration"),
+    CLI_OPT_STRING("--metric", "wall|cpu|cycles|instructions", reg_args, metric,
+                   "the figure: wall-clock time (default), CPU time, estimated core "
+                   "cycles, or the counting runs' instructions per iteration"),
     CLI_OPT_STRING("--config", "FILE", reg_args, config,
                    "count thresholds (default: benchtrack.json at the repository root)"),
     CLI_OPT_STRING("--machine", "M", reg_args, machine, "fingerprint prefix or hostname"),
@@ -84,6 +84,15 @@ static int cmp_sha_pos(const void *a, const void *b)
     return strcmp(((const sha_pos *)a)->sha, ((const sha_pos *)b)->sha);
 }
 
+/* The figure of time runs --metric reads (wall for instructions, whose runs are not
+ * times). */
+static btk_compare_metric time_metric(btk_history_metric kind)
+{
+    return kind == BTK_HISTORY_CPU      ? BTK_COMPARE_CPU
+           : kind == BTK_HISTORY_CYCLES ? BTK_COMPARE_CYCLES
+                                        : BTK_COMPARE_WALL;
+}
+
 /* Whether run holds the figure of --metric: counts for instructions, else times. */
 static bool run_has_metric(const btk_run *run, btk_history_metric kind)
 {
@@ -119,7 +128,7 @@ static int load_runs(reg_ctx *x, const sha_pos *index)
             x->runs[x->run_count] = NULL;
             continue;
         }
-        btk_run_reduce_to_medians(x->runs[x->run_count], x->a->kind == BTK_HISTORY_CPU);
+        btk_run_reduce_to_medians(x->runs[x->run_count], time_metric(x->a->kind));
         x->run_pos[x->run_count++] = hit->pos;
     }
     btk_run_rows_free(rows, nrows);
@@ -199,7 +208,7 @@ static int gather(btk_buf *vals, size_t *counts, size_t *pos, size_t *kept,
     size_t r = 0, k = 0;
     int error = 0;
 
-    bool cpu = x->a->kind == BTK_HISTORY_CPU;
+    btk_compare_metric metric = time_metric(x->a->kind);
 
     btk_buf_clear(vals);
     while (r < x->run_count && error == 0) {
@@ -207,10 +216,8 @@ static int gather(btk_buf *vals, size_t *counts, size_t *pos, size_t *kept,
 
         for (; r < x->run_count && x->run_pos[r] == at && error == 0; r++) {
             const btk_result *res = btk_run_find(x->runs[r], bench);
-            const double *whole =
-                res == NULL ? NULL
-                : cpu       ? (res->has_cpu_stats ? &res->cpu_stats.median : NULL)
-                            : &res->stats.median;
+            const btk_stats *st = res ? btk_result_metric_stats(res, metric) : NULL;
+            const double *whole = st ? &st->median : NULL;
 
             if (res == NULL || res->status != BTK_RESULT_OK)
                 continue;

@@ -82,6 +82,10 @@ static int report(const ropts *o, btk_git *git, btk_store *db, const btk_config 
     size_t count = 0;
     int error;
 
+    if (o->metric && !strcmp(o->metric, "cycles"))
+        return btk_error_set(BTK_EINVAL, "report --metric cycles is not supported (the "
+                                         "report draws times in ns); compare, ab, history "
+                                         "and regressions take --metric cycles");
     if (o->metric && strcmp(o->metric, "wall") && strcmp(o->metric, "cpu")) {
         char q[64];
 

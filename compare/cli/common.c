@@ -513,7 +513,8 @@ done:
     return error < 0 ? error : 0;
 }
 
-static const char *const history_metric_names[] = {"wall", "cpu", "instructions"};
+/* Indexed by btk_history_metric. */
+static const char *const history_metric_names[] = {"wall", "cpu", "instructions", "cycles"};
 
 int cli_history_metric_parse(btk_history_metric *out, const char *name)
 {
@@ -527,7 +528,7 @@ int cli_history_metric_parse(btk_history_metric *out, const char *name)
         }
     if (name == NULL)
         return 0;
-    return btk_error_set(BTK_EINVAL, "unknown metric '%s' (expected wall, cpu or "
+    return btk_error_set(BTK_EINVAL, "unknown metric '%s' (expected wall, cpu, cycles or "
                                      "instructions)",
                          btk_error_quote(quoted, sizeof(quoted), name));
 }

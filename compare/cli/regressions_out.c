@@ -17,16 +17,21 @@ static const char *kind_of(const reg_item *it)
     return it->cp.magnitude > 0 ? "regression" : "improvement";
 }
 
-/* The unit of the levels: "ns" (wall, cpu) or "ins" (instructions per iteration). */
+/* The unit of the levels: "ns" (wall, cpu), "cycles" (estimated core cycles) or "ins"
+ * (instructions per iteration). */
 static const char *unit_of(const reg_found *f)
 {
-    return f->metric == BTK_HISTORY_COUNT ? "ins" : "ns";
+    return f->metric == BTK_HISTORY_COUNT    ? "ins"
+           : f->metric == BTK_HISTORY_CYCLES ? "cycles"
+                                             : "ns";
 }
 
-/* The unit in JSON keys and CSV columns (before_ns, before_instructions). */
+/* The unit in JSON keys and CSV columns (before_ns, before_cycles, before_instructions). */
 static const char *key_unit_of(const reg_found *f)
 {
-    return f->metric == BTK_HISTORY_COUNT ? "instructions" : "ns";
+    return f->metric == BTK_HISTORY_COUNT    ? "instructions"
+           : f->metric == BTK_HISTORY_CYCLES ? "cycles"
+                                             : "ns";
 }
 
 /* p for table and markdown: "-" when there is none (counts need no test). */

@@ -7,6 +7,7 @@
 #include "abrun.h"
 
 #include "import.h"
+#include "metric.h"
 
 #include <fcntl.h>
 #include <math.h>
@@ -22,7 +23,8 @@ extern char **environ;
 
 /* The summary of dst's pooled samples after a merge, so a stored ab run says what all its
  * processes measured (not what the first one did). Cycles keep the first process's
- * ticks-per-ns ratio; iterations add up. */
+ * ticks-per-ns ratio; iterations add up; the core cycles (clock_ghz) are summarized again
+ * over every process with a clock. */
 static int resummarize(btk_result *dst, int64_t iterations)
 {
     double ticks_per_ns = dst->cycles_median / dst->stats.median;
@@ -44,7 +46,7 @@ static int resummarize(btk_result *dst, int64_t iterations)
     btk__free(ns);
     dst->stats.iterations = iterations;
     dst->cycles_median = dst->stats.median * ticks_per_ns; /* NAN stays NAN */
-    return error;
+    return error < 0 ? error : btk_result_summarize_cycles(dst);
 }
 
 /* Counting rounds: the merged count is exact only when every round counted exactly the

@@ -6,6 +6,7 @@
 #include "import.h"
 
 #include "import_int.h"
+#include "metric.h"
 #include "machine.h"
 
 #include <math.h>
@@ -255,6 +256,37 @@ static int read_cpu_samples(btk_proc *p, json_t *pj, const btk_jat *at)
     return 0;
 }
 
+/* "clock_ghz": the core clock (GHz) next to each sample, parallel to "samples". Absent:
+ * unknown. Like cpu_samples, a null or out-of-range entry makes the whole process's clock
+ * unknown (its samples stay); unlike it, an array of another length is also just unknown:
+ * the clock is an auxiliary reading, and a writer that lost one must not cost the run. A
+ * non-number entry is malformed input. */
+static int read_clock(btk_proc *p, json_t *pj, const btk_jat *at)
+{
+    json_t *clock, *v;
+    size_t i;
+    int error;
+
+    if ((error = btk_import__arr(&clock, pj, "clock_ghz", false, at)) < 0 || clock == NULL)
+        return error;
+    json_array_foreach(clock, i, v)
+        if (!json_is_number(v) && !json_is_null(v))
+            return btk_import__bad(at, "clock_ghz", "expected an array of numbers");
+    if (json_array_size(clock) != p->count || p->count == 0)
+        return 0;
+    if ((p->clock_ghz = btk__calloc(p->count + 1, sizeof(double))) == NULL)
+        return BTK_ENOMEM;
+    json_array_foreach(clock, i, v) {
+        p->clock_ghz[i] = json_is_null(v) ? NAN : json_number_value(v);
+        if (!btk_clock_ok(p->clock_ghz[i])) {
+            btk__free(p->clock_ghz);
+            p->clock_ghz = NULL;
+            break;
+        }
+    }
+    return 0;
+}
+
 static int read_samples(btk_proc *p, json_t *pj, const btk_jat *at)
 {
     json_t *samples, *batch, *v;
@@ -283,7 +315,9 @@ static int read_samples(btk_proc *p, json_t *pj, const btk_jat *at)
             return btk_import__bad(at, "batch", "expected an array of counts");
         p->batch[i] = (uint64_t)json_integer_value(v);
     }
-    return read_cpu_samples(p, pj, at);
+    if ((error = read_cpu_samples(p, pj, at)) < 0)
+        return error;
+    return read_clock(p, pj, at);
 }
 
 static int read_procs(btk_result *r, json_t *b, const btk_jat *parent)
@@ -476,6 +510,19 @@ static int read_benchmark(btk_result *r, json_t *b, const btk_jat *at)
     return check_values(r, at);
 }
 
+/* The core cycles of a time run's result (btk_result_summarize_cycles); a counting run's
+ * figures are not times, so a clock there is dropped. */
+static int read_cycles(btk_result *r, const btk_run *run)
+{
+    if (run->measure == BTK_MEASURE_KIND_TIME)
+        return btk_result_summarize_cycles(r);
+    for (size_t i = 0; i < r->proc_count; i++) {
+        btk__free(r->procs[i].clock_ghz);
+        r->procs[i].clock_ghz = NULL;
+    }
+    return 0;
+}
+
 static int read_ours(btk_run *run, json_t *root, const btk_jat *top)
 {
     json_t *arr, *b;
@@ -500,6 +547,8 @@ static int read_ours(btk_run *run, json_t *root, const btk_jat *top)
     json_array_foreach(arr, i, b) {
         btk_import__at(&at, top, "benchmarks[%zu]", i);
         error = read_benchmark(&run->results[i], b, &at);
+        if (error == 0)
+            error = read_cycles(&run->results[i], run);
         /* a second benchmark of a name is rejected (the store keys results by name);
          * btk_run_find sees results[0..i) here, through its hash index */
         if (error == 0 && btk_run_find(run, run->results[i].name) != NULL)

@@ -4,6 +4,8 @@
  */
 #include "model.h"
 
+#include "metric.h"
+
 #include <math.h>
 
 /* btk_run_find's index: open addressing with linear probing over results[0..count); a
@@ -28,6 +30,7 @@ void btk_proc_clear(btk_proc *p)
     btk__free(p->ns);
     btk__free(p->batch);
     btk__free(p->cpu_ns);
+    btk__free(p->clock_ghz);
 }
 
 static void kvs_free(btk_kv *kv, size_t count)
@@ -129,6 +132,20 @@ bool btk_run_has_cpu(const btk_run *run)
             return true;
         for (size_t p = 0; r->status == BTK_RESULT_OK && p < r->proc_count; p++)
             if (r->procs[p].cpu_ns && r->procs[p].count > 0)
+                return true;
+    }
+    return false;
+}
+
+bool btk_run_has_clock(const btk_run *run)
+{
+    for (size_t i = 0; i < run->result_count; i++) {
+        const btk_result *r = &run->results[i];
+
+        if (r->status == BTK_RESULT_OK && r->has_core_stats)
+            return true;
+        for (size_t p = 0; r->status == BTK_RESULT_OK && p < r->proc_count; p++)
+            if (r->procs[p].clock_ghz && r->procs[p].count > 0)
                 return true;
     }
     return false;
@@ -274,17 +291,19 @@ int btk_runs_keep_build(btk_run **runs, size_t *count, const btk_run *ref, btk_b
     return n;
 }
 
-void btk_run_reduce_to_medians(btk_run *run, bool cpu)
+void btk_run_reduce_to_medians(btk_run *run, btk_compare_metric metric)
 {
     for (size_t i = 0; i < run->result_count; i++)
         for (size_t j = 0; j < run->results[i].proc_count; j++) {
             btk_proc *p = &run->results[i].procs[j];
 
-            if (cpu && p->cpu_ns == NULL)
+            if (!btk_proc_has_metric(p, metric))
                 p->count = 0;
-            else if (cpu && p->count > 0)
-                p->ns[0] = btk_stats_median_inplace(p->cpu_ns, p->count);
-            else if (p->count > 1)
+            else if (metric != BTK_COMPARE_WALL && p->count > 0) {
+                /* into ns in place: ns[i] x clock[i] needs only ns[i] */
+                btk_proc_metric_values(p->ns, p, metric);
+                p->ns[0] = btk_stats_median_inplace(p->ns, p->count);
+            } else if (p->count > 1)
                 p->ns[0] = btk_stats_median_inplace(p->ns, p->count);
             p->count = p->count > 0 ? 1 : 0;
         }

@@ -36,6 +36,8 @@ typedef struct btk_proc {
     uint64_t *batch;      /* iterations of each sample; may be NULL (imported data) */
     double *cpu_ns;       /* CPU ns per iteration of each sample, parallel to ns; NULL when
                            * unknown (JSON "cpu_samples", gbench cpu_time) */
+    double *clock_ghz;    /* the core clock (GHz) measured next to each sample, parallel to
+                           * ns; NULL when unknown (JSON "clock_ghz") */
     int64_t peak_rss_bytes, minor_faults, major_faults; /* -1 when unknown */
 } btk_proc;
 
@@ -59,6 +61,10 @@ typedef struct btk_result {
     bool has_cpu_stats;   /* cpu_stats holds CPU time per iteration ("cpu_stats"); only
                            * min, max, mean, median, ci_low, ci_high are stored */
     btk_stats cpu_stats;
+    bool has_core_stats;  /* core_stats holds estimated core cycles per iteration (each
+                           * sample's ns x its clock_ghz, processes with a clock pooled);
+                           * only min, max, mean, median, ci_low, ci_high are stored */
+    btk_stats core_stats;
     btk_count_repeat count_repeat;      /* counting runs: whether the processes agreed */
     double count_spread_min, count_spread_max; /* per-iteration count over processes;
                                                 * meaningful only when count_repeat is known */
@@ -136,6 +142,19 @@ const char *btk_measure_name(btk_measure_kind kind);
 int btk_measure_parse(btk_measure_kind *out, const char *name);
 /* Whether some process of some ok result of run has CPU samples. */
 bool btk_run_has_cpu(const btk_run *run);
+/* Whether some process of some ok result of run has its core clock (clock_ghz), or some
+ * ok result has core-cycle statistics (a run loaded without samples). */
+bool btk_run_has_clock(const btk_run *run);
+
+/* The figure time runs are read by (docs/statistics.md §12): wall-clock ns (default), CPU
+ * ns, or estimated core cycles per iteration (wall ns x the measured core clock in GHz);
+ * counting runs always by their counts. Its functions: metric.h. */
+typedef enum btk_compare_metric {
+    BTK_COMPARE_WALL = 0,
+    BTK_COMPARE_CPU,
+    BTK_COMPARE_CYCLES
+} btk_compare_metric;
+
 /* Compute machine->fingerprint from its other fields (documented in docs/database.md,
  * "Fingerprint"): from name alone when it is set, else from the hardware (arch, cpu
  * model, cpus, hypervisor; the host name only when arch and cpu model are both unknown).
@@ -165,13 +184,13 @@ int btk_run_build_text(btk_buf *out, const btk_run *run);
 int btk_runs_drop_dirty(btk_run **runs, size_t *count, btk_buf *dropped);
 int btk_runs_keep_build(btk_run **runs, size_t *count, const btk_run *ref, btk_buf *dropped);
 
-/* Keep only each process's median in run (the per-process values change points and trend
- * levels use): with cpu, the median of its CPU samples, and a process without CPU samples
- * keeps none (count 0); otherwise the median of its samples. Each process then holds at
- * most one value (ns[0], count 0 or 1). */
-void btk_run_reduce_to_medians(btk_run *run, bool cpu);
-/* Release the sample arrays of one process (ns, batch, cpu_ns); the struct itself is the
- * caller's. */
+/* Keep only each process's median of the metric in run (the per-process values change
+ * points and trend levels use): the median of its samples (wall), of its CPU samples
+ * (cpu) or of its core cycles (cycles); a process without the metric's samples keeps none
+ * (count 0). Each process then holds at most one value (ns[0], count 0 or 1). */
+void btk_run_reduce_to_medians(btk_run *run, btk_compare_metric metric);
+/* Release the sample arrays of one process (ns, batch, cpu_ns, clock_ghz); the struct
+ * itself is the caller's. */
 void btk_proc_clear(btk_proc *p);
 /* Release what a result / machine owns and zero it. */
 void btk_result_clear(btk_result *result);

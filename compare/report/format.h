@@ -47,6 +47,16 @@ int btk_format__junit(btk_buf *out, const btk_comparison *cmp, const btk_format_
 /* Shared helpers (format_text.c): a time in ns as "1.23 us" (3 significant digits; "-"
  * for NAN); the change as "+12.3%"; a summary line "1 regressed, 2 unchanged (of 3)". */
 void btk_format__time(char *out, size_t len, double ns);
+/* Core cycles as "1.23 kcyc" (3 significant digits, SI prefixes; "-" for NAN). */
+void btk_format__cycles(char *out, size_t len, double cycles);
+/* The note of a comparison by wall time whose sides' core clocks differ
+ * (cmp->clock_differs), one line without a trailing newline: "the core clock differed
+ * between the sides: base 3.04 GHz, new 3.12 GHz (+2.6 %); ..."; nothing otherwise.
+ * BTK_ENOMEM. */
+int btk_format__clock_note(btk_buf *out, const btk_comparison *cmp);
+/* What the values of a comparison by --metric cycles are, one line without a trailing
+ * newline; nothing for the other metrics. BTK_ENOMEM. */
+int btk_format__metric_line(btk_buf *out, const btk_comparison *cmp);
 void btk_format__change(char *out, size_t len, double ratio);
 /* The memory verdict as "regressed (RSS +12.0%)", "unchanged", or "-" when no memory
  * figure was compared. */

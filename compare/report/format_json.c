@@ -52,14 +52,18 @@ static int set_metric(json_t *o, const btk_verdict *v)
 static json_t *verdict_json(const btk_verdict *v)
 {
     json_t *o = json_object();
+    /* medians of core cycles are not ns: their keys say cycles (docs/cli/compare.md) */
+    bool cycles = v->metric && !strcmp(v->metric, "cycles");
 
     if (o == NULL)
         return NULL;
     /* json_object_set_new steals the value even on failure; a NULL value fails the set */
     if (json_object_set_new(o, "name", str(v->name)) ||
         json_object_set_new(o, "verdict", json_string(btk_verdict_name(v->kind))) ||
-        json_object_set_new(o, "base_median_ns", num(v->base_median)) ||
-        json_object_set_new(o, "new_median_ns", num(v->new_median)) ||
+        json_object_set_new(o, cycles ? "base_median_cycles" : "base_median_ns",
+                            num(v->base_median)) ||
+        json_object_set_new(o, cycles ? "new_median_cycles" : "new_median_ns",
+                            num(v->new_median)) ||
         json_object_set_new(o, "ratio", num(v->ratio)) ||
         json_object_set_new(o, "ci_low", num(v->ci_low)) ||
         json_object_set_new(o, "ci_high", num(v->ci_high)) ||
@@ -98,6 +102,19 @@ static json_t *verdict_json(const btk_verdict *v)
     return o;
 }
 
+/* The clock note's text, or null when there is none. */
+static json_t *clock_note(const btk_comparison *cmp)
+{
+    btk_buf text = BTK_BUF_INIT;
+    json_t *j;
+
+    if (btk_format__clock_note(&text, cmp) < 0)
+        return NULL;
+    j = text.len ? str(btk_buf_cstr(&text)) : json_null();
+    btk_buf_free(&text);
+    return j;
+}
+
 static json_t *header_json(const btk_comparison *cmp, const btk_format_header *hdr)
 {
     json_t *o = json_object();
@@ -113,7 +130,13 @@ static json_t *header_json(const btk_comparison *cmp, const btk_format_header *h
         json_object_set_new(o, "alpha", num(hdr ? hdr->alpha : NAN)) ||
         json_object_set_new(o, "benchmarks", json_integer((json_int_t)cmp->count)) ||
         json_object_set_new(o, "regressions", json_integer((json_int_t)cmp->regressions)) ||
-        json_object_set_new(o, "improvements", json_integer((json_int_t)cmp->improvements))) {
+        json_object_set_new(o, "improvements", json_integer((json_int_t)cmp->improvements)) ||
+        json_object_set_new(o, "metric", json_string(btk_compare_metric_name(cmp->metric))) ||
+        json_object_set_new(o, "median_unit",
+                            json_string(btk_compare_metric_unit(cmp->metric))) ||
+        json_object_set_new(o, "clock_base_ghz", num(cmp->clock_base)) ||
+        json_object_set_new(o, "clock_new_ghz", num(cmp->clock_new)) ||
+        json_object_set_new(o, "clock_note", clock_note(cmp))) {
         json_decref(o);
         return NULL;
     }

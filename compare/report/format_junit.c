@@ -41,6 +41,13 @@ static bool is_skipped(btk_verdict_kind k)
     return k == BTK_VERDICT_INCONCLUSIVE || k == BTK_VERDICT_MISSING;
 }
 
+/* The figure a verdict's change is of, for the failure text: "cycles" by estimated core
+ * cycles (--metric cycles), else "time". */
+static const char *figure_of(const btk_verdict *v)
+{
+    return v->metric && !strcmp(v->metric, "cycles") ? "cycles" : "time";
+}
+
 static int testcase(btk_buf *out, const btk_verdict *v)
 {
     char change[24];
@@ -55,8 +62,8 @@ static int testcase(btk_buf *out, const btk_verdict *v)
                                btk_verdict_name(v->kind));
         error = error ? error : put_xml(out, v->reason);
         if (error == 0 && is_failure(v->kind))
-            error = btk_buf_printf(out, "\" type=\"%s\">time %s, change %s, q %.3g; "
-                                   "memory %s\n", btk_verdict_name(v->kind),
+            error = btk_buf_printf(out, "\" type=\"%s\">%s %s, change %s, q %.3g; "
+                                   "memory %s\n", btk_verdict_name(v->kind), figure_of(v),
                                    btk_verdict_name(v->time_kind), change, v->q_value,
                                    v->has_memory ? btk_verdict_name(v->memory_kind) : "-");
         error = error ? error : btk_buf_puts(out, is_failure(v->kind) ? "</failure>\n"

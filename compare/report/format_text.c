@@ -29,6 +29,44 @@ void btk_format__time(char *out, size_t len, double ns)
              ns, units[u]);
 }
 
+void btk_format__cycles(char *out, size_t len, double cycles)
+{
+    static const char *const units[] = {"cyc", "kcyc", "Mcyc", "Gcyc", "Tcyc"};
+    int u = 0;
+
+    if (isnan(cycles)) {
+        snprintf(out, len, "-");
+        return;
+    }
+    while (u < 4 && fabs(cycles) >= 999.5) {
+        cycles /= 1000;
+        u++;
+    }
+    snprintf(out, len, fabs(cycles) >= 99.95 ? "%.0f %s" : fabs(cycles) >= 9.995 ? "%.1f %s"
+                                                                                  : "%.2f %s",
+             cycles, units[u]);
+}
+
+int btk_format__clock_note(btk_buf *out, const btk_comparison *cmp)
+{
+    if (!cmp->clock_differs)
+        return 0;
+    return btk_buf_printf(out, "the core clock differed between the sides: base %.2f GHz, new "
+                               "%.2f GHz (%+.1f %%); wall times of CPU-bound benchmarks move "
+                               "with it; --metric cycles compares estimated core cycles",
+                          cmp->clock_base, cmp->clock_new,
+                          (cmp->clock_new / cmp->clock_base - 1) * 100);
+}
+
+int btk_format__metric_line(btk_buf *out, const btk_comparison *cmp)
+{
+    if (cmp->metric != BTK_COMPARE_CYCLES)
+        return 0;
+    return btk_buf_puts(out, "cycles: estimated core cycles per iteration (wall ns x the core "
+                             "clock in GHz measured next to each sample); base and new in "
+                             "cycles (cyc)");
+}
+
 void btk_format__change(char *out, size_t len, double ratio)
 {
     if (isnan(ratio))
@@ -120,9 +158,13 @@ static void format_count(char *out, size_t len, double v)
 static void fill_cells(row_cells *c, const btk_verdict *v, const char *ci_fmt)
 {
     bool counts = v->metric && !strcmp(v->metric, "instructions");
+    bool cycles = v->metric && !strcmp(v->metric, "cycles");
+    void (*value)(char *, size_t, double) = counts   ? format_count
+                                            : cycles ? btk_format__cycles
+                                                     : btk_format__time;
 
-    (counts ? format_count : btk_format__time)(c->base, sizeof(c->base), v->base_median);
-    (counts ? format_count : btk_format__time)(c->now, sizeof(c->now), v->new_median);
+    value(c->base, sizeof(c->base), v->base_median);
+    value(c->now, sizeof(c->now), v->new_median);
     btk_format__change(c->change, sizeof(c->change), v->ratio);
     if (isnan(v->ci_low))
         snprintf(c->ci, sizeof(c->ci), "-");
@@ -173,24 +215,41 @@ static int term_line(btk_buf *out, const char *label, const char *value)
     return btk_buf_puts(out, "\n");
 }
 
-static int table_header(btk_buf *out, const btk_format_header *hdr)
+/* The metric line and the clock note of cmp as "label text\n" lines (each when it has
+ * one). */
+static int metric_lines(btk_buf *out, const btk_comparison *cmp, const char *metric_label,
+                        const char *note_label, int (*line)(btk_buf *, const char *,
+                                                            const char *))
+{
+    btk_buf text = BTK_BUF_INIT;
+    int error = btk_format__metric_line(&text, cmp);
+
+    if (error == 0 && text.len)
+        error = line(out, metric_label, btk_buf_cstr(&text));
+    btk_buf_clear(&text);
+    if (error == 0 && (error = btk_format__clock_note(&text, cmp)) == 0 && text.len)
+        error = line(out, note_label, btk_buf_cstr(&text));
+    btk_buf_free(&text);
+    return error;
+}
+
+static int table_header(btk_buf *out, const btk_comparison *cmp, const btk_format_header *hdr)
 {
     int error = 0;
 
-    if (hdr == NULL)
-        return 0;
-    if ((error = term_line(out, "WARNING: ", hdr->warning)) < 0 ||
-        (error = term_line(out, "base:       ", hdr->base)) < 0 ||
-        (error = term_line(out, "contender:  ", hdr->contender)) < 0)
+    if (hdr && ((error = term_line(out, "WARNING: ", hdr->warning)) < 0 ||
+                (error = term_line(out, "base:       ", hdr->base)) < 0 ||
+                (error = term_line(out, "contender:  ", hdr->contender)) < 0 ||
+                (error = term_line(out, "machine:    ", hdr->machine)) < 0))
         return error;
-    return term_line(out, "machine:    ", hdr->machine);
+    return metric_lines(out, cmp, "metric:     ", "note: ", term_line);
 }
 
 int btk_format__table(btk_buf *out, const btk_comparison *cmp, const btk_format_header *hdr,
                       bool color)
 {
     size_t width = 9;
-    int error = table_header(out, hdr);
+    int error = table_header(out, cmp, hdr);
 
     for (size_t i = 0; i < cmp->count; i++) {
         size_t len = strlen(cmp->items[i].name);
@@ -294,6 +353,8 @@ int btk_format__markdown(btk_buf *out, const btk_comparison *cmp,
     if (error == 0 && hdr)
         error = md_line(out, "**Machine:** ", hdr->machine);
     if (error == 0)
+        error = metric_lines(out, cmp, "**Metric:** ", "> **Note:** ", md_line);
+    if (error == 0)
         error = btk_buf_puts(out, "\n| Verdict | Benchmark | Time | Base | New | Change | "
                                   "95% CI | q | Units (base/new) | Memory |\n"
                                   "|---|---|---|--:|--:|--:|---|--:|---|---|\n");
@@ -366,10 +427,13 @@ static int csv_row(btk_buf *out, const btk_verdict *v, const char *warning)
 
 int btk_format__csv(btk_buf *out, const btk_comparison *cmp, const btk_format_header *hdr)
 {
-    int error = btk_buf_puts(out, "verdict,benchmark,base_ns,new_ns,ratio,ci_low,ci_high,p,q,"
-                                  "noise_band,unit,units_base,units_new,units_needed,reason,"
-                                  "time_verdict,memory_verdict,rss_ratio,rss_ci_low,"
-                                  "rss_ci_high,rss_p,run_noise,warning\r\n");
+    /* by --metric cycles the medians are cycles, and the columns say so */
+    int error = btk_buf_printf(out, "verdict,benchmark,base_%s,new_%s,ratio,ci_low,ci_high,p,q,"
+                                    "noise_band,unit,units_base,units_new,units_needed,reason,"
+                                    "time_verdict,memory_verdict,rss_ratio,rss_ci_low,"
+                                    "rss_ci_high,rss_p,run_noise,warning\r\n",
+                               btk_compare_metric_unit(cmp->metric),
+                               btk_compare_metric_unit(cmp->metric));
 
     for (size_t i = 0; i < cmp->count && error == 0; i++)
         error = csv_row(out, &cmp->items[i], hdr ? hdr->warning : NULL);

@@ -29,11 +29,21 @@ static const btk_run_row *row_of(const btk_report_history_in *in, int64_t id)
     return bsearch(&id, in->rows, in->row_count, sizeof(*in->rows), cmp_row_desc);
 }
 
+/* The statistics of res that a history of metric shows (NULL: it has none): CPU time or
+ * core cycles for those metrics, else its own (wall time, or counts). */
+static const btk_stats *history_stats(const btk_result *res, btk_history_metric metric)
+{
+    return btk_result_metric_stats(res, metric == BTK_HISTORY_CPU      ? BTK_COMPARE_CPU
+                                        : metric == BTK_HISTORY_CYCLES ? BTK_COMPARE_CYCLES
+                                                                       : BTK_COMPARE_WALL);
+}
+
 /* Point p's run is dirty: take the newest clean run of its commit with the benchmark.
  * Returns 1 when found (p updated), 0 when there is none, or an error. */
 static int clean_point(btk_history_point *p, btk_store *db, const btk_report_history_in *in)
 {
     const btk_run_row *r;
+    const btk_stats *st;
     const btk_result *res;
     btk_run *run = NULL;
     int error = 0, found = 0;
@@ -48,10 +58,10 @@ static int clean_point(btk_history_point *p, btk_store *db, const btk_report_his
         /* a counting run's figures are instructions, not times (docs/report.md) */
         if ((run->measure == BTK_MEASURE_KIND_TIME) == (in->metric != BTK_HISTORY_COUNT) &&
             (res = btk_run_find(run, in->name)) != NULL &&
-            (in->metric != BTK_HISTORY_CPU || res->has_cpu_stats)) {
+            (st = history_stats(res, in->metric)) != NULL) {
             p->run_id = r->id;
             p->status = res->status;
-            p->stats = in->metric == BTK_HISTORY_CPU ? res->cpu_stats : res->stats;
+            p->stats = *st;
             p->cycles_median = res->cycles_median;
             p->memory = res->memory;
             found = 1;
@@ -336,7 +346,7 @@ static int load_proc_runs(const report_ctx *r, machine_ctx *m)
             m->count_runs[m->count_run_count++] = run;
             continue;
         }
-        btk_run_reduce_to_medians(run, m->cpu);
+        btk_run_reduce_to_medians(run, m->cpu ? BTK_COMPARE_CPU : BTK_COMPARE_WALL);
         m->procs[m->proc_run_count++] = run;
     }
     return error;

@@ -34,14 +34,8 @@ typedef struct side {
     size_t rss_count;             /* processes with a peak RSS */
     double *rss;                  /* [rss_count] their peak RSS, bytes */
     bool invalid;                 /* some sample is not finite or is negative */
-    bool cpu;                     /* compare CPU samples (processes without them left out) */
+    btk_compare_metric metric;    /* the figure compared (processes without it left out) */
 } side;
-
-/* The samples of p that the side compares: wall ns, or CPU ns (NULL when unknown). */
-static const double *unit_samples(const side *s, const btk_proc *p)
-{
-    return s->cpu ? p->cpu_ns : p->ns;
-}
 
 static void side_free(side *s)
 {
@@ -53,12 +47,12 @@ static void side_free(side *s)
 
 /* Count results and sizes, and fold the memory figures. */
 static void side_scan(side *s, const btk_run *const *runs, size_t count, const char *name,
-                      bool cpu)
+                      btk_compare_metric metric)
 {
     size_t tracked = 0;
 
     memset(s, 0, sizeof(*s));
-    s->cpu = cpu;
+    s->metric = metric;
     s->allocs = s->bytes = 0;
     s->peak_rss = -1;
     for (size_t r = 0; r < count; r++) {
@@ -75,7 +69,7 @@ static void side_scan(side *s, const btk_run *const *runs, size_t count, const c
         s->ok++;
         s->first_ok = s->first_ok ? s->first_ok : res;
         for (size_t p = 0; p < res->proc_count; p++) {
-            bool has = res->procs[p].count > 0 && unit_samples(s, &res->procs[p]) != NULL;
+            bool has = res->procs[p].count > 0 && btk_proc_has_metric(&res->procs[p], metric);
 
             s->procs += has;
             s->samples += has ? res->procs[p].count : 0;
@@ -116,10 +110,10 @@ static int side_fill(side *s, const btk_run *const *runs, size_t count, const ch
 
             if (proc->peak_rss_bytes >= 0)
                 s->rss[s->rss_count++] = (double)proc->peak_rss_bytes;
-            if (proc->count == 0 || unit_samples(s, proc) == NULL)
+            if (proc->count == 0 || !btk_proc_has_metric(proc, s->metric))
                 continue;
             s->proc_len[np++] = proc->count;
-            memcpy(s->all + ns, unit_samples(s, proc), proc->count * sizeof(double));
+            btk_proc_metric_values(s->all + ns, proc, s->metric);
             ns += proc->count;
         }
     }
@@ -158,14 +152,15 @@ typedef struct budget_ctx {
 /* The time metrics (the figures of btk_stats, which the budget metrics start with) of the
  * pooled samples, else of the first ok result's statistics. When that result's
  * percentiles are of single calls (per-call mode), p50 .. p999 are its own: samples are
- * means of calls and cannot give them. */
+ * means of calls and cannot give them. Budgets are in ns: with the cycles metric the
+ * pooled values are cycles, so the first ok result's wall statistics are used. */
 static int time_metrics(double *m, const side *s)
 {
     const btk_stats *st = &s->first_ok->stats;
     btk_stats pooled;
     int error;
 
-    if (s->samples > 0) {
+    if (s->samples > 0 && s->metric != BTK_COMPARE_CYCLES) {
         if ((error = btk_stats_summarize(&pooled, s->all, s->samples)) < 0)
             return error;
         if (s->first_ok->call_percentiles) {
@@ -311,10 +306,15 @@ static int bench_stats(btk_verdict *v, bench_work *w, const btk_compare_options 
     v->units_new = by_proc ? w->now.procs : w->now.samples;
     if ((error = rss_stats(v, w, o)) < 0)
         return error;
-    if (o->metric == BTK_COMPARE_CPU && w->base.ok && w->now.ok &&
+    if (o->metric != BTK_COMPARE_WALL && w->base.ok && w->now.ok &&
         (v->units_base == 0 || v->units_new == 0)) {
-        v->invalid = v->units_base == 0 ? "no CPU time recorded on the base side"
-                                         : "no CPU time recorded on the contender side";
+        bool cpu = o->metric == BTK_COMPARE_CPU;
+
+        v->invalid = v->units_base == 0
+                         ? (cpu ? "no CPU time recorded on the base side"
+                                : "no core clock (clock_ghz) recorded on the base side")
+                         : (cpu ? "no CPU time recorded on the contender side"
+                                : "no core clock (clock_ghz) recorded on the contender side");
         return 0;
     }
     if (v->units_base == 0 || v->units_new == 0 || w->base.ok == 0 || w->now.ok == 0)
@@ -359,9 +359,9 @@ static int bench_gather(btk_verdict *v, bench_work *w, const btk_run *const *bas
 {
     int error;
 
-    v->metric = o->metric == BTK_COMPARE_CPU ? "cpu" : "wall";
-    side_scan(&w->base, base, nb, v->name, o->metric == BTK_COMPARE_CPU);
-    side_scan(&w->now, now, nn, v->name, o->metric == BTK_COMPARE_CPU);
+    v->metric = btk_compare_metric_name(o->metric);
+    side_scan(&w->base, base, nb, v->name, o->metric);
+    side_scan(&w->now, now, nn, v->name, o->metric);
     if ((error = side_fill(&w->base, base, nb, v->name)) < 0 ||
         (error = side_fill(&w->now, now, nn, v->name)) < 0)
         return error;
@@ -374,7 +374,7 @@ static int bench_gather(btk_verdict *v, bench_work *w, const btk_run *const *bas
     v->new_peak_rss = w->now.peak_rss;
     if (o->separate)
         return btk_runnoise_learn(&w->noise, o->history, o->history_count, base, nb, now,
-                                  nn, v->name);
+                                  nn, v->name, o->metric);
     return 0;
 }
 
@@ -662,6 +662,48 @@ static int check_cpu(const split *b, const split *n)
     return 0;
 }
 
+/* --metric cycles needs a core clock in some time run of each side; the message names the
+ * side's first time run (by id when it is stored). */
+static int check_clock(const split *b, const split *n)
+{
+    const split *sides[2] = {b, n};
+
+    for (int k = 0; k < 2; k++) {
+        bool has = false;
+        const btk_run *run = sides[k]->ntime ? sides[k]->time[0] : NULL;
+
+        for (size_t i = 0; i < sides[k]->ntime && !has; i++)
+            has = btk_run_has_clock(sides[k]->time[i]);
+        if (run == NULL || has)
+            continue;
+        if (run->id > 0)
+            return btk_error_set(BTK_EINVAL, "--metric cycles needs clock_ghz: run #%" PRId64
+                                 " (%s side) was recorded without it", run->id,
+                                 k ? "contender" : "base");
+        return btk_error_set(BTK_EINVAL, "--metric cycles needs clock_ghz: the %s side's "
+                             "run was recorded without it", k ? "contender" : "base");
+    }
+    return 0;
+}
+
+/* Each side's median core clock over its time runs (btk_runs_clock_median), and whether
+ * a comparison by wall time should note that they differ (by more than
+ * BTK_COMPARE_CLOCK_NOTE). */
+static int clock_note(btk_comparison *cmp, const split *b, const split *n,
+                      btk_compare_metric metric)
+{
+    int error;
+
+    cmp->metric = metric;
+    if ((error = btk_runs_clock_median(&cmp->clock_base, b->time, b->ntime)) < 0 ||
+        (error = btk_runs_clock_median(&cmp->clock_new, n->time, n->ntime)) < 0)
+        return error;
+    cmp->clock_differs = metric == BTK_COMPARE_WALL && isfinite(cmp->clock_base) &&
+                         isfinite(cmp->clock_new) &&
+                         fabs(cmp->clock_new / cmp->clock_base - 1) > BTK_COMPARE_CLOCK_NOTE;
+    return 0;
+}
+
 /* The stored history the run-to-run noise is learned from, without counting runs (their
  * figures are not times). */
 static int time_history(btk_compare_options *o)
@@ -730,13 +772,18 @@ int btk_compare_runs(btk_comparison **out, const btk_run *const *base, size_t ba
     o = opts ? *opts : defaults;
     if (!(o.alpha > 0 && o.alpha < 1) || o.resamples < 10 ||
         !(o.ci_level > 0 && o.ci_level < 1) || !(o.noise_band >= 0) ||
-        (o.metric != BTK_COMPARE_WALL && o.metric != BTK_COMPARE_CPU))
+        (o.metric != BTK_COMPARE_WALL && o.metric != BTK_COMPARE_CPU &&
+         o.metric != BTK_COMPARE_CYCLES))
         return btk_error_set(BTK_EINVAL, "invalid comparison options");
     if ((error = split_runs(&b, base, base_count)) == 0 &&
         (error = split_runs(&n, contender, contender_count)) == 0 &&
         (o.metric != BTK_COMPARE_CPU || (error = check_cpu(&b, &n)) == 0) &&
-        (error = time_history(&o)) == 0)
-        error = compare_split(out, &b, &n, &o);
+        (o.metric != BTK_COMPARE_CYCLES || (error = check_clock(&b, &n)) == 0) &&
+        (error = time_history(&o)) == 0 && (error = compare_split(out, &b, &n, &o)) == 0 &&
+        (error = clock_note(*out, &b, &n, o.metric)) < 0) {
+        btk_comparison_free(*out);
+        *out = NULL;
+    }
     if (opts && o.history != opts->history)
         btk__free((void *)o.history);
     split_free(&b);

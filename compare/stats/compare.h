@@ -6,7 +6,7 @@
 #ifndef BTK_COMPARE_H
 #define BTK_COMPARE_H
 
-#include "model.h"
+#include "metric.h"
 
 typedef enum btk_verdict_kind {
     BTK_VERDICT_REGRESSED = 0,  /* ordered by severity: most severe first */
@@ -51,7 +51,8 @@ typedef struct btk_verdict {
     const char *noise_source;     /* "stored runs", "runs of the sides", "stand-in" */
     const char *invalid;          /* why the samples cannot give an effect, or NULL */
     const char *metric;           /* what base/new_median, ratio and CI are of: "wall" or
-                                   * "cpu" (ns per iteration) or "instructions" (counts per
+                                   * "cpu" (ns per iteration), "cycles" (estimated core
+                                   * cycles per iteration, §12) or "instructions" (counts per
                                    * iteration, decided by threshold: docs/statistics.md §10) */
     /* counting runs on both sides (docs/statistics.md §10): the count verdict, next to the
      * time verdict when time runs were compared too */
@@ -62,12 +63,6 @@ typedef struct btk_verdict {
     double count_threshold;       /* relative threshold used, e.g. 0.001 */
     bool disagree;                /* time and count verdicts disagree (reason says how) */
 } btk_verdict;
-
-/* The figure time runs are compared on: wall-clock ns (default) or CPU ns per iteration. */
-typedef enum btk_compare_metric {
-    BTK_COMPARE_WALL = 0,
-    BTK_COMPARE_CPU
-} btk_compare_metric;
 
 typedef struct btk_compare_options {
     unsigned version;
@@ -116,15 +111,25 @@ typedef struct btk_comparison {
     btk_verdict *items;    /* sorted by severity, then name */
     size_t regressions;    /* regressed + budget + failed */
     size_t improvements;
+    btk_compare_metric metric; /* the time runs' figure */
+    double clock_base, clock_new; /* median core clock (GHz) over every clock_ghz sample of
+                                   * the side's time runs; NAN when none has a clock */
+    bool clock_differs;    /* compared by wall time while the sides' clocks differ by more
+                            * than BTK_COMPARE_CLOCK_NOTE: worth a note (docs/statistics.md
+                            * §12); never changes a verdict */
 } btk_comparison;
+
+/* Relative difference of the sides' median core clocks from which a comparison by wall
+ * time notes it. */
+#define BTK_COMPARE_CLOCK_NOTE 0.01
 
 /* Compare base runs with contender runs. Runs on each side are pooled by process (each
  * process's samples stay one unit). Time runs and counting runs are never pooled together:
  * time runs are compared by opts->metric, counting runs by their counts, and a benchmark
  * with both gets both verdicts combined (docs/statistics.md §10). BTK_EINVAL with a one-line
  * message when counting runs of different count identities or measures would be compared,
- * when the sides share no measure, or when opts->metric is CPU and a side's time runs hold
- * no CPU time. Free with btk_comparison_free. */
+ * when the sides share no measure, or when opts->metric is CPU (cycles) and a side's time
+ * runs hold no CPU time (no core clock). Free with btk_comparison_free. */
 int btk_compare_runs(btk_comparison **out, const btk_run *const *base, size_t base_count,
                      const btk_run *const *contender, size_t contender_count,
                      const btk_compare_options *opts);

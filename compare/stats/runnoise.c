@@ -12,15 +12,17 @@
 
 #include <math.h>
 
-/* The log level of name in run, or NAN when absent, failed or not positive. */
-static double level_of(const btk_run *run, const char *name)
+/* The log level of name in run by the metric, or NAN when absent, failed, without the
+ * metric's figures or not positive. */
+static double level_of(const btk_run *run, const char *name, btk_compare_metric metric)
 {
     const btk_result *res = btk_run_find(run, name);
+    const btk_stats *st = res ? btk_result_metric_stats(res, metric) : NULL;
 
-    if (res == NULL || res->status != BTK_RESULT_OK || !(res->stats.median > 0) ||
-        !isfinite(res->stats.median))
+    if (res == NULL || res->status != BTK_RESULT_OK || st == NULL || !(st->median > 0) ||
+        !isfinite(st->median))
         return NAN;
-    return log(res->stats.median);
+    return log(st->median);
 }
 
 /* The root mean square of the consecutive differences d[0..k) without the largest one,
@@ -40,7 +42,7 @@ static double rms_but_largest(const double *d, size_t k)
 /* The larger of 1.4826 * median |consecutive difference| / sqrt 2 and rms_but_largest,
  * from at least BTK_COMPARE_MIN_HISTORY levels; NAN with fewer (docs/statistics.md §8). */
 static int from_history(double *sd_out, size_t *used_out, const btk_run *const *runs,
-                        size_t count, const char *name)
+                        size_t count, const char *name, btk_compare_metric metric)
 {
     double *d = btk__malloc((count ? count : 1) * sizeof(double)), prev = NAN, rms;
     size_t k = 0, used = 0;
@@ -48,7 +50,7 @@ static int from_history(double *sd_out, size_t *used_out, const btk_run *const *
     if (d == NULL)
         return BTK_ENOMEM;
     for (size_t i = 0; i < count; i++) {
-        double l = level_of(runs[i], name);
+        double l = level_of(runs[i], name, metric);
 
         if (isnan(l))
             continue;
@@ -68,13 +70,13 @@ static int from_history(double *sd_out, size_t *used_out, const btk_run *const *
 
 /* Sum of squares of one side's run levels around their mean; *n_out runs. */
 static double side_ss(const btk_run *const *runs, size_t count, const char *name,
-                      size_t *n_out)
+                      btk_compare_metric metric, size_t *n_out)
 {
     double sum = 0, ss = 0;
     size_t n = 0;
 
     for (size_t i = 0; i < count; i++) {
-        double l = level_of(runs[i], name);
+        double l = level_of(runs[i], name, metric);
 
         if (!isnan(l)) {
             sum += l;
@@ -82,7 +84,7 @@ static double side_ss(const btk_run *const *runs, size_t count, const char *name
         }
     }
     for (size_t i = 0; i < count && n > 0; i++) {
-        double l = level_of(runs[i], name);
+        double l = level_of(runs[i], name, metric);
 
         if (!isnan(l))
             ss += (l - sum / (double)n) * (l - sum / (double)n);
@@ -93,7 +95,7 @@ static double side_ss(const btk_run *const *runs, size_t count, const char *name
 
 int btk_runnoise_learn(btk_runnoise *out, const btk_run *const *history, size_t count,
                        const btk_run *const *base, size_t nb, const btk_run *const *now,
-                       size_t nn, const char *name)
+                       size_t nn, const char *name, btk_compare_metric metric)
 {
     double sd_h, ss, df_s;
     size_t used, n_b, n_n, groups;
@@ -103,7 +105,7 @@ int btk_runnoise_learn(btk_runnoise *out, const btk_run *const *history, size_t 
     out->df = NAN;
     out->runs = 0;
     out->source = NULL;
-    if ((error = from_history(&sd_h, &used, history, count, name)) < 0)
+    if ((error = from_history(&sd_h, &used, history, count, name, metric)) < 0)
         return error;
     if (!isnan(sd_h)) {
         out->sd = sd_h;
@@ -111,7 +113,7 @@ int btk_runnoise_learn(btk_runnoise *out, const btk_run *const *history, size_t 
         out->runs = used;
         out->source = "stored runs";
     }
-    ss = side_ss(base, nb, name, &n_b) + side_ss(now, nn, name, &n_n);
+    ss = side_ss(base, nb, name, metric, &n_b) + side_ss(now, nn, name, metric, &n_n);
     groups = (n_b > 0) + (n_n > 0);
     if (n_b + n_n <= groups)
         return 0;

@@ -24,10 +24,11 @@ typedef struct btk_runnoise {
  * and from the sides when a side has several runs (the pooled within-side standard
  * deviation of the runs' log levels, runs - sides degrees of freedom); with both, the two
  * variances pooled by their degrees of freedom. Neither: out->sd is NAN (the caller puts a
- * stand-in). A run's level is its result's median. BTK_ENOMEM. */
+ * stand-in). A run's level is its result's median of the metric (wall, CPU, core cycles:
+ * btk_result_metric_stats; a run without the metric's figures is left out). BTK_ENOMEM. */
 int btk_runnoise_learn(btk_runnoise *out, const btk_run *const *history, size_t count,
                        const btk_run *const *base, size_t nb, const btk_run *const *now,
-                       size_t nn, const char *name);
+                       size_t nn, const char *name, btk_compare_metric metric);
 
 /* Fold the noise into v's CI and p value: each side's level carries noise->sd / sqrt(runs
  * of that side) on the log scale; the CI's half widths become at least q * se (q the t

@@ -91,12 +91,14 @@ void btk_history_free(btk_history_point *points, size_t count);
 /* Which figure a history holds (docs/cli/history.md, --metric): TIME the time runs' wall
  * clock (btk_store_history), CPU the time runs' CPU statistics (points without CPU time
  * are left out; only min, max, mean, median, ci_low, ci_high are known, the others NAN),
- * COUNT the counting runs' instructions per iteration. Before schema v5 only TIME has
- * points. */
+ * COUNT the counting runs' instructions per iteration, CYCLES the time runs' core-cycle
+ * statistics (as CPU; points without a core clock are left out). Before schema v5 only
+ * TIME has points, before v8 CYCLES has none. */
 typedef enum btk_history_metric {
     BTK_HISTORY_TIME = 0,
     BTK_HISTORY_CPU,
-    BTK_HISTORY_COUNT
+    BTK_HISTORY_COUNT,
+    BTK_HISTORY_CYCLES
 } btk_history_metric;
 int btk_store_history_metric(btk_history_point **points_out, size_t *count_out,
                              btk_store *db, const char *bench_name, const char *machine_fp,

@@ -11,7 +11,7 @@
 
 /* The schema version this build writes, the same on every backend (SQLite keeps it in
  * PRAGMA user_version; docs/database.md). */
-#define BTK_STORE_SCHEMA_VERSION 7
+#define BTK_STORE_SCHEMA_VERSION 8
 /* The versions that added machine classes (runs.hostname, machines.name), acknowledged
  * regressions (acks), counts and CPU time (run_counts, result_metrics, cpu_samples) and run
  * uids. */
@@ -21,6 +21,9 @@
 #define BTK_STORE_UID_VERSION 6
 /* Schema v7: results.call_percentiles (per-call mode: p50..p999 are of single calls). */
 #define BTK_STORE_CALLS_VERSION 7
+/* Schema v8: the core clock of each sample (clock_samples) and a result's core-cycle
+ * statistics (result_metrics.core_*): the cycles metric (docs/database.md). */
+#define BTK_STORE_CLOCK_VERSION 8
 
 /* One backend: the store.h functions of an open handle, with their contracts. close
  * accepts NULL. */

@@ -103,6 +103,16 @@ static const char *const migrations[] = {
     /* v6 -> v7: call_percentiles = 1 when a result's p50..p999 are percentiles of single
      * calls (per-call mode); the results already there read as batch percentiles (0). */
     "ALTER TABLE results ADD COLUMN call_percentiles integer NOT NULL DEFAULT 0;",
+    /* v7 -> v8: the cycles metric: the core clock in GHz next to each sample
+     * (clock_samples, a row only for a process with a clock) and a result's core-cycle
+     * statistics (result_metrics.core_*, NULL when unknown). */
+    "ALTER TABLE result_metrics ADD COLUMN core_min double precision,"
+    " ADD COLUMN core_max double precision, ADD COLUMN core_mean double precision,"
+    " ADD COLUMN core_median double precision, ADD COLUMN core_ci_low double precision,"
+    " ADD COLUMN core_ci_high double precision;"
+    "CREATE TABLE clock_samples ("
+    " result_id bigint NOT NULL REFERENCES results(id) ON DELETE CASCADE,"
+    " seq bigint NOT NULL, clock bytea NOT NULL, PRIMARY KEY (result_id, seq));",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == BTK_STORE_SCHEMA_VERSION,

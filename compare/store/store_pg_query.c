@@ -6,6 +6,7 @@
  */
 #include "store.h"
 
+#include "metric.h"
 #include "store_pg.h"
 
 #include <math.h>
@@ -144,6 +145,7 @@ static int read_result(btk_result *r, const PGresult *res, int row)
     r->param = btk_pg__col_int(res, row, 4, 0);
     r->status = btk_pg__col_int(res, row, 5, 0) ? BTK_RESULT_FAILED : BTK_RESULT_OK;
     btk_stats_init(&r->cpu_stats);
+    btk_stats_init(&r->core_stats);
     r->count_spread_min = r->count_spread_max = NAN;
     c = btk_pg__stats_read(&r->stats, res, row, 9);
     r->cycles_median = btk_pg__col_double(res, row, c);
@@ -267,21 +269,37 @@ static int load_samples(btk_run *run, const int64_t *ids, btk_pg *db)
     return error;
 }
 
-/* Schema v5: the count's repeatability and CPU statistics of the run's results (a result
- * without a row: none). */
+/* Six stored figures (min, max, mean, median, ci_low, ci_high) of row i from column c. */
+static void read_six(btk_stats *s, const PGresult *res, int i, int c)
+{
+    s->min = btk_pg__col_double(res, i, c);
+    s->max = btk_pg__col_double(res, i, c + 1);
+    s->mean = btk_pg__col_double(res, i, c + 2);
+    s->median = btk_pg__col_double(res, i, c + 3);
+    s->ci_low = btk_pg__col_double(res, i, c + 4);
+    s->ci_high = btk_pg__col_double(res, i, c + 5);
+}
+
+/* Schema v5: the count's repeatability, the CPU statistics and (v8) the core-cycle
+ * statistics of the run's results (a result without a row: none). */
 static int load_metrics(btk_run *run, const int64_t *ids, btk_pg *db)
 {
     PGresult *res = NULL;
+    char sql[512];
     int error, n;
 
     if (db->version < BTK_STORE_METRICS_VERSION)
         return 0;
-    if ((error = query_id(db, &res,
-                          "SELECT m.result_id, m.count_repeat, m.spread_min, m.spread_max,"
-                          " m.cpu_min, m.cpu_max, m.cpu_mean, m.cpu_median, m.cpu_ci_low,"
-                          " m.cpu_ci_high FROM result_metrics m JOIN results x"
-                          " ON x.id = m.result_id WHERE x.run_id = $1",
-                          run->id, "cannot read a result's CPU figures")) < 0)
+    snprintf(sql, sizeof(sql),
+             "SELECT m.result_id, m.count_repeat, m.spread_min, m.spread_max, m.cpu_min,"
+             " m.cpu_max, m.cpu_mean, m.cpu_median, m.cpu_ci_low, m.cpu_ci_high, %s"
+             " FROM result_metrics m JOIN results x ON x.id = m.result_id"
+             " WHERE x.run_id = $1",
+             db->version >= BTK_STORE_CLOCK_VERSION
+                 ? "m.core_min, m.core_max, m.core_mean, m.core_median, m.core_ci_low,"
+                   " m.core_ci_high"
+                 : "NULL, NULL, NULL, NULL, NULL, NULL");
+    if ((error = query_id(db, &res, sql, run->id, "cannot read a result's CPU figures")) < 0)
         return error;
     n = PQntuples(res);
     for (int i = 0; i < n; i++) {
@@ -295,51 +313,57 @@ static int load_metrics(btk_run *run, const int64_t *ids, btk_pg *db)
                                                                  : BTK_COUNT_UNKNOWN;
         r->count_spread_min = btk_pg__col_double(res, i, 2);
         r->count_spread_max = btk_pg__col_double(res, i, 3);
-        r->cpu_stats.min = btk_pg__col_double(res, i, 4);
-        r->cpu_stats.max = btk_pg__col_double(res, i, 5);
-        r->cpu_stats.mean = btk_pg__col_double(res, i, 6);
-        r->cpu_stats.median = btk_pg__col_double(res, i, 7);
-        r->cpu_stats.ci_low = btk_pg__col_double(res, i, 8);
-        r->cpu_stats.ci_high = btk_pg__col_double(res, i, 9);
+        read_six(&r->cpu_stats, res, i, 4);
         r->has_cpu_stats = r->cpu_stats.median == r->cpu_stats.median;
+        read_six(&r->core_stats, res, i, 10);
+        r->has_core_stats = r->core_stats.median == r->core_stats.median;
     }
     PQclear(res);
     return 0;
 }
 
-/* Schema v5: CPU samples of the processes already loaded (seq = position in procs). */
-static int load_cpu(btk_run *run, const int64_t *ids, btk_pg *db)
+/* A series parallel to the samples of the processes already loaded (seq = position in
+ * procs), one blob per process: schema v5's CPU ns (cpu_ns), or with clock schema v8's
+ * core clock (clock_ghz, checked by btk_proc_check_clock). */
+static int load_series(btk_run *run, const int64_t *ids, btk_pg *db, bool clock)
 {
     btk_pg_params p = {0};
     PGresult *res = NULL;
     int error, n;
 
-    if (db->version < BTK_STORE_METRICS_VERSION)
+    if (db->version < (clock ? BTK_STORE_CLOCK_VERSION : BTK_STORE_METRICS_VERSION))
         return 0;
     btk_pg__param_int(&p, run->id);
-    if ((error = btk_pg__query_binary(db, &res,
-                                      "SELECT c.result_id, c.seq, c.cpu_ns FROM cpu_samples c"
-                                      " JOIN results x ON x.id = c.result_id"
-                                      " WHERE x.run_id = $1 ORDER BY c.result_id, c.seq",
-                                      &p, "cannot read CPU samples")) < 0)
+    if ((error = btk_pg__query_binary(
+             db, &res,
+             clock ? "SELECT c.result_id, c.seq, c.clock FROM clock_samples c"
+                     " JOIN results x ON x.id = c.result_id"
+                     " WHERE x.run_id = $1 ORDER BY c.result_id, c.seq"
+                   : "SELECT c.result_id, c.seq, c.cpu_ns FROM cpu_samples c"
+                     " JOIN results x ON x.id = c.result_id"
+                     " WHERE x.run_id = $1 ORDER BY c.result_id, c.seq",
+             &p, clock ? "cannot read clock samples" : "cannot read CPU samples")) < 0)
         return error;
     n = PQntuples(res);
     for (int i = 0; i < n && error == 0; i++) {
         btk_result *r = result_by_id(run, ids, btk_pg__col_int(res, i, 0, 0));
         int64_t seq = btk_pg__col_int(res, i, 1, -1);
         btk_proc *pr = r && seq >= 0 && (uint64_t)seq < r->proc_count ? &r->procs[seq] : NULL;
+        double **dst = pr == NULL ? NULL : clock ? &pr->clock_ghz : &pr->cpu_ns;
         unsigned char *blob = NULL;
         size_t len = 0;
 
         if ((error = btk_pg__col_blob(&blob, &len, res, i, 2)) < 0)
             break;
-        if (pr == NULL || len != pr->count * 8 || pr->cpu_ns != NULL)
-            error = btk_error_set(BTK_EFORMAT, "a CPU samples blob does not match its "
-                                               "process's samples");
-        else if ((pr->cpu_ns = btk__malloc(len + 8)) == NULL)
+        if (pr == NULL || len != pr->count * 8 || *dst != NULL)
+            error = btk_error_set(BTK_EFORMAT, "a %s samples blob does not match its "
+                                               "process's samples", clock ? "clock" : "CPU");
+        else if ((*dst = btk__malloc(len + 8)) == NULL)
             error = BTK_ENOMEM;
         else
-            btk_store__decode_f64(pr->cpu_ns, blob, pr->count);
+            btk_store__decode_f64(*dst, blob, pr->count);
+        if (error == 0 && clock)
+            btk_proc_check_clock(pr);
         btk__free(blob);
     }
     PQclear(res);
@@ -397,8 +421,9 @@ static int load_results(btk_run *run, btk_pg *db, bool with_samples)
         error = load_counters(run, ids, db);
     if (error == 0 && n > 0)
         error = load_metrics(run, ids, db);
-    if (error == 0 && n > 0 && with_samples && (error = load_samples(run, ids, db)) == 0)
-        error = load_cpu(run, ids, db);
+    if (error == 0 && n > 0 && with_samples && (error = load_samples(run, ids, db)) == 0 &&
+        (error = load_series(run, ids, db, false)) == 0)
+        error = load_series(run, ids, db, true);
     btk__free(ids);
     return error;
 }
@@ -546,6 +571,11 @@ int btk_pg__list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *stor
     SQL_HISTORY_FULL(", m.cpu_min, m.cpu_max, m.cpu_mean, m.cpu_median, m.cpu_ci_low,"      \
                      " m.cpu_ci_high",                                                      \
                      " LEFT JOIN result_metrics m ON m.result_id = x.id", NOT_COUNTING)
+/* v8, --metric cycles: time runs, with their core-cycle statistics (NULL: no clock). */
+#define SQL_HISTORY_CYCLES                                                                   \
+    SQL_HISTORY_FULL(", m.core_min, m.core_max, m.core_mean, m.core_median, m.core_ci_low," \
+                     " m.core_ci_high",                                                     \
+                     " LEFT JOIN result_metrics m ON m.result_id = x.id", NOT_COUNTING)
 /* v5, counts: counting runs only. */
 #define SQL_HISTORY_COUNT                                                                    \
     SQL_HISTORY_FULL("", "",                                                                \
@@ -561,23 +591,18 @@ static int cmp_slot(const void *a, const void *b)
     return strcmp(((const sha_slot *)a)->sha, ((const sha_slot *)b)->sha);
 }
 
-/* Row i's CPU statistics into st (columns from c); false when it has none. */
+/* Row i's CPU or core-cycle statistics into st (columns from c); false when it has none. */
 static bool read_cpu(btk_stats *st, const PGresult *res, int i, int c)
 {
     if (PQgetisnull(res, i, c + 3))
         return false;
     btk_stats_init(st);
-    st->min = btk_pg__col_double(res, i, c);
-    st->max = btk_pg__col_double(res, i, c + 1);
-    st->mean = btk_pg__col_double(res, i, c + 2);
-    st->median = btk_pg__col_double(res, i, c + 3);
-    st->ci_low = btk_pg__col_double(res, i, c + 4);
-    st->ci_high = btk_pg__col_double(res, i, c + 5);
+    read_six(st, res, i, c);
     return true;
 }
 
 /* Place row i into its commit's slot unless a newer run already filled it (with --metric
- * cpu, a newer run with CPU time). */
+ * cpu or cycles, a newer run with CPU time or a core clock). */
 static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slots,
                        size_t n, const PGresult *res, int i, btk_history_metric metric)
 {
@@ -590,7 +615,7 @@ static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slo
         return 0;
     key.sha = PQgetvalue(res, i, 0);
     /* the CPU columns follow the statistics, cycles_median and the 7 memory columns */
-    if (metric == BTK_HISTORY_CPU &&
+    if ((metric == BTK_HISTORY_CPU || metric == BTK_HISTORY_CYCLES) &&
         !read_cpu(&cpu, res, i, btk_pg__stats_read(&cpu, res, i, 5) + 8))
         return 0;
     if ((hit = bsearch(&key, slots, n, sizeof(*slots), cmp_slot)) == NULL || filled[hit->pos])
@@ -604,7 +629,7 @@ static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slo
     c = btk_pg__stats_read(&p->stats, res, i, 5);
     p->cycles_median = btk_pg__col_double(res, i, c);
     read_memory(&p->memory, res, i, c + 1);
-    if (metric == BTK_HISTORY_CPU) {
+    if (metric == BTK_HISTORY_CPU || metric == BTK_HISTORY_CYCLES) {
         p->stats = cpu;
         p->cycles_median = NAN; /* ticks of wall time */
     }
@@ -634,10 +659,12 @@ static int query_history(btk_history_point *pts, bool *filled, const sha_slot *s
     const char *fmt;
     int error, rows;
 
-    if (metric != BTK_HISTORY_TIME && db->version < BTK_STORE_METRICS_VERSION)
-        return 0; /* no counts, no CPU time before v5 */
-    fmt = metric == BTK_HISTORY_CPU     ? SQL_HISTORY_CPU
-          : metric == BTK_HISTORY_COUNT ? SQL_HISTORY_COUNT
+    if ((metric != BTK_HISTORY_TIME && db->version < BTK_STORE_METRICS_VERSION) ||
+        (metric == BTK_HISTORY_CYCLES && db->version < BTK_STORE_CLOCK_VERSION))
+        return 0; /* no counts, no CPU time before v5; no core clock before v8 */
+    fmt = metric == BTK_HISTORY_CPU      ? SQL_HISTORY_CPU
+          : metric == BTK_HISTORY_CYCLES ? SQL_HISTORY_CYCLES
+          : metric == BTK_HISTORY_COUNT  ? SQL_HISTORY_COUNT
           : db->version >= BTK_STORE_METRICS_VERSION ? SQL_HISTORY
                                                      : SQL_HISTORY_OLD;
     btk_pg__stats_sql(cols, params, sizeof(cols), "x.", 1);

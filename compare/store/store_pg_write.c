@@ -57,9 +57,11 @@
 #define SQL_RUN_COUNT "INSERT INTO run_counts (run_id, measure, identity) VALUES ($1,$2,$3)"
 #define SQL_RESULT_METRICS                                                                   \
     "INSERT INTO result_metrics (result_id, count_repeat, spread_min, spread_max, cpu_min,"\
-    " cpu_max, cpu_mean, cpu_median, cpu_ci_low, cpu_ci_high)"                             \
-    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
+    " cpu_max, cpu_mean, cpu_median, cpu_ci_low, cpu_ci_high, core_min, core_max,"        \
+    " core_mean, core_median, core_ci_low, core_ci_high)"                                 \
+    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)"
 #define SQL_CPU_SAMPLES "INSERT INTO cpu_samples (result_id, seq, cpu_ns) VALUES ($1,$2,$3)"
+#define SQL_CLOCK_SAMPLES "INSERT INTO clock_samples (result_id, seq, clock) VALUES ($1,$2,$3)"
 
 /* add_run_row's answer when a run with the uid is stored already (not an error code). */
 #define ALREADY_THERE 1
@@ -327,6 +329,22 @@ static int reserve_blob(writer *w, size_t bytes)
     return 0;
 }
 
+/* One process's series parallel to its samples (CPU ns, core clock) through the prepared
+ * statement stmt; nothing when v is NULL (unknown). */
+static int send_series(writer *w, const char *stmt, int64_t result_id, size_t seq,
+                       const double *v, size_t count, const char *what)
+{
+    btk_pg_params c = {0};
+
+    if (v == NULL)
+        return 0;
+    btk_store__encode_f64(w->blob, v, count);
+    btk_pg__param_int(&c, result_id);
+    btk_pg__param_int(&c, (int64_t)seq);
+    btk_pg__param_blob(&c, w->blob, count * 8);
+    return btk_pg__pipe_send(w->db, stmt, &c, what);
+}
+
 /* The parameters are copied when sent, so one blob buffer serves every process. */
 static int send_proc(writer *w, int64_t result_id, size_t seq, const btk_proc *p)
 {
@@ -351,40 +369,39 @@ static int send_proc(writer *w, int64_t result_id, size_t seq, const btk_proc *p
     btk_pg__param_opt_int(&q, p->minor_faults);
     btk_pg__param_opt_int(&q, p->major_faults);
     if ((error = btk_pg__pipe_send(w->db, "btk_samples_add", &q, "cannot add samples")) < 0 ||
-        p->cpu_ns == NULL)
+        (error = send_series(w, "btk_cpu_add", result_id, seq, p->cpu_ns, p->count,
+                             "cannot add CPU samples")) < 0)
         return error;
-    {
-        btk_pg_params c = {0};
-
-        btk_store__encode_f64(w->blob, p->cpu_ns, p->count);
-        btk_pg__param_int(&c, result_id);
-        btk_pg__param_int(&c, (int64_t)seq);
-        btk_pg__param_blob(&c, w->blob, bytes);
-        return btk_pg__pipe_send(w->db, "btk_cpu_add", &c, "cannot add CPU samples");
-    }
+    return send_series(w, "btk_clock_add", result_id, seq, p->clock_ghz, p->count,
+                       "cannot add clock samples");
 }
 
-/* The count's repeatability and the CPU statistics, when the result has either. */
+/* Add the six stored figures of s (min, max, mean, median, ci_low, ci_high) to p, all
+ * NULL unless known. */
+static void param_six(btk_pg_params *p, const btk_stats *s, bool known)
+{
+    const double v[6] = {s->min, s->max, s->mean, s->median, s->ci_low, s->ci_high};
+
+    for (int k = 0; k < 6; k++)
+        btk_pg__param_double(p, known ? v[k] : NAN);
+}
+
+/* The count's repeatability, the CPU statistics and the core-cycle statistics, when the
+ * result has any of them. */
 static int send_metrics(writer *w, const btk_result *r, int64_t result_id)
 {
-    const btk_stats *c = &r->cpu_stats;
-    bool cpu = r->has_cpu_stats;
     btk_pg_params p = {0};
 
-    if (r->count_repeat == BTK_COUNT_UNKNOWN && !cpu)
+    if (r->count_repeat == BTK_COUNT_UNKNOWN && !r->has_cpu_stats && !r->has_core_stats)
         return 0;
     btk_pg__param_int(&p, result_id);
     btk_pg__param_int(&p, (int)r->count_repeat);
     btk_pg__param_double(&p, r->count_repeat ? r->count_spread_min : NAN);
     btk_pg__param_double(&p, r->count_repeat ? r->count_spread_max : NAN);
-    btk_pg__param_double(&p, cpu ? c->min : NAN);
-    btk_pg__param_double(&p, cpu ? c->max : NAN);
-    btk_pg__param_double(&p, cpu ? c->mean : NAN);
-    btk_pg__param_double(&p, cpu ? c->median : NAN);
-    btk_pg__param_double(&p, cpu ? c->ci_low : NAN);
-    btk_pg__param_double(&p, cpu ? c->ci_high : NAN);
+    param_six(&p, &r->cpu_stats, r->has_cpu_stats);
+    param_six(&p, &r->core_stats, r->has_core_stats);
     return btk_pg__pipe_send(w->db, "btk_metrics_add", &p,
-                             "cannot add a result's count or CPU figures");
+                             "cannot add a result's count, CPU or cycle figures");
 }
 
 /* A counting run's measure and count identity (a time run has no row). */
@@ -471,7 +488,8 @@ static int prepare_writer(btk_pg *db)
         (error = btk_pg__prepare(db, "btk_counter_add", SQL_COUNTER)) < 0 ||
         (error = btk_pg__prepare(db, "btk_samples_add", SQL_SAMPLES)) < 0 ||
         (error = btk_pg__prepare(db, "btk_metrics_add", SQL_RESULT_METRICS)) < 0 ||
-        (error = btk_pg__prepare(db, "btk_cpu_add", SQL_CPU_SAMPLES)) < 0)
+        (error = btk_pg__prepare(db, "btk_cpu_add", SQL_CPU_SAMPLES)) < 0 ||
+        (error = btk_pg__prepare(db, "btk_clock_add", SQL_CLOCK_SAMPLES)) < 0)
         return error;
     db->prepared = true;
     return 0;

@@ -104,6 +104,20 @@ static const char *const migrations[] = {
      * mode, "percentiles": "calls") when call_percentiles is 1; the results already
      * there were stored without it and read as batch percentiles (0). */
     "ALTER TABLE results ADD COLUMN call_percentiles INTEGER NOT NULL DEFAULT 0;",
+    /* v7 -> v8: the cycles metric (docs/database.md, "Core clock and cycles"): the core
+     * clock in GHz next to each sample (clock_samples: a row only for a process with a
+     * clock, a blob parallel to its samples) and a result's core-cycle statistics
+     * (result_metrics.core_*, NULL when unknown; a row now also for a result with them).
+     * The rows already there have no clock: their cycles are unknown. */
+    "ALTER TABLE result_metrics ADD COLUMN core_min REAL;"
+    "ALTER TABLE result_metrics ADD COLUMN core_max REAL;"
+    "ALTER TABLE result_metrics ADD COLUMN core_mean REAL;"
+    "ALTER TABLE result_metrics ADD COLUMN core_median REAL;"
+    "ALTER TABLE result_metrics ADD COLUMN core_ci_low REAL;"
+    "ALTER TABLE result_metrics ADD COLUMN core_ci_high REAL;"
+    "CREATE TABLE clock_samples ("
+    " result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,"
+    " seq INTEGER NOT NULL, clock BLOB NOT NULL, PRIMARY KEY (result_id, seq)) WITHOUT ROWID;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == BTK_STORE_SCHEMA_VERSION,

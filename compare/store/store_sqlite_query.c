@@ -4,6 +4,7 @@
  */
 #include "store.h"
 
+#include "metric.h"
 #include "store_sqlite.h"
 
 #include <math.h>
@@ -46,14 +47,20 @@ static const char *run_host_sql(const btk_sqlite *db)
 /* Schema v3: a counting run's measure and identity, a result's count and CPU figures, a
  * process's CPU samples (absent rows: a time run, figures unknown). */
 #define SQL_RUN_COUNT_GET "SELECT measure, identity FROM run_counts WHERE run_id = ?"
-#define SQL_METRICS_GET                                                                      \
+/* CORE: the core-cycle statistics' columns (schema v8), or six NULLs before. */
+#define SQL_METRICS_GET(CORE)                                                                \
     "SELECT count_repeat, spread_min, spread_max, cpu_min, cpu_max, cpu_mean, cpu_median,"  \
-    " cpu_ci_low, cpu_ci_high FROM result_metrics WHERE result_id = ?"
+    " cpu_ci_low, cpu_ci_high, " CORE " FROM result_metrics WHERE result_id = ?"
+#define CORE_COLUMNS "core_min, core_max, core_mean, core_median, core_ci_low, core_ci_high"
+#define CORE_NONE "NULL, NULL, NULL, NULL, NULL, NULL"
 #define SQL_CPU_GET "SELECT seq, cpu_ns FROM cpu_samples WHERE result_id = ? ORDER BY seq"
+/* Schema v8 (BTK_STORE_CLOCK_VERSION): a process's core clock, GHz per sample. */
+#define SQL_CLOCK_GET "SELECT seq, clock FROM clock_samples WHERE result_id = ? ORDER BY seq"
 
-/* The statements of load_results; metrics and cpu only on schema v5 (METRICS_VERSION) and later. */
+/* The statements of load_results; metrics and cpu only on schema v5 (METRICS_VERSION) and
+ * later, clock on v8. */
 typedef struct result_stmts {
-    sqlite3_stmt *counters, *samples, *metrics, *cpu;
+    sqlite3_stmt *counters, *samples, *metrics, *cpu, *clock;
 } result_stmts;
 
 /* Column i as a strdup'd string into *dst; returns false on out-of-memory. */
@@ -221,6 +228,17 @@ static int load_samples(btk_result *r, btk_sqlite *db, sqlite3_stmt *st, int64_t
     return error;
 }
 
+/* Six stored figures (min, max, mean, median, ci_low, ci_high) from column c into s. */
+static void read_six(btk_stats *s, sqlite3_stmt *st, int c)
+{
+    s->min = btk_sqlite__col_double(st, c);
+    s->max = btk_sqlite__col_double(st, c + 1);
+    s->mean = btk_sqlite__col_double(st, c + 2);
+    s->median = btk_sqlite__col_double(st, c + 3);
+    s->ci_low = btk_sqlite__col_double(st, c + 4);
+    s->ci_high = btk_sqlite__col_double(st, c + 5);
+}
+
 static int load_metrics(btk_result *r, btk_sqlite *db, sqlite3_stmt *st, int64_t id)
 {
     int rc, repeat;
@@ -233,22 +251,23 @@ static int load_metrics(btk_result *r, btk_sqlite *db, sqlite3_stmt *st, int64_t
                                                                  : BTK_COUNT_UNKNOWN;
         r->count_spread_min = btk_sqlite__col_double(st, 1);
         r->count_spread_max = btk_sqlite__col_double(st, 2);
-        r->cpu_stats.min = btk_sqlite__col_double(st, 3);
-        r->cpu_stats.max = btk_sqlite__col_double(st, 4);
-        r->cpu_stats.mean = btk_sqlite__col_double(st, 5);
-        r->cpu_stats.median = btk_sqlite__col_double(st, 6);
-        r->cpu_stats.ci_low = btk_sqlite__col_double(st, 7);
-        r->cpu_stats.ci_high = btk_sqlite__col_double(st, 8);
+        read_six(&r->cpu_stats, st, 3);
         r->has_cpu_stats = r->cpu_stats.median == r->cpu_stats.median;
+        read_six(&r->core_stats, st, 9);
+        r->has_core_stats = r->core_stats.median == r->core_stats.median;
         rc = sqlite3_step(st);
     }
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : btk_sqlite__fail(db, "cannot read a result's CPU figures");
 }
 
-/* CPU samples of the processes already loaded (seq = position in procs). */
-static int load_cpu(btk_result *r, btk_sqlite *db, sqlite3_stmt *st, int64_t id)
+/* A series parallel to the samples of the processes already loaded (seq = position in
+ * procs), one blob per process: CPU ns (cpu_ns), or with clock the core clock (clock_ghz,
+ * checked by btk_proc_check_clock). */
+static int load_series(btk_result *r, btk_sqlite *db, sqlite3_stmt *st, int64_t id,
+                       bool clock)
 {
+    const char *what = clock ? "clock" : "CPU";
     int rc, error = 0;
 
     sqlite3_bind_int64(st, 1, id);
@@ -257,17 +276,21 @@ static int load_cpu(btk_result *r, btk_sqlite *db, sqlite3_stmt *st, int64_t id)
         size_t len = (size_t)sqlite3_column_bytes(st, 1);
         const void *blob = sqlite3_column_blob(st, 1);
         btk_proc *p = seq >= 0 && (uint64_t)seq < r->proc_count ? &r->procs[seq] : NULL;
+        double **dst = p == NULL ? NULL : clock ? &p->clock_ghz : &p->cpu_ns;
 
-        if (p == NULL || len != p->count * 8 || p->cpu_ns != NULL)
-            error = btk_error_set(BTK_EFORMAT, "a CPU samples blob does not match its "
-                                               "process's samples");
-        else if ((p->cpu_ns = btk__malloc(len + 8)) == NULL)
+        if (p == NULL || len != p->count * 8 || *dst != NULL)
+            error = btk_error_set(BTK_EFORMAT, "a %s samples blob does not match its "
+                                               "process's samples", what);
+        else if ((*dst = btk__malloc(len + 8)) == NULL)
             error = BTK_ENOMEM;
         else if (blob)
-            btk_store__decode_f64(p->cpu_ns, blob, p->count);
+            btk_store__decode_f64(*dst, blob, p->count);
+        if (error == 0 && clock)
+            btk_proc_check_clock(p);
     }
     if (error == 0 && rc != SQLITE_DONE)
-        error = btk_sqlite__fail(db, "cannot read CPU samples");
+        error = btk_sqlite__fail(db, clock ? "cannot read clock samples"
+                                           : "cannot read CPU samples");
     sqlite3_reset(st);
     return error;
 }
@@ -280,6 +303,7 @@ static int read_result(btk_result *r, sqlite3_stmt *st)
     r->param = sqlite3_column_int64(st, 4);
     r->status = sqlite3_column_int(st, 5) ? BTK_RESULT_FAILED : BTK_RESULT_OK;
     btk_stats_init(&r->cpu_stats);
+    btk_stats_init(&r->core_stats);
     r->count_spread_min = r->count_spread_max = NAN;
     c = btk_sqlite__stats_read(&r->stats, st, 9);
     r->cycles_median = btk_sqlite__col_double(st, c);
@@ -311,8 +335,8 @@ static int grow_results(btk_run *run)
 static int load_results(btk_run *run, btk_sqlite *db, bool with_samples)
 {
     sqlite3_stmt *st = NULL;
-    result_stmts x = {NULL, NULL, NULL, NULL};
-    bool v5 = db->version >= METRICS_VERSION;
+    result_stmts x = {NULL, NULL, NULL, NULL, NULL};
+    bool v5 = db->version >= METRICS_VERSION, v8 = db->version >= BTK_STORE_CLOCK_VERSION;
     int rc = SQLITE_DONE, error;
     char sql[1024];
 
@@ -324,8 +348,11 @@ static int load_results(btk_run *run, btk_sqlite *db, bool with_samples)
     if ((error = btk_sqlite__prepare(db, sql, &st)) < 0 ||
         (error = btk_sqlite__prepare(db, SQL_COUNTERS_GET, &x.counters)) < 0 ||
         (with_samples && (error = btk_sqlite__prepare(db, SQL_SAMPLES_GET, &x.samples)) < 0) ||
-        (v5 && (error = btk_sqlite__prepare(db, SQL_METRICS_GET, &x.metrics)) < 0) ||
-        (v5 && with_samples && (error = btk_sqlite__prepare(db, SQL_CPU_GET, &x.cpu)) < 0))
+        (v5 && (error = btk_sqlite__prepare(db, v8 ? SQL_METRICS_GET(CORE_COLUMNS)
+                                                  : SQL_METRICS_GET(CORE_NONE),
+                                            &x.metrics)) < 0) ||
+        (v5 && with_samples && (error = btk_sqlite__prepare(db, SQL_CPU_GET, &x.cpu)) < 0) ||
+        (v8 && with_samples && (error = btk_sqlite__prepare(db, SQL_CLOCK_GET, &x.clock)) < 0))
         goto done;
     sqlite3_bind_int64(st, 1, run->id);
     while (error == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -339,7 +366,8 @@ static int load_results(btk_run *run, btk_sqlite *db, bool with_samples)
             (error = load_counters(r, db, x.counters, id)) < 0 ||
             (with_samples && (error = load_samples(r, db, x.samples, id)) < 0) ||
             (v5 && (error = load_metrics(r, db, x.metrics, id)) < 0) ||
-            (v5 && with_samples && (error = load_cpu(r, db, x.cpu, id)) < 0))
+            (v5 && with_samples && (error = load_series(r, db, x.cpu, id, false)) < 0) ||
+            (v8 && with_samples && (error = load_series(r, db, x.clock, id, true)) < 0))
             break;
     }
     if (error == 0 && rc != SQLITE_DONE)
@@ -350,6 +378,7 @@ done:
     sqlite3_finalize(x.samples);
     sqlite3_finalize(x.metrics);
     sqlite3_finalize(x.cpu);
+    sqlite3_finalize(x.clock);
     return error;
 }
 
@@ -542,6 +571,13 @@ int btk_sqlite__list_runs(btk_run_row **rows_out, size_t *count_out, btk_store *
                      " m.cpu_ci_high",                                                      \
                      " LEFT JOIN result_metrics m ON m.result_id = x.id",                   \
                      " AND NOT EXISTS (SELECT 1 FROM run_counts k WHERE k.run_id = x.run_id)")
+/* v8, --metric cycles: time runs, with their core-cycle statistics (NULL: no clock). */
+#define SQL_HISTORY_CYCLES                                                                   \
+    SQL_HISTORY_FULL("runs r INDEXED BY runs_lookup",                                       \
+                     ", m.core_min, m.core_max, m.core_mean, m.core_median, m.core_ci_low," \
+                     " m.core_ci_high",                                                     \
+                     " LEFT JOIN result_metrics m ON m.result_id = x.id",                   \
+                     " AND NOT EXISTS (SELECT 1 FROM run_counts k WHERE k.run_id = x.run_id)")
 /* v5, counts: counting runs only. */
 #define SQL_HISTORY_COUNT                                                                    \
     SQL_HISTORY_WITH("runs r INDEXED BY runs_lookup",                                       \
@@ -566,23 +602,19 @@ static int cmp_slot(const void *a, const void *b)
     return strcmp(((const sha_slot *)a)->sha, ((const sha_slot *)b)->sha);
 }
 
-/* The row's CPU statistics into s (columns from c); false when it has none. */
+/* The row's CPU or core-cycle statistics into s (columns from c); false when it has
+ * none. */
 static bool read_cpu(btk_stats *s, sqlite3_stmt *st, int c)
 {
     if (sqlite3_column_type(st, c + 3) == SQLITE_NULL)
         return false;
     btk_stats_init(s);
-    s->min = btk_sqlite__col_double(st, c);
-    s->max = btk_sqlite__col_double(st, c + 1);
-    s->mean = btk_sqlite__col_double(st, c + 2);
-    s->median = btk_sqlite__col_double(st, c + 3);
-    s->ci_low = btk_sqlite__col_double(st, c + 4);
-    s->ci_high = btk_sqlite__col_double(st, c + 5);
+    read_six(s, st, c);
     return true;
 }
 
 /* Place the row into its commit's slot unless a newer run already filled it (with --metric
- * cpu, a newer run with CPU time). */
+ * cpu or cycles, a newer run with CPU time or a core clock). */
 static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slots,
                        size_t n, sqlite3_stmt *st, btk_history_metric metric)
 {
@@ -592,8 +624,10 @@ static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slo
     int c;
 
     key.sha = (const char *)sqlite3_column_text(st, 0);
-    /* the CPU columns follow the statistics, cycles_median and the 7 memory columns */
-    if (metric == BTK_HISTORY_CPU && !read_cpu(&cpu, st, btk_sqlite__stats_read(&cpu, st, 5) + 8))
+    /* the CPU (or core) columns follow the statistics, cycles_median and the 7 memory
+     * columns */
+    if ((metric == BTK_HISTORY_CPU || metric == BTK_HISTORY_CYCLES) &&
+        !read_cpu(&cpu, st, btk_sqlite__stats_read(&cpu, st, 5) + 8))
         return 0;
     if (key.sha == NULL ||
         (hit = bsearch(&key, slots, n, sizeof(*slots), cmp_slot)) == NULL ||
@@ -608,7 +642,7 @@ static int place_point(btk_history_point *pts, bool *filled, const sha_slot *slo
     c = btk_sqlite__stats_read(&p->stats, st, 5);
     p->cycles_median = btk_sqlite__col_double(st, c);
     read_memory(&p->memory, st, c + 1);
-    if (metric == BTK_HISTORY_CPU) {
+    if (metric == BTK_HISTORY_CPU || metric == BTK_HISTORY_CYCLES) {
         p->stats = cpu;
         p->cycles_median = NAN; /* ticks of wall time */
     }
@@ -638,11 +672,14 @@ static int query_history(btk_history_point *pts, bool *filled, const sha_slot *s
 
     if (metric == BTK_HISTORY_TIME)
         btk_sqlite__history_sql(sql, sizeof(sql), db);
-    else if (db->version < METRICS_VERSION)
-        return 0; /* no counts, no CPU time before v5 */
+    else if (db->version < METRICS_VERSION ||
+             (metric == BTK_HISTORY_CYCLES && db->version < BTK_STORE_CLOCK_VERSION))
+        return 0; /* no counts, no CPU time before v5; no core clock before v8 */
     else
         btk_sqlite__stats_sql(sql, sizeof(sql),
-                             metric == BTK_HISTORY_CPU ? SQL_HISTORY_CPU : SQL_HISTORY_COUNT,
+                             metric == BTK_HISTORY_CPU      ? SQL_HISTORY_CPU
+                             : metric == BTK_HISTORY_CYCLES ? SQL_HISTORY_CYCLES
+                                                            : SQL_HISTORY_COUNT,
                              "x.");
     if ((error = btk_sqlite__prepare(db, sql, &st)) < 0)
         return error;

@@ -41,13 +41,16 @@
 #define SQL_RUN_COUNT "INSERT INTO run_counts (run_id, measure, identity) VALUES (?,?,?)"
 #define SQL_RESULT_METRICS                                                                   \
     "INSERT INTO result_metrics (result_id, count_repeat, spread_min, spread_max, cpu_min,"\
-    " cpu_max, cpu_mean, cpu_median, cpu_ci_low, cpu_ci_high) VALUES (?,?,?,?,?,?,?,?,?,?)"
+    " cpu_max, cpu_mean, cpu_median, cpu_ci_low, cpu_ci_high, core_min, core_max,"        \
+    " core_mean, core_median, core_ci_low, core_ci_high)"                                 \
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 #define SQL_CPU_SAMPLES "INSERT INTO cpu_samples (result_id, seq, cpu_ns) VALUES (?,?,?)"
+#define SQL_CLOCK_SAMPLES "INSERT INTO clock_samples (result_id, seq, clock) VALUES (?,?,?)"
 
 typedef struct writer {
     btk_sqlite *db;
     const char *uid;
-    sqlite3_stmt *bench, *result, *counter, *samples, *metrics, *cpu;
+    sqlite3_stmt *bench, *result, *counter, *samples, *metrics, *cpu, *clock;
     unsigned char *blob;
     size_t blob_cap;
 } writer;
@@ -235,6 +238,20 @@ static int reserve_blob(writer *w, size_t bytes)
     return 0;
 }
 
+/* One process's series parallel to its samples (CPU ns, core clock) as a blob row of st;
+ * nothing when v is NULL (unknown). */
+static int add_series(writer *w, sqlite3_stmt *st, int64_t result_id, size_t seq,
+                      const double *v, size_t count, const char *what)
+{
+    if (v == NULL)
+        return 0;
+    btk_store__encode_f64(w->blob, v, count);
+    sqlite3_bind_int64(st, 1, result_id);
+    sqlite3_bind_int64(st, 2, (int64_t)seq);
+    sqlite3_bind_blob(st, 3, w->blob, (int)(count * 8), SQLITE_STATIC);
+    return step(w, st, NULL, what);
+}
+
 static int add_proc(writer *w, int64_t result_id, size_t seq, const btk_proc *p)
 {
     sqlite3_stmt *st = w->samples;
@@ -256,35 +273,41 @@ static int add_proc(writer *w, int64_t result_id, size_t seq, const btk_proc *p)
     btk_sqlite__bind_opt_int(st, 7, p->peak_rss_bytes);
     btk_sqlite__bind_opt_int(st, 8, p->minor_faults);
     btk_sqlite__bind_opt_int(st, 9, p->major_faults);
-    if ((error = step(w, st, NULL, "cannot add samples")) < 0 || p->cpu_ns == NULL)
+    if ((error = step(w, st, NULL, "cannot add samples")) < 0)
         return error;
-    btk_store__encode_f64(w->blob, p->cpu_ns, p->count);
-    sqlite3_bind_int64(w->cpu, 1, result_id);
-    sqlite3_bind_int64(w->cpu, 2, (int64_t)seq);
-    sqlite3_bind_blob(w->cpu, 3, w->blob, (int)bytes, SQLITE_STATIC);
-    return step(w, w->cpu, NULL, "cannot add CPU samples");
+    if ((error = add_series(w, w->cpu, result_id, seq, p->cpu_ns, p->count,
+                            "cannot add CPU samples")) < 0)
+        return error;
+    return add_series(w, w->clock, result_id, seq, p->clock_ghz, p->count,
+                      "cannot add clock samples");
 }
 
-/* The count's repeatability and the CPU statistics, when the result has either. */
+/* Bind the six stored figures of s (min, max, mean, median, ci_low, ci_high) from
+ * parameter i, all NULL unless known. */
+static void bind_six(sqlite3_stmt *st, int i, const btk_stats *s, bool known)
+{
+    const double v[6] = {s->min, s->max, s->mean, s->median, s->ci_low, s->ci_high};
+
+    for (int k = 0; k < 6; k++)
+        btk_sqlite__bind_double(st, i + k, known ? v[k] : NAN);
+}
+
+/* The count's repeatability, the CPU statistics and the core-cycle statistics, when the
+ * result has any of them. */
 static int add_metrics(writer *w, const btk_result *r, int64_t result_id)
 {
     sqlite3_stmt *st = w->metrics;
-    const btk_stats *c = &r->cpu_stats;
     bool cpu = r->has_cpu_stats;
 
-    if (r->count_repeat == BTK_COUNT_UNKNOWN && !cpu)
+    if (r->count_repeat == BTK_COUNT_UNKNOWN && !cpu && !r->has_core_stats)
         return 0;
     sqlite3_bind_int64(st, 1, result_id);
     sqlite3_bind_int(st, 2, (int)r->count_repeat);
     btk_sqlite__bind_double(st, 3, r->count_repeat ? r->count_spread_min : NAN);
     btk_sqlite__bind_double(st, 4, r->count_repeat ? r->count_spread_max : NAN);
-    btk_sqlite__bind_double(st, 5, cpu ? c->min : NAN);
-    btk_sqlite__bind_double(st, 6, cpu ? c->max : NAN);
-    btk_sqlite__bind_double(st, 7, cpu ? c->mean : NAN);
-    btk_sqlite__bind_double(st, 8, cpu ? c->median : NAN);
-    btk_sqlite__bind_double(st, 9, cpu ? c->ci_low : NAN);
-    btk_sqlite__bind_double(st, 10, cpu ? c->ci_high : NAN);
-    return step(w, st, NULL, "cannot add a result's count or CPU figures");
+    bind_six(st, 5, &r->cpu_stats, cpu);
+    bind_six(st, 11, &r->core_stats, r->has_core_stats);
+    return step(w, st, NULL, "cannot add a result's count, CPU or cycle figures");
 }
 
 static int add_run_count(writer *w, const btk_run *run, int64_t run_id)
@@ -333,7 +356,8 @@ static int prepare_writer(writer *w)
         (error = btk_sqlite__prepare(w->db, SQL_COUNTER, &w->counter)) < 0 ||
         (error = btk_sqlite__prepare(w->db, SQL_SAMPLES, &w->samples)) < 0 ||
         (error = btk_sqlite__prepare(w->db, SQL_RESULT_METRICS, &w->metrics)) < 0 ||
-        (error = btk_sqlite__prepare(w->db, SQL_CPU_SAMPLES, &w->cpu)) < 0)
+        (error = btk_sqlite__prepare(w->db, SQL_CPU_SAMPLES, &w->cpu)) < 0 ||
+        (error = btk_sqlite__prepare(w->db, SQL_CLOCK_SAMPLES, &w->clock)) < 0)
         return error;
     return 0;
 }
@@ -424,6 +448,7 @@ int btk_sqlite__add_run(btk_store *store, const btk_run *run, const char *uid,
     sqlite3_finalize(w.samples);
     sqlite3_finalize(w.metrics);
     sqlite3_finalize(w.cpu);
+    sqlite3_finalize(w.clock);
     btk__free(w.blob);
     if (error == 0 && id_out)
         *id_out = id;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # benchtrack push end to end: SQLite -> PostgreSQL -> SQLite and back, idempotent (a second
 # push stores nothing; runs keep their uid through every copy), the copied runs print the
-# same (show), and runs stored before uids existed (tests/data/db/v1.sql) get the same uid
-# whether a copy of the file is read as it is or migrated. The PostgreSQL legs need
+# same (show), a run's core clock (clock_samples) travels with it, and runs stored before
+# uids existed (tests/data/db/v1.sql) get the same uid whether a copy of the file is read
+# as it is or migrated. The PostgreSQL legs need
 # $BTK_TEST_PG (ci/pg-cluster.sh); without it only the SQLite legs run, and it says so.
 #   push.sh SOURCE_DIR BUILD_DIR
 set -uo pipefail
@@ -27,6 +28,9 @@ for i in 1 2 3; do
     git commit -q --allow-empty -m "commit $i"
     python3 "$SRC/tests/fixtures/compare/make_results.py" --seed "$i" --benchmarks 3 \
         --out "$TMP/r$i.json"
+    # run 2 carries a core clock (clock_ghz): its clock_samples travel with it
+    [ "$i" = 2 ] && { python3 "$SRC/tests/fixtures/metrics/variant.py" "$TMP/r2.json" \
+        "$TMP/r2c.json" --clock-all 3.1 && mv "$TMP/r2c.json" "$TMP/r2.json"; }
     "$BT" import "$TMP/r$i.json" --db "$TMP/a.db" >/dev/null 2>&1 || fail "import $i"
 done
 
@@ -51,6 +55,13 @@ else
     expect 0 3 "$TMP/a.db" "$TMP/b.db"
 fi
 expect 0 "$(sqlite3 "$TMP/a.db" 'SELECT count(*) FROM runs')" "$TMP/a.db" "$TMP/a.db"
+# the clock of run 2 (3 benchmarks x 10 processes x 20 samples x 8 bytes) arrived in b.db (through PostgreSQL
+# when it ran), as stored in a.db, with its core-cycle statistics
+clocks="SELECT count(*), sum(length(clock)) FROM clock_samples"
+cores="SELECT count(core_median) FROM result_metrics"
+[ "$(sqlite3 "$TMP/a.db" "$clocks")" = "30|4800" ] || fail "a.db clock_samples"
+[ "$(sqlite3 "$TMP/b.db" "$clocks")" = "30|4800" ] || fail "clock_samples not pushed"
+[ "$(sqlite3 "$TMP/b.db" "$cores")" = 3 ] || fail "core-cycle statistics not pushed"
 
 # Old runs: one v1 file copied twice; the first copy read as it is (push opens SRC
 # read-only: uids from the content), the second migrated to v3 by an import first.

@@ -63,6 +63,40 @@ static void ab__merge_pools_processes_and_resummarizes(void **state)
     btk_run_free(dst);
 }
 
+/* The core clock moves with its process, and the merged result's core cycles are
+ * summarized again over every process with a clock: dst 100..104 ns at 2 GHz (200..208
+ * cycles), src 200..204 ns at 3 GHz (600..612), a third process without a clock left out.
+ * By hand: the pooled median of the ten is (208 + 600) / 2 = 404, min 200, max 612. */
+static void ab__merge_carries_clocks_and_resummarizes_cycles(void **state)
+{
+    btk_run *dst = one_process_run("b", 100, 5, 1000);
+    btk_run *src = one_process_run("b", 200, 5, 3000);
+    btk_run *other = one_process_run("b", 900, 5, 1000);
+    const btk_result *r;
+
+    (void)state;
+    dst->results[0].procs[0].clock_ghz = btk__calloc(5, sizeof(double));
+    src->results[0].procs[0].clock_ghz = btk__calloc(5, sizeof(double));
+    for (size_t i = 0; i < 5; i++) {
+        dst->results[0].procs[0].clock_ghz[i] = 2;
+        src->results[0].procs[0].clock_ghz[i] = 3;
+    }
+    assert_int_equal(btk_ab_merge(dst, src), 0);
+    assert_int_equal(btk_ab_merge(dst, other), 0);
+    r = btk_run_find(dst, "b");
+    assert_int_equal(r->proc_count, 3);
+    check_near(r->procs[1].clock_ghz[4], 3, 0);
+    assert_null(r->procs[2].clock_ghz);
+    assert_true(r->has_core_stats);
+    check_near(r->core_stats.median, 404, 1e-12);
+    check_near(r->core_stats.min, 200, 1e-12);
+    check_near(r->core_stats.max, 612, 1e-12);
+    assert_true(btk_run_has_clock(dst));
+    btk_run_free(other);
+    btk_run_free(src);
+    btk_run_free(dst);
+}
+
 static void ab__merge_carries_failures_and_new_benchmarks(void **state)
 {
     btk_run *dst = one_process_run("a", 10, 3, 30);
@@ -115,6 +149,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ab__merge_pools_processes_and_resummarizes),
+        cmocka_unit_test(ab__merge_carries_clocks_and_resummarizes_cycles),
         cmocka_unit_test(ab__merge_carries_failures_and_new_benchmarks),
         cmocka_unit_test(ab__tag_marks_the_side_and_keeps_options),
     };

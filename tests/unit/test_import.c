@@ -167,6 +167,88 @@ static void import__bad_cpu_and_count_fields(void **state)
     btk_run_free(run);
 }
 
+/* clock_ghz (parallel to samples) gives each result's core cycles per iteration:
+ * tests/data/json/valid/clock.json is cpu.json with clocks 3.0, 3.1, 3.2 GHz (process 0,
+ * samples 10, 11, 12 ns) and 2.5, 2.0, 3.0 GHz (process 1, samples 11, 10.5, 14 ns). By
+ * hand: cycles 30, 34.1, 38.4, 27.5, 21, 42; pooled median (30 + 34.1) / 2 = 32.05, min 21,
+ * max 42, mean 193 / 6. */
+static void import__clock_ghz_gives_core_cycles(void **state)
+{
+    btk_run *run = NULL;
+    const btk_result *r;
+
+    (void)state;
+    assert_int_equal(btk_import_file(&run, data_path("json/valid/clock.json")), 0);
+    r = btk_run_find(run, "sort/1024");
+    assert_non_null(r->procs[0].clock_ghz);
+    check_near(r->procs[0].clock_ghz[1], 3.1, 1e-12);
+    check_near(r->procs[1].clock_ghz[2], 3.0, 1e-12);
+    assert_true(r->has_core_stats);
+    check_near(r->core_stats.median, 32.05, 1e-12);
+    check_near(r->core_stats.min, 21, 1e-12);
+    check_near(r->core_stats.max, 42, 1e-12);
+    check_near(r->core_stats.mean, 193.0 / 6, 1e-12);
+    check_near(r->stats.median, 11.0, 1e-12); /* wall untouched */
+    assert_true(btk_run_has_clock(run));
+    assert_false(btk_run_find(run, "crashy")->has_core_stats);
+    btk_run_free(run);
+    assert_int_equal(btk_import_file(&run, data_path("json/valid/cpu.json")), 0);
+    assert_false(btk_run_has_clock(run)); /* no clock_ghz: unknown, not zero */
+    assert_false(btk_run_find(run, "sort/1024")->has_core_stats);
+    assert_null(btk_run_find(run, "sort/1024")->procs[0].clock_ghz);
+    btk_run_free(run);
+}
+
+/* A clock import does not accept (null, 0, negative, 100 GHz or more) makes that process's
+ * clock unknown, as does an array of another length than samples; its wall samples stay
+ * and the result stays ok. A non-number is malformed input. A counting run's clock is
+ * dropped (its figures are not times). */
+static void import__bad_clock_values_make_the_clock_unknown(void **state)
+{
+    static const char head[] =
+        "{\"format\":\"benchtrack\",\"schema_version\":1,\"context\":{%s},"
+        "\"benchmarks\":[{\"name\":\"a\",\"status\":\"ok\",\"stats\":{\"median\":1},"
+        "\"processes\":[{\"samples\":[1,2],\"batch\":[1,1],\"clock_ghz\":%s},"
+        "{\"samples\":[4,6],\"clock_ghz\":[2,2]}]}]}";
+    static const char *const unknown[] = {"[3,null]", "[3,0]", "[3,-1]", "[3,100]",
+                                          "[3,1e300]", "[3]", "[3,3,3]", "[]"};
+    char text[1024];
+    btk_run *run = NULL;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+        snprintf(text, sizeof(text), head, "", unknown[i]);
+        assert_int_equal(btk_import_buffer(&run, text, strlen(text), "t"), 0);
+        assert_int_equal(run->results[0].status, BTK_RESULT_OK);
+        assert_null(run->results[0].procs[0].clock_ghz);
+        check_near(run->results[0].procs[0].ns[1], 2, 0);
+        /* the other process's clock stays: cycles 8 and 12, median 10 */
+        assert_non_null(run->results[0].procs[1].clock_ghz);
+        assert_true(run->results[0].has_core_stats);
+        check_near(run->results[0].core_stats.median, 10, 1e-12);
+        btk_run_free(run);
+    }
+    snprintf(text, sizeof(text), head, "", "[3,99.5]"); /* cycles 3, 199, 8, 12 */
+    assert_int_equal(btk_import_buffer(&run, text, strlen(text), "t"), 0);
+    check_near(run->results[0].procs[0].clock_ghz[1], 99.5, 0);
+    check_near(run->results[0].core_stats.median, 10, 1e-12);
+    check_near(run->results[0].core_stats.max, 199, 1e-12);
+    btk_run_free(run);
+    snprintf(text, sizeof(text), head, "", "[3,\"x\"]");
+    assert_int_equal(btk_import_buffer(&run, text, strlen(text), "t"), BTK_EFORMAT);
+    assert_non_null(strstr(btk_error_last()->message,
+                           "processes[0].clock_ghz: expected an array of numbers"));
+    snprintf(text, sizeof(text), head, "", "{}");
+    assert_int_equal(btk_import_buffer(&run, text, strlen(text), "t"), BTK_EFORMAT);
+    snprintf(text, sizeof(text), head, "\"options\":{\"measure\":\"instructions\"}",
+             "[3,3]");
+    assert_int_equal(btk_import_buffer(&run, text, strlen(text), "t"), 0);
+    assert_null(run->results[0].procs[0].clock_ghz);
+    assert_false(run->results[0].has_core_stats);
+    assert_false(btk_run_has_clock(run));
+    btk_run_free(run);
+}
+
 static void import__gbench_units_scale_to_ns(void **state)
 {
     static const char *const units[] = {"ns", "us", "ms", "s"};
@@ -239,7 +321,8 @@ static void import__allocation_failures_are_clean(void **state)
     int error;
 
     static const char *const files[] = {"json/valid/full.json", "json/valid/counting.json",
-                                        "json/valid/cpu.json", "gbench/tiny.json"};
+                                        "json/valid/cpu.json", "json/valid/clock.json",
+                                        "gbench/tiny.json"};
 
     (void)state;
     for (size_t f = 0; f < BTK_ARRAY_SIZE(files); f++) {
@@ -772,6 +855,8 @@ int main(void)
         cmocka_unit_test(import__gbench_repetitions_become_processes),
         cmocka_unit_test(import__counting_run_keeps_measure_and_identity),
         cmocka_unit_test(import__cpu_samples_and_stats_are_kept),
+        cmocka_unit_test(import__clock_ghz_gives_core_cycles),
+        cmocka_unit_test(import__bad_clock_values_make_the_clock_unknown),
         cmocka_unit_test(import__bad_cpu_and_count_fields),
         cmocka_unit_test(import__gbench_units_scale_to_ns),
         cmocka_unit_test(import__invalid_cases_name_what_and_where),

@@ -43,7 +43,7 @@ static void runnoise__learned_from_history_and_applied(void **state)
     (void)state;
     for (int i = 0; i < 6; i++)
         h[i] = runs[i] = level_run(levels[i]);
-    assert_int_equal(btk_runnoise_learn(&n, h, 6, NULL, 0, NULL, 0, "b"), 0);
+    assert_int_equal(btk_runnoise_learn(&n, h, 6, NULL, 0, NULL, 0, "b", BTK_COMPARE_WALL), 0);
     check_near(n.sd, 0.020760213316049738, 1e-12);
     check_near(n.df, 5, 0);
     assert_int_equal(n.runs, 6);
@@ -59,7 +59,7 @@ static void runnoise__learned_from_history_and_applied(void **state)
     check_near(v.p_value, 0.1574373164121623, 1e-9);
     check_near(v.run_noise, n.sd, 0);
     /* too few stored runs (4): nothing learned */
-    assert_int_equal(btk_runnoise_learn(&n, h, 4, NULL, 0, NULL, 0, "b"), 0);
+    assert_int_equal(btk_runnoise_learn(&n, h, 4, NULL, 0, NULL, 0, "b", BTK_COMPARE_WALL), 0);
     assert_true(isnan(n.sd));
     assert_null(n.source);
     free_runs(runs, 6);
@@ -79,7 +79,7 @@ static void runnoise__toggling_levels_counted(void **state)
     (void)state;
     for (int i = 0; i < 10; i++)
         h[i] = runs[i] = level_run(levels[i]);
-    assert_int_equal(btk_runnoise_learn(&n, h, 10, NULL, 0, NULL, 0, "b"), 0);
+    assert_int_equal(btk_runnoise_learn(&n, h, 10, NULL, 0, NULL, 0, "b", BTK_COMPARE_WALL), 0);
     check_near(n.sd, 0.06559106611687275, 1e-12);
     check_near(n.df, 9, 0);
     free_runs(runs, 10);
@@ -95,11 +95,11 @@ static void runnoise__learned_from_the_sides(void **state)
     btk_runnoise n;
 
     (void)state;
-    assert_int_equal(btk_runnoise_learn(&n, NULL, 0, bb, 2, cc, 2, "b"), 0);
+    assert_int_equal(btk_runnoise_learn(&n, NULL, 0, bb, 2, cc, 2, "b", BTK_COMPARE_WALL), 0);
     check_near(n.sd, log(1.04) / 2, 1e-12);
     check_near(n.df, 2, 0);
     assert_string_equal(n.source, "runs of the sides");
-    assert_int_equal(btk_runnoise_learn(&n, NULL, 0, bb, 1, cc, 1, "b"), 0);
+    assert_int_equal(btk_runnoise_learn(&n, NULL, 0, bb, 1, cc, 1, "b", BTK_COMPARE_WALL), 0);
     assert_true(isnan(n.sd)); /* one run a side: nothing to learn */
     free_runs(b, 2);
     free_runs(c, 2);
@@ -121,7 +121,7 @@ static void runnoise__history_and_sides_pooled(void **state)
     (void)state;
     for (int i = 0; i < 6; i++)
         h[i] = runs[i] = level_run(levels[i]);
-    assert_int_equal(btk_runnoise_learn(&n, h, 6, bb, 2, cc, 2, "b"), 0);
+    assert_int_equal(btk_runnoise_learn(&n, h, 6, bb, 2, cc, 2, "b", BTK_COMPARE_WALL), 0);
     check_near(n.sd, 0.02043828499502634, 1e-12);
     check_near(n.df, 7, 0);
     assert_int_equal(n.runs, 6);
@@ -155,7 +155,7 @@ static void runnoise__allocation_failure_is_enomem(void **state)
 
     (void)state;
     btk__alloc_fail_after(0);
-    assert_int_equal(btk_runnoise_learn(&n, h, 1, NULL, 0, NULL, 0, "b"), BTK_ENOMEM);
+    assert_int_equal(btk_runnoise_learn(&n, h, 1, NULL, 0, NULL, 0, "b", BTK_COMPARE_WALL), BTK_ENOMEM);
     btk__alloc_fail_after(-1);
     free_runs(&r, 1);
 }

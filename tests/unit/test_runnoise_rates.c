@@ -176,7 +176,7 @@ static void runnoise_rates__learned_noise_is_unbiased(void **state)
 
             for (size_t i = 0; i < 30; i++)
                 h[i] = runs[i] = make_run(&s, 1, false, &r);
-            assert_int_equal(btk_runnoise_learn(&n, h, 30, NULL, 0, NULL, 0, "b03"), 0);
+            assert_int_equal(btk_runnoise_learn(&n, h, 30, NULL, 0, NULL, 0, "b03", BTK_COMPARE_WALL), 0);
             assert_string_equal(n.source, "stored runs");
             sum += n.sd;
             for (size_t i = 0; i < 30; i++)

@@ -193,11 +193,13 @@ static void store__counts_and_cpu_round_trip(void **state)
     test_rmtree(dir);
 }
 
-/* Allocation failures while adding and loading a counting run and a run with CPU time
- * (the v3 tables): a clean BTK_ENOMEM each time, then the run as imported. */
+/* Allocation failures while adding and loading a counting run, a run with CPU time (the
+ * v5 tables) and a run with a core clock (v8): a clean BTK_ENOMEM each time, then the run
+ * as imported. */
 static void store__allocation_failures_with_counts_and_cpu(void **state)
 {
-    static const char *const files[] = {"json/valid/counting.json", "json/valid/cpu.json"};
+    static const char *const files[] = {"json/valid/counting.json", "json/valid/cpu.json",
+                                        "json/valid/clock.json"};
     char *dir = test_tmpdir("fault3");
     btk_store *db = NULL;
 
@@ -229,6 +231,7 @@ static void store__allocation_failures_with_counts_and_cpu(void **state)
         }
         assert_int_equal(out->measure, in->measure);
         assert_int_equal(btk_run_has_cpu(out), btk_run_has_cpu(in));
+        assert_int_equal(btk_run_has_clock(out), btk_run_has_clock(in));
         btk_run_free(out);
         btk_run_free(in);
     }
@@ -727,6 +730,64 @@ static void store__v2_database_reads_as_time_runs(void **state)
     test_rmtree(dir);
 }
 
+/* A schema v7 database written by the main branch before the core clock was stored
+ * (tests/data/db/v7.sql: clock.json, whose clock_ghz v7 did not read, and full.json) reads
+ * as it is: CPU samples and statistics as stored, no clock and no core cycles, no point in
+ * a cycles history. A writing open migrates it to v8 (clock_samples, result_metrics.core_*)
+ * and reads the same; a run with a clock stored then comes back with it. */
+static void store__v7_database_reads_without_clock_and_migrates(void **state)
+{
+    static const char sha[2][41] = {"7777777777777777777777777777777777777777",
+                                    "9999999999999999999999999999999999999999"};
+    char *dir = test_tmpdir("v7"), path[4096];
+    btk_store *db = NULL;
+    btk_run *run = NULL, *in = NULL;
+    btk_history_point *pts = NULL;
+    const btk_result *r;
+    size_t n = 0;
+    int64_t id = 0;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s", db_in(dir, "v7.db"));
+    load_dump(path, "db/v7.sql");
+    for (int mode = 0; mode < 2; mode++) {
+        assert_int_equal(btk_store_open(&db, path, mode ? 0 : BTK_STORE_READONLY), 0);
+        assert_int_equal(btk_sqlite__of(db)->version, mode ? BTK_STORE_SCHEMA_VERSION : 7);
+        assert_int_equal(btk_store_load_run(&run, db, 1, true), 0);
+        r = btk_run_find(run, "sort/1024");
+        assert_true(btk_run_has_cpu(run));
+        check_near(r->cpu_stats.median, 9.9, 1e-12); /* clock.json's (cpu.json's) value */
+        check_near(r->procs[1].cpu_ns[2], 12.6, 1e-12);
+        assert_false(btk_run_has_clock(run));
+        assert_false(r->has_core_stats);
+        assert_null(r->procs[0].clock_ghz);
+        check_near(r->stats.median, 11.0, 1e-12);
+        btk_run_free(run);
+        assert_int_equal(btk_store_history_metric(&pts, &n, db, "sort/1024", NULL, sha, 1,
+                                                  BTK_HISTORY_CYCLES), 0);
+        assert_int_equal(n, 0);
+        btk_history_free(pts, n);
+        btk_store_close(db);
+    }
+    assert_int_equal(btk_store_open(&db, path, 0), 0);
+    assert_int_equal(btk_import_file(&in, data_path("json/valid/clock.json")), 0);
+    snprintf(in->commit.sha, sizeof(in->commit.sha), "%s", sha[1]);
+    assert_int_equal(btk_store_add_run(db, in, &id), 0);
+    assert_int_equal(btk_store_load_run(&run, db, id, true), 0);
+    r = btk_run_find(run, "sort/1024");
+    check_near(r->procs[1].clock_ghz[1], 2.0, 0); /* clock.json's */
+    check_near(r->core_stats.median, 32.05, 1e-12); /* by hand: test_import.c */
+    btk_run_free(run);
+    assert_int_equal(btk_store_history_metric(&pts, &n, db, "sort/1024", NULL, sha, 2,
+                                              BTK_HISTORY_CYCLES), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(pts[0].sha, sha[1]);
+    btk_history_free(pts, n);
+    btk_run_free(in);
+    btk_store_close(db);
+    test_rmtree(dir);
+}
+
 /* The history query reads results and runs through covering indexes only (schema v2): the
  * property that keeps it fast when a run holds many benchmarks and large context JSON
  * (docs/figures/store.md). Checked on SQLite's query plan, not on a timing. */
@@ -909,6 +970,7 @@ int main(void)
         cmocka_unit_test(store__roundtrip_keeps_every_field),
         cmocka_unit_test(store__counts_and_cpu_round_trip),
         cmocka_unit_test(store__v2_database_reads_as_time_runs),
+        cmocka_unit_test(store__v7_database_reads_without_clock_and_migrates),
         cmocka_unit_test(store__allocation_failures_with_counts_and_cpu),
         cmocka_unit_test(store__hostile_names_round_trip_verbatim),
         cmocka_unit_test(store__newer_schema_is_refused_untouched),

@@ -390,6 +390,20 @@ static void backend_sql(void **state, const char *loc, const char *sql)
     }
 }
 
+/* The SQL that puts a v8 database back to v7 (schema v8 added clock_samples and
+ * result_metrics.core_*), per backend. */
+#define UNDO_V8_SQLITE                                                                       \
+    "DROP TABLE clock_samples; ALTER TABLE result_metrics DROP COLUMN core_min;"           \
+    " ALTER TABLE result_metrics DROP COLUMN core_max;"                                     \
+    " ALTER TABLE result_metrics DROP COLUMN core_mean;"                                    \
+    " ALTER TABLE result_metrics DROP COLUMN core_median;"                                  \
+    " ALTER TABLE result_metrics DROP COLUMN core_ci_low;"                                  \
+    " ALTER TABLE result_metrics DROP COLUMN core_ci_high; "
+#define UNDO_V8_PG                                                                           \
+    "DROP TABLE clock_samples; ALTER TABLE result_metrics DROP COLUMN core_min,"           \
+    " DROP COLUMN core_max, DROP COLUMN core_mean, DROP COLUMN core_median,"               \
+    " DROP COLUMN core_ci_low, DROP COLUMN core_ci_high; "
+
 /* Schema v7: a result's call_percentiles (per-call mode, "percentiles": "calls") comes back
  * as it was stored, true and false alike; a database put back to v6 by hand (the column
  * dropped, the version set to 6) reads every result as batch percentiles, read-only as it
@@ -414,10 +428,10 @@ static void backends__call_percentiles_round_trip_and_migrate(void **state)
     btk_store_close(db);
     /* back to v6 */
     backend_sql(state, loc,
-                is_pg(state) ? "ALTER TABLE results DROP COLUMN call_percentiles;"
-                               " UPDATE benchtrack_schema SET version = 6"
-                             : "ALTER TABLE results DROP COLUMN call_percentiles;"
-                               " PRAGMA user_version=6;");
+                is_pg(state) ? UNDO_V8_PG "ALTER TABLE results DROP COLUMN call_percentiles;"
+                                          " UPDATE benchtrack_schema SET version = 6"
+                             : UNDO_V8_SQLITE "ALTER TABLE results DROP COLUMN call_percentiles;"
+                                              " PRAGMA user_version=6;");
     assert_int_equal(btk_store_open(&db, loc, BTK_STORE_READONLY), 0); /* read as v6 */
     assert_int_equal(btk_store_load_run(&out, db, id, true), 0);
     assert_false(btk_run_find(out, "bench_0")->call_percentiles);
@@ -466,7 +480,8 @@ static void backends__pg_v2_database_migrates(void **state)
     btk_store_close(db);
     /* back to v2: per-host machine rows, no hostname/name/uid columns, none of the tables
      * later versions add */
-    pg_sql(loc, "DROP TABLE IF EXISTS acks, run_counts, result_metrics, cpu_samples;"
+    pg_sql(loc, "DROP TABLE IF EXISTS acks, run_counts, result_metrics, cpu_samples,"
+                " clock_samples;"
                 " ALTER TABLE results DROP COLUMN call_percentiles;"
                 " ALTER TABLE runs DROP COLUMN uid; ALTER TABLE runs DROP COLUMN hostname;"
                 " ALTER TABLE machines DROP COLUMN name;"
@@ -596,6 +611,126 @@ static void backends__counts_and_cpu_round_trip(void **state)
     btk_run_free(cpu);
 }
 
+/* Load run id with samples and check benchmark sort/1024 has the core clock of
+ * tests/data/json/valid/clock.json (w, as imported) or none (w NULL). */
+static void check_clock(btk_store *db, int64_t id, const btk_result *w)
+{
+    btk_run *out = NULL;
+    const btk_result *r;
+
+    assert_int_equal(btk_store_load_run(&out, db, id, true), 0);
+    r = btk_run_find(out, "sort/1024");
+    assert_int_equal(r->proc_count, 2);
+    assert_non_null(r->procs[0].cpu_ns); /* clock.json's CPU samples, on every version */
+    assert_int_equal(r->has_core_stats, w != NULL);
+    assert_int_equal(btk_run_has_clock(out), w != NULL);
+    for (size_t p = 0; p < r->proc_count; p++) {
+        if (w == NULL) {
+            assert_null(r->procs[p].clock_ghz);
+            continue;
+        }
+        assert_non_null(r->procs[p].clock_ghz);
+        for (size_t i = 0; i < r->procs[p].count; i++)
+            check_near(r->procs[p].clock_ghz[i], w->procs[p].clock_ghz[i], 0);
+    }
+    if (w) {
+        check_near(r->core_stats.median, 32.05, 1e-12); /* by hand: test_import.c */
+        check_near(r->core_stats.min, 21, 1e-12);
+        check_near(r->core_stats.ci_low, w->core_stats.ci_low, 0);
+        check_near(r->core_stats.ci_high, w->core_stats.ci_high, 0);
+    }
+    btk_run_free(out);
+}
+
+/* Schema v8 on both backends: clock.json's clock_ghz and core-cycle statistics come back
+ * as imported (with samples; the statistics without them too), a run without a clock has
+ * none, and history --metric cycles holds the run with a clock only. A stored clock that
+ * is not one import accepts (0 GHz, written by hand) is read as unknown. Put back to v7 by
+ * hand (clock_samples and result_metrics.core_* dropped), the database reads read-only as
+ * v7 without clocks, and a writing open migrates it to v8 and stores clocks again. */
+static void backends__clock_round_trip_and_migrate_from_v7(void **state)
+{
+    static const char sha[3][41] = {"2123456789abcdef0123456789abcdef01234567",
+                                    "3123456789abcdef0123456789abcdef01234567",
+                                    "4123456789abcdef0123456789abcdef01234567"};
+    const char *loc = location_or_skip(state);
+    btk_store *db = NULL;
+    btk_run *clock = NULL, *cpu = NULL, *out = NULL;
+    btk_history_point *pts = NULL;
+    const btk_result *w;
+    size_t n = 0;
+    int64_t id[3] = {0, 0, 0};
+
+    assert_int_equal(btk_import_file(&clock, data_path("json/valid/clock.json")), 0);
+    assert_int_equal(btk_import_file(&cpu, data_path("json/valid/cpu.json")), 0);
+    w = btk_run_find(clock, "sort/1024");
+    snprintf(clock->commit.sha, sizeof(clock->commit.sha), "%s", sha[0]);
+    snprintf(cpu->commit.sha, sizeof(cpu->commit.sha), "%s", sha[1]);
+    assert_int_equal(btk_store_open(&db, loc, 0), 0);
+    assert_int_equal(btk_store_add_run(db, clock, &id[0]), 0);
+    assert_int_equal(btk_store_add_run(db, cpu, &id[1]), 0);
+    check_clock(db, id[0], w);
+    /* without samples: the statistics (history and run-to-run noise read them) */
+    assert_int_equal(btk_store_load_run(&out, db, id[0], false), 0);
+    assert_true(btk_run_find(out, "sort/1024")->has_core_stats);
+    check_near(btk_run_find(out, "sort/1024")->core_stats.median, 32.05, 1e-12);
+    assert_true(btk_run_has_clock(out));
+    btk_run_free(out);
+    assert_int_equal(btk_store_load_run(&out, db, id[1], true), 0);
+    assert_false(btk_run_has_clock(out));
+    assert_null(btk_run_find(out, "sort/1024")->procs[0].clock_ghz);
+    btk_run_free(out);
+    assert_int_equal(btk_store_history_metric(&pts, &n, db, "sort/1024", NULL, sha, 2,
+                                              BTK_HISTORY_CYCLES), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(pts[0].sha, sha[0]);
+    check_near(pts[0].stats.median, 32.05, 1e-12);
+    btk_history_free(pts, n);
+    assert_int_equal(btk_store_history(&pts, &n, db, "sort/1024", NULL, sha, 2), 0);
+    assert_int_equal(n, 2); /* wall: both runs */
+    btk_history_free(pts, n);
+    btk_store_close(db);
+    /* a clock of 0 GHz in the store: that process's clock is unknown */
+    backend_sql(state, loc,
+                is_pg(state) ? "UPDATE clock_samples SET clock = decode(repeat('00', 24), 'hex')"
+                               " WHERE seq = 1"
+                             : "UPDATE clock_samples SET clock = zeroblob(24) WHERE seq = 1;");
+    assert_int_equal(btk_store_open(&db, loc, BTK_STORE_READONLY), 0);
+    assert_int_equal(btk_store_load_run(&out, db, id[0], true), 0);
+    assert_non_null(btk_run_find(out, "sort/1024")->procs[0].clock_ghz);
+    assert_null(btk_run_find(out, "sort/1024")->procs[1].clock_ghz);
+    btk_run_free(out);
+    btk_store_close(db);
+    /* back to v7 */
+    backend_sql(state, loc,
+                is_pg(state) ? UNDO_V8_PG "UPDATE benchtrack_schema SET version = 7"
+                             : UNDO_V8_SQLITE "PRAGMA user_version=7;");
+    assert_int_equal(btk_store_open(&db, loc, BTK_STORE_READONLY), 0); /* read as v7 */
+    check_clock(db, id[0], NULL);
+    assert_int_equal(btk_store_history_metric(&pts, &n, db, "sort/1024", NULL, sha, 2,
+                                              BTK_HISTORY_CYCLES), 0);
+    assert_int_equal(n, 0);
+    btk_history_free(pts, n);
+    assert_int_equal(btk_store_history_metric(&pts, &n, db, "sort/1024", NULL, sha, 2,
+                                              BTK_HISTORY_CPU), 0);
+    assert_int_equal(n, 2); /* v7's CPU statistics stay */
+    btk_history_free(pts, n);
+    btk_store_close(db);
+    assert_int_equal(btk_store_open(&db, loc, 0), 0); /* migrates to v8 */
+    check_clock(db, id[0], NULL);
+    snprintf(clock->commit.sha, sizeof(clock->commit.sha), "%s", sha[2]);
+    assert_int_equal(btk_store_add_run(db, clock, &id[2]), 0);
+    check_clock(db, id[2], w);
+    assert_int_equal(btk_store_history_metric(&pts, &n, db, "sort/1024", NULL, sha, 3,
+                                              BTK_HISTORY_CYCLES), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(pts[0].sha, sha[2]);
+    btk_history_free(pts, n);
+    btk_store_close(db);
+    btk_run_free(clock);
+    btk_run_free(cpu);
+}
+
 /* ---- passwords (no server needed) ---- */
 
 static void redact__every_password_form_is_hidden(void **state)
@@ -673,6 +808,7 @@ int main(void)
         BOTH(backends__acks_round_trip),
         BOTH(backends__counts_and_cpu_round_trip),
         BOTH(backends__call_percentiles_round_trip_and_migrate),
+        BOTH(backends__clock_round_trip_and_migrate_from_v7),
         cmocka_unit_test_setup_teardown(backends__pg_v2_database_migrates, pg_setup, teardown),
         cmocka_unit_test(redact__every_password_form_is_hidden),
         cmocka_unit_test(redact__unreachable_server_message_hides_password),

@@ -1,0 +1,105 @@
+/*
+ * The figures of time runs (metric.h): wall, CPU and core cycles per sample, the results'
+ * core-cycle statistics, and the core clock's checks.
+ */
+#include "metric.h"
+
+#include <math.h>
+
+static const char *const metric_names[] = {"wall", "cpu", "cycles"};
+
+const char *btk_compare_metric_name(btk_compare_metric metric)
+{
+    return (unsigned)metric < BTK_ARRAY_SIZE(metric_names) ? metric_names[metric] : "wall";
+}
+
+const char *btk_compare_metric_unit(btk_compare_metric metric)
+{
+    return metric == BTK_COMPARE_CYCLES ? "cycles" : "ns";
+}
+
+bool btk_clock_ok(double ghz)
+{
+    return isfinite(ghz) && ghz > 0 && ghz < BTK_CLOCK_MAX_GHZ;
+}
+
+void btk_proc_check_clock(btk_proc *p)
+{
+    for (size_t i = 0; p->clock_ghz && i < p->count; i++)
+        if (!btk_clock_ok(p->clock_ghz[i])) {
+            btk__free(p->clock_ghz);
+            p->clock_ghz = NULL;
+        }
+}
+
+bool btk_proc_has_metric(const btk_proc *p, btk_compare_metric metric)
+{
+    return metric == BTK_COMPARE_CPU      ? p->cpu_ns != NULL
+           : metric == BTK_COMPARE_CYCLES ? p->clock_ghz != NULL && p->ns != NULL
+                                          : p->ns != NULL;
+}
+
+void btk_proc_metric_values(double *out, const btk_proc *p, btk_compare_metric metric)
+{
+    if (metric == BTK_COMPARE_CYCLES) {
+        for (size_t i = 0; i < p->count; i++)
+            out[i] = p->ns[i] * p->clock_ghz[i];
+    } else if (p->count > 0)
+        memcpy(out, metric == BTK_COMPARE_CPU ? p->cpu_ns : p->ns, p->count * sizeof(double));
+}
+
+const btk_stats *btk_result_metric_stats(const btk_result *r, btk_compare_metric metric)
+{
+    if (metric == BTK_COMPARE_CPU)
+        return r->has_cpu_stats ? &r->cpu_stats : NULL;
+    if (metric == BTK_COMPARE_CYCLES)
+        return r->has_core_stats ? &r->core_stats : NULL;
+    return &r->stats;
+}
+
+int btk_result_summarize_cycles(btk_result *r)
+{
+    size_t n = 0, at = 0;
+    double *v;
+    int error;
+
+    r->has_core_stats = false;
+    btk_stats_init(&r->core_stats);
+    for (size_t i = 0; r->status == BTK_RESULT_OK && i < r->proc_count; i++)
+        n += btk_proc_has_metric(&r->procs[i], BTK_COMPARE_CYCLES) ? r->procs[i].count : 0;
+    if (n == 0)
+        return 0;
+    if ((v = btk__malloc(n * sizeof(*v))) == NULL)
+        return BTK_ENOMEM;
+    for (size_t i = 0; i < r->proc_count; i++)
+        if (btk_proc_has_metric(&r->procs[i], BTK_COMPARE_CYCLES)) {
+            btk_proc_metric_values(v + at, &r->procs[i], BTK_COMPARE_CYCLES);
+            at += r->procs[i].count;
+        }
+    error = btk_stats_summarize(&r->core_stats, v, n);
+    btk__free(v);
+    r->has_core_stats = error == 0 && isfinite(r->core_stats.median);
+    return error;
+}
+
+int btk_runs_clock_median(double *out, const btk_run *const *runs, size_t count)
+{
+    btk_buf all = BTK_BUF_INIT;
+    int error = 0;
+
+    *out = NAN;
+    for (size_t k = 0; k < count && error == 0; k++)
+        for (size_t i = 0; runs[k]->measure == BTK_MEASURE_KIND_TIME &&
+                           i < runs[k]->result_count && error == 0; i++) {
+            const btk_result *r = &runs[k]->results[i];
+
+            for (size_t p = 0; r->status == BTK_RESULT_OK && p < r->proc_count; p++)
+                if (r->procs[p].clock_ghz && error == 0)
+                    error = btk_buf_put(&all, (const char *)r->procs[p].clock_ghz,
+                                        r->procs[p].count * sizeof(double));
+        }
+    if (error == 0 && all.len > 0)
+        *out = btk_stats_median_inplace((double *)(void *)all.ptr, all.len / sizeof(double));
+    btk_buf_free(&all);
+    return error;
+}

@@ -1,0 +1,37 @@
+/*
+ * The figures a time run is read by (btk_compare_metric, model.h): wall-clock ns, CPU ns,
+ * or estimated core cycles per iteration, each sample's ns times the core clock measured
+ * next to it (JSON clock_ghz; docs/statistics.md §12). Which processes and results hold a
+ * figure, its values and statistics, and the checks of a clock read from outside.
+ */
+#ifndef BTK_METRIC_H
+#define BTK_METRIC_H
+
+#include "model.h"
+
+/* "wall", "cpu", "cycles"; the unit of its values: "ns" or "cycles". */
+const char *btk_compare_metric_name(btk_compare_metric metric);
+const char *btk_compare_metric_unit(btk_compare_metric metric);
+/* Whether ghz is a core clock the tool accepts: finite, > 0 and < BTK_CLOCK_MAX_GHZ. */
+#define BTK_CLOCK_MAX_GHZ 100.0
+bool btk_clock_ok(double ghz);
+/* Drop p's clock (NULL: unknown) unless every value is btk_clock_ok (read from a store,
+ * which may have been written by other hands). */
+void btk_proc_check_clock(btk_proc *p);
+/* Whether process p holds the metric's samples (wall: always; cpu: cpu_ns; cycles:
+ * clock_ghz). */
+bool btk_proc_has_metric(const btk_proc *p, btk_compare_metric metric);
+/* Write p's count samples of the metric to out (cycles: ns[i] * clock_ghz[i]); p must
+ * have it (btk_proc_has_metric). */
+void btk_proc_metric_values(double *out, const btk_proc *p, btk_compare_metric metric);
+/* The result's statistics of the metric (stats, cpu_stats, core_stats), or NULL when it
+ * has none. Borrowed. */
+const btk_stats *btk_result_metric_stats(const btk_result *r, btk_compare_metric metric);
+/* Summarize r's core cycles per iteration (the samples of its processes with a clock,
+ * pooled) into core_stats; has_core_stats false when none (or r is not ok). BTK_ENOMEM. */
+int btk_result_summarize_cycles(btk_result *r);
+/* The median of every clock_ghz sample of the ok results of runs (time runs only), or NAN
+ * when none has a clock. BTK_ENOMEM. */
+int btk_runs_clock_median(double *out, const btk_run *const *runs, size_t count);
+
+#endif

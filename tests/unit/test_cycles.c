@@ -1,0 +1,390 @@
+/* Tests of the cycles metric (docs/statistics.md §12) across the modules that carry it:
+ * btk_compare_runs by --metric cycles on runs built in memory, its refusal without a core
+ * clock, the note of a comparison by wall time across different clocks, run-to-run noise
+ * and process medians by the compared metric, and the output formats' names and units.
+ *
+ * The runs are constructed so the expected verdicts follow from the construction: a
+ * process's samples lie around a centre (per-process offset +-1 %, per-sample noise
+ * +-0.5 %, seeded) and its clock_ghz is a constant per side, so its cycles are the wall
+ * samples times that constant. "9 % slower only because the clock is 9 % lower" is a side
+ * whose samples are x1.09 and whose clock is /1.09: its cycles have the distribution of
+ * the other side's. The expected ratios (1.09, 1, 1.05) and levels (1000 ns x 3.12 GHz =
+ * 3120 cycles) come from that construction, not from benchtrack. */
+#include "check.h"
+#include "compare.h"
+#include "format.h"
+#include "runnoise.h"
+#include "significance.h"
+#include "verdict.h"
+
+#include <math.h>
+
+static double uniform(btk_rng *r)
+{
+    return (double)(btk_rng_next(r) >> 11) / 9007199254740992.0 - 0.5;
+}
+
+/* A run of one ok benchmark "b": procs processes of 20 samples around centre ns, every
+ * sample's clock ghz (0: no clock_ghz). Its statistics (wall, core cycles) are summarized
+ * from the samples, as import does. */
+static btk_run *make_run(double centre, double ghz, size_t procs, uint64_t seed, int64_t id)
+{
+    btk_run *run = NULL;
+    btk_result *res;
+    btk_rng r;
+    double all[20 * 64];
+    size_t n = 0;
+
+    btk_rng_seed(&r, seed);
+    assert_true(procs <= 64);
+    assert_int_equal(btk_run_new(&run), 0);
+    run->id = id;
+    run->results = btk__calloc(1, sizeof(btk_result));
+    run->result_count = 1;
+    res = &run->results[0];
+    res->name = btk__strdup("b");
+    res->status = BTK_RESULT_OK;
+    btk_memory_init(&res->memory);
+    res->procs = btk__calloc(procs, sizeof(btk_proc));
+    res->proc_count = procs;
+    for (size_t p = 0; p < procs; p++) {
+        double proc_centre = centre * (1 + 0.02 * uniform(&r));
+        btk_proc *pr = &res->procs[p];
+
+        pr->index = (int)p;
+        pr->count = 20;
+        pr->peak_rss_bytes = -1;
+        pr->ns = btk__malloc(20 * sizeof(double));
+        pr->clock_ghz = ghz > 0 ? btk__malloc(20 * sizeof(double)) : NULL;
+        for (size_t i = 0; i < 20; i++) {
+            pr->ns[i] = all[n++] = proc_centre * (1 + 0.01 * uniform(&r));
+            if (pr->clock_ghz)
+                pr->clock_ghz[i] = ghz;
+        }
+    }
+    assert_int_equal(btk_stats_summarize(&res->stats, all, n), 0);
+    assert_int_equal(btk_result_summarize_cycles(res), 0);
+    return run;
+}
+
+static btk_comparison *compare(const btk_run *base, const btk_run *now,
+                               btk_compare_metric metric)
+{
+    btk_compare_options o = BTK_COMPARE_OPTIONS_INIT;
+    const btk_run *b[] = {base}, *n[] = {now};
+    btk_comparison *cmp = NULL;
+
+    o.metric = metric;
+    assert_int_equal(btk_compare_runs(&cmp, b, 1, n, 1, &o), 0);
+    assert_int_equal(cmp->count, 1);
+    return cmp;
+}
+
+/* Side B 9 % slower in wall time only because its core clock is 9 % lower: by wall time
+ * regressed (ratio 1.09), by cycles unchanged (ratio 1) at 3120 cycles a side. */
+static void cycles__lower_clock_moves_wall_time_not_cycles(void **state)
+{
+    btk_run *base = make_run(1000, 3.12, 10, 1, 0);
+    btk_run *now = make_run(1090, 3.12 / 1.09, 10, 2, 0);
+    btk_comparison *wall = compare(base, now, BTK_COMPARE_WALL);
+    btk_comparison *cyc = compare(base, now, BTK_COMPARE_CYCLES);
+
+    (void)state;
+    assert_int_equal(wall->items[0].kind, BTK_VERDICT_REGRESSED);
+    assert_string_equal(wall->items[0].metric, "wall");
+    check_near(wall->items[0].ratio, 1.09, 0.01);
+    assert_int_equal(cyc->items[0].kind, BTK_VERDICT_UNCHANGED);
+    assert_string_equal(cyc->items[0].metric, "cycles");
+    assert_int_equal(cyc->metric, BTK_COMPARE_CYCLES);
+    check_near(cyc->items[0].ratio, 1.0, 0.01);
+    assert_true(cyc->items[0].ci_low > 0.98 && cyc->items[0].ci_high < 1.02);
+    check_near(cyc->items[0].base_median, 3120, 0.01);
+    check_near(cyc->items[0].new_median, 3120, 0.01);
+    assert_string_equal(cyc->items[0].unit, "processes");
+    assert_int_equal(btk_comparison_exit_code(wall), 1);
+    assert_int_equal(btk_comparison_exit_code(cyc), 0);
+    btk_comparison_free(wall);
+    btk_comparison_free(cyc);
+    btk_run_free(base);
+    btk_run_free(now);
+}
+
+/* 5 % more cycles at equal clocks: regressed by cycles (ratio 1.05), and by wall time. */
+static void cycles__more_cycles_at_equal_clocks_regressed(void **state)
+{
+    btk_run *base = make_run(1000, 3.04, 10, 3, 0);
+    btk_run *now = make_run(1050, 3.04, 10, 4, 0);
+    btk_comparison *cyc = compare(base, now, BTK_COMPARE_CYCLES);
+    btk_comparison *wall = compare(base, now, BTK_COMPARE_WALL);
+
+    (void)state;
+    assert_int_equal(cyc->items[0].kind, BTK_VERDICT_REGRESSED);
+    check_near(cyc->items[0].ratio, 1.05, 0.01);
+    check_near(cyc->items[0].base_median, 3040, 0.01);
+    assert_int_equal(wall->items[0].kind, BTK_VERDICT_REGRESSED);
+    assert_false(wall->clock_differs); /* equal clocks: no note */
+    check_near(wall->clock_base, 3.04, 1e-12);
+    check_near(wall->clock_new, 3.04, 1e-12);
+    btk_comparison_free(cyc);
+    btk_comparison_free(wall);
+    btk_run_free(base);
+    btk_run_free(now);
+}
+
+/* --metric cycles with a side whose time runs hold no clock: BTK_EINVAL, one line naming
+ * the run (by id when stored) and its side; by wall time the same runs compare. A process
+ * without a clock next to ones with it is left out of the units. */
+static void cycles__side_without_clock_is_refused(void **state)
+{
+    btk_compare_options o = BTK_COMPARE_OPTIONS_INIT;
+    btk_run *base = make_run(1000, 3.12, 10, 5, 3);
+    btk_run *now = make_run(1000, 0, 10, 6, 7);
+    const btk_run *b[] = {base}, *n[] = {now};
+    btk_comparison *cmp = NULL;
+
+    (void)state;
+    o.metric = BTK_COMPARE_CYCLES;
+    assert_int_equal(btk_compare_runs(&cmp, b, 1, n, 1, &o), BTK_EINVAL);
+    assert_null(cmp);
+    assert_string_equal(btk_error_last()->message, "--metric cycles needs clock_ghz: run #7 "
+                                                   "(contender side) was recorded without it");
+    now->id = 0; /* not stored (benchtrack ab) */
+    assert_int_equal(btk_compare_runs(&cmp, n, 1, b, 1, &o), BTK_EINVAL);
+    assert_string_equal(btk_error_last()->message, "--metric cycles needs clock_ghz: the base "
+                                                   "side's run was recorded without it");
+    o.metric = BTK_COMPARE_WALL;
+    assert_int_equal(btk_compare_runs(&cmp, b, 1, n, 1, &o), 0);
+    assert_false(cmp->clock_differs);
+    assert_true(isnan(cmp->clock_new));
+    btk_comparison_free(cmp);
+    /* 4 of the contender's 10 processes without a clock: 6 units left on its side */
+    btk_run_free(now);
+    now = make_run(1000, 3.12, 10, 6, 7);
+    for (size_t p = 0; p < 4; p++) {
+        btk__free(now->results[0].procs[p].clock_ghz);
+        now->results[0].procs[p].clock_ghz = NULL;
+    }
+    cmp = compare(base, now, BTK_COMPARE_CYCLES);
+    assert_int_equal(cmp->items[0].units_base, 10);
+    assert_int_equal(cmp->items[0].units_new, 6);
+    btk_comparison_free(cmp);
+    btk_run_free(base);
+    btk_run_free(now);
+}
+
+/* The note: by wall time, sides at 3.04 and 3.12 GHz (+2.63 %, more than 1 %) get one, in
+ * the table as a line and in JSON as a field, and the verdict stays the wall time's; by
+ * cycles, or at 3.12 vs 3.14 GHz (+0.64 %), none. The text's figures: 3.12 / 3.04 - 1 =
+ * +2.6 %. */
+static void cycles__wall_comparison_notes_a_clock_difference(void **state)
+{
+    btk_run *base = make_run(1000, 3.04, 10, 7, 0);
+    btk_run *now = make_run(1000, 3.12, 10, 8, 0);
+    btk_run *near = make_run(1000, 3.14, 10, 9, 0);
+    btk_comparison *cmp = compare(base, now, BTK_COMPARE_WALL);
+    btk_buf out = BTK_BUF_INIT;
+    const char *note = "note: the core clock differed between the sides: base 3.04 GHz, new "
+                       "3.12 GHz (+2.6 %); wall times of CPU-bound benchmarks move with it; "
+                       "--metric cycles compares estimated core cycles\n";
+
+    (void)state;
+    assert_true(cmp->clock_differs);
+    check_near(cmp->clock_base, 3.04, 1e-12);
+    check_near(cmp->clock_new, 3.12, 1e-12);
+    assert_int_equal(btk_format_comparison(&out, cmp, NULL, BTK_FORMAT_TABLE, false), 0);
+    assert_non_null(strstr(btk_buf_cstr(&out), note));
+    btk_buf_clear(&out);
+    assert_int_equal(btk_format_comparison(&out, cmp, NULL, BTK_FORMAT_JSON, false), 0);
+    assert_non_null(strstr(btk_buf_cstr(&out), "\"clock_note\": \"the core clock differed "
+                                                "between the sides: base 3.04 GHz, new 3.12 "
+                                                "GHz (+2.6 %);"));
+    assert_non_null(strstr(btk_buf_cstr(&out), "\"clock_base_ghz\": 3.04"));
+    /* a note, not a verdict: equal wall times compare as such */
+    assert_true(cmp->items[0].kind != BTK_VERDICT_REGRESSED &&
+                cmp->items[0].kind != BTK_VERDICT_IMPROVED);
+    assert_int_equal(btk_comparison_exit_code(cmp), 0);
+    btk_comparison_free(cmp);
+    btk_buf_clear(&out);
+    cmp = compare(base, now, BTK_COMPARE_CYCLES);
+    assert_false(cmp->clock_differs);
+    assert_int_equal(btk_format_comparison(&out, cmp, NULL, BTK_FORMAT_TABLE, false), 0);
+    assert_null(strstr(btk_buf_cstr(&out), "note:"));
+    btk_comparison_free(cmp);
+    btk_buf_clear(&out);
+    cmp = compare(near, now, BTK_COMPARE_WALL);
+    assert_false(cmp->clock_differs);
+    assert_int_equal(btk_format_comparison(&out, cmp, NULL, BTK_FORMAT_JSON, false), 0);
+    assert_non_null(strstr(btk_buf_cstr(&out), "\"clock_note\": null"));
+    btk_comparison_free(cmp);
+    btk_buf_free(&out);
+    btk_run_free(base);
+    btk_run_free(now);
+    btk_run_free(near);
+}
+
+/* Every format names cycles where it prints their values: the table's metric line and
+ * "kcyc" cells, CSV's base_cycles/new_cycles columns, JSON's metric, median_unit and
+ * *_median_cycles keys (no *_ns key), JUnit's failure text. */
+static void cycles__formats_name_the_metric_and_unit(void **state)
+{
+    btk_run *base = make_run(1000, 3.04, 10, 10, 0);
+    btk_run *now = make_run(1050, 3.04, 10, 11, 0);
+    btk_comparison *cmp = compare(base, now, BTK_COMPARE_CYCLES);
+    btk_buf out = BTK_BUF_INIT;
+    const char *s;
+
+    (void)state;
+    assert_int_equal(btk_format_comparison(&out, cmp, NULL, BTK_FORMAT_TABLE, false), 0);
+    s = btk_buf_cstr(&out);
+    assert_non_null(strstr(s, "metric:     cycles: estimated core cycles per iteration"));
+    assert_non_null(strstr(s, " kcyc")); /* ~3040 and ~3192 cycles */
+    assert_null(strstr(s, " us "));
+    btk_buf_clear(&out);
+    assert_int_equal(btk_format_comparison(&out, cmp, NULL, BTK_FORMAT_MARKDOWN, false), 0);
+    assert_non_null(strstr(btk_buf_cstr(&out), "**Metric:** cycles: estimated core cycles"));
+    btk_buf_clear(&out);
+    assert_int_equal(btk_format_comparison(&out, cmp, NULL, BTK_FORMAT_CSV, false), 0);
+    assert_non_null(strstr(btk_buf_cstr(&out), "verdict,benchmark,base_cycles,new_cycles,"));
+    btk_buf_clear(&out);
+    assert_int_equal(btk_format_comparison(&out, cmp, NULL, BTK_FORMAT_JSON, false), 0);
+    s = btk_buf_cstr(&out);
+    assert_non_null(strstr(s, "\"metric\": \"cycles\""));
+    assert_non_null(strstr(s, "\"median_unit\": \"cycles\""));
+    assert_non_null(strstr(s, "\"base_median_cycles\": "));
+    assert_non_null(strstr(s, "\"new_median_cycles\": "));
+    assert_null(strstr(s, "_median_ns"));
+    btk_buf_clear(&out);
+    assert_int_equal(btk_format_comparison(&out, cmp, NULL, BTK_FORMAT_JUNIT, false), 0);
+    assert_non_null(strstr(btk_buf_cstr(&out), ">cycles regressed, change +"));
+    btk_buf_free(&out);
+    btk_comparison_free(cmp);
+    btk_run_free(base);
+    btk_run_free(now);
+}
+
+/* A run of one benchmark "b" whose wall median is wall and core-cycle median cycles (no
+ * samples: a stored run loaded without them). */
+static btk_run *level_run(double wall, double cycles)
+{
+    btk_run *run = NULL;
+    btk_result *res;
+
+    assert_int_equal(btk_run_new(&run), 0);
+    run->results = btk__calloc(1, sizeof(btk_result));
+    run->result_count = 1;
+    res = &run->results[0];
+    res->name = btk__strdup("b");
+    res->status = BTK_RESULT_OK;
+    btk_stats_init(&res->stats);
+    btk_stats_init(&res->core_stats);
+    res->stats.median = wall;
+    res->has_core_stats = cycles > 0;
+    res->core_stats.median = cycles;
+    return run;
+}
+
+/* Stored runs whose wall level jumps between two clock states (1000 and 1090 ns) at flat
+ * core cycles (3120): the noise learned by wall time is that of the jumps, by cycles none.
+ * By the formula of docs/statistics.md §8: every |consecutive log difference| is ln 1.09,
+ * so sd = max(1.4826 ln 1.09 / sqrt 2, ln 1.09 / sqrt 2) = 1.4826 ln 1.09 / sqrt 2. A run
+ * without core cycles is left out of the cycles levels. */
+static void cycles__run_noise_is_learned_by_the_compared_metric(void **state)
+{
+    btk_run *runs[9];
+    const btk_run *h[9];
+    btk_runnoise wall, cyc;
+
+    (void)state;
+    for (size_t i = 0; i < 9; i++)
+        h[i] = runs[i] = level_run(i % 2 ? 1090 : 1000, i == 8 ? 0 : 3120);
+    assert_int_equal(btk_runnoise_learn(&wall, h, 9, NULL, 0, NULL, 0, "b", BTK_COMPARE_WALL),
+                     0);
+    assert_int_equal(btk_runnoise_learn(&cyc, h, 9, NULL, 0, NULL, 0, "b", BTK_COMPARE_CYCLES),
+                     0);
+    check_near(wall.sd, 1.4826 * log(1.09) / sqrt(2.0), 1e-12);
+    assert_int_equal(wall.runs, 9);
+    check_near(cyc.sd, 0, 0);
+    assert_int_equal(cyc.runs, 8);
+    for (size_t i = 0; i < 9; i++)
+        btk_run_free(runs[i]);
+}
+
+/* The same through btk_compare_runs of runs recorded apart (separate, with that history,
+ * cycles levels within 0.2 %): 5 % more cycles at a clock 9 % lower. By wall time the
+ * change (+14.5 %) drowns in the jumps' noise; by cycles it is regressed, the noise
+ * learned from the stored runs. */
+static void cycles__compare_sees_through_clock_states(void **state)
+{
+    btk_compare_options o = BTK_COMPARE_OPTIONS_INIT;
+    btk_run *runs[8], *base = make_run(1000, 3.12, 10, 12, 20);
+    btk_run *now = make_run(1000 * 1.05 * 1.09, 3.12 / 1.09, 10, 13, 21);
+    const btk_run *h[8], *b[] = {base}, *n[] = {now};
+    btk_comparison *cmp = NULL;
+
+    (void)state;
+    for (size_t i = 0; i < 8; i++)
+        h[i] = runs[i] = level_run(i % 2 ? 1090 : 1000, 3120 * (1 + 0.001 * (double)(i % 3)));
+    o.separate = true;
+    o.history = h;
+    o.history_count = 8;
+    o.metric = BTK_COMPARE_CYCLES;
+    assert_int_equal(btk_compare_runs(&cmp, b, 1, n, 1, &o), 0);
+    assert_int_equal(cmp->items[0].kind, BTK_VERDICT_REGRESSED);
+    check_near(cmp->items[0].ratio, 1.05, 0.01);
+    assert_string_equal(cmp->items[0].noise_source, "stored runs");
+    btk_comparison_free(cmp);
+    o.metric = BTK_COMPARE_WALL;
+    assert_int_equal(btk_compare_runs(&cmp, b, 1, n, 1, &o), 0);
+    check_near(cmp->items[0].ratio, 1.05 * 1.09, 0.01);
+    assert_true(cmp->items[0].kind != BTK_VERDICT_REGRESSED);
+    assert_true(cmp->items[0].ci_low < 1); /* widened by the jumps */
+    assert_true(cmp->clock_differs);
+    btk_comparison_free(cmp);
+    for (size_t i = 0; i < 8; i++)
+        btk_run_free(runs[i]);
+    btk_run_free(base);
+    btk_run_free(now);
+}
+
+/* btk_run_reduce_to_medians by metric: samples 1, 2, 3 ns at 2, 2, 4 GHz are 2, 4, 12
+ * cycles (median 4); wall median 2; a process without a clock (or CPU time) keeps none. */
+static void cycles__process_medians_by_metric(void **state)
+{
+    static const double ns[3] = {1, 2, 3}, ghz[3] = {2, 2, 4}, cpu[3] = {0.5, 3, 1};
+    const btk_compare_metric metrics[3] = {BTK_COMPARE_WALL, BTK_COMPARE_CPU,
+                                           BTK_COMPARE_CYCLES};
+    const double want[3] = {2, 1, 4};
+
+    (void)state;
+    for (size_t m = 0; m < 3; m++) {
+        btk_run *run = make_run(1000, 0, 2, 1, 0);
+        btk_proc *p = &run->results[0].procs[0];
+
+        p->count = run->results[0].procs[1].count = 3;
+        memcpy(p->ns, ns, sizeof(ns));
+        p->clock_ghz = btk__malloc(sizeof(ghz));
+        memcpy(p->clock_ghz, ghz, sizeof(ghz));
+        p->cpu_ns = btk__malloc(sizeof(cpu));
+        memcpy(p->cpu_ns, cpu, sizeof(cpu));
+        btk_run_reduce_to_medians(run, metrics[m]);
+        assert_int_equal(p->count, 1);
+        check_near(p->ns[0], want[m], 0);
+        assert_int_equal(run->results[0].procs[1].count, m == 0 ? 1 : 0);
+        btk_run_free(run);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(cycles__lower_clock_moves_wall_time_not_cycles),
+        cmocka_unit_test(cycles__more_cycles_at_equal_clocks_regressed),
+        cmocka_unit_test(cycles__side_without_clock_is_refused),
+        cmocka_unit_test(cycles__wall_comparison_notes_a_clock_difference),
+        cmocka_unit_test(cycles__formats_name_the_metric_and_unit),
+        cmocka_unit_test(cycles__run_noise_is_learned_by_the_compared_metric),
+        cmocka_unit_test(cycles__compare_sees_through_clock_states),
+        cmocka_unit_test(cycles__process_medians_by_metric),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
