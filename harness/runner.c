@@ -116,12 +116,25 @@ static int measure(btk_proc_result *r, const btk_instance *inst, unsigned proc,
 /* The child's whole life: measure (or, counting, become the counted process), send one
  * frame, leave without running atexit handlers or flushing the parent's inherited stdio
  * buffers twice (flushed before fork). */
+/* The runner's results so far, which a child inherits and drops before it measures (set by
+ * btk_runner_run). */
+static btk_bench_result *inherited;
+static size_t inherited_count;
+static void free_results(btk_bench_result *res, size_t count);
+
 static void child_main(int fd, const btk_instance *inst, unsigned proc,
                        const btk_runner_options *opts, const char *dir)
 {
     btk_proc_result r;
     int error;
 
+    /* The results of earlier processes are the parent's: without them, and with the freed
+     * pages handed back, the child's peak RSS does not grow with the processes before it
+     * (it grew by ~250 KB per round of a 42-benchmark suite: docs/timer.md). */
+    free_results(inherited, inherited_count);
+    inherited = NULL;
+    inherited_count = 0;
+    btk_runner__release_heap();
     memset(&r, 0, sizeof(r));
     if (opts->measure != BTK_MEASURE_TIME)
         error = btk_count__exec(fd, dir, inst, opts->measure, opts->cache_sim);
@@ -348,6 +361,8 @@ int btk_runner_run(btk_bench_result **out, const btk_instance *insts, size_t cou
             free_results(res, i);
             return BTK_ENOMEM;
         }
+    inherited = res;
+    inherited_count = count;
     for (p = 0; p < procs; p++)
         for (i = 0; i < count; i++) {
             if (res[i].fail != BTK_FAIL_NONE)
@@ -361,6 +376,8 @@ int btk_runner_run(btk_bench_result **out, const btk_instance *insts, size_t cou
             if (ev && ev->bench_done && (res[i].fail != BTK_FAIL_NONE || p + 1 == procs))
                 ev->bench_done(&res[i], i, payload);
         }
+    inherited = NULL;
+    inherited_count = 0;
     *out = res;
     return 0;
 }

@@ -19,4 +19,10 @@ int btk_runner__pipe(int fds[2]);
  * has already gone; the child then exits with BTK_RUNNER_EXIT_ORPHANED unmeasured. */
 bool btk_runner__tie_to_parent(pid_t parent);
 
+/* In a new child that has freed what it inherited from the runner (the results of earlier
+ * processes): hand the heap's free pages back to the system, so the child's resident
+ * memory, and so its peak RSS, is its own and not the runner's history (glibc's
+ * malloc_trim; nothing where the C library has no such call). */
+void btk_runner__release_heap(void);
+
 #endif
