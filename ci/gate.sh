@@ -15,12 +15,14 @@
 #   BTK_GATE_BUILD (a build command for a project that does not build with CMake: run by
 #   sh in each source tree, base and head; BTK_GATE_BIN_PATH is then relative to the
 #   source tree), BTK_GATE_DB (a results database: both runs are stored in it, the base
-#   under its merge-base commit and the head under HEAD; default: nothing stored)
+#   under its merge-base commit and the head under HEAD; default: nothing stored),
+#   BTK_GATE_METRIC (wall, the default, cpu or cycles: what ab compares time runs by;
+#   cycles for CPU-bound suites on runners whose core clock moves, docs/ci.md)
 # When the base has no such target (the pull request adds the benchmarks), the head's
 # benchmarks are run, reported as new, and the gate passes unless one of them fails.
 set -euo pipefail
 if [ $# -lt 2 ]; then
-    sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 fi
 base_ref=$1
@@ -29,6 +31,7 @@ shift 2
 [ "${1:-}" = "--" ] && shift
 bt=${BENCHTRACK:-benchtrack}
 processes=${BTK_GATE_PROCESSES:-10}
+metric=${BTK_GATE_METRIC:-wall}
 bin_path=${BTK_GATE_BIN_PATH:-$target}
 root=$(git rev-parse --show-toplevel) || exit 2
 work=$(mktemp -d "${TMPDIR:-/tmp}/btk-gate.XXXXXX")
@@ -130,7 +133,8 @@ store=()
 rc=0
 "$bt" ab "$base_bin" "$head_bin" "${store[@]}" \
     --base-label "base $base_short (merge-base with $base_ref)" --label "head $head_short" \
-    --processes "$processes" --format markdown --out "$work/summary.md" -- "$@" || rc=$?
+    --processes "$processes" --metric "$metric" --format markdown --out "$work/summary.md" \
+    -- "$@" || rc=$?
 if [ -f "$work/summary.md" ]; then
     cat "$work/summary.md" >> "$summary"
     cat "$work/summary.md"

@@ -11,7 +11,10 @@
 #     Benchmark), so both see the same load; every run's wall time is recorded.
 # Prints per kernel the coefficient of variation (stddev/mean over the runs) of the figure
 # each run reports (benchtrack's median, Google Benchmark's real_time per iteration) and
-# the median wall time of each tool's runs.
+# the median wall time of each tool's runs; and, on a third line, the CV of benchtrack's
+# estimated core cycles from the same runs (the median over the run's samples of ns x
+# clock_ghz, docs/timer.md#core-clock), which Google Benchmark has no counterpart of
+# without hardware counters: the "lower CV" line compares wall time with wall time only.
 # usage: bench/self/equal-wall.sh [BUILD_DIR] [RUNS] [PROCESSES] [BUDGET_MS]
 #   defaults: build 20 10 100. Needs libbenchmark-dev and g++.
 set -euo pipefail
@@ -70,10 +73,14 @@ python3 - "$work" "$runs" <<'PY'
 import json, statistics, sys
 work, runs = sys.argv[1], int(sys.argv[2])
 names = ["cpu", "hash/4096", "memcpy/4096"]
-figs = {(t, n): [] for t in ("benchtrack", "google benchmark") for n in names}
+figs = {(t, n): [] for t in ("benchtrack", "google benchmark", "cycles") for n in names}
 for i in range(1, runs + 1):
     for b in json.load(open(f"{work}/btk{i}.json"))["benchmarks"]:
         figs[("benchtrack", b["name"])].append(b["stats"]["median"])
+        cyc = [x * g for p in b["processes"] for x, g in
+               zip(p["samples"], p.get("clock_ghz", []))]
+        if cyc:
+            figs[("cycles", b["name"])].append(statistics.median(cyc))
     for b in json.load(open(f"{work}/gb{i}.json"))["benchmarks"]:
         scale = {"ns": 1, "us": 1e3, "ms": 1e6}[b["time_unit"]]
         figs[("google benchmark", b["name"])].append(b["real_time"] * scale)
@@ -91,4 +98,8 @@ for n in names:
         print(f"{n:12} {t:17} {statistics.median(v):10.2f} {cv[t]:7.2f}")
     win = min(cv, key=cv.get)
     print(f"{'':12} lower CV: {win}")
+    v = figs[("cycles", n)]
+    if len(v) > 1:
+        print(f"{'':12} {'benchtrack cycles':17} {statistics.median(v):10.1f} "
+              f"{statistics.stdev(v) / statistics.mean(v) * 100:7.2f}  (core cycles)")
 PY
