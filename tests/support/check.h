@@ -1,5 +1,6 @@
 /* Test helpers shared by the cmocka suites: near-equality of doubles (cmocka 1.1.5 has no
- * assert_double_equal) and temporary directories. */
+ * assert_double_equal), temporary directories, running a program, and whether valgrind
+ * runs the test. */
 #ifndef BTK_TEST_CHECK_H
 #define BTK_TEST_CHECK_H
 
@@ -8,6 +9,17 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+/* RUNNING_ON_VALGRIND: nonzero when the test runs under valgrind (its client request), 0
+ * where valgrind's header is not installed. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#if !defined(RUNNING_ON_VALGRIND)
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 /* Fail the test unless |a - b| <= rel * max(|a|, |b|) (or both are 0). */
 #define check_near(a, b, rel) check_near_at((a), (b), (rel), __FILE__, __LINE__)

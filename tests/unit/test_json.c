@@ -143,11 +143,13 @@ static void check_counts(json_t *b)
     assert_int_equal(json_integer_value(at(b, "iterations")), iterations);
 }
 
-static json_t *run_healthy(const char *extra)
+/* Run the healthy fixture with PROCS processes of BUDGET ms and one extra argument (or
+ * none); its JSON document. */
+static json_t *run_fixture(const char *procs, const char *budget, const char *extra)
 {
     char *dir = test_tmpdir("json"), out[512], *log = NULL;
-    char *argv[] = {BTK_FIXTURE_HEALTHY, "--time-budget", "20", "--out", out, "--processes",
-                    "2", (char *)extra, NULL};
+    char *argv[] = {BTK_FIXTURE_HEALTHY, "--time-budget", (char *)budget, "--out", out,
+                    "--processes", (char *)procs, (char *)extra, NULL};
     json_error_t err;
     json_t *doc;
 
@@ -161,22 +163,9 @@ static json_t *run_healthy(const char *extra)
     return doc;
 }
 
-static json_t *run_healthy_procs(const char *procs)
+static json_t *run_healthy(const char *extra)
 {
-    char *dir = test_tmpdir("json"), out[512], *log = NULL;
-    char *argv[] = {BTK_FIXTURE_HEALTHY, "--time-budget", "5", "--out", out, "--processes",
-                    (char *)procs, NULL};
-    json_error_t err;
-    json_t *doc;
-
-    snprintf(out, sizeof(out), "%s/r.json", dir);
-    assert_int_equal(test_run(argv, &log), 0);
-    doc = json_load_file(out, 0, &err);
-    if (doc == NULL)
-        fail_msg("unparsable JSON: %s; output:\n%s", err.text, log);
-    free(log);
-    test_rmtree(dir);
-    return doc;
+    return run_fixture("2", "20", extra);
 }
 
 static json_t *find(json_t *doc, const char *name)
@@ -318,7 +307,7 @@ static void json__peak_rss_does_not_grow_with_earlier_processes(void **state)
 #if defined(__SANITIZE_ADDRESS__)
     skip();
 #endif
-    doc = run_healthy_procs("24");
+    doc = run_fixture("24", "5", NULL);
     json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
         json_int_t lo = -1, hi = -1, v;
 

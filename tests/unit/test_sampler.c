@@ -9,15 +9,6 @@
 
 #include <math.h>
 
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#if !defined(RUNNING_ON_VALGRIND)
-#define RUNNING_ON_VALGRIND 0
-#endif
-
 /* A dependent chain of multiply-xorshift steps: each step needs the previous result, so it
  * cannot be vectorized, reordered or folded into a closed form. */
 static uint64_t chain(uint64_t x, int64_t steps)

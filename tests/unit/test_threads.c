@@ -20,15 +20,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#if !defined(RUNNING_ON_VALGRIND)
-#define RUNNING_ON_VALGRIND 0
-#endif
-
 /* A dependent chain of multiply-xorshift steps (cannot be vectorized or folded). */
 static uint64_t chain(uint64_t x, int64_t steps)
 {

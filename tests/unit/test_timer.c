@@ -8,15 +8,6 @@
 #include <math.h>
 #include <stdio.h>
 
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#if !defined(RUNNING_ON_VALGRIND)
-#define RUNNING_ON_VALGRIND 0
-#endif
-
 #include <time.h>
 
 static void timer__reads_are_monotonic(void **state)
