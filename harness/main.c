@@ -191,32 +191,31 @@ static void check_disturbance(btk_env_report *env, const btk_bench_result *res, 
 #define BTK_CLOCK_SPREAD 0.02
 static void check_clock(btk_env_report *env, const btk_bench_result *res, size_t count)
 {
-    size_t i, k, j, n = 0, before = env->count;
+    size_t i, k, j, n = 0, most = 0, before = env->count;
     double *v, *one, lo, hi;
 
     for (i = 0; i < count; i++)
-        n += res[i].proc_count;
-    if (n < 2 || (v = btk__malloc(n * sizeof(*v))) == NULL) {
+        for (k = 0; k < res[i].proc_count; k++, n++)
+            most = res[i].procs[k].count > most ? res[i].procs[k].count : most;
+    v = btk__malloc((n + most) * sizeof(*v)); /* the process medians, then one scratch */
+    if (n < 2 || v == NULL) {
+        btk__free(v);
         btk_error_clear();
         return;
     }
+    one = v + n;
     n = 0;
     for (i = 0; i < count; i++)
         for (k = 0; k < res[i].proc_count; k++) {
             const btk_proc_result *p = &res[i].procs[k];
             size_t m = 0;
 
-            if (p->clock_ghz == NULL || p->count == 0 ||
-                (one = btk__malloc(p->count * sizeof(*one))) == NULL)
-                continue;
-            for (j = 0; j < p->count; j++)
+            for (j = 0; p->clock_ghz != NULL && j < p->count; j++)
                 if (isfinite(p->clock_ghz[j]))
                     one[m++] = p->clock_ghz[j];
             if (m > 0)
                 v[n++] = btk_stats_median_inplace(one, m);
-            btk__free(one);
         }
-    btk_error_clear();
     btk_stats_sort(v, n);
     lo = n > 1 ? btk_stats_quantile_sorted(v, n, 0.05) : 0;
     hi = n > 1 ? btk_stats_quantile_sorted(v, n, 0.95) : 0;

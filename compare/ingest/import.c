@@ -276,14 +276,9 @@ static int read_clock(btk_proc *p, json_t *pj, const btk_jat *at)
         return 0;
     if ((p->clock_ghz = btk__calloc(p->count + 1, sizeof(double))) == NULL)
         return BTK_ENOMEM;
-    json_array_foreach(clock, i, v) {
+    json_array_foreach(clock, i, v)
         p->clock_ghz[i] = json_is_null(v) ? NAN : json_number_value(v);
-        if (!btk_clock_ok(p->clock_ghz[i])) {
-            btk__free(p->clock_ghz);
-            p->clock_ghz = NULL;
-            break;
-        }
-    }
+    btk_proc_check_clock(p); /* a null or out-of-range entry: the clock is unknown */
     return 0;
 }
 

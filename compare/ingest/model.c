@@ -123,32 +123,32 @@ int btk_measure_parse(btk_measure_kind *out, const char *name)
                          "perf-instructions)", btk_error_quote(q, sizeof(q), name ? name : ""));
 }
 
-bool btk_run_has_cpu(const btk_run *run)
+/* Whether some ok result of run has the figure: its statistics (a run loaded without
+ * samples), or some process with the samples (clock: clock_ghz, else cpu_ns). */
+static bool run_has(const btk_run *run, bool clock)
 {
     for (size_t i = 0; i < run->result_count; i++) {
         const btk_result *r = &run->results[i];
 
-        if (r->status == BTK_RESULT_OK && r->has_cpu_stats)
+        if (r->status != BTK_RESULT_OK)
+            continue;
+        if (clock ? r->has_core_stats : r->has_cpu_stats)
             return true;
-        for (size_t p = 0; r->status == BTK_RESULT_OK && p < r->proc_count; p++)
-            if (r->procs[p].cpu_ns && r->procs[p].count > 0)
+        for (size_t p = 0; p < r->proc_count; p++)
+            if ((clock ? r->procs[p].clock_ghz : r->procs[p].cpu_ns) && r->procs[p].count > 0)
                 return true;
     }
     return false;
 }
 
+bool btk_run_has_cpu(const btk_run *run)
+{
+    return run_has(run, false);
+}
+
 bool btk_run_has_clock(const btk_run *run)
 {
-    for (size_t i = 0; i < run->result_count; i++) {
-        const btk_result *r = &run->results[i];
-
-        if (r->status == BTK_RESULT_OK && r->has_core_stats)
-            return true;
-        for (size_t p = 0; r->status == BTK_RESULT_OK && p < r->proc_count; p++)
-            if (r->procs[p].clock_ghz && r->procs[p].count > 0)
-                return true;
-    }
-    return false;
+    return run_has(run, true);
 }
 
 /* ---- the name index of btk_run_find ---- */

@@ -645,15 +645,20 @@ static void split_free(split *s)
     btk__free(s->count);
 }
 
+/* Whether some time run of side s has the figure (has: btk_run_has_cpu or _clock). */
+static bool side_has(const split *s, bool (*has)(const btk_run *))
+{
+    for (size_t i = 0; i < s->ntime; i++)
+        if (has(s->time[i]))
+            return true;
+    return false;
+}
+
 /* --metric cpu needs CPU time in some time run of each side. */
 static int check_cpu(const split *b, const split *n)
 {
-    bool base = false, now = false;
+    bool base = side_has(b, btk_run_has_cpu), now = side_has(n, btk_run_has_cpu);
 
-    for (size_t i = 0; i < b->ntime && !base; i++)
-        base = btk_run_has_cpu(b->time[i]);
-    for (size_t i = 0; i < n->ntime && !now; i++)
-        now = btk_run_has_cpu(n->time[i]);
     if ((b->ntime && !base) || (n->ntime && !now))
         return btk_error_set(BTK_EINVAL, "no CPU time in the %s side's runs: they were "
                                          "recorded without it (--metric cpu needs "
@@ -669,12 +674,9 @@ static int check_clock(const split *b, const split *n)
     const split *sides[2] = {b, n};
 
     for (int k = 0; k < 2; k++) {
-        bool has = false;
         const btk_run *run = sides[k]->ntime ? sides[k]->time[0] : NULL;
 
-        for (size_t i = 0; i < sides[k]->ntime && !has; i++)
-            has = btk_run_has_clock(sides[k]->time[i]);
-        if (run == NULL || has)
+        if (run == NULL || side_has(sides[k], btk_run_has_clock))
             continue;
         if (run->id > 0)
             return btk_error_set(BTK_EINVAL, "--metric cycles needs clock_ghz: run #%" PRId64
