@@ -136,7 +136,8 @@ static json_t *header_json(const btk_comparison *cmp, const btk_format_header *h
                             json_string(btk_compare_metric_unit(cmp->metric))) ||
         json_object_set_new(o, "clock_base_ghz", num(cmp->clock_base)) ||
         json_object_set_new(o, "clock_new_ghz", num(cmp->clock_new)) ||
-        json_object_set_new(o, "clock_note", clock_note(cmp))) {
+        json_object_set_new(o, "clock_note", clock_note(cmp)) ||
+        json_object_set_new(o, "clock_untrusted", json_boolean(cmp->clock_untrusted))) {
         json_decref(o);
         return NULL;
     }

@@ -49,6 +49,14 @@ void btk_format__cycles(char *out, size_t len, double cycles)
 
 int btk_format__clock_note(btk_buf *out, const btk_comparison *cmp)
 {
+    if (cmp->clock_untrusted)
+        return btk_buf_printf(out, "the core clock estimate differed between the sides: base "
+                                   "%.2f GHz, new %.2f GHz (%+.1f %%), and no benchmark's "
+                                   "cycles held still: the estimate is wrong or no benchmark "
+                                   "is CPU-bound; every time verdict by cycles is "
+                                   "inconclusive; compare by wall time",
+                              cmp->clock_base, cmp->clock_new,
+                              (cmp->clock_new / cmp->clock_base - 1) * 100);
     if (!cmp->clock_differs)
         return 0;
     return btk_buf_printf(out, "the core clock differed between the sides: base %.2f GHz, new "

@@ -546,6 +546,37 @@ static int adjust_all(btk_comparison *cmp, bench_work *work)
     return error;
 }
 
+/* Compared by cycles, the clock estimate must be borne out when the sides' clocks differ
+ * by more than the noise band (docs/statistics.md §12): a real clock change leaves a
+ * CPU-bound benchmark's cycles where they were (its wall time moved with the clock), so
+ * some benchmark's cycle CI must lie within max(its band, a quarter of the clock change)
+ * of no change. When none does, either the estimate is wrong (it once read 25 % low for a
+ * whole side while the wall times stayed put) or no benchmark is CPU-bound: every time
+ * figure is then left undecided (inconclusive, the reason says why) and
+ * cmp->clock_untrusted is set. */
+static void clock_guard(btk_comparison *cmp, const btk_compare_options *o)
+{
+    double d;
+
+    if (o->metric != BTK_COMPARE_CYCLES || !(cmp->clock_base > 0) || !(cmp->clock_new > 0))
+        return;
+    d = fabs(log(cmp->clock_new / cmp->clock_base));
+    if (!(d > o->noise_band))
+        return;
+    for (size_t i = 0; i < cmp->count; i++) {
+        const btk_verdict *v = &cmp->items[i];
+        double tol = fmax(v->noise_band, d / 4);
+
+        if (v->invalid == NULL && v->ci_low > 0 && isfinite(v->ci_high) &&
+            log(v->ci_low) >= -tol && log(v->ci_high) <= tol)
+            return;
+    }
+    cmp->clock_untrusted = true;
+    for (size_t i = 0; i < cmp->count; i++)
+        if (cmp->items[i].invalid == NULL)
+            cmp->items[i].invalid = BTK_COMPARE_CLOCK_UNTRUSTED;
+}
+
 static int compare_all(btk_comparison *cmp, bench_work *work, const char **names,
                        const btk_run *const *base, size_t nb, const btk_run *const *now,
                        size_t nn, const btk_compare_options *o)
@@ -565,6 +596,8 @@ static int compare_all(btk_comparison *cmp, bench_work *work, const char **names
                               &work[i].now);
     if (error == 0)
         error = adjust_all(cmp, work);
+    if (error == 0)
+        clock_guard(cmp, o);
     for (size_t i = 0; i < cmp->count && error == 0; i++) {
         error = bench_decide(&cmp->items[i], &work[i], o);
         cmp->regressions += cmp->items[i].kind == BTK_VERDICT_REGRESSED ||
@@ -597,8 +630,11 @@ static int compare_times(btk_comparison **out, const btk_run *const *base, size_
         error = BTK_ENOMEM;
     if (error == 0) {
         cmp->count = count;
-        error = compare_all(cmp, work, names, base, base_count, contender, contender_count,
-                            opts);
+        cmp->metric = opts->metric;
+        if ((error = btk_runs_clock_median(&cmp->clock_base, base, base_count)) == 0 &&
+            (error = btk_runs_clock_median(&cmp->clock_new, contender, contender_count)) == 0)
+            error = compare_all(cmp, work, names, base, base_count, contender,
+                                contender_count, opts);
     }
     for (size_t i = 0; work && i < count; i++) {
         side_free(&work[i].base);
@@ -688,23 +724,15 @@ static int check_clock(const split *b, const split *n)
     return 0;
 }
 
-/* Each side's median core clock over its time runs (btk_runs_clock_median), and whether
- * a comparison by wall time should note that they differ (by more than
- * BTK_COMPARE_CLOCK_NOTE). */
-static int clock_note(btk_comparison *cmp, const split *b, const split *n,
-                      btk_compare_metric metric)
+/* Whether a comparison by wall time should note that the sides' median core clocks (set
+ * by compare_times; NAN for counts alone) differ by more than BTK_COMPARE_CLOCK_NOTE. */
+static void clock_note(btk_comparison *cmp, btk_compare_metric metric)
 {
-    int error;
-
     cmp->metric = metric;
-    if ((error = btk_runs_clock_median(&cmp->clock_base, b->time, b->ntime)) < 0 ||
-        (error = btk_runs_clock_median(&cmp->clock_new, n->time, n->ntime)) < 0)
-        return error;
     cmp->clock_differs = metric == BTK_COMPARE_WALL && isfinite(cmp->clock_base) &&
                          isfinite(cmp->clock_new) &&
                          fabs(cmp->clock_new / cmp->clock_base - 1) > BTK_COMPARE_CLOCK_NOTE;
-    return 0;
-}
+    }
 
 /* The stored history the run-to-run noise is learned from, without counting runs (their
  * figures are not times). */
@@ -745,10 +773,12 @@ static int compare_split(btk_comparison **out, const split *b, const split *n,
     if (has_count && (error = btk_countcmp_check(b->count, b->ncount, n->count,
                                                  n->ncount)) < 0)
         return error;
-    if (has_time || (no_side && (b->ntime || n->ntime)))
-        error = compare_times(out, b->time, b->ntime, n->time, n->ntime, o);
-    else
-        return btk_countcmp_runs(out, b->count, b->ncount, n->count, n->ncount, o);
+    if (!has_time && !(no_side && (b->ntime || n->ntime))) {
+        if ((error = btk_countcmp_runs(out, b->count, b->ncount, n->count, n->ncount, o)) == 0)
+            (*out)->clock_base = (*out)->clock_new = NAN; /* counts have no clock */
+        return error;
+    }
+    error = compare_times(out, b->time, b->ntime, n->time, n->ntime, o);
     if (error < 0 || !has_count)
         return error;
     if ((error = btk_countcmp_runs(&counts, b->count, b->ncount, n->count, n->ncount, o)) ==
@@ -781,11 +811,8 @@ int btk_compare_runs(btk_comparison **out, const btk_run *const *base, size_t ba
         (error = split_runs(&n, contender, contender_count)) == 0 &&
         (o.metric != BTK_COMPARE_CPU || (error = check_cpu(&b, &n)) == 0) &&
         (o.metric != BTK_COMPARE_CYCLES || (error = check_clock(&b, &n)) == 0) &&
-        (error = time_history(&o)) == 0 && (error = compare_split(out, &b, &n, &o)) == 0 &&
-        (error = clock_note(*out, &b, &n, o.metric)) < 0) {
-        btk_comparison_free(*out);
-        *out = NULL;
-    }
+        (error = time_history(&o)) == 0 && (error = compare_split(out, &b, &n, &o)) == 0)
+        clock_note(*out, o.metric);
     if (opts && o.history != opts->history)
         btk__free((void *)o.history);
     split_free(&b);

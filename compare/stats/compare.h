@@ -117,11 +117,19 @@ typedef struct btk_comparison {
     bool clock_differs;    /* compared by wall time while the sides' clocks differ by more
                             * than BTK_COMPARE_CLOCK_NOTE: worth a note (docs/statistics.md
                             * §12); never changes a verdict */
+    bool clock_untrusted;  /* compared by cycles across clocks that differ by more than the
+                            * noise band, no benchmark's cycles bore the clock out: every
+                            * time figure is inconclusive (docs/statistics.md §12) */
 } btk_comparison;
 
 /* Relative difference of the sides' median core clocks from which a comparison by wall
  * time notes it. */
 #define BTK_COMPARE_CLOCK_NOTE 0.01
+/* The reason of a time figure left undecided by an untrusted clock. */
+#define BTK_COMPARE_CLOCK_UNTRUSTED                                                          \
+    "the core clock estimate differs between the sides and no benchmark's cycles held "    \
+    "still (its wall time moving with the clock): cycles cannot be trusted here; compare "  \
+    "by wall time"
 
 /* Compare base runs with contender runs. Runs on each side are pooled by process (each
  * process's samples stay one unit). Time runs and counting runs are never pooled together:

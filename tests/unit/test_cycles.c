@@ -24,12 +24,12 @@ static double uniform(btk_rng *r)
     return (double)(btk_rng_next(r) >> 11) / 9007199254740992.0 - 0.5;
 }
 
-/* A run of one ok benchmark "b": procs processes of 20 samples around centre ns, every
- * sample's clock ghz (0: no clock_ghz). Its statistics (wall, core cycles) are summarized
- * from the samples, as import does. */
-static btk_run *make_run(double centre, double ghz, size_t procs, uint64_t seed, int64_t id)
+/* Append to run an ok benchmark name: procs processes of 20 samples around centre ns,
+ * every sample's clock ghz (0: no clock_ghz). Its statistics (wall, core cycles) are
+ * summarized from the samples, as import does. */
+static void add_bench(btk_run *run, const char *name, double centre, double ghz, size_t procs,
+                      uint64_t seed)
 {
-    btk_run *run = NULL;
     btk_result *res;
     btk_rng r;
     double all[20 * 64];
@@ -37,12 +37,11 @@ static btk_run *make_run(double centre, double ghz, size_t procs, uint64_t seed,
 
     btk_rng_seed(&r, seed);
     assert_true(procs <= 64);
-    assert_int_equal(btk_run_new(&run), 0);
-    run->id = id;
-    run->results = btk__calloc(1, sizeof(btk_result));
-    run->result_count = 1;
-    res = &run->results[0];
-    res->name = btk__strdup("b");
+    run->results = btk__realloc(run->results, (run->result_count + 1) * sizeof(btk_result));
+    assert_non_null(run->results);
+    res = &run->results[run->result_count++];
+    memset(res, 0, sizeof(*res));
+    res->name = btk__strdup(name);
     res->status = BTK_RESULT_OK;
     btk_memory_init(&res->memory);
     res->procs = btk__calloc(procs, sizeof(btk_proc));
@@ -64,6 +63,16 @@ static btk_run *make_run(double centre, double ghz, size_t procs, uint64_t seed,
     }
     assert_int_equal(btk_stats_summarize(&res->stats, all, n), 0);
     assert_int_equal(btk_result_summarize_cycles(res), 0);
+}
+
+/* A run of one ok benchmark "b" (add_bench). */
+static btk_run *make_run(double centre, double ghz, size_t procs, uint64_t seed, int64_t id)
+{
+    btk_run *run = NULL;
+
+    assert_int_equal(btk_run_new(&run), 0);
+    run->id = id;
+    add_bench(run, "b", centre, ghz, procs, seed);
     return run;
 }
 
@@ -205,10 +214,14 @@ static void cycles__wall_comparison_notes_a_clock_difference(void **state)
     assert_int_equal(btk_comparison_exit_code(cmp), 0);
     btk_comparison_free(cmp);
     btk_buf_clear(&out);
+    /* by cycles, no note of the wall kind; these wall times did not move with the clock,
+     * so the cycles' 2.6 % is not borne out (the guard's note instead) */
     cmp = compare(base, now, BTK_COMPARE_CYCLES);
     assert_false(cmp->clock_differs);
+    assert_true(cmp->clock_untrusted);
     assert_int_equal(btk_format_comparison(&out, cmp, NULL, BTK_FORMAT_TABLE, false), 0);
-    assert_null(strstr(btk_buf_cstr(&out), "note:"));
+    assert_null(strstr(btk_buf_cstr(&out), "wall times of CPU-bound benchmarks move"));
+    assert_non_null(strstr(btk_buf_cstr(&out), "note: the core clock estimate differed"));
     btk_comparison_free(cmp);
     btk_buf_clear(&out);
     cmp = compare(near, now, BTK_COMPARE_WALL);
@@ -262,24 +275,32 @@ static void cycles__formats_name_the_metric_and_unit(void **state)
     btk_run_free(now);
 }
 
-/* A run of one benchmark "b" whose wall median is wall and core-cycle median cycles (no
- * samples: a stored run loaded without them). */
-static btk_run *level_run(double wall, double cycles)
+/* Append to run a benchmark name whose wall median is wall and core-cycle median cycles
+ * (no samples: a stored run loaded without them). */
+static void level_add(btk_run *run, const char *name, double wall, double cycles)
 {
-    btk_run *run = NULL;
     btk_result *res;
 
-    assert_int_equal(btk_run_new(&run), 0);
-    run->results = btk__calloc(1, sizeof(btk_result));
-    run->result_count = 1;
-    res = &run->results[0];
-    res->name = btk__strdup("b");
+    run->results = btk__realloc(run->results, (run->result_count + 1) * sizeof(btk_result));
+    assert_non_null(run->results);
+    res = &run->results[run->result_count++];
+    memset(res, 0, sizeof(*res));
+    res->name = btk__strdup(name);
     res->status = BTK_RESULT_OK;
     btk_stats_init(&res->stats);
     btk_stats_init(&res->core_stats);
     res->stats.median = wall;
     res->has_core_stats = cycles > 0;
     res->core_stats.median = cycles;
+}
+
+/* A stored run of one benchmark "b" (level_add). */
+static btk_run *level_run(double wall, double cycles)
+{
+    btk_run *run = NULL;
+
+    assert_int_equal(btk_run_new(&run), 0);
+    level_add(run, "b", wall, cycles);
     return run;
 }
 
@@ -312,7 +333,9 @@ static void cycles__run_noise_is_learned_by_the_compared_metric(void **state)
 /* The same through btk_compare_runs of runs recorded apart (separate, with that history,
  * cycles levels within 0.2 %): 5 % more cycles at a clock 9 % lower. By wall time the
  * change (+14.5 %) drowns in the jumps' noise; by cycles it is regressed, the noise
- * learned from the stored runs. */
+ * learned from the stored runs. The suite's other benchmark, "steady", is CPU-bound and
+ * unchanged: its wall time moved with the clock (+9 %), its cycles did not, which bears
+ * the clock estimate out (§12's guard). */
 static void cycles__compare_sees_through_clock_states(void **state)
 {
     btk_compare_options o = BTK_COMPARE_OPTIONS_INIT;
@@ -322,19 +345,29 @@ static void cycles__compare_sees_through_clock_states(void **state)
     btk_comparison *cmp = NULL;
 
     (void)state;
-    for (size_t i = 0; i < 8; i++)
+    add_bench(base, "steady", 500, 3.12, 10, 14);
+    add_bench(now, "steady", 500 * 1.09, 3.12 / 1.09, 10, 15);
+    for (size_t i = 0; i < 8; i++) {
         h[i] = runs[i] = level_run(i % 2 ? 1090 : 1000, 3120 * (1 + 0.001 * (double)(i % 3)));
+        level_add(runs[i], "steady", i % 2 ? 545 : 500, 1560 * (1 + 0.001 * (double)(i % 2)));
+    }
     o.separate = true;
     o.history = h;
     o.history_count = 8;
     o.metric = BTK_COMPARE_CYCLES;
     assert_int_equal(btk_compare_runs(&cmp, b, 1, n, 1, &o), 0);
+    assert_int_equal(cmp->count, 2);
+    assert_false(cmp->clock_untrusted);
+    assert_string_equal(cmp->items[0].name, "b");
     assert_int_equal(cmp->items[0].kind, BTK_VERDICT_REGRESSED);
     check_near(cmp->items[0].ratio, 1.05, 0.01);
     assert_string_equal(cmp->items[0].noise_source, "stored runs");
+    assert_string_equal(cmp->items[1].name, "steady");
+    assert_int_equal(cmp->items[1].kind, BTK_VERDICT_UNCHANGED);
     btk_comparison_free(cmp);
     o.metric = BTK_COMPARE_WALL;
     assert_int_equal(btk_compare_runs(&cmp, b, 1, n, 1, &o), 0);
+    assert_string_equal(cmp->items[0].name, "b");
     check_near(cmp->items[0].ratio, 1.05 * 1.09, 0.01);
     assert_true(cmp->items[0].kind != BTK_VERDICT_REGRESSED);
     assert_true(cmp->items[0].ci_low < 1); /* widened by the jumps */
@@ -342,6 +375,84 @@ static void cycles__compare_sees_through_clock_states(void **state)
     btk_comparison_free(cmp);
     for (size_t i = 0; i < 8; i++)
         btk_run_free(runs[i]);
+    btk_run_free(base);
+    btk_run_free(now);
+}
+
+static btk_comparison *compare_suite(const btk_run *base, const btk_run *now)
+{
+    btk_compare_options o = BTK_COMPARE_OPTIONS_INIT;
+    const btk_run *b[] = {base}, *n[] = {now};
+    btk_comparison *cmp = NULL;
+
+    o.metric = BTK_COMPARE_CYCLES;
+    assert_int_equal(btk_compare_runs(&cmp, b, 1, n, 1, &o), 0);
+    return cmp;
+}
+
+/* §12's guard against a wrong clock estimate. The case seen on the reference VM: the
+ * contender's clock read 2.5 GHz against 3.3 (-24.2 %) while the wall times of "a"
+ * (unchanged, 219 ns) and "b" (20 % slower) showed no such change. Taken at its word the
+ * estimate makes a's cycles 24 % fewer (2.5 / 3.3 = 0.758) and b's 9 % fewer (1.2 x 0.758 =
+ * 0.909): "improved" both, and the slowdown unseen. No benchmark's cycles held still, so
+ * nothing bears the clock out: both are inconclusive with the reason, the note says why,
+ * JSON has clock_untrusted. A real clock change (3.3 -> 3.0 GHz, -9.1 %) that an unchanged
+ * CPU-bound benchmark follows (wall x 1.1, cycles flat) bears it out: the +5 % in cycles of
+ * "b" stays regressed. Clocks 1.5 % apart (inside the 2 % band) need no bearing out. */
+static void cycles__untrusted_clock_leaves_cycles_undecided(void **state)
+{
+    btk_run *base = make_run(1000, 3.3, 10, 16, 0), *now = make_run(1200, 2.5, 10, 17, 0);
+    btk_comparison *cmp;
+    btk_buf out = BTK_BUF_INIT;
+
+    (void)state;
+    add_bench(base, "a", 219, 3.3, 10, 18);
+    add_bench(now, "a", 219, 2.5, 10, 19);
+    cmp = compare_suite(base, now);
+    assert_true(cmp->clock_untrusted);
+    assert_int_equal(cmp->count, 2);
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(cmp->items[i].kind, BTK_VERDICT_INCONCLUSIVE);
+        assert_non_null(strstr(cmp->items[i].reason, "cycles cannot be trusted here"));
+    }
+    assert_int_equal(btk_comparison_exit_code(cmp), 0);
+    assert_int_equal(btk_format_comparison(&out, cmp, NULL, BTK_FORMAT_TABLE, false), 0);
+    assert_non_null(strstr(btk_buf_cstr(&out), "note: the core clock estimate differed between "
+                                               "the sides: base 3.30 GHz, new 2.50 GHz "
+                                               "(-24.2 %), and no benchmark's cycles held "
+                                               "still"));
+    btk_buf_clear(&out);
+    assert_int_equal(btk_format_comparison(&out, cmp, NULL, BTK_FORMAT_JSON, false), 0);
+    assert_non_null(strstr(btk_buf_cstr(&out), "\"clock_untrusted\": true"));
+    btk_comparison_free(cmp);
+    btk_run_free(base);
+    btk_run_free(now);
+
+    /* a real clock change, followed by "steady": b's +5 % in cycles is regressed */
+    base = make_run(1000, 3.3, 10, 20, 0);
+    now = make_run(1000 * 1.05 * 1.1, 3.0, 10, 21, 0);
+    add_bench(base, "steady", 219, 3.3, 10, 22);
+    add_bench(now, "steady", 219 * 1.1, 3.0, 10, 23);
+    cmp = compare_suite(base, now);
+    assert_false(cmp->clock_untrusted);
+    assert_string_equal(cmp->items[0].name, "b");
+    assert_int_equal(cmp->items[0].kind, BTK_VERDICT_REGRESSED);
+    assert_int_equal(cmp->items[1].kind, BTK_VERDICT_UNCHANGED);
+    btk_buf_clear(&out);
+    assert_int_equal(btk_format_comparison(&out, cmp, NULL, BTK_FORMAT_JSON, false), 0);
+    assert_non_null(strstr(btk_buf_cstr(&out), "\"clock_untrusted\": false"));
+    btk_comparison_free(cmp);
+    btk_run_free(base);
+    btk_run_free(now);
+
+    /* 1.5 % apart: inside the band, nothing to bear out; 5 % more cycles is regressed */
+    base = make_run(1000, 3.3, 10, 24, 0);
+    now = make_run(1050 * 1.015, 3.3 / 1.015, 10, 25, 0);
+    cmp = compare_suite(base, now);
+    assert_false(cmp->clock_untrusted);
+    assert_int_equal(cmp->items[0].kind, BTK_VERDICT_REGRESSED);
+    btk_comparison_free(cmp);
+    btk_buf_free(&out);
     btk_run_free(base);
     btk_run_free(now);
 }
@@ -384,6 +495,7 @@ int main(void)
         cmocka_unit_test(cycles__formats_name_the_metric_and_unit),
         cmocka_unit_test(cycles__run_noise_is_learned_by_the_compared_metric),
         cmocka_unit_test(cycles__compare_sees_through_clock_states),
+        cmocka_unit_test(cycles__untrusted_clock_leaves_cycles_undecided),
         cmocka_unit_test(cycles__process_medians_by_metric),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,7 +35,7 @@ static btk_verdict item(const char *name, btk_verdict_kind kind, double ratio, d
 }
 
 static btk_verdict items[6];
-static btk_comparison cmp = {6, items, 2, 1, BTK_COMPARE_WALL, NAN, NAN, false};
+static btk_comparison cmp = {6, items, 2, 1, BTK_COMPARE_WALL, NAN, NAN, false, false};
 static const btk_format_header hdr = {"benchtrack compare", "abc1234 (merge-base): run 1",
                                       "def5678 (HEAD): run 2", "host (fp 1234)", NULL, 0.05};
 

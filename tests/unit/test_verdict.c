@@ -364,7 +364,7 @@ static void verdict__figures_that_are_not_finite_are_inconclusive(void **state)
 
 static void verdict__names_and_exit_code(void **state)
 {
-    btk_comparison cmp = {0, NULL, 0, 0, BTK_COMPARE_WALL, NAN, NAN, false};
+    btk_comparison cmp = {0, NULL, 0, 0, BTK_COMPARE_WALL, NAN, NAN, false, false};
 
     (void)state;
     assert_string_equal(btk_verdict_name(BTK_VERDICT_REGRESSED), "regressed");
