@@ -547,7 +547,8 @@ static int adjust_all(btk_comparison *cmp, bench_work *work)
 }
 
 /* Compared by cycles, the clock estimate must be borne out when the sides' clocks differ
- * by more than the noise band (docs/statistics.md §12): a real clock change leaves a
+ * by more than BTK_COMPARE_CLOCK_GUARD (or the noise band, when wider: docs/statistics.md
+ * §12): a real clock change leaves a
  * CPU-bound benchmark's cycles where they were (its wall time moved with the clock), so
  * some benchmark's cycle CI must lie within max(its band, a quarter of the clock change)
  * of no change. When none does, either the estimate is wrong (it once read 25 % low for a
@@ -561,7 +562,7 @@ static void clock_guard(btk_comparison *cmp, const btk_compare_options *o)
     if (o->metric != BTK_COMPARE_CYCLES || !(cmp->clock_base > 0) || !(cmp->clock_new > 0))
         return;
     d = fabs(log(cmp->clock_new / cmp->clock_base));
-    if (!(d > o->noise_band))
+    if (!(d > fmax(o->noise_band, BTK_COMPARE_CLOCK_GUARD)))
         return;
     for (size_t i = 0; i < cmp->count; i++) {
         const btk_verdict *v = &cmp->items[i];

@@ -117,14 +117,20 @@ typedef struct btk_comparison {
     bool clock_differs;    /* compared by wall time while the sides' clocks differ by more
                             * than BTK_COMPARE_CLOCK_NOTE: worth a note (docs/statistics.md
                             * §12); never changes a verdict */
-    bool clock_untrusted;  /* compared by cycles across clocks that differ by more than the
-                            * noise band, no benchmark's cycles bore the clock out: every
+    bool clock_untrusted;  /* compared by cycles across clocks that differ by more than
+                            * BTK_COMPARE_CLOCK_GUARD (or the noise band), no benchmark's
+                            * cycles bore the clock out: every
                             * time figure is inconclusive (docs/statistics.md §12) */
 } btk_comparison;
 
 /* Relative difference of the sides' median core clocks from which a comparison by wall
  * time notes it. */
 #define BTK_COMPARE_CLOCK_NOTE 0.01
+/* Difference of the sides' median clocks (on the log scale) beyond which a comparison by
+ * cycles needs a benchmark whose cycles held still (docs/statistics.md §12): side medians
+ * of separately recorded runs were up to 2.5 % apart on the reference VM, a whole side's
+ * misread clock 25 %. */
+#define BTK_COMPARE_CLOCK_GUARD 0.05
 /* The reason of a time figure left undecided by an untrusted clock. */
 #define BTK_COMPARE_CLOCK_UNTRUSTED                                                          \
     "the core clock estimate differs between the sides and no benchmark's cycles held "    \
