@@ -185,8 +185,11 @@ int cli_metric_parse(btk_compare_metric *out, const char *name)
         *out = BTK_COMPARE_CPU;
     else if (!strcmp(name, "cycles"))
         *out = BTK_COMPARE_CYCLES;
+    else if (!strcmp(name, "auto"))
+        *out = BTK_COMPARE_AUTO;
     else
-        return btk_error_set(BTK_EINVAL, "unknown metric '%s' (expected wall, cpu or cycles)",
+        return btk_error_set(BTK_EINVAL, "unknown metric '%s' (expected wall, cpu, cycles or "
+                                         "auto)",
                              btk_error_quote(q, sizeof(q), name));
     return 0;
 }

@@ -6,7 +6,7 @@
 
 #include <math.h>
 
-static const char *const metric_names[] = {"wall", "cpu", "cycles"};
+static const char *const metric_names[] = {"wall", "cpu", "cycles", "auto"};
 
 const char *btk_compare_metric_name(btk_compare_metric metric)
 {

@@ -9,7 +9,8 @@
 
 #include "model.h"
 
-/* "wall", "cpu", "cycles"; the unit of its values: "ns" or "cycles". */
+/* "wall", "cpu", "cycles", "auto"; the unit of its values: "ns" or "cycles" ("ns" for auto,
+ * whose benchmarks each name their own). */
 const char *btk_compare_metric_name(btk_compare_metric metric);
 const char *btk_compare_metric_unit(btk_compare_metric metric);
 /* Whether ghz is a core clock the tool accepts: finite, > 0 and < BTK_CLOCK_MAX_GHZ. */

@@ -147,12 +147,14 @@ bool btk_run_has_cpu(const btk_run *run);
 bool btk_run_has_clock(const btk_run *run);
 
 /* The figure time runs are read by (docs/statistics.md §12): wall-clock ns (default), CPU
- * ns, or estimated core cycles per iteration (wall ns x the measured core clock in GHz);
- * counting runs always by their counts. Its functions: metric.h. */
+ * ns, or estimated core cycles per iteration (wall ns x the measured core clock in GHz), or
+ * per benchmark one of wall and cycles (auto); counting runs always by their counts. Its functions: metric.h. */
 typedef enum btk_compare_metric {
     BTK_COMPARE_WALL = 0,
     BTK_COMPARE_CPU,
-    BTK_COMPARE_CYCLES
+    BTK_COMPARE_CYCLES,
+    BTK_COMPARE_AUTO    /* compare and ab: each benchmark by wall or cycles, whichever its
+                         * processes show steadier (docs/statistics.md §12) */
 } btk_compare_metric;
 
 /* Compute machine->fingerprint from its other fields (documented in docs/database.md,

@@ -133,7 +133,9 @@ static json_t *header_json(const btk_comparison *cmp, const btk_format_header *h
         json_object_set_new(o, "improvements", json_integer((json_int_t)cmp->improvements)) ||
         json_object_set_new(o, "metric", json_string(btk_compare_metric_name(cmp->metric))) ||
         json_object_set_new(o, "median_unit",
-                            json_string(btk_compare_metric_unit(cmp->metric))) ||
+                            cmp->metric == BTK_COMPARE_AUTO
+                                ? json_null() /* each result's metric says */
+                                : json_string(btk_compare_metric_unit(cmp->metric))) ||
         json_object_set_new(o, "clock_base_ghz", num(cmp->clock_base)) ||
         json_object_set_new(o, "clock_new_ghz", num(cmp->clock_new)) ||
         json_object_set_new(o, "clock_note", clock_note(cmp)) ||

@@ -53,10 +53,13 @@ int btk_format__clock_note(btk_buf *out, const btk_comparison *cmp)
         return btk_buf_printf(out, "the core clock estimate differed between the sides: base "
                                    "%.2f GHz, new %.2f GHz (%+.1f %%), and no benchmark's "
                                    "cycles held still: the estimate is wrong or no benchmark "
-                                   "is CPU-bound; every time verdict by cycles is "
-                                   "inconclusive; compare by wall time",
+                                   "is CPU-bound; %s",
                               cmp->clock_base, cmp->clock_new,
-                              (cmp->clock_new / cmp->clock_base - 1) * 100);
+                              (cmp->clock_new / cmp->clock_base - 1) * 100,
+                              cmp->metric == BTK_COMPARE_AUTO
+                                  ? "--metric auto compared every benchmark by wall time"
+                                  : "every time verdict by cycles is inconclusive; compare "
+                                    "by wall time");
     if (!cmp->clock_differs)
         return 0;
     return btk_buf_printf(out, "the core clock differed between the sides: base %.2f GHz, new "
@@ -68,6 +71,20 @@ int btk_format__clock_note(btk_buf *out, const btk_comparison *cmp)
 
 int btk_format__metric_line(btk_buf *out, const btk_comparison *cmp)
 {
+    if (cmp->metric == BTK_COMPARE_AUTO) {
+        size_t by_cycles = 0, timed = 0;
+
+        for (size_t i = 0; i < cmp->count; i++) {
+            const char *m = cmp->items[i].metric;
+
+            by_cycles += m && !strcmp(m, "cycles");
+            timed += m && (!strcmp(m, "cycles") || !strcmp(m, "wall"));
+        }
+        return btk_buf_printf(out, "auto: each benchmark by wall time (ns), or by estimated "
+                                   "core cycles (cyc) where they are at least twice as steady "
+                                   "(between processes, and between runs recorded apart): "
+                                   "%zu of %zu by cycles", by_cycles, timed);
+    }
     if (cmp->metric != BTK_COMPARE_CYCLES)
         return 0;
     return btk_buf_puts(out, "cycles: estimated core cycles per iteration (wall ns x the core "
@@ -409,7 +426,8 @@ static int csv_num(btk_buf *out, double v)
     return isnan(v) ? btk_buf_puts(out, ",") : btk_buf_printf(out, ",%.10g", v);
 }
 
-static int csv_row(btk_buf *out, const btk_verdict *v, const char *warning)
+/* One CSV row; by_auto: with the row's metric as a last column. */
+static int csv_row(btk_buf *out, const btk_verdict *v, const char *warning, bool by_auto)
 {
     double nums[] = {v->base_median, v->new_median, v->ratio,   v->ci_low,
                      v->ci_high,     v->p_value,    v->q_value, v->noise_band};
@@ -430,20 +448,25 @@ static int csv_row(btk_buf *out, const btk_verdict *v, const char *warning)
         error = csv_num(out, more[i]);
     error = error ? error : btk_buf_puts(out, ",");
     error = error ? error : put_csv(out, warning); /* the header's, on every row */
+    if (error == 0 && by_auto)
+        error = btk_buf_printf(out, ",%s", v->metric ? v->metric : "wall");
     return error ? error : btk_buf_puts(out, "\r\n");
 }
 
 int btk_format__csv(btk_buf *out, const btk_comparison *cmp, const btk_format_header *hdr)
 {
-    /* by --metric cycles the medians are cycles, and the columns say so */
+    /* by --metric cycles the medians are cycles, and the columns say so; by auto each row
+     * names its metric in a last column */
+    bool by_auto = cmp->metric == BTK_COMPARE_AUTO;
     int error = btk_buf_printf(out, "verdict,benchmark,base_%s,new_%s,ratio,ci_low,ci_high,p,q,"
                                     "noise_band,unit,units_base,units_new,units_needed,reason,"
                                     "time_verdict,memory_verdict,rss_ratio,rss_ci_low,"
-                                    "rss_ci_high,rss_p,run_noise,warning\r\n",
-                               btk_compare_metric_unit(cmp->metric),
-                               btk_compare_metric_unit(cmp->metric));
+                                    "rss_ci_high,rss_p,run_noise,warning%s\r\n",
+                               by_auto ? "value" : btk_compare_metric_unit(cmp->metric),
+                               by_auto ? "value" : btk_compare_metric_unit(cmp->metric),
+                               by_auto ? ",metric" : "");
 
     for (size_t i = 0; i < cmp->count && error == 0; i++)
-        error = csv_row(out, &cmp->items[i], hdr ? hdr->warning : NULL);
+        error = csv_row(out, &cmp->items[i], hdr ? hdr->warning : NULL, by_auto);
     return error;
 }

@@ -237,6 +237,7 @@ typedef struct bench_work {
     char *budget_broken;
     bool testable;         /* rank test can reach alpha: counted by BH */
     btk_runnoise noise;    /* run-to-run noise, when the sides were recorded apart */
+    btk_compare_metric metric; /* the figure compared: opts->metric, or auto's choice */
 } bench_work;
 
 /* The pooled spread of the log unit values of both sides (NAN when a side has < 2). */
@@ -306,9 +307,9 @@ static int bench_stats(btk_verdict *v, bench_work *w, const btk_compare_options 
     v->units_new = by_proc ? w->now.procs : w->now.samples;
     if ((error = rss_stats(v, w, o)) < 0)
         return error;
-    if (o->metric != BTK_COMPARE_WALL && w->base.ok && w->now.ok &&
+    if (w->metric != BTK_COMPARE_WALL && w->base.ok && w->now.ok &&
         (v->units_base == 0 || v->units_new == 0)) {
-        bool cpu = o->metric == BTK_COMPARE_CPU;
+        bool cpu = w->metric == BTK_COMPARE_CPU;
 
         v->invalid = v->units_base == 0
                          ? (cpu ? "no CPU time recorded on the base side"
@@ -352,6 +353,143 @@ static void verdict_init(btk_verdict *v)
     v->unit_spread = v->run_noise = NAN;
 }
 
+/* The medians of one side's processes of benchmark name that have a core clock, by wall
+ * time (wall) and by cycles (cyc), *n of them; both arrays allocated (free them). */
+static int clocked_medians(double **wall, double **cyc, size_t *n, const btk_run *const *runs,
+                           size_t count, const char *name)
+{
+    size_t procs = 0, longest = 1;
+    double *tmp;
+
+    *n = 0;
+    for (size_t r = 0; r < count; r++) {
+        const btk_result *res = btk_run_find(runs[r], name);
+
+        for (size_t p = 0; res && res->status == BTK_RESULT_OK && p < res->proc_count; p++)
+            if (res->procs[p].count > 0 &&
+                btk_proc_has_metric(&res->procs[p], BTK_COMPARE_CYCLES)) {
+                procs++;
+                longest = res->procs[p].count > longest ? res->procs[p].count : longest;
+            }
+    }
+    *wall = btk__malloc((procs ? procs : 1) * sizeof(double));
+    *cyc = btk__malloc((procs ? procs : 1) * sizeof(double));
+    tmp = btk__malloc(longest * sizeof(double));
+    if (*wall == NULL || *cyc == NULL || tmp == NULL) {
+        btk__free(tmp);
+        return BTK_ENOMEM;
+    }
+    for (size_t r = 0; r < count; r++) {
+        const btk_result *res = btk_run_find(runs[r], name);
+
+        for (size_t p = 0; res && res->status == BTK_RESULT_OK && p < res->proc_count; p++) {
+            const btk_proc *proc = &res->procs[p];
+
+            if (proc->count == 0 || !btk_proc_has_metric(proc, BTK_COMPARE_CYCLES))
+                continue;
+            memcpy(tmp, proc->ns, proc->count * sizeof(double));
+            (*wall)[*n] = btk_stats_median_inplace(tmp, proc->count);
+            btk_proc_metric_values(tmp, proc, BTK_COMPARE_CYCLES);
+            (*cyc)[(*n)++] = btk_stats_median_inplace(tmp, proc->count);
+        }
+    }
+    btk__free(tmp);
+    return 0;
+}
+
+/* The spread of the logs of v[0..n) for auto's choice: their interquartile range / 1.349
+ * (a standard deviation for normal data). Unlike the median absolute deviation it sees
+ * two clusters of processes (some at one clock, the rest at another) as the spread they
+ * give the median. NAN when n < 2 or a value is not finite and positive. */
+static double log_iqr(const double *v, size_t n, double *scratch)
+{
+    if (n < 2)
+        return NAN;
+    for (size_t i = 0; i < n; i++) {
+        if (!(v[i] > 0 && isfinite(v[i])))
+            return NAN;
+        scratch[i] = log(v[i]);
+    }
+    btk_stats_sort(scratch, n);
+    return (btk_stats_quantile_sorted(scratch, n, 0.75) -
+            btk_stats_quantile_sorted(scratch, n, 0.25)) / 1.349;
+}
+
+/* log_iqr of two sides, pooled: sqrt of the mean of their squares. */
+static int pooled_iqr(double *out, const double *a, size_t n, const double *b, size_t m)
+{
+    double *scratch = btk__malloc((n > m ? n : m) * sizeof(double) + sizeof(double));
+    double sa, sb;
+
+    if (scratch == NULL)
+        return BTK_ENOMEM;
+    sa = log_iqr(a, n, scratch);
+    sb = log_iqr(b, m, scratch);
+    *out = sqrt((sa * sa + sb * sb) / 2);
+    btk__free(scratch);
+    return 0;
+}
+
+/* The run-to-run noise of benchmark name by metric m for auto's choice: 0 when the sides
+ * were recorded together (ab) or it cannot be learned. */
+static int auto_run_noise(double *out, const btk_run *const *base, size_t nb,
+                          const btk_run *const *now, size_t nn, const char *name,
+                          btk_compare_metric m, const btk_compare_options *o)
+{
+    btk_runnoise noise;
+    int error = 0;
+
+    *out = 0;
+    if (o->separate &&
+        (error = btk_runnoise_learn(&noise, o->history, o->history_count, base, nb, now, nn,
+                                    name, m)) == 0 &&
+        isfinite(noise.sd))
+        *out = noise.sd;
+    return error;
+}
+
+/* --metric auto's choice for one benchmark (docs/statistics.md §12): cycles when both
+ * sides have at least BTK_COMPARE_MIN_PROCESSES processes with a core clock and the
+ * uncertainty of the effect by cycles is below BTK_COMPARE_AUTO_STEADIER times that by
+ * wall time (the benchmark follows the clock, and the clock moved); else wall. The
+ * uncertainty of metric m: e^2 = (pi/2) s^2 (1/b + 1/n) + 2 r^2, s the pooled spread of
+ * the log process medians over those processes (within each side, by pooled_iqr), b and n
+ * their counts,
+ * r the run-to-run noise learned by m when the sides were recorded apart (0 when none is
+ * learned by either metric). Neither term looks at the difference between the sides. */
+static int auto_metric(btk_compare_metric *out, const btk_run *const *base, size_t nb,
+                       const btk_run *const *now, size_t nn, const char *name,
+                       const btk_compare_options *o)
+{
+    double *bw = NULL, *bc = NULL, *nw = NULL, *nc = NULL, sw = NAN, sc = NAN, rw = 0, rc = 0;
+    double units, ew, ec;
+    size_t b = 0, n = 0;
+    int error;
+
+    *out = BTK_COMPARE_WALL;
+    if ((error = clocked_medians(&bw, &bc, &b, base, nb, name)) == 0 &&
+        (error = clocked_medians(&nw, &nc, &n, now, nn, name)) == 0 &&
+        b >= BTK_COMPARE_MIN_PROCESSES && n >= BTK_COMPARE_MIN_PROCESSES &&
+        (error = pooled_iqr(&sw, bw, b, nw, n)) == 0 &&
+        (error = pooled_iqr(&sc, bc, b, nc, n)) == 0 &&
+        (error = auto_run_noise(&rw, base, nb, now, nn, name, BTK_COMPARE_WALL, o)) == 0 &&
+        (error = auto_run_noise(&rc, base, nb, now, nn, name, BTK_COMPARE_CYCLES, o)) == 0 &&
+        isfinite(sw) && isfinite(sc)) {
+        if (rw == 0 || rc == 0) /* learned by one metric only: compare like with like */
+            rw = rc = 0;
+        units = 1.5708 * (1.0 / (double)b + 1.0 / (double)n);
+        ew = sqrt(units * sw * sw + 2 * rw * rw);
+        ec = sqrt(units * sc * sc + 2 * rc * rc);
+        if (ec < BTK_COMPARE_AUTO_STEADIER * ew)
+            *out = BTK_COMPARE_CYCLES;
+    }
+    btk__free(bw);
+    btk__free(bc);
+    btk__free(nw);
+    btk__free(nc);
+    return error;
+}
+
 /* Gather both sides of one benchmark. */
 static int bench_gather(btk_verdict *v, bench_work *w, const btk_run *const *base,
                         size_t nb, const btk_run *const *now, size_t nn,
@@ -359,9 +497,13 @@ static int bench_gather(btk_verdict *v, bench_work *w, const btk_run *const *bas
 {
     int error;
 
-    v->metric = btk_compare_metric_name(o->metric);
-    side_scan(&w->base, base, nb, v->name, o->metric);
-    side_scan(&w->now, now, nn, v->name, o->metric);
+    w->metric = o->metric;
+    if (o->metric == BTK_COMPARE_AUTO &&
+        (error = auto_metric(&w->metric, base, nb, now, nn, v->name, o)) < 0)
+        return error;
+    v->metric = btk_compare_metric_name(w->metric);
+    side_scan(&w->base, base, nb, v->name, w->metric);
+    side_scan(&w->now, now, nn, v->name, w->metric);
     if ((error = side_fill(&w->base, base, nb, v->name)) < 0 ||
         (error = side_fill(&w->now, now, nn, v->name)) < 0)
         return error;
@@ -374,7 +516,7 @@ static int bench_gather(btk_verdict *v, bench_work *w, const btk_run *const *bas
     v->new_peak_rss = w->now.peak_rss;
     if (o->separate)
         return btk_runnoise_learn(&w->noise, o->history, o->history_count, base, nb, now,
-                                  nn, v->name, o->metric);
+                                  nn, v->name, w->metric);
     return 0;
 }
 
@@ -555,11 +697,14 @@ static int adjust_all(btk_comparison *cmp, bench_work *work)
  * whole side while the wall times stayed put) or no benchmark is CPU-bound: every time
  * figure is then left undecided (inconclusive, the reason says why) and
  * cmp->clock_untrusted is set. */
-static void clock_guard(btk_comparison *cmp, const btk_compare_options *o)
+static void clock_guard(btk_comparison *cmp, const bench_work *work,
+                        const btk_compare_options *o)
 {
+    bool by_cycles = false;
     double d;
 
-    if (o->metric != BTK_COMPARE_CYCLES || !(cmp->clock_base > 0) || !(cmp->clock_new > 0))
+    if ((o->metric != BTK_COMPARE_CYCLES && o->metric != BTK_COMPARE_AUTO) ||
+        !(cmp->clock_base > 0) || !(cmp->clock_new > 0))
         return;
     d = fabs(log(cmp->clock_new / cmp->clock_base));
     if (!(d > fmax(o->noise_band, BTK_COMPARE_CLOCK_GUARD)))
@@ -568,13 +713,18 @@ static void clock_guard(btk_comparison *cmp, const btk_compare_options *o)
         const btk_verdict *v = &cmp->items[i];
         double tol = fmax(v->noise_band, d / 4);
 
+        if (work[i].metric != BTK_COMPARE_CYCLES)
+            continue;
+        by_cycles = true;
         if (v->invalid == NULL && v->ci_low > 0 && isfinite(v->ci_high) &&
             log(v->ci_low) >= -tol && log(v->ci_high) <= tol)
             return;
     }
+    if (!by_cycles) /* auto chose wall time everywhere: nothing rests on the clock */
+        return;
     cmp->clock_untrusted = true;
     for (size_t i = 0; i < cmp->count; i++)
-        if (cmp->items[i].invalid == NULL)
+        if (cmp->items[i].invalid == NULL && work[i].metric == BTK_COMPARE_CYCLES)
             cmp->items[i].invalid = BTK_COMPARE_CLOCK_UNTRUSTED;
 }
 
@@ -598,7 +748,7 @@ static int compare_all(btk_comparison *cmp, bench_work *work, const char **names
     if (error == 0)
         error = adjust_all(cmp, work);
     if (error == 0)
-        clock_guard(cmp, o);
+        clock_guard(cmp, work, o);
     for (size_t i = 0; i < cmp->count && error == 0; i++) {
         error = bench_decide(&cmp->items[i], &work[i], o);
         cmp->regressions += cmp->items[i].kind == BTK_VERDICT_REGRESSED ||
@@ -609,10 +759,36 @@ static int compare_all(btk_comparison *cmp, bench_work *work, const char **names
     return error;
 }
 
-/* btk_compare_runs over runs of one kind: times (by opts->metric). */
+static int compare_times_by(btk_comparison **out, const btk_run *const *base,
+                            size_t base_count, const btk_run *const *contender,
+                            size_t contender_count, const btk_compare_options *opts);
+
+/* btk_compare_runs over runs of one kind: times (by opts->metric). By auto, a clock the
+ * guard does not trust sends every benchmark back to wall time (the comparison stays
+ * auto's, with clock_untrusted). */
 static int compare_times(btk_comparison **out, const btk_run *const *base, size_t base_count,
                          const btk_run *const *contender, size_t contender_count,
                          const btk_compare_options *opts)
+{
+    btk_compare_options wall;
+    int error = compare_times_by(out, base, base_count, contender, contender_count, opts);
+
+    if (error < 0 || opts->metric != BTK_COMPARE_AUTO || !(*out)->clock_untrusted)
+        return error;
+    btk_comparison_free(*out);
+    wall = *opts;
+    wall.metric = BTK_COMPARE_WALL;
+    if ((error = compare_times_by(out, base, base_count, contender, contender_count, &wall)) ==
+        0) {
+        (*out)->metric = BTK_COMPARE_AUTO;
+        (*out)->clock_untrusted = true;
+    }
+    return error;
+}
+
+static int compare_times_by(btk_comparison **out, const btk_run *const *base,
+                            size_t base_count, const btk_run *const *contender,
+                            size_t contender_count, const btk_compare_options *opts)
 {
     const char **names = NULL;
     bench_work *work = NULL;
@@ -730,10 +906,11 @@ static int check_clock(const split *b, const split *n)
 static void clock_note(btk_comparison *cmp, btk_compare_metric metric)
 {
     cmp->metric = metric;
-    cmp->clock_differs = metric == BTK_COMPARE_WALL && isfinite(cmp->clock_base) &&
+    cmp->clock_differs = (metric == BTK_COMPARE_WALL || metric == BTK_COMPARE_AUTO) &&
+                         isfinite(cmp->clock_base) &&
                          isfinite(cmp->clock_new) &&
                          fabs(cmp->clock_new / cmp->clock_base - 1) > BTK_COMPARE_CLOCK_NOTE;
-    }
+}
 
 /* The stored history the run-to-run noise is learned from, without counting runs (their
  * figures are not times). */
@@ -806,7 +983,7 @@ int btk_compare_runs(btk_comparison **out, const btk_run *const *base, size_t ba
     if (!(o.alpha > 0 && o.alpha < 1) || o.resamples < 10 ||
         !(o.ci_level > 0 && o.ci_level < 1) || !(o.noise_band >= 0) ||
         (o.metric != BTK_COMPARE_WALL && o.metric != BTK_COMPARE_CPU &&
-         o.metric != BTK_COMPARE_CYCLES))
+         o.metric != BTK_COMPARE_CYCLES && o.metric != BTK_COMPARE_AUTO))
         return btk_error_set(BTK_EINVAL, "invalid comparison options");
     if ((error = split_runs(&b, base, base_count)) == 0 &&
         (error = split_runs(&n, contender, contender_count)) == 0 &&

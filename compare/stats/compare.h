@@ -126,6 +126,10 @@ typedef struct btk_comparison {
 /* Relative difference of the sides' median core clocks from which a comparison by wall
  * time notes it. */
 #define BTK_COMPARE_CLOCK_NOTE 0.01
+/* --metric auto compares a benchmark by cycles when the uncertainty of its effect by
+ * cycles (process spread, and run-to-run noise when the sides were recorded apart) is
+ * below this fraction of that by wall time (docs/statistics.md §12). */
+#define BTK_COMPARE_AUTO_STEADIER 0.5
 /* Difference of the sides' median clocks (on the log scale) beyond which a comparison by
  * cycles needs a benchmark whose cycles held still (docs/statistics.md §12): side medians
  * of separately recorded runs were up to 2.5 % apart on the reference VM, a whole side's

@@ -9,7 +9,7 @@ if(BTK_PYTHON3 AND TARGET benchtrack)
   foreach(case count-same count-tiny count-regressed count-identity count-nondet disagree
                cpu-metric cpu-missing gbench-cpu history chart-cpu
                report-cpu regressions-counts regressions-cpu
-               report-counts cycles-clock cycles-misread cycles-regressed cycles-missing
+               report-counts cycles-clock cycles-misread cycles-auto cycles-regressed cycles-missing
                cycles-history)
     add_test(NAME e2e.metrics.${case}
              COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fixtures/metrics/e2e_metrics.sh

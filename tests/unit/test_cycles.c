@@ -24,11 +24,14 @@ static double uniform(btk_rng *r)
     return (double)(btk_rng_next(r) >> 11) / 9007199254740992.0 - 0.5;
 }
 
-/* Append to run an ok benchmark name: procs processes of 20 samples around centre ns,
- * every sample's clock ghz (0: no clock_ghz). Its statistics (wall, core cycles) are
- * summarized from the samples, as import does. */
-static void add_bench(btk_run *run, const char *name, double centre, double ghz, size_t procs,
-                      uint64_t seed)
+/* Append to run an ok benchmark name: procs processes of 20 samples; process p runs at
+ * the clock ghz_even (p even) or ghz_odd (p odd; 0: no clock_ghz) and its samples lie
+ * around centre ns, times ghz_even / its clock when the benchmark follows the clock
+ * (CPU-bound: equal cycles at either clock), else around centre whatever the clock
+ * (memory-bound). Its statistics (wall, core cycles) are summarized from the samples, as
+ * import does. */
+static void add_bench_at(btk_run *run, const char *name, double centre, double ghz_even,
+                         double ghz_odd, bool follows, size_t procs, uint64_t seed)
 {
     btk_result *res;
     btk_rng r;
@@ -47,7 +50,9 @@ static void add_bench(btk_run *run, const char *name, double centre, double ghz,
     res->procs = btk__calloc(procs, sizeof(btk_proc));
     res->proc_count = procs;
     for (size_t p = 0; p < procs; p++) {
-        double proc_centre = centre * (1 + 0.02 * uniform(&r));
+        double ghz = p % 2 ? ghz_odd : ghz_even;
+        double proc_centre = centre * (follows && ghz > 0 ? ghz_even / ghz : 1) *
+                             (1 + 0.02 * uniform(&r));
         btk_proc *pr = &res->procs[p];
 
         pr->index = (int)p;
@@ -63,6 +68,13 @@ static void add_bench(btk_run *run, const char *name, double centre, double ghz,
     }
     assert_int_equal(btk_stats_summarize(&res->stats, all, n), 0);
     assert_int_equal(btk_result_summarize_cycles(res), 0);
+}
+
+/* add_bench_at at one clock for every process. */
+static void add_bench(btk_run *run, const char *name, double centre, double ghz, size_t procs,
+                      uint64_t seed)
+{
+    add_bench_at(run, name, centre, ghz, ghz, true, procs, seed);
 }
 
 /* A run of one ok benchmark "b" (add_bench). */
@@ -457,6 +469,125 @@ static void cycles__untrusted_clock_leaves_cycles_undecided(void **state)
     btk_run_free(now);
 }
 
+static btk_comparison *compare_auto(const btk_run *base, const btk_run *now)
+{
+    btk_compare_options o = BTK_COMPARE_OPTIONS_INIT;
+    const btk_run *b[] = {base}, *n[] = {now};
+    btk_comparison *cmp = NULL;
+
+    o.metric = BTK_COMPARE_AUTO;
+    assert_int_equal(btk_compare_runs(&cmp, b, 1, n, 1, &o), 0);
+    return cmp;
+}
+
+static const btk_verdict *find(const btk_comparison *cmp, const char *name)
+{
+    for (size_t i = 0; i < cmp->count; i++)
+        if (!strcmp(cmp->items[i].name, name))
+            return &cmp->items[i];
+    fail_msg("no verdict for %s", name);
+    return NULL;
+}
+
+/* --metric auto picks per benchmark. Processes alternate between 3.5 and 3.2 GHz (9 %
+ * apart) on both sides. "cpu" follows the clock (its wall times alternate 9 % apart, its
+ * cycles do not) and is 5 % slower in cycles on the contender: by cycles, regressed
+ * (ratio 1.05). "mem" does not follow the clock (equal wall times, cycles alternating
+ * 9 % apart) and is unchanged: by wall time, unchanged. "steady" runs at one clock (3.5)
+ * on both sides: wall and cycles equally steady, so wall. "noclock" has no clock: wall.
+ * The table's metric line counts 1 of 4 by cycles; CSV names each row's metric. */
+static void cycles__auto_picks_the_steadier_figure(void **state)
+{
+    btk_run *base = NULL, *now = NULL;
+    btk_comparison *cmp;
+    btk_buf out = BTK_BUF_INIT;
+
+    (void)state;
+    assert_int_equal(btk_run_new(&base), 0);
+    assert_int_equal(btk_run_new(&now), 0);
+    add_bench_at(base, "cpu", 1000, 3.5, 3.2, true, 10, 30);
+    add_bench_at(now, "cpu", 1050, 3.5, 3.2, true, 10, 31);
+    add_bench_at(base, "mem", 500, 3.5, 3.2, false, 10, 32);
+    add_bench_at(now, "mem", 500, 3.5, 3.2, false, 10, 33);
+    add_bench_at(base, "steady", 300, 3.5, 3.5, true, 10, 34);
+    add_bench_at(now, "steady", 300, 3.5, 3.5, true, 10, 35);
+    add_bench_at(base, "noclock", 200, 0, 0, true, 10, 36);
+    add_bench_at(now, "noclock", 200, 0, 0, true, 10, 37);
+    cmp = compare_auto(base, now);
+    assert_int_equal(cmp->metric, BTK_COMPARE_AUTO);
+    assert_false(cmp->clock_untrusted);
+    assert_string_equal(find(cmp, "cpu")->metric, "cycles");
+    assert_int_equal(find(cmp, "cpu")->kind, BTK_VERDICT_REGRESSED);
+    check_near(find(cmp, "cpu")->ratio, 1.05, 0.01);
+    assert_string_equal(find(cmp, "mem")->metric, "wall");
+    assert_int_equal(find(cmp, "mem")->kind, BTK_VERDICT_UNCHANGED);
+    assert_string_equal(find(cmp, "steady")->metric, "wall");
+    assert_string_equal(find(cmp, "noclock")->metric, "wall");
+    assert_int_equal(btk_format_comparison(&out, cmp, NULL, BTK_FORMAT_TABLE, false), 0);
+    assert_non_null(strstr(btk_buf_cstr(&out), "metric:     auto: each benchmark by wall time "
+                                               "(ns), or by estimated core cycles (cyc)"));
+    assert_non_null(strstr(btk_buf_cstr(&out), ": 1 of 4 by cycles\n"));
+    btk_buf_clear(&out);
+    assert_int_equal(btk_format_comparison(&out, cmp, NULL, BTK_FORMAT_CSV, false), 0);
+    assert_non_null(strstr(btk_buf_cstr(&out), "verdict,benchmark,base_value,new_value,"));
+    assert_non_null(strstr(btk_buf_cstr(&out), ",warning,metric\r\n"));
+    assert_non_null(strstr(btk_buf_cstr(&out), ",cycles\r\n"));
+    btk_buf_clear(&out);
+    assert_int_equal(btk_format_comparison(&out, cmp, NULL, BTK_FORMAT_JSON, false), 0);
+    assert_non_null(strstr(btk_buf_cstr(&out), "\"metric\": \"auto\""));
+    assert_non_null(strstr(btk_buf_cstr(&out), "\"median_unit\": null"));
+    btk_comparison_free(cmp);
+    /* by wall time the same cpu change is hidden in the clock's 9 % */
+    {
+        btk_compare_options o = BTK_COMPARE_OPTIONS_INIT;
+        const btk_run *b[] = {base}, *n[] = {now};
+
+        assert_int_equal(btk_compare_runs(&cmp, b, 1, n, 1, &o), 0);
+        assert_true(find(cmp, "cpu")->kind != BTK_VERDICT_REGRESSED);
+        btk_comparison_free(cmp);
+    }
+    btk_buf_free(&out);
+    btk_run_free(base);
+    btk_run_free(now);
+}
+
+/* auto and the clock guard: "cpu" is chosen by cycles (its processes alternate clocks),
+ * but the contender's clock reads 25 % low for every process while its wall times equal
+ * the base's: its cycles read 25 % fewer and nothing holds still. auto then compares
+ * every benchmark by wall time: ratio 1, metric wall, clock_untrusted, and the note says
+ * so. */
+static void cycles__auto_falls_back_to_wall_time_on_an_untrusted_clock(void **state)
+{
+    btk_run *base = NULL, *now = NULL;
+    btk_comparison *cmp;
+    btk_buf out = BTK_BUF_INIT;
+
+    (void)state;
+    assert_int_equal(btk_run_new(&base), 0);
+    assert_int_equal(btk_run_new(&now), 0);
+    add_bench_at(base, "cpu", 1000, 3.5, 3.2, true, 10, 40);
+    add_bench_at(now, "cpu", 1000, 3.5, 3.2, true, 10, 40); /* the same samples */
+    for (size_t p = 0; p < now->results[0].proc_count; p++)
+        for (size_t i = 0; i < now->results[0].procs[p].count; i++)
+            now->results[0].procs[p].clock_ghz[i] *= 0.75;
+    cmp = compare_auto(base, now);
+    assert_true(cmp->clock_untrusted);
+    assert_int_equal(cmp->metric, BTK_COMPARE_AUTO);
+    assert_string_equal(cmp->items[0].metric, "wall");
+    /* equal samples: ratio 1, neither regressed nor improved (inconclusive: by wall time
+     * the alternating clocks make the median's CI wide) */
+    assert_true(cmp->items[0].kind == BTK_VERDICT_UNCHANGED ||
+                cmp->items[0].kind == BTK_VERDICT_INCONCLUSIVE);
+    check_near(cmp->items[0].ratio, 1.0, 1e-12);
+    assert_int_equal(btk_format_comparison(&out, cmp, NULL, BTK_FORMAT_TABLE, false), 0);
+    assert_non_null(strstr(btk_buf_cstr(&out), "--metric auto compared every benchmark by "
+                                               "wall time"));
+    btk_comparison_free(cmp);
+    btk_buf_free(&out);
+    btk_run_free(base);
+    btk_run_free(now);
+}
+
 /* btk_run_reduce_to_medians by metric: samples 1, 2, 3 ns at 2, 2, 4 GHz are 2, 4, 12
  * cycles (median 4); wall median 2; a process without a clock (or CPU time) keeps none. */
 static void cycles__process_medians_by_metric(void **state)
@@ -496,6 +627,8 @@ int main(void)
         cmocka_unit_test(cycles__run_noise_is_learned_by_the_compared_metric),
         cmocka_unit_test(cycles__compare_sees_through_clock_states),
         cmocka_unit_test(cycles__untrusted_clock_leaves_cycles_undecided),
+        cmocka_unit_test(cycles__auto_picks_the_steadier_figure),
+        cmocka_unit_test(cycles__auto_falls_back_to_wall_time_on_an_untrusted_clock),
         cmocka_unit_test(cycles__process_medians_by_metric),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
