@@ -121,9 +121,10 @@ int cli_commit_for_run(btk_commit *out, btk_git **git_out, const cli_commit_opti
                    "false discovery rate across the suite (default 0.05)"),                 \
     CLI_OPT_DOUBLE("--noise-band", "X", type, opts.noise_band, 0, 0.99,                     \
                    "changes within +-X are unchanged (default 0.02)"),                      \
-    CLI_OPT_STRING("--metric", "wall|cpu|cycles", type, metric,                             \
-                   "compare time runs by wall-clock time, CPU time or estimated core "      \
-                   "cycles (default wall; counting runs are compared by their counts)")
+    CLI_OPT_STRING("--metric", "wall|cpu|cycles|auto", type, metric,                        \
+                   "compare time runs by wall-clock time, CPU time, estimated core cycles " \
+                   "or each benchmark by the steadier of wall and cycles (default wall; "   \
+                   "counting runs are compared by their counts)")
 /* clang-format on */
 
 /* What --db means for run and import. */

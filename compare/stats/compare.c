@@ -454,9 +454,9 @@ static int auto_run_noise(double *out, const btk_run *const *base, size_t nb,
  * wall time (the benchmark follows the clock, and the clock moved); else wall. The
  * uncertainty of metric m: e^2 = (pi/2) s^2 (1/b + 1/n) + 2 r^2, s the pooled spread of
  * the log process medians over those processes (within each side, by pooled_iqr), b and n
- * their counts,
- * r the run-to-run noise learned by m when the sides were recorded apart (0 when none is
- * learned by either metric). Neither term looks at the difference between the sides. */
+ * their counts, r the run-to-run noise learned by m when the sides were recorded apart (0
+ * when it is not learned by both metrics). Neither term looks at the difference between
+ * the sides. */
 static int auto_metric(btk_compare_metric *out, const btk_run *const *base, size_t nb,
                        const btk_run *const *now, size_t nn, const char *name,
                        const btk_compare_options *o)
@@ -688,14 +688,14 @@ static int adjust_all(btk_comparison *cmp, bench_work *work)
     return error;
 }
 
-/* Compared by cycles, the clock estimate must be borne out when the sides' clocks differ
- * by more than BTK_COMPARE_CLOCK_GUARD (or the noise band, when wider: docs/statistics.md
- * §12): a real clock change leaves a
- * CPU-bound benchmark's cycles where they were (its wall time moved with the clock), so
- * some benchmark's cycle CI must lie within max(its band, a quarter of the clock change)
- * of no change. When none does, either the estimate is wrong (it once read 25 % low for a
- * whole side while the wall times stayed put) or no benchmark is CPU-bound: every time
- * figure is then left undecided (inconclusive, the reason says why) and
+/* Compared by cycles (or auto), the clock estimate must be borne out when the sides'
+ * clocks differ by more than BTK_COMPARE_CLOCK_GUARD (or the noise band, when wider:
+ * docs/statistics.md §12): a real clock change leaves a CPU-bound benchmark's cycles where
+ * they were (its wall time moved with the clock), so the cycle CI of some benchmark
+ * compared by cycles must lie within max(its band, a quarter of the clock change) of no
+ * change. When none does, either the estimate is wrong (it once read 25 % low for a whole
+ * side while the wall times stayed put) or no such benchmark is CPU-bound: every time
+ * figure by cycles is then left undecided (inconclusive, the reason says why) and
  * cmp->clock_untrusted is set. */
 static void clock_guard(btk_comparison *cmp, const bench_work *work,
                         const btk_compare_options *o)
