@@ -16,13 +16,14 @@
 #   sh in each source tree, base and head; BTK_GATE_BIN_PATH is then relative to the
 #   source tree), BTK_GATE_DB (a results database: both runs are stored in it, the base
 #   under its merge-base commit and the head under HEAD; default: nothing stored),
-#   BTK_GATE_METRIC (wall, the default, cpu or cycles: what ab compares time runs by;
-#   cycles for CPU-bound suites on runners whose core clock moves, docs/ci.md)
+#   BTK_GATE_METRIC (auto, the default: each benchmark by wall time or by estimated core
+#   cycles, whichever is steadier; or wall, cpu, cycles: what ab compares time runs by,
+#   docs/ci.md)
 # When the base has no such target (the pull request adds the benchmarks), the head's
 # benchmarks are run, reported as new, and the gate passes unless one of them fails.
 set -euo pipefail
 if [ $# -lt 2 ]; then
-    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 fi
 base_ref=$1
@@ -31,7 +32,7 @@ shift 2
 [ "${1:-}" = "--" ] && shift
 bt=${BENCHTRACK:-benchtrack}
 processes=${BTK_GATE_PROCESSES:-10}
-metric=${BTK_GATE_METRIC:-wall}
+metric=${BTK_GATE_METRIC:-auto}
 bin_path=${BTK_GATE_BIN_PATH:-$target}
 root=$(git rev-parse --show-toplevel) || exit 2
 work=$(mktemp -d "${TMPDIR:-/tmp}/btk-gate.XXXXXX")
