@@ -7,6 +7,8 @@
  */
 #include "report_int.h"
 
+#include "format.h"
+
 #include <math.h>
 #include <time.h>
 
@@ -128,8 +130,24 @@ static int put_env_warnings(btk_buf *b, const char *which, btk_run **runs, size_
     return error;
 }
 
+/* The comparison's clock note (docs/statistics.md §12), when it has one: the sides ran at
+ * core clocks more than 1 % apart, which moves the wall time of CPU-bound benchmarks. */
+static int put_clock_note(btk_buf *b, const btk_comparison *cmp)
+{
+    btk_buf text = BTK_BUF_INIT;
+    int error = btk_format__clock_note(&text, cmp);
+
+    if (error == 0 && text.len &&
+        (error = btk_buf_puts(b, "<p class=\"warn\"><b>Note:</b> ")) == 0 &&
+        (error = btk_html_text(b, btk_buf_cstr(&text))) == 0)
+        error = btk_buf_puts(b, ".</p>\n");
+    btk_buf_free(&text);
+    return error;
+}
+
 /* What could make this section's comparison untrustworthy: different builds (then no
- * verdicts), runs left out, the runs' own environment warnings. */
+ * verdicts), runs left out, sides at different core clocks, the runs' own environment
+ * warnings. */
 static int put_trust(btk_buf *b, const machine_ctx *m)
 {
     int error = 0;
@@ -145,6 +163,8 @@ static int put_trust(btk_buf *b, const machine_ctx *m)
         ((error = btk_buf_puts(b, "<p class=\"ctx\">Left out: ")) < 0 ||
          (error = btk_html_text(b, btk_buf_cstr(&m->excluded))) < 0 ||
          (error = btk_buf_puts(b, ".</p>\n")) < 0))
+        return error;
+    if (m->cmp && (error = put_clock_note(b, m->cmp)) < 0)
         return error;
     if ((error = put_env_warnings(b, "latest", m->latest, m->latest_count)) < 0)
         return error;
