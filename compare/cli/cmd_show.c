@@ -39,8 +39,9 @@ static void print_header(const btk_run *run)
         cli_print_safe(stdout, run->warnings[i] ? run->warnings[i] : "");
     }
     if (run->measure == BTK_MEASURE_KIND_TIME)
-        printf("\n\n%-40s %8s %14s %25s %8s %6s %14s\n", "benchmark", "status", "median ns",
-               "95% CI of median", "samples", "procs", "cpu median ns");
+        printf("\n\n%-40s %8s %14s %25s %8s %6s %14s %14s\n", "benchmark", "status",
+               "median ns", "95% CI of median", "samples", "procs", "cpu median ns",
+               "median cycles");
     else
         printf("\n\n%-40s %8s %14s %25s %8s %6s %14s\n", "benchmark", "status",
                "median ins", "95% CI of median", "samples", "procs", "repeat");
@@ -58,13 +59,20 @@ static void safe_text(char *buf, size_t len, const char *s)
         snprintf(buf, len, "?");
 }
 
-/* The last column: a time run's CPU median ("-": not recorded), a counting run's
- * repeatability ("exact", "NONDET min-max", "-": unknown). */
+/* The last columns: a time run's CPU median and median estimated core cycles ("-": not
+ * recorded), a counting run's repeatability ("exact", "NONDET min-max", "-": unknown). */
 static void print_metric(const btk_run *run, const btk_result *r)
 {
-    if (run->measure == BTK_MEASURE_KIND_TIME && r->has_cpu_stats)
-        printf(" %14.3f\n", r->cpu_stats.median);
-    else if (run->measure == BTK_MEASURE_KIND_TIME || r->count_repeat == BTK_COUNT_UNKNOWN)
+    if (run->measure == BTK_MEASURE_KIND_TIME) {
+        if (r->has_cpu_stats)
+            printf(" %14.3f", r->cpu_stats.median);
+        else
+            printf(" %14s", "-");
+        if (r->has_core_stats)
+            printf(" %14.1f\n", r->core_stats.median);
+        else
+            printf(" %14s\n", "-");
+    } else if (r->count_repeat == BTK_COUNT_UNKNOWN)
         printf(" %14s\n", "-");
     else if (r->count_repeat == BTK_COUNT_DETERMINISTIC)
         printf(" %14s\n", "exact");
