@@ -240,19 +240,30 @@ typedef struct bench_work {
     btk_compare_metric metric; /* the figure compared: opts->metric, or auto's choice */
 } bench_work;
 
-/* The pooled spread of the log unit values of both sides (NAN when a side has < 2). */
-static int unit_spread(double *out, const double *a, size_t n, const double *b, size_t m)
+/* A spread of the logs of v[0..n) (scratch: n doubles); NAN when it has none. */
+typedef double (*log_spread_fn)(const double *v, size_t n, double *scratch);
+
+/* The spread of both sides' values, pooled: the root mean square of the two sides'. */
+static int pooled_spread(double *out, log_spread_fn spread, const double *a, size_t n,
+                         const double *b, size_t m)
 {
     double *scratch = btk__malloc((n > m ? n : m) * sizeof(double) + sizeof(double));
     double sa, sb;
 
     if (scratch == NULL)
         return BTK_ENOMEM;
-    sa = btk_sig_log_spread(a, n, scratch);
-    sb = btk_sig_log_spread(b, m, scratch);
+    sa = spread(a, n, scratch);
+    sb = spread(b, m, scratch);
     *out = sqrt((sa * sa + sb * sb) / 2);
     btk__free(scratch);
     return 0;
+}
+
+/* The pooled robust spread (btk_sig_log_spread) of the log unit values of both sides (NAN
+ * when a side has < 2). */
+static int unit_spread(double *out, const double *a, size_t n, const double *b, size_t m)
+{
+    return pooled_spread(out, btk_sig_log_spread, a, n, b, m);
 }
 
 /* Resamples of the peak-RSS bootstrap: a quarter of the time CI's (at least 100). Its CI
@@ -415,21 +426,6 @@ static double log_iqr(const double *v, size_t n, double *scratch)
             btk_stats_quantile_sorted(scratch, n, 0.25)) / 1.349;
 }
 
-/* log_iqr of two sides, pooled: sqrt of the mean of their squares. */
-static int pooled_iqr(double *out, const double *a, size_t n, const double *b, size_t m)
-{
-    double *scratch = btk__malloc((n > m ? n : m) * sizeof(double) + sizeof(double));
-    double sa, sb;
-
-    if (scratch == NULL)
-        return BTK_ENOMEM;
-    sa = log_iqr(a, n, scratch);
-    sb = log_iqr(b, m, scratch);
-    *out = sqrt((sa * sa + sb * sb) / 2);
-    btk__free(scratch);
-    return 0;
-}
-
 /* The run-to-run noise of benchmark name by metric m for auto's choice: 0 when the sides
  * were recorded together (ab) or it cannot be learned. */
 static int auto_run_noise(double *out, const btk_run *const *base, size_t nb,
@@ -453,7 +449,7 @@ static int auto_run_noise(double *out, const btk_run *const *base, size_t nb,
  * uncertainty of the effect by cycles is below BTK_COMPARE_AUTO_STEADIER times that by
  * wall time (the benchmark follows the clock, and the clock moved); else wall. The
  * uncertainty of metric m: e^2 = (pi/2) s^2 (1/b + 1/n) + 2 r^2, s the pooled spread of
- * the log process medians over those processes (within each side, by pooled_iqr), b and n
+ * the log process medians over those processes (log_iqr within each side, pooled), b and n
  * their counts, r the run-to-run noise learned by m when the sides were recorded apart (0
  * when it is not learned by both metrics). Neither term looks at the difference between
  * the sides. */
@@ -470,8 +466,8 @@ static int auto_metric(btk_compare_metric *out, const btk_run *const *base, size
     if ((error = clocked_medians(&bw, &bc, &b, base, nb, name)) == 0 &&
         (error = clocked_medians(&nw, &nc, &n, now, nn, name)) == 0 &&
         b >= BTK_COMPARE_MIN_PROCESSES && n >= BTK_COMPARE_MIN_PROCESSES &&
-        (error = pooled_iqr(&sw, bw, b, nw, n)) == 0 &&
-        (error = pooled_iqr(&sc, bc, b, nc, n)) == 0 &&
+        (error = pooled_spread(&sw, log_iqr, bw, b, nw, n)) == 0 &&
+        (error = pooled_spread(&sc, log_iqr, bc, b, nc, n)) == 0 &&
         (error = auto_run_noise(&rw, base, nb, now, nn, name, BTK_COMPARE_WALL, o)) == 0 &&
         (error = auto_run_noise(&rc, base, nb, now, nn, name, BTK_COMPARE_CYCLES, o)) == 0 &&
         isfinite(sw) && isfinite(sc)) {

@@ -389,13 +389,15 @@ static void cycles__compare_sees_through_clock_states(void **state)
     btk_run_free(now);
 }
 
-static btk_comparison *compare_suite(const btk_run *base, const btk_run *now)
+/* Compare a suite of any size (compare() wants one benchmark) by metric. */
+static btk_comparison *compare_by(const btk_run *base, const btk_run *now,
+                                  btk_compare_metric metric)
 {
     btk_compare_options o = BTK_COMPARE_OPTIONS_INIT;
     const btk_run *b[] = {base}, *n[] = {now};
     btk_comparison *cmp = NULL;
 
-    o.metric = BTK_COMPARE_CYCLES;
+    o.metric = metric;
     assert_int_equal(btk_compare_runs(&cmp, b, 1, n, 1, &o), 0);
     return cmp;
 }
@@ -419,7 +421,7 @@ static void cycles__untrusted_clock_leaves_cycles_undecided(void **state)
     (void)state;
     add_bench(base, "a", 219, 3.3, 10, 18);
     add_bench(now, "a", 219, 2.5, 10, 19);
-    cmp = compare_suite(base, now);
+    cmp = compare_by(base, now, BTK_COMPARE_CYCLES);
     assert_true(cmp->clock_untrusted);
     assert_int_equal(cmp->count, 2);
     for (size_t i = 0; i < 2; i++) {
@@ -444,7 +446,7 @@ static void cycles__untrusted_clock_leaves_cycles_undecided(void **state)
     now = make_run(1000 * 1.05 * 1.1, 3.0, 10, 21, 0);
     add_bench(base, "steady", 219, 3.3, 10, 22);
     add_bench(now, "steady", 219 * 1.1, 3.0, 10, 23);
-    cmp = compare_suite(base, now);
+    cmp = compare_by(base, now, BTK_COMPARE_CYCLES);
     assert_false(cmp->clock_untrusted);
     assert_string_equal(cmp->items[0].name, "b");
     assert_int_equal(cmp->items[0].kind, BTK_VERDICT_REGRESSED);
@@ -460,24 +462,13 @@ static void cycles__untrusted_clock_leaves_cycles_undecided(void **state)
      * alone in its suite, is regressed */
     base = make_run(1000, 3.3, 10, 24, 0);
     now = make_run(1050 * 1.04, 3.3 / 1.04, 10, 25, 0);
-    cmp = compare_suite(base, now);
+    cmp = compare_by(base, now, BTK_COMPARE_CYCLES);
     assert_false(cmp->clock_untrusted);
     assert_int_equal(cmp->items[0].kind, BTK_VERDICT_REGRESSED);
     btk_comparison_free(cmp);
     btk_buf_free(&out);
     btk_run_free(base);
     btk_run_free(now);
-}
-
-static btk_comparison *compare_auto(const btk_run *base, const btk_run *now)
-{
-    btk_compare_options o = BTK_COMPARE_OPTIONS_INIT;
-    const btk_run *b[] = {base}, *n[] = {now};
-    btk_comparison *cmp = NULL;
-
-    o.metric = BTK_COMPARE_AUTO;
-    assert_int_equal(btk_compare_runs(&cmp, b, 1, n, 1, &o), 0);
-    return cmp;
 }
 
 static const btk_verdict *find(const btk_comparison *cmp, const char *name)
@@ -513,7 +504,7 @@ static void cycles__auto_picks_the_steadier_figure(void **state)
     add_bench_at(now, "steady", 300, 3.5, 3.5, true, 10, 35);
     add_bench_at(base, "noclock", 200, 0, 0, true, 10, 36);
     add_bench_at(now, "noclock", 200, 0, 0, true, 10, 37);
-    cmp = compare_auto(base, now);
+    cmp = compare_by(base, now, BTK_COMPARE_AUTO);
     assert_int_equal(cmp->metric, BTK_COMPARE_AUTO);
     assert_false(cmp->clock_untrusted);
     assert_string_equal(find(cmp, "cpu")->metric, "cycles");
@@ -570,7 +561,7 @@ static void cycles__auto_falls_back_to_wall_time_on_an_untrusted_clock(void **st
     for (size_t p = 0; p < now->results[0].proc_count; p++)
         for (size_t i = 0; i < now->results[0].procs[p].count; i++)
             now->results[0].procs[p].clock_ghz[i] *= 0.75;
-    cmp = compare_auto(base, now);
+    cmp = compare_by(base, now, BTK_COMPARE_AUTO);
     assert_true(cmp->clock_untrusted);
     assert_int_equal(cmp->metric, BTK_COMPARE_AUTO);
     assert_string_equal(cmp->items[0].metric, "wall");
