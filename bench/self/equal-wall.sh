@@ -15,14 +15,17 @@
 # estimated core cycles from the same runs (the median over the run's samples of ns x
 # clock_ghz, docs/timer.md#core-clock), which Google Benchmark has no counterpart of
 # without hardware counters: the "lower CV" line compares wall time with wall time only.
-# usage: bench/self/equal-wall.sh [BUILD_DIR] [RUNS] [PROCESSES] [BUDGET_MS]
-#   defaults: build 20 10 100. Needs libbenchmark-dev and g++.
+# usage: bench/self/equal-wall.sh [BUILD_DIR] [RUNS] [PROCESSES] [BUDGET_MS] [PRECISION]
+#   defaults: build 20 10 100, benchtrack's default precision (1 %: a process stops
+#   sampling early when its median is that precise). PRECISION 0.000001 makes every process
+#   sample for its whole budget (longer runs). Needs libbenchmark-dev and g++.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-build}" && pwd)
 runs=${2:-20}
 procs=${3:-10}
 budget=${4:-100}
+precision=(); [ -n "${5:-}" ] && precision=(--precision "$5")
 ex=$build/bench/examples
 [ -x "$ex" ] || { echo "missing $ex: build first" >&2; exit 2; }
 [ -f /usr/include/benchmark/benchmark.h ] || { echo "needs libbenchmark-dev" >&2; exit 2; }
@@ -37,8 +40,8 @@ now() { date +%s.%N; }
 btk() {
     local s e
     s=$(now)
-    "$ex" --filter "$kernels" --processes "$procs" --time-budget "$budget" --out "$1" \
-        >/dev/null 2>&1
+    "$ex" --filter "$kernels" --processes "$procs" --time-budget "$budget" \
+        ${precision[@]+"${precision[@]}"} --out "$1" >/dev/null 2>&1
     e=$(now)
     echo "$e - $s" | bc -l
 }
@@ -54,7 +57,8 @@ gb() {
 median() { tr ' ' '\n' | sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 
 echo "equal wall time ($(uname -n), $(nproc) cpus, load before:" \
-     "$(cut -d' ' -f1-3 /proc/loadavg)); benchtrack --processes $procs --time-budget $budget"
+     "$(cut -d' ' -f1-3 /proc/loadavg)); benchtrack --processes $procs --time-budget $budget" \
+     "${precision[*]:-}"
 w=$(for i in 1 2 3; do btk "$work/probe.json"; done | median)
 m1=$(echo "$w / 6" | bc -l)
 m2=$(echo "$w / 3" | bc -l)
