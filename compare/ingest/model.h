@@ -148,7 +148,8 @@ bool btk_run_has_clock(const btk_run *run);
 
 /* The figure time runs are read by (docs/statistics.md §12): wall-clock ns (default), CPU
  * ns, or estimated core cycles per iteration (wall ns x the measured core clock in GHz), or
- * per benchmark one of wall and cycles (auto); counting runs always by their counts. Its functions: metric.h. */
+ * per benchmark one of wall and cycles (auto); counting runs always by their counts. Its
+ * functions: metric.h. */
 typedef enum btk_compare_metric {
     BTK_COMPARE_WALL = 0,
     BTK_COMPARE_CPU,

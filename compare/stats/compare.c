@@ -426,38 +426,20 @@ static double log_iqr(const double *v, size_t n, double *scratch)
             btk_stats_quantile_sorted(scratch, n, 0.25)) / 1.349;
 }
 
-/* The run-to-run noise of benchmark name by metric m for auto's choice: 0 when the sides
- * were recorded together (ab) or it cannot be learned. */
-static int auto_run_noise(double *out, const btk_run *const *base, size_t nb,
-                          const btk_run *const *now, size_t nn, const char *name,
-                          btk_compare_metric m, const btk_compare_options *o)
-{
-    btk_runnoise noise;
-    int error = 0;
-
-    *out = 0;
-    if (o->separate &&
-        (error = btk_runnoise_learn(&noise, o->history, o->history_count, base, nb, now, nn,
-                                    name, m)) == 0 &&
-        isfinite(noise.sd))
-        *out = noise.sd;
-    return error;
-}
-
 /* --metric auto's choice for one benchmark (docs/statistics.md §12): cycles when both
  * sides have at least BTK_COMPARE_MIN_PROCESSES processes with a core clock and the
  * uncertainty of the effect by cycles is below BTK_COMPARE_AUTO_STEADIER times that by
  * wall time (the benchmark follows the clock, and the clock moved); else wall. The
  * uncertainty of metric m: e^2 = (pi/2) s^2 (1/b + 1/n) + 2 r^2, s the pooled spread of
  * the log process medians over those processes (log_iqr within each side, pooled), b and n
- * their counts, r the run-to-run noise learned by m when the sides were recorded apart (0
- * when it is not learned by both metrics). Neither term looks at the difference between
- * the sides. */
+ * their counts, r the run-to-run noise learned by m when the sides were recorded apart (rw,
+ * rc: NAN or 0 when not learned; both are dropped unless both are learned). Neither term
+ * looks at the difference between the sides. */
 static int auto_metric(btk_compare_metric *out, const btk_run *const *base, size_t nb,
-                       const btk_run *const *now, size_t nn, const char *name,
-                       const btk_compare_options *o)
+                       const btk_run *const *now, size_t nn, const char *name, double rw,
+                       double rc)
 {
-    double *bw = NULL, *bc = NULL, *nw = NULL, *nc = NULL, sw = NAN, sc = NAN, rw = 0, rc = 0;
+    double *bw = NULL, *bc = NULL, *nw = NULL, *nc = NULL, sw = NAN, sc = NAN;
     double units, ew, ec;
     size_t b = 0, n = 0;
     int error;
@@ -467,11 +449,9 @@ static int auto_metric(btk_compare_metric *out, const btk_run *const *base, size
         (error = clocked_medians(&nw, &nc, &n, now, nn, name)) == 0 &&
         b >= BTK_COMPARE_MIN_PROCESSES && n >= BTK_COMPARE_MIN_PROCESSES &&
         (error = pooled_spread(&sw, log_iqr, bw, b, nw, n)) == 0 &&
-        (error = pooled_spread(&sc, log_iqr, bc, b, nc, n)) == 0 &&
-        (error = auto_run_noise(&rw, base, nb, now, nn, name, BTK_COMPARE_WALL, o)) == 0 &&
-        (error = auto_run_noise(&rc, base, nb, now, nn, name, BTK_COMPARE_CYCLES, o)) == 0 &&
-        isfinite(sw) && isfinite(sc)) {
-        if (rw == 0 || rc == 0) /* learned by one metric only: compare like with like */
+        (error = pooled_spread(&sc, log_iqr, bc, b, nc, n)) == 0 && isfinite(sw) &&
+        isfinite(sc)) {
+        if (!(rw > 0) || !(rc > 0)) /* learned by one metric only: compare like with like */
             rw = rc = 0;
         units = 1.5708 * (1.0 / (double)b + 1.0 / (double)n);
         ew = sqrt(units * sw * sw + 2 * rw * rw);
@@ -491,12 +471,27 @@ static int bench_gather(btk_verdict *v, bench_work *w, const btk_run *const *bas
                         size_t nb, const btk_run *const *now, size_t nn,
                         const btk_compare_options *o)
 {
+    bool by_auto = o->metric == BTK_COMPARE_AUTO;
+    btk_runnoise by_cycles = {NAN, 0, 0, NULL};
     int error;
 
-    w->metric = o->metric;
-    if (o->metric == BTK_COMPARE_AUTO &&
-        (error = auto_metric(&w->metric, base, nb, now, nn, v->name, o)) < 0)
+    /* the run-to-run noise of the metric compared; by auto, of wall time and of cycles, for
+     * the choice and then the chosen one */
+    w->metric = by_auto ? BTK_COMPARE_WALL : o->metric;
+    if (o->separate &&
+        ((error = btk_runnoise_learn(&w->noise, o->history, o->history_count, base, nb, now,
+                                     nn, v->name, w->metric)) < 0 ||
+         (by_auto && (error = btk_runnoise_learn(&by_cycles, o->history, o->history_count,
+                                                 base, nb, now, nn, v->name,
+                                                 BTK_COMPARE_CYCLES)) < 0)))
         return error;
+    if (by_auto) {
+        if ((error = auto_metric(&w->metric, base, nb, now, nn, v->name,
+                                 o->separate ? w->noise.sd : 0, by_cycles.sd)) < 0)
+            return error;
+        if (w->metric == BTK_COMPARE_CYCLES)
+            w->noise = by_cycles;
+    }
     v->metric = btk_compare_metric_name(w->metric);
     side_scan(&w->base, base, nb, v->name, w->metric);
     side_scan(&w->now, now, nn, v->name, w->metric);
@@ -510,9 +505,6 @@ static int bench_gather(btk_verdict *v, bench_work *w, const btk_run *const *bas
     v->new_bytes = w->now.bytes;
     v->base_peak_rss = w->base.peak_rss;
     v->new_peak_rss = w->now.peak_rss;
-    if (o->separate)
-        return btk_runnoise_learn(&w->noise, o->history, o->history_count, base, nb, now,
-                                  nn, v->name, w->metric);
     return 0;
 }
 
