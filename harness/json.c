@@ -11,6 +11,8 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct jb {
     bool failed;
@@ -672,20 +674,44 @@ int btk_json_write_stream(const btk_report *rep, FILE *f)
 
 int btk_json_write_file(const btk_report *rep, const char *path)
 {
+    char q[300], *tmp = NULL;
+    struct stat st;
     json_t *doc;
-    char q[300];
-    FILE *f;
+    FILE *f = NULL;
     bool ok;
+    int fd;
 
     if ((doc = build(rep)) == NULL)
         return BTK_ENOMEM;
     errno = 0;
-    if ((f = fopen(path, "w")) != NULL) {
+    /* A regular file (or a new one) is written beside it and renamed over it, so an
+     * interrupted write leaves the old file or none, never half a document; anything else
+     * (a pipe, /dev/stdout) is written in place. */
+    if ((stat(path, &st) < 0 || S_ISREG(st.st_mode)) &&
+        (tmp = btk__malloc(strlen(path) + 16)) != NULL) {
+        snprintf(tmp, strlen(path) + 16, "%s.tmp.XXXXXX", path);
+        mode_t mask = umask(0);
+
+        umask(mask);
+        if ((fd = mkstemp(tmp)) >= 0 && (fchmod(fd, 0666 & ~mask) < 0 ||
+                                         (f = fdopen(fd, "w")) == NULL)) {
+            close(fd);
+            unlink(tmp);
+        }
+    } else {
+        f = fopen(path, "w");
+    }
+    if (f != NULL) {
         ok = dump(doc, f);
         ok = fclose(f) == 0 && ok;
+        if (tmp != NULL && (!ok || rename(tmp, path) < 0)) {
+            ok = false;
+            unlink(tmp);
+        }
     } else {
         ok = false;
     }
+    btk__free(tmp);
     json_decref(doc);
     if (!ok)
         return btk_error_set(BTK_EIO, "cannot write results to '%s': %s",

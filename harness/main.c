@@ -18,6 +18,7 @@
 #include "summary.h"
 #include "timer.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <unistd.h>
 
@@ -235,14 +236,19 @@ static void check_clock(btk_env_report *env, const btk_bench_result *res, size_t
 static int check_out_path(const char *path)
 {
     char q[300];
-    FILE *f;
+    int fd;
 
     if (path == NULL)
         return 0;
-    if ((f = fopen(path, "a")) == NULL)
+    /* an existing file stays as it is; a new one is made and removed again, so a run
+     * stopped before it writes its results leaves no empty file behind */
+    if ((fd = open(path, O_WRONLY | O_APPEND)) < 0 && errno == ENOENT &&
+        (fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644)) >= 0)
+        unlink(path);
+    if (fd < 0)
         return btk_error_set(BTK_EIO, "cannot write results to '%s': %s",
                              btk_error_quote(q, sizeof(q), path), strerror(errno));
-    fclose(f);
+    close(fd);
     return 0;
 }
 
