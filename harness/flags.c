@@ -40,6 +40,7 @@ static const flag flags[] = {
     {"precision", K_DOUBLE, 0.000001, 0.99, OFF(runner.run.precision)},
     {"timeout", K_DOUBLE, 1, 86400000, OFF(runner.run.timeout_ms)},
     {"warmup", K_DOUBLE, 0, 3600000, OFF(runner.run.warmup_ms)},
+    {"step-fd", K_INT, 0, 1048575, OFF(step_fd)},
 };
 
 static const flag *find_flag(const char *name, size_t len)
@@ -182,6 +183,7 @@ int btk_flags_parse(btk_main_options *out, int argc, char **argv)
         out->runner.run.timeout_ms = BTK_RUNNER_DEFAULT_TIMEOUT_MS;
     out->runner.processes = 0; /* 0: not given */
     out->runner.cpu = -1;
+    out->step_fd = -1;
     for (i = 1; i < argc; i++)
         if ((error = parse_one(out, argc, argv, &i)) < 0)
             return error;
@@ -221,6 +223,8 @@ void btk_flags_usage(FILE *f, const char *argv0)
             "  --measure WHAT         time (default), instructions (under callgrind) or\n"
             "                         perf-instructions; counting runs 2 processes\n"
             "  --cache-sim            with --measure instructions: L1 and LL misses too\n"
+            "  --step-fd N            run each benchmark process when the controller on\n"
+            "                         socket N says so (benchtrack ab; step protocol 1)\n"
             "  --help, --version      this text / the library version\n",
             argv0, d.time_budget_ms, d.warmup_ms, d.min_samples, d.max_samples,
             d.precision, d.timeout_ms > 0 ? d.timeout_ms : BTK_RUNNER_DEFAULT_TIMEOUT_MS);

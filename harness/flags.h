@@ -14,6 +14,7 @@ typedef struct btk_main_options {
     btk_format format;
     const char *out_path; /* --out FILE, NULL when not given (borrowed from argv) */
     const char *filter;   /* --filter PATTERN, NULL when not given (borrowed from argv) */
+    int step_fd;          /* --step-fd N (step.h), -1 when not given */
     bool list, help, version;
 } btk_main_options;
 

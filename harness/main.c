@@ -15,6 +15,7 @@
 #include "internal.h"
 #include "json.h"
 #include "stats.h"
+#include "step.h"
 #include "summary.h"
 #include "timer.h"
 
@@ -46,6 +47,8 @@ static void on_proc_start(const btk_instance *inst, size_t bench, unsigned proc,
     run_ctx *ctx = payload;
     unsigned k = ctx->opts->runner.processes;
 
+    if (ctx->opts->step_fd >= 0 && btk_step_next(ctx->opts->step_fd, bench) < 0)
+        exit(complain(EXIT_FAILED)); /* the controller is gone: run nothing more */
     if (ctx->progress) {
         fprintf(stderr, "\r\033[K[%zu/%zu] %s", bench + 1, ctx->count, inst->name);
         if (k > 1)
@@ -280,6 +283,8 @@ static int run_all(const btk_main_options *o, const btk_instance *insts, size_t 
     int status;
     size_t i;
 
+    if (o->step_fd >= 0 && btk_step_check(o->step_fd) < 0)
+        return complain(EXIT_USAGE);
     if (check_out_path(o->out_path) < 0 || btk_timer_init() < 0)
         return complain(EXIT_FAILED);
     ctx.counting = o->runner.measure != BTK_MEASURE_TIME;
@@ -298,8 +303,12 @@ static int run_all(const btk_main_options *o, const btk_instance *insts, size_t 
         else
             btk_console_header(&ctx.console);
     }
+    if (o->step_fd >= 0 && btk_step_hello(o->step_fd, insts, count) < 0)
+        return complain(EXIT_FAILED);
     if (btk_runner_run(&res, insts, count, &o->runner, &ev, &ctx) < 0)
         return complain(EXIT_FAILED);
+    if (o->step_fd >= 0)
+        btk_step_done(o->step_fd);
     check_pinning(&env, res, count);
     if (!ctx.counting) {
         check_disturbance(&env, res, count);

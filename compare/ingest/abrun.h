@@ -1,7 +1,9 @@
 /*
- * Interleaved A/B runs of two benchmark binaries: K rounds of OLD then NEW, each a fresh
- * process `BIN --processes 1 --out TMP.json [args]`, started with posix_spawn (no shell);
- * each side's invocations are merged as the processes of one run. docs/cli/ab.md.
+ * Interleaved A/B runs of two benchmark binaries: K rounds, each one fresh invocation
+ * `BIN --processes 1 --out TMP.json [--step-fd 3] [args]` of each binary, started with
+ * posix_spawn (no shell); stepped benchmark by benchmark when both binaries take
+ * --step-fd, else one whole suite after the other, which binary first alternating by
+ * round. Each side's invocations are merged as the processes of one run. docs/cli/ab.md.
  */
 #ifndef BTK_ABRUN_H
 #define BTK_ABRUN_H

@@ -35,6 +35,25 @@ if(TARGET benchtrack)
   endforeach()
 endif()
 
+# The step protocol (docs/benchmark-binary.md#step-protocol) with real harness binaries
+# that log the order their processes start in (tests/fixtures/compare/order_bench.c).
+foreach(side old new)
+  add_executable(fixture_order_${side} ${CMAKE_SOURCE_DIR}/tests/fixtures/compare/order_bench.c)
+  target_link_libraries(fixture_order_${side} PRIVATE benchtrack_main)
+  if(side STREQUAL "new")
+    target_compile_definitions(fixture_order_${side} PRIVATE BTK_FIXTURE_NEW=1)
+  endif()
+endforeach()
+if(TARGET benchtrack AND BTK_PYTHON3)
+  foreach(case ab-step step-protocol)
+    add_test(NAME e2e.compare.${case}
+             COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fixtures/compare/e2e_compare.sh
+                     $<TARGET_FILE:benchtrack> ${case} $<TARGET_FILE_DIR:fixture_order_old>)
+    set_tests_properties(e2e.compare.${case} PROPERTIES ENVIRONMENT "${BTK_TEST_ENV}"
+                         TIMEOUT 300)
+  endforeach()
+endif()
+
 # The Monte-Carlo rates of the run-noise rule (tests/unit/test_runnoise_rates.c) cost about
 # 4 CPU seconds; under valgrind that is minutes for memory paths that unit.compare and
 # unit.runnoise already run under it.
