@@ -339,8 +339,9 @@ static int start(ab_ctx *ctx, ab_side *side, bool step)
     return error;
 }
 
-/* Wait for side's invocation and merge its results into *side->run. */
-static int finish(ab_side *side)
+/* Wait for side's invocation and merge its results into *side->run; when abandon (the
+ * round already failed), only wait for it. */
+static int finish(ab_side *side, bool abandon)
 {
     char quoted[200];
     btk_run *run = NULL;
@@ -350,7 +351,7 @@ static int finish(ab_side *side)
         close(side->fd); /* a binary still waiting for "go" stops */
         side->fd = -1;
     }
-    if ((error = wait_child(side->pid, &status)) < 0)
+    if ((error = wait_child(side->pid, &status)) < 0 || abandon)
         return error;
     if (access(side->out_path, R_OK) != 0) {
         show_log(side->log_path);
@@ -567,9 +568,9 @@ static int stepped_round(ab_ctx *ctx, ab_side *old, ab_side *new, bool old_first
     if ((error = start(ctx, old, true)) == 0 && (error = hello(old)) == 0 &&
         (error = start(ctx, new, true)) == 0 && (error = hello(new)) == 0)
         error = step_both(old, new, old_first);
-    error2 = old->pid > 0 ? finish(old) : 0;
+    error2 = old->pid > 0 ? finish(old, error < 0) : 0;
     error = error < 0 ? error : error2;
-    error2 = new->pid > 0 ? finish(new) : 0;
+    error2 = new->pid > 0 ? finish(new, error < 0) : 0;
     error = error < 0 ? error : error2;
     free_names(old);
     free_names(new);
@@ -582,10 +583,10 @@ static int whole_round(ab_ctx *ctx, ab_side *old, ab_side *new, bool old_first)
     ab_side *first = old_first ? old : new, *second = old_first ? new : old;
     int error;
 
-    if ((error = start(ctx, first, false)) < 0 || (error = finish(first)) < 0 ||
+    if ((error = start(ctx, first, false)) < 0 || (error = finish(first, false)) < 0 ||
         (error = start(ctx, second, false)) < 0)
         return error;
-    return finish(second);
+    return finish(second, false);
 }
 
 static int check_binary(const char *bin)
