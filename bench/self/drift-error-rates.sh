@@ -17,7 +17,10 @@
 #          a user compares two stored runs: each compare sees only what was stored before
 #          its contender (earlier pairs are the benchmark's history).
 #  ab      `benchtrack ab examples copy-of-examples` (whole suite) and
-#          `benchtrack ab examples examples_cpu_plus5 --filter cpu`, PAIRS times each.
+#          `benchtrack ab examples examples_cpu_plus5 --filter cpu`, PAIRS times each. With
+#          AB_SCHEDULES="step whole" each pair also runs both again through wrappers whose
+#          --help hides --step-fd, so ab runs whole invocations (the schedule before the step
+#          protocol), alternating with the stepped ones: OUT/abaa_whole-*, abab_whole-*.
 # Metrics: decide compares every pair once per metric of METRICS (default "wall cycles":
 # wall time, and estimated core cycles, docs/statistics.md); ab runs the A/A suite once per
 # metric of ABAA_METRICS and the A/B once per metric of ABAB_METRICS (both default to
@@ -26,7 +29,7 @@
 # budget, failed); cpu found regressed in >= 95 % of the A/B pairs.
 # usage: bench/self/drift-error-rates.sh [BUILD_DIR]
 #   env: PAIRS (20), HISTORY (5), K (10), BUDGET (time budget per process, ms: 100), OUT, STEPS,
-#        METRICS, ABAA_METRICS, ABAB_METRICS,
+#        METRICS, ABAA_METRICS, ABAB_METRICS, AB_SCHEDULES ("step"),
 #        BIN_DIR (where examples and examples_cpu_plus5 are; default BUILD_DIR/bench)
 set -euo pipefail
 BUILD=${1:-${BTK_BUILD_DIR:-build}}
@@ -42,6 +45,7 @@ STEPS=${STEPS:-record decide ab}
 METRICS=${METRICS:-wall cycles}
 ABAA_METRICS=${ABAA_METRICS:-$METRICS}
 ABAB_METRICS=${ABAB_METRICS:-$METRICS}
+AB_SCHEDULES=${AB_SCHEDULES:-step}
 OUT=${OUT:-}
 if [ -z "$OUT" ]; then
     OUT=$(mktemp -d "${TMPDIR:-/tmp}/btk-drift.XXXXXX")
@@ -112,7 +116,7 @@ falses() { grep -cE '^(regressed|improved|budget|failed),' "$1" || true; }
 
 summary() { # label prefix (kind-metric)
     local runs=0 verdicts=0 f n found=0 total=0
-    case "$2" in aa-*|abaa-*) local aa=1 ;; *) local aa= ;; esac
+    case "$2" in aa-*|abaa*) local aa=1 ;; *) local aa= ;; esac
     for i in $(seq 1 "$PAIRS"); do
         f=$OUT/$2-$i.csv
         if [ -n "$aa" ]; then
@@ -136,6 +140,11 @@ summary() { # label prefix (kind-metric)
     if [ -n "$aa" ]; then
         echo "$1: suite comparisons with any false verdict: $runs / $PAIRS ($verdicts of $total verdicts)"
         echo "$1: verdicts: $(tail -q -n +2 "$OUT"/"$2"-*.csv | cut -d, -f1 | sort | uniq -c | tr -s ' \n' ' ')"
+        echo "$1: |ratio - 1| over all verdicts, median / 90th percentile: $(python3 -c '
+import csv, sys
+d = sorted(abs(float(r["ratio"]) - 1) * 100 for f in sys.argv[1:]
+           for r in csv.DictReader(open(f, newline="")) if r["ratio"])
+print("%.2f %% / %.2f %%" % (d[len(d) // 2], d[int(len(d) * 0.9)]))' "$OUT"/"$2"-*.csv)"
     else
         echo "$1: cpu 5% slowdown found (time verdict regressed): $found / $PAIRS; other benchmarks flagged: $verdicts"
         echo "$1: cpu verdicts (combined): $(for i in $(seq 1 "$PAIRS"); do grep ',cpu,' "$OUT/$2-$i.csv" | cut -d, -f1; done | sort | uniq -c | tr -s ' \n' ' ')"
@@ -158,25 +167,40 @@ if has ab; then
     [ -x "$BT" ] || { echo "missing $BT" >&2; exit 2; }
     cp "$A" "$OUT/examples_copy"
     cmp -s "$A" "$OUT/examples_copy" || { echo "copy differs" >&2; exit 3; }
+    # whole_<name>: runs <binary> but hides --step-fd from ab (its --help says nothing)
+    for f in "$A" "$OUT/examples_copy" "$B"; do
+        printf '#!/bin/sh\n[ "$1" = --help ] && { echo "usage"; exit 0; }\nexec %s "$@"\n' \
+            "$f" > "$OUT/whole_$(basename "$f")" && chmod +x "$OUT/whole_$(basename "$f")"
+    done
     load_start
     t0=$(date +%s)
     for i in $(seq 1 "$PAIRS"); do
-        for kind in abaa abab; do
-            new=$OUT/examples_copy; filter=(); metrics=$ABAA_METRICS
-            [ "$kind" = abab ] && { new=$B; filter=(--filter cpu); metrics=$ABAB_METRICS; }
-            for m in $metrics; do
-                rc=0
-                "$BT" ab "$A" "$new" --processes "$K" --metric "$m" --quiet --format csv \
-                    --out "$OUT/$kind-$m-$i.csv" -- --cpu 0 --time-budget "$BUDGET" "${filter[@]}" \
-                    >/dev/null 2>"$OUT/$kind-$m-$i.err" || rc=$?
-                [ "$rc" = 0 ] || [ "$rc" = 1 ] || { echo "ab failed ($rc):"; cat "$OUT/$kind-$m-$i.err"; load_stop; exit 3; }
+        for sched in $AB_SCHEDULES; do
+            for kind in abaa abab; do
+                old=$A new=$OUT/examples_copy; filter=(); metrics=$ABAA_METRICS
+                [ "$kind" = abab ] && { new=$B; filter=(--filter cpu); metrics=$ABAB_METRICS; }
+                tag=$kind
+                if [ "$sched" = whole ]; then
+                    old=$OUT/whole_$(basename "$old"); new=$OUT/whole_$(basename "$new")
+                    tag=${kind}_whole
+                fi
+                for m in $metrics; do
+                    rc=0
+                    "$BT" ab "$old" "$new" --processes "$K" --metric "$m" --quiet --format csv \
+                        --out "$OUT/$tag-$m-$i.csv" -- --cpu 0 --time-budget "$BUDGET" "${filter[@]}" \
+                        >/dev/null 2>"$OUT/$tag-$m-$i.err" || rc=$?
+                    [ "$rc" = 0 ] || [ "$rc" = 1 ] || { echo "ab failed ($rc):"; cat "$OUT/$tag-$m-$i.err"; load_stop; exit 3; }
+                done
             done
         done
         echo "  ab pair $i done at $(date -u +%T) ($(( $(date +%s) - t0 )) s), load $(cut -d' ' -f1-3 /proc/loadavg)"
     done
     load_stop
-    for m in $ABAA_METRICS; do summary "ab A/A, --metric $m" "abaa-$m"; done
-    for m in $ABAB_METRICS; do summary "ab A/B, --metric $m" "abab-$m"; done
+    for sched in $AB_SCHEDULES; do
+        sfx=; label=; [ "$sched" = whole ] && { sfx=_whole; label=" (whole invocations)"; }
+        for m in $ABAA_METRICS; do summary "ab A/A$label, --metric $m" "abaa$sfx-$m"; done
+        for m in $ABAB_METRICS; do summary "ab A/B$label, --metric $m" "abab$sfx-$m"; done
+    done
 fi
 echo "uptime: $(uptime)"
 echo "end: load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
