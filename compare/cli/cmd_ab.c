@@ -188,6 +188,7 @@ int cmd_ab(int argc, char **argv)
 
     a.processes = 10;
     a.opts = (btk_compare_options)BTK_COMPARE_OPTIONS_INIT;
+    a.opts.process_units = true; /* a few processes are inconclusive, never their samples */
     if (!cli_parse_args(&status, &a, &ab_cmd, argc, argv))
         return status;
     if (check_args(&a) < 0)

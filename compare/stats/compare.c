@@ -305,8 +305,9 @@ static int rss_stats(btk_verdict *v, bench_work *w, const btk_compare_options *o
  * (v->invalid) and leave the benchmark out of the FDR family. */
 static int bench_stats(btk_verdict *v, bench_work *w, const btk_compare_options *o)
 {
-    bool by_proc = w->base.procs >= BTK_COMPARE_MIN_PROCESSES &&
-                   w->now.procs >= BTK_COMPARE_MIN_PROCESSES;
+    bool by_proc = (w->base.procs >= BTK_COMPARE_MIN_PROCESSES &&
+                    w->now.procs >= BTK_COMPARE_MIN_PROCESSES) ||
+                   (o->process_units && w->base.procs > 0 && w->now.procs > 0);
     const double *a = by_proc ? w->base.proc_medians : w->base.all;
     const double *b = by_proc ? w->now.proc_medians : w->now.all;
     btk_ratio_ci ci;

@@ -84,6 +84,9 @@ typedef struct btk_compare_options {
     size_t history_count;
     btk_compare_metric metric; /* the time runs' figure; counting runs are always compared
                                 * by their counts (docs/statistics.md §10) */
+    bool process_units;    /* the process is the unit however few a side has (benchtrack
+                            * ab: fewer than BTK_COMPARE_MIN_PROCESSES give an inconclusive
+                            * verdict, never a test of correlated samples, statistics.md §1) */
 } btk_compare_options;
 
 /* Suites smaller than this are compared on one thread (threads = 0). */
@@ -95,7 +98,7 @@ typedef struct btk_compare_options {
 #define BTK_COMPARE_MIN_PROCESSES 5
 
 #define BTK_COMPARE_OPTIONS_INIT                                                            \
-    {1, 0.05, 0.02, 0.95, 2000, 0x62746b31u, NULL, 0, false, NULL, 0, BTK_COMPARE_WALL}
+    {1, 0.05, 0.02, 0.95, 2000, 0x62746b31u, NULL, 0, false, NULL, 0, BTK_COMPARE_WALL, false}
 
 /* Stored runs needed to learn a benchmark's run-to-run noise (4 differences); with fewer,
  * a stand-in is used (docs/statistics.md §8). */

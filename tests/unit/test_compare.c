@@ -154,6 +154,67 @@ static void compare__few_processes_fall_back_to_samples(void **state)
     free_run(now);
 }
 
+/* Scale each process of every benchmark of run by its own factor 1 + spread * U(-0.5, 0.5). */
+static void spread_processes(btk_run *run, double spread, uint64_t seed)
+{
+    btk_rng r;
+
+    btk_rng_seed(&r, seed);
+    for (size_t i = 0; i < run->result_count; i++)
+        for (size_t p = 0; p < run->results[i].proc_count; p++) {
+            double f = 1 + spread * uniform(&r);
+
+            for (size_t k = 0; k < run->results[i].procs[p].count; k++)
+                run->results[i].procs[p].ns[k] *= f;
+        }
+}
+
+/* ab's rule (process_units): the 20 % slowdown that 3 processes' pooled samples call
+ * "regressed" above is inconclusive when the process is the unit, since 3 vs 3 cannot reach
+ * p <= 0.05 (exact Mann-Whitney: 2/C(6,3) = 0.1); the reason says how many are needed.
+ * Identical sides of 2 processes whose levels differ by up to 10 %: never a verdict. */
+static void compare__process_units_never_test_correlated_samples(void **state)
+{
+    btk_compare_options opts = BTK_COMPARE_OPTIONS_INIT;
+    btk_run *base = make_suite(1, -1, 1, 3, 30, 3);
+    btk_run *now = make_suite(1, 0, 1.2, 3, 30, 4);
+    btk_comparison *cmp;
+    size_t false_by_samples = 0;
+
+    (void)state;
+    opts.process_units = true;
+    cmp = run_compare(base, now, &opts);
+    assert_string_equal(cmp->items[0].unit, "processes");
+    assert_int_equal(cmp->items[0].units_base, 3);
+    assert_int_equal(cmp->items[0].units_new, 3);
+    assert_int_equal(cmp->items[0].kind, BTK_VERDICT_INCONCLUSIVE);
+    assert_int_equal(cmp->items[0].units_needed, 4); /* 4 vs 4: 2/C(8,4) = 0.029 */
+    assert_non_null(strstr(cmp->items[0].reason, "3 vs 3 processes cannot reach"));
+    btk_comparison_free(cmp);
+    free_run(base);
+    free_run(now);
+    for (uint64_t seed = 0; seed < 20; seed++) {
+        base = make_suite(10, -1, 1, 2, 40, 300 + 2 * seed);
+        now = make_suite(10, -1, 1, 2, 40, 301 + 2 * seed);
+        spread_processes(base, 0.10, 700 + seed); /* process levels +-5 % */
+        spread_processes(now, 0.10, 800 + seed);
+        cmp = run_compare(base, now, &opts);
+        assert_int_equal(cmp->regressions, 0);
+        assert_int_equal(cmp->improvements, 0);
+        for (size_t i = 0; i < cmp->count; i++)
+            assert_string_equal(cmp->items[i].unit, "processes");
+        btk_comparison_free(cmp);
+        /* the same A/A suites tested on pooled samples: the processes' own levels read as
+         * effects, which is what the rule prevents */
+        cmp = run_compare(base, now, NULL);
+        false_by_samples += cmp->regressions + cmp->improvements;
+        btk_comparison_free(cmp);
+        free_run(base);
+        free_run(now);
+    }
+    assert_true(false_by_samples > 0);
+}
+
 static void compare__too_few_units_is_inconclusive_not_unchanged(void **state)
 {
     btk_run *base = make_suite(1, -1, 1, 1, 3, 5); /* one process of 3 samples each */
@@ -581,6 +642,7 @@ int main(void)
         cmocka_unit_test(compare__slowdown_flagged_by_process_and_sorted_first),
         cmocka_unit_test(compare__identical_code_flags_nothing),
         cmocka_unit_test(compare__few_processes_fall_back_to_samples),
+        cmocka_unit_test(compare__process_units_never_test_correlated_samples),
         cmocka_unit_test(compare__too_few_units_is_inconclusive_not_unchanged),
         cmocka_unit_test(compare__runs_pool_by_process),
         cmocka_unit_test(compare__false_discovery_rate_across_the_suite),
