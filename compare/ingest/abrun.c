@@ -333,7 +333,11 @@ static int start(ab_ctx *ctx, ab_side *side, bool step)
     btk__free(argv);
     if (sv[1] >= 0)
         close(sv[1]);
-    side->fd = error < 0 ? (sv[0] >= 0 ? close(sv[0]), -1 : -1) : sv[0];
+    if (error < 0 && sv[0] >= 0) {
+        close(sv[0]);
+        sv[0] = -1;
+    }
+    side->fd = sv[0];
     side->pending = NO_STEP;
     side->line_len = 0;
     return error;
@@ -413,11 +417,6 @@ static void consume(ab_side *side)
     side->line_len -= len;
 }
 
-static int hex_value(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static int decode_name(ab_side *side, const char *hex)
 {
     size_t len = strlen(hex), i;
@@ -428,7 +427,7 @@ static int decode_name(ab_side *side, const char *hex)
     if ((name = btk__malloc(len / 2 + 1)) == NULL)
         return BTK_ENOMEM;
     for (i = 0; i < len / 2; i++) {
-        int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+        int hi = btk__hex_digit(hex[2 * i]), lo = btk__hex_digit(hex[2 * i + 1]);
 
         if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
             btk__free(name);

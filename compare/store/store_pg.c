@@ -8,7 +8,6 @@
 
 #include "store_pg.h"
 
-#include <ctype.h>
 #include <math.h>
 
 /* migrations[v] takes a database from schema version v to v + 1, with the meaning of the
@@ -439,14 +438,6 @@ int btk_pg__col_text(char **out, const PGresult *res, int row, int col)
     return *out ? 0 : BTK_ENOMEM;
 }
 
-static int hex_digit(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 int btk_pg__col_blob(unsigned char **out, size_t *len_out, const PGresult *res, int row,
                      int col)
 {
@@ -470,8 +461,8 @@ int btk_pg__col_blob(unsigned char **out, size_t *len_out, const PGresult *res, 
     if ((*out = btk__malloc(n + 8)) == NULL)
         return BTK_ENOMEM;
     for (i = 0; i < n; i++) {
-        int hi = hex_digit((unsigned char)text[2 + 2 * i]);
-        int lo = hex_digit((unsigned char)text[3 + 2 * i]);
+        int hi = btk__hex_digit((unsigned char)text[2 + 2 * i]);
+        int lo = btk__hex_digit((unsigned char)text[3 + 2 * i]);
 
         if (hi < 0 || lo < 0) {
             btk__free(*out);

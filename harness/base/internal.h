@@ -61,6 +61,9 @@ long btk__alloc_fail_after(long n);
  * "inf", which no option means. */
 bool btk__is_plain_decimal(const char *s, bool fraction);
 
+/* The value of hex digit c (0-9, a-f, A-F), or -1. */
+int btk__hex_digit(int c);
+
 /* ---- wall-clock deadlines (monotonic.c) ---- */
 
 /* CLOCK_MONOTONIC in milliseconds, for deadlines and back-offs (not for measuring). */

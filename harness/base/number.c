@@ -1,6 +1,7 @@
 /*
  * The one rule for numbers given on a command line (the benchmark binary's flags and the
- * tool's options): plain decimals only.
+ * tool's options): plain decimals only. And the value of a hex digit, for the decoders of
+ * hex text (PostgreSQL's bytea, the step protocol's names).
  */
 #include "internal.h"
 
@@ -15,4 +16,13 @@ bool btk__is_plain_decimal(const char *s, bool fraction)
         for (s++; *s >= '0' && *s <= '9'; s++)
             digits++;
     return digits > 0 && *s == '\0';
+}
+
+int btk__hex_digit(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
