@@ -1,24 +1,32 @@
 #!/usr/bin/env bash
 # Run-to-run stability at equal wall time (docs/figures/harness.md): benchtrack against
-# Google Benchmark on the example kernels cpu, hash/4096 and memcpy/4096, each tool given
-# the same wall time for the whole suite.
+# Google Benchmark on the example kernels cpu, hash/4096, memcpy/4096 and chase/8388608,
+# each tool given the same wall time for the whole suite.
 #  1. benchtrack's suite (`examples --filter ... --processes P --time-budget B`, otherwise
 #     its defaults) is timed 3 times; W is the median wall time.
 #  2. Google Benchmark's suite (bench/self/stability_gbench.cc, pinned by taskset to the CPU
 #     benchtrack pins to) is timed at two --benchmark_min_time values; a line through the
 #     two points gives the min_time whose wall time is W.
 #  3. RUNS rounds, each one fresh run of each tool, alternately (benchtrack, Google
-#     Benchmark), so both see the same load; every run's wall time is recorded.
+#     Benchmark), so both see the same load; every run's wall time is recorded. After each
+#     round Google Benchmark's next min_time is read off that line for benchtrack's median
+#     wall time so far, the line shifted by the median of Google Benchmark's misses so far,
+#     so the walls stay matched when benchtrack's (which stops early on precision) differs
+#     from the probes.
 # Prints per kernel the coefficient of variation (stddev/mean over the runs) of the figure
-# each run reports (benchtrack's median, Google Benchmark's real_time per iteration) and
-# the median wall time of each tool's runs; and, on a third line, the CV of benchtrack's
-# estimated core cycles from the same runs (the median over the run's samples of ns x
-# clock_ghz, docs/timer.md#core-clock), which Google Benchmark has no counterpart of
-# without hardware counters: the "lower CV" line compares wall time with wall time only.
+# each run reports (benchtrack's median, Google Benchmark's real_time per iteration), the
+# ratio of the two CVs with a 90 % bootstrap interval (runs resampled; below 1: benchtrack
+# steadier, an interval across 1: not shown either way), and the median wall time of each
+# tool's runs; and the CV of benchtrack's estimated core cycles from the same runs (the
+# median over the run's samples of ns x clock_ghz, docs/timer.md#core-clock), which Google
+# Benchmark has no counterpart of without hardware counters: the ratio compares wall time
+# with wall time only.
 # usage: bench/self/equal-wall.sh [BUILD_DIR] [RUNS] [PROCESSES] [BUDGET_MS] [PRECISION]
 #   defaults: build 20 10 100, benchtrack's default precision (1 %: a process stops
 #   sampling early when its median is that precise). PRECISION 0.000001 makes every process
-#   sample for its whole budget (longer runs). Needs libbenchmark-dev and g++.
+#   sample for its whole budget (longer runs). KEEP=DIR keeps every run's JSON results;
+#   CPU=N runs both tools on CPU N (default: the last, where benchtrack pins by default).
+#   Needs libbenchmark-dev and g++.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-build}" && pwd)
@@ -30,17 +38,18 @@ ex=$build/bench/examples
 [ -x "$ex" ] || { echo "missing $ex: build first" >&2; exit 2; }
 [ -f /usr/include/benchmark/benchmark.h ] || { echo "needs libbenchmark-dev" >&2; exit 2; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/btk-equalwall-XXXXXX")
-trap 'rm -rf "$work"' EXIT
+if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP"; trap 'cp "$work"/*.json "$work"/*.wall "$KEEP"/ 2>/dev/null; rm -rf "$work"' EXIT
+else trap 'rm -rf "$work"' EXIT; fi
 g++ -O2 -std=c++17 "$here/bench/self/stability_gbench.cc" -o "$work/gb" -lbenchmark -lpthread
-cpu=$(( $(nproc) - 1 ))
-kernels='cpu,hash/4096,memcpy/4096'
+cpu=${CPU:-$(( $(nproc) - 1 ))}   # benchtrack's default CPU: the last
+kernels='cpu,hash/4096,memcpy/4096,chase/8388608'
 
 now() { date +%s.%N; }
 # btk OUT: one benchtrack run; prints its wall time in seconds.
 btk() {
     local s e
     s=$(now)
-    "$ex" --filter "$kernels" --processes "$procs" --time-budget "$budget" \
+    "$ex" --filter "$kernels" --processes "$procs" --time-budget "$budget" --cpu "$cpu" \
         ${precision[@]+"${precision[@]}"} --out "$1" >/dev/null 2>&1
     e=$(now)
     echo "$e - $s" | bc -l
@@ -54,9 +63,9 @@ gb() {
     e=$(now)
     echo "$e - $s" | bc -l
 }
-median() { tr ' ' '\n' | sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
+median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 
-echo "equal wall time ($(uname -n), $(nproc) cpus, load before:" \
+echo "equal wall time ($(uname -n), $(nproc) cpus, CPU $cpu, load before:" \
      "$(cut -d' ' -f1-3 /proc/loadavg)); benchtrack --processes $procs --time-budget $budget" \
      "${precision[*]:-}"
 w=$(for i in 1 2 3; do btk "$work/probe.json"; done | median)
@@ -68,15 +77,23 @@ mt=$(echo "m = $m1 + ($w - $w1) * ($m2 - $m1) / ($w2 - $w1); if (m < 0.01) m = 0
 printf 'benchtrack suite: %.2f s; google benchmark: %.2f s at min_time %.3f, %.2f s at %.3f;' \
     "$w" "$w1" "$m1" "$w2" "$m2"
 printf ' using --benchmark_min_time=%.3f\n' "$mt"
+slope=$(echo "($w2 - $w1) / ($m2 - $m1)" | bc -l)
 for i in $(seq 1 "$runs"); do
     btk "$work/btk$i.json" >>"$work/btk.wall"
-    gb "$mt" "$work/gb$i.json" >>"$work/gb.wall"
+    g=$(gb "$mt" "$work/gb$i.json")
+    echo "$g" >>"$work/gb.wall"
+    # How far Google Benchmark's wall time was from the line's prediction at this min_time;
+    # the next min_time aims the line, shifted by the median such residual, at benchtrack's
+    # median wall time so far.
+    echo "$g - ($w1 + ($mt - $m1) * $slope)" | bc -l >>"$work/gb.resid"
+    mt=$(echo "m = $m1 + ($(median <"$work/btk.wall") - $(median <"$work/gb.resid") - $w1) / $slope;
+               if (m < 0.01) m = 0.01; m" | bc -l)
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$work" "$runs" <<'PY'
-import json, statistics, sys
+import json, random, statistics, sys
 work, runs = sys.argv[1], int(sys.argv[2])
-names = ["cpu", "hash/4096", "memcpy/4096"]
+names = ["cpu", "hash/4096", "memcpy/4096", "chase/8388608"]
 figs = {(t, n): [] for t in ("benchtrack", "google benchmark", "cycles") for n in names}
 for i in range(1, runs + 1):
     for b in json.load(open(f"{work}/btk{i}.json"))["benchmarks"]:
@@ -93,17 +110,23 @@ walls = {t: [float(x) for x in open(f"{work}/{f}.wall")] for t, f in
 for t, v in walls.items():
     print(f"{t:17} suite wall time: median {statistics.median(v):.2f} s "
           f"({min(v):.2f}..{max(v):.2f}) over {runs} runs")
-print(f"{'kernel':12} {'tool':17} {'median ns':>10} {'CV %':>7}")
+cv = lambda v: statistics.stdev(v) / statistics.mean(v) * 100
+rng = random.Random(1)
+print(f"{'kernel':14} {'tool':17} {'median ns':>10} {'CV %':>7}")
 for n in names:
-    cv = {}
-    for t in ("benchtrack", "google benchmark"):
-        v = figs[(t, n)]
-        cv[t] = statistics.stdev(v) / statistics.mean(v) * 100
-        print(f"{n:12} {t:17} {statistics.median(v):10.2f} {cv[t]:7.2f}")
-    win = min(cv, key=cv.get)
-    print(f"{'':12} lower CV: {win}")
+    a, g = figs[("benchtrack", n)], figs[("google benchmark", n)]
+    for t, v in (("benchtrack", a), ("google benchmark", g)):
+        print(f"{n:14} {t:17} {statistics.median(v):10.2f} {cv(v):7.2f}")
+    # 90 % percentile bootstrap of the CV ratio: each tool's runs resampled on their own.
+    boot = sorted(cv([rng.choice(a) for _ in a]) / max(cv([rng.choice(g) for _ in g]), 1e-12)
+                  for _ in range(2000))
+    lo, hi = boot[100], boot[1899]
+    word = ("benchtrack steadier" if hi < 1 else "google benchmark steadier" if lo > 1
+            else "not shown either way")
+    print(f"{'':14} CV ratio benchtrack / google benchmark {cv(a) / cv(g):.2f}"
+          f" [{lo:.2f}, {hi:.2f}]: {word}")
     v = figs[("cycles", n)]
     if len(v) > 1:
-        print(f"{'':12} {'benchtrack cycles':17} {statistics.median(v):10.1f} "
-              f"{statistics.stdev(v) / statistics.mean(v) * 100:7.2f}  (core cycles)")
+        print(f"{'':14} {'benchtrack cycles':17} {statistics.median(v):10.1f} "
+              f"{cv(v):7.2f}  (core cycles)")
 PY

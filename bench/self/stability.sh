@@ -2,8 +2,8 @@
 # Stability across fresh runs (docs/figures/harness.md; the quality bar of ARCHITECTURE.md:
 # benchtrack's reported median of an example benchmark varies less across 10 fresh runs
 # than Google Benchmark's figure for the same kernel). RUNS times, alternately: the
-# `examples` binary (its defaults, one process, its own pinning) for cpu, hash/4096 and
-# memcpy/4096, and bench/self/stability_gbench.cc (the same kernels; Google Benchmark's
+# `examples` binary (its defaults, one process, its own pinning) for cpu, hash/4096,
+# memcpy/4096 and chase/8388608, and bench/self/stability_gbench.cc (the same kernels; Google Benchmark's
 # defaults, pinned with taskset to the same CPU). Prints, per kernel and tool, the
 # coefficient of variation (stddev/mean) and the spread ((max-min)/median) of the figure
 # each run reports: benchtrack's median, Google Benchmark's real_time per iteration.
@@ -28,7 +28,7 @@ echo "stability over $runs fresh runs ($(uname -n), $(nproc) cpus, load" \
      "$(cut -d' ' -f1-3 /proc/loadavg)); Google Benchmark pinned to CPU $cpu;" \
      "examples args: ${extra[*]:-(defaults)}"
 for i in $(seq 1 "$runs"); do
-    "$ex" --filter 'cpu,hash/4096,memcpy/4096' --out "$work/btk$i.json" ${extra[@]+"${extra[@]}"} \
+    "$ex" --filter 'cpu,hash/4096,memcpy/4096,chase/8388608' --out "$work/btk$i.json" ${extra[@]+"${extra[@]}"} \
         >/dev/null 2>&1
     taskset -c "$cpu" "$work/gb" --benchmark_format=json --benchmark_out="$work/gb$i.json" \
         >/dev/null 2>&1
@@ -36,7 +36,7 @@ done
 python3 - "$work" "$runs" <<'PY'
 import json, statistics, sys
 work, runs = sys.argv[1], int(sys.argv[2])
-names = ["cpu", "hash/4096", "memcpy/4096"]
+names = ["cpu", "hash/4096", "memcpy/4096", "chase/8388608"]
 figs = {("benchtrack", n): [] for n in names}
 figs.update({("google benchmark", n): [] for n in names})
 for i in range(1, runs + 1):

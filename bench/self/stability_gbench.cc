@@ -1,11 +1,13 @@
-// The same kernels as three of benchtrack's examples (bench/examples: cpu, hash/4096,
-// memcpy/4096), written for Google Benchmark, for the stability comparison in
+// The same kernels as four of benchtrack's examples (bench/examples: cpu, hash/4096,
+// memcpy/4096, chase/8388608), written for Google Benchmark, for the stability comparison in
 // bench/self/stability.sh (the quality bar: benchtrack's reported median varies less across
 // fresh runs than Google Benchmark's figure does for the same kernel).
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
 #include <cstring>
+#include <utility>
+#include <vector>
 
 static uint64_t kernel(uint64_t x)
 {
@@ -62,5 +64,30 @@ static void copy(benchmark::State &state)
     }
 }
 BENCHMARK(copy)->Name("memcpy")->Arg(4096);
+
+// chase/BYTES: one random cycle through every slot of a table of BYTES (Sattolo's
+// algorithm, the same xorshift and seed as bench/examples/example_chase.c), one dependent
+// load per iteration; the walk continues across Google Benchmark's batches.
+static void chase(benchmark::State &state)
+{
+    size_t n = static_cast<size_t>(state.range(0)) / sizeof(size_t);
+    std::vector<size_t> next(n);
+    uint64_t x = 0x9e3779b97f4a7c15u;
+
+    for (size_t i = 0; i < n; i++)
+        next[i] = i;
+    for (size_t i = n - 1; i > 0; i--) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        std::swap(next[i], next[static_cast<size_t>(x % i)]);
+    }
+    size_t p = 0;
+    for (auto _ : state) {
+        p = next[p];
+        benchmark::DoNotOptimize(p);
+    }
+}
+BENCHMARK(chase)->Arg(8 << 20);
 
 BENCHMARK_MAIN();
