@@ -162,7 +162,7 @@ void btk_console_row(btk_console *c, const btk_bench_result *r)
     }
     btk_console_format_time(med, sizeof(med), s.stats.median);
     btk_console_format_time(min, sizeof(min), s.stats.min);
-    snprintf(ci, sizeof(ci), "%.1f%%", s.stats.rel_ci * 100.0);
+    snprintf(ci, sizeof(ci), "%.1f%%", btk_summary_shown_ci(&s) * 100.0);
     throughput_text(tp, sizeof(tp), &s);
     if (s.mem_tracked)
         snprintf(allocs, sizeof(allocs), "%.2f", s.allocs_per_iter);

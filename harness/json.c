@@ -400,6 +400,19 @@ static json_t *named_json(jb *b, const btk_bench_result *r, bool hw)
     return o;
 }
 
+/* The interval of the processes' medians (btk_summary.proc_ci_*). */
+static json_t *process_ci_json(jb *b, const btk_summary *s)
+{
+    json_t *o = json_object();
+
+    put(b, o, "processes", json_integer((json_int_t)s->proc_medians));
+    put(b, o, "low", num(s->proc_ci_low));
+    put(b, o, "high", num(s->proc_ci_high));
+    put(b, o, "coverage", num(s->proc_ci_coverage));
+    put(b, o, "rel", num(s->proc_ci_rel));
+    return o;
+}
+
 static void put_figures(jb *b, json_t *o, const btk_bench_result *r, const btk_summary *s)
 {
     json_t *procs = json_array(), *cyc = json_object();
@@ -408,6 +421,8 @@ static void put_figures(jb *b, json_t *o, const btk_bench_result *r, const btk_s
     put(b, o, "stop_reason", str(btk_summary_stop_name(s->stop)));
     put(b, o, "iterations", json_integer((json_int_t)s->stats.iterations));
     put(b, o, "stats", stats_json(b, &s->stats));
+    if (s->proc_medians >= 2)
+        put(b, o, "process_ci", process_ci_json(b, s));
     if (cyc != NULL) {
         put(b, cyc, "median", num(s->cycles_median));
         put(b, cyc, "min", num(s->cycles_min));

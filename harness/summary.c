@@ -2,9 +2,12 @@
  * Folding one benchmark's processes into the figures the reporters print. Statistics come
  * from btk_stats_summarize over the pooled per-iteration samples of every process (and
  * likewise their CPU times and, in per-call mode, the single calls); cycles, iterations,
- * memory, throughput and disturbance are folded here.
+ * memory, throughput, disturbance and the interval of the processes' medians are folded
+ * here.
  */
 #include "summary.h"
+
+#include <math.h>
 
 const char *btk_summary_stop_name(btk_stop_reason stop)
 {
@@ -128,6 +131,66 @@ static int pooled_cycles(btk_summary *s, const btk_bench_result *r)
     return 0;
 }
 
+/* Probability that the interval of order statistics [lo, n + 1 - lo] of n values covers
+ * their distribution's median: 1 - 2 P(Binomial(n, 1/2) < lo). */
+static double rank_coverage(size_t n, size_t lo)
+{
+    double pmf = pow(0.5, (double)n), tail = 0;
+    size_t k;
+
+    for (k = 0; k < lo; k++) {
+        tail += pmf;
+        pmf = pmf * (double)(n - k) / (double)(k + 1);
+    }
+    return 1 - 2 * tail;
+}
+
+/* The interval of the processes' medians (btk_summary.proc_ci_*). */
+static int process_ci(btk_summary *s, const btk_bench_result *r)
+{
+    double *med, *scratch;
+    size_t i, n = 0, most = 0, lo, hi;
+
+    for (i = 0; i < r->proc_count; i++)
+        most = r->procs[i].count > most ? r->procs[i].count : most;
+    if (r->proc_count < 2 || most == 0)
+        return 0;
+    med = btk__malloc((r->proc_count + most) * sizeof(double));
+    if (med == NULL)
+        return BTK_ENOMEM;
+    scratch = med + r->proc_count;
+    for (i = 0; i < r->proc_count; i++) {
+        const btk_proc_result *p = &r->procs[i];
+
+        if (p->count == 0 || p->samples == NULL)
+            continue;
+        memcpy(scratch, p->samples, p->count * sizeof(double));
+        med[n++] = btk_stats_median_inplace(scratch, p->count);
+    }
+    s->proc_medians = n;
+    if (n >= 2) {
+        btk_stats_sort(med, n);
+        if (n >= 6)
+            btk_stats_median_ci_ranks(n, &lo, &hi);
+        else
+            lo = 1, hi = n;
+        s->proc_ci_low = med[lo - 1];
+        s->proc_ci_high = med[hi - 1];
+        s->proc_ci_coverage = rank_coverage(n, lo);
+        s->proc_ci_rel = s->stats.median > 0
+                             ? (s->proc_ci_high - s->proc_ci_low) / 2 / s->stats.median
+                             : 0;
+    }
+    btk__free(med);
+    return 0;
+}
+
+double btk_summary_shown_ci(const btk_summary *s)
+{
+    return s->proc_medians >= 2 && s->proc_ci_rel > s->stats.rel_ci ? s->proc_ci_rel
+                                                                     : s->stats.rel_ci;
+}
+
 /* Iterations, stop reason, memory and throughput across processes. */
 static void fold(btk_summary *s, const btk_bench_result *r)
 {
@@ -183,7 +246,7 @@ int btk_summary_compute(btk_summary *out, const btk_bench_result *r)
     if (r->proc_count == 0)
         return btk_error_set(BTK_EINVAL, "benchmark has no completed process");
     if ((error = pooled_stats(out, r)) < 0 || (error = pooled_cycles(out, r)) < 0 ||
-        (error = pooled_cpu_and_calls(out, r)) < 0)
+        (error = pooled_cpu_and_calls(out, r)) < 0 || (error = process_ci(out, r)) < 0)
         return error;
     fold(out, r);
     out->cpu_stats.iterations = out->stats.iterations;

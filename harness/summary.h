@@ -26,12 +26,25 @@ typedef struct btk_summary {
     uint64_t disturbed, switches, migrations; /* summed over processes */
     bool per_call;         /* percentiles of stats are of single calls (call_stats) */
     btk_stats call_stats;  /* per-call mode: ns per call over every call of every process */
+    /* The processes as the unit (docs/statistics.md §1): proc_medians processes with
+     * samples; the interval [proc_ci_low, proc_ci_high] of their medians, which covers the
+     * median of the process distribution with probability proc_ci_coverage: order
+     * statistics of btk_stats_median_ci_ranks with 6 or more (>= 95 %), their range with
+     * 2-5 (1 - 2^(1-P): 50-94 %); proc_ci_rel its half-width over stats.median. With one
+     * process they are 0 and console.c shows stats.rel_ci alone. */
+    size_t proc_medians;
+    double proc_ci_low, proc_ci_high, proc_ci_coverage, proc_ci_rel;
 } btk_summary;
 
 /* Summarize r's processes into out. In per-call mode the percentiles (p50 .. p999) of
  * out->stats are those of call_stats; every other figure stays one of samples. A result with no samples (failed, or empty) gives
  * BTK_EINVAL; BTK_ENOMEM when scratch space cannot be allocated. */
 int btk_summary_compute(btk_summary *out, const btk_bench_result *r);
+
+/* The relative half-width the console's "+/- CI" shows: stats.rel_ci with one process,
+ * else the wider of it and proc_ci_rel (samples inside one process are not independent
+ * of each other, so with several processes the samples' interval alone is too narrow). */
+double btk_summary_shown_ci(const btk_summary *s);
 
 /* A benchmark whose samples were disturbed more often than this share is warned about:
  * beyond 10 % of samples, p90 and the percentiles above it describe the disturbances. */

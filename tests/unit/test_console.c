@@ -1,7 +1,11 @@
 /* Tests of the console table (console.c): unit scaling, rates, aligned rows, failures,
- * and the colour rule (a TTY and NO_COLOR unset or empty). */
+ * the colour rule (a TTY and NO_COLOR unset or empty), and the CI column with several
+ * processes (summary.c's interval of the processes' medians against a sorted reference). */
 #include "check.h"
 #include "console.h"
+#include "summary.h"
+
+#include <math.h>
 
 static void console__time_scales_units(void **state)
 {
@@ -112,6 +116,141 @@ static void console__colour_only_when_allowed(void **state)
     free(text);
 }
 
+/* Reference for the processes' interval: each process's median by sorting a copy (middle
+ * value, or the mean of the two middle ones), the medians sorted, and the lower rank from
+ * the binomial distribution summed term by term with lgamma (not stats.c's recurrence):
+ * the largest k with P(X <= k - 1) <= 2.5 % for X ~ Binomial(P, 1/2), at least 1; with
+ * 2-5 processes the range. */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+static double sorted_median(const double *v, size_t n)
+{
+    double *c = malloc(n * sizeof(double)), m;
+
+    memcpy(c, v, n * sizeof(double));
+    qsort(c, n, sizeof(double), cmp_double);
+    m = n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+    free(c);
+    return m;
+}
+
+static double binom_cdf(size_t n, size_t k) /* P(X <= k), X ~ Binomial(n, 1/2) */
+{
+    double sum = 0;
+
+    for (size_t j = 0; j <= k; j++)
+        sum += exp(lgamma((double)n + 1) - lgamma((double)j + 1) - lgamma((double)(n - j) + 1) -
+                   (double)n * log(2.0));
+    return sum;
+}
+
+/* On random suites (1-40 processes of 1-40 samples, values from a small set so that ties
+ * are common, some processes without samples), btk_summary_compute's interval of the
+ * processes' medians is the reference's, with its coverage; and the console's CI column
+ * shows the wider of it and the samples' interval. */
+static void console__process_interval_matches_a_sorted_reference(void **state)
+{
+    uint64_t x = 0x2545f4914f6cdd1du;
+    int trial;
+
+    (void)state;
+    for (trial = 0; trial < 3000; trial++) {
+        size_t procs, i, k, n = 0, lo;
+        btk_proc_result p[40];
+        double samples[40][40], med[40];
+        uint64_t batch[40];
+        btk_bench_result r;
+        btk_summary s;
+
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        procs = 1 + (size_t)(x % 40);
+        memset(&r, 0, sizeof(r));
+        memset(p, 0, sizeof(p));
+        for (i = 0; i < 40; i++)
+            batch[i] = 1;
+        for (i = 0; i < procs; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            p[i].count = i > 0 && x % 9 == 0 ? 0 : 1 + (size_t)(x % 40);
+            for (k = 0; k < p[i].count; k++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                samples[i][k] = 100 + (double)(x % 7) + (double)(i % 3) * 5;
+            }
+            p[i].samples = samples[i];
+            p[i].cycles = samples[i];
+            p[i].batch = batch;
+            if (p[i].count > 0)
+                med[n++] = sorted_median(samples[i], p[i].count);
+        }
+        r.name = r.family = (char *)"b";
+        r.procs = p;
+        r.proc_count = procs;
+        assert_int_equal(btk_summary_compute(&s, &r), 0);
+        if (n < 2) {
+            assert_true(s.proc_ci_rel == 0);
+            assert_true(btk_summary_shown_ci(&s) == s.stats.rel_ci);
+            continue;
+        }
+        assert_int_equal(s.proc_medians, n);
+        qsort(med, n, sizeof(double), cmp_double);
+        lo = 1;
+        if (n >= 6)
+            while (lo + 1 <= n / 2 && binom_cdf(n, lo) <= 0.025)
+                lo++;
+        assert_true(s.proc_ci_low == med[lo - 1]);
+        assert_true(s.proc_ci_high == med[n - lo]);
+        check_near(s.proc_ci_coverage, 1 - 2 * binom_cdf(n, lo - 1), 1e-9);
+        if (n >= 6)
+            assert_true(s.proc_ci_coverage >= 0.95);
+        check_near(s.proc_ci_rel, (med[n - lo] - med[lo - 1]) / 2 / s.stats.median, 1e-12);
+        check_near(btk_summary_shown_ci(&s),
+                   s.proc_ci_rel > s.stats.rel_ci ? s.proc_ci_rel : s.stats.rel_ci, 0);
+    }
+}
+
+/* Ten processes whose medians spread 100-118 ns while each holds steady: the samples'
+ * interval alone is a fraction of a percent, the console shows the processes' (ranks 2 and
+ * 9 of 10: 102 and 116 ns around the median of 109: +/- 6.4 %). */
+static void console__ci_column_covers_the_spread_between_processes(void **state)
+{
+    static double v[10][11];
+    static uint64_t batch[11] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    btk_proc_result p[10];
+    btk_bench_result r;
+    btk_summary s;
+    btk_console c;
+    char *text = NULL;
+    size_t len = 0, i, k;
+    FILE *f = open_memstream(&text, &len);
+
+    (void)state;
+    memset(p, 0, sizeof(p));
+    memset(&r, 0, sizeof(r));
+    for (i = 0; i < 10; i++) {
+        for (k = 0; k < 11; k++)
+            v[i][k] = 100 + 2 * (double)i + 0.001 * (double)k;
+        p[i].count = 11;
+        p[i].samples = p[i].cycles = v[i];
+        p[i].batch = batch;
+    }
+    r.name = r.family = (char *)"spread";
+    r.procs = p;
+    r.proc_count = 10;
+    assert_int_equal(btk_summary_compute(&s, &r), 0);
+    assert_true(s.stats.rel_ci < 0.02);
+    check_near(s.proc_ci_low, 102.005, 1e-9);
+    check_near(s.proc_ci_high, 116.005, 1e-9);
+    btk_console_init(&c, f, false, 6);
+    btk_console_row(&c, &r);
+    fclose(f);
+    assert_non_null(strstr(text, " 6.4%"));
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -119,6 +258,8 @@ int main(void)
         cmocka_unit_test(console__rates_take_si_prefixes),
         cmocka_unit_test(console__rows_align_and_failures_show_reason),
         cmocka_unit_test(console__colour_only_when_allowed),
+        cmocka_unit_test(console__process_interval_matches_a_sorted_reference),
+        cmocka_unit_test(console__ci_column_covers_the_spread_between_processes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
