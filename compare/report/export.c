@@ -81,6 +81,25 @@ static double mem_value(const btk_memory *m, int which)
     return which == 0 ? m->allocs_per_iter : m->bytes_per_iter;
 }
 
+/* p50, p90, p95, p99, p999: percentiles of single calls in a per-call result. */
+static bool is_percentile(const btk_stats_metric *m)
+{
+    return m->name[0] == 'p' && m->name[1] >= '0' && m->name[1] <= '9';
+}
+
+/* Bytes or items per iteration; 0 (the benchmark did not set it) is unknown. */
+static double throughput(double per_iter)
+{
+    return per_iter > 0 ? per_iter : NAN;
+}
+
+/* "calls" when the result's percentiles are of single calls (per-call mode), else
+ * "samples". */
+static const char *percentiles_of(const btk_export_row *r)
+{
+    return r->result->call_percentiles ? "calls" : "samples";
+}
+
 static int write_openmetrics(btk_buf *out, const btk_export_row *rows, size_t count)
 {
     static const struct {
@@ -93,7 +112,7 @@ static int write_openmetrics(btk_buf *out, const btk_export_row *rows, size_t co
         {"benchtrack_peak_rss_bytes", "bytes",
          "Peak resident set size of the benchmark's processes."},
     };
-    char extra[96];
+    char extra[96], call_extra[96];
     int error;
     size_t i, k;
 
@@ -111,9 +130,13 @@ static int write_openmetrics(btk_buf *out, const btk_export_row *rows, size_t co
         if (m->unit != BTK_STATS_NS)
             continue;
         snprintf(extra, sizeof(extra), ",stat=\"%s\"", m->name);
+        snprintf(call_extra, sizeof(call_extra), ",stat=\"call_%s\"", m->name);
         for (i = 0; error == 0 && i < count; i++)
             if (ok(&rows[i]))
-                error = om_sample(out, "benchtrack_time_seconds", &rows[i], extra,
+                error = om_sample(out, "benchtrack_time_seconds", &rows[i],
+                                  is_percentile(m) && rows[i].result->call_percentiles
+                                      ? call_extra
+                                      : extra,
                                   btk_stats_get(&rows[i].result->stats, m) * 1e-9);
     }
     for (k = 0; error == 0 && k < BTK_ARRAY_SIZE(mem); k++) {
@@ -166,8 +189,10 @@ static int csv_row(btk_buf *out, const btk_export_row *r)
     error = error ? error : csv_num(out, ok(r) ? mem_value(m, 0) : NAN);
     error = error ? error : csv_num(out, ok(r) ? mem_value(m, 1) : NAN);
     error = error ? error : csv_num(out, ok(r) ? mem_value(m, 2) : NAN);
-    error = error ? error : csv_num(out, ok(r) ? res->bytes_per_iter : NAN);
-    error = error ? error : csv_num(out, ok(r) ? res->items_per_iter : NAN);
+    error = error ? error : csv_num(out, ok(r) ? throughput(res->bytes_per_iter) : NAN);
+    error = error ? error : csv_num(out, ok(r) ? throughput(res->items_per_iter) : NAN);
+    error = error ? error : btk_buf_put(out, ",", 1);
+    error = error ? error : btk_buf_puts(out, ok(r) ? percentiles_of(r) : "");
     return error ? error : btk_buf_put(out, "\n", 1);
 }
 
@@ -187,7 +212,7 @@ static int write_csv(btk_buf *out, const btk_export_row *rows, size_t count)
     }
     error = error ? error : btk_buf_puts(out, ",allocs_per_iter,bytes_per_iter,peak_rss_bytes,"
                                               "throughput_bytes_per_iter,"
-                                              "throughput_items_per_iter\n");
+                                              "throughput_items_per_iter,percentiles\n");
     for (i = 0; error == 0 && i < count; i++)
         error = csv_row(out, &rows[i]);
     return error;
@@ -251,6 +276,11 @@ static json_t *json_row(const btk_export_row *r)
     json_object_set_new(o, "allocs_per_iter", jnum(ok(r) ? mem_value(&res->memory, 0) : NAN));
     json_object_set_new(o, "bytes_per_iter", jnum(ok(r) ? mem_value(&res->memory, 1) : NAN));
     json_object_set_new(o, "peak_rss_bytes", jnum(ok(r) ? mem_value(&res->memory, 2) : NAN));
+    json_object_set_new(o, "throughput_bytes_per_iter",
+                        jnum(ok(r) ? throughput(res->bytes_per_iter) : NAN));
+    json_object_set_new(o, "throughput_items_per_iter",
+                        jnum(ok(r) ? throughput(res->items_per_iter) : NAN));
+    json_object_set_new(o, "percentiles", ok(r) ? json_string(percentiles_of(r)) : json_null());
     return o;
 }
 
