@@ -195,6 +195,18 @@ void btk_stats_median_ci_ranks(size_t n, size_t *lo_out, size_t *hi_out)
     *hi_out = n + 1 - lo;
 }
 
+double btk_stats_rank_coverage(size_t n, size_t lo)
+{
+    double pmf = pow(0.5, (double)n), tail = 0;
+    size_t k;
+
+    for (k = 0; k < lo; k++) {
+        tail += pmf;
+        pmf = pmf * (double)(n - k) / (double)(k + 1);
+    }
+    return 1 - 2 * tail;
+}
+
 double btk_stats_rel_ci_inplace(double *v, size_t n)
 {
     size_t lo, hi;

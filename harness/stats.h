@@ -84,6 +84,12 @@ double btk_stats_median_inplace(double *v, size_t n);
  * approximation above). For n < 6 no pair reaches 95% and the ranks are [1, n]. */
 void btk_stats_median_ci_ranks(size_t n, size_t *lo_out, size_t *hi_out);
 
+/* Probability that the interval of order statistics [lo, n + 1 - lo] (1-based) of n
+ * independent values holds their distribution's median: 1 - 2 P(X < lo) for
+ * X ~ Binomial(n, 1/2), exact (n <= 1074). With the ranks above: >= 0.95 for n >= 6;
+ * 1 - 2^(1-n) for n < 6 (the range). */
+double btk_stats_rank_coverage(size_t n, size_t lo);
+
 /* Relative half-width of the median's CI of v[0..n-1] (v is reordered); a large value when
  * n is too small to tell. Used by the sampler's stopping rule. */
 double btk_stats_rel_ci_inplace(double *v, size_t n);

@@ -7,8 +7,6 @@
  */
 #include "summary.h"
 
-#include <math.h>
-
 const char *btk_summary_stop_name(btk_stop_reason stop)
 {
     switch (stop) {
@@ -131,20 +129,6 @@ static int pooled_cycles(btk_summary *s, const btk_bench_result *r)
     return 0;
 }
 
-/* Probability that the interval of order statistics [lo, n + 1 - lo] of n values covers
- * their distribution's median: 1 - 2 P(Binomial(n, 1/2) < lo). */
-static double rank_coverage(size_t n, size_t lo)
-{
-    double pmf = pow(0.5, (double)n), tail = 0;
-    size_t k;
-
-    for (k = 0; k < lo; k++) {
-        tail += pmf;
-        pmf = pmf * (double)(n - k) / (double)(k + 1);
-    }
-    return 1 - 2 * tail;
-}
-
 /* The interval of the processes' medians (btk_summary.proc_ci_*). */
 static int process_ci(btk_summary *s, const btk_bench_result *r)
 {
@@ -170,13 +154,10 @@ static int process_ci(btk_summary *s, const btk_bench_result *r)
     s->proc_medians = n;
     if (n >= 2) {
         btk_stats_sort(med, n);
-        if (n >= 6)
-            btk_stats_median_ci_ranks(n, &lo, &hi);
-        else
-            lo = 1, hi = n;
+        btk_stats_median_ci_ranks(n, &lo, &hi); /* [1, n] below 6 */
         s->proc_ci_low = med[lo - 1];
         s->proc_ci_high = med[hi - 1];
-        s->proc_ci_coverage = rank_coverage(n, lo);
+        s->proc_ci_coverage = btk_stats_rank_coverage(n, lo);
         s->proc_ci_rel = s->stats.median > 0
                              ? (s->proc_ci_high - s->proc_ci_low) / 2 / s->stats.median
                              : 0;
