@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run-to-run stability at equal wall time (docs/figures/harness.md): benchtrack against
-# Google Benchmark on the example kernels cpu, hash/4096, memcpy/4096 and chase/8388608,
-# each tool given the same wall time for the whole suite.
+# Google Benchmark on nine example kernels (cpu, hash/64, hash/4096, memcpy/64,
+# memcpy/4096, chase/8388608, alloc/1, alloc/16, lookup/100000; KERNELS=a,b,... for a
+# subset), each tool given the same wall time for the whole suite.
 #  1. benchtrack's suite (`examples --filter ... --processes P --time-budget B`, otherwise
 #     its defaults) is timed 3 times; W is the median wall time.
 #  2. Google Benchmark's suite (bench/self/stability_gbench.cc, pinned by taskset to the CPU
@@ -42,7 +43,8 @@ if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP"; trap 'cp "$work"/*.json "$work"/*.
 else trap 'rm -rf "$work"' EXIT; fi
 g++ -O2 -std=c++17 "$here/bench/self/stability_gbench.cc" -o "$work/gb" -lbenchmark -lpthread
 cpu=${CPU:-$(( $(nproc) - 1 ))}   # benchtrack's default CPU: the last
-kernels='cpu,hash/4096,memcpy/4096,chase/8388608'
+kernels=${KERNELS:-cpu,hash/64,hash/4096,memcpy/64,memcpy/4096,chase/8388608,alloc/1,alloc/16,lookup/100000}
+gbfilter="^($(echo "$kernels" | tr ',' '|'))\$"
 
 now() { date +%s.%N; }
 # btk OUT: one benchtrack run; prints its wall time in seconds.
@@ -58,7 +60,8 @@ btk() {
 gb() {
     local s e
     s=$(now)
-    taskset -c "$cpu" "$work/gb" --benchmark_min_time="$1" --benchmark_format=json \
+    taskset -c "$cpu" "$work/gb" --benchmark_filter="$gbfilter" \
+        --benchmark_min_time="$1" --benchmark_format=json \
         --benchmark_out="$2" >/dev/null 2>&1
     e=$(now)
     echo "$e - $s" | bc -l
@@ -90,10 +93,10 @@ for i in $(seq 1 "$runs"); do
                if (m < 0.01) m = 0.01; m" | bc -l)
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 - "$work" "$runs" <<'PY'
+python3 - "$work" "$runs" "$kernels" <<'PY'
 import json, random, statistics, sys
 work, runs = sys.argv[1], int(sys.argv[2])
-names = ["cpu", "hash/4096", "memcpy/4096", "chase/8388608"]
+names = sys.argv[3].split(",")
 figs = {(t, n): [] for t in ("benchtrack", "google benchmark", "cycles") for n in names}
 for i in range(1, runs + 1):
     for b in json.load(open(f"{work}/btk{i}.json"))["benchmarks"]:
@@ -113,6 +116,7 @@ for t, v in walls.items():
 cv = lambda v: statistics.stdev(v) / statistics.mean(v) * 100
 rng = random.Random(1)
 print(f"{'kernel':14} {'tool':17} {'median ns':>10} {'CV %':>7}")
+tally = {"benchtrack steadier": 0, "google benchmark steadier": 0, "not shown either way": 0}
 for n in names:
     a, g = figs[("benchtrack", n)], figs[("google benchmark", n)]
     for t, v in (("benchtrack", a), ("google benchmark", g)):
@@ -123,10 +127,12 @@ for n in names:
     lo, hi = boot[100], boot[1899]
     word = ("benchtrack steadier" if hi < 1 else "google benchmark steadier" if lo > 1
             else "not shown either way")
+    tally[word] += 1
     print(f"{'':14} CV ratio benchtrack / google benchmark {cv(a) / cv(g):.2f}"
           f" [{lo:.2f}, {hi:.2f}]: {word}")
     v = figs[("cycles", n)]
     if len(v) > 1:
         print(f"{'':14} {'benchtrack cycles':17} {statistics.median(v):10.1f} "
               f"{cv(v):7.2f}  (core cycles)")
+print("kernels: " + ", ".join(f"{k} {v}" for k, v in tally.items()))
 PY

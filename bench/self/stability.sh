@@ -30,7 +30,8 @@ echo "stability over $runs fresh runs ($(uname -n), $(nproc) cpus, load" \
 for i in $(seq 1 "$runs"); do
     "$ex" --filter 'cpu,hash/4096,memcpy/4096,chase/8388608' --out "$work/btk$i.json" ${extra[@]+"${extra[@]}"} \
         >/dev/null 2>&1
-    taskset -c "$cpu" "$work/gb" --benchmark_format=json --benchmark_out="$work/gb$i.json" \
+    taskset -c "$cpu" "$work/gb" --benchmark_filter='^(cpu|hash/4096|memcpy/4096|chase/8388608)$' \
+        --benchmark_format=json --benchmark_out="$work/gb$i.json" \
         >/dev/null 2>&1
 done
 python3 - "$work" "$runs" <<'PY'
@@ -43,6 +44,8 @@ for i in range(1, runs + 1):
     for b in json.load(open(f"{work}/btk{i}.json"))["benchmarks"]:
         figs[("benchtrack", b["name"])].append(b["stats"]["median"])
     for b in json.load(open(f"{work}/gb{i}.json"))["benchmarks"]:
+        if b["name"] not in names:
+            continue
         scale = {"ns": 1, "us": 1e3, "ms": 1e6}[b["time_unit"]]
         figs[("google benchmark", b["name"])].append(b["real_time"] * scale)
 print(f"{'kernel':12} {'tool':17} {'median ns':>10} {'CV %':>7} {'spread %':>9}")

@@ -1,10 +1,12 @@
-// The same kernels as four of benchtrack's examples (bench/examples: cpu, hash/4096,
-// memcpy/4096, chase/8388608), written for Google Benchmark, for the stability comparison in
+// The same kernels as nine of benchtrack's examples (bench/examples: cpu, hash/64,
+// hash/4096, memcpy/64, memcpy/4096, chase/8388608, alloc/1, alloc/16, lookup/100000),
+// written for Google Benchmark, for the stability comparison in
 // bench/self/stability.sh (the quality bar: benchtrack's reported median varies less across
 // fresh runs than Google Benchmark's figure does for the same kernel).
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -49,7 +51,7 @@ static void hash(benchmark::State &state)
     for (auto _ : state)
         benchmark::DoNotOptimize(fnv1a(buffer, len));
 }
-BENCHMARK(hash)->Arg(4096);
+BENCHMARK(hash)->Arg(64)->Arg(4096);
 
 static char src[1 << 20], dst[1 << 20];
 
@@ -63,7 +65,7 @@ static void copy(benchmark::State &state)
         benchmark::ClobberMemory();
     }
 }
-BENCHMARK(copy)->Name("memcpy")->Arg(4096);
+BENCHMARK(copy)->Name("memcpy")->Arg(64)->Arg(4096);
 
 // chase/BYTES: one random cycle through every slot of a table of BYTES (Sattolo's
 // algorithm, the same xorshift and seed as bench/examples/example_chase.c), one dependent
@@ -89,5 +91,47 @@ static void chase(benchmark::State &state)
     }
 }
 BENCHMARK(chase)->Arg(8 << 20);
+
+// alloc/N: malloc and free of N 64-byte blocks per iteration (example_alloc.c).
+static void alloc(benchmark::State &state)
+{
+    size_t n = static_cast<size_t>(state.range(0));
+    std::vector<void *> blocks(n);
+
+    for (auto _ : state) {
+        for (size_t i = 0; i < n; i++) {
+            blocks[i] = std::malloc(64);
+            benchmark::DoNotOptimize(blocks[i]);
+        }
+        for (size_t i = 0; i < n; i++)
+            std::free(blocks[i]);
+    }
+}
+BENCHMARK(alloc)->Arg(1)->Arg(16);
+
+// lookup/N: binary search of keys 0, 3, 6, ... for the key (i * 2654435761) % (3N) of
+// iteration i (example_fixture.c).
+static void lookup(benchmark::State &state)
+{
+    size_t n = static_cast<size_t>(state.range(0));
+    std::vector<uint64_t> keys(n);
+    uint64_t i = 0;
+
+    for (size_t k = 0; k < n; k++)
+        keys[k] = static_cast<uint64_t>(k) * 3;
+    for (auto _ : state) {
+        uint64_t key = (i++ * 2654435761u) % (n * 3);
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (keys[mid] < key)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        benchmark::DoNotOptimize(lo);
+    }
+}
+BENCHMARK(lookup)->Arg(100000);
 
 BENCHMARK_MAIN();
