@@ -207,6 +207,18 @@ double btk_stats_rank_coverage(size_t n, size_t lo)
     return 1 - 2 * tail;
 }
 
+void btk_stats_units_interval(double *v, size_t n, double *low, double *high, double *coverage)
+{
+    size_t lo, hi;
+
+    BTK_ASSERT(n >= 2);
+    btk_stats_sort(v, n);
+    btk_stats_median_ci_ranks(n, &lo, &hi);
+    *low = v[lo - 1];
+    *high = v[hi - 1];
+    *coverage = btk_stats_rank_coverage(n, lo);
+}
+
 double btk_stats_rel_ci_inplace(double *v, size_t n)
 {
     size_t lo, hi;

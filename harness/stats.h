@@ -90,6 +90,12 @@ void btk_stats_median_ci_ranks(size_t n, size_t *lo_out, size_t *hi_out);
  * 1 - 2^(1-n) for n < 6 (the range). */
 double btk_stats_rank_coverage(size_t n, size_t lo);
 
+/* The interval of the median of independent units (a benchmark's processes, each
+ * summarised by its median) from their values v[0..n) (n >= 2; v is sorted in place): the
+ * order statistics at btk_stats_median_ci_ranks (>= 95 % from 6 units, their range below)
+ * into *low and *high, and its coverage (btk_stats_rank_coverage) into *coverage. */
+void btk_stats_units_interval(double *v, size_t n, double *low, double *high, double *coverage);
+
 /* Relative half-width of the median's CI of v[0..n-1] (v is reordered); a large value when
  * n is too small to tell. Used by the sampler's stopping rule. */
 double btk_stats_rel_ci_inplace(double *v, size_t n);

@@ -133,7 +133,7 @@ static int pooled_cycles(btk_summary *s, const btk_bench_result *r)
 static int process_ci(btk_summary *s, const btk_bench_result *r)
 {
     double *med, *scratch;
-    size_t i, n = 0, most = 0, lo, hi;
+    size_t i, n = 0, most = 0;
 
     for (i = 0; i < r->proc_count; i++)
         most = r->procs[i].count > most ? r->procs[i].count : most;
@@ -153,11 +153,8 @@ static int process_ci(btk_summary *s, const btk_bench_result *r)
     }
     s->proc_medians = n;
     if (n >= 2) {
-        btk_stats_sort(med, n);
-        btk_stats_median_ci_ranks(n, &lo, &hi); /* [1, n] below 6 */
-        s->proc_ci_low = med[lo - 1];
-        s->proc_ci_high = med[hi - 1];
-        s->proc_ci_coverage = btk_stats_rank_coverage(n, lo);
+        btk_stats_units_interval(med, n, &s->proc_ci_low, &s->proc_ci_high,
+                                 &s->proc_ci_coverage);
         s->proc_ci_rel = s->stats.median > 0
                              ? (s->proc_ci_high - s->proc_ci_low) / 2 / s->stats.median
                              : 0;

@@ -3,6 +3,7 @@
  * given). docs/cli/show.md.
  */
 #include "cli.h"
+#include "metric.h"
 #include "series.h"
 
 #include <math.h>
@@ -80,45 +81,9 @@ static void print_metric(const btk_run *run, const btk_result *r)
         printf(" NONDET %.6g-%.6g\n", r->count_spread_min, r->count_spread_max);
 }
 
-/* The interval printed for r's median: its samples' 95 % interval, or with two processes
- * or more the interval of the processes' medians when that is wider (the order statistics
- * of btk_stats_median_ci_ranks: >= 95 % from 6 processes, their range below;
- * docs/benchmark-binary.md#output). A process without samples is left out. */
-static void median_interval(const btk_result *r, double *low, double *high)
-{
-    double *med;
-    size_t i, k = 0, lo, hi;
-
-    *low = r->stats.ci_low;
-    *high = r->stats.ci_high;
-    if (r->proc_count < 2 || (med = btk__malloc(r->proc_count * sizeof(double))) == NULL)
-        return;
-    for (i = 0; i < r->proc_count; i++) {
-        const btk_proc *p = &r->procs[i];
-        double *copy;
-
-        if (p->count == 0 || p->ns == NULL ||
-            (copy = btk__malloc(p->count * sizeof(double))) == NULL)
-            continue;
-        memcpy(copy, p->ns, p->count * sizeof(double));
-        med[k++] = btk_stats_median_inplace(copy, p->count);
-        btk__free(copy);
-    }
-    if (k >= 2) {
-        btk_stats_sort(med, k);
-        btk_stats_median_ci_ranks(k, &lo, &hi);
-        if (!(med[hi - 1] - med[lo - 1] <= *high - *low)) {
-            *low = med[lo - 1];
-            *high = med[hi - 1];
-        }
-    }
-    btk__free(med);
-}
-
 static void print_result(const btk_run *run, const btk_result *r)
 {
     char name[1024];
-    double low, high;
 
     safe_text(name, sizeof(name), r->name);
     if (r->status == BTK_RESULT_FAILED) {
@@ -129,9 +94,9 @@ static void print_result(const btk_run *run, const btk_result *r)
         printf("\n");
         return;
     }
-    median_interval(r, &low, &high);
     printf("%-40s %8s %14.3f [%11.3f, %11.3f] %8" PRId64 " %6zu", name, "ok",
-           r->stats.median, low, high, r->stats.samples, r->proc_count);
+           r->stats.median, r->stats.ci_low, r->stats.ci_high, r->stats.samples,
+           r->proc_count);
     print_metric(run, r);
 }
 
@@ -222,6 +187,13 @@ static int show(const show_args *a)
     if ((error = cli_open_store(&db, a->db, git, true)) == 0 &&
         (error = find_run(&id, db, git, a->what)) == 0 &&
         (error = btk_store_load_run(&run, db, id, true)) == 0) {
+        /* runs stored before 2026-12-01 hold the pooled samples' interval: widen it here */
+        for (i = 0; run->measure == BTK_MEASURE_KIND_TIME && i < run->result_count &&
+                    error == 0;
+             i++)
+            error = btk_result_widen_intervals(&run->results[i]);
+    }
+    if (error == 0) {
         print_header(run);
         for (i = 0; i < run->result_count; i++)
             print_result(run, &run->results[i]);

@@ -82,6 +82,50 @@ int btk_result_summarize_cycles(btk_result *r)
     return error;
 }
 
+/* Widen st's interval to that of r's processes' medians of the metric; scratch holds the
+ * largest process's samples, med one value per process. */
+static void widen(btk_stats *st, const btk_result *r, btk_compare_metric metric, double *med,
+                  double *scratch)
+{
+    double low, high, coverage;
+    size_t n = 0;
+
+    for (size_t i = 0; i < r->proc_count; i++)
+        if (r->procs[i].count > 0 && btk_proc_has_metric(&r->procs[i], metric)) {
+            btk_proc_metric_values(scratch, &r->procs[i], metric);
+            med[n++] = btk_stats_median_inplace(scratch, r->procs[i].count);
+        }
+    if (n < 2)
+        return;
+    btk_stats_units_interval(med, n, &low, &high, &coverage);
+    if (!(high - low <= st->ci_high - st->ci_low)) {
+        st->ci_low = low;
+        st->ci_high = high;
+    }
+}
+
+int btk_result_widen_intervals(btk_result *r)
+{
+    size_t most = 0;
+    double *med;
+
+    if (r->status != BTK_RESULT_OK || r->proc_count < 2)
+        return 0;
+    for (size_t i = 0; i < r->proc_count; i++)
+        most = r->procs[i].count > most ? r->procs[i].count : most;
+    if (most == 0)
+        return 0;
+    if ((med = btk__malloc((r->proc_count + most) * sizeof(double))) == NULL)
+        return BTK_ENOMEM;
+    widen(&r->stats, r, BTK_COMPARE_WALL, med, med + r->proc_count);
+    if (r->has_cpu_stats)
+        widen(&r->cpu_stats, r, BTK_COMPARE_CPU, med, med + r->proc_count);
+    if (r->has_core_stats)
+        widen(&r->core_stats, r, BTK_COMPARE_CYCLES, med, med + r->proc_count);
+    btk__free(med);
+    return 0;
+}
+
 int btk_runs_clock_median(double *out, const btk_run *const *runs, size_t count)
 {
     btk_buf all = BTK_BUF_INIT;

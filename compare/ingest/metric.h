@@ -25,6 +25,14 @@ bool btk_proc_has_metric(const btk_proc *p, btk_compare_metric metric);
 /* Write p's count samples of the metric to out (cycles: ns[i] * clock_ghz[i]); p must
  * have it (btk_proc_has_metric). */
 void btk_proc_metric_values(double *out, const btk_proc *p, btk_compare_metric metric);
+/* Widen each of r's intervals of a median (stats, cpu_stats, core_stats: ci_low, ci_high)
+ * to the interval of its processes' medians of that figure when that is wider
+ * (btk_stats_units_interval; 2 or more processes holding the figure; a NAN interval counts
+ * as narrower): the samples of one process are not independent, so with several processes
+ * the pooled samples' interval understates (docs/benchmark-binary.md#output). A result
+ * that is not ok is left alone. BTK_ENOMEM when scratch space cannot be allocated. */
+int btk_result_widen_intervals(btk_result *r);
+
 /* The result's statistics of the metric (stats, cpu_stats, core_stats), or NULL when it
  * has none. Borrowed. */
 const btk_stats *btk_result_metric_stats(const btk_result *r, btk_compare_metric metric);
