@@ -186,14 +186,9 @@ static int show(const show_args *a)
     btk_error_clear();
     if ((error = cli_open_store(&db, a->db, git, true)) == 0 &&
         (error = find_run(&id, db, git, a->what)) == 0 &&
-        (error = btk_store_load_run(&run, db, id, true)) == 0) {
-        /* runs stored before 2026-12-01 hold the pooled samples' interval: widen it here */
-        for (i = 0; run->measure == BTK_MEASURE_KIND_TIME && i < run->result_count &&
-                    error == 0;
-             i++)
-            error = btk_result_widen_intervals(&run->results[i]);
-    }
-    if (error == 0) {
+        (error = btk_store_load_run(&run, db, id, true)) == 0 &&
+        /* runs stored before 2026-12-01 hold the pooled samples' interval */
+        (error = btk_run_widen_intervals(run)) == 0) {
         print_header(run);
         for (i = 0; i < run->result_count; i++)
             print_result(run, &run->results[i]);

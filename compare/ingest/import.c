@@ -582,18 +582,6 @@ static int too_large(const btk_jat *top)
                          BTK_IMPORT_MAX_BYTES);
 }
 
-/* A time run's intervals of a median cover its processes (btk_result_widen_intervals). */
-static int widen_intervals(btk_run *run)
-{
-    int error = 0;
-
-    for (size_t i = 0; run->measure == BTK_MEASURE_KIND_TIME && i < run->result_count &&
-                       error == 0;
-         i++)
-        error = btk_result_widen_intervals(&run->results[i]);
-    return error;
-}
-
 int btk_import_buffer(btk_run **out, const char *data, size_t len, const char *source)
 {
     json_error_t jerr;
@@ -614,7 +602,7 @@ int btk_import_buffer(btk_run **out, const char *data, size_t len, const char *s
                              btk_error_quote(src, sizeof(src), top.source), jerr.line,
                              jerr.column, jerr.text);
     if ((error = btk_run_new(&run)) < 0 || (error = detect_and_read(run, root, &top)) < 0 ||
-        (error = widen_intervals(run)) < 0 ||
+        (error = btk_run_widen_intervals(run)) < 0 ||
         (error = btk_machine_fingerprint(&run->machine)) < 0) {
         btk_run_free(run);
         json_decref(root);

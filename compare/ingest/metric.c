@@ -126,6 +126,17 @@ int btk_result_widen_intervals(btk_result *r)
     return 0;
 }
 
+int btk_run_widen_intervals(btk_run *run)
+{
+    int error = 0;
+
+    for (size_t i = 0; run->measure == BTK_MEASURE_KIND_TIME && i < run->result_count &&
+                       error == 0;
+         i++)
+        error = btk_result_widen_intervals(&run->results[i]);
+    return error;
+}
+
 int btk_runs_clock_median(double *out, const btk_run *const *runs, size_t count)
 {
     btk_buf all = BTK_BUF_INIT;

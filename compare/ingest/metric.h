@@ -32,6 +32,9 @@ void btk_proc_metric_values(double *out, const btk_proc *p, btk_compare_metric m
  * the pooled samples' interval understates (docs/benchmark-binary.md#output). A result
  * that is not ok is left alone. BTK_ENOMEM when scratch space cannot be allocated. */
 int btk_result_widen_intervals(btk_result *r);
+/* btk_result_widen_intervals over every result of a time run (a counting run's figures are
+ * counts: left alone). Import stores runs so; show widens runs stored before 2026-12-01. */
+int btk_run_widen_intervals(btk_run *run);
 
 /* The result's statistics of the metric (stats, cpu_stats, core_stats), or NULL when it
  * has none. Borrowed. */
