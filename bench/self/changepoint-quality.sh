@@ -10,7 +10,9 @@
 # runs under $BTK_PYTHON (default /usr/bin/python3, Debian's, with python3-numpy and
 # python3-scipy). SEED=N changes the series, SERIES=N their number per configuration
 # (default 1000); OUTLIERS=N disturbs 1 to N process values per series (x10 to x200 each,
-# changepoint_bench --outliers; docs/figures/changepoint.md). Takes under a minute on 2 CPUs (about 4 with SERIES=5000).
+# changepoint_bench --outliers; docs/figures/changepoint.md); STATES=GAP,STAY puts each
+# commit in one of two core clock states GAP apart, kept from commit to commit with
+# probability STAY (changepoint_bench --states; docs/figures/changepoint.md). Takes under a minute on 2 CPUs (about 4 with SERIES=5000).
 #
 # For each noise level (CV 1 % and 3 % per process value) and processes per commit (5 and
 # 1): 1,000 series of 200 commits (40 % with one step of 2, 3, 5 or 10 %, 20 % flat, 20 %
@@ -24,6 +26,7 @@ python=${BTK_PYTHON:-/usr/bin/python3}
 seed=${SEED:-0x68697374}
 series=${SERIES:-1000}
 outliers=${OUTLIERS:-0}
+states=${STATES:-0,0.5}
 cmake --build "$build" --target changepoint_bench -j2 >/dev/null
 dir=$(mktemp -d "${TMPDIR:-/tmp}/btk-changepoint-XXXXXX")
 trap 'rm -rf "$dir"' EXIT
@@ -45,7 +48,7 @@ if [ -n "$otava" ]; then
     fi
 fi
 
-echo "change points ($(uname -n), $(nproc) cpus, seed $seed, $series series each${otava:+, Otava $otava_rev}, up to $outliers disturbed values per series)"
+echo "change points ($(uname -n), $(nproc) cpus, seed $seed, $series series each${otava:+, Otava $otava_rev}, up to $outliers disturbed values per series, clock states $states)"
 for cv in 0.01 0.03; do
     for k in 5 1; do
         d="$dir/cv$cv-k$k"
@@ -53,7 +56,7 @@ for cv in 0.01 0.03; do
         echo
         echo "== noise CV $cv per process value, $k process(es) per commit =="
         "$build/bench/changepoint_bench" quality "$d" "$cv" "$k" --seed="$seed" \
-            --series="$series" --outliers="$outliers"
+            --series="$series" --outliers="$outliers" --states="$states"
         scores=("benchtrack=$d/btk.csv")
         if [ -n "$otava" ]; then
             "$python" bench/self/changepoint_otava.py "$otava" quality "$d" --latency

@@ -6,6 +6,7 @@
  *
  *   changepoint_bench quality DIR CV PROCESSES [--series=N] [--seed=S] [--window=W]
  *                     [--min-segment=L] [--max-p=P] [--min-magnitude=M] [--outliers=N]
+ *                     [--states=GAP,STAY]
  *       writes DIR/series.csv (per-commit means), truth.csv, btk.csv (our points),
  *       btk-drift.csv (drift from commit 0) and btk-latency.csv (commits until a step
  *       is reported)
@@ -19,6 +20,11 @@
  * --outliers=N then multiplies, in each series, 1 to N values (a random commit and
  * process each) by a factor drawn from 10 to 200: a disturbed process. They come from a
  * stream of their own, so the series are otherwise the same as without the option.
+ * --states=GAP,STAY adds the host's core clock states (docs/timer.md#core-clock): each
+ * commit runs in one of two states, the slower GAP (e.g. 0.08) slower for all its
+ * processes, and keeps the previous commit's state with probability STAY (0.5: the states
+ * of successive commits are independent; 0.8: they come in runs of 5 on average, as when
+ * a range is recorded commit after commit). Also from a stream of its own.
  */
 #include "changepoint.h"
 
@@ -161,6 +167,27 @@ static void fail(const char *what)
 
 static btk_changepoint_options opts = BTK_CHANGEPOINT_OPTIONS_INIT;
 static size_t outliers; /* --outliers=N: up to N disturbed process values per series */
+static double state_gap, state_stay = 0.5; /* --states=GAP,STAY */
+
+/* Two clock states, the slower one state_gap slower, each commit in the previous one's
+ * state with probability state_stay; from a generator state of their own. */
+static void clock_states(double *values, size_t processes, size_t i, uint64_t seed)
+{
+    uint64_t saved = rng_state;
+    bool slow;
+
+    if (state_gap == 0.0)
+        return;
+    rng_state = seed ^ 0x636c6f636b737461u ^ ((uint64_t)i << 20);
+    slow = uniform() < 0.5;
+    for (size_t c = 0; c < COMMITS; c++) {
+        if (c > 0 && uniform() >= state_stay)
+            slow = !slow;
+        for (size_t p = 0; slow && p < processes; p++)
+            values[c * processes + p] *= 1.0 + state_gap;
+    }
+    rng_state = saved;
+}
 
 /* Multiply 1 to `outliers` random values of series i by 10 to 200, from a generator
  * state of their own (the main stream is left as it was). */
@@ -266,6 +293,7 @@ static int quality(const char *dir, double cv, size_t processes, size_t total,
         make_series(&s, i, total);
         measure(values, counts, s.level, COMMITS, cv, processes);
         disturb(values, processes, i, seed);
+        clock_states(values, processes, i, seed);
         write_truth(ft, i, &s);
         for (size_t c = 0; c < COMMITS; c++) {
             double sum = 0.0;
@@ -410,6 +438,15 @@ static int parse_options(int argc, char **argv, size_t *series_out, uint64_t *se
             opts.min_magnitude = strtod(v, NULL);
         else if (strncmp(a, "--outliers=", 11) == 0)
             outliers = strtoul(v, NULL, 10);
+        else if (strncmp(a, "--states=", 9) == 0) {
+            char *end;
+
+            state_gap = strtod(v, &end);
+            if (*end == ',')
+                state_stay = strtod(end + 1, &end);
+            if (*end || state_gap < 0.0 || state_stay < 0.0 || state_stay > 1.0)
+                return -1;
+        }
         else
             return -1;
     }
@@ -430,7 +467,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: changepoint_bench quality DIR CV PROCESSES [--series=N] "
                     "[--seed=S]\n"
                     "           [--window=W] [--min-segment=L] [--max-p=P] "
-                    "[--min-magnitude=M] [--outliers=N]\n"
+                    "[--min-magnitude=M] [--outliers=N] [--states=GAP,STAY]\n"
                     "       changepoint_bench speed DIR [COMMITS]\n");
     return 2;
 }

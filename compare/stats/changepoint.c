@@ -188,6 +188,7 @@ struct btk_changepoint_detector {
 typedef struct segment {
     size_t m;    /* commits */
     double mean; /* mean of commit means */
+    double ssb;  /* sum of squared deviations of the commit means from mean */
     double var;  /* variance of mean; NAN when it cannot be estimated */
     double df;
 } segment;
@@ -197,8 +198,8 @@ typedef struct segment {
  * commits' own within-commit noise implies, sigma_w^2 * sum(1 / k_i) / m^2. */
 static segment segment_stats(const btk_changepoint_detector *det, size_t a, size_t b)
 {
-    segment s = {b - a, 0.0, NAN, 0.0};
-    double sum = 0.0, ssb = 0.0, ssw = 0.0, inv_k = 0.0, dfw = 0.0;
+    segment s = {b - a, 0.0, 0.0, NAN, 0.0};
+    double sum = 0.0, ssw = 0.0, inv_k = 0.0, dfw = 0.0;
 
     for (size_t i = a; i < b; i++)
         sum += det->mean[i];
@@ -206,14 +207,14 @@ static segment segment_stats(const btk_changepoint_detector *det, size_t a, size
     for (size_t i = a; i < b; i++) {
         double dev = det->mean[i] - s.mean;
 
-        ssb += dev * dev;
+        s.ssb += dev * dev;
         ssw += det->ss[i];
         dfw += (double)(det->count[i] - 1);
         inv_k += 1.0 / (double)det->count[i];
     }
     double m = (double)s.m;
     double own = dfw > 0.0 ? ssw / dfw * inv_k / (m * m) : 0.0;
-    double between = s.m > 1 ? ssb / (m - 1.0) / m : NAN;
+    double between = s.m > 1 ? s.ssb / (m - 1.0) / m : NAN;
 
     if (s.m > 1 && between >= own) {
         s.var = between;
@@ -229,12 +230,31 @@ typedef struct ttest {
     double t, df, p;
 } ttest;
 
-/* Welch's form of Student's t test of the difference r.mean - l.mean. */
+/* Welch's form of Student's t test of the difference r.mean - l.mean, each side's
+ * variance at least the run-to-run variance pooled over both sides (Student's pooled
+ * estimate, sum of both ssb over m_l + m_r - 2) over its own m: a segment whose few
+ * commits happen to agree is not taken as surer than the run noise next to it shows
+ * (docs/statistics.md, "The unit and the statistic"). */
 static ttest welch(segment l, segment r)
 {
     ttest out = {0.0, 0.0, 1.0};
-    double diff = r.mean - l.mean, v = l.var + r.var;
+    double diff = r.mean - l.mean, v;
+    size_t pooled_df = l.m + r.m > 2 ? l.m + r.m - 2 : 0;
+    int pooled_sides = 0;
 
+    if (pooled_df > 0) {
+        double pooled = (l.ssb + r.ssb) / (double)pooled_df;
+        segment *side[2] = {&l, &r};
+
+        for (int i = 0; i < 2; i++)
+            if (isnan(side[i]->var) ? pooled > 0.0
+                                    : pooled / (double)side[i]->m > side[i]->var) {
+                side[i]->var = pooled / (double)side[i]->m;
+                side[i]->df = (double)pooled_df;
+                pooled_sides++;
+            }
+    }
+    v = l.var + r.var;
     if (isnan(v))
         return out;
     if (v == 0.0) {
@@ -246,7 +266,9 @@ static ttest welch(segment l, segment r)
         return out;
     }
     out.t = diff / sqrt(v);
-    out.df = v * v / (l.var * l.var / l.df + r.var * r.var / r.df);
+    /* Both from the one pooled estimate: Student's df, not the Satterthwaite sum of two. */
+    out.df = pooled_sides == 2 ? (double)pooled_df
+                               : v * v / (l.var * l.var / l.df + r.var * r.var / r.df);
     out.p = t_two_sided(out.t, out.df);
     return out;
 }
@@ -684,7 +706,7 @@ static double median_of(double *v, size_t k)
  * holds at least k doubles. */
 #define ASIDE_MIN_COUNT 3
 #define ASIDE_WIDTH 4.0
-#define ASIDE_FLOOR 0.02
+#define ASIDE_FLOOR 0.05
 
 static void commit_bounds(const double *v, size_t k, double *scratch, double *lo,
                           double *hi)
