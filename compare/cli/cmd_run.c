@@ -37,6 +37,9 @@ static const cli_opt run_opts[] = {
                       "with --commits: the benchmark binary the build makes (relative)"),
     CLI_OPT_LONG("--every", "N", cli_run_args, every, 1, 1000000,
                  "with --commits: only every N-th commit, counted back from B"),
+    CLI_OPT_LONG("--passes", "N", cli_run_args, passes, 1, 100,
+                 "with --commits: walk the range N times, one run of each commit per "
+                 "walk (default 1)"),
     CLI_OPT_FLAG("--quiet", cli_run_args, quiet, 0,
                  "with --commits: no progress lines on stderr"),
     CLI_OPT_TAIL("./bench_binary [args]", cli_run_args, bin, 0,
@@ -294,9 +297,10 @@ int cmd_run(int argc, char **argv)
     memset(&a, 0, sizeof(a));
     a.processes = RUN_DEFAULT_PROCESSES;
     a.every = 1;
+    a.passes = 1;
     if (!cli_parse_args(&status, &a, &run_cmd, argc, argv))
         return status;
-    if (a.commits || a.build || a.binary || a.every != 1 || a.quiet)
+    if (a.commits || a.build || a.binary || a.every != 1 || a.passes != 1 || a.quiet)
         return cli_run_check_commits(&a) < 0 ? cli_usage_fail(&run_cmd)
                                              : cli_run_commits(&a);
     if (a.bin.count == 0) {

@@ -1,10 +1,13 @@
 /*
- * benchtrack run --commits A..B --build CMD --binary PATH [--every N] [-- ARGS]: record
- * every commit after A up to B along B's first parents, oldest first, each built in a
- * private git worktree (never the user's checkout) and run as `benchtrack run` runs a
- * binary. Commits already recorded on this machine with the same build are skipped, so a
- * rerun after an interruption continues where it stopped; a commit that does not build is
- * reported and skipped. docs/cli/run.md, "Recording a range".
+ * benchtrack run --commits A..B --build CMD --binary PATH [--every N] [--passes N]
+ * [-- ARGS]: record every commit after A up to B along B's first parents, oldest first,
+ * each built in a private git worktree (never the user's checkout) and run as
+ * `benchtrack run` runs a binary; with --passes N the range is walked N times, one run of
+ * each commit per walk, so that a commit's runs are spread over the whole recording.
+ * Commits already recorded on this machine with the same build (as many times as the
+ * pass needs) are skipped, so a rerun after an interruption continues where it stopped; a
+ * commit that does not build is reported and skipped. docs/cli/run.md, "Recording a
+ * range".
  */
 #include "run_commits.h"
 
@@ -25,6 +28,8 @@ typedef struct range_ctx {
     char *fp; /* this machine's fingerprint */
     char processes[24];
     bool have_worktree;
+    long pass;           /* the walk under way, 1 to a->passes */
+    unsigned char *done; /* per commit: did not build or failed, not tried again */
     unsigned recorded, already, unbuilt, failed;
 } range_ctx;
 
@@ -33,8 +38,8 @@ int cli_run_check_commits(const cli_run_args *a)
     char quoted[200];
 
     if (a->commits == NULL)
-        return btk_error_set(BTK_EINVAL, "--build, --binary, --every and --quiet go with "
-                                         "--commits A..B");
+        return btk_error_set(BTK_EINVAL, "--build, --binary, --every, --passes and --quiet "
+                                         "go with --commits A..B");
     if (a->build == NULL || a->binary == NULL)
         return btk_error_set(BTK_EINVAL, "--commits needs --build CMD and --binary PATH");
     if (a->rec.commit || a->rec.allow_unknown)
@@ -97,8 +102,12 @@ static void progress(const range_ctx *x, size_t i, const char *what, const char 
 {
     if (x->a->quiet)
         return;
-    fprintf(stderr, "benchtrack: run --commits: [%zu/%zu] %.12s %s", i + 1, x->n,
-            x->shas[i], what);
+    if (x->a->passes > 1)
+        fprintf(stderr, "benchtrack: run --commits: [%zu/%zu, pass %ld/%ld] %.12s %s",
+                i + 1, x->n, x->pass, x->a->passes, x->shas[i], what);
+    else
+        fprintf(stderr, "benchtrack: run --commits: [%zu/%zu] %.12s %s", i + 1, x->n,
+                x->shas[i], what);
     if (detail) {
         fputs(": ", stderr);
         cli_print_safe(stderr, detail);
@@ -106,8 +115,8 @@ static void progress(const range_ctx *x, size_t i, const char *what, const char 
     fputc('\n', stderr);
 }
 
-/* Whether commit sha has a run on this machine recorded with the same build. */
-static int is_recorded(bool *out, const range_ctx *x, const char *sha, btk_git *git)
+/* How many clean runs commit sha has on this machine recorded with the same build. */
+static int count_recorded(size_t *out, const range_ctx *x, const char *sha, btk_git *git)
 {
     btk_store *db = NULL;
     int64_t *ids = NULL;
@@ -115,14 +124,14 @@ static int is_recorded(bool *out, const range_ctx *x, const char *sha, btk_git *
     btk_run *run = NULL;
     int error;
 
-    *out = false;
+    *out = 0;
     if ((error = cli_open_store(&db, x->a->db, git, false)) < 0 ||
         (error = btk_store_runs_for_commit(&ids, &count, db, sha, x->fp)) < 0)
         goto done;
-    for (size_t i = 0; i < count && !*out && error == 0; i++)
+    for (size_t i = 0; i < count && error == 0; i++)
         if ((error = btk_store_load_run(&run, db, ids[i], false)) == 0) {
-            *out = !run->commit.dirty &&
-                   btk_runtag_has_build(run, x->a->build, x->a->binary);
+            *out += !run->commit.dirty &&
+                    btk_runtag_has_build(run, x->a->build, x->a->binary);
             btk_run_free(run);
         }
 done:
@@ -200,32 +209,39 @@ done:
     return status;
 }
 
-/* One commit: skip it when recorded, else build, run and store it. < 0: stop. */
+/* One commit in the current pass: skip it when it has that pass's run already (or did
+ * not build or failed in an earlier pass), else build, run and store it. < 0: stop. */
 static int one_commit(range_ctx *x, size_t i, btk_git *git)
 {
-    bool recorded = false;
+    size_t have = 0;
     int error, status;
 
-    if ((error = is_recorded(&recorded, x, x->shas[i], git)) < 0)
+    if (x->done[i])
+        return 0;
+    if ((error = count_recorded(&have, x, x->shas[i], git)) < 0)
         return error;
-    if (recorded) {
+    if (have >= (size_t)x->pass) {
         x->already++;
         progress(x, i, "already recorded, skipped", NULL);
         return 0;
     }
     if ((error = build(x, i)) <= 0) {
         x->unbuilt += error == 0;
+        x->done[i] = error == 0;
         return error;
     }
     status = measure(x, i, git);
-    if (status == CLI_EXIT_OK)
+    if (status == CLI_EXIT_OK) {
         x->recorded++;
-    else
+    } else {
         x->failed++;
+        x->done[i] = 1;
+    }
     return 0;
 }
 
-/* The worker: every selected commit in turn, then the summary. Returns an exit status. */
+/* The worker: every selected commit in turn, in each pass, then the summary. Returns an
+ * exit status. */
 static int work(void *payload)
 {
     range_ctx *x = payload;
@@ -234,14 +250,20 @@ static int work(void *payload)
 
     if ((error = btk_git_open(&git, x->root)) < 0)
         return cli_fail();
-    for (size_t i = 0; i < x->n && error == 0; i++)
-        error = one_commit(x, i, git);
+    for (x->pass = 1; x->pass <= x->a->passes && error == 0; x->pass++)
+        for (size_t i = 0; i < x->n && error == 0; i++)
+            error = one_commit(x, i, git);
     btk_git_close(git);
     if (error < 0)
         return cli_fail();
-    printf("run --commits: %zu commit(s): %u recorded, %u already recorded, %u did not "
-           "build, %u failed\n",
-           x->n, x->recorded, x->already, x->unbuilt, x->failed);
+    if (x->a->passes > 1)
+        printf("run --commits: %zu commit(s), %ld passes: %u run(s) recorded, %u already "
+               "recorded, %u commit(s) did not build, %u failed\n",
+               x->n, x->a->passes, x->recorded, x->already, x->unbuilt, x->failed);
+    else
+        printf("run --commits: %zu commit(s): %u recorded, %u already recorded, %u did "
+               "not build, %u failed\n",
+               x->n, x->recorded, x->already, x->unbuilt, x->failed);
     return x->unbuilt || x->failed ? CLI_EXIT_RUNTIME : CLI_EXIT_OK;
 }
 
@@ -290,7 +312,15 @@ int cli_run_commits(const cli_run_args *a)
                                     "directory");
         goto done;
     }
-    if (!a->quiet)
+    if ((x.done = btk__calloc(x.n ? x.n : 1, 1)) == NULL) {
+        btk_error_set(BTK_ENOMEM, "out of memory");
+        status = cli_fail();
+        goto done;
+    }
+    if (!a->quiet && a->passes > 1)
+        fprintf(stderr, "benchtrack: run --commits: %zu commit(s), oldest first, %ld passes\n",
+                x.n, a->passes);
+    else if (!a->quiet)
         fprintf(stderr, "benchtrack: run --commits: %zu commit(s), oldest first\n", x.n);
     if (cli_private_make(&x.p, "run") < 0) {
         status = cli_fail();
@@ -299,6 +329,7 @@ int cli_run_commits(const cli_run_args *a)
     status = cli_supervise(&x.p, x.root, "run --commits", work, &x);
 done:
     btk__free(x.shas);
+    btk__free(x.done);
     btk__free(x.fp);
     btk_store_close(db);
     btk_git_close(git);

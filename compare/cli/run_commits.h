@@ -15,6 +15,7 @@ typedef struct cli_run_args {
     long processes;
     const char *commits, *build, *binary; /* --commits A..B, --build, --binary */
     long every;
+    long passes; /* --passes N: each commit recorded N times, in N walks of the range */
     bool quiet;
     cli_opt_tail bin; /* the binary and its arguments; with --commits its arguments */
 } cli_run_args;
