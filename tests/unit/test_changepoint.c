@@ -335,6 +335,19 @@ static void drift__ranges_stop_at_change_points(void **state)
     btk_changepoint_free(det);
 }
 
+/* Ten commits of one value each (a): the drift test of commits 0-4 against 5-9. */
+static void halves_drift(btk_changepoint_cumulative *d, const double *a)
+{
+    btk_changepoint_detector *det;
+
+    for (size_t c = 0; c < 10; c++)
+        counts[c] = 1;
+    assert_int_equal(btk_changepoint_new(&det, NULL), 0);
+    assert_int_equal(btk_changepoint_append(det, a, counts, 10), 0);
+    assert_int_equal(btk_changepoint_drift(d, det, 0, 5), 0);
+    btk_changepoint_free(det);
+}
+
 /* The variance of a segment's level never drops below what its commits' own noise
  * implies: identical commit means with noisy processes are not significant. */
 static void statistic__own_noise_floors_the_variance(void **state)
@@ -364,14 +377,9 @@ static void statistic__own_noise_floors_the_variance(void **state)
     /* one value per commit: the between-commit variance; scipy:
      * ttest_ind([103,105,101,104,102], [100,102,98,101,99], equal_var=False) */
     static const double a[] = {100, 102, 98, 101, 99, 103, 105, 101, 104, 102};
-    for (size_t c = 0; c < 10; c++)
-        counts[c] = 1;
-    assert_int_equal(btk_changepoint_new(&det, NULL), 0);
-    assert_int_equal(btk_changepoint_append(det, a, counts, 10), 0);
-    assert_int_equal(btk_changepoint_drift(&d, det, 0, 5), 0);
+    halves_drift(&d, a);
     check_near(d.t, 3.0, 1e-12);
     check_near(d.p, 0.017071681233782634, 1e-12);
-    btk_changepoint_free(det);
 }
 
 /* A side whose few commits happen to agree is not surer than the run noise pooled over
@@ -384,19 +392,13 @@ static void statistic__own_noise_floors_the_variance(void **state)
 static void statistic__pooled_run_noise_floors_a_quiet_side(void **state)
 {
     static const double a[] = {100, 100.2, 99.8, 100.1, 99.9, 103, 110, 99, 108, 100};
-    btk_changepoint_detector *det;
     btk_changepoint_cumulative d;
 
     (void)state;
-    for (size_t c = 0; c < 10; c++)
-        counts[c] = 1;
-    assert_int_equal(btk_changepoint_new(&det, NULL), 0);
-    assert_int_equal(btk_changepoint_append(det, a, counts, 10), 0);
-    assert_int_equal(btk_changepoint_drift(&d, det, 0, 5), 0);
+    halves_drift(&d, a);
     check_near(d.t, 1.5062201176762284, 1e-12);
     check_near(d.df, 8.00378161143666, 1e-12);
     check_near(d.p, 0.17041506021611869, 1e-12);
-    btk_changepoint_free(det);
 }
 
 /* The host's two core clock states (docs/timer.md#core-clock): flat series of 200 commits,
