@@ -40,6 +40,9 @@ static const cli_opt run_opts[] = {
     CLI_OPT_LONG("--passes", "N", cli_run_args, passes, 1, 100,
                  "with --commits: walk the range N times, one run of each commit per "
                  "walk (default 1)"),
+    CLI_OPT_STRING("--order", "random|oldest", cli_run_args, order,
+                   "with --commits: each walk's order, shuffled anew (default) or oldest "
+                   "first"),
     CLI_OPT_FLAG("--quiet", cli_run_args, quiet, 0,
                  "with --commits: no progress lines on stderr"),
     CLI_OPT_TAIL("./bench_binary [args]", cli_run_args, bin, 0,
@@ -300,7 +303,8 @@ int cmd_run(int argc, char **argv)
     a.passes = 1;
     if (!cli_parse_args(&status, &a, &run_cmd, argc, argv))
         return status;
-    if (a.commits || a.build || a.binary || a.every != 1 || a.passes != 1 || a.quiet)
+    if (a.commits || a.build || a.binary || a.every != 1 || a.passes != 1 || a.order ||
+        a.quiet)
         return cli_run_check_commits(&a) < 0 ? cli_usage_fail(&run_cmd)
                                              : cli_run_commits(&a);
     if (a.bin.count == 0) {

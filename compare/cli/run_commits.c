@@ -1,22 +1,27 @@
 /*
  * benchtrack run --commits A..B --build CMD --binary PATH [--every N] [--passes N]
- * [-- ARGS]: record every commit after A up to B along B's first parents, oldest first,
- * each built in a private git worktree (never the user's checkout) and run as
- * `benchtrack run` runs a binary; with --passes N the range is walked N times, one run of
- * each commit per walk, so that a commit's runs are spread over the whole recording.
- * Commits already recorded on this machine with the same build (as many times as the
- * pass needs) are skipped, so a rerun after an interruption continues where it stopped; a
- * commit that does not build is reported and skipped. docs/cli/run.md, "Recording a
- * range".
+ * [--order random|oldest] [-- ARGS]: record every commit after A up to B along B's first
+ * parents, each built in a private git worktree (never the user's checkout) and run as
+ * `benchtrack run` runs a binary. With --passes N the range is walked N times, one run of
+ * each commit per walk, so that a commit's runs are spread over the whole recording. Each
+ * walk visits the commits in an order shuffled anew (--order oldest: oldest first), so
+ * that a machine state lasting seconds falls on scattered commits, not on a stretch of
+ * neighbours that would look like a change of level (docs/statistics.md §9). Commits
+ * already recorded on this machine with the same build (as many times as the pass needs)
+ * are skipped, so a rerun after an interruption continues where it stopped; a commit that
+ * does not build is reported and skipped. docs/cli/run.md, "Recording a range".
  */
 #include "run_commits.h"
 
 #include "machine.h"
+#include "significance.h"
 #include "supervise.h"
 #include "worktree.h"
 
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct range_ctx {
@@ -29,6 +34,9 @@ typedef struct range_ctx {
     char processes[24];
     bool have_worktree;
     long pass;           /* the walk under way, 1 to a->passes */
+    size_t *order;       /* the walk's order: commit indices (x->n) */
+    size_t step;         /* the position in the walk under way */
+    btk_rng rng;         /* shuffles each walk (--order random) */
     unsigned char *done; /* per commit: did not build or failed, not tried again */
     unsigned recorded, already, unbuilt, failed;
 } range_ctx;
@@ -38,14 +46,17 @@ int cli_run_check_commits(const cli_run_args *a)
     char quoted[200];
 
     if (a->commits == NULL)
-        return btk_error_set(BTK_EINVAL, "--build, --binary, --every, --passes and --quiet "
-                                         "go with --commits A..B");
+        return btk_error_set(BTK_EINVAL, "--build, --binary, --every, --passes, --order and "
+                                         "--quiet go with --commits A..B");
     if (a->build == NULL || a->binary == NULL)
         return btk_error_set(BTK_EINVAL, "--commits needs --build CMD and --binary PATH");
     if (a->rec.commit || a->rec.allow_unknown)
         return btk_error_set(BTK_EINVAL,
                              "--commits records the range's own commits: "
                              "--commit and --allow-unknown-commit do not apply");
+    if (a->order && strcmp(a->order, "random") != 0 && strcmp(a->order, "oldest") != 0)
+        return btk_error_set(BTK_EINVAL, "--order '%s': expected random or oldest",
+                             btk_error_quote(quoted, sizeof(quoted), a->order));
     if (strstr(a->commits, "..") == NULL || strstr(a->commits, "...") ||
         a->commits[0] == '.' || a->commits[strlen(a->commits) - 1] == '.')
         return btk_error_set(BTK_EINVAL, "--commits '%s': expected A..B",
@@ -98,15 +109,16 @@ static int load_range(range_ctx *x, btk_git *git)
 
 /* ---- one commit (in the worker) ---- */
 
+/* A progress line about commit i, the x->step-th (from 0) of this walk. */
 static void progress(const range_ctx *x, size_t i, const char *what, const char *detail)
 {
     if (x->a->quiet)
         return;
     if (x->a->passes > 1)
         fprintf(stderr, "benchtrack: run --commits: [%zu/%zu, pass %ld/%ld] %.12s %s",
-                i + 1, x->n, x->pass, x->a->passes, x->shas[i], what);
+                x->step + 1, x->n, x->pass, x->a->passes, x->shas[i], what);
     else
-        fprintf(stderr, "benchtrack: run --commits: [%zu/%zu] %.12s %s", i + 1, x->n,
+        fprintf(stderr, "benchtrack: run --commits: [%zu/%zu] %.12s %s", x->step + 1, x->n,
                 x->shas[i], what);
     if (detail) {
         fputs(": ", stderr);
@@ -240,6 +252,37 @@ static int one_commit(range_ctx *x, size_t i, btk_git *git)
     return 0;
 }
 
+/* The order of the next walk: oldest first, or a uniform shuffle (Fisher-Yates), drawn
+ * anew for each walk. */
+static void walk_order(range_ctx *x)
+{
+    for (size_t i = 0; i < x->n; i++)
+        x->order[i] = i;
+    if (x->a->order && !strcmp(x->a->order, "oldest"))
+        return;
+    for (size_t i = x->n; i > 1; i--) {
+        size_t j = btk_rng_below(&x->rng, i), t = x->order[i - 1];
+
+        x->order[i - 1] = x->order[j];
+        x->order[j] = t;
+    }
+}
+
+/* A seed for the walks' shuffles: getrandom, else the time and the process id. */
+static uint64_t walk_seed(void)
+{
+    uint64_t seed;
+
+    if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed)) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        seed = (uint64_t)ts.tv_sec * 1000000007u ^ (uint64_t)ts.tv_nsec ^
+               (uint64_t)getpid() << 32;
+    }
+    return seed;
+}
+
 /* The worker: every selected commit in turn, in each pass, then the summary. Returns an
  * exit status. */
 static int work(void *payload)
@@ -250,9 +293,11 @@ static int work(void *payload)
 
     if ((error = btk_git_open(&git, x->root)) < 0)
         return cli_fail();
-    for (x->pass = 1; x->pass <= x->a->passes && error == 0; x->pass++)
-        for (size_t i = 0; i < x->n && error == 0; i++)
-            error = one_commit(x, i, git);
+    for (x->pass = 1; x->pass <= x->a->passes && error == 0; x->pass++) {
+        walk_order(x);
+        for (x->step = 0; x->step < x->n && error == 0; x->step++)
+            error = one_commit(x, x->order[x->step], git);
+    }
     btk_git_close(git);
     if (error < 0)
         return cli_fail();
@@ -312,16 +357,20 @@ int cli_run_commits(const cli_run_args *a)
                                     "directory");
         goto done;
     }
-    if ((x.done = btk__calloc(x.n ? x.n : 1, 1)) == NULL) {
+    if ((x.done = btk__calloc(x.n ? x.n : 1, 1)) == NULL ||
+        (x.order = btk__calloc(x.n ? x.n : 1, sizeof(*x.order))) == NULL) {
         btk_error_set(BTK_ENOMEM, "out of memory");
         status = cli_fail();
         goto done;
     }
+    btk_rng_seed(&x.rng, walk_seed());
+    const char *order = a->order && !strcmp(a->order, "oldest") ? "oldest first"
+                                                                : "in random order";
     if (!a->quiet && a->passes > 1)
-        fprintf(stderr, "benchtrack: run --commits: %zu commit(s), oldest first, %ld passes\n",
-                x.n, a->passes);
+        fprintf(stderr, "benchtrack: run --commits: %zu commit(s), %s, %ld passes\n", x.n,
+                order, a->passes);
     else if (!a->quiet)
-        fprintf(stderr, "benchtrack: run --commits: %zu commit(s), oldest first\n", x.n);
+        fprintf(stderr, "benchtrack: run --commits: %zu commit(s), %s\n", x.n, order);
     if (cli_private_make(&x.p, "run") < 0) {
         status = cli_fail();
         goto done;
@@ -330,6 +379,7 @@ int cli_run_commits(const cli_run_args *a)
 done:
     btk__free(x.shas);
     btk__free(x.done);
+    btk__free(x.order);
     btk__free(x.fp);
     btk_store_close(db);
     btk_git_close(git);

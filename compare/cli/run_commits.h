@@ -16,6 +16,7 @@ typedef struct cli_run_args {
     const char *commits, *build, *binary; /* --commits A..B, --build, --binary */
     long every;
     long passes; /* --passes N: each commit recorded N times, in N walks of the range */
+    const char *order; /* --order random|oldest: each walk's order (NULL: random) */
     bool quiet;
     cli_opt_tail bin; /* the binary and its arguments; with --commits its arguments */
 } cli_run_args;
