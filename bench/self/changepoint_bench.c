@@ -10,6 +10,9 @@
  *       writes DIR/series.csv (per-commit means), truth.csv, btk.csv (our points),
  *       btk-drift.csv (drift from commit 0) and btk-latency.csv (commits until a step
  *       is reported)
+ *   changepoint_bench points [--max-p=P] [--min-magnitude=M] [--window=W] ...
+ *       replays a recorded series read from stdin ("KEY VALUE" lines, a commit's values
+ *       on consecutive lines with one KEY) and prints its points "INDEX MAGNITUDE P"
  *   changepoint_bench speed DIR [COMMITS]
  *       times whole detection over COMMITS (10,000) commits and 200 appends of one
  *       commit; writes DIR/speed.csv (per-commit means) for Otava
@@ -453,6 +456,58 @@ static int parse_options(int argc, char **argv, size_t *series_out, uint64_t *se
     return 0;
 }
 
+/* Replay a recorded series: lines "KEY VALUE" from stdin, consecutive lines of one KEY
+ * being one commit's values (oldest commit first); prints each change point as
+ * "INDEX MAGNITUDE P" (INDEX counts the commits read, from 0). With --max-p=0.5 it shows
+ * how close the strongest false candidates came (bench/self/history-order.sh). */
+static int points(void)
+{
+    size_t n = 0, cap = 0, commits = 0, ccap = 0, *counts = NULL, count = 0;
+    double *values = NULL, v;
+    long long key, last = 0;
+    btk_changepoint *cp = NULL;
+    int status = 1;
+
+    while (scanf("%lld %lf", &key, &v) == 2) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 256;
+            double *grown = realloc(values, cap * sizeof(*values));
+            if (grown == NULL)
+                goto done;
+            values = grown;
+        }
+        if (commits == 0 || key != last) {
+            if (commits == ccap) {
+                ccap = ccap ? 2 * ccap : 64;
+                size_t *grown = realloc(counts, ccap * sizeof(*counts));
+                if (grown == NULL)
+                    goto done;
+                counts = grown;
+            }
+            counts[commits++] = 0;
+            last = key;
+        }
+        counts[commits - 1]++;
+        values[n++] = v;
+    }
+    if (!feof(stdin)) {
+        fprintf(stderr, "changepoint_bench points: expected lines \"KEY VALUE\"\n");
+        goto done;
+    }
+    if (btk_changepoint_detect(&cp, &count, values, counts, commits, &opts) < 0) {
+        fprintf(stderr, "changepoint_bench points: %s\n", btk_error_last()->message);
+        goto done;
+    }
+    for (size_t i = 0; i < count; i++)
+        printf("%zu %+.4f %.3g\n", cp[i].index, cp[i].magnitude, cp[i].p);
+    status = 0;
+done:
+    btk__free(cp);
+    free(values);
+    free(counts);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     size_t total = 1000;
@@ -462,12 +517,17 @@ int main(int argc, char **argv)
         parse_options(argc - 5, argv + 5, &total, &seed) == 0 && total >= 10)
         return quality(argv[2], strtod(argv[3], NULL), strtoul(argv[4], NULL, 10), total,
                        seed);
+    if (argc >= 2 && strcmp(argv[1], "points") == 0 &&
+        parse_options(argc - 2, argv + 2, &total, &seed) == 0)
+        return points();
     if (argc >= 3 && strcmp(argv[1], "speed") == 0)
         return speed(argv[2], argc > 3 ? strtoul(argv[3], NULL, 10) : 10000);
     fprintf(stderr, "usage: changepoint_bench quality DIR CV PROCESSES [--series=N] "
                     "[--seed=S]\n"
                     "           [--window=W] [--min-segment=L] [--max-p=P] "
                     "[--min-magnitude=M] [--outliers=N] [--states=GAP,STAY]\n"
+                    "       changepoint_bench points [--max-p=P] [--min-magnitude=M] "
+                    "< KEY-VALUE-LINES\n"
                     "       changepoint_bench speed DIR [COMMITS]\n");
     return 2;
 }

@@ -7,9 +7,10 @@
 # A temporary repository of COMMITS (default 40) commits whose benchmark never changes (a
 # CPU-bound loop, as in e2e.history.proof) is recorded TRIALS times (default 5) each way,
 # alternately: `--processes 3` in one walk, and `--processes 1 --passes 3` (the same three
-# values per commit, from three walks). Every change point `regressions --improvements`
-# then reports is false. Prints per trial the points of each way and the spread of the
-# commit means, then the totals. KEEP=DIR copies each trial's two databases there
+# values per commit, from three walks), both walked oldest first (`--order oldest`;
+# bench/self/history-order.sh compares that with the default random order). Every change
+# point `regressions --improvements` then reports is false. Prints per trial the points
+# of each way and the spread of the commit means, then the totals. KEEP=DIR copies each trial's two databases there
 # (one-T.db, passes-T.db) and the repository (repo/), for `regressions --repo DIR/repo`
 # with another build. Takes about 70 s per trial.
 set -euo pipefail
@@ -50,6 +51,7 @@ for t in $(seq 1 "$trials"); do
     for way in one passes; do
         db=$tmp/$way-$t.db
         if [ $way = one ]; then opts=(--processes 3); else opts=(--processes 1 --passes 3); fi
+        opts+=(--order oldest) # as recorded for figures/changepoint.md; history-order.sh compares orders
         "$bt" run --db "$db" --build "$buildcmd" --binary bench "${opts[@]}" --quiet \
             --commits "main~$commits..main" -- --time-budget 250 >/dev/null 2>&1
         n=$({ "$bt" regressions --db "$db" --branch main --improvements --format json || true; } |
