@@ -462,28 +462,25 @@ static int parse_options(int argc, char **argv, size_t *series_out, uint64_t *se
  * how close the strongest false candidates came (bench/self/history-order.sh). */
 static int points(void)
 {
-    size_t n = 0, cap = 0, commits = 0, ccap = 0, *counts = NULL, count = 0;
+    size_t n = 0, cap = 0, commits = 0, *counts = NULL, count = 0;
     double *values = NULL, v;
     long long key, last = 0;
     btk_changepoint *cp = NULL;
     int status = 1;
 
     while (scanf("%lld %lf", &key, &v) == 2) {
-        if (n == cap) {
+        if (n == cap) { /* commits <= values: one capacity serves both */
             cap = cap ? 2 * cap : 256;
             double *grown = realloc(values, cap * sizeof(*values));
             if (grown == NULL)
                 goto done;
             values = grown;
+            size_t *more = realloc(counts, cap * sizeof(*counts));
+            if (more == NULL)
+                goto done;
+            counts = more;
         }
         if (commits == 0 || key != last) {
-            if (commits == ccap) {
-                ccap = ccap ? 2 * ccap : 64;
-                size_t *grown = realloc(counts, ccap * sizeof(*counts));
-                if (grown == NULL)
-                    goto done;
-                counts = grown;
-            }
             counts[commits++] = 0;
             last = key;
         }

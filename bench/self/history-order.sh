@@ -28,24 +28,7 @@ bt=$build/benchtrack points=$build/bench/changepoint_bench
 [ -x "$points" ] || { echo "history-order: build changepoint_bench first (cmake --build $1)" >&2; exit 2; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/btk-order-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" && git init -q -b main repo && cd repo
-git config user.email b@example.com && git config user.name b
-cat >bench.c <<'C'
-#include <benchtrack.h>
-#ifndef WORK
-#define WORK 2000
-#endif
-static unsigned spin(unsigned n) { unsigned x = 1; for (unsigned i = 0; i < n; i++) x = x * 33u + i; return x; }
-BTK_BENCH(work) { BTK_LOOP(state) { btk_do_not_optimize(spin(WORK)); } }
-C
-git add -A && git commit -qm "commit 0"
-for i in $(seq 1 $((commits - 1))); do
-    if [ "$i" = $step ]; then sed -i 's/#define WORK 2000/#define WORK 2500/' bench.c
-    else echo "$i" >>NOTES && git add NOTES; fi
-    git commit -qam "commit $i"
-done
-libs="$build/libbenchtrack_main.a $build/libbenchtrack.a $(pkg-config --libs jansson) -lm -ldl"
-buildcmd="cc -O2 -DNDEBUG -I$src/include bench.c $libs -o bench"
+cd "$tmp" && . "$src/bench/self/range-repo.sh" && range_repo "$src" "$build" $((commits - 1)) $step
 [ -z "${KEEP:-}" ] || cp -r "$tmp/repo" "$KEEP/repo"
 git rev-list --reverse --first-parent main | tail -n +2 >"$tmp/shas"  # commits 1.., recorded
 # one line per run: commit position (1..), the run's median; runs of a commit by run id

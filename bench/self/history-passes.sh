@@ -22,17 +22,7 @@ trials=${TRIALS:-5}
 bt=$build/benchtrack
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/btk-passes-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" && git init -q -b main repo && cd repo
-git config user.email b@example.com && git config user.name b
-cat >bench.c <<'C'
-#include <benchtrack.h>
-static unsigned spin(unsigned n) { unsigned x = 1; for (unsigned i = 0; i < n; i++) x = x * 33u + i; return x; }
-BTK_BENCH(work) { BTK_LOOP(state) { btk_do_not_optimize(spin(2000)); } }
-C
-git add -A && git commit -qm "commit 0"
-for i in $(seq 1 "$commits"); do echo "$i" >>NOTES && git add NOTES && git commit -qm "commit $i"; done
-libs="$build/libbenchtrack_main.a $build/libbenchtrack.a $(pkg-config --libs jansson) -lm -ldl"
-buildcmd="cc -O2 -DNDEBUG -I$src/include bench.c $libs -o bench"
+cd "$tmp" && . "$src/bench/self/range-repo.sh" && range_repo "$src" "$build" "$commits"
 [ -z "${KEEP:-}" ] || cp -r "$tmp/repo" "$KEEP/repo"
 echo "false change points over $commits flat commits ($(uname -n), $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg))"
 spread() { # CV of the commit means (each the mean of its runs' medians)

@@ -37,6 +37,7 @@ typedef struct range_ctx {
     size_t *order;       /* the walk's order: commit indices (x->n) */
     size_t step;         /* the position in the walk under way */
     btk_rng rng;         /* shuffles each walk (--order random) */
+    bool oldest;         /* --order oldest: every walk oldest first */
     unsigned char *done; /* per commit: did not build or failed, not tried again */
     unsigned recorded, already, unbuilt, failed;
 } range_ctx;
@@ -258,7 +259,7 @@ static void walk_order(range_ctx *x)
 {
     for (size_t i = 0; i < x->n; i++)
         x->order[i] = i;
-    if (x->a->order && !strcmp(x->a->order, "oldest"))
+    if (x->oldest)
         return;
     for (size_t i = x->n; i > 1; i--) {
         size_t j = btk_rng_below(&x->rng, i), t = x->order[i - 1];
@@ -364,8 +365,8 @@ int cli_run_commits(const cli_run_args *a)
         goto done;
     }
     btk_rng_seed(&x.rng, walk_seed());
-    const char *order = a->order && !strcmp(a->order, "oldest") ? "oldest first"
-                                                                : "in random order";
+    x.oldest = a->order && !strcmp(a->order, "oldest");
+    const char *order = x.oldest ? "oldest first" : "in random order";
     if (!a->quiet && a->passes > 1)
         fprintf(stderr, "benchtrack: run --commits: %zu commit(s), %s, %ld passes\n", x.n,
                 order, a->passes);
