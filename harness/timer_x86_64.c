@@ -1,7 +1,9 @@
 /*
  * Timer backend for x86-64: the time-stamp counter. Region start is `lfence; rdtsc` (earlier
- * instructions retire before the read); region end is `rdtscp; lfence` (the timed code
- * completes before the read, later code waits for it). Never cpuid around reads: in a VM it
+ * instructions retire before the read); region end is `lfence; rdtsc; lfence` (the timed
+ * code completes before the read, later code waits for it). Not rdtscp: some hypervisors hide
+ * it (CPUID.80000001H:EDX[27] clear, and valgrind then refuses it even where the core runs
+ * it), and the fenced rdtsc is no dearer (docs/timer.md). Never cpuid around reads: in a VM it
  * traps to the hypervisor (~8 us here, research §7). One cpuid at probe time checks that the
  * TSC is invariant (CPUID.80000007H:EDX[8]) and reads its frequency from leaf 15H when the
  * CPU states it; without an invariant TSC the backend falls back to CLOCK_MONOTONIC_RAW.
@@ -67,11 +69,11 @@ uint64_t btk_timer_start(void)
 
 uint64_t btk_timer_stop(void)
 {
-    unsigned lo, hi, aux;
+    unsigned lo, hi;
 
     if (use_mono)
         return btk_timer__mono_ns();
-    __asm__ __volatile__("rdtscp\n\tlfence" : "=a"(lo), "=d"(hi), "=c"(aux) : : "memory");
+    __asm__ __volatile__("lfence\n\trdtsc\n\tlfence" : "=a"(lo), "=d"(hi) : : "memory");
     return ((uint64_t)hi << 32) | lo;
 }
 
