@@ -5,23 +5,25 @@
 #   bench/self/history-order.sh [BUILD_DIR]      (default: build)
 #
 # The range of e2e.history.proof: COMMITS (default 40) commits of a CPU-bound loop that
-# does 25 % more work from commit 23 on. It is recorded TRIALS times (default 10) each way,
+# does 25 % more work from commit 23 on (the step; 60 % of the way in when COMMITS < 31).
+# It is recorded TRIALS times (default 10) each way,
 # alternately: `--processes 1 --passes 3 --order oldest` and the same with `--order random`
-# (the default). Every change point other than commit 23 is false. Prints per trial and way:
+# (the default). Every change point other than the step is false. Prints per trial and way:
 #  - the false points `regressions --improvements` reports (the default thresholds);
 #  - the smallest p of a false candidate when the detector is let through up to p 0.5 and
 #    any magnitude (changepoint_bench points): how near the noise came to a false point;
 # then the totals, and a resampling over all the walks recorded each way: RESAMPLES
 # (default 400) ranges of one walk and of three walks drawn from all of them (a commit's
 # k-th run is from its k-th walk), each detected with the default thresholds; the share
-# with a false point, or without exactly commit 23, estimates the chance that one
+# with a false point, or without exactly the step, estimates the chance that one
 # recording goes wrong.
 # Takes about 40 s per trial and way. KEEP=DIR keeps the databases and the repository.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 src=$PWD
 build=$(cd "${1:-build}" && pwd)
-commits=${COMMITS:-40} step=23
+commits=${COMMITS:-40}
+step=$(( commits > 30 ? 23 : commits * 3 / 5 ))  # commit 23 of 40; 60 % in on a shorter range
 trials=${TRIALS:-10}
 resamples=${RESAMPLES:-400}
 bt=$build/benchtrack points=$build/bench/changepoint_bench

@@ -283,7 +283,13 @@ static void threads__cpu_per_iteration_scales_wall_does_not(void **state)
         "2 threads / 1 thread: cpu per iteration x%.2f, wall per iteration x%.2f "
         "(medians of 5 pairs; %d cpus allowed)\n",
         cpu_ratio[2], wall_ratio[2], CPU_COUNT(&allowed));
-    assert_true(cpu_ratio[2] > 1.6 && cpu_ratio[2] < 2.5);
+    /* Under valgrind its own work is CPU time of the threads (above), in varying shares: on
+     * an AMD EPYC guest on 2026-12-02 x1.71-1.76 alone and x2.55 beside other tests, so
+     * wider bounds there; a count of one thread's time would still read about x1. */
+    if (RUNNING_ON_VALGRIND)
+        assert_true(cpu_ratio[2] > 1.3 && cpu_ratio[2] < 3.5);
+    else
+        assert_true(cpu_ratio[2] > 1.6 && cpu_ratio[2] < 2.5);
     if (CPU_COUNT(&allowed) >= 2 &&
         !RUNNING_ON_VALGRIND) /* valgrind runs one thread at once */
         assert_true(wall_ratio[2] > 0.6 && wall_ratio[2] < 1.4);
