@@ -32,7 +32,8 @@
 #   defaults: build 20 10 100, benchtrack's default precision (1 %: a process stops
 #   sampling early when its median is that precise). PRECISION 0.000001 makes every process
 #   sample for its whole budget (longer runs). KEEP=DIR keeps every run's JSON results;
-#   CPU=N runs both tools on CPU N (default: the last, where benchtrack pins by default).
+#   CPU=N runs both tools on CPU N (default: the last, where benchtrack pins by default);
+#   REANALYZE=DIR prints the tables again from a KEEP=DIR experiment without measuring.
 #   Needs libbenchmark-dev and g++.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -44,13 +45,20 @@ precision=(); [ -n "${5:-}" ] && precision=(--precision "$5")
 ex=$build/bench/examples
 [ -x "$ex" ] || { echo "missing $ex: build first" >&2; exit 2; }
 [ -f /usr/include/benchmark/benchmark.h ] || { echo "needs libbenchmark-dev" >&2; exit 2; }
+kernels=${KERNELS:-cpu,hash/64,hash/4096,memcpy/64,memcpy/4096,chase/8388608,alloc/1,alloc/16,lookup/100000}
+if [ -n "${REANALYZE:-}" ]; then  # a kept experiment, read again: no measuring
+    work=$(cd "$REANALYZE" && pwd)
+    runs=$(find "$work" -maxdepth 1 -name 'btk[0-9]*.json' | wc -l)
+    [ "$runs" -ge 2 ] ||
+        { echo "equal-wall: $REANALYZE holds no kept runs (KEEP=DIR)" >&2; exit 2; }
+    echo "kept experiment $work: $runs rounds"
+else
 work=$(mktemp -d "${TMPDIR:-/tmp}/btk-equalwall-XXXXXX")
 if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP"; trap 'cp "$work"/*.json "$work"/*.wall "$KEEP"/ 2>/dev/null; rm -rf "$work"' EXIT
 else trap 'rm -rf "$work"' EXIT; fi
 g++ -O2 -std=c++17 "$here/bench/self/stability_gbench.cc" -o "$work/gb" -lbenchmark -lpthread
 cpu=${CPU:-$(( $(nproc) - 1 ))}   # benchtrack's default CPU: the last
 reps=${GB_REPS:-10}
-kernels=${KERNELS:-cpu,hash/64,hash/4096,memcpy/64,memcpy/4096,chase/8388608,alloc/1,alloc/16,lookup/100000}
 gbfilter="^($(echo "$kernels" | tr ',' '|'))\$"
 
 now() { date +%s.%N; }
@@ -100,6 +108,7 @@ for i in $(seq 1 "$runs"); do
                if (m < 0.01) m = 0.01; m" | bc -l)
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
 python3 - "$work" "$runs" "$kernels" <<'PY'
 import collections, json, random, statistics, sys
 work, runs = sys.argv[1], int(sys.argv[2])
@@ -150,6 +159,28 @@ for n in names:
     if len(v) > 1:
         print(f"{'':14} {'benchtrack cycles':21} {statistics.median(v):10.1f} "
               f"{cv(v):7.2f}  (core cycles)")
+# Other figures of the same benchtrack runs, for the choice of the reported one: CV % of the
+# median over processes of each process's median, 10th percentile (type 7) and fastest
+# sample, and of the smallest process median.
+def q10(v):
+    v = sorted(v); h = (len(v) - 1) * 0.1; lo = int(h)
+    return v[lo] + (h - lo) * (v[min(lo + 1, len(v) - 1)] - v[lo])
+other = {n: {k: [] for k in ("proc median", "proc q10", "proc min", "min proc median")}
+         for n in names}
+for i in range(1, runs + 1):
+    for b in json.load(open(f"{work}/btk{i}.json"))["benchmarks"]:
+        ps = [p["samples"] for p in b["processes"] if p.get("samples")]
+        if b["name"] in other and ps:
+            o = other[b["name"]]
+            o["proc median"].append(statistics.median(statistics.median(p) for p in ps))
+            o["proc q10"].append(statistics.median(q10(p) for p in ps))
+            o["proc min"].append(statistics.median(min(p) for p in ps))
+            o["min proc median"].append(min(statistics.median(p) for p in ps))
+print("other benchtrack figures, CV %: median over processes of the process's median, "
+      "10th percentile, fastest sample; smallest process median")
+for n in names:
+    print(f"{n:14} " + " ".join(f"{cv(v):7.2f}" if len(v) > 1 else "      -"
+                               for v in other[n].values()))
 for f, tally in tallies.items():
     print(f"kernels{f or ' (median / mean)'}: " +
           ", ".join(f"{k} {v}" for k, v in tally.items()))
