@@ -234,6 +234,53 @@ static void check_clock(btk_env_report *env, const btk_bench_result *res, size_t
     btk_envcheck_print(env, before, stderr);
 }
 
+/* Warn once, naming up to five, when benchmarks' processes ran at two speeds
+ * (btk_stats_two_levels on the processes' medians): the machine changed state during the
+ * run, and those benchmarks' figures mix both states. */
+static void check_levels(btk_env_report *env, const btk_bench_result *res, size_t count)
+{
+    size_t i, k, n, low_n, most = 0, procs = 0, named = 0, before = env->count;
+    btk_buf names = BTK_BUF_INIT;
+    double *med, *one, low, high;
+
+    for (i = 0; i < count; i++) {
+        procs = res[i].proc_count > procs ? res[i].proc_count : procs;
+        for (k = 0; k < res[i].proc_count; k++)
+            most = res[i].procs[k].count > most ? res[i].procs[k].count : most;
+    }
+    if (procs < 4 || (med = btk__malloc((procs + most) * sizeof(*med))) == NULL) {
+        btk_error_clear();
+        return;
+    }
+    one = med + procs;
+    for (i = 0; i < count; i++) {
+        if (res[i].fail != BTK_FAIL_NONE)
+            continue;
+        for (k = n = 0; k < res[i].proc_count; k++)
+            if (res[i].procs[k].count > 0) {
+                memcpy(one, res[i].procs[k].samples, res[i].procs[k].count * sizeof(*one));
+                med[n++] = btk_stats_median_inplace(one, res[i].procs[k].count);
+            }
+        if (!btk_stats_two_levels(med, n, &low_n, &low, &high) || named++ >= 5)
+            continue;
+        (void)btk_buf_printf(&names, "%s%s (%zu of %zu processes at %.4g ns, %zu at %.4g)",
+                             named > 1 ? ", " : "", res[i].name, n - low_n, n, high, low_n,
+                             low);
+    }
+    btk__free(med);
+    if (named > 5)
+        (void)btk_buf_printf(&names, " and %zu more", named - 5);
+    if (named > 0)
+        btk_envcheck_add(env, "levels",
+                         "%zu benchmark%s ran at two speeds in different processes, at least "
+                         "%.0f%% apart: %s; the machine changed state during the run, and "
+                         "their figures mix both",
+                         named, named > 1 ? "s" : "", BTK_LEVELS_GAP * 100,
+                         names.ptr ? names.ptr : "");
+    btk_envcheck_print(env, before, stderr);
+    btk_buf_free(&names);
+}
+
 /* Fail early, before any measuring, when --out cannot be written. Opening for append
  * creates the file but keeps an existing one intact until the results replace it. */
 static int check_out_path(const char *path)
@@ -313,6 +360,7 @@ static int run_all(const btk_main_options *o, const btk_instance *insts, size_t 
     if (!ctx.counting) {
         check_disturbance(&env, res, count);
         check_clock(&env, res, count);
+        check_levels(&env, res, count);
     }
     status = EXIT_OK;
     if (btk_complexity_groups(&fits, &rep.fit_count, insts, res, count) < 0)

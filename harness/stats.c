@@ -308,3 +308,26 @@ int btk_stats_summarize(btk_stats *out, const double *v, size_t n)
     btk__free(s);
     return 0;
 }
+
+bool btk_stats_two_levels(double *v, size_t n, size_t *low_n, double *low, double *high)
+{
+    double gap = 0;
+    size_t k, at = 0;
+
+    if (n < 4)
+        return false;
+    btk_stats_sort(v, n);
+    if (!(v[0] > 0))
+        return false;
+    for (k = 2; k + 2 <= n; k++) /* 2 or more on each side */
+        if (v[k] / v[k - 1] > gap) {
+            gap = v[k] / v[k - 1];
+            at = k;
+        }
+    if (gap < 1 + BTK_LEVELS_GAP || gap <= v[at - 1] / v[0] || gap <= v[n - 1] / v[at])
+        return false;
+    *low_n = at;
+    *low = btk_stats_quantile_sorted(v, at, 0.5);
+    *high = btk_stats_quantile_sorted(v + at, n - at, 0.5);
+    return true;
+}

@@ -75,6 +75,15 @@ double btk_stats_quantile_sorted(const double *sorted, size_t n, double q);
  * values >= it after (Wirth's selection, O(n) on average); returns it. */
 double btk_stats_select_kth(double *v, size_t n, size_t k);
 
+/* Two speeds among a benchmark's processes (the `levels` warning,
+ * docs/benchmark-binary.md#environment-checks): v[0..n) are the processes' medians (> 0),
+ * sorted here. They split where the ratio between neighbours is largest, among the splits
+ * that leave 2 or more processes on each side; two levels when that ratio is at least
+ * 1 + BTK_LEVELS_GAP and larger than each level's own max / min. Then true, with *low_n
+ * the processes of the lower level and *low, *high each level's median (type 7). */
+#define BTK_LEVELS_GAP 0.20
+bool btk_stats_two_levels(double *v, size_t n, size_t *low_n, double *low, double *high);
+
 /* Median of v (n >= 1; NAN for n == 0): mean of the two middle values for even n. v is
  * reordered (selection in O(n), not a sort). */
 double btk_stats_median_inplace(double *v, size_t n);

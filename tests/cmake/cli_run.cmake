@@ -19,3 +19,15 @@ if(TARGET benchtrack)
                          TIMEOUT 180 LABELS "no-valgrind")
   endforeach()
 endif()
+
+# The `levels` warning end to end: a binary with a benchmark at two speeds in alternate
+# processes (tests/fixtures/levels/check_levels.sh).
+add_executable(btk_fixture_levels ${CMAKE_CURRENT_SOURCE_DIR}/fixtures/levels/levels_bench.c)
+target_link_libraries(btk_fixture_levels PRIVATE benchtrack_main)
+target_compile_options(btk_fixture_levels PRIVATE -O2)
+add_test(NAME harness.levels-warning
+         COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fixtures/levels/check_levels.sh
+                 $<TARGET_FILE:btk_fixture_levels>)
+# Timing-based: alone (a neighbour sharing the CPU blurs the two levels), not under valgrind.
+set_tests_properties(harness.levels-warning PROPERTIES ENVIRONMENT "${BTK_TEST_ENV}"
+                     TIMEOUT 120 LABELS "no-valgrind" RUN_SERIAL TRUE)

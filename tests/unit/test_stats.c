@@ -478,6 +478,45 @@ static void metrics__init_makes_every_figure_unknown(void **state)
     }
 }
 
+/* btk_stats_two_levels on hand-made process medians; each case's arithmetic beside it. */
+static void stats__two_levels(void **state)
+{
+    /* the `alloc/1` processes of a run on a host with a slow state (docs/figures/harness.md) */
+    double a[] = {6.4, 6.7, 6.4, 12.6, 12.6, 12.5, 12.4, 13.4, 12.9, 12.8};
+    double spread[] = {1.40, 1.00, 1.35, 1.05, 1.30, 1.10, 1.25, 1.15, 1.20};
+    double one_out[] = {6.4, 6.4, 6.5, 6.4, 6.3, 12.9, 6.4, 6.5, 6.4, 6.4};
+    double near[] = {1, 1, 1, 1.15, 1.15, 1.15};
+    double tight[] = {1.26, 1, 1.25, 1.01};
+    double wide[] = {1.0, 1.5, 1.9, 2.4};
+    double three[] = {1, 2, 3};
+    double low, high;
+    size_t low_n;
+
+    (void)state;
+    /* sorted 6.4 6.4 6.7 | 12.4 ...: 12.4 / 6.7 = 1.85 >= 1.2, above 6.7 / 6.4 = 1.05 and
+     * 13.4 / 12.4 = 1.08; low median 6.4, high: 12.4 12.5 12.6 12.6 12.8 12.9 13.4 -> 12.6 */
+    assert_true(btk_stats_two_levels(a, 10, &low_n, &low, &high));
+    assert_int_equal(low_n, 3);
+    check_near(low, 6.4, 1e-12);
+    check_near(high, 12.6, 1e-12);
+    /* a continuous spread, 1.00 .. 1.40 by 0.05: no neighbour ratio above 1.05 */
+    assert_false(btk_stats_two_levels(spread, 9, &low_n, &low, &high));
+    /* one slow process: a level needs 2; the best split with 2 on each side is 6.5 / 6.4 */
+    assert_false(btk_stats_two_levels(one_out, 10, &low_n, &low, &high));
+    /* 15 % apart: below BTK_LEVELS_GAP */
+    assert_false(btk_stats_two_levels(near, 6, &low_n, &low, &high));
+    /* 1 1.01 | 1.25 1.26: 1.25 / 1.01 = 1.238, levels 1.01 and 1.008 wide: (1 + 1.01) / 2
+     * = 1.005 and (1.25 + 1.26) / 2 = 1.255 */
+    assert_true(btk_stats_two_levels(tight, 4, &low_n, &low, &high));
+    assert_int_equal(low_n, 2);
+    check_near(low, 1.005, 1e-12);
+    check_near(high, 1.255, 1e-12);
+    /* the one split, 1.9 / 1.5 = 1.27, is narrower than the low level (1.5 / 1.0) */
+    assert_false(btk_stats_two_levels(wide, 4, &low_n, &low, &high));
+    /* fewer than 4 processes cannot make two levels of 2 */
+    assert_false(btk_stats_two_levels(three, 3, &low_n, &low, &high));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -497,6 +536,7 @@ int main(void)
         cmocka_unit_test(metrics__each_public_name_reads_its_own_field),
         cmocka_unit_test(metrics__fields_written_through_the_table_read_back_by_name),
         cmocka_unit_test(metrics__init_makes_every_figure_unknown),
+        cmocka_unit_test(stats__two_levels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
