@@ -156,6 +156,14 @@ static void check_pinning(btk_env_report *env, const btk_bench_result *res, size
             }
 }
 
+/* The names a warning lists (the first five of named), with " and N more" past five. */
+static const char *named_list(btk_buf *names, size_t named)
+{
+    if (named > 5)
+        (void)btk_buf_printf(names, " and %zu more", named - 5);
+    return names->ptr ? names->ptr : "";
+}
+
 /* Warn once, naming them, when benchmarks were disturbed (an involuntary context switch or a
  * migration of one of their threads) in more than BTK_SUMMARY_DISTURBED_SHARE of their
  * samples (docs/benchmark-binary.md#environment-checks). */
@@ -177,13 +185,11 @@ static void check_disturbance(btk_env_report *env, const btk_bench_result *res, 
         btk_buf_free(&names);
         return;
     }
-    if (named > 5)
-        (void)btk_buf_printf(&names, " and %zu more", named - 5);
     btk_envcheck_add(env, "disturbed",
                      "%zu benchmark%s lost the cpu (involuntary switch or migration) in more "
                      "than %.0f%% of samples: %s",
                      named, named > 1 ? "s" : "", BTK_SUMMARY_DISTURBED_SHARE * 100,
-                     names.ptr ? names.ptr : "");
+                     named_list(&names, named));
     btk_envcheck_print(env, before, stderr);
     btk_buf_free(&names);
 }
@@ -268,15 +274,13 @@ static void check_levels(btk_env_report *env, const btk_bench_result *res, size_
                              low);
     }
     btk__free(med);
-    if (named > 5)
-        (void)btk_buf_printf(&names, " and %zu more", named - 5);
     if (named > 0)
         btk_envcheck_add(env, "levels",
                          "%zu benchmark%s ran at two speeds in different processes, at least "
                          "%.0f%% apart: %s; the machine changed state during the run, and "
                          "their figures mix both",
                          named, named > 1 ? "s" : "", BTK_LEVELS_GAP * 100,
-                         names.ptr ? names.ptr : "");
+                         named_list(&names, named));
     btk_envcheck_print(env, before, stderr);
     btk_buf_free(&names);
 }
