@@ -241,39 +241,24 @@ static void check_clock(btk_env_report *env, const btk_bench_result *res, size_t
 }
 
 /* Warn once, naming up to five, when benchmarks' processes ran at two speeds
- * (btk_stats_two_levels on the processes' medians): the machine changed state during the
- * run, and those benchmarks' figures mix both states. */
+ * (btk_summary.levels: btk_stats_two_levels on the processes' medians): the machine changed
+ * state during the run, and those benchmarks' figures mix both states. */
 static void check_levels(btk_env_report *env, const btk_bench_result *res, size_t count)
 {
-    size_t i, k, n, low_n, most = 0, procs = 0, named = 0, before = env->count;
+    size_t i, named = 0, before = env->count;
     btk_buf names = BTK_BUF_INIT;
-    double *med, *one, low, high;
+    btk_summary s;
 
     for (i = 0; i < count; i++) {
-        procs = res[i].proc_count > procs ? res[i].proc_count : procs;
-        for (k = 0; k < res[i].proc_count; k++)
-            most = res[i].procs[k].count > most ? res[i].procs[k].count : most;
-    }
-    if (procs < 4 || (med = btk__malloc((procs + most) * sizeof(*med))) == NULL) {
-        btk_error_clear();
-        return;
-    }
-    one = med + procs;
-    for (i = 0; i < count; i++) {
-        if (res[i].fail != BTK_FAIL_NONE)
-            continue;
-        for (k = n = 0; k < res[i].proc_count; k++)
-            if (res[i].procs[k].count > 0) {
-                memcpy(one, res[i].procs[k].samples, res[i].procs[k].count * sizeof(*one));
-                med[n++] = btk_stats_median_inplace(one, res[i].procs[k].count);
-            }
-        if (!btk_stats_two_levels(med, n, &low_n, &low, &high) || named++ >= 5)
+        if (res[i].fail != BTK_FAIL_NONE || btk_summary_compute(&s, &res[i]) < 0 ||
+            !s.levels || named++ >= 5)
             continue;
         (void)btk_buf_printf(&names, "%s%s (%zu of %zu processes at %.4g ns, %zu at %.4g)",
-                             named > 1 ? ", " : "", res[i].name, n - low_n, n, high, low_n,
-                             low);
+                             named > 1 ? ", " : "", res[i].name,
+                             s.proc_medians - s.levels_low_n, s.proc_medians, s.levels_high,
+                             s.levels_low_n, s.levels_low);
     }
-    btk__free(med);
+    btk_error_clear();
     if (named > 0)
         btk_envcheck_add(env, "levels",
                          "%zu benchmark%s ran at two speeds in different processes, at least "

@@ -129,7 +129,7 @@ static int pooled_cycles(btk_summary *s, const btk_bench_result *r)
     return 0;
 }
 
-/* The interval of the processes' medians (btk_summary.proc_ci_*). */
+/* The interval of the processes' medians (btk_summary.proc_ci_*) and their levels. */
 static int process_ci(btk_summary *s, const btk_bench_result *r)
 {
     double *med, *scratch;
@@ -159,6 +159,8 @@ static int process_ci(btk_summary *s, const btk_bench_result *r)
                              ? (s->proc_ci_high - s->proc_ci_low) / 2 / s->stats.median
                              : 0;
     }
+    s->levels = btk_stats_two_levels(med, n, &s->levels_low_n, &s->levels_low,
+                                     &s->levels_high);
     btk__free(med);
     return 0;
 }

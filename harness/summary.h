@@ -34,6 +34,11 @@ typedef struct btk_summary {
      * process they are 0 and console.c shows stats.rel_ci alone. */
     size_t proc_medians;
     double proc_ci_low, proc_ci_high, proc_ci_coverage, proc_ci_rel;
+    /* Two speeds among the processes (btk_stats_two_levels on their medians): levels_low_n
+     * of proc_medians at the lower level; each level's median. Meaningful when levels. */
+    bool levels;
+    size_t levels_low_n;
+    double levels_low, levels_high;
 } btk_summary;
 
 /* Summarize r's processes into out. In per-call mode the percentiles (p50 .. p999) of
