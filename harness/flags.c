@@ -40,6 +40,7 @@ static const flag flags[] = {
     {"precision", K_DOUBLE, 0.000001, 0.99, OFF(runner.run.precision)},
     {"timeout", K_DOUBLE, 1, 86400000, OFF(runner.run.timeout_ms)},
     {"warmup", K_DOUBLE, 0, 3600000, OFF(runner.run.warmup_ms)},
+    {"sample-time", K_DOUBLE, 1, 1000000, OFF(runner.run.sample_us)},
     {"step-fd", K_INT, 0, 1048575, OFF(step_fd)},
 };
 
@@ -215,6 +216,7 @@ void btk_flags_usage(FILE *f, const char *argv0)
             "  --time-budget MS       wall time per benchmark per process: setup, warm-up,\n"
             "                         samples, counting (default %g)\n"
             "  --warmup MS            warm-up time, at most budget/10 (default %g)\n"
+            "  --sample-time US       a sample's length, at least (default %g)\n"
             "  --min-samples N        at least N samples (default %u)\n"
             "  --max-samples N        at most N samples (default %u)\n"
             "  --precision X          stop at this relative CI half-width (default %g)\n"
@@ -226,6 +228,6 @@ void btk_flags_usage(FILE *f, const char *argv0)
             "  --step-fd N            run each benchmark process when the controller on\n"
             "                         socket N says so (benchtrack ab; step protocol 1)\n"
             "  --help, --version      this text / the library version\n",
-            argv0, d.time_budget_ms, d.warmup_ms, d.min_samples, d.max_samples,
+            argv0, d.time_budget_ms, d.warmup_ms, d.sample_us, d.min_samples, d.max_samples,
             d.precision, d.timeout_ms > 0 ? d.timeout_ms : BTK_RUNNER_DEFAULT_TIMEOUT_MS);
 }

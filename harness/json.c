@@ -150,6 +150,7 @@ static json_t *options_json(jb *b, const btk_report *rep)
     put(b, o, "cpu", json_integer(op->cpu));
     put(b, o, "filter", str(rep->filter ? rep->filter : ""));
     put(b, o, "warmup_ms", num(op->run.warmup_ms));
+    put(b, o, "sample_time_us", num(op->run.sample_us));
     put(b, o, "timeout_ms", num(op->run.timeout_ms));
     put(b, o, "memtrack", json_boolean(op->run.memtrack));
     put(b, o, "no_fork", json_boolean(op->no_fork));

@@ -20,8 +20,7 @@
 #include <math.h>
 
 #define MAX_BATCH ((uint64_t)1 << 40)
-#define TARGET_SAMPLE_NS 1e6   /* a sample lasts >= 1 ms ... */
-#define RESOLUTION_MULTIPLE 1000 /* ... and >= 1000x the timer's resolution */
+#define RESOLUTION_MULTIPLE 1000 /* a sample lasts >= sample_us and >= 1000x the timer's resolution */
 #define WALL_CAP 10 /* a body call (setup included) lasts at most ~10 targets */
 #define WARMUP_SHARE 0.1 /* warm-up takes at most this share of the time budget */
 #define JITTER 0.2       /* a sample's batch is the calibrated one plus up to 20 % */
@@ -71,6 +70,7 @@ void btk_run_options_default(btk_run_options *opts)
     memset(opts, 0, sizeof(*opts));
     opts->time_budget_ms = quick ? 50 : 400;
     opts->warmup_ms = quick ? 5 : 20;
+    opts->sample_us = 1000;
     opts->min_samples = quick ? 5 : 11;
     opts->max_samples = 1000;
     opts->precision = 0.01;
@@ -95,6 +95,8 @@ static void effective_options(btk_run_options *o, const btk_run_options *run,
         o->timeout_ms = b->timeout_ms;
     if (b->no_memtrack)
         o->memtrack = false;
+    if (!(o->sample_us > 0)) /* options built without btk_run_options_default */
+        o->sample_us = 1000;
     if (o->min_samples < 1)
         o->min_samples = 1;
     if (o->max_samples < o->min_samples)
@@ -197,13 +199,13 @@ static double warmup_ticks(const run_ctx *c)
     return fmin(c->o.warmup_ms * 1e-3, WARMUP_SHARE * c->o.time_budget_ms * 1e-3) * c->ti->hz;
 }
 
-/* Choose the sample length before warm-up: max(1000 x resolution, 1 ms), or shorter (down
+/* Choose the sample length before warm-up: max(1000 x resolution, sample_us), or shorter (down
  * to 1000 x resolution) when what is left of the budget after warm-up cannot hold
  * min_samples jittered samples plus the instrumented pass. */
 static void plan_target(run_ctx *c)
 {
     double floor = RESOLUTION_MULTIPLE * c->ti->resolution_ns * 1e-9 * c->ti->hz;
-    double full = fmax(floor, TARGET_SAMPLE_NS * 1e-9 * c->ti->hz);
+    double full = fmax(floor, c->o.sample_us * 1e-6 * c->ti->hz);
     double calls = (double)c->o.min_samples * (1 + JITTER) + (c->instrument ? 1 : 0);
     double left = budget_left(c) - warmup_ticks(c) - c->helper_ticks;
 

@@ -13,6 +13,7 @@
 typedef struct btk_run_options {
     double time_budget_ms;   /* per benchmark per process */
     double warmup_ms;
+    double sample_us;        /* a sample's target length (at least 1000x the timer's resolution) */
     unsigned min_samples, max_samples;
     double precision;        /* relative half-width of the median's 95% CI */
     double timeout_ms;       /* per benchmark process */

@@ -1,11 +1,14 @@
 /*
  * Folding one benchmark's processes into the figures the reporters print. Statistics come
  * from btk_stats_summarize over the pooled per-iteration samples of every process (and
- * likewise their CPU times and, in per-call mode, the single calls); cycles, iterations,
+ * likewise their CPU times and, in per-call mode, the single calls), except the median,
+ * which with 2 or more processes is the median of the processes' medians; cycles, iterations,
  * memory, throughput, disturbance and the interval of the processes' medians are folded
  * here.
  */
 #include "summary.h"
+
+#include <math.h>
 
 const char *btk_summary_stop_name(btk_stop_reason stop)
 {
@@ -139,7 +142,9 @@ static int process_ci(btk_summary *s, const btk_bench_result *r)
         most = r->procs[i].count > most ? r->procs[i].count : most;
     if (r->proc_count < 2 || most == 0)
         return 0;
-    med = btk__malloc((r->proc_count + most) * sizeof(double));
+    /* scratch holds one process's samples, then the medians */
+    med = btk__malloc((r->proc_count + (most > r->proc_count ? most : r->proc_count)) *
+                      sizeof(double));
     if (med == NULL)
         return BTK_ENOMEM;
     scratch = med + r->proc_count;
@@ -153,8 +158,20 @@ static int process_ci(btk_summary *s, const btk_bench_result *r)
     }
     s->proc_medians = n;
     if (n >= 2) {
+        /* The run's median is its processes' median, each process one unit: pooled, the
+         * samples of a process that sampled longer (one that could not reach the precision,
+         * often a disturbed one) would outweigh the others. */
+        memcpy(scratch, med, n * sizeof(double));
+        s->stats.median = btk_stats_median_inplace(scratch, n);
         btk_stats_units_interval(med, n, &s->proc_ci_low, &s->proc_ci_high,
                                  &s->proc_ci_coverage);
+        /* The median's interval spans the pooled samples' and the processes', so it holds
+         * the processes' median whatever the pooled samples say. */
+        s->stats.ci_low = fmin(s->stats.ci_low, s->proc_ci_low);
+        s->stats.ci_high = fmax(s->stats.ci_high, s->proc_ci_high);
+        s->stats.rel_ci = s->stats.median != 0
+                              ? (s->stats.ci_high - s->stats.ci_low) / 2 / fabs(s->stats.median)
+                              : 0;
         s->proc_ci_rel = s->stats.median > 0
                              ? (s->proc_ci_high - s->proc_ci_low) / 2 / s->stats.median
                              : 0;

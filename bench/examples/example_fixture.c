@@ -2,7 +2,11 @@
  * `lookup/N`: binary search in a sorted table of N keys. Demonstrates a fixture: the
  * options' setup builds the table once per process (outside every timed region, with the
  * parameter), the body finds it in state->fixture, and teardown frees it. Also shows
- * per-benchmark options: a smaller time budget and a looser precision target.
+ * per-benchmark options: a smaller time budget and a looser precision target. The keys
+ * continue from one call to the next (the fixture keeps the count), so the time per
+ * iteration does not depend on the batch: a body that restarted its keys at every call
+ * would search the same few keys, cache-warm, whenever batches are short
+ * (docs/timer.md#sample-length).
  */
 #include <benchtrack.h>
 
@@ -10,6 +14,7 @@
 
 typedef struct table {
     size_t len;
+    uint64_t next; /* index of the next key: iterations run so far */
     uint64_t keys[];
 } table;
 
@@ -21,6 +26,7 @@ static void *table_new(int64_t param)
     if (t == NULL)
         return NULL;
     t->len = n;
+    t->next = 0;
     for (i = 0; i < n; i++)
         t->keys[i] = (uint64_t)i * 3;
     return t;
@@ -50,11 +56,14 @@ static size_t search(const table *t, uint64_t key)
 BTK_BENCH(lookup, BTK_PARAMS(100000), .setup = table_new, .teardown = table_free,
           .time_budget_ms = 200, .precision = 0.02)
 {
-    const table *t = state->fixture;
+    table *t = state->fixture;
+    uint64_t base;
 
     if (t == NULL)
         return;
+    base = t->next;
     BTK_LOOP_INDEX(state, i) {
-        btk_do_not_optimize(search(t, (i * 2654435761u) % (t->len * 3)));
+        btk_do_not_optimize(search(t, ((base + i) * 2654435761u) % (t->len * 3)));
     }
+    t->next = base + state->iterations;
 }

@@ -33,6 +33,7 @@
 #   sampling early when its median is that precise). PRECISION 0.000001 makes every process
 #   sample for its whole budget (longer runs). KEEP=DIR keeps every run's JSON results;
 #   CPU=N runs both tools on CPU N (default: the last, where benchtrack pins by default);
+#   SAMPLE_US=N runs benchtrack with --sample-time N (a sample's length in microseconds);
 #   REANALYZE=DIR prints the tables again from a KEEP=DIR experiment without measuring.
 #   Needs libbenchmark-dev and g++.
 set -euo pipefail
@@ -42,6 +43,7 @@ runs=${2:-20}
 procs=${3:-10}
 budget=${4:-100}
 precision=(); [ -n "${5:-}" ] && precision=(--precision "$5")
+[ -n "${SAMPLE_US:-}" ] && precision+=(--sample-time "$SAMPLE_US")
 ex=$build/bench/examples
 [ -x "$ex" ] || { echo "missing $ex: build first" >&2; exit 2; }
 [ -f /usr/include/benchmark/benchmark.h ] || { echo "needs libbenchmark-dev" >&2; exit 2; }

@@ -150,9 +150,10 @@ static double binom_cdf(size_t n, size_t k) /* P(X <= k), X ~ Binomial(n, 1/2) *
 }
 
 /* On random suites (1-40 processes of 1-40 samples, values from a small set so that ties
- * are common, some processes without samples), btk_summary_compute's interval of the
- * processes' medians is the reference's, with its coverage; and the console's CI column
- * shows the wider of it and the samples' interval. */
+ * are common, some processes without samples), btk_summary_compute's median is the median
+ * of the processes' medians and its interval of the processes' medians is the reference's,
+ * with its coverage; the median's interval holds the processes' interval; and the
+ * console's CI column shows the wider of it and the samples' interval. */
 static void console__process_interval_matches_a_sorted_reference(void **state)
 {
     uint64_t x = 0x2545f4914f6cdd1du;
@@ -197,6 +198,10 @@ static void console__process_interval_matches_a_sorted_reference(void **state)
         }
         assert_int_equal(s.proc_medians, n);
         qsort(med, n, sizeof(double), cmp_double);
+        /* the run's median is the processes' median, inside its interval */
+        check_near(s.stats.median, n % 2 ? med[n / 2] : (med[n / 2 - 1] + med[n / 2]) / 2,
+                   1e-12);
+        assert_true(s.stats.ci_low <= s.stats.median && s.stats.median <= s.stats.ci_high);
         lo = 1;
         if (n >= 6)
             while (lo + 1 <= n / 2 && binom_cdf(n, lo) <= 0.025)
@@ -207,9 +212,46 @@ static void console__process_interval_matches_a_sorted_reference(void **state)
         if (n >= 6)
             assert_true(s.proc_ci_coverage >= 0.95);
         check_near(s.proc_ci_rel, (med[n - lo] - med[lo - 1]) / 2 / s.stats.median, 1e-12);
+        assert_true(s.stats.ci_low <= s.proc_ci_low && s.proc_ci_high <= s.stats.ci_high);
         check_near(btk_summary_shown_ci(&s),
                    s.proc_ci_rel > s.stats.rel_ci ? s.proc_ci_rel : s.stats.rel_ci, 0);
     }
+}
+
+/* One process of ten sampled 200 times in a slow state (7.0 ns) while the nine others
+ * reached the precision in 12 samples each at 1.39 ns (seen in a real run, 2026-12-02):
+ * pooled, the slow process's samples were the majority and the median read 6.46 ns; the
+ * run's median is the processes' median, 1.39 ns. */
+static void console__one_long_process_does_not_outweigh_the_others(void **state)
+{
+    static double slow[200], fast[12];
+    static uint64_t batch[200];
+    btk_proc_result p[10];
+    btk_bench_result r;
+    btk_summary s;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < 200; i++) {
+        slow[i] = 7.0 + (double)(i % 5) * 0.01;
+        batch[i] = 1;
+    }
+    for (i = 0; i < 12; i++)
+        fast[i] = 1.39 + (double)(i % 3) * 0.001;
+    memset(p, 0, sizeof(p));
+    memset(&r, 0, sizeof(r));
+    for (i = 0; i < 10; i++) {
+        p[i].samples = p[i].cycles = i == 0 ? slow : fast;
+        p[i].count = i == 0 ? 200 : 12;
+        p[i].batch = batch;
+    }
+    r.name = r.family = (char *)"memcpy/64";
+    r.procs = p;
+    r.proc_count = 10;
+    assert_int_equal(btk_summary_compute(&s, &r), 0);
+    assert_true(s.stats.p50 > 6.9); /* the pooled samples' 50th percentile */
+    check_near(s.stats.median, 1.391, 1e-12);
+    assert_true(s.stats.ci_low <= 1.391 && 1.391 <= s.stats.ci_high);
 }
 
 /* Ten processes whose medians spread 100-118 ns while each holds steady: the samples'
@@ -222,6 +264,7 @@ static void console__ci_column_covers_the_spread_between_processes(void **state)
     btk_proc_result p[10];
     btk_bench_result r;
     btk_summary s;
+    btk_stats pooled;
     btk_console c;
     char *text = NULL;
     size_t len = 0, i, k;
@@ -241,7 +284,8 @@ static void console__ci_column_covers_the_spread_between_processes(void **state)
     r.procs = p;
     r.proc_count = 10;
     assert_int_equal(btk_summary_compute(&s, &r), 0);
-    assert_true(s.stats.rel_ci < 0.02);
+    assert_int_equal(btk_stats_summarize(&pooled, &v[0][0], 110), 0);
+    assert_true(pooled.rel_ci < 0.02);
     check_near(s.proc_ci_low, 102.005, 1e-9);
     check_near(s.proc_ci_high, 116.005, 1e-9);
     btk_console_init(&c, f, false, 6);
@@ -259,6 +303,7 @@ int main(void)
         cmocka_unit_test(console__rows_align_and_failures_show_reason),
         cmocka_unit_test(console__colour_only_when_allowed),
         cmocka_unit_test(console__process_interval_matches_a_sorted_reference),
+        cmocka_unit_test(console__one_long_process_does_not_outweigh_the_others),
         cmocka_unit_test(console__ci_column_covers_the_spread_between_processes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

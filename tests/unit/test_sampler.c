@@ -333,6 +333,50 @@ static double wall_of_budget(const char *name, double budget, btk_proc_result *r
     return wall;
 }
 
+/* The median timed length of a process's samples (n iterations x ns per iteration). */
+static double median_sample_ns(const btk_proc_result *r)
+{
+    double *len = btk__malloc(r->count * sizeof(*len)), m;
+    size_t i;
+
+    assert_non_null(len);
+    for (i = 0; i < r->count; i++)
+        len[i] = r->samples[i] * (double)r->batch[i];
+    m = btk_stats_median_inplace(len, r->count);
+    btk__free(len);
+    return m;
+}
+
+/* --sample-time sets how long a sample lasts: the calibrated batch aims at it, plus up to
+ * 20 % jitter. Bounds are wide (half to two and a half times the target) because the batch
+ * comes from a per-iteration time measured during warm-up; under valgrind, whose speed
+ * changes as it translates code, only the order of the two lengths is checked. */
+static void sampler__sample_time_sets_the_sample_length(void **state)
+{
+    const double target_us[2] = {1000, 200};
+    double len[2];
+    size_t k;
+
+    (void)state;
+    for (k = 0; k < 2; k++) {
+        btk_run_options o = quick_opts();
+        btk_proc_result r;
+
+        o.sample_us = target_us[k];
+        o.precision = 1e-6; /* sample the whole budget */
+        (void)run_named("work/1000", &o, &r);
+        len[k] = median_sample_ns(&r);
+        print_message("sample_us %.0f: median sample %.1f us over %zu samples\n", target_us[k],
+                      len[k] / 1e3, r.count);
+        if (!RUNNING_ON_VALGRIND) {
+            assert_true(len[k] >= 0.5 * target_us[k] * 1e3);
+            assert_true(len[k] <= 2.5 * target_us[k] * 1e3);
+        }
+        release(&r);
+    }
+    assert_true(len[0] > 2 * len[1]);
+}
+
 /* The budget bounds the whole run (setup, warm-up, samples, instrumented pass): the wall
  * time stays within the budget plus the allowance of docs/timer.md#time-budget (one
  * sample's overrun, <= 1.2 ms) with a generous margin, and the budget is used, not
@@ -442,6 +486,7 @@ int main(void)
         cmocka_unit_test(sampler__fixture_throughput_and_counters),
         cmocka_unit_test(sampler__records_batches_and_cycles),
         cmocka_unit_test(sampler__stop_reasons),
+        cmocka_unit_test(sampler__sample_time_sets_the_sample_length),
         cmocka_unit_test(sampler__budget_bounds_the_wall_time),
         cmocka_unit_test(sampler__slow_body_stops_at_the_budget),
         cmocka_unit_test(sampler__body_without_loop_is_an_error),
