@@ -21,9 +21,13 @@
 
 #define MAX_BATCH ((uint64_t)1 << 40)
 #define RESOLUTION_MULTIPLE 1000 /* a sample lasts >= sample_us and >= 1000x the timer's resolution */
+/* ... and >= 1 ms on 2 or more threads: the barriers that start them wake each thread up to
+ * tens of us apart on a VM, which would be a large share of a shorter sample */
+#define THREADED_SAMPLE_US 1000
 #define WALL_CAP 10 /* a body call (setup included) lasts at most ~10 targets */
 #define WARMUP_SHARE 0.1 /* warm-up takes at most this share of the time budget */
 #define JITTER 0.2       /* a sample's batch is the calibrated one plus up to 20 % */
+#define CLOCK_EVERY_NS 5e5 /* the core clock is read after each 0.5 ms of sampling, at least */
 /* Budget kept for starting the counting process (fork, exec, dynamic loading, the
  * program's constructors): measured at 1-3 ms on the reference machine (docs/timer.md). */
 #define COUNTING_PROCESS_MS 3.0
@@ -70,7 +74,7 @@ void btk_run_options_default(btk_run_options *opts)
     memset(opts, 0, sizeof(*opts));
     opts->time_budget_ms = quick ? 50 : 400;
     opts->warmup_ms = quick ? 5 : 20;
-    opts->sample_us = 1000;
+    opts->sample_us = 100;
     opts->min_samples = quick ? 5 : 11;
     opts->max_samples = 1000;
     opts->precision = 0.01;
@@ -96,7 +100,7 @@ static void effective_options(btk_run_options *o, const btk_run_options *run,
     if (b->no_memtrack)
         o->memtrack = false;
     if (!(o->sample_us > 0)) /* options built without btk_run_options_default */
-        o->sample_us = 1000;
+        o->sample_us = 100;
     if (o->min_samples < 1)
         o->min_samples = 1;
     if (o->max_samples < o->min_samples)
@@ -199,13 +203,14 @@ static double warmup_ticks(const run_ctx *c)
     return fmin(c->o.warmup_ms * 1e-3, WARMUP_SHARE * c->o.time_budget_ms * 1e-3) * c->ti->hz;
 }
 
-/* Choose the sample length before warm-up: max(1000 x resolution, sample_us), or shorter (down
- * to 1000 x resolution) when what is left of the budget after warm-up cannot hold
- * min_samples jittered samples plus the instrumented pass. */
+/* Choose the sample length before warm-up: max(1000 x resolution, sample_us; 1 ms with 2 or
+ * more threads), or shorter (down to 1000 x resolution) when what is left of the budget after
+ * warm-up cannot hold min_samples jittered samples plus the instrumented pass. */
 static void plan_target(run_ctx *c)
 {
     double floor = RESOLUTION_MULTIPLE * c->ti->resolution_ns * 1e-9 * c->ti->hz;
-    double full = fmax(floor, c->o.sample_us * 1e-6 * c->ti->hz);
+    double us = c->threads > 1 ? fmax(c->o.sample_us, THREADED_SAMPLE_US) : c->o.sample_us;
+    double full = fmax(floor, us * 1e-6 * c->ti->hz);
     double calls = (double)c->o.min_samples * (1 + JITTER) + (c->instrument ? 1 : 0);
     double left = budget_left(c) - warmup_ticks(c) - c->helper_ticks;
 
@@ -342,13 +347,16 @@ static double next_need(const run_ctx *c, uint64_t n, uint64_t iters, double wal
            (c->instrument ? per * (double)n + c->helper_ticks : 0);
 }
 
-/* The core clock of the sample just recorded: the mean of the readings before and after it
- * (*before becomes the after reading); a reading that failed leaves the other one, or NAN. */
-static void clock_sample(btk_proc_result *out, double *before)
+/* The core clock of the samples recorded since the last reading (from index `from`): the
+ * mean of the readings before and after them (*before becomes the after reading); a reading
+ * that failed leaves the other one, or NAN. */
+static void clock_samples(btk_proc_result *out, size_t from, double *before)
 {
     double after = btk_timer_core_ghz(), b = *before;
+    size_t i;
 
-    out->clock_ghz[out->count - 1] = isnan(b) ? after : isnan(after) ? b : (b + after) / 2;
+    for (i = from; i < out->count; i++)
+        out->clock_ghz[i] = isnan(b) ? after : isnan(after) ? b : (b + after) / 2;
     *before = after;
 }
 
@@ -359,7 +367,8 @@ static int sample(run_ctx *c, btk_proc_result *out, uint64_t n, double last_tick
     uint64_t total_iters = 0;
     double total_ticks = 0, total_wall = 0, ticks, *scratch = NULL;
     size_t cap = 0, scap = 0;
-    double clock_before = btk_timer_core_ghz();
+    double clock_before = btk_timer_core_ghz(), since_clock = 0;
+    size_t clock_from = 0; /* the first sample without its clock yet */
     int error;
 
     if (c->slow) {
@@ -387,13 +396,21 @@ static int sample(run_ctx *c, btk_proc_result *out, uint64_t n, double last_tick
         if ((error = call_body(c, batch, &ticks)) < 0)
             break;
         record(c, out, batch, ticks);
-        clock_sample(out, &clock_before);
+        /* A clock reading (about 15 us) after each CLOCK_EVERY_NS of sampling: after every
+         * sample of the default length, after several short ones. */
+        if ((since_clock += c->wall) >= CLOCK_EVERY_NS * 1e-9 * c->ti->hz) {
+            clock_samples(out, clock_from, &clock_before);
+            clock_from = out->count;
+            since_clock = 0;
+        }
         total_iters += c->priv.iterations;
         total_ticks += ticks;
         total_wall += c->wall;
         n = scale_batch(c->target_ticks, total_iters, total_ticks, total_wall);
         c->next_n = n;
     } while (!should_stop(c, out, next_need(c, n, total_iters, total_wall), scratch));
+    if (clock_from < out->count)
+        clock_samples(out, clock_from, &clock_before);
     btk__free(scratch);
     c->state.iterations = n;
     return error;

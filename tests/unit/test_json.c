@@ -332,29 +332,29 @@ static json_t *fake_dump(fake_run *f)
     return doc;
 }
 
-static int cmp_int(const void *pa, const void *pb)
-{
-    json_int_t a = *(const json_int_t *)pa, b = *(const json_int_t *)pb;
 
-    return (a > b) - (a < b);
-}
-
-/* The median of v[0..8) (sorts it). */
-static json_int_t median8(json_int_t *v)
+/* The smallest of v[0..8). */
+static json_int_t min8(const json_int_t *v)
 {
-    qsort(v, 8, sizeof(*v), cmp_int);
-    return (v[3] + v[4]) / 2;
+    json_int_t m = v[0];
+    size_t i;
+
+    for (i = 1; i < 8; i++)
+        m = v[i] < m ? v[i] : m;
+    return m;
 }
 
 /* A benchmark process's peak RSS is its own, not the runner's history: the runner holds the
  * results of every earlier process, and a child that kept them (and the freed heap around
  * them) had a peak RSS growing with the processes before it: +88 KiB from the 1st to the
  * 24th process of this 4-benchmark fixture before the fix, +24-28 KiB after (measured
- * on the reference VM). The growth is read as the median of the last 8 processes' peak RSS
- * minus that of the first 8 (before the fix about 16/23 x 88 = 61 KiB; after it about
- * 18 KiB; bound 8 pages): a single process can be a few hundred KiB above the others on a
- * loaded machine (its noisier samples need more of them, in larger arrays), which is not
- * growth. Not under ASan, whose allocator keeps its own heap (malloc_trim does not reach
+ * on the reference VM). The growth is read as the smallest peak RSS of the last 8
+ * processes minus that of the first 8 (before the fix about 16/23 x 88 = 61 KiB; after it
+ * 20-32 KiB; bound 12 pages): growth from the runner's history lifts every process, while
+ * a process whose 5 ms budget held an 11th sample runs code the others do not (the
+ * precision check starts at min_samples) and maps its pages in: 6 more minor faults and
+ * 256-350 KiB more peak RSS (seen 2026-12-02 in about half of them, in any order), which a
+ * median of 8 picked up or not at random. Not under ASan, whose allocator keeps its own heap (malloc_trim does not reach
  * it). */
 static void json__peak_rss_does_not_grow_with_earlier_processes(void **state)
 {
@@ -374,12 +374,12 @@ static void json__peak_rss_does_not_grow_with_earlier_processes(void **state)
             rss[k] = json_integer_value(json_object_get(p, "peak_rss_bytes"));
             assert_true(rss[k] > 0);
         }
-        first = median8(rss);
-        last = median8(rss + 16);
-        print_message("%s: peak RSS, median of the first 8 processes %lld KiB, of the last "
+        first = min8(rss);
+        last = min8(rss + 16);
+        print_message("%s: peak RSS, smallest of the first 8 processes %lld KiB, of the last "
                       "8 %lld KiB\n", json_string_value(json_object_get(b, "name")),
                       (long long)first / 1024, (long long)last / 1024);
-        assert_true(last - first <= 8 * 4096);
+        assert_true(last - first <= 12 * 4096);
     }
     json_decref(doc);
 }

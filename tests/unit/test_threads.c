@@ -295,6 +295,42 @@ static void threads__cpu_per_iteration_scales_wall_does_not(void **state)
         assert_true(wall_ratio[2] > 0.6 && wall_ratio[2] < 1.4);
 }
 
+/* A sample on 2 or more threads lasts at least 1 ms whatever --sample-time says (the
+ * barriers' wake-up skew would be a large share of a shorter one); on one thread it follows
+ * --sample-time (here 100 us). The median sample's timed length (iterations x ns per
+ * iteration) is checked against half the target, the calibration's slack; under valgrind
+ * only the order. */
+static void threads__sample_lasts_a_millisecond_on_two_threads(void **state)
+{
+    const char *names[2] = {"fixed1", "fixed2"};
+    double len[2];
+    size_t k, i;
+
+    (void)state;
+    for (k = 0; k < 2; k++) {
+        btk_run_options o = opts(80);
+        btk_proc_result r;
+        double *v;
+
+        o.sample_us = 100;
+        o.precision = 1e-6;
+        run_named(&r, names[k], &o);
+        assert_non_null(v = btk__malloc(r.count * sizeof(*v)));
+        for (i = 0; i < r.count; i++)
+            v[i] = r.samples[i] * (double)r.batch[i];
+        len[k] = btk_stats_median_inplace(v, r.count);
+        btk__free(v);
+        print_message("%s: median sample %.1f us over %zu samples\n", names[k], len[k] / 1e3,
+                      r.count);
+        btk_proc_result_clear(&r);
+    }
+    if (!RUNNING_ON_VALGRIND) {
+        assert_true(len[0] < 500e3);
+        assert_true(len[1] >= 500e3);
+    }
+    assert_true(len[1] > 2 * len[0]);
+}
+
 static void threads__each_thread_has_its_index(void **state)
 {
     btk_run_options o = opts(20);
@@ -434,6 +470,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cpu__follows_wall_when_busy_and_not_when_sleeping),
         cmocka_unit_test(threads__cpu_per_iteration_scales_wall_does_not),
+        cmocka_unit_test(threads__sample_lasts_a_millisecond_on_two_threads),
         cmocka_unit_test(threads__each_thread_has_its_index),
         cmocka_unit_test(disturbance__forced_migration_is_detected),
         cmocka_unit_test(per_call__percentiles_are_of_single_calls),
