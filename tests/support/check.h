@@ -25,6 +25,12 @@
 #define check_near(a, b, rel) check_near_at((a), (b), (rel), __FILE__, __LINE__)
 void check_near_at(double a, double b, double rel, const char *file, int line);
 
+/* qsort's comparison of doubles, ascending. */
+int test_cmp_double(const void *a, const void *b);
+/* The median of v[0..n) by a plain sort (sorts v; the mean of the two middle values when n
+ * is even): the reference for benchtrack's selection-based order statistics. */
+double test_sorted_median(double *v, size_t n);
+
 /* Create a fresh empty directory under $TMPDIR (or /tmp); returns a malloc'd path. */
 char *test_tmpdir(const char *tag);
 /* Remove a directory tree made by test_tmpdir and free the path. */

@@ -121,20 +121,12 @@ static void console__colour_only_when_allowed(void **state)
  * the binomial distribution summed term by term with lgamma (not stats.c's recurrence):
  * the largest k with P(X <= k - 1) <= 2.5 % for X ~ Binomial(P, 1/2), at least 1; with
  * 2-5 processes the range. */
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
 static double sorted_median(const double *v, size_t n)
 {
     double *c = malloc(n * sizeof(double)), m;
 
     memcpy(c, v, n * sizeof(double));
-    qsort(c, n, sizeof(double), cmp_double);
-    m = n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+    m = test_sorted_median(c, n);
     free(c);
     return m;
 }
@@ -197,7 +189,7 @@ static void console__process_interval_matches_a_sorted_reference(void **state)
             continue;
         }
         assert_int_equal(s.proc_medians, n);
-        qsort(med, n, sizeof(double), cmp_double);
+        qsort(med, n, sizeof(double), test_cmp_double);
         /* the run's median is the processes' median, inside its interval */
         check_near(s.stats.median, n % 2 ? med[n / 2] : (med[n / 2 - 1] + med[n / 2]) / 2,
                    1e-12);

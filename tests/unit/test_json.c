@@ -99,21 +99,6 @@ static double num(json_t *o, const char *path)
     return json_number_value(v);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-/* The median of a sorted copy of v (the reference: a plain sort, not benchtrack's
- * selection). */
-static double sorted_median(double *v, size_t n)
-{
-    qsort(v, n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* The median over the entry's processes of each process's median of its samples. */
 static double median_of_process_medians(json_t *b)
 {
@@ -129,9 +114,9 @@ static double median_of_process_medians(json_t *b)
             v[m++] = json_number_value(x);
         }
         assert_true(m > 0 && n < BTK_ARRAY_SIZE(med));
-        med[n++] = sorted_median(v, m);
+        med[n++] = test_sorted_median(v, m);
     }
-    return sorted_median(med, n);
+    return test_sorted_median(med, n);
 }
 
 /* min <= p50 <= p90 <= ... <= max, the median is the pooled samples' (one process) or the

@@ -257,18 +257,6 @@ static void bootstrap__identical_data_ci_contains_one(void **state)
     assert_int_equal(btk_sig_ratio_ci(&x, a, 30, a, 30, 5, 0.95, 1), BTK_EINVAL);
 }
 
-static int cmp_dbl(const void *pa, const void *pb)
-{
-    double a = *(const double *)pa, b = *(const double *)pb;
-
-    return (a > b) - (a < b);
-}
-
-static double sorted_median(double *v, size_t n)
-{
-    qsort(v, n, sizeof(*v), cmp_dbl);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static double type7(const double *sorted, size_t n, double q)
 {
@@ -332,8 +320,8 @@ static void bootstrap__equals_a_plain_reference(void **state)
         assert_int_equal(btk_sig_ratio_ci(&fast, a, n, b, m, 500, 0.9, 7 + t), 0);
         memcpy(sa, a, n * sizeof(double));
         memcpy(sb, b, m * sizeof(double));
-        qsort(sa, n, sizeof(double), cmp_dbl);
-        qsort(sb, m, sizeof(double), cmp_dbl);
+        qsort(sa, n, sizeof(double), test_cmp_double);
+        qsort(sb, m, sizeof(double), test_cmp_double);
         btk_rng_seed(&rng, 7 + t);
         for (size_t r = 0; r < 500; r++) {
             size_t pos[40];
@@ -344,14 +332,14 @@ static void bootstrap__equals_a_plain_reference(void **state)
             ref_draw(&rng, pos, m);
             for (size_t i = 0; i < m; i++)
                 wb[i] = sb[pos[i]];
-            ratios[r] = sorted_median(wb, m) / sorted_median(wa, n);
+            ratios[r] = test_sorted_median(wb, m) / test_sorted_median(wa, n);
         }
-        qsort(ratios, 500, sizeof(double), cmp_dbl);
+        qsort(ratios, 500, sizeof(double), test_cmp_double);
         assert_true(fast.low == type7(ratios, 500, 0.05));
         assert_true(fast.high == type7(ratios, 500, 0.95));
         memcpy(wa, a, n * sizeof(double));
         memcpy(wb, b, m * sizeof(double));
-        assert_true(fast.ratio == sorted_median(wb, m) / sorted_median(wa, n));
+        assert_true(fast.ratio == test_sorted_median(wb, m) / test_sorted_median(wa, n));
     }
 }
 
