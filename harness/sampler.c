@@ -397,7 +397,7 @@ static int sample(run_ctx *c, btk_proc_result *out, uint64_t n, double last_tick
             break;
         record(c, out, batch, ticks);
         /* A clock reading (about 15 us) after each CLOCK_EVERY_NS of sampling: after every
-         * sample of the default length, after several short ones. */
+         * few samples of the default 100 us, after every sample of 0.5 ms or more. */
         if ((since_clock += c->wall) >= CLOCK_EVERY_NS * 1e-9 * c->ti->hz) {
             clock_samples(out, clock_from, &clock_before);
             clock_from = out->count;
