@@ -21,9 +21,10 @@
 
 #define MAX_BATCH ((uint64_t)1 << 40)
 #define RESOLUTION_MULTIPLE 1000 /* a sample lasts >= sample_us and >= 1000x the timer's resolution */
-/* ... and >= 1 ms on 2 or more threads: the barriers that start them wake each thread up to
- * tens of us apart on a VM, which would be a large share of a shorter sample */
-#define THREADED_SAMPLE_US 1000
+/* ... and >= 1 ms on 2 or more threads (the barriers that start them wake each thread up to
+ * tens of us apart on a VM, a large share of a shorter sample) and in per-call mode (its
+ * percentiles are of the calls: min_samples samples must hold enough of them) */
+#define LONG_SAMPLE_US 1000
 #define WALL_CAP 10 /* a body call (setup included) lasts at most ~10 targets */
 #define WARMUP_SHARE 0.1 /* warm-up takes at most this share of the time budget */
 #define JITTER 0.2       /* a sample's batch is the calibrated one plus up to 20 % */
@@ -204,12 +205,13 @@ static double warmup_ticks(const run_ctx *c)
 }
 
 /* Choose the sample length before warm-up: max(1000 x resolution, sample_us; 1 ms with 2 or
- * more threads), or shorter (down to 1000 x resolution) when what is left of the budget after
+ * more threads or per call), or shorter (down to 1000 x resolution) when what is left of the budget after
  * warm-up cannot hold min_samples jittered samples plus the instrumented pass. */
 static void plan_target(run_ctx *c)
 {
     double floor = RESOLUTION_MULTIPLE * c->ti->resolution_ns * 1e-9 * c->ti->hz;
-    double us = c->threads > 1 ? fmax(c->o.sample_us, THREADED_SAMPLE_US) : c->o.sample_us;
+    double us = c->threads > 1 || c->per_call ? fmax(c->o.sample_us, LONG_SAMPLE_US)
+                                              : c->o.sample_us;
     double full = fmax(floor, us * 1e-6 * c->ti->hz);
     double calls = (double)c->o.min_samples * (1 + JITTER) + (c->instrument ? 1 : 0);
     double left = budget_left(c) - warmup_ticks(c) - c->helper_ticks;
