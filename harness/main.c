@@ -164,23 +164,37 @@ static const char *named_list(btk_buf *names, size_t named)
     return names->ptr ? names->ptr : "";
 }
 
+/* The summary of each benchmark for the end-of-run checks, computed once; where res[i] failed
+ * or could not be summarized sums[i] is all zero (no samples). NULL (no checks) when out of
+ * memory. */
+static btk_summary *summaries(const btk_bench_result *res, size_t count)
+{
+    btk_summary *sums = btk__malloc((count ? count : 1) * sizeof(*sums));
+    size_t i;
+
+    for (i = 0; sums != NULL && i < count; i++)
+        if (res[i].fail != BTK_FAIL_NONE || btk_summary_compute(&sums[i], &res[i]) < 0)
+            memset(&sums[i], 0, sizeof(sums[i]));
+    btk_error_clear();
+    return sums;
+}
+
 /* Warn once, naming them, when benchmarks were disturbed (an involuntary context switch or a
  * migration of one of their threads) in more than BTK_SUMMARY_DISTURBED_SHARE of their
  * samples (docs/benchmark-binary.md#environment-checks). */
-static void check_disturbance(btk_env_report *env, const btk_bench_result *res, size_t count)
+static void check_disturbance(btk_env_report *env, const btk_bench_result *res,
+                              const btk_summary *sums, size_t count)
 {
     size_t i, before = env->count, named = 0;
     btk_buf names = BTK_BUF_INIT;
-    btk_summary s;
 
     for (i = 0; i < count; i++) {
-        if (res[i].fail != BTK_FAIL_NONE || res[i].procs[0].counted.events > 0 ||
-            btk_summary_compute(&s, &res[i]) < 0 || !btk_summary_disturbed(&s))
+        if (sums[i].stats.samples == 0 || res[i].procs[0].counted.events > 0 ||
+            !btk_summary_disturbed(&sums[i]))
             continue;
         if (named++ < 5)
             (void)btk_buf_printf(&names, "%s%s", named > 1 ? ", " : "", res[i].name);
     }
-    btk_error_clear();
     if (named == 0) {
         btk_buf_free(&names);
         return;
@@ -243,22 +257,22 @@ static void check_clock(btk_env_report *env, const btk_bench_result *res, size_t
 /* Warn once, naming up to five, when benchmarks' processes ran at two speeds
  * (btk_summary.levels: btk_stats_two_levels on the processes' medians): the machine changed
  * state during the run, and those benchmarks' figures mix both states. */
-static void check_levels(btk_env_report *env, const btk_bench_result *res, size_t count)
+static void check_levels(btk_env_report *env, const btk_bench_result *res,
+                         const btk_summary *sums, size_t count)
 {
     size_t i, named = 0, before = env->count;
     btk_buf names = BTK_BUF_INIT;
-    btk_summary s;
 
     for (i = 0; i < count; i++) {
-        if (res[i].fail != BTK_FAIL_NONE || btk_summary_compute(&s, &res[i]) < 0 ||
-            !s.levels || named++ >= 5)
+        const btk_summary *s = &sums[i];
+
+        if (s->stats.samples == 0 || !s->levels || named++ >= 5)
             continue;
         (void)btk_buf_printf(&names, "%s%s (%zu of %zu processes at %.4g ns, %zu at %.4g)",
                              named > 1 ? ", " : "", res[i].name,
-                             s.proc_medians - s.levels_low_n, s.proc_medians, s.levels_high,
-                             s.levels_low_n, s.levels_low);
+                             s->proc_medians - s->levels_low_n, s->proc_medians,
+                             s->levels_high, s->levels_low_n, s->levels_low);
     }
-    btk_error_clear();
     if (named > 0)
         btk_envcheck_add(env, "levels",
                          "%zu benchmark%s ran at two speeds in different processes, at least "
@@ -347,9 +361,14 @@ static int run_all(const btk_main_options *o, const btk_instance *insts, size_t 
         btk_step_done(o->step_fd);
     check_pinning(&env, res, count);
     if (!ctx.counting) {
-        check_disturbance(&env, res, count);
+        btk_summary *sums = summaries(res, count);
+
+        if (sums != NULL)
+            check_disturbance(&env, res, sums, count);
         check_clock(&env, res, count);
-        check_levels(&env, res, count);
+        if (sums != NULL)
+            check_levels(&env, res, sums, count);
+        btk__free(sums);
     }
     status = EXIT_OK;
     if (btk_complexity_groups(&fits, &rep.fit_count, insts, res, count) < 0)

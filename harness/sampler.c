@@ -20,7 +20,10 @@
 #include <math.h>
 
 #define MAX_BATCH ((uint64_t)1 << 40)
-#define RESOLUTION_MULTIPLE 1000 /* a sample lasts >= sample_us and >= 1000x the timer's resolution */
+/* A sample lasts >= sample_us (DEFAULT_SAMPLE_US unless set) and >= 1000x the timer's
+ * resolution ... */
+#define DEFAULT_SAMPLE_US 100
+#define RESOLUTION_MULTIPLE 1000
 /* ... and >= 1 ms on 2 or more threads (the barriers that start them wake each thread up to
  * tens of us apart on a VM, a large share of a shorter sample) and in per-call mode (its
  * percentiles are of the calls: min_samples samples must hold enough of them) */
@@ -75,7 +78,7 @@ void btk_run_options_default(btk_run_options *opts)
     memset(opts, 0, sizeof(*opts));
     opts->time_budget_ms = quick ? 50 : 400;
     opts->warmup_ms = quick ? 5 : 20;
-    opts->sample_us = 100;
+    opts->sample_us = DEFAULT_SAMPLE_US;
     opts->min_samples = quick ? 5 : 11;
     opts->max_samples = 1000;
     opts->precision = 0.01;
@@ -101,7 +104,7 @@ static void effective_options(btk_run_options *o, const btk_run_options *run,
     if (b->no_memtrack)
         o->memtrack = false;
     if (!(o->sample_us > 0)) /* options built without btk_run_options_default */
-        o->sample_us = 100;
+        o->sample_us = DEFAULT_SAMPLE_US;
     if (o->min_samples < 1)
         o->min_samples = 1;
     if (o->max_samples < o->min_samples)
@@ -205,8 +208,9 @@ static double warmup_ticks(const run_ctx *c)
 }
 
 /* Choose the sample length before warm-up: max(1000 x resolution, sample_us; 1 ms with 2 or
- * more threads or per call), or shorter (down to 1000 x resolution) when what is left of the budget after
- * warm-up cannot hold min_samples jittered samples plus the instrumented pass. */
+ * more threads or per call), or shorter (down to 1000 x resolution) when what is left of
+ * the budget after warm-up cannot hold min_samples jittered samples plus the instrumented
+ * pass. */
 static void plan_target(run_ctx *c)
 {
     double floor = RESOLUTION_MULTIPLE * c->ti->resolution_ns * 1e-9 * c->ti->hz;

@@ -415,11 +415,11 @@ static double call_quantile(const btk_proc_result *r, double q)
     return x;
 }
 
-/* 90 % of calls take 5 us and 10 % take 50 us. Timed one by one, the median call is a
- * short one and p95 / p99 are long ones, and one call in ten is long; a sample holds 1 ms
- * of calls at least (a middle one is checked), so the percentiles have calls enough. Timed in batches,
- * every sample averages over its calls (about 9.5 us): its percentiles describe neither
- * kind of call, which is why latency budgets need per-call mode. */
+/* 90 % of calls take 5 us and 10 % take 50 us. Timed one by one, the median call is a short
+ * one and p95 / p99 are long ones, and one call in ten is long; a sample holds 1 ms of
+ * calls at least (a middle one is checked), so the percentiles have calls enough. Timed in
+ * batches, every sample averages over its calls (about 9.5 us): its percentiles describe
+ * neither kind of call, which is why latency budgets need per-call mode. */
 static void per_call__percentiles_are_of_single_calls(void **state)
 {
     btk_run_options o = opts(150);
