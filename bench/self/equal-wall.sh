@@ -34,6 +34,7 @@
 #   sample for its whole budget (longer runs). KEEP=DIR keeps every run's JSON results;
 #   CPU=N runs both tools on CPU N (default: the last, where benchtrack pins by default);
 #   SAMPLE_US=N runs benchtrack with --sample-time N (a sample's length in microseconds);
+#   BTK_ARGS="..." adds further options to benchtrack's runs (split on spaces);
 #   REANALYZE=DIR prints the tables again from a KEEP=DIR experiment without measuring.
 #   Needs libbenchmark-dev and g++.
 set -euo pipefail
@@ -44,6 +45,8 @@ procs=${3:-10}
 budget=${4:-100}
 precision=(); [ -n "${5:-}" ] && precision=(--precision "$5")
 [ -n "${SAMPLE_US:-}" ] && precision+=(--sample-time "$SAMPLE_US")
+# shellcheck disable=SC2206  # BTK_ARGS is a list of options, split on spaces on purpose
+[ -n "${BTK_ARGS:-}" ] && precision+=($BTK_ARGS)
 ex=$build/bench/examples
 [ -x "$ex" ] || { echo "missing $ex: build first" >&2; exit 2; }
 [ -f /usr/include/benchmark/benchmark.h ] || { echo "needs libbenchmark-dev" >&2; exit 2; }
