@@ -11,6 +11,7 @@
 #include "compare_noise.h"
 #include "config.h"
 #include "format.h"
+#include "runtag.h"
 
 #include <limits.h>
 #include <math.h>
@@ -507,6 +508,20 @@ static int env_warnings(btk_buf *w, const cli_side *side, const char *which)
     return error;
 }
 
+/* "different sample lengths: ..." when the runs of the two sides were not all sampled
+ * alike (runtag.h). */
+static int sample_warning(btk_buf *w, const cli_side *base, const cli_side *now)
+{
+    btk_buf note = BTK_BUF_INIT;
+    int error = btk_runtag_sample_note(&note, (const btk_run *const *)base->runs, base->count,
+                                       (const btk_run *const *)now->runs, now->count);
+
+    if (error == 0 && note.len)
+        error = btk_buf_printf(w, "%s%s", w->len ? "; " : "", btk_buf_cstr(&note));
+    btk_buf_free(&note);
+    return error;
+}
+
 static int header_strings(btk_buf *b, btk_buf *n, btk_buf *m, btk_buf *w, const cli_side *base,
                           const cli_side *now)
 {
@@ -528,6 +543,8 @@ static int header_strings(btk_buf *b, btk_buf *n, btk_buf *m, btk_buf *w, const 
         }
     if (error == 0)
         error = build_warning(w, base, now);
+    if (error == 0)
+        error = sample_warning(w, base, now);
     if (error == 0)
         error = env_warnings(w, base, "base");
     return error ? error : env_warnings(w, now, "contender");

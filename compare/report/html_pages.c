@@ -8,6 +8,7 @@
 #include "report_int.h"
 
 #include "format.h"
+#include "runtag.h"
 
 #include <math.h>
 #include <time.h>
@@ -145,9 +146,24 @@ static int put_clock_note(btk_buf *b, const btk_comparison *cmp)
     return error;
 }
 
+/* The latest and base runs record different sample lengths (runtag.h): a warning. */
+static int put_sample_note(btk_buf *b, const machine_ctx *m)
+{
+    btk_buf note = BTK_BUF_INIT;
+    int error = btk_runtag_sample_note(&note, (const btk_run *const *)m->base, m->base_count,
+                                       (const btk_run *const *)m->latest, m->latest_count);
+
+    if (error == 0 && note.len &&
+        (error = btk_buf_puts(b, "<p class=\"warn\"><b>WARNING:</b> ")) == 0 &&
+        (error = btk_html_text(b, btk_buf_cstr(&note))) == 0)
+        error = btk_buf_puts(b, ".</p>\n");
+    btk_buf_free(&note);
+    return error;
+}
+
 /* What could make this section's comparison untrustworthy: different builds (then no
- * verdicts), runs left out, sides at different core clocks, the runs' own environment
- * warnings. */
+ * verdicts), different sample lengths, runs left out, sides at different core clocks, the
+ * runs' own environment warnings. */
 static int put_trust(btk_buf *b, const machine_ctx *m)
 {
     int error = 0;
@@ -158,6 +174,8 @@ static int put_trust(btk_buf *b, const machine_ctx *m)
          (error = btk_html_text(b, btk_buf_cstr(&m->build_diff))) < 0 ||
          (error = btk_buf_puts(b, ". Runs of different builds are never pooled or "
                                   "compared.</p>\n")) < 0))
+        return error;
+    if ((error = put_sample_note(b, m)) < 0)
         return error;
     if (m->excluded.len &&
         ((error = btk_buf_puts(b, "<p class=\"ctx\">Left out: ")) < 0 ||
