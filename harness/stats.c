@@ -240,6 +240,37 @@ double btk_stats_rel_ci_inplace(double *v, size_t n)
     return (high - low) / 2 / med;
 }
 
+size_t btk_stats_mser_drop(const double *x, size_t n, size_t m)
+{
+    size_t k = m ? n / m : 0, lead = n - k * m, d, best = 0;
+    double mean = 0, sse = 0, best_z = HUGE_VAL;
+
+    if (k < 2)
+        return lead;
+    /* The kept batches' mean and sum of squared deviations, updated as batch d joins them
+     * (d going down from k - 1; Welford's update: a constant tail sums to exactly 0, so
+     * rounding cannot make a longer cut look better); Z is evaluated for d <= k / 2. */
+    for (d = k; d-- > 0;) {
+        double b = 0, delta, z;
+        size_t kept = k - d;
+
+        for (size_t i = 0; i < m; i++)
+            b += x[lead + d * m + i];
+        b /= (double)m;
+        delta = b - mean;
+        mean += delta / (double)kept;
+        sse += delta * (b - mean);
+        if (d > k / 2)
+            continue;
+        z = sse / ((double)kept * (double)kept);
+        if (z <= best_z) { /* d goes down: <= keeps the smallest d among ties */
+            best_z = z;
+            best = d;
+        }
+    }
+    return lead + best * m;
+}
+
 static void moments(btk_stats *out, const double *v, size_t n)
 {
     double sum = 0, ss = 0;

@@ -109,4 +109,12 @@ void btk_stats_units_interval(double *v, size_t n, double *low, double *high, do
  * n is too small to tell. Used by the sampler's stopping rule. */
 double btk_stats_rel_ci_inplace(double *v, size_t n);
 
+/* MSER-m truncation of an initial transient (White 1997; MSER-5 as in Hoad, Robinson &
+ * Davies 2010): how many leading values of x[0..n) to drop. The values are cut from the end
+ * into k = n / m batches of m (the n mod m oldest values are always dropped); for d = 0 ..
+ * k/2 leading batches dropped, Z(d) = sum over the kept batches of (batch mean - their
+ * mean)^2 / (k - d)^2; the result is n mod m + m * d for the d with the smallest Z (the
+ * smallest such d on ties). k < 2: n mod m. m >= 1. docs/timer.md#sampling. */
+size_t btk_stats_mser_drop(const double *x, size_t n, size_t m);
+
 #endif

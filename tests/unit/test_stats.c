@@ -517,6 +517,124 @@ static void stats__two_levels(void **state)
     assert_false(btk_stats_two_levels(three, 3, &low_n, &low, &high));
 }
 
+/* MSER-m by its definition, another way: for each d, the batch means of the kept batches
+ * (cut from the end), their plain two-pass mean and sum of squares, Z(d) = SSE / (k-d)^2;
+ * the smallest d of the smallest Z. */
+static size_t ref_mser(const double *x, size_t n, size_t m)
+{
+    size_t k = n / m, lead = n - k * m, best = 0;
+    double best_z = -1;
+
+    if (k < 2)
+        return lead;
+    for (size_t d = 0; d <= k / 2; d++) {
+        double mean = 0, sse = 0, z;
+
+        for (size_t j = d; j < k; j++) {
+            double b = 0;
+
+            for (size_t i = 0; i < m; i++)
+                b += x[lead + j * m + i];
+            mean += b / (double)m;
+        }
+        mean /= (double)(k - d);
+        for (size_t j = d; j < k; j++) {
+            double b = 0;
+
+            for (size_t i = 0; i < m; i++)
+                b += x[lead + j * m + i];
+            sse += (b / (double)m - mean) * (b / (double)m - mean);
+        }
+        z = sse / ((double)(k - d) * (double)(k - d));
+        /* a relative tolerance: the two computations round differently */
+        if (best_z < 0 || z < best_z * (1 - 1e-9)) {
+            best_z = z;
+            best = d;
+        }
+    }
+    return lead + best * m;
+}
+
+/* btk_stats_mser_drop against ref_mser on random series of many sizes (a step transient of
+ * random height and length, then one of the four shapes, with random outliers), and on
+ * hand cases. A tie within rounding may be resolved either way: then both choices' Z agree. */
+static void stats__mser_drop_matches_its_definition(void **state)
+{
+    double v[700];
+    size_t ms[] = {1, 2, 5, 7};
+
+    (void)state;
+    for (int round = 0; round < 400; round++) {
+        size_t n = 1 + (size_t)(prop_uniform() * 699), m = ms[round % 4];
+        size_t step = (size_t)(prop_uniform() * (double)n / 2);
+        double height = 1 + 3 * prop_uniform();
+        size_t got, want;
+
+        prop_fill(v, n, round % 4);
+        for (size_t i = 0; i < step; i++)
+            v[i] = v[i] * height + 1;
+        for (size_t i = 0; i < n; i++)
+            if (prop_uniform() < 0.02)
+                v[i] *= 5; /* a disturbed sample */
+        got = btk_stats_mser_drop(v, n, m);
+        want = ref_mser(v, n, m);
+        assert_true(got <= n / 2 + m); /* at most half the batches and the leftover */
+        assert_int_equal((got - n % m) % m, 0);
+        if (got != want) { /* only a tie within rounding: compare the two choices' Z */
+            double zg = 0, zw = 0;
+            size_t k = n / m;
+
+            for (int which = 0; which < 2; which++) {
+                size_t d = ((which ? want : got) - n % m) / m;
+                double mean = 0, sse = 0;
+
+                for (size_t j = d; j < k; j++) {
+                    double b = 0;
+                    for (size_t i = 0; i < m; i++)
+                        b += v[n % m + j * m + i];
+                    mean += b / (double)m;
+                }
+                mean /= (double)(k - d);
+                for (size_t j = d; j < k; j++) {
+                    double b = 0;
+                    for (size_t i = 0; i < m; i++)
+                        b += v[n % m + j * m + i];
+                    sse += (b / (double)m - mean) * (b / (double)m - mean);
+                }
+                *(which ? &zw : &zg) = sse / ((double)(k - d) * (double)(k - d));
+            }
+            print_message("n %zu m %zu: drop %zu vs %zu, Z %.17g vs %.17g\n", n, m, got,
+                          want, zg, zw);
+            check_near(zg, zw, 1e-9 * (zw > 0 ? zw : 1));
+        }
+    }
+    {
+        /* hand cases: 10 slow then 30 steady values (m 5): the two slow batches go */
+        double step[40];
+        for (size_t i = 0; i < 40; i++)
+            step[i] = i < 10 ? 3.0 : 1.0 + 0.001 * (double)(i % 3);
+        assert_int_equal(btk_stats_mser_drop(step, 40, 5), 10);
+        /* 20 values at 5, then 100 at exactly 42: every cut from 20 on leaves Z = 0, and
+         * the shortest of them is taken (rounding must not pick a longer one) */
+        double flat[120];
+        for (size_t i = 0; i < 120; i++)
+            flat[i] = i < 20 ? 5.0 : 42.0;
+        assert_int_equal(btk_stats_mser_drop(flat, 120, 5), 20);
+        assert_int_equal(btk_stats_mser_drop(flat, 120, 1), 20);
+        /* constant: nothing to drop; 7 values in batches of 5: k = 1, the 2 oldest go */
+        for (size_t i = 0; i < 40; i++)
+            step[i] = 2.0;
+        assert_int_equal(btk_stats_mser_drop(step, 40, 5), 0);
+        assert_int_equal(btk_stats_mser_drop(step, 7, 5), 2);
+        assert_int_equal(btk_stats_mser_drop(step, 0, 5), 0);
+        /* 13 values, m 5: the 3 oldest always go, then 2 batches from the end (3..7 at 9,
+         * 8..12 at 1); d <= 1: dropping the first leaves one batch, Z = 0 */
+        for (size_t i = 0; i < 13; i++)
+            step[i] = i < 8 ? 9.0 : 1.0;
+        assert_int_equal(btk_stats_mser_drop(step, 13, 5), 3 + 5);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -537,6 +655,7 @@ int main(void)
         cmocka_unit_test(metrics__fields_written_through_the_table_read_back_by_name),
         cmocka_unit_test(metrics__init_makes_every_figure_unknown),
         cmocka_unit_test(stats__two_levels),
+        cmocka_unit_test(stats__mser_drop_matches_its_definition),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
