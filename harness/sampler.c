@@ -32,6 +32,10 @@
 #define WARMUP_SHARE 0.1 /* warm-up takes at most this share of the time budget */
 #define JITTER 0.2       /* a sample's batch is the calibrated one plus up to 20 % */
 #define CLOCK_EVERY_NS 5e5 /* the core clock is read after each 0.5 ms of sampling, at least */
+/* Warm-up samples: MSER-5 (btk_stats_mser_drop) decides how many of the first are the
+ * transient, from at least MSER_MIN_BATCHES batches; with fewer, only the last is kept. */
+#define MSER_BATCH 5
+#define MSER_MIN_BATCHES 4
 /* Budget kept for starting the counting process (fork, exec, dynamic loading, the
  * program's constructors): measured at 1-3 ms on the reference machine (docs/timer.md). */
 #define COUNTING_PROCESS_MS 3.0
@@ -62,7 +66,15 @@ typedef struct run_ctx {
     double *calls;            /* per-call times, ns */
     size_t call_count, call_cap;
     uint64_t next_n;          /* the next sample's batch before jitter */
+    bool keep_warmup;         /* warm-up calls are samples; its transient is dropped after */
+    uint64_t warm_until;      /* tick at which the warm-up ends */
 } run_ctx;
+
+/* What a warm-up sample added to the disturbance counts (taken back when it is dropped). */
+typedef struct warm_rec {
+    uint64_t switches;
+    bool migrated;
+} warm_rec;
 
 static bool quick_mode(void)
 {
@@ -223,16 +235,18 @@ static void plan_target(run_ctx *c)
     c->target_ticks = fmax(floor, fmin(full, left / calls));
 }
 
-/* Warm up for the warm-up time while finding the batch size: x10 while a call is < 1/10 of
- * the target, then proportional. *batch_out is the calibrated size, *ticks_out the timed
- * ticks of the last call. Stops early when the budget is spent, marking c->slow when one
- * call alone outlasted it. */
+/* Find the batch size: x10 while a call is < 1/10 of the target, then proportional; with
+ * c->keep_warmup it stops at the first proportional size and the warm-up goes on as
+ * samples (sample()), else it warms up for the whole warm-up time here. *batch_out is the
+ * calibrated size, *ticks_out the timed ticks of the last call. Stops early when the budget
+ * is spent, marking c->slow when one call alone outlasted it. */
 static int calibrate(run_ctx *c, uint64_t *batch_out, double *ticks_out)
 {
     double warm_ticks = warmup_ticks(c), ticks;
     uint64_t start = btk_timer_start(), n = 1;
     int error;
 
+    c->warm_until = start + (uint64_t)warm_ticks;
     for (;;) {
         if ((error = call_body(c, n, &ticks)) < 0)
             return error;
@@ -248,7 +262,7 @@ static int calibrate(run_ctx *c, uint64_t *batch_out, double *ticks_out)
             continue;
         }
         n = scale_batch(c->target_ticks, n, ticks, c->wall);
-        if ((double)(btk_timer_stop() - start) >= warm_ticks)
+        if (c->keep_warmup || (double)(btk_timer_stop() - start) >= warm_ticks)
             break;
     }
     *batch_out = n;
@@ -306,16 +320,18 @@ static bool precise_enough(run_ctx *c, const btk_proc_result *out, double *scrat
 }
 
 /* Should sampling stop, and why? need is the ticks the next sample and the instrumented
- * pass would take; the budget is hard: no sample starts that would not fit. */
-static bool should_stop(run_ctx *c, btk_proc_result *out, double need, double *scratch)
+ * pass would take; the budget is hard: no sample starts that would not fit. While warming
+ * up only the budget stops it (max_samples counts the samples kept after it, end_warmup). */
+static bool should_stop(run_ctx *c, btk_proc_result *out, double need, double *scratch,
+                        bool warming)
 {
-    if (out->count >= c->o.max_samples ||
+    if ((!warming && out->count >= c->o.max_samples) ||
         (c->per_call && c->call_count + (size_t)((double)c->next_n * (1 + JITTER)) + 1 >
                             MAX_CALLS)) {
         out->stop = BTK_STOP_MAX_SAMPLES;
         return true;
     }
-    if (precise_enough(c, out, scratch)) {
+    if (!warming && precise_enough(c, out, scratch)) {
         out->stop = BTK_STOP_PRECISION;
         return true;
     }
@@ -366,8 +382,46 @@ static void clock_samples(btk_proc_result *out, size_t from, double *before)
     *before = after;
 }
 
+/* Drop the first d samples of out (all their arrays). */
+static void drop_front(btk_proc_result *out, size_t d)
+{
+    size_t k = out->count - d;
+
+    memmove(out->samples, out->samples + d, k * sizeof(*out->samples));
+    memmove(out->batch, out->batch + d, k * sizeof(*out->batch));
+    memmove(out->cycles, out->cycles + d, k * sizeof(*out->cycles));
+    memmove(out->cpu_samples, out->cpu_samples + d, k * sizeof(*out->cpu_samples));
+    memmove(out->clock_ghz, out->clock_ghz + d, k * sizeof(*out->clock_ghz));
+    out->count = k;
+}
+
+/* The warm-up is over: drop its transient, the first samples MSER-5 names (all but the
+ * last when there are too few to tell), and any more than max_samples before the last ones,
+ * with what they added to the disturbance counts; *clock_from follows the shift. */
+static void end_warmup(const run_ctx *c, btk_proc_result *out, const warm_rec *rec,
+                       size_t *clock_from)
+{
+    size_t n = out->count, drop;
+
+    if (n == 0)
+        return;
+    drop = n >= MSER_BATCH * MSER_MIN_BATCHES
+               ? btk_stats_mser_drop(out->samples, n, MSER_BATCH)
+               : n - 1;
+    if (n - drop > c->o.max_samples)
+        drop = n - c->o.max_samples;
+    for (size_t i = 0; i < drop; i++) {
+        out->switches -= rec[i].switches;
+        out->migrations -= rec[i].migrated ? 1 : 0;
+        out->disturbed -= rec[i].switches > 0 || rec[i].migrated ? 1 : 0;
+    }
+    drop_front(out, drop);
+    *clock_from = *clock_from > drop ? *clock_from - drop : 0;
+}
+
 /* Take samples until should_stop (at least one); after a body call longer than the whole
- * budget, that call (last_ticks) is the one sample. */
+ * budget, that call (last_ticks) is the one sample. With c->keep_warmup the samples start
+ * with the warm-up, whose transient is dropped when it ends (end_warmup). */
 static int sample(run_ctx *c, btk_proc_result *out, uint64_t n, double last_ticks)
 {
     uint64_t total_iters = 0;
@@ -375,6 +429,9 @@ static int sample(run_ctx *c, btk_proc_result *out, uint64_t n, double last_tick
     size_t cap = 0, scap = 0;
     double clock_before = btk_timer_core_ghz(), since_clock = 0;
     size_t clock_from = 0; /* the first sample without its clock yet */
+    bool warming = c->keep_warmup && !c->slow;
+    warm_rec *rec = NULL;
+    size_t rcap = 0;
     int error;
 
     if (c->slow) {
@@ -399,9 +456,23 @@ static int sample(run_ctx *c, btk_proc_result *out, uint64_t n, double last_tick
             }
             scap = cap;
         }
+        if (warming && rcap < cap) {
+            warm_rec *r = btk__realloc(rec, cap * sizeof(*r));
+
+            if (r == NULL) {
+                error = BTK_ENOMEM;
+                break;
+            }
+            rec = r;
+            rcap = cap;
+        }
         if ((error = call_body(c, batch, &ticks)) < 0)
             break;
         record(c, out, batch, ticks);
+        if (warming) {
+            rec[out->count - 1].switches = c->last.switches;
+            rec[out->count - 1].migrated = c->last.migrated;
+        }
         /* A clock reading (about 15 us) after each CLOCK_EVERY_NS of sampling: after every
          * few samples of the default 100 us, after every sample of 0.5 ms or more. */
         if ((since_clock += c->wall) >= CLOCK_EVERY_NS * 1e-9 * c->ti->hz) {
@@ -414,7 +485,15 @@ static int sample(run_ctx *c, btk_proc_result *out, uint64_t n, double last_tick
         total_wall += c->wall;
         n = scale_batch(c->target_ticks, total_iters, total_ticks, total_wall);
         c->next_n = n;
-    } while (!should_stop(c, out, next_need(c, n, total_iters, total_wall), scratch));
+        if (warming && btk_timer_stop() >= c->warm_until) {
+            end_warmup(c, out, rec, &clock_from);
+            warming = false;
+        }
+    } while (!should_stop(c, out, next_need(c, n, total_iters, total_wall), scratch,
+                          warming));
+    if (warming && error == 0)
+        end_warmup(c, out, rec, &clock_from);
+    btk__free(rec);
     if (clock_from < out->count)
         clock_samples(out, clock_from, &clock_before);
     btk__free(scratch);
@@ -508,6 +587,8 @@ static int measure(run_ctx *c, btk_proc_result *out)
     (void)btk_memtrack__reset_peak();
     btk_memtrack__proc(&before);
     plan_target(c);
+    /* per-call mode keeps each call's time for its percentiles: its warm-up stays apart */
+    c->keep_warmup = !c->per_call && warmup_ticks(c) > 0;
     if ((error = calibrate(c, &n, &last)) < 0)
         return error;
     c->keep_calls = c->per_call;
