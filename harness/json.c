@@ -323,6 +323,8 @@ static json_t *proc_json(jb *b, const btk_proc_result *p)
         put(b, o, "disturbed_samples", json_integer((json_int_t)p->disturbed));
         put(b, o, "involuntary_switches", json_integer((json_int_t)p->switches));
         put(b, o, "migrations", json_integer((json_int_t)p->migrations));
+        if (p->branch_ratio > 0)
+            put(b, o, "branch_ratio", num(p->branch_ratio));
         if (p->per_call)
             put(b, o, "calls", json_integer((json_int_t)p->call_count));
     }

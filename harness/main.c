@@ -284,6 +284,36 @@ static void check_levels(btk_env_report *env, const btk_bench_result *res,
     btk_buf_free(&names);
 }
 
+/* Warn once, naming up to five, when benchmarks ran on a core shared with a busy SMT
+ * sibling in at least half their processes (btk_summary_shared_core; docs/timer.md "Shared
+ * core"): their figures are of that state, which the core clock does not show. */
+static void check_shared_core(btk_env_report *env, const btk_bench_result *res,
+                              const btk_summary *sums, size_t count)
+{
+    size_t i, named = 0, before = env->count;
+    btk_buf names = BTK_BUF_INIT;
+
+    for (i = 0; i < count; i++) {
+        const btk_summary *s = &sums[i];
+
+        if (s->stats.samples == 0 || !btk_summary_shared_core(s) || named++ >= 5)
+            continue;
+        (void)btk_buf_printf(&names, "%s%s (%zu of %zu processes)", named > 1 ? ", " : "",
+                             res[i].name, s->shared_procs, s->ratio_procs);
+    }
+    if (named > 0)
+        btk_envcheck_add(env, "shared-core",
+                         "%zu benchmark%s ran on a core shared with a busy SMT sibling (a "
+                         "loop of taken branches took %.1fx or more the time of as many "
+                         "dependent additions): %s; code bound by instruction fetch or "
+                         "branches runs up to 2x slower in that state: compare with runs "
+                         "recorded in the same state, or use benchtrack ab",
+                         named, named > 1 ? "s" : "", BTK_SUMMARY_SHARED_RATIO,
+                         named_list(&names, named));
+    btk_envcheck_print(env, before, stderr);
+    btk_buf_free(&names);
+}
+
 /* Fail early, before any measuring, when --out cannot be written. Opening for append
  * creates the file but keeps an existing one intact until the results replace it. */
 static int check_out_path(const char *path)
@@ -366,8 +396,10 @@ static int run_all(const btk_main_options *o, const btk_instance *insts, size_t 
         if (sums != NULL)
             check_disturbance(&env, res, sums, count);
         check_clock(&env, res, count);
-        if (sums != NULL)
+        if (sums != NULL) {
             check_levels(&env, res, sums, count);
+            check_shared_core(&env, res, sums, count);
+        }
         btk__free(sums);
     }
     status = EXIT_OK;

@@ -65,6 +65,8 @@ typedef struct btk_proc_result {
     uint64_t disturbed;  /* samples with an involuntary switch or a migration */
     uint64_t switches;   /* involuntary context switches during the samples, all threads */
     uint64_t migrations; /* samples in which a thread ended on another CPU than it began */
+    double branch_ratio; /* the larger of btk_timer_branch_ratio before and after sampling:
+                          * ~1 core to itself, ~2 shared with a busy SMT sibling; 0 unknown */
     bool per_call;       /* calls were timed one by one (calls[] below) */
     size_t call_count;
     double *calls;       /* per-call mode: ns of each timed call (btk__malloc'd) */

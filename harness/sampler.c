@@ -582,10 +582,13 @@ static int measure(run_ctx *c, btk_proc_result *out)
     btk_memtrack_proc before, after;
     uint64_t n = 1;
     double last = 0;
+    double shared_before;
     int error;
 
     (void)btk_memtrack__reset_peak();
     btk_memtrack__proc(&before);
+    /* Was the core shared, before and after sampling (docs/timer.md "Shared core")? */
+    shared_before = btk_timer_branch_ratio();
     plan_target(c);
     /* per-call mode keeps each call's time for its percentiles: its warm-up stays apart */
     c->keep_warmup = !c->per_call && warmup_ticks(c) > 0;
@@ -597,6 +600,7 @@ static int measure(run_ctx *c, btk_proc_result *out)
     take_calls(c, out);
     if (error < 0)
         return error;
+    out->branch_ratio = fmax(shared_before, btk_timer_branch_ratio());
     if ((error = instrumented_pass(c, out, c->state.iterations)) < 0)
         return error;
     btk_memtrack__proc(&after);

@@ -202,6 +202,10 @@ static void fold(btk_summary *s, const btk_bench_result *r)
         s->disturbed += p->disturbed;
         s->switches += p->switches;
         s->migrations += p->migrations;
+        if (p->branch_ratio > 0) {
+            s->ratio_procs++;
+            s->shared_procs += p->branch_ratio >= BTK_SUMMARY_SHARED_RATIO ? 1 : 0;
+        }
         for (k = 0; k < p->count; k++)
             s->stats.iterations += (int64_t)p->batch[k];
         if (p->stop != BTK_STOP_PRECISION && s->stop == BTK_STOP_PRECISION)
@@ -233,6 +237,11 @@ bool btk_summary_disturbed(const btk_summary *s)
 {
     return s->stats.samples > 0 &&
            (double)s->disturbed > BTK_SUMMARY_DISTURBED_SHARE * (double)s->stats.samples;
+}
+
+bool btk_summary_shared_core(const btk_summary *s)
+{
+    return s->ratio_procs > 0 && 2 * s->shared_procs >= s->ratio_procs;
 }
 
 int btk_summary_compute(btk_summary *out, const btk_bench_result *r)

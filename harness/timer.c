@@ -195,6 +195,38 @@ double btk_timer_core_ghz(void)
     return ns > 0 ? (double)(8 * CHAIN_ROUNDS) / ns : NAN;
 }
 
+/* Ticks of the fastest of CHAIN_TRIES runs of the branch loop of the given turns; 0 when
+ * the backend has none. */
+static double loop_ticks(uint64_t turns)
+{
+    double best = 0;
+
+    for (int i = 0; i < CHAIN_TRIES; i++) {
+        uint64_t t0 = btk_timer_start(), ran = btk_timer__branch_loop(turns),
+                 t1 = btk_timer_stop();
+
+        if (ran != turns)
+            return 0;
+        if (i == 0 || (double)(t1 - t0) < best)
+            best = (double)(t1 - t0);
+    }
+    return best;
+}
+
+double btk_timer_branch_ratio(void)
+{
+    double chain_one, chain_two, loop_one, loop_two;
+
+    /* 8 * CHAIN_ROUNDS turns against CHAIN_ROUNDS rounds of 8 additions: as many
+     * one-cycle steps each; the differences of two lengths drop the reads' fixed cost. */
+    if (!initialized || (chain_one = chain_ticks(CHAIN_ROUNDS)) <= 0 ||
+        (chain_two = chain_ticks(2 * CHAIN_ROUNDS)) <= chain_one ||
+        (loop_one = loop_ticks(8 * CHAIN_ROUNDS)) <= 0 ||
+        (loop_two = loop_ticks(16 * CHAIN_ROUNDS)) <= loop_one)
+        return 0;
+    return (loop_two - loop_one) / (chain_two - chain_one);
+}
+
 double btk_timer_ticks_to_ns(double ticks)
 {
     return ticks * 1e9 / info.hz;

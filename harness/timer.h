@@ -33,6 +33,12 @@ double btk_timer_ticks_to_ns(double ticks);
  * NAN before btk_timer_init, when the platform has no chain (timer_posix.c without GCC
  * syntax) or when the two timings contradict each other. docs/timer.md "Core clock". */
 double btk_timer_core_ghz(void);
+/* Whether the core is shared: the time of a loop of taken branches over that of a chain of
+ * as many dependent additions, each timed at two lengths like btk_timer_core_ghz (about
+ * 50 us of work). About 1 on a core to itself (measured: 1.00 on an AMD EPYC guest), about
+ * 2 while an SMT sibling is busy (1.8-2.0 there); 0 when unknown (before btk_timer_init,
+ * no loop on this platform, contradicting timings). docs/timer.md "Shared core". */
+double btk_timer_branch_ratio(void);
 /* The calling thread's CPU time in ns (CLOCK_THREAD_CPUTIME_ID; 0 where the system has no
  * such clock). A system call: read outside timed regions only. */
 uint64_t btk_timer_thread_cpu_ns(void);

@@ -41,6 +41,20 @@ uint64_t btk_timer_stop(void)
     return t;
 }
 
+uint64_t btk_timer__branch_loop(uint64_t iterations)
+{
+    uint64_t n = iterations;
+
+    /* As on x86-64 (timer_x86_64.c): one decrement and one taken branch a turn. */
+    __asm__ __volatile__("1:\n\t"
+                         "subs %0, %0, #1\n\t"
+                         "b.ne 1b"
+                         : "+r"(n)
+                         :
+                         : "cc");
+    return iterations;
+}
+
 uint64_t btk_timer__add_chain(uint64_t rounds)
 {
     uint64_t x = 0, one = 1;

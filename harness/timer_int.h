@@ -21,6 +21,12 @@ void btk_timer__arch_probe(btk_timer_info *info);
  * compiler cannot pin the chain to a register (then the core clock is unknown). */
 uint64_t btk_timer__add_chain(uint64_t rounds);
 
+/* Run iterations (>= 1) turns of a loop whose body is its counter's decrement and taken
+ * branch (one fused instruction on x86-64): about one cycle a turn on a core to itself, about
+ * two when an SMT sibling is busy (the reference loop of btk_timer_branch_ratio). Returns
+ * iterations, or 0 without running anything where there is no such loop (timer_posix.c). */
+uint64_t btk_timer__branch_loop(uint64_t iterations);
+
 /* CLOCK_MONOTONIC_RAW in nanoseconds: the reference clock and the fallback source. */
 uint64_t btk_timer__mono_ns(void);
 

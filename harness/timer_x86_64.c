@@ -77,6 +77,21 @@ uint64_t btk_timer_stop(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+uint64_t btk_timer__branch_loop(uint64_t iterations)
+{
+    uint64_t n = iterations;
+
+    /* sub+jnz fuse into one instruction: the loop is bound by taken branches (the front
+     * end), which an SMT sibling shares, where the add chain is bound by latency. */
+    __asm__ __volatile__("1:\n\t"
+                         "sub $1, %0\n\t"
+                         "jnz 1b"
+                         : "+r"(n)
+                         :
+                         : "cc");
+    return iterations;
+}
+
 uint64_t btk_timer__add_chain(uint64_t rounds)
 {
     uint64_t x = 0, one = 1;

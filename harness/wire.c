@@ -10,7 +10,8 @@
 #include <unistd.h>
 
 #define WIRE_MAGIC 0x52544b42u /* "BKTR" little-endian */
-#define WIRE_VERSION 3u /* 2: CPU time, threads, disturbance, per-call times; 3: core clock */
+#define WIRE_VERSION 4u /* 2: CPU time, threads, disturbance, per-call times; 3: core clock;
+                         * 4: branch ratio (shared core) */
 
 typedef struct wire_head {
     uint32_t magic, version, kind, reserved;
@@ -32,6 +33,7 @@ typedef struct wire_scalars {
     btk_count_figures counted;
     uint32_t threads, per_call;
     uint64_t disturbed, switches, migrations, call_count;
+    double branch_ratio;
 } wire_scalars;
 
 #define HW_MAX (sizeof(((btk_proc_result *)0)->hw) / sizeof(btk_named_value))
@@ -77,6 +79,7 @@ static void scalars_from(wire_scalars *s, const btk_proc_result *r)
     s->disturbed = r->disturbed;
     s->switches = r->switches;
     s->migrations = r->migrations;
+    s->branch_ratio = r->branch_ratio;
     s->call_count = r->call_count;
 }
 
@@ -152,7 +155,8 @@ static int check_scalars(wire_scalars *s, size_t payload_len)
     if (s->stop > (uint32_t)BTK_STOP_MAX_SAMPLES || s->mem_tracked > 1 ||
         s->counted.events > BTK_COUNT_EVENTS || s->counted.aslr_off > 1 ||
         s->per_call > 1 || (s->per_call == 0 && s->call_count > 0) ||
-        s->disturbed > s->count || s->migrations > s->count)
+        s->disturbed > s->count || s->migrations > s->count ||
+        !(s->branch_ratio >= 0 && s->branch_ratio < 1e6))
         return bad("field out of range");
     for (i = 0; i < s->counter_count; i++)
         if (memchr(s->counters[i].name, '\0', BTK_COUNTER_NAME_MAX) == NULL)
@@ -191,6 +195,7 @@ static void scalars_to(btk_proc_result *r, const wire_scalars *s)
     r->disturbed = s->disturbed;
     r->switches = s->switches;
     r->migrations = s->migrations;
+    r->branch_ratio = s->branch_ratio;
     r->call_count = (size_t)s->call_count;
 }
 

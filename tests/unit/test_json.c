@@ -468,6 +468,54 @@ static void json__unwritable_path_names_it(void **state)
     free(f.res[1].procs);
 }
 
+/* The shared-core test (docs/timer.md "Shared core"): at least half of the processes with a
+ * branch ratio at 1.5 or more; processes without one (0) do not count either way. And the
+ * ratio is in the JSON only when known. Cases by hand: {1, 1, 2, 2} yes (2 of 4), {1, 1, 1,
+ * 2} no, {1.49, 1.5} yes (the bound is inclusive), {0, 0, 0, 2} yes (1 of 1 known), all 0
+ * no. */
+static void summary__shared_core_needs_half_the_processes(void **state)
+{
+    static const double cases[][4] = {
+        {1, 1, 2, 2}, {1, 1, 1, 2}, {1.49, 1.5, 0, 0}, {0, 0, 0, 2}, {0, 0, 0, 0}};
+    static const bool expect[] = {true, false, true, true, false};
+    static const size_t known[] = {4, 4, 2, 1, 0};
+    fake_run f;
+    btk_summary s;
+    json_t *doc, *procs;
+
+    (void)state;
+    for (size_t c = 0; c < sizeof(expect) / sizeof(expect[0]); c++) {
+        btk_proc_result *p;
+
+        fake_setup(&f, "fine");
+        p = realloc(f.res[1].procs, 4 * sizeof(*p));
+        assert_non_null(p);
+        for (size_t i = 0; i < 4; i++) {
+            p[i] = p[0];
+            p[i].index = (int)i;
+            p[i].branch_ratio = cases[c][i];
+        }
+        f.res[1].procs = p;
+        f.res[1].proc_count = 4;
+        f.opts.processes = 4;
+        assert_int_equal(btk_summary_compute(&s, &f.res[1]), 0);
+        assert_int_equal(s.ratio_procs, known[c]);
+        assert_int_equal(btk_summary_shared_core(&s), expect[c]);
+        doc = fake_dump(&f);
+        procs = at(json_array_get(json_object_get(doc, "benchmarks"), 1), "processes");
+        assert_int_equal(json_array_size(procs), 4);
+        for (size_t i = 0; i < 4; i++) {
+            json_t *r = json_object_get(json_array_get(procs, i), "branch_ratio");
+
+            if (cases[c][i] > 0)
+                check_near(json_real_value(r), cases[c][i], 1e-12);
+            else
+                assert_null(r);
+        }
+        json_decref(doc);
+    }
+}
+
 /* Every allocation of the summary fails in turn: a clean BTK_ENOMEM until it succeeds. */
 static void summary__survives_every_allocation_failure(void **state)
 {
@@ -498,6 +546,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json__every_documented_field_has_its_type),
         cmocka_unit_test(json__figures_are_consistent),
+        cmocka_unit_test(summary__shared_core_needs_half_the_processes),
         cmocka_unit_test(json__peak_rss_does_not_grow_with_earlier_processes),
         cmocka_unit_test(json__failed_entry_has_error_and_no_figures),
         cmocka_unit_test(json__stats_object_is_the_metric_table),
