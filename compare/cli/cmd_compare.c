@@ -522,6 +522,20 @@ static int sample_warning(btk_buf *w, const cli_side *base, const cli_side *now)
     return error;
 }
 
+/* "different core states: ..." when some runs of the sides recorded a shared core and
+ * others not (runtag.h). */
+static int core_warning(btk_buf *w, const cli_side *base, const cli_side *now)
+{
+    btk_buf note = BTK_BUF_INIT;
+    int error = btk_runtag_core_note(&note, (const btk_run *const *)base->runs, base->count,
+                                     (const btk_run *const *)now->runs, now->count);
+
+    if (error == 0 && note.len)
+        error = btk_buf_printf(w, "%s%s", w->len ? "; " : "", btk_buf_cstr(&note));
+    btk_buf_free(&note);
+    return error;
+}
+
 static int header_strings(btk_buf *b, btk_buf *n, btk_buf *m, btk_buf *w, const cli_side *base,
                           const cli_side *now)
 {
@@ -545,6 +559,8 @@ static int header_strings(btk_buf *b, btk_buf *n, btk_buf *m, btk_buf *w, const 
         error = build_warning(w, base, now);
     if (error == 0)
         error = sample_warning(w, base, now);
+    if (error == 0)
+        error = core_warning(w, base, now);
     if (error == 0)
         error = env_warnings(w, base, "base");
     return error ? error : env_warnings(w, now, "contender");

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <string.h>
 
 int btk_runtag_set_build(btk_run *run, const char *build, const char *binary)
 {
@@ -116,4 +117,39 @@ int btk_runtag_sample_note(btk_buf *out, const btk_run *const *base, size_t base
     btk_buf_free(&b);
     btk_buf_free(&n);
     return error;
+}
+
+/* Whether the run recorded the shared-core warning (stored as "shared-core: ..."). */
+static bool run_shared(const btk_run *run)
+{
+    for (size_t k = 0; k < run->warning_count; k++)
+        if (run->warnings[k] != NULL && strncmp(run->warnings[k], "shared-core:", 12) == 0)
+            return true;
+    return false;
+}
+
+static size_t count_shared(const btk_run *const *runs, size_t count)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < count; i++)
+        n += run_shared(runs[i]) ? 1 : 0;
+    return n;
+}
+
+int btk_runtag_core_note(btk_buf *out, const btk_run *const *base, size_t base_count,
+                         const btk_run *const *now, size_t now_count)
+{
+    size_t sb = count_shared(base, base_count), sn = count_shared(now, now_count);
+
+    if ((sb == 0 && sn == 0) || (sb == base_count && sn == now_count))
+        return 0;
+    return btk_buf_printf(out, "different core states: %zu of %zu base run%s and %zu of %zu "
+                               "contender run%s recorded a core shared with a busy SMT "
+                               "sibling (warning shared-core), where front-end or branch "
+                               "bound code runs up to 2x slower while the core clock reads "
+                               "the same: differences of such benchmarks may be the "
+                               "machine's; record again, or use benchtrack ab",
+                          sb, base_count, base_count == 1 ? "" : "s", sn, now_count,
+                          now_count == 1 ? "" : "s");
 }

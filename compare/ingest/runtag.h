@@ -33,4 +33,11 @@ double btk_runtag_sample_us(const btk_run *run);
 int btk_runtag_sample_note(btk_buf *out, const btk_run *const *base, size_t base_count,
                            const btk_run *const *now, size_t now_count);
 
+/* When some runs of the two sides recorded the shared-core warning (docs/timer.md#shared-core)
+ * and others did not, append to out "different core states: 1 of 1 base run and 0 of 1
+ * contender run recorded a core shared with a busy SMT sibling ..."; nothing when none or
+ * all did. BTK_ENOMEM. */
+int btk_runtag_core_note(btk_buf *out, const btk_run *const *base, size_t base_count,
+                         const btk_run *const *now, size_t now_count);
+
 #endif

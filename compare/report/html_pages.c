@@ -146,18 +146,35 @@ static int put_clock_note(btk_buf *b, const btk_comparison *cmp)
     return error;
 }
 
-/* The latest and base runs record different sample lengths (runtag.h): a warning. */
+/* A warning paragraph for note, when it says something. */
+static int put_warn_note(btk_buf *b, const btk_buf *note)
+{
+    int error = 0;
+
+    if (note->len &&
+        (error = btk_buf_puts(b, "<p class=\"warn\"><b>WARNING:</b> ")) == 0 &&
+        (error = btk_html_text(b, btk_buf_cstr(note))) == 0)
+        error = btk_buf_puts(b, ".</p>\n");
+    return error;
+}
+
+/* The latest and base runs record different sample lengths, or different core states
+ * (runtag.h): a warning each. */
 static int put_sample_note(btk_buf *b, const machine_ctx *m)
 {
-    btk_buf note = BTK_BUF_INIT;
+    btk_buf note = BTK_BUF_INIT, core = BTK_BUF_INIT;
     int error = btk_runtag_sample_note(&note, (const btk_run *const *)m->base, m->base_count,
                                        (const btk_run *const *)m->latest, m->latest_count);
 
-    if (error == 0 && note.len &&
-        (error = btk_buf_puts(b, "<p class=\"warn\"><b>WARNING:</b> ")) == 0 &&
-        (error = btk_html_text(b, btk_buf_cstr(&note))) == 0)
-        error = btk_buf_puts(b, ".</p>\n");
+    if (error == 0)
+        error = btk_runtag_core_note(&core, (const btk_run *const *)m->base, m->base_count,
+                                     (const btk_run *const *)m->latest, m->latest_count);
+    if (error == 0)
+        error = put_warn_note(b, &note);
+    if (error == 0)
+        error = put_warn_note(b, &core);
     btk_buf_free(&note);
+    btk_buf_free(&core);
     return error;
 }
 
