@@ -508,27 +508,16 @@ static int env_warnings(btk_buf *w, const cli_side *side, const char *which)
     return error;
 }
 
-/* "different sample lengths: ..." when the runs of the two sides were not all sampled
- * alike (runtag.h). */
-static int sample_warning(btk_buf *w, const cli_side *base, const cli_side *now)
+/* A note of runtag.h about the two sides' runs ("different sample lengths: ...",
+ * "different core states: ..."), appended to w when it says something. */
+typedef int (*side_note_fn)(btk_buf *out, const btk_run *const *base, size_t base_count,
+                            const btk_run *const *now, size_t now_count);
+static int side_warning(btk_buf *w, side_note_fn note_fn, const cli_side *base,
+                        const cli_side *now)
 {
     btk_buf note = BTK_BUF_INIT;
-    int error = btk_runtag_sample_note(&note, (const btk_run *const *)base->runs, base->count,
-                                       (const btk_run *const *)now->runs, now->count);
-
-    if (error == 0 && note.len)
-        error = btk_buf_printf(w, "%s%s", w->len ? "; " : "", btk_buf_cstr(&note));
-    btk_buf_free(&note);
-    return error;
-}
-
-/* "different core states: ..." when some runs of the sides recorded a shared core and
- * others not (runtag.h). */
-static int core_warning(btk_buf *w, const cli_side *base, const cli_side *now)
-{
-    btk_buf note = BTK_BUF_INIT;
-    int error = btk_runtag_core_note(&note, (const btk_run *const *)base->runs, base->count,
-                                     (const btk_run *const *)now->runs, now->count);
+    int error = note_fn(&note, (const btk_run *const *)base->runs, base->count,
+                        (const btk_run *const *)now->runs, now->count);
 
     if (error == 0 && note.len)
         error = btk_buf_printf(w, "%s%s", w->len ? "; " : "", btk_buf_cstr(&note));
@@ -558,9 +547,9 @@ static int header_strings(btk_buf *b, btk_buf *n, btk_buf *m, btk_buf *w, const 
     if (error == 0)
         error = build_warning(w, base, now);
     if (error == 0)
-        error = sample_warning(w, base, now);
+        error = side_warning(w, btk_runtag_sample_note, base, now);
     if (error == 0)
-        error = core_warning(w, base, now);
+        error = side_warning(w, btk_runtag_core_note, base, now);
     if (error == 0)
         error = env_warnings(w, base, "base");
     return error ? error : env_warnings(w, now, "contender");

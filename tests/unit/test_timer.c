@@ -92,10 +92,25 @@ static double thread_cpu_s(void)
  * reports the nominal clock; the core may run faster or slower; not under valgrind, which
  * runs the chain several times slower). Ratios with generous
  * margins: the clock may change between readings, and a loaded machine disturbs both. */
+/* Rounds of the add chain that take at least ~10 ms of the thread's CPU time. */
+static uint64_t rounds_for_10ms(void)
+{
+    uint64_t rounds = 1u << 16;
+    double t;
+
+    do {
+        rounds *= 2;
+        t = thread_cpu_s();
+        assert_int_equal(btk_timer__add_chain(rounds), 8 * rounds);
+        t = thread_cpu_s() - t;
+    } while (t < 0.01 && rounds < (1ull << 40));
+    return rounds;
+}
+
 static void timer__core_clock_agrees_with_a_long_chain(void **state)
 {
     double v[11], t, best = 0, ghz, ref, mhz = 0;
-    uint64_t rounds = 1u << 16;
+    uint64_t rounds;
     char line[256];
     FILE *f;
     int i;
@@ -105,12 +120,7 @@ static void timer__core_clock_agrees_with_a_long_chain(void **state)
     for (i = 0; i < 11; i++)
         v[i] = btk_timer_core_ghz();
     ghz = btk_stats_median_inplace(v, 11);
-    do { /* a length of at least ~10 ms */
-        rounds *= 2;
-        t = thread_cpu_s();
-        assert_int_equal(btk_timer__add_chain(rounds), 8 * rounds);
-        t = thread_cpu_s() - t;
-    } while (t < 0.01 && rounds < (1ull << 40));
+    rounds = rounds_for_10ms();
     for (i = 0; i < 5; i++) {
         t = thread_cpu_s();
         assert_int_equal(btk_timer__add_chain(rounds), 8 * rounds);
@@ -142,7 +152,7 @@ static void timer__core_clock_agrees_with_a_long_chain(void **state)
 static void timer__branch_ratio_agrees_with_long_loops(void **state)
 {
     double v[11], ratio, chain = 0, loop = 0, t, ref;
-    uint64_t rounds = 1u << 16;
+    uint64_t rounds;
     int i;
 
     (void)state;
@@ -154,12 +164,7 @@ static void timer__branch_ratio_agrees_with_long_loops(void **state)
         assert_true(ratio == 0);
         return;
     }
-    do {
-        rounds *= 2;
-        t = thread_cpu_s();
-        assert_int_equal(btk_timer__add_chain(rounds), 8 * rounds);
-        t = thread_cpu_s() - t;
-    } while (t < 0.01 && rounds < (1ull << 40));
+    rounds = rounds_for_10ms();
     for (i = 0; i < 5; i++) {
         double c, l;
 
