@@ -24,7 +24,9 @@ void btk_envcheck_add(btk_env_report *r, const char *code, const char *fmt, ...)
     w = &r->warnings[r->count++];
     snprintf(w->code, sizeof(w->code), "%s", code);
     va_start(ap, fmt);
-    vsnprintf(w->message, sizeof(w->message), fmt, ap);
+    /* a message cut to fit ends in "..." so the cut shows (names come last in them) */
+    if (vsnprintf(w->message, sizeof(w->message), fmt, ap) >= (int)sizeof(w->message))
+        memcpy(w->message + sizeof(w->message) - 4, "...", 4);
     va_end(ap);
 }
 

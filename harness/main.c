@@ -303,11 +303,9 @@ static void check_shared_core(btk_env_report *env, const btk_bench_result *res,
     }
     if (named > 0)
         btk_envcheck_add(env, "shared-core",
-                         "%zu benchmark%s ran on a core shared with a busy SMT sibling (a "
-                         "loop of taken branches took %.1fx or more the time of as many "
-                         "dependent additions): %s; code bound by instruction fetch or "
-                         "branches runs up to 2x slower in that state: compare with runs "
-                         "recorded in the same state, or use benchtrack ab",
+                         "%zu benchmark%s ran on a core shared with a busy SMT sibling "
+                         "(branch loop %.1fx the add chain or more), where branch-bound "
+                         "code runs up to 2x slower (docs/timer.md#shared-core): %s",
                          named, named > 1 ? "s" : "", BTK_SUMMARY_SHARED_RATIO,
                          named_list(&names, named));
     btk_envcheck_print(env, before, stderr);

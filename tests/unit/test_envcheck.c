@@ -192,6 +192,27 @@ static void envcheck__quotes_values_and_prints_each_once(void **state)
     test_rmtree(root);
 }
 
+/* A message longer than its 255 characters is cut and ends in "..." (the cut shows); one
+ * that fits is kept whole. */
+static void envcheck__long_message_shows_its_cut(void **state)
+{
+    btk_env_report r;
+    char name[400];
+
+    (void)state;
+    memset(&r, 0, sizeof(r));
+    memset(name, 'x', sizeof(name) - 1);
+    name[sizeof(name) - 1] = '\0';
+    btk_envcheck_add(&r, "levels", "1 benchmark: %s", name);
+    btk_envcheck_add(&r, "pin", "%.*s", 255, name);
+    assert_int_equal(r.count, 2);
+    assert_int_equal(strlen(r.warnings[0].message), 255);
+    assert_memory_equal(r.warnings[0].message, "1 benchmark: xxx", 16);
+    assert_string_equal(r.warnings[0].message + 252, "...");
+    assert_int_equal(strlen(r.warnings[1].message), 255);
+    assert_null(strchr(r.warnings[1].message, '.'));
+}
+
 static void instance(btk_instance *inst, btk_bench_options *opts, const char *family,
                      unsigned build)
 {
@@ -258,6 +279,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(envcheck__quiet_machine_gives_no_warnings),
+        cmocka_unit_test(envcheck__long_message_shows_its_cut),
         cmocka_unit_test(envcheck__noisy_machine_gives_every_code_once),
         cmocka_unit_test(envcheck__boost_file_and_load_threshold),
         cmocka_unit_test(envcheck__unreadable_tree_warns_nothing),
