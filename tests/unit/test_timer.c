@@ -145,41 +145,48 @@ static void timer__core_clock_agrees_with_a_long_chain(void **state)
 
 /* The shared-core reading (docs/timer.md "Shared core") against the same two loops run
  * for ~10 ms each and timed by the thread's CPU clock, an independent clock: the ratio of
- * their times per step agrees within 35 % (the state of the sibling can change between the
- * readings; a disturbance lengthens both). And it is a ratio of one-cycle steps: between
- * 0.3 and 3 on any core (about 1 alone, 2 shared); not under valgrind, which runs the two
- * loops at its own speeds. */
+ * their times per step agrees within 35 % (a disturbance lengthens both). The sibling's
+ * state can change between the two measurements (on the reference host it switched every
+ * few seconds to minutes), so a disagreement is measured again, up to 3 attempts: a wrong
+ * reading disagrees every time. And it is a ratio of one-cycle steps: between 0.3 and 3 on
+ * any core (about 1 alone, 2 shared); not under valgrind, which runs the two loops at its
+ * own speeds. */
 static void timer__branch_ratio_agrees_with_long_loops(void **state)
 {
-    double v[11], ratio, chain = 0, loop = 0, t, ref;
+    double v[11], ratio = 0, chain = 0, loop = 0, t, ref = 0;
     uint64_t rounds;
-    int i;
+    int i, attempt;
 
     (void)state;
     assert_int_equal(btk_timer_init(), 0);
-    for (i = 0; i < 11; i++)
-        v[i] = btk_timer_branch_ratio();
-    ratio = btk_stats_median_inplace(v, 11);
     if (btk_timer__branch_loop(1) == 0) { /* no loop on this platform: unknown */
-        assert_true(ratio == 0);
+        assert_true(btk_timer_branch_ratio() == 0);
         return;
     }
     rounds = rounds_for_10ms();
-    for (i = 0; i < 5; i++) {
-        double c, l;
+    for (attempt = 0; attempt < 3; attempt++) {
+        for (i = 0; i < 11; i++)
+            v[i] = btk_timer_branch_ratio();
+        ratio = btk_stats_median_inplace(v, 11);
+        for (i = 0; i < 5; i++) {
+            double c, l;
 
-        t = thread_cpu_s();
-        assert_int_equal(btk_timer__add_chain(rounds), 8 * rounds);
-        c = thread_cpu_s() - t;
-        t = thread_cpu_s();
-        assert_int_equal(btk_timer__branch_loop(8 * rounds), 8 * rounds);
-        l = thread_cpu_s() - t;
-        chain = i == 0 || c < chain ? c : chain;
-        loop = i == 0 || l < loop ? l : loop;
+            t = thread_cpu_s();
+            assert_int_equal(btk_timer__add_chain(rounds), 8 * rounds);
+            c = thread_cpu_s() - t;
+            t = thread_cpu_s();
+            assert_int_equal(btk_timer__branch_loop(8 * rounds), 8 * rounds);
+            l = thread_cpu_s() - t;
+            chain = i == 0 || c < chain ? c : chain;
+            loop = i == 0 || l < loop ? l : loop;
+        }
+        ref = loop / chain;
+        print_message("branch ratio %.3f (reading), %.3f (%llu steps each, %.1f / %.1f ms of "
+                      "CPU)\n",
+                      ratio, ref, (unsigned long long)(8 * rounds), loop * 1e3, chain * 1e3);
+        if (ratio > 0 && fabs(ratio - ref) <= 0.35 * ref)
+            break;
     }
-    ref = loop / chain;
-    print_message("branch ratio %.3f (reading), %.3f (%llu steps each, %.1f / %.1f ms of CPU)\n",
-                  ratio, ref, (unsigned long long)(8 * rounds), loop * 1e3, chain * 1e3);
     assert_true(ratio > 0);
     check_near(ratio, ref, 0.35);
     if (!RUNNING_ON_VALGRIND)
