@@ -237,6 +237,9 @@ double btk_stats_rel_ci_inplace(double *v, size_t n)
     BTK_ASSERT(lo - 1 < n / 2 && hi - 1 >= n / 2);
     low = btk_stats_select_kth(v, n / 2, lo - 1);
     high = btk_stats_select_kth(v + n / 2, n - n / 2, hi - 1 - n / 2);
+    /* a NaN among v leaves the selections unordered: never "precise" on such values */
+    if (!(high >= low) || !isfinite(high - low))
+        return HUGE_VAL;
     return (high - low) / 2 / med;
 }
 

@@ -457,6 +457,18 @@ static void sampler__budget_bounds_the_wall_time(void **state)
         for (attempt = 0, held = false; attempt < 3 && !held; attempt++) {
             double wall = wall_of_budget("work/500", budgets[i], &r);
 
+            if (r.stop != BTK_STOP_TIME_BUDGET) { /* what the samples were (seen once in CI) */
+                size_t bad = 0, k;
+                double lo = HUGE_VAL, hi = -HUGE_VAL;
+
+                for (k = 0; k < r.count; k++) {
+                    bad += isfinite(r.samples[k]) ? 0 : 1;
+                    lo = fmin(lo, r.samples[k]);
+                    hi = fmax(hi, r.samples[k]);
+                }
+                print_message("stop %d: %zu samples, %zu not finite, from %g to %g ns\n",
+                              (int)r.stop, r.count, bad, lo, hi);
+            }
             assert_int_equal(r.stop, BTK_STOP_TIME_BUDGET);
             assert_true(r.count >= 1);
             held = wall < budgets[i] * 1.25 + 10 && wall > budgets[i] * 0.25;
