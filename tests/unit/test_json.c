@@ -348,28 +348,38 @@ static void json__peak_rss_does_not_grow_with_earlier_processes(void **state)
 {
     json_t *doc, *b, *p;
     size_t i, k;
+    bool held = false;
 
     (void)state;
 #if defined(__SANITIZE_ADDRESS__)
     skip();
 #endif
-    doc = run_fixture("24", "5", "--min-samples=3");
-    json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
-        json_int_t rss[24], first, last;
+    /* Under load the processes' peak RSS also falls into two modes 150-330 KiB apart, in
+     * runs of processes, in this build and in the one before the warm-up was kept alike
+     * (3 of 8 fixture runs beside a `yes` broke the bound in each, 2026-12-03): up to 3
+     * attempts, and the bound must hold for every benchmark in one of them. A child that
+     * kept the runner's history grows in every attempt. */
+    for (int attempt = 0; attempt < 3 && !held; attempt++) {
+        held = true;
+        doc = run_fixture("24", "5", "--min-samples=3");
+        json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
+            json_int_t rss[24], first, last;
 
-        assert_int_equal(json_array_size(json_object_get(b, "processes")), 24);
-        json_array_foreach(json_object_get(b, "processes"), k, p) {
-            rss[k] = json_integer_value(json_object_get(p, "peak_rss_bytes"));
-            assert_true(rss[k] > 0);
+            assert_int_equal(json_array_size(json_object_get(b, "processes")), 24);
+            json_array_foreach(json_object_get(b, "processes"), k, p) {
+                rss[k] = json_integer_value(json_object_get(p, "peak_rss_bytes"));
+                assert_true(rss[k] > 0);
+            }
+            first = median8(rss);
+            last = median8(rss + 16);
+            print_message("%s: peak RSS, median of the first 8 processes %lld KiB, of the "
+                          "last 8 %lld KiB\n", json_string_value(json_object_get(b, "name")),
+                          (long long)first / 1024, (long long)last / 1024);
+            held = held && last - first <= 12 * 4096;
         }
-        first = median8(rss);
-        last = median8(rss + 16);
-        print_message("%s: peak RSS, median of the first 8 processes %lld KiB, of the last 8 "
-                      "%lld KiB\n", json_string_value(json_object_get(b, "name")),
-                      (long long)first / 1024, (long long)last / 1024);
-        assert_true(last - first <= 12 * 4096);
+        json_decref(doc);
     }
-    json_decref(doc);
+    assert_true(held);
 }
 
 static void json__failed_entry_has_error_and_no_figures(void **state)
