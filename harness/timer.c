@@ -164,67 +164,56 @@ const btk_timer_info *btk_timer_info_get(void)
     return &info;
 }
 
-/* Ticks of the fastest of CHAIN_TRIES runs of the reference chain of the given rounds; 0
- * when the backend has no chain. */
-static double chain_ticks(uint64_t rounds)
+/* Ticks of the fastest of CHAIN_TRIES calls of a backend loop (btk__add_chain,
+ * btk__branch_loop) with arg; 0 when it did not return expect (the backend has no loop). */
+static double fastest(uint64_t (*run)(uint64_t), uint64_t arg, uint64_t expect)
 {
     double best = 0;
 
     for (int i = 0; i < CHAIN_TRIES; i++) {
-        uint64_t t0 = btk_timer_start(), sum = btk_timer__add_chain(rounds),
-                 t1 = btk_timer_stop();
+        uint64_t t0 = btk_timer_start(), got = run(arg), t1 = btk_timer_stop();
 
-        if (sum != 8 * rounds)
+        if (got != expect)
             return 0;
         if (i == 0 || (double)(t1 - t0) < best)
             best = (double)(t1 - t0);
     }
     return best;
+}
+
+/* Ticks of the per_arg * arg one-cycle steps of run(arg) without the reads' fixed cost:
+ * the fastest at 2 * arg minus the fastest at arg (the best of each drops an interrupted
+ * run); 0 when there is no loop or the two lengths contradict each other. */
+static double step_ticks(uint64_t (*run)(uint64_t), uint64_t arg, uint64_t per_arg)
+{
+    double one, two;
+
+    if ((one = fastest(run, arg, per_arg * arg)) <= 0 ||
+        (two = fastest(run, 2 * arg, 2 * per_arg * arg)) <= one)
+        return 0;
+    return two - one;
 }
 
 double btk_timer_core_ghz(void)
 {
-    double one, two, ns;
+    double ticks, ns;
 
-    if (!initialized || (one = chain_ticks(CHAIN_ROUNDS)) <= 0 ||
-        (two = chain_ticks(2 * CHAIN_ROUNDS)) <= one)
+    if (!initialized || (ticks = step_ticks(btk_timer__add_chain, CHAIN_ROUNDS, 8)) <= 0)
         return NAN;
-    /* The difference of the two lengths is CHAIN_ROUNDS * 8 additions without the reads'
-     * fixed cost; the best of each length drops an interrupted run. */
-    ns = btk_timer_ticks_to_ns(two - one);
+    ns = btk_timer_ticks_to_ns(ticks);
     return ns > 0 ? (double)(8 * CHAIN_ROUNDS) / ns : NAN;
-}
-
-/* Ticks of the fastest of CHAIN_TRIES runs of the branch loop of the given turns; 0 when
- * the backend has none. */
-static double loop_ticks(uint64_t turns)
-{
-    double best = 0;
-
-    for (int i = 0; i < CHAIN_TRIES; i++) {
-        uint64_t t0 = btk_timer_start(), ran = btk_timer__branch_loop(turns),
-                 t1 = btk_timer_stop();
-
-        if (ran != turns)
-            return 0;
-        if (i == 0 || (double)(t1 - t0) < best)
-            best = (double)(t1 - t0);
-    }
-    return best;
 }
 
 double btk_timer_branch_ratio(void)
 {
-    double chain_one, chain_two, loop_one, loop_two;
+    double chain, loop;
 
     /* 8 * CHAIN_ROUNDS turns against CHAIN_ROUNDS rounds of 8 additions: as many
-     * one-cycle steps each; the differences of two lengths drop the reads' fixed cost. */
-    if (!initialized || (chain_one = chain_ticks(CHAIN_ROUNDS)) <= 0 ||
-        (chain_two = chain_ticks(2 * CHAIN_ROUNDS)) <= chain_one ||
-        (loop_one = loop_ticks(8 * CHAIN_ROUNDS)) <= 0 ||
-        (loop_two = loop_ticks(16 * CHAIN_ROUNDS)) <= loop_one)
+     * one-cycle steps each. */
+    if (!initialized || (chain = step_ticks(btk_timer__add_chain, CHAIN_ROUNDS, 8)) <= 0 ||
+        (loop = step_ticks(btk_timer__branch_loop, 8 * CHAIN_ROUNDS, 1)) <= 0)
         return 0;
-    return (loop_two - loop_one) / (chain_two - chain_one);
+    return loop / chain;
 }
 
 double btk_timer_ticks_to_ns(double ticks)

@@ -160,7 +160,7 @@ static int put_warn_note(btk_buf *b, const btk_buf *note)
 
 /* The latest and base runs record different sample lengths, or different core states
  * (runtag.h): a warning each. */
-static int put_sample_note(btk_buf *b, const machine_ctx *m)
+static int put_side_notes(btk_buf *b, const machine_ctx *m)
 {
     btk_buf note = BTK_BUF_INIT, core = BTK_BUF_INIT;
     int error = btk_runtag_sample_note(&note, (const btk_run *const *)m->base, m->base_count,
@@ -192,7 +192,7 @@ static int put_trust(btk_buf *b, const machine_ctx *m)
          (error = btk_buf_puts(b, ". Runs of different builds are never pooled or "
                                   "compared.</p>\n")) < 0))
         return error;
-    if ((error = put_sample_note(b, m)) < 0)
+    if ((error = put_side_notes(b, m)) < 0)
         return error;
     if (m->excluded.len &&
         ((error = btk_buf_puts(b, "<p class=\"ctx\">Left out: ")) < 0 ||
