@@ -216,6 +216,8 @@ static json_t *context_json(jb *b, const btk_report *rep)
 #endif
     put(b, c, "date", str(date));
     put(b, c, "executable", str(rep->executable ? rep->executable : ""));
+    if (rep->executable_id && rep->executable_id[0])
+        put(b, c, "executable_id", str(rep->executable_id));
     put(b, c, "host", host_json(b, rep->env));
     put(b, c, "timer", timer_json(b, rep->timer));
     put(b, c, "perf", probe_json(b, rep->env_in->perf_available, rep->env_in->perf_reason));

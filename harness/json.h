@@ -29,6 +29,8 @@ typedef struct btk_report {
     const btk_instance *insts;        /* insts[i] measured results[i]; NULL: no "params" */
     const btk_cx_group *fits;         /* complexity fits ("complexity"), fit_count of them */
     size_t fit_count;
+    const char *executable_id;        /* btk__file_id of the running binary; NULL or ""
+                                       * unknown */
 } btk_report;
 
 /* Write the document to f, pretty-printed, followed by a newline. BTK_ENOMEM when it cannot

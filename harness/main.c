@@ -345,6 +345,16 @@ static int write_outputs(const btk_main_options *o, const btk_report *rep)
     return status;
 }
 
+/* The running binary's content identity (btk__file_id), so that `benchtrack compare
+ * --confirm-*` can tell the binary that recorded a run (docs/json-format.md); "" when
+ * neither /proc/self/exe nor argv[0] can be read. */
+static void executable_id(char out[BTK_FILE_ID_LEN], const char *argv0)
+{
+    if (btk__file_id(out, "/proc/self/exe") < 0 && btk__file_id(out, argv0) < 0)
+        out[0] = '\0';
+    btk_error_clear();
+}
+
 /* Measure insts and report; returns the exit status. */
 static int run_all(const btk_main_options *o, const btk_instance *insts, size_t count,
                    const char *argv0)
@@ -353,7 +363,8 @@ static int run_all(const btk_main_options *o, const btk_instance *insts, size_t 
     run_ctx ctx = {o, {NULL, false, 0, "", 0, 0}, o->format == BTK_FORMAT_CONSOLE, false,
                    false, count, btk__monotonic_ms()};
     btk_report rep = {argv0, time(NULL), NULL, NULL,     NULL, &o->runner,
-                      o->filter, NULL, 0,    NULL, NULL, 0};
+                      o->filter, NULL, 0,    NULL, NULL, 0, NULL};
+    char exe_id[BTK_FILE_ID_LEN];
     btk_bench_result *res = NULL;
     btk_cx_group *fits = NULL;
     btk_env_input in;
@@ -405,6 +416,8 @@ static int run_all(const btk_main_options *o, const btk_instance *insts, size_t 
         status = complain(EXIT_FAILED);
     if (ctx.table)
         btk_console_complexity(&ctx.console, fits, rep.fit_count);
+    executable_id(exe_id, argv0);
+    rep.executable_id = exe_id;
     rep.insts = insts;
     rep.fits = fits;
     rep.env_in = &in;

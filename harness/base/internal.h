@@ -78,6 +78,13 @@ double btk__monotonic_ms(void);
  * len is 0); start from BTK_FNV1A_INIT. Never fails. */
 uint64_t btk__fnv1a(uint64_t h, const void *data, size_t len);
 
+/* "fnv1a64:" and 16 hex digits, and the NUL. */
+#define BTK_FILE_ID_LEN 25
+
+/* The identity of the file at path: the FNV-1a of its bytes, as "fnv1a64:%016x" in out
+ * ("" on failure). BTK_EIO names the path when it cannot be opened or read. */
+int btk__file_id(char out[BTK_FILE_ID_LEN], const char *path);
+
 /* ---- growable string buffer (buf.c), after curl's dynbuf: has a hard size cap ---- */
 typedef struct btk_buf {
     char *ptr;     /* NUL-terminated contents, or NULL when empty and never grown */

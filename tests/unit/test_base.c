@@ -2,6 +2,8 @@
  * the allocator's fault injection and FNV-1a. */
 #include "check.h"
 #include "internal.h"
+#include <string.h>
+#include <unistd.h>
 
 static void error__set_returns_code_and_keeps_message(void **state)
 {
@@ -117,6 +119,36 @@ static void hash__fnv1a_continues_across_calls(void **state)
     assert_true(btk__fnv1a(h, "", 0) == h);
 }
 
+/* A file's identity is the FNV-1a of its bytes (the vectors above), also past the 64 KiB
+ * read chunk; a missing file is BTK_EIO naming it and leaves "". */
+static void hash__file_id_hashes_the_bytes(void **state)
+{
+    char path[] = "/tmp/btk-file-id-XXXXXX", id[BTK_FILE_ID_LEN], want[BTK_FILE_ID_LEN];
+    static unsigned char big[200000];
+    int fd;
+
+    (void)state;
+    assert_true((fd = mkstemp(path)) >= 0);
+    assert_int_equal(btk__file_id(id, path), 0);
+    assert_string_equal(id, "fnv1a64:cbf29ce484222325");
+    assert_int_equal(write(fd, "foobar", 6), 6);
+    assert_int_equal(btk__file_id(id, path), 0);
+    assert_string_equal(id, "fnv1a64:85944171f73967e8");
+    for (size_t i = 0; i < sizeof(big); i++)
+        big[i] = (unsigned char)(i * 7u + (i >> 9));
+    assert_int_equal(ftruncate(fd, 0), 0);
+    assert_int_equal(pwrite(fd, big, sizeof(big), 0), (ssize_t)sizeof(big));
+    snprintf(want, sizeof(want), "fnv1a64:%016llx",
+             (unsigned long long)btk__fnv1a(BTK_FNV1A_INIT, big, sizeof(big)));
+    assert_int_equal(btk__file_id(id, path), 0);
+    assert_string_equal(id, want);
+    close(fd);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(btk__file_id(id, path), BTK_EIO);
+    assert_string_equal(id, "");
+    assert_non_null(strstr(btk_error_last()->message, path));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,6 +161,7 @@ int main(void)
         cmocka_unit_test(buf__survives_every_allocation_failure),
         cmocka_unit_test(hash__fnv1a_matches_reference_vectors),
         cmocka_unit_test(hash__fnv1a_continues_across_calls),
+        cmocka_unit_test(hash__file_id_hashes_the_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

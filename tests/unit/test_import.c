@@ -720,7 +720,7 @@ static void import__accepts_whatever_the_writer_writes(void **state)
             res[i] = b[i].res;
         }
         rep = (btk_report){"./hostile\x01", 0, &in, &env, NULL, &opts, NULL, res, BENCHES, NULL,
-                           NULL, 0};
+                           NULL, 0, NULL};
         assert_non_null(f = open_memstream(&text, &len));
         assert_int_equal(btk_json_write_stream(&rep, f), 0);
         fclose(f);
@@ -830,7 +830,7 @@ static void import__round_trips_every_metric_the_writer_writes(void **state)
     memset(&in, 0, sizeof(in));
     memset(&env, 0, sizeof(env));
     opts = (btk_runner_options){.processes = 1, .cpu = -1};
-    rep = (btk_report){"./rt", 0, &in, &env, NULL, &opts, NULL, &res, 1, NULL, NULL, 0};
+    rep = (btk_report){"./rt", 0, &in, &env, NULL, &opts, NULL, &res, 1, NULL, NULL, 0, NULL};
     assert_int_equal(btk_summary_compute(&want, &res), 0);
     for (size_t i = 0; i < BTK_STATS_METRIC_COUNT; i++)
         for (size_t j = i + 1; j < BTK_STATS_METRIC_COUNT; j++)

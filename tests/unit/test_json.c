@@ -296,7 +296,7 @@ static void fake_setup(fake_run *f, const char *ok_name)
     p->counter_count = 1;
     snprintf(p->counters[0].name, BTK_COUNTER_NAME_MAX, "ratio");
     p->counters[0].value = NAN;
-    f->rep = (btk_report){"./x", 0, &f->in, &f->env, NULL, &f->opts, NULL, f->res, 2, NULL, NULL, 0};
+    f->rep = (btk_report){"./x", 0, &f->in, &f->env, NULL, &f->opts, NULL, f->res, 2, NULL, NULL, 0, NULL};
 }
 
 static json_t *fake_dump(fake_run *f)
