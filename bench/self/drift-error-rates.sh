@@ -15,7 +15,10 @@
 #  decide  import the runs in recording order into two stores (aa.db: the h runs, then the
 #          a and c runs; ab.db: the h runs, then the a and b runs) and `benchtrack compare` each pair by run id, the way
 #          a user compares two stored runs: each compare sees only what was stored before
-#          its contender (earlier pairs are the benchmark's history).
+#          its contender (earlier pairs are the benchmark's history). With CONFIRM=1 (the
+#          default) each pair is compared again with --confirm-base/--confirm-new (the
+#          binaries that recorded the sides): what the stored runs flag is re-measured,
+#          interleaved, with the other CPU loaded as when recording -> OUT/aac-*, abc-*.
 #  ab      `benchtrack ab examples copy-of-examples` (whole suite) and
 #          `benchtrack ab examples examples_cpu_plus5 --filter cpu`, PAIRS times each. With
 #          AB_SCHEDULES="step whole" each pair also runs both again through wrappers whose
@@ -29,6 +32,7 @@
 # budget, failed); cpu found regressed in >= 95 % of the A/B pairs.
 # usage: bench/self/drift-error-rates.sh [BUILD_DIR]
 #   env: PAIRS (20), HISTORY (5), K (10), BUDGET (time budget per process, ms: 100), OUT, STEPS,
+#        CONFIRM (1: also compare with --confirm-*; 0: not),
 #        METRICS, ABAA_METRICS, ABAB_METRICS, AB_SCHEDULES ("step"),
 #        BIN_DIR (where examples and examples_cpu_plus5 are; default BUILD_DIR/bench)
 set -euo pipefail
@@ -42,6 +46,7 @@ HISTORY=${HISTORY:-5}
 K=${K:-10}
 BUDGET=${BUDGET:-100}
 STEPS=${STEPS:-record decide ab}
+CONFIRM=${CONFIRM:-1}
 METRICS=${METRICS:-wall cycles}
 ABAA_METRICS=${ABAA_METRICS:-$METRICS}
 ABAB_METRICS=${ABAB_METRICS:-$METRICS}
@@ -89,7 +94,7 @@ fi
 
 # Store the runs in recording order and compare each pair by run id, once per metric. The
 # verdicts go to OUT/<db>-<metric>-<i>.csv.
-decide() { # db first second prefix
+decide() { # db first second second's-binary
     local db=$OUT/$1.db first=$2 second=$3 rc
     rm -f "$db"
     for i in $(seq 1 "$HISTORY"); do
@@ -106,6 +111,15 @@ decide() { # db first second prefix
             "$BT" compare "#$((HISTORY + 2 * i - 1))" "#$((HISTORY + 2 * i))" --db "$db" \
                 --metric "$m" --format csv --out "$OUT/$1-$m-$i.csv" 2>"$OUT/$1-$m-$i.err" || rc=$?
             [ "$rc" = 0 ] || [ "$rc" = 1 ] || { echo "compare failed ($rc):"; cat "$OUT/$1-$m-$i.err"; exit 3; }
+            [ "$CONFIRM" = 1 ] || continue
+            # the same comparison, re-measuring what it flags with the two binaries that
+            # recorded the sides, interleaved, under the same load (docs/cli/compare.md)
+            rc=0
+            "$BT" compare "#$((HISTORY + 2 * i - 1))" "#$((HISTORY + 2 * i))" --db "$db" \
+                --metric "$m" --format csv --out "$OUT/${1}c-$m-$i.csv" --quiet \
+                --confirm-base "$A" --confirm-new "$4" --confirm-processes "$K" \
+                -- --cpu 0 --time-budget "$BUDGET" 2>"$OUT/${1}c-$m-$i.err" || rc=$?
+            [ "$rc" = 0 ] || [ "$rc" = 1 ] || { echo "compare --confirm failed ($rc):"; cat "$OUT/${1}c-$m-$i.err"; load_stop; exit 3; }
         done
     done
 }
@@ -116,7 +130,7 @@ falses() { grep -cE '^(regressed|improved|budget|failed),' "$1" || true; }
 
 summary() { # label prefix (kind-metric)
     local runs=0 verdicts=0 f n found=0 total=0
-    case "$2" in aa-*|abaa*) local aa=1 ;; *) local aa= ;; esac
+    case "$2" in aa-*|aac-*|abaa*) local aa=1 ;; *) local aa= ;; esac
     for i in $(seq 1 "$PAIRS"); do
         f=$OUT/$2-$i.csv
         if [ -n "$aa" ]; then
@@ -155,11 +169,17 @@ print("%.2f %% / %.2f %%" % (d[len(d) // 2], d[int(len(d) * 0.9)]))' "$OUT"/"$2"
 
 if has decide; then
     [ -x "$BT" ] || { echo "missing $BT" >&2; exit 2; }
-    decide aa a c
-    decide ab a b
+    [ "$CONFIRM" = 1 ] && load_start
+    decide aa a c "$A"
+    decide ab a b "$B"
+    load_stop
     for m in $METRICS; do
         summary "compare A/A (separate recordings), --metric $m" "aa-$m"
         summary "compare A/B (separate recordings), --metric $m" "ab-$m"
+        if [ "$CONFIRM" = 1 ]; then
+            summary "compare --confirm-* A/A (separate recordings), --metric $m" "aac-$m"
+            summary "compare --confirm-* A/B (separate recordings), --metric $m" "abc-$m"
+        fi
     done
 fi
 

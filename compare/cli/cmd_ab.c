@@ -128,7 +128,7 @@ static int run_ab(int *status_out, const ab_args *a, const btk_config *config,
 {
     btk_ab_options ab = {(unsigned)a->processes, a->extra.v, a->extra.count, !a->quiet};
     btk_compare_options opts = a->opts;
-    cli_output output = {BTK_FORMAT_TABLE, a->out, "benchtrack ab"};
+    cli_output output = {BTK_FORMAT_TABLE, a->out, "benchtrack ab", NULL};
     btk_run *old_run = NULL, *new_run = NULL;
     cli_side base = CLI_SIDE_INIT, now = CLI_SIDE_INIT;
     int error;

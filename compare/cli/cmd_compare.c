@@ -7,6 +7,7 @@
 
 #include "compare.h"
 #include "compare_cli.h"
+#include "compare_confirm.h"
 #include "outfile.h"
 #include "compare_noise.h"
 #include "config.h"
@@ -18,8 +19,12 @@
 
 typedef struct compare_args {
     const char *base, *contender, *db, *repo, *target, *config, *format, *out, *metric;
+    const char *confirm_base, *confirm_new; /* the binaries that recorded the sides */
+    long confirm_processes;
+    bool quiet;
     cli_load_options load;
     btk_compare_options opts;
+    cli_opt_tail extra; /* arguments for both binaries when confirming */
 } compare_args;
 
 static const cli_opt compare_opts[] = {
@@ -49,6 +54,18 @@ static const cli_opt compare_opts[] = {
     CLI_OPT_UINT("--resamples", "N", compare_args, opts.resamples, 100, 1000000,
                  "bootstrap resamples (default 2000)"),
     CLI_OPT_UINT64("--seed", "N", compare_args, opts.seed, 0, LONG_MAX, "bootstrap seed"),
+    CLI_OPT_STRING_EX("--confirm-base", NULL, "BIN", compare_args, confirm_base,
+                      CLI_OPT_NONEMPTY,
+                      "the binary that recorded the base's runs: re-measure what is flagged "
+                      "(with --confirm-new)"),
+    CLI_OPT_STRING_EX("--confirm-new", NULL, "BIN", compare_args, confirm_new,
+                      CLI_OPT_NONEMPTY, "the binary that recorded the contender's runs"),
+    CLI_OPT_LONG("--confirm-processes", "K", compare_args, confirm_processes, 1, 10000,
+                 "interleaved processes a side when confirming (default 10)"),
+    CLI_OPT_FLAG("--quiet", compare_args, quiet, 0,
+                 "no progress line per confirming invocation on stderr"),
+    CLI_OPT_TAIL("ARGS", compare_args, extra, 0,
+                 "arguments for both binaries when confirming"),
     CLI_OPT_END,
 };
 
@@ -116,7 +133,10 @@ static int run_compare(int *status_out, const compare_args *a, btk_git *git,
 {
     cli_side base = CLI_SIDE_INIT, now = CLI_SIDE_INIT;
     btk_compare_options opts = a->opts;
-    cli_output output = {BTK_FORMAT_TABLE, a->out, "benchtrack compare"};
+    cli_confirm confirm = {a->confirm_base, a->confirm_new, a->confirm_processes,
+                           a->extra.v, a->extra.count, !a->quiet};
+    cli_output output = {BTK_FORMAT_TABLE, a->out, "benchtrack compare",
+                         a->confirm_base ? &confirm : NULL};
     btk_store *db = NULL;
     btk_run **history = NULL;
     size_t history_count = 0;
@@ -169,8 +189,19 @@ int cmd_compare(int argc, char **argv)
     int status;
 
     a.opts = (btk_compare_options)BTK_COMPARE_OPTIONS_INIT;
+    a.confirm_processes = 10;
     if (!cli_parse_args(&status, &a, &compare_cmd, argc, argv))
         return status;
+    if (!a.confirm_base != !a.confirm_new) {
+        btk_error_set(BTK_EINVAL, "--confirm-base and --confirm-new go together: the "
+                                  "binaries that recorded the base's and the contender's runs");
+        return cli_usage_fail(&compare_cmd);
+    }
+    if (a.confirm_base == NULL && a.extra.count > 0) {
+        btk_error_set(BTK_EINVAL, "arguments after -- are for the binaries of "
+                                  "--confirm-base and --confirm-new");
+        return cli_usage_fail(&compare_cmd);
+    }
     return compare_main(&status, &a) < 0 ? cli_fail() : status;
 }
 
@@ -569,6 +600,8 @@ int cli_compare_and_print(int *status_out, const cli_side *base, const cli_side 
                              (const btk_run *const *)now->runs, now->count, opts);
     if (error == 0)
         error = header_strings(&b, &n, &m, &w, base, now);
+    if (error == 0 && output->confirm)
+        error = cli_confirm_flagged(cmp, &n, base, now, output->confirm, opts);
     if (error == 0) {
         btk_format_header hdr = {title, btk_buf_cstr(&b), btk_buf_cstr(&n), btk_buf_cstr(&m),
                                  w.len ? btk_buf_cstr(&w) : NULL, opts->alpha};

@@ -52,10 +52,13 @@ void cli_side_clear(cli_side *side);
 /* --config FILE (must exist), else <repository root>/benchtrack.json when present. */
 int cli_load_config(btk_config **out, const char *flag, btk_git *git);
 /* Where and how a comparison is written. */
+struct cli_confirm;
+
 typedef struct cli_output {
     btk_format_kind kind;
     const char *path;  /* NULL: stdout */
     const char *title; /* "benchtrack compare" */
+    const struct cli_confirm *confirm; /* re-measure the flagged benchmarks; NULL: no */
 } cli_output;
 
 /* Compare the sides' runs and write the result as output says. Returns 0 with

@@ -1,6 +1,7 @@
 /*
  * The run's options JSON (runtag.h): the build tag of runs recorded by benchtrack run
- * --commits (two strings, written and read) and the sample length (read), with jansson.
+ * --commits (two strings, written and read) and the sample length (read), with jansson;
+ * from the context JSON, the identity of the binary that recorded the run.
  */
 #include "runtag.h"
 
@@ -152,4 +153,15 @@ int btk_runtag_core_note(btk_buf *out, const btk_run *const *base, size_t base_c
                                "machine's; record again, or use benchtrack ab",
                           sb, base_count, base_count == 1 ? "" : "s", sn, now_count,
                           now_count == 1 ? "" : "s");
+}
+
+bool btk_runtag_executable_id(char out[BTK_FILE_ID_LEN], const btk_run *run)
+{
+    json_t *ctx = run->context_json ? json_loads(run->context_json, 0, NULL) : NULL;
+    const char *id = json_string_value(json_object_get(ctx, "executable_id"));
+    bool found = id != NULL && strlen(id) < BTK_FILE_ID_LEN;
+
+    snprintf(out, BTK_FILE_ID_LEN, "%s", found ? id : "");
+    json_decref(ctx);
+    return found;
 }

@@ -40,4 +40,9 @@ int btk_runtag_sample_note(btk_buf *out, const btk_run *const *base, size_t base
 int btk_runtag_core_note(btk_buf *out, const btk_run *const *base, size_t base_count,
                          const btk_run *const *now, size_t now_count);
 
+/* The identity of the binary that recorded run (its context's "executable_id", written from
+ * 2026-12-03: docs/json-format.md) into out; false and "" when the run does not record one
+ * (older runs, Google Benchmark JSON, a value too long to be one). */
+bool btk_runtag_executable_id(char out[BTK_FILE_ID_LEN], const btk_run *run);
+
 #endif

@@ -649,6 +649,18 @@ int btk_compare__names(const char ***out, size_t *count_out, const btk_run *cons
     return 0;
 }
 
+void btk_compare__recount(btk_comparison *cmp)
+{
+    cmp->regressions = cmp->improvements = 0;
+    for (size_t i = 0; i < cmp->count; i++) {
+        btk_verdict_kind k = cmp->items[i].kind;
+
+        cmp->regressions += k == BTK_VERDICT_REGRESSED || k == BTK_VERDICT_BUDGET ||
+                            k == BTK_VERDICT_FAILED;
+        cmp->improvements += k == BTK_VERDICT_IMPROVED;
+    }
+}
+
 static int cmp_verdict(const void *pa, const void *pb)
 {
     const btk_verdict *a = pa, *b = pb;
@@ -738,13 +750,9 @@ static int compare_all(btk_comparison *cmp, bench_work *work, const char **names
         error = adjust_all(cmp, work);
     if (error == 0)
         clock_guard(cmp, work, o);
-    for (size_t i = 0; i < cmp->count && error == 0; i++) {
+    for (size_t i = 0; i < cmp->count && error == 0; i++)
         error = bench_decide(&cmp->items[i], &work[i], o);
-        cmp->regressions += cmp->items[i].kind == BTK_VERDICT_REGRESSED ||
-                            cmp->items[i].kind == BTK_VERDICT_BUDGET ||
-                            cmp->items[i].kind == BTK_VERDICT_FAILED;
-        cmp->improvements += cmp->items[i].kind == BTK_VERDICT_IMPROVED;
-    }
+    btk_compare__recount(cmp);
     return error;
 }
 
@@ -988,6 +996,73 @@ int btk_compare_runs(btk_comparison **out, const btk_run *const *base, size_t ba
         return error;
     qsort((*out)->items, (*out)->count, sizeof(btk_verdict), cmp_verdict);
     return 0;
+}
+
+/* What cmp's verdict v said before it was re-measured: "regressed +6.1 %". */
+static int stored_reading(btk_buf *out, const btk_verdict *v)
+{
+    if (isfinite(v->ratio))
+        return btk_buf_printf(out, "%s %+.1f %%", btk_verdict_name(v->kind),
+                              (v->ratio - 1) * 100);
+    return btk_buf_puts(out, btk_verdict_name(v->kind));
+}
+
+int btk_comparison_adopt(btk_comparison *cmp, btk_comparison *from, const char *how)
+{
+    char **reasons = btk__calloc(from->count ? from->count : 1, sizeof(char *));
+    size_t *at = btk__calloc(from->count ? from->count : 1, sizeof(size_t));
+    int error = reasons && at ? 0 : btk_error_set(BTK_ENOMEM, "out of memory");
+
+    /* every new reason first, so that running out of memory leaves cmp as it was */
+    for (size_t j = 0; j < from->count && error == 0; j++) {
+        const btk_verdict *nv = &from->items[j];
+        btk_buf b = BTK_BUF_INIT;
+
+        at[j] = SIZE_MAX;
+        for (size_t i = 0; i < cmp->count && at[j] == SIZE_MAX; i++)
+            if (strcmp(cmp->items[i].name, nv->name) == 0)
+                at[j] = i;
+        if (at[j] == SIZE_MAX)
+            continue;
+        error = btk_buf_printf(&b, "re-measured (%s): %s", how,
+                               nv->reason && nv->reason[0] ? nv->reason
+                                                           : btk_verdict_name(nv->kind));
+        error = error ? error : btk_buf_puts(&b, "; the stored runs read ");
+        error = error ? error : stored_reading(&b, &cmp->items[at[j]]);
+        if (error == 0 && (reasons[j] = btk_buf_detach(&b)) == NULL)
+            error = btk_error_set(BTK_ENOMEM, "out of memory");
+        btk_buf_free(&b);
+    }
+    for (size_t j = 0; j < from->count && error == 0; j++) {
+        btk_verdict *old;
+
+        if (at[j] == SIZE_MAX)
+            continue;
+        old = &cmp->items[at[j]];
+        btk__free(old->name);
+        btk__free(old->reason);
+        *old = from->items[j];
+        old->reason = reasons[j];
+        old->noise_source = "re-measured";
+        reasons[j] = NULL;
+        from->items[j].name = NULL; /* moved */
+        from->items[j].reason = NULL;
+    }
+    if (error == 0) {
+        size_t kept = 0;
+
+        for (size_t j = 0; j < from->count; j++)
+            if (from->items[j].name != NULL)
+                from->items[kept++] = from->items[j];
+        from->count = kept;
+        btk_compare__recount(cmp);
+        qsort(cmp->items, cmp->count, sizeof(btk_verdict), cmp_verdict);
+    }
+    for (size_t j = 0; reasons && j < from->count; j++)
+        btk__free(reasons[j]);
+    btk__free(reasons);
+    btk__free(at);
+    return error;
 }
 
 void btk_comparison_free(btk_comparison *cmp)

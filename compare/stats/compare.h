@@ -155,6 +155,13 @@ int btk_compare_runs(btk_comparison **out, const btk_run *const *base, size_t ba
                      const btk_run *const *contender, size_t contender_count,
                      const btk_compare_options *opts);
 void btk_comparison_free(btk_comparison *cmp);
+
+/* Replace each verdict of cmp whose benchmark from also holds by from's verdict (moved out
+ * of from), with noise_source "re-measured" and a reason that begins "re-measured (how): "
+ * and ends with what cmp's own verdict was ("the stored runs read regressed +6.1 %"); then
+ * recount and sort cmp again. Verdicts of from that cmp lacks stay in from. For `compare
+ * --confirm-base/--confirm-new` (docs/statistics.md §8). BTK_ENOMEM (cmp unchanged). */
+int btk_comparison_adopt(btk_comparison *cmp, btk_comparison *from, const char *how);
 /* "regressed", "improved", ... */
 const char *btk_verdict_name(btk_verdict_kind kind);
 
@@ -163,5 +170,9 @@ const char *btk_verdict_name(btk_verdict_kind kind);
  * BTK_ENOMEM. */
 int btk_compare__names(const char ***out, size_t *count_out, const btk_run *const *base,
                        size_t nb, const btk_run *const *now, size_t nn);
+
+/* Internal to compare/stats: set cmp's regressions (regressed, budget, failed) and
+ * improvements from its verdicts. */
+void btk_compare__recount(btk_comparison *cmp);
 
 #endif

@@ -219,18 +219,6 @@ static int count_one(btk_verdict *v, const btk_run *const *base, size_t nb,
     return (v->reason = btk__strdup(why)) ? 0 : BTK_ENOMEM;
 }
 
-static void recount(btk_comparison *cmp)
-{
-    cmp->regressions = cmp->improvements = 0;
-    for (size_t i = 0; i < cmp->count; i++) {
-        btk_verdict_kind k = cmp->items[i].kind;
-
-        cmp->regressions += k == BTK_VERDICT_REGRESSED || k == BTK_VERDICT_BUDGET ||
-                            k == BTK_VERDICT_FAILED;
-        cmp->improvements += k == BTK_VERDICT_IMPROVED;
-    }
-}
-
 int btk_countcmp_runs(btk_comparison **out, const btk_run *const *base, size_t nb,
                       const btk_run *const *now, size_t nn, const btk_compare_options *o)
 {
@@ -258,7 +246,7 @@ int btk_countcmp_runs(btk_comparison **out, const btk_run *const *base, size_t n
         btk_comparison_free(cmp);
         return error;
     }
-    recount(cmp);
+    btk_compare__recount(cmp);
     *out = cmp;
     return 0;
 }
@@ -356,6 +344,6 @@ int btk_countcmp_merge(btk_comparison *times, btk_comparison *counts)
         times->items[times->count++] = *c; /* moved: counts keeps no pointer to it */
         memset(c, 0, sizeof(*c));
     }
-    recount(times);
+    btk_compare__recount(times);
     return error;
 }

@@ -24,7 +24,7 @@ foreach(work 100 120)
   target_compile_options(fixture_work_${work} PRIVATE -O2)
 endforeach()
 if(TARGET benchtrack)
-  foreach(case real-slowdown real-same)
+  foreach(case real-slowdown real-same confirm)
     add_test(NAME e2e.compare.${case}
              COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fixtures/compare/e2e_compare.sh
                      $<TARGET_FILE:benchtrack> ${case} $<TARGET_FILE_DIR:fixture_work_100>)
@@ -33,9 +33,15 @@ if(TARGET benchtrack)
     set_tests_properties(e2e.compare.${case} PROPERTIES ENVIRONMENT "${BTK_TEST_ENV}"
                          TIMEOUT 300 LABELS "no-sanitize;no-valgrind")
   endforeach()
+  # The wrong-binary and missing-identity refusals run nothing: no timing in them.
+  add_test(NAME e2e.compare.confirm-errors
+           COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fixtures/compare/e2e_compare.sh
+                   $<TARGET_FILE:benchtrack> confirm-errors $<TARGET_FILE_DIR:fixture_work_100>)
+  set_tests_properties(e2e.compare.confirm-errors PROPERTIES ENVIRONMENT "${BTK_TEST_ENV}"
+                       TIMEOUT 300)
   # The slowdown must be found: alone, not beside another test (under ctest -j2 on 2 cores a
   # neighbour's load widened the interval to +/-16 % and the verdict read inconclusive).
-  set_tests_properties(e2e.compare.real-slowdown PROPERTIES RUN_SERIAL TRUE)
+  set_tests_properties(e2e.compare.real-slowdown e2e.compare.confirm PROPERTIES RUN_SERIAL TRUE)
 endif()
 
 # The step protocol (docs/benchmark-binary.md#step-protocol) with real harness binaries
