@@ -581,6 +581,60 @@ static void compare__allocation_failures_are_clean(void **state)
     free_run(now);
 }
 
+/* btk_comparison_adopt (compare --confirm-*): a re-measured verdict replaces the stored one
+ * by name, says so in its reason and noise_source, keeps what the stored runs read, and the
+ * counts and the order follow; a verdict of the other comparison with no match stays in it;
+ * running out of memory leaves both as they were. */
+static void compare__adopt_replaces_by_name(void **state)
+{
+    btk_run *base = make_suite(4, -1, 1, 10, 20, 31), *now = make_suite(4, 2, 1.30, 10, 20, 32);
+    btk_run *rb = make_suite(5, -1, 1, 10, 20, 33), *rn = make_suite(5, -1, 1, 10, 20, 34);
+    btk_comparison *cmp, *again;
+    const btk_verdict *v;
+    int error;
+
+    (void)state;
+    for (long k = 0;; k++) {
+        cmp = run_compare(base, now, NULL);
+        again = run_compare(rb, rn, NULL); /* b00..b04, all unchanged */
+        assert_int_equal(cmp->regressions, 1);
+        assert_string_equal(cmp->items[0].name, "b02");
+        btk__alloc_fail_after(k);
+        error = btk_comparison_adopt(cmp, again, "10 interleaved processes a side");
+        btk__alloc_fail_after(-1);
+        if (error == 0)
+            break;
+        assert_int_equal(error, BTK_ENOMEM);
+        assert_int_equal(cmp->regressions, 1); /* as it was */
+        assert_int_equal(again->count, 5);
+        assert_null(strstr(cmp->items[0].reason, "re-measured"));
+        btk_comparison_free(cmp);
+        btk_comparison_free(again);
+    }
+    assert_int_equal(cmp->count, 4);
+    assert_int_equal(cmp->regressions, 0);
+    assert_int_equal(btk_comparison_exit_code(cmp), 0);
+    v = find(cmp, "b02");
+    assert_int_equal(v->kind, BTK_VERDICT_UNCHANGED);
+    assert_string_equal(v->noise_source, "re-measured");
+    assert_true(strncmp(v->reason, "re-measured (10 interleaved processes a side): ", 47) == 0);
+    assert_non_null(strstr(v->reason, "; the stored runs read regressed +"));
+    for (size_t i = 0; i < cmp->count; i++) /* every one matched, so every one replaced */
+        assert_string_equal(cmp->items[i].noise_source, "re-measured");
+    assert_int_equal(again->count, 1); /* b04: no match in cmp, stays */
+    assert_string_equal(again->items[0].name, "b04");
+    for (size_t i = 1; i < cmp->count; i++) /* sorted by severity, then name */
+        assert_true(cmp->items[i - 1].kind < cmp->items[i].kind ||
+                    (cmp->items[i - 1].kind == cmp->items[i].kind &&
+                     strcmp(cmp->items[i - 1].name, cmp->items[i].name) < 0));
+    btk_comparison_free(cmp);
+    btk_comparison_free(again);
+    free_run(base);
+    free_run(now);
+    free_run(rb);
+    free_run(rn);
+}
+
 static void compare__empty_sides_and_bad_options(void **state)
 {
     btk_run *empty = make_run(0);
@@ -656,6 +710,7 @@ int main(void)
         cmocka_unit_test(compare__budget_reads_per_call_percentiles),
         cmocka_unit_test(compare__threads_do_not_change_the_result),
         cmocka_unit_test(compare__allocation_failures_are_clean),
+        cmocka_unit_test(compare__adopt_replaces_by_name),
         cmocka_unit_test(compare__empty_sides_and_bad_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
