@@ -1041,6 +1041,7 @@ int btk_comparison_adopt(btk_comparison *cmp, btk_comparison *from, const char *
         old = &cmp->items[at[j]];
         btk__free(old->name);
         btk__free(old->reason);
+        btk__free(from->items[j].reason); /* its text is in reasons[j] */
         *old = from->items[j];
         old->reason = reasons[j];
         old->noise_source = "re-measured";
