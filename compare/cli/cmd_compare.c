@@ -21,7 +21,7 @@ typedef struct compare_args {
     const char *base, *contender, *db, *repo, *target, *config, *format, *out, *metric;
     const char *confirm_base, *confirm_new; /* the binaries that recorded the sides */
     long confirm_processes;
-    bool quiet;
+    bool quiet, confirm_inconclusive;
     cli_load_options load;
     btk_compare_options opts;
     cli_opt_tail extra; /* arguments for both binaries when confirming */
@@ -62,6 +62,8 @@ static const cli_opt compare_opts[] = {
                       CLI_OPT_NONEMPTY, "the binary that recorded the contender's runs"),
     CLI_OPT_LONG("--confirm-processes", "K", compare_args, confirm_processes, 1, 10000,
                  "interleaved processes a side when confirming (default 10)"),
+    CLI_OPT_FLAG("--confirm-inconclusive", compare_args, confirm_inconclusive, 0,
+                 "when confirming, also re-measure the inconclusive benchmarks"),
     CLI_OPT_FLAG("--quiet", compare_args, quiet, 0,
                  "no progress line per confirming invocation on stderr"),
     CLI_OPT_TAIL("ARGS", compare_args, extra, 0,
@@ -134,7 +136,8 @@ static int run_compare(int *status_out, const compare_args *a, btk_git *git,
     cli_side base = CLI_SIDE_INIT, now = CLI_SIDE_INIT;
     btk_compare_options opts = a->opts;
     cli_confirm confirm = {a->confirm_base, a->confirm_new, a->confirm_processes,
-                           a->extra.v, a->extra.count, !a->quiet};
+                           a->extra.v, a->extra.count, !a->quiet,
+                           a->confirm_inconclusive};
     cli_output output = {BTK_FORMAT_TABLE, a->out, "benchtrack compare",
                          a->confirm_base ? &confirm : NULL};
     btk_store *db = NULL;
@@ -197,9 +200,10 @@ int cmd_compare(int argc, char **argv)
                                   "binaries that recorded the base's and the contender's runs");
         return cli_usage_fail(&compare_cmd);
     }
-    if (a.confirm_base == NULL && a.extra.count > 0) {
-        btk_error_set(BTK_EINVAL, "arguments after -- are for the binaries of "
-                                  "--confirm-base and --confirm-new");
+    if (a.confirm_base == NULL && (a.extra.count > 0 || a.confirm_inconclusive)) {
+        btk_error_set(BTK_EINVAL, "%s only with --confirm-base and --confirm-new",
+                      a.extra.count > 0 ? "arguments after -- go to the binaries"
+                                        : "--confirm-inconclusive applies");
         return cli_usage_fail(&compare_cmd);
     }
     return compare_main(&status, &a) < 0 ? cli_fail() : status;

@@ -9,6 +9,8 @@
 #include "abrun.h"
 #include "runtag.h"
 
+#include <math.h>
+
 /* A verdict the stored runs may owe to drift between recordings: a time or memory verdict
  * of regressed or improved. Counting verdicts are exact and are not measured again. */
 static bool flagged(const btk_verdict *v)
@@ -20,6 +22,14 @@ static bool flagged(const btk_verdict *v)
 
     return !v->has_count && (v->kind == BTK_VERDICT_REGRESSED ||
                              v->kind == BTK_VERDICT_IMPROVED) && (time_flag || mem_flag);
+}
+
+/* With --confirm-inconclusive, a verdict that could not be decided from the stored runs:
+ * inconclusive, measured on both sides (not new, missing or failed), not a count. */
+static bool undecided(const btk_verdict *v)
+{
+    return !v->has_count && v->kind == BTK_VERDICT_INCONCLUSIVE && isfinite(v->base_median) &&
+           isfinite(v->new_median);
 }
 
 /* Every run of side was recorded by the binary at bin: BTK_EINVAL naming the first that
@@ -86,19 +96,22 @@ int cli_confirm_flagged(btk_comparison *cmp, btk_buf *note, const cli_side *base
     btk_run *old_run = NULL, *new_run = NULL;
     btk_comparison *again = NULL;
     btk_compare_options o = *opts;
-    size_t flagged_count = 0, n = 0;
+    size_t flagged_count = 0, undecided_count = 0, n = 0;
     int error;
 
     if ((error = check_binary(base, c->base_bin, "base")) < 0 ||
         (error = check_binary(now, c->new_bin, "contender")) < 0)
         return error;
     for (size_t i = 0; i < cmp->count && error == 0; i++)
-        if (flagged(&cmp->items[i])) {
-            flagged_count++;
+        if (flagged(&cmp->items[i]) || (c->inconclusive && undecided(&cmp->items[i]))) {
+            flagged_count += flagged(&cmp->items[i]);
+            undecided_count += !flagged(&cmp->items[i]);
             error = put_pattern(&filter, cmp->items[i].name);
         }
-    if (error == 0 && flagged_count == 0) {
-        error = btk_buf_puts(note, "; nothing flagged to re-measure");
+    if (error == 0 && flagged_count + undecided_count == 0) {
+        error = btk_buf_puts(note, c->inconclusive ? "; nothing flagged or inconclusive to "
+                                                     "re-measure"
+                                                   : "; nothing flagged to re-measure");
         goto done;
     }
     args = btk__calloc(c->extra_count + 2, sizeof(char *));
@@ -127,10 +140,16 @@ int cli_confirm_flagged(btk_comparison *cmp, btk_buf *note, const cli_side *base
         error = btk_buf_printf(&how, "%ld interleaved processes a side", c->processes);
     if (error == 0)
         error = btk_comparison_adopt(cmp, again, btk_buf_cstr(&how));
+    if (error == 0 && c->inconclusive)
+        error = btk_buf_printf(note, "; %zu flagged and %zu inconclusive benchmark%s",
+                               flagged_count, undecided_count,
+                               undecided_count == 1 ? "" : "s");
+    else if (error == 0)
+        error = btk_buf_printf(note, "; %zu flagged benchmark%s", flagged_count,
+                               flagged_count == 1 ? "" : "s");
     if (error == 0)
-        error = btk_buf_printf(note, "; %zu flagged benchmark%s re-measured with %ld "
-                               "interleaved processes a side of the two binaries",
-                               flagged_count, flagged_count == 1 ? "" : "s", c->processes);
+        error = btk_buf_printf(note, " re-measured with %ld interleaved processes a side of "
+                               "the two binaries", c->processes);
 done:
     btk_comparison_free(again);
     btk_run_free(old_run);
