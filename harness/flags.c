@@ -194,6 +194,12 @@ int btk_flags_parse(btk_main_options *out, int argc, char **argv)
         out->runner.run.max_samples > 0)
         return btk_error_set(BTK_EINVAL, "--min-samples (%u) is larger than --max-samples (%u)",
                              out->runner.run.min_samples, out->runner.run.max_samples);
+    /* "-" is not standard output here: a file of that name would surprise (and --format
+     * json already writes the document to standard output) */
+    if (out->out_path != NULL && strcmp(out->out_path, "-") == 0)
+        return btk_error_set(BTK_EINVAL, "--out takes a file name, not '-': for the JSON on "
+                                         "standard output use --format json (a file named "
+                                         "'-' is --out ./-)");
     return 0;
 }
 

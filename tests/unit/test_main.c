@@ -39,6 +39,8 @@ static const bad_case bad_cases[] = {
     {{"stray"}, "unexpected argument 'stray' (flags start with --)"},
     {{"--min-samples", "50", "--max-samples", "10"},
      "--min-samples (50) is larger than --max-samples (10)"},
+    {{"--out", "-"}, "--out takes a file name, not '-': for the JSON on standard output use "
+                     "--format json (a file named '-' is --out ./-)"},
     {{"--filter", "a,,b"}, "invalid benchmark filter 'a,,b'"},
     {{"--filter", "nomatch*"}, "no benchmark matches 'nomatch*'"},
 };
