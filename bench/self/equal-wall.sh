@@ -27,7 +27,9 @@
 # benchtrack's estimated core cycles from the same runs (the median over the run's
 # samples of ns x clock_ghz, docs/timer.md#core-clock), which Google Benchmark has no
 # counterpart of without hardware counters: the ratios compare wall time with wall time
-# only.
+# only. Last, benchtrack's figure as --metric auto would pick it (wall time or estimated
+# cycles, per kernel, learned on the first half of the rounds) against Google Benchmark's
+# wall time, both over the second half.
 # usage: bench/self/equal-wall.sh [BUILD_DIR] [RUNS] [PROCESSES] [BUDGET_MS] [PRECISION]
 #   defaults: build 20 10 100, benchtrack's default precision (1 %: a process stops
 #   sampling early when its median is that precise). PRECISION 0.000001 makes every process
@@ -188,5 +190,59 @@ for n in names:
                                for v in other[n].values()))
 for f, tally in tallies.items():
     print(f"kernels{f or ' (median / mean)'}: " +
+          ", ".join(f"{k} {v}" for k, v in tally.items()))
+# benchtrack's figure as `--metric auto` picks it (docs/statistics.md §12), against Google
+# Benchmark's wall time. The choice is learned on the first half of the rounds, as compare
+# learns it from stored runs, and the CVs are measured on the second half only, so the
+# choice never sees the runs it is judged on: per kernel e_m^2 = (pi/2) s_m^2 (2/P) +
+# 2 r_m^2, s_m the interquartile range / 1.349 of a run's log process medians (mean over
+# the first half's runs), r_m the run-to-run SD of the log run figure over the first half;
+# cycles when e_cycles < 0.5 e_wall. A run's figure is the median of its process medians
+# (wall: the reported median; cycles: of each process's median of ns x clock_ghz).
+import math
+def iqr_sd(v):
+    v = sorted(v); q = lambda f: v[0] if len(v) == 1 else (lambda h: v[int(h)] + (h - int(h)) *
+        (v[min(int(h) + 1, len(v) - 1)] - v[int(h)]))((len(v) - 1) * f)
+    return (q(0.75) - q(0.25)) / 1.349
+procs = {(m, n): [] for m in ("wall", "cycles") for n in names}  # per run: log process medians
+for i in range(1, runs + 1):
+    for b in json.load(open(f"{work}/btk{i}.json"))["benchmarks"]:
+        if b["name"] not in names:
+            continue
+        w = [statistics.median(p["samples"]) for p in b["processes"] if p.get("samples")]
+        c = [statistics.median(x * g for x, g in zip(p["samples"], p["clock_ghz"]))
+             for p in b["processes"] if p.get("samples") and p.get("clock_ghz")]
+        procs[("wall", b["name"])].append(w)
+        procs[("cycles", b["name"])].append(c if len(c) == len(w) else [])
+half = runs // 2
+if half >= 3:
+    print(f"--metric auto's figure, learned on rounds 1-{half}, CV over rounds "
+          f"{half + 1}-{runs} against Google Benchmark's over the same rounds:")
+    tally = {"benchtrack steadier": 0, "google benchmark steadier": 0,
+             "not shown either way": 0}
+    for n in names:
+        e = {}
+        for m in ("wall", "cycles"):
+            first = [r for r in procs[(m, n)][:half] if r]
+            if len(first) < half:
+                e[m] = math.inf
+                continue
+            s = statistics.mean(iqr_sd([math.log(x) for x in r]) for r in first)
+            level = [math.log(statistics.median(r)) for r in first]
+            k = statistics.mean(len(r) for r in first)
+            e[m] = math.sqrt(math.pi / 2 * s * s * 2 / k + 2 * statistics.stdev(level) ** 2)
+        m = "cycles" if e["cycles"] < 0.5 * e["wall"] else "wall"
+        a = [statistics.median(r) for r in procs[(m, n)][half:] if r]
+        g = figs[("google benchmark", n)][half:]
+        boot = sorted(cv([rng.choice(a) for _ in a]) /
+                      max(cv([rng.choice(g) for _ in g]), 1e-12) for _ in range(2000))
+        lo, hi = boot[100], boot[1899]
+        word = ("benchtrack steadier" if hi < 1 else "google benchmark steadier" if lo > 1
+                else "not shown either way")
+        tally[word] += 1
+        print(f"{n:14} by {m:6} (e wall {e['wall'] * 100:.2f} %, cycles "
+              f"{e['cycles'] * 100:.2f} %): CV {cv(a):6.2f} against {cv(g):6.2f}, ratio "
+              f"{cv(a) / max(cv(g), 1e-12):.2f} [{lo:.2f}, {hi:.2f}]: {word}")
+    print("kernels by --metric auto's figure: " +
           ", ".join(f"{k} {v}" for k, v in tally.items()))
 PY
