@@ -70,13 +70,13 @@ static int put_pattern(btk_buf *filter, const char *name)
 {
     btk_buf p = BTK_BUF_INIT;
     char q[200];
-    int error = filter->len ? btk_buf_puts(filter, ",") : 0;
+    int error;
 
     if (strchr(name, ',') != NULL) /* never a harness's name; a crafted run's can be */
         return btk_error_set(BTK_EINVAL, "cannot confirm benchmark '%s': a name with ',' "
                              "cannot be selected by --filter",
                              btk_error_quote(q, sizeof(q), name));
-
+    error = filter->len ? btk_buf_puts(filter, ",") : 0;
     for (const char *c = name; *c && error == 0; c++) {
         if (strchr("*?[]\\", *c) || (c == name && *c == '-'))
             error = btk_buf_puts(&p, "\\");
