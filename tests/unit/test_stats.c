@@ -147,6 +147,26 @@ static void stats__rel_ci_shrinks_with_more_samples(void **state)
     assert_true(btk_stats_rel_ci_inplace(v, 5) > 1e300); /* too few to tell */
 }
 
+/* Samples read from a coarse clock tie: when the middle ~4 % of them are one value, the
+ * order statistics that bound the median's CI are equal and the CI has width 0. The
+ * sampler therefore floors the half-width at half the timer's resolution (sampler.c,
+ * precise_enough); this pins down the case that floor exists for. */
+static void stats__tied_middle_gives_a_zero_width_ci(void **state)
+{
+    enum { N = 2096 };
+    double *v = test_malloc(N * sizeof(double));
+    size_t i, lo, hi;
+
+    (void)state;
+    btk_stats_median_ci_ranks(N, &lo, &hi);
+    for (i = 0; i < N; i++) /* ranks lo..hi (1-based) hold 750 exactly, the rest spread */
+        v[(i * 7) % N] = i + 1 < lo   ? 700 + (double)i * 0.01
+                         : i + 1 > hi ? 800 + (double)i * 0.01
+                                      : 750;
+    assert_true(btk_stats_rel_ci_inplace(v, N) == 0);
+    test_free(v);
+}
+
 static void sort__ascending_with_duplicates_and_negatives(void **state)
 {
     double v[] = {3, -1, 100, 3, 0.5, -7, 2};
@@ -650,6 +670,7 @@ int main(void)
         cmocka_unit_test(order__median_inplace_matches_the_sorted_middle),
         cmocka_unit_test(order__median_ci_ranks_match_the_binomial_tail),
         cmocka_unit_test(order__rel_ci_inplace_matches_sorted_order_statistics),
+        cmocka_unit_test(stats__tied_middle_gives_a_zero_width_ci),
         cmocka_unit_test(order__summary_matches_sort_based_references),
         cmocka_unit_test(metrics__each_public_name_reads_its_own_field),
         cmocka_unit_test(metrics__fields_written_through_the_table_read_back_by_name),
