@@ -428,6 +428,8 @@ static void put_figures(jb *b, json_t *o, const btk_bench_result *r, const btk_s
     put(b, o, "stats", stats_json(b, &s->stats));
     if (s->proc_medians >= 2)
         put(b, o, "process_ci", process_ci_json(b, s));
+    if (s->aside_procs > 0)
+        put(b, o, "processes_set_aside", json_integer((json_int_t)s->aside_procs));
     if (cyc != NULL) {
         put(b, cyc, "median", num(s->cycles_median));
         put(b, cyc, "min", num(s->cycles_min));

@@ -306,7 +306,7 @@ static void check_shared_core(btk_env_report *env, const btk_bench_result *res,
                          "%zu benchmark%s ran on a core shared with a busy SMT sibling "
                          "(branch loop %.1fx the add chain or more), where branch-bound "
                          "code runs up to 2x slower (docs/timer.md#shared-core): %s",
-                         named, named > 1 ? "s" : "", BTK_SUMMARY_SHARED_RATIO,
+                         named, named > 1 ? "s" : "", BTK_STATS_SHARED_RATIO,
                          named_list(&names, named));
     btk_envcheck_print(env, before, stderr);
     btk_buf_free(&names);

@@ -365,3 +365,42 @@ bool btk_stats_two_levels(double *v, size_t n, size_t *low_n, double *low, doubl
     *high = btk_stats_quantile_sorted(v + at, n - at, 0.5);
     return true;
 }
+
+static bool is_shared(double ratio)
+{
+    return ratio >= BTK_STATS_SHARED_RATIO; /* false for NAN and unknown (<= 0) */
+}
+
+size_t btk_stats_shared_aside(const double *med, const double *ratio, size_t n, bool *aside,
+                              double *scratch)
+{
+    size_t alone = 0, shared = 0, i;
+    double alone_lo = HUGE_VAL, alone_hi = -HUGE_VAL, shared_lo = HUGE_VAL;
+    double shared_hi = -HUGE_VAL, m_alone, m_shared;
+
+    for (i = 0; i < n; i++)
+        aside[i] = false;
+    for (i = 0; i < n; i++) {
+        if (!(med[i] > 0) || !isfinite(med[i]))
+            return 0; /* a process without a usable median: decide nothing */
+        if (is_shared(ratio[i])) {
+            shared_lo = fmin(shared_lo, med[i]);
+            shared_hi = fmax(shared_hi, med[i]);
+            scratch[n - 1 - shared++] = med[i]; /* shared from the end, alone from the start */
+        } else {
+            alone_lo = fmin(alone_lo, med[i]);
+            alone_hi = fmax(alone_hi, med[i]);
+            scratch[alone++] = med[i];
+        }
+    }
+    if (alone < BTK_STATS_ALONE_MIN || shared == 0 ||
+        !(shared_lo > alone_hi || shared_hi < alone_lo))
+        return 0;
+    m_alone = btk_stats_median_inplace(scratch, alone);
+    m_shared = btk_stats_median_inplace(scratch + alone, shared);
+    if (!(fabs(m_shared / m_alone - 1) > BTK_STATS_SHARED_EFFECT))
+        return 0;
+    for (i = 0; i < n; i++)
+        aside[i] = is_shared(ratio[i]);
+    return shared;
+}

@@ -40,16 +40,16 @@ static const double *pool_of(const btk_proc_result *p, int which, size_t *n_out)
     return p->samples;
 }
 
-/* All samples (or cycles, CPU times, call times) of all processes in one btk__malloc'd
- * array. */
-static double *pool(const btk_bench_result *r, int which, size_t *n_out)
+/* All samples (or cycles, CPU times, call times) of all processes not set aside (aside
+ * NULL: none is) in one btk__malloc'd array. */
+static double *pool(const btk_bench_result *r, const bool *aside, int which, size_t *n_out)
 {
     size_t n = 0, i, at = 0, k;
     double *all;
 
     for (i = 0; i < r->proc_count; i++) {
         (void)pool_of(&r->procs[i], which, &k);
-        n += k;
+        n += aside != NULL && aside[i] ? 0 : k;
     }
     *n_out = n;
     if (n == 0 || (all = btk__malloc(n * sizeof(double))) == NULL)
@@ -57,6 +57,8 @@ static double *pool(const btk_bench_result *r, int which, size_t *n_out)
     for (i = 0; i < r->proc_count; i++) {
         const double *v = pool_of(&r->procs[i], which, &k);
 
+        if (aside != NULL && aside[i])
+            continue;
         if (v == NULL)
             memset(all + at, 0, k * sizeof(double));
         else
@@ -68,10 +70,10 @@ static double *pool(const btk_bench_result *r, int which, size_t *n_out)
 
 /* CPU time and call-time statistics; in per-call mode the percentiles of s->stats become
  * those of the calls. */
-static int pooled_cpu_and_calls(btk_summary *s, const btk_bench_result *r)
+static int pooled_cpu_and_calls(btk_summary *s, const btk_bench_result *r, const bool *aside)
 {
     size_t n;
-    double *all = pool(r, POOL_CPU, &n);
+    double *all = pool(r, aside, POOL_CPU, &n);
     int error;
 
     btk_stats_init(&s->cpu_stats);
@@ -83,7 +85,7 @@ static int pooled_cpu_and_calls(btk_summary *s, const btk_bench_result *r)
     s->per_call = r->procs[0].per_call;
     if (error < 0 || !s->per_call)
         return error;
-    if ((all = pool(r, POOL_CALLS, &n)) == NULL)
+    if ((all = pool(r, aside, POOL_CALLS, &n)) == NULL)
         return n == 0 ? 0 : BTK_ENOMEM;
     error = btk_stats_summarize(&s->call_stats, all, n);
     btk__free(all);
@@ -96,10 +98,10 @@ static int pooled_cpu_and_calls(btk_summary *s, const btk_bench_result *r)
     return error;
 }
 
-static int pooled_stats(btk_summary *s, const btk_bench_result *r)
+static int pooled_stats(btk_summary *s, const btk_bench_result *r, const bool *aside)
 {
     size_t n;
-    double *all = pool(r, POOL_SAMPLES, &n);
+    double *all = pool(r, aside, POOL_SAMPLES, &n);
     int error;
 
     char q[80];
@@ -113,11 +115,11 @@ static int pooled_stats(btk_summary *s, const btk_bench_result *r)
     return error;
 }
 
-static int pooled_cycles(btk_summary *s, const btk_bench_result *r)
+static int pooled_cycles(btk_summary *s, const btk_bench_result *r, const bool *aside)
 {
     btk_stats st;
     size_t n;
-    double *all = pool(r, POOL_CYCLES, &n);
+    double *all = pool(r, aside, POOL_CYCLES, &n);
     int error;
 
     if (all == NULL)
@@ -132,8 +134,9 @@ static int pooled_cycles(btk_summary *s, const btk_bench_result *r)
     return 0;
 }
 
-/* The interval of the processes' medians (btk_summary.proc_ci_*) and their levels. */
-static int process_ci(btk_summary *s, const btk_bench_result *r)
+/* The interval of the medians of the processes not set aside (btk_summary.proc_ci_*) and
+ * their levels. */
+static int process_ci(btk_summary *s, const btk_bench_result *r, const bool *aside)
 {
     double *med, *scratch;
     size_t i, n = 0, most = 0;
@@ -151,7 +154,7 @@ static int process_ci(btk_summary *s, const btk_bench_result *r)
     for (i = 0; i < r->proc_count; i++) {
         const btk_proc_result *p = &r->procs[i];
 
-        if (p->count == 0 || p->samples == NULL)
+        if (p->count == 0 || p->samples == NULL || (aside != NULL && aside[i]))
             continue;
         memcpy(scratch, p->samples, p->count * sizeof(double));
         med[n++] = btk_stats_median_inplace(scratch, p->count);
@@ -182,6 +185,57 @@ static int process_ci(btk_summary *s, const btk_bench_result *r)
     return 0;
 }
 
+/* Which processes are set aside (btk_stats_shared_aside, on the medians of the processes
+ * with samples): *aside_out is NULL when none is, else a btk__malloc'd flag per process;
+ * s->aside_procs counts them. */
+static int mark_aside(btk_summary *s, const btk_bench_result *r, bool **aside_out)
+{
+    size_t i, m = 0, most = 0, n = r->proc_count;
+    double *med, *ratio, *scratch;
+    size_t *idx;
+    bool *flag, *aside;
+
+    *aside_out = NULL;
+    for (i = 0; i < n; i++)
+        most = r->procs[i].count > most ? r->procs[i].count : most;
+    if (n < 2 || most == 0)
+        return 0;
+    med = btk__malloc((3 * n + most) * sizeof(double));
+    idx = btk__malloc(n * sizeof(size_t));
+    flag = btk__malloc(n * sizeof(bool));
+    aside = btk__calloc(n, sizeof(bool));
+    if (med == NULL || idx == NULL || flag == NULL || aside == NULL) {
+        btk__free(med);
+        btk__free(idx);
+        btk__free(flag);
+        btk__free(aside);
+        return BTK_ENOMEM;
+    }
+    ratio = med + n;
+    scratch = ratio + n; /* n medians, or one process's samples */
+    for (i = 0; i < n; i++) {
+        const btk_proc_result *p = &r->procs[i];
+
+        if (p->count == 0 || p->samples == NULL)
+            continue;
+        memcpy(scratch, p->samples, p->count * sizeof(double));
+        med[m] = btk_stats_median_inplace(scratch, p->count);
+        ratio[m] = p->branch_ratio;
+        idx[m++] = i;
+    }
+    s->aside_procs = btk_stats_shared_aside(med, ratio, m, flag, scratch);
+    for (i = 0; i < m; i++)
+        aside[idx[i]] = flag[i];
+    btk__free(med);
+    btk__free(idx);
+    btk__free(flag);
+    if (s->aside_procs == 0)
+        btk__free(aside);
+    else
+        *aside_out = aside;
+    return 0;
+}
+
 double btk_summary_shown_ci(const btk_summary *s)
 {
     return s->proc_medians >= 2 && s->proc_ci_rel > s->stats.rel_ci ? s->proc_ci_rel
@@ -204,7 +258,7 @@ static void fold(btk_summary *s, const btk_bench_result *r)
         s->migrations += p->migrations;
         if (p->branch_ratio > 0) {
             s->ratio_procs++;
-            s->shared_procs += p->branch_ratio >= BTK_SUMMARY_SHARED_RATIO ? 1 : 0;
+            s->shared_procs += p->branch_ratio >= BTK_STATS_SHARED_RATIO ? 1 : 0;
         }
         for (k = 0; k < p->count; k++)
             s->stats.iterations += (int64_t)p->batch[k];
@@ -241,19 +295,28 @@ bool btk_summary_disturbed(const btk_summary *s)
 
 bool btk_summary_shared_core(const btk_summary *s)
 {
-    return s->ratio_procs > 0 && 2 * s->shared_procs >= s->ratio_procs;
+    return s->ratio_procs > 0 && 2 * s->shared_procs >= s->ratio_procs && s->aside_procs == 0;
 }
 
 int btk_summary_compute(btk_summary *out, const btk_bench_result *r)
 {
     int error;
 
+    bool *aside = NULL;
+
     memset(out, 0, sizeof(*out));
     if (r->proc_count == 0)
         return btk_error_set(BTK_EINVAL, "benchmark has no completed process");
-    if ((error = pooled_stats(out, r)) < 0 || (error = pooled_cycles(out, r)) < 0 ||
-        (error = pooled_cpu_and_calls(out, r)) < 0 || (error = process_ci(out, r)) < 0)
+    if ((error = mark_aside(out, r, &aside)) < 0)
         return error;
+    if ((error = pooled_stats(out, r, aside)) < 0 ||
+        (error = pooled_cycles(out, r, aside)) < 0 ||
+        (error = pooled_cpu_and_calls(out, r, aside)) < 0 ||
+        (error = process_ci(out, r, aside)) < 0) {
+        btk__free(aside);
+        return error;
+    }
+    btk__free(aside);
     fold(out, r);
     out->cpu_stats.iterations = out->stats.iterations;
     return 0;

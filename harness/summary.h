@@ -40,8 +40,10 @@ typedef struct btk_summary {
     size_t levels_low_n;
     double levels_low, levels_high;
     /* Shared core (docs/timer.md "Shared core"): processes with a branch ratio, and those
-     * of them at BTK_SUMMARY_SHARED_RATIO or more. */
-    size_t ratio_procs, shared_procs;
+     * of them at BTK_STATS_SHARED_RATIO or more; aside_procs of them were set aside
+     * (btk_stats_shared_aside): every figure above but iterations, memory and the
+     * disturbance counts leaves them out. */
+    size_t ratio_procs, shared_procs, aside_procs;
 } btk_summary;
 
 /* Summarize r's processes into out. In per-call mode the percentiles (p50 .. p999) of
@@ -61,12 +63,8 @@ double btk_summary_shown_ci(const btk_summary *s);
 /* True when more than BTK_SUMMARY_DISTURBED_SHARE of s's samples were disturbed. */
 bool btk_summary_disturbed(const btk_summary *s);
 
-/* A process whose branch ratio (btk_timer_branch_ratio) reached this ran on a core shared
- * with a busy SMT sibling: about 1 alone, about 2 shared (docs/timer.md "Shared core"). */
-#define BTK_SUMMARY_SHARED_RATIO 1.5
-
-/* True when at least half of s's processes with a branch ratio ran on a shared core: the
- * benchmark's median is then a figure of that state. */
+/* True when at least half of s's processes with a branch ratio ran on a shared core and
+ * none was set aside: the benchmark's median is then a figure of that state. */
 bool btk_summary_shared_core(const btk_summary *s);
 
 /* "precision", "time_budget" or "max_samples". */

@@ -526,6 +526,52 @@ static void summary__shared_core_needs_half_the_processes(void **state)
     }
 }
 
+/* Two processes alone and three on a shared core 80 % slower (btk_stats_shared_aside sets
+ * the three aside): the figures are the two alone processes' (median 3, from the sorted
+ * union of their samples {1..5} twice; samples 10), the JSON says 3 were set aside, and
+ * the shared-core warning does not fire, its state being out of the figures. The same
+ * processes with the shared ones only 1 % slower: nothing set aside, all 25 samples. */
+static void summary__shared_processes_that_moved_the_benchmark_are_set_aside(void **state)
+{
+    static double slow[] = {5.4, 1.8, 3.6, 9.0, 7.2}, near[] = {3.03, 1.01, 2.02, 5.05, 4.04};
+    fake_run f;
+    btk_summary s;
+    json_t *doc, *b;
+
+    (void)state;
+    for (int c = 0; c < 2; c++) {
+        btk_proc_result *p;
+
+        fake_setup(&f, "fine");
+        p = realloc(f.res[1].procs, 5 * sizeof(*p));
+        assert_non_null(p);
+        for (size_t i = 0; i < 5; i++) {
+            p[i] = p[0];
+            p[i].index = (int)i;
+            p[i].branch_ratio = i < 2 ? 1.0 : 2.0;
+            if (i >= 2)
+                p[i].samples = c == 0 ? slow : near;
+        }
+        f.res[1].procs = p;
+        f.res[1].proc_count = 5;
+        f.opts.processes = 5;
+        assert_int_equal(btk_summary_compute(&s, &f.res[1]), 0);
+        assert_int_equal(s.shared_procs, 3);
+        assert_int_equal(s.aside_procs, c == 0 ? 3 : 0);
+        assert_int_equal(s.stats.samples, c == 0 ? 10 : 25);
+        assert_int_equal(s.proc_medians, c == 0 ? 2 : 5);
+        check_near(s.stats.median, c == 0 ? 3.0 : 3.03, 1e-12);
+        assert_int_equal(btk_summary_shared_core(&s), c == 1);
+        doc = fake_dump(&f);
+        b = json_array_get(json_object_get(doc, "benchmarks"), 1);
+        if (c == 0)
+            assert_int_equal(json_integer_value(at(b, "processes_set_aside")), 3);
+        else
+            assert_null(json_object_get(b, "processes_set_aside"));
+        json_decref(doc);
+    }
+}
+
 /* Every allocation of the summary fails in turn: a clean BTK_ENOMEM until it succeeds. */
 static void summary__survives_every_allocation_failure(void **state)
 {
@@ -557,6 +603,7 @@ int main(void)
         cmocka_unit_test(json__every_documented_field_has_its_type),
         cmocka_unit_test(json__figures_are_consistent),
         cmocka_unit_test(summary__shared_core_needs_half_the_processes),
+        cmocka_unit_test(summary__shared_processes_that_moved_the_benchmark_are_set_aside),
         cmocka_unit_test(json__peak_rss_does_not_grow_with_earlier_processes),
         cmocka_unit_test(json__failed_entry_has_error_and_no_figures),
         cmocka_unit_test(json__stats_object_is_the_metric_table),

@@ -540,6 +540,96 @@ static void stats__two_levels(void **state)
 /* MSER-m by its definition, another way: for each d, the batch means of the kept batches
  * (cut from the end), their plain two-pass mean and sum of squares, Z(d) = SSE / (k-d)^2;
  * the smallest d of the smallest Z. */
+/* The shared-core rule written out another way: each group's median from a sorted copy,
+ * separation checked pair by pair. */
+static size_t ref_shared_aside(const double *med, const double *ratio, size_t n, bool *aside)
+{
+    double a[64], s[64], ma, ms;
+    size_t na = 0, ns = 0, i, j;
+    bool below = true, above = true;
+
+    for (i = 0; i < n; i++)
+        aside[i] = false;
+    for (i = 0; i < n; i++) {
+        if (!(med[i] > 0) || !isfinite(med[i]))
+            return 0;
+        if (ratio[i] >= 1.5)
+            s[ns++] = med[i];
+        else
+            a[na++] = med[i];
+    }
+    if (na < 2 || ns < 1)
+        return 0;
+    for (i = 0; i < ns; i++)
+        for (j = 0; j < na; j++) {
+            below = below && s[i] < a[j];
+            above = above && s[i] > a[j];
+        }
+    if (!below && !above)
+        return 0;
+    qsort(a, na, sizeof(double), ref_cmp);
+    qsort(s, ns, sizeof(double), ref_cmp);
+    ma = ref_median(a, na);
+    ms = ref_median(s, ns);
+    if (!(fabs(ms / ma - 1) > 0.02))
+        return 0;
+    for (i = 0; i < n; i++)
+        aside[i] = ratio[i] >= 1.5;
+    return ns;
+}
+
+/* Hand cases first (the values of a real run: docs/figures/harness.md, memcpy/64 with 8 of
+ * 10 processes on a shared core), then random runs against the reference above. */
+static void stats__shared_aside_sets_aside_a_state_that_moved_the_benchmark(void **state)
+{
+    /* 8 shared at ~4.4 ns (ratio ~2), 2 alone at 2.5-2.6 ns: the 8 go */
+    const double med1[] = {4.4, 4.4, 4.4, 4.4, 4.4, 4.4, 4.1, 4.5, 2.5, 2.6};
+    const double rat1[] = {2.09, 1.99, 2.11, 2.12, 1.92, 2.18, 2.02, 2.01, 1.00, 1.00};
+    /* cpu-bound: shared 1 % slower, separated, under the 2 % effect: none goes */
+    const double med2[] = {1010, 1011, 1012, 1000, 1001, 999};
+    const double rat2[] = {2.0, 2.0, 2.0, 1.0, 1.0, 1.0};
+    /* the 5th (shared) lies inside the alone range: not separated, none goes */
+    const double med3[] = {100, 101, 102, 150, 101.5, 160};
+    const double rat3[] = {1.0, 1.0, 1.0, 2.0, 2.0, 2.0};
+    /* one alone: the run's figure stays of the shared state */
+    const double rat4[] = {2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 1.0};
+    /* unknown ratios (0, NAN) count as alone; a faster shared state goes too */
+    const double med5[] = {10, 10.1, 10.2, 8, 8.1};
+    const double rat5[] = {0, NAN, 1.2, 1.6, 1.9};
+    bool aside[64], want[64];
+    double med[64], rat[64], scratch[64];
+    size_t i, n, got, checked = 0;
+
+    (void)state;
+    assert_int_equal(btk_stats_shared_aside(med1, rat1, 10, aside, scratch), 8);
+    for (i = 0; i < 10; i++)
+        assert_int_equal(aside[i], i < 8);
+    assert_int_equal(btk_stats_shared_aside(med2, rat2, 6, aside, scratch), 0);
+    assert_int_equal(btk_stats_shared_aside(med3, rat3, 6, aside, scratch), 0);
+    assert_int_equal(btk_stats_shared_aside(med1, rat4, 10, aside, scratch), 0);
+    assert_int_equal(btk_stats_shared_aside(med5, rat5, 5, aside, scratch), 2);
+    assert_true(!aside[0] && !aside[1] && !aside[2] && aside[3] && aside[4]);
+    for (size_t t = 0; t < 20000; t++) {
+        n = 1 + (size_t)(prop_uniform() * 20);
+        for (i = 0; i < n; i++) {
+            double u = prop_uniform();
+
+            rat[i] = u < 0.5 ? 1 + prop_uniform() * 0.4 : u < 0.95 ? 1.6 + prop_uniform() : 0;
+            /* shared processes slower by 0-6 % in half the runs, their spread 0-3 % */
+            med[i] = 100 * (1 + prop_uniform() * 0.03) *
+                     (rat[i] >= 1.5 && t % 2 ? 1 + (double)(t % 7) * 0.01 : 1);
+        }
+        if (t % 97 == 0)
+            med[n / 2] = t % 2 ? 0 : NAN;
+        got = btk_stats_shared_aside(med, rat, n, aside, scratch);
+        assert_int_equal(got, ref_shared_aside(med, rat, n, want));
+        for (i = 0; i < n; i++)
+            assert_int_equal(aside[i], want[i]);
+        checked += got > 0;
+    }
+    assert_true(checked > 1000); /* the rule set processes aside in many of the runs */
+}
+
 static size_t ref_mser(const double *x, size_t n, size_t m)
 {
     size_t k = n / m, lead = n - k * m, best = 0;
@@ -671,6 +761,7 @@ int main(void)
         cmocka_unit_test(order__median_ci_ranks_match_the_binomial_tail),
         cmocka_unit_test(order__rel_ci_inplace_matches_sorted_order_statistics),
         cmocka_unit_test(stats__tied_middle_gives_a_zero_width_ci),
+        cmocka_unit_test(stats__shared_aside_sets_aside_a_state_that_moved_the_benchmark),
         cmocka_unit_test(order__summary_matches_sort_based_references),
         cmocka_unit_test(metrics__each_public_name_reads_its_own_field),
         cmocka_unit_test(metrics__fields_written_through_the_table_read_back_by_name),
