@@ -343,8 +343,11 @@ static int read_procs(btk_result *r, json_t *b, const btk_jat *parent)
             (error = btk_import__int(&p->peak_rss_bytes, pj, "peak_rss_bytes", false, &at)) <
                 0 ||
             (error = btk_import__int(&p->minor_faults, pj, "minor_faults", false, &at)) < 0 ||
-            (error = btk_import__int(&p->major_faults, pj, "major_faults", false, &at)) < 0)
+            (error = btk_import__int(&p->major_faults, pj, "major_faults", false, &at)) < 0 ||
+            (error = btk_import__num(&p->branch_ratio, pj, "branch_ratio", false, &at)) < 0)
             return error;
+        if (!(p->branch_ratio >= 0 && p->branch_ratio < BTK_IMPORT_MAX_RATIO))
+            return btk_import__bad(&at, "branch_ratio", "expected a ratio from 0 to 1e6");
         p->index = index >= 0 && index < 1000000 ? (int)index : (int)i;
     }
     return 0;
@@ -542,6 +545,8 @@ static int read_ours(btk_run *run, json_t *root, const btk_jat *top)
     json_array_foreach(arr, i, b) {
         btk_import__at(&at, top, "benchmarks[%zu]", i);
         error = read_benchmark(&run->results[i], b, &at);
+        if (error == 0 && run->measure == BTK_MEASURE_KIND_TIME)
+            error = btk_result_mark_aside(&run->results[i]) < 0 ? BTK_ENOMEM : 0;
         if (error == 0)
             error = read_cycles(&run->results[i], run);
         /* a second benchmark of a name is rejected (the store keys results by name);

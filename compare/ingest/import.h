@@ -22,6 +22,7 @@
 /* The largest time accepted, ns per iteration (about 11.6 days). A sample or time statistic
  * that is null, negative or larger makes its benchmark failed with kind "invalid". */
 #define BTK_IMPORT_MAX_NS 1e15
+#define BTK_IMPORT_MAX_RATIO 1e6 /* a process's branch_ratio (docs/timer.md#shared-core) */
 
 /* Parse the file at path, detecting the format. The run has no commit yet (sha ""), and its
  * machine fingerprint computed. Free with btk_run_free. */

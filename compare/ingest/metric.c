@@ -5,6 +5,7 @@
 #include "metric.h"
 
 #include <math.h>
+#include <string.h>
 
 static const char *const metric_names[] = {"wall", "cpu", "cycles", "auto"};
 
@@ -32,8 +33,67 @@ void btk_proc_check_clock(btk_proc *p)
         }
 }
 
+int btk_result_mark_aside(btk_result *r)
+{
+    size_t n = r->proc_count, m = 0, most = 0, i, k;
+    double *med, *ratio, *scratch;
+    size_t *idx;
+    bool *flag;
+
+    for (i = 0; i < n; i++) {
+        r->procs[i].aside = false;
+        most = r->procs[i].count > most ? r->procs[i].count : most;
+    }
+    if (r->status != BTK_RESULT_OK || n < 2 || most == 0)
+        return 0;
+    med = btk__malloc((2 * n + (most > n ? most : n)) * sizeof(double));
+    idx = btk__malloc(n * sizeof(size_t));
+    flag = btk__malloc(n * sizeof(bool));
+    if (med == NULL || idx == NULL || flag == NULL) {
+        btk__free(med);
+        btk__free(idx);
+        btk__free(flag);
+        return BTK_ENOMEM;
+    }
+    ratio = med + n;
+    scratch = ratio + n;
+    for (i = 0; i < n; i++) {
+        const btk_proc *p = &r->procs[i];
+
+        if (p->count == 0 || p->ns == NULL)
+            continue;
+        memcpy(scratch, p->ns, p->count * sizeof(double));
+        med[m] = btk_stats_median_inplace(scratch, p->count);
+        ratio[m] = p->branch_ratio;
+        idx[m++] = i;
+    }
+    k = btk_stats_shared_aside(med, ratio, m, flag, scratch);
+    for (i = 0; i < m; i++)
+        r->procs[idx[i]].aside = flag[i];
+    btk__free(med);
+    btk__free(idx);
+    btk__free(flag);
+    return (int)k;
+}
+
+int btk_run_mark_aside(btk_run *run)
+{
+    int total = 0, k;
+
+    if (run->measure != BTK_MEASURE_KIND_TIME)
+        return 0;
+    for (size_t i = 0; i < run->result_count; i++) {
+        if ((k = btk_result_mark_aside(&run->results[i])) < 0)
+            return k;
+        total += k;
+    }
+    return total;
+}
+
 bool btk_proc_has_metric(const btk_proc *p, btk_compare_metric metric)
 {
+    if (p->aside)
+        return false;
     return metric == BTK_COMPARE_CPU      ? p->cpu_ns != NULL
            : metric == BTK_COMPARE_CYCLES ? p->clock_ghz != NULL && p->ns != NULL
                                           : p->ns != NULL;

@@ -19,8 +19,17 @@ bool btk_clock_ok(double ghz);
 /* Drop p's clock (NULL: unknown) unless every value is btk_clock_ok (read from a store,
  * which may have been written by other hands). */
 void btk_proc_check_clock(btk_proc *p);
+/* Set aside the processes of r (one run's result) that ran on a shared core when that
+ * state moved the benchmark: the harness's rule (btk_stats_shared_aside, on each process's
+ * median wall time and its branch_ratio; docs/timer.md#shared-core), so that compare,
+ * history and report leave out what the run's own figures left out. Clears every other
+ * process's flag. BTK_ENOMEM. */
+int btk_result_mark_aside(btk_result *r);
+/* btk_result_mark_aside over every result of a time run; returns the processes set aside
+ * in all, or BTK_ENOMEM. */
+int btk_run_mark_aside(btk_run *run);
 /* Whether process p holds the metric's samples (wall: always; cpu: cpu_ns; cycles:
- * clock_ghz). */
+ * clock_ghz); never for a process set aside. */
 bool btk_proc_has_metric(const btk_proc *p, btk_compare_metric metric);
 /* Write p's count samples of the metric to out (cycles: ns[i] * clock_ghz[i]); p must
  * have it (btk_proc_has_metric). */

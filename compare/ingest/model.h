@@ -39,6 +39,9 @@ typedef struct btk_proc {
     double *clock_ghz;    /* the core clock (GHz) measured next to each sample, parallel to
                            * ns; NULL when unknown (JSON "clock_ghz") */
     int64_t peak_rss_bytes, minor_faults, major_faults; /* -1 when unknown */
+    double branch_ratio;  /* shared-core reading (JSON "branch_ratio"); 0 when unknown */
+    bool aside;           /* set aside from every figure (btk_result_mark_aside): it ran on
+                           * a shared core, a state that moved this benchmark in its run */
 } btk_proc;
 
 typedef struct btk_memory {
