@@ -393,8 +393,14 @@ size_t btk_stats_shared_aside(const double *med, const double *ratio, size_t n, 
             scratch[alone++] = med[i];
         }
     }
-    if (alone < BTK_STATS_ALONE_MIN || shared == 0 ||
-        !(shared_lo > alone_hi || shared_hi < alone_lo))
+    if (shared == 0 || alone == 0 || !(shared_lo > alone_hi || shared_hi < alone_lo))
+        return 0;
+    /* one process alone: only when it lies farther from the shared ones than they spread
+     * among themselves, and they are enough to tell a spread (a chance split of one
+     * process off a kernel that varies between processes is no state) */
+    if (alone < BTK_STATS_ALONE_MIN &&
+        (shared < BTK_STATS_SHARED_MIN ||
+         !(fmax(shared_lo - alone_hi, alone_lo - shared_hi) >= shared_hi - shared_lo)))
         return 0;
     m_alone = btk_stats_median_inplace(scratch, alone);
     m_shared = btk_stats_median_inplace(scratch + alone, shared);

@@ -89,16 +89,18 @@ bool btk_stats_two_levels(double *v, size_t n, size_t *low_n, double *low, doubl
  * SMT sibling (about 1 alone, about 2 shared). btk_stats_shared_aside decides which of a
  * benchmark's n processes of one run are set aside from its figures: med[i] is process i's
  * median (> 0), ratio[i] its branch ratio (<= 0 or NAN: unknown, counted as alone). The
- * shared ones are set aside (aside[i] true) when that state moved this benchmark: at
- * least BTK_STATS_ALONE_MIN processes ran alone, every shared process's median lies
- * outside the range of the alone ones on one side (complete separation: by chance with
- * probability 2 / C(n, alone) at most, 4.4 % for 2 of 10), and the two groups' medians
- * differ by more than BTK_STATS_SHARED_EFFECT. Otherwise none is (a state that did not move
- * the benchmark costs no processes; with fewer alone the run's figure is of the shared
- * state, and the shared-core warning says so). scratch holds n doubles. Returns how many
- * were set aside. */
+ * shared ones are set aside (aside[i] true) when that state moved this benchmark: every
+ * shared process's median lies outside the range of the alone ones on one side (complete
+ * separation: by chance with probability 2 / C(n, alone) at most, 4.4 % for 2 of 10), the
+ * two groups' medians differ by more than BTK_STATS_SHARED_EFFECT, and either at least
+ * BTK_STATS_ALONE_MIN processes ran alone or, with one alone, at least BTK_STATS_SHARED_MIN
+ * shared ones lie farther from it than their own range. Otherwise none is (a state that
+ * did not move the benchmark costs no processes; with none alone the run's figure is of
+ * the shared state, and the shared-core warning says so). scratch holds n doubles.
+ * Returns how many were set aside. */
 #define BTK_STATS_SHARED_RATIO 1.5
 #define BTK_STATS_ALONE_MIN 2
+#define BTK_STATS_SHARED_MIN 3
 #define BTK_STATS_SHARED_EFFECT 0.02
 size_t btk_stats_shared_aside(const double *med, const double *ratio, size_t n, bool *aside,
                               double *scratch);
