@@ -4,6 +4,7 @@
 #include "import.h"
 #include "import_int.h"
 #include "json.h"
+#include "metric.h"
 #include "summary.h"
 
 #include <dirent.h>
@@ -197,6 +198,51 @@ static void import__clock_ghz_gives_core_cycles(void **state)
     assert_false(btk_run_find(run, "sort/1024")->has_core_stats);
     assert_null(btk_run_find(run, "sort/1024")->procs[0].clock_ghz);
     btk_run_free(run);
+}
+
+/* branch_ratio: each process's is read (absent: 0, unknown), and the shared-core rule sets
+ * aside the shared processes whose state moved the benchmark (docs/timer.md#shared-core):
+ * two alone at 10 and 11 ns, three shared at 18-20 ns. They then hold no figure: the core
+ * cycles (all at 2 GHz) pool the two alone, 20 and 22 cycles, median 21. A ratio that is
+ * not a number from 0 to 1e6 is malformed. */
+static void import__branch_ratio_sets_shared_processes_aside(void **state)
+{
+    static const char head[] =
+        "{\"format\":\"benchtrack\",\"schema_version\":1,\"context\":{},"
+        "\"benchmarks\":[{\"name\":\"a\",\"status\":\"ok\",\"stats\":{\"median\":1},"
+        "\"processes\":[{\"samples\":[10],\"clock_ghz\":[2],\"branch_ratio\":1},"
+        "{\"samples\":[11],\"clock_ghz\":[2]},"
+        "{\"samples\":[18],\"clock_ghz\":[2],\"branch_ratio\":2},"
+        "{\"samples\":[19],\"clock_ghz\":[2],\"branch_ratio\":%s},"
+        "{\"samples\":[20],\"clock_ghz\":[2],\"branch_ratio\":2}]}]}";
+    static const char *const bad[] = {"-1", "1e6", "1e300", "\"2\"", "true"};
+    char text[1024];
+    btk_run *run = NULL;
+    const btk_result *r;
+
+    (void)state;
+    snprintf(text, sizeof(text), head, "1.9");
+    assert_int_equal(btk_import_buffer(&run, text, strlen(text), "t"), 0);
+    r = &run->results[0];
+    check_near(r->procs[0].branch_ratio, 1, 0);
+    check_near(r->procs[1].branch_ratio, 0, 0);
+    check_near(r->procs[3].branch_ratio, 1.9, 0);
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(r->procs[i].aside, i >= 2);
+    assert_false(btk_proc_has_metric(&r->procs[2], BTK_COMPARE_WALL));
+    assert_true(btk_proc_has_metric(&r->procs[1], BTK_COMPARE_CYCLES));
+    check_near(r->core_stats.median, 21, 1e-12);
+    btk_run_free(run);
+    snprintf(text, sizeof(text), head, "1.4"); /* the 19 ns process alone: not separated */
+    assert_int_equal(btk_import_buffer(&run, text, strlen(text), "t"), 0);
+    for (size_t i = 0; i < 5; i++)
+        assert_false(run->results[0].procs[i].aside);
+    btk_run_free(run);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(text, sizeof(text), head, bad[i]);
+        assert_int_equal(btk_import_buffer(&run, text, strlen(text), "t"), BTK_EFORMAT);
+        assert_non_null(strstr(btk_error_last()->message, "processes[3].branch_ratio"));
+    }
 }
 
 /* A clock import does not accept (null, 0, negative, 100 GHz or more) makes that process's
@@ -856,6 +902,7 @@ int main(void)
         cmocka_unit_test(import__counting_run_keeps_measure_and_identity),
         cmocka_unit_test(import__cpu_samples_and_stats_are_kept),
         cmocka_unit_test(import__clock_ghz_gives_core_cycles),
+        cmocka_unit_test(import__branch_ratio_sets_shared_processes_aside),
         cmocka_unit_test(import__bad_clock_values_make_the_clock_unknown),
         cmocka_unit_test(import__bad_cpu_and_count_fields),
         cmocka_unit_test(import__gbench_units_scale_to_ns),
