@@ -4,6 +4,8 @@
  */
 #include "metric.h"
 
+#include "import.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -31,6 +33,12 @@ void btk_proc_check_clock(btk_proc *p)
             btk__free(p->clock_ghz);
             p->clock_ghz = NULL;
         }
+}
+
+void btk_proc_check_ratio(btk_proc *p)
+{
+    if (!(p->branch_ratio >= 0 && p->branch_ratio < BTK_IMPORT_MAX_RATIO))
+        p->branch_ratio = 0;
 }
 
 int btk_result_mark_aside(btk_result *r)

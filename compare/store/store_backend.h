@@ -11,7 +11,7 @@
 
 /* The schema version this build writes, the same on every backend (SQLite keeps it in
  * PRAGMA user_version; docs/database.md). */
-#define BTK_STORE_SCHEMA_VERSION 8
+#define BTK_STORE_SCHEMA_VERSION 9
 /* The versions that added machine classes (runs.hostname, machines.name), acknowledged
  * regressions (acks), counts and CPU time (run_counts, result_metrics, cpu_samples) and run
  * uids. */
@@ -24,6 +24,9 @@
 /* Schema v8: the core clock of each sample (clock_samples) and a result's core-cycle
  * statistics (result_metrics.core_*): the cycles metric (docs/database.md). */
 #define BTK_STORE_CLOCK_VERSION 8
+/* Schema v9: each process's shared-core reading (samples.branch_ratio), from which a
+ * loaded run's processes are set aside as at import (docs/database.md, "Shared core"). */
+#define BTK_STORE_RATIO_VERSION 9
 
 /* One backend: the store.h functions of an open handle, with their contracts. close
  * accepts NULL. */

@@ -112,6 +112,9 @@ static const char *const migrations[] = {
     "CREATE TABLE clock_samples ("
     " result_id bigint NOT NULL REFERENCES results(id) ON DELETE CASCADE,"
     " seq bigint NOT NULL, clock bytea NOT NULL, PRIMARY KEY (result_id, seq));",
+    /* v8 -> v9: each process's shared-core reading (branch_ratio), NULL when unknown, as
+     * for the rows already there. */
+    "ALTER TABLE samples ADD COLUMN branch_ratio double precision;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == BTK_STORE_SCHEMA_VERSION,

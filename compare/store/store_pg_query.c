@@ -41,10 +41,12 @@ static const char *run_host_sql(const btk_pg *db)
     "SELECT k.result_id, k.kind, k.name, k.value FROM counters k JOIN results x"            \
     " ON x.id = k.result_id WHERE x.run_id = $1"                                           \
     " ORDER BY k.result_id, k.kind, k.name COLLATE \"C\""
-#define SQL_SAMPLES_GET                                                                      \
+/* RATIO: the shared-core reading's column (schema v9, BTK_STORE_RATIO_VERSION), or NULL
+ * (unknown) before. */
+#define SQL_SAMPLES_GET(RATIO)                                                               \
     "SELECT s.result_id, s.proc_index, s.count, s.ns, s.batch, s.peak_rss_bytes,"          \
-    " s.minor_faults, s.major_faults FROM samples s JOIN results x ON x.id = s.result_id"  \
-    " WHERE x.run_id = $1 ORDER BY s.result_id, s.seq"
+    " s.minor_faults, s.major_faults, " RATIO " FROM samples s JOIN results x"           \
+    " ON x.id = s.result_id WHERE x.run_id = $1 ORDER BY s.result_id, s.seq"
 #define SQL_WARNINGS_GET "SELECT text FROM run_warnings WHERE run_id = $1 ORDER BY seq"
 
 /* Column i of row as a strdup'd string into dst; false on out-of-memory. */
@@ -218,6 +220,8 @@ static int read_proc(btk_proc *p, const PGresult *res, int row)
     p->peak_rss_bytes = btk_pg__col_int(res, row, 5, -1);
     p->minor_faults = btk_pg__col_int(res, row, 6, -1);
     p->major_faults = btk_pg__col_int(res, row, 7, -1);
+    p->branch_ratio = btk_pg__col_double(res, row, 8); /* NAN when NULL */
+    btk_proc_check_ratio(p);
     if ((error = btk_pg__col_blob(&ns, &ns_len, res, row, 3)) < 0 ||
         (error = btk_pg__col_blob(&batch, &batch_len, res, row, 4)) < 0)
         goto done;
@@ -248,7 +252,11 @@ static int load_samples(btk_run *run, const int64_t *ids, btk_pg *db)
     int error, n;
 
     btk_pg__param_int(&p, run->id);
-    if ((error = btk_pg__query_binary(db, &res, SQL_SAMPLES_GET, &p, "cannot read samples")) < 0)
+    if ((error = btk_pg__query_binary(db, &res,
+                                      db->version >= BTK_STORE_RATIO_VERSION
+                                          ? SQL_SAMPLES_GET("s.branch_ratio")
+                                          : SQL_SAMPLES_GET("NULL::double precision"),
+                                      &p, "cannot read samples")) < 0)
         return error;
     n = PQntuples(res);
     for (int i = 0; i < n && error == 0; i++) {

@@ -52,7 +52,7 @@
     "INSERT INTO counters (result_id, kind, name, value) VALUES ($1,$2,$3,$4)"
 #define SQL_SAMPLES                                                                          \
     "INSERT INTO samples (result_id, seq, proc_index, count, ns, batch, peak_rss_bytes,"   \
-    " minor_faults, major_faults) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)"
+    " minor_faults, major_faults, branch_ratio) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
 
 #define SQL_RUN_COUNT "INSERT INTO run_counts (run_id, measure, identity) VALUES ($1,$2,$3)"
 #define SQL_RESULT_METRICS                                                                   \
@@ -368,6 +368,8 @@ static int send_proc(writer *w, int64_t result_id, size_t seq, const btk_proc *p
     btk_pg__param_opt_int(&q, p->peak_rss_bytes);
     btk_pg__param_opt_int(&q, p->minor_faults);
     btk_pg__param_opt_int(&q, p->major_faults);
+    /* branch_ratio: NULL when unknown (0) */
+    btk_pg__param_double(&q, p->branch_ratio > 0 ? p->branch_ratio : NAN);
     if ((error = btk_pg__pipe_send(w->db, "btk_samples_add", &q, "cannot add samples")) < 0 ||
         (error = send_series(w, "btk_cpu_add", result_id, seq, p->cpu_ns, p->count,
                              "cannot add CPU samples")) < 0)

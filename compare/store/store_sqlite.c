@@ -118,6 +118,11 @@ static const char *const migrations[] = {
     "CREATE TABLE clock_samples ("
     " result_id INTEGER NOT NULL REFERENCES results(id) ON DELETE CASCADE,"
     " seq INTEGER NOT NULL, clock BLOB NOT NULL, PRIMARY KEY (result_id, seq)) WITHOUT ROWID;",
+    /* v8 -> v9: each process's shared-core reading (docs/database.md, "Shared core"): the
+     * branch ratio it read (JSON branch_ratio, about 1 alone, 2 on a core shared with a
+     * busy SMT sibling), NULL when unknown. The rows already there read as unknown, so
+     * none of their processes is set aside. */
+    "ALTER TABLE samples ADD COLUMN branch_ratio REAL;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == BTK_STORE_SCHEMA_VERSION,

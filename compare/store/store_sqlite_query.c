@@ -40,9 +40,11 @@ static const char *run_host_sql(const btk_sqlite *db)
     " ORDER BY x.seq"
 #define SQL_COUNTERS_GET                                                                     \
     "SELECT kind, name, value FROM counters WHERE result_id = ? ORDER BY kind, name"
-#define SQL_SAMPLES_GET                                                                      \
-    "SELECT proc_index, count, ns, batch, peak_rss_bytes, minor_faults, major_faults"      \
-    " FROM samples WHERE result_id = ? ORDER BY seq"
+/* RATIO: the shared-core reading's column (schema v9, BTK_STORE_RATIO_VERSION), or NULL
+ * (unknown) before. */
+#define SQL_SAMPLES_GET(RATIO)                                                               \
+    "SELECT proc_index, count, ns, batch, peak_rss_bytes, minor_faults,"                 \
+    " major_faults, " RATIO " FROM samples WHERE result_id = ? ORDER BY seq"
 #define SQL_WARNINGS_GET "SELECT text FROM run_warnings WHERE run_id = ? ORDER BY seq"
 /* Schema v3: a counting run's measure and identity, a result's count and CPU figures, a
  * process's CPU samples (absent rows: a time run, figures unknown). */
@@ -193,6 +195,8 @@ static int read_proc(btk_proc *p, sqlite3_stmt *st)
     p->peak_rss_bytes = btk_sqlite__col_int(st, 4, -1);
     p->minor_faults = btk_sqlite__col_int(st, 5, -1);
     p->major_faults = btk_sqlite__col_int(st, 6, -1);
+    p->branch_ratio = btk_sqlite__col_double(st, 7); /* NAN when NULL */
+    btk_proc_check_ratio(p);
     if (count < 0 || ns_len != (size_t)count * 8 || (batch && batch_len != ns_len))
         return btk_error_set(BTK_EFORMAT, "a samples blob has the wrong size (%zu bytes for "
                              "%" PRId64 " samples)", ns_len, count);
@@ -337,6 +341,9 @@ static int load_results(btk_run *run, btk_sqlite *db, bool with_samples)
     sqlite3_stmt *st = NULL;
     result_stmts x = {NULL, NULL, NULL, NULL, NULL};
     bool v5 = db->version >= METRICS_VERSION, v8 = db->version >= BTK_STORE_CLOCK_VERSION;
+    const char *samples = db->version >= BTK_STORE_RATIO_VERSION
+                              ? SQL_SAMPLES_GET("branch_ratio")
+                              : SQL_SAMPLES_GET("NULL");
     int rc = SQLITE_DONE, error;
     char sql[1024];
 
@@ -347,7 +354,7 @@ static int load_results(btk_run *run, btk_sqlite *db, bool with_samples)
                           "x.");
     if ((error = btk_sqlite__prepare(db, sql, &st)) < 0 ||
         (error = btk_sqlite__prepare(db, SQL_COUNTERS_GET, &x.counters)) < 0 ||
-        (with_samples && (error = btk_sqlite__prepare(db, SQL_SAMPLES_GET, &x.samples)) < 0) ||
+        (with_samples && (error = btk_sqlite__prepare(db, samples, &x.samples)) < 0) ||
         (v5 && (error = btk_sqlite__prepare(db, v8 ? SQL_METRICS_GET(CORE_COLUMNS)
                                                   : SQL_METRICS_GET(CORE_NONE),
                                             &x.metrics)) < 0) ||

@@ -37,7 +37,7 @@
 #define SQL_COUNTER "INSERT INTO counters (result_id, kind, name, value) VALUES (?,?,?,?)"
 #define SQL_SAMPLES                                                                          \
     "INSERT INTO samples (result_id, seq, proc_index, count, ns, batch, peak_rss_bytes,"   \
-    " minor_faults, major_faults) VALUES (?,?,?,?,?,?,?,?,?)"
+    " minor_faults, major_faults, branch_ratio) VALUES (?,?,?,?,?,?,?,?,?,?)"
 #define SQL_RUN_COUNT "INSERT INTO run_counts (run_id, measure, identity) VALUES (?,?,?)"
 #define SQL_RESULT_METRICS                                                                   \
     "INSERT INTO result_metrics (result_id, count_repeat, spread_min, spread_max, cpu_min,"\
@@ -273,6 +273,8 @@ static int add_proc(writer *w, int64_t result_id, size_t seq, const btk_proc *p)
     btk_sqlite__bind_opt_int(st, 7, p->peak_rss_bytes);
     btk_sqlite__bind_opt_int(st, 8, p->minor_faults);
     btk_sqlite__bind_opt_int(st, 9, p->major_faults);
+    /* branch_ratio: NULL when unknown (0) */
+    btk_sqlite__bind_double(st, 10, p->branch_ratio > 0 ? p->branch_ratio : NAN);
     if ((error = step(w, st, NULL, "cannot add samples")) < 0)
         return error;
     if ((error = add_series(w, w->cpu, result_id, seq, p->cpu_ns, p->count,

@@ -390,6 +390,9 @@ static void backend_sql(void **state, const char *loc, const char *sql)
     }
 }
 
+/* The SQL that puts a v9 database back to v8 (schema v9 added samples.branch_ratio), the
+ * same on both backends. */
+#define UNDO_V9 "ALTER TABLE samples DROP COLUMN branch_ratio; "
 /* The SQL that puts a v8 database back to v7 (schema v8 added clock_samples and
  * result_metrics.core_*), per backend. */
 #define UNDO_V8_SQLITE                                                                       \
@@ -428,10 +431,12 @@ static void backends__call_percentiles_round_trip_and_migrate(void **state)
     btk_store_close(db);
     /* back to v6 */
     backend_sql(state, loc,
-                is_pg(state) ? UNDO_V8_PG "ALTER TABLE results DROP COLUMN call_percentiles;"
-                                          " UPDATE benchtrack_schema SET version = 6"
-                             : UNDO_V8_SQLITE "ALTER TABLE results DROP COLUMN call_percentiles;"
-                                              " PRAGMA user_version=6;");
+                is_pg(state) ? UNDO_V9 UNDO_V8_PG
+                               "ALTER TABLE results DROP COLUMN call_percentiles;"
+                               " UPDATE benchtrack_schema SET version = 6"
+                             : UNDO_V9 UNDO_V8_SQLITE
+                               "ALTER TABLE results DROP COLUMN call_percentiles;"
+                               " PRAGMA user_version=6;");
     assert_int_equal(btk_store_open(&db, loc, BTK_STORE_READONLY), 0); /* read as v6 */
     assert_int_equal(btk_store_load_run(&out, db, id, true), 0);
     assert_false(btk_run_find(out, "bench_0")->call_percentiles);
@@ -479,9 +484,10 @@ static void backends__pg_v2_database_migrates(void **state)
     assert_int_equal(btk_store_add_run(db, b, &idb), 0);
     btk_store_close(db);
     /* back to v2: per-host machine rows, no hostname/name/uid columns, none of the tables
-     * later versions add */
+     * and columns later versions add */
     pg_sql(loc, "DROP TABLE IF EXISTS acks, run_counts, result_metrics, cpu_samples,"
                 " clock_samples;"
+                " ALTER TABLE samples DROP COLUMN branch_ratio;"
                 " ALTER TABLE results DROP COLUMN call_percentiles;"
                 " ALTER TABLE runs DROP COLUMN uid; ALTER TABLE runs DROP COLUMN hostname;"
                 " ALTER TABLE machines DROP COLUMN name;"
@@ -703,8 +709,9 @@ static void backends__clock_round_trip_and_migrate_from_v7(void **state)
     btk_store_close(db);
     /* back to v7 */
     backend_sql(state, loc,
-                is_pg(state) ? UNDO_V8_PG "UPDATE benchtrack_schema SET version = 7"
-                             : UNDO_V8_SQLITE "PRAGMA user_version=7;");
+                is_pg(state) ? UNDO_V9 UNDO_V8_PG
+                               "UPDATE benchtrack_schema SET version = 7"
+                             : UNDO_V9 UNDO_V8_SQLITE "PRAGMA user_version=7;");
     assert_int_equal(btk_store_open(&db, loc, BTK_STORE_READONLY), 0); /* read as v7 */
     check_clock(db, id[0], NULL);
     assert_int_equal(btk_store_history_metric(&pts, &n, db, "sort/1024", NULL, sha, 2,
