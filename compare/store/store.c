@@ -6,6 +6,7 @@
  */
 #include "store.h"
 
+#include "metric.h"
 #include "store_backend.h"
 
 #include <ctype.h>
@@ -185,9 +186,21 @@ int btk_store_find_uid(int64_t *id_out, btk_store *db, const char *uid)
     return db->backend->find_uid(id_out, db, uid);
 }
 
+/* With its samples, a loaded run's processes are set aside by the rule import applies
+ * (btk_run_mark_aside, on the stored branch ratios), so that a stored run is read as the
+ * same run imported; without them its results hold no processes to set aside. */
 int btk_store_load_run(btk_run **out, btk_store *db, int64_t run_id, bool with_samples)
 {
-    return db->backend->load_run(out, db, run_id, with_samples);
+    int error = db->backend->load_run(out, db, run_id, with_samples);
+
+    if (error < 0 || !with_samples)
+        return error;
+    if ((error = btk_run_mark_aside(*out)) < 0) {
+        btk_run_free(*out);
+        *out = NULL;
+        return error;
+    }
+    return 0;
 }
 
 int btk_store_runs_for_commit(int64_t **ids_out, size_t *count_out, btk_store *db,

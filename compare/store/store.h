@@ -45,7 +45,10 @@ int btk_store_run_uid(char *out, btk_store *db, int64_t run_id);
 /* The id of the run with that uid into *id_out; BTK_ENOTFOUND when there is none. */
 int btk_store_find_uid(int64_t *id_out, btk_store *db, const char *uid);
 
-/* Load one run; with_samples loads the per-process samples too. BTK_ENOTFOUND when absent. */
+/* Load one run; with_samples loads the per-process samples too, and sets aside the
+ * processes that ran on a shared core when that state moved their benchmark, as import
+ * does (btk_run_mark_aside; a process without a stored branch ratio counts as alone).
+ * BTK_ENOTFOUND when absent, BTK_ENOMEM. */
 int btk_store_load_run(btk_run **out, btk_store *db, int64_t run_id, bool with_samples);
 
 /* Ids of the runs of a commit (full sha), newest first, optionally only on one machine
