@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # benchtrack push end to end: SQLite -> PostgreSQL -> SQLite and back, idempotent (a second
 # push stores nothing; runs keep their uid through every copy), the copied runs print the
-# same (show), a run's core clock (clock_samples) travels with it, and runs stored before
+# same (show), a run's core clock (clock_samples) and its processes' branch ratios
+# (samples.branch_ratio) travel with it, and runs stored before
 # uids existed (tests/data/db/v1.sql) get the same uid whether a copy of the file is read
 # as it is or migrated. The PostgreSQL legs need
 # $BTK_TEST_PG (ci/pg-cluster.sh); without it only the SQLite legs run, and it says so.
@@ -31,6 +32,9 @@ for i in 1 2 3; do
     # run 2 carries a core clock (clock_ghz): its clock_samples travel with it
     [ "$i" = 2 ] && { python3 "$SRC/tests/fixtures/metrics/variant.py" "$TMP/r2.json" \
         "$TMP/r2c.json" --clock-all 3.1 && mv "$TMP/r2c.json" "$TMP/r2.json"; }
+    # run 3 carries branch ratios: 2.0 for 3 processes of bench1 (set aside), else 1.0
+    [ "$i" = 3 ] && { python3 "$SRC/tests/fixtures/compare/make_results.py" --seed 3 \
+        --benchmarks 3 --shared bench1:3:1.8 --out "$TMP/r3.json" || fail "r3.json"; }
     "$BT" import "$TMP/r$i.json" --db "$TMP/a.db" >/dev/null 2>&1 || fail "import $i"
 done
 
@@ -62,6 +66,10 @@ cores="SELECT count(core_median) FROM result_metrics"
 [ "$(sqlite3 "$TMP/a.db" "$clocks")" = "30|4800" ] || fail "a.db clock_samples"
 [ "$(sqlite3 "$TMP/b.db" "$clocks")" = "30|4800" ] || fail "clock_samples not pushed"
 [ "$(sqlite3 "$TMP/b.db" "$cores")" = 3 ] || fail "core-cycle statistics not pushed"
+# the branch ratios of run 3 (3 benchmarks x 10 processes: 3 of 2.0, 27 of 1.0) too
+ratios="SELECT count(branch_ratio), sum(branch_ratio) FROM samples"
+[ "$(sqlite3 "$TMP/a.db" "$ratios")" = "30|33.0" ] || fail "a.db branch_ratio"
+[ "$(sqlite3 "$TMP/b.db" "$ratios")" = "30|33.0" ] || fail "branch_ratio not pushed"
 
 # Old runs: one v1 file copied twice; the first copy read as it is (push opens SRC
 # read-only: uids from the content), the second migrated to v3 by an import first.

@@ -3,6 +3,7 @@
 #include "check.h"
 #include "import.h"
 #include "machine.h"
+#include "metric.h"
 #include "store.h"
 #include "store_sqlite.h"
 
@@ -193,13 +194,26 @@ static void store__counts_and_cpu_round_trip(void **state)
     test_rmtree(dir);
 }
 
+/* How many processes of run are set aside (btk_run_mark_aside). */
+static size_t aside_count(const btk_run *run)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < run->result_count; i++)
+        for (size_t p = 0; p < run->results[i].proc_count; p++)
+            n += run->results[i].procs[p].aside;
+    return n;
+}
+
 /* Allocation failures while adding and loading a counting run, a run with CPU time (the
- * v5 tables) and a run with a core clock (v8): a clean BTK_ENOMEM each time, then the run
- * as imported. */
+ * v5 tables), a run with a core clock (v8) and one with shared-core processes set aside
+ * (v9: the load's btk_run_mark_aside allocates too): a clean BTK_ENOMEM each time, then
+ * the run as imported. */
 static void store__allocation_failures_with_counts_and_cpu(void **state)
 {
     static const char *const files[] = {"json/valid/counting.json", "json/valid/cpu.json",
-                                        "json/valid/clock.json"};
+                                        "json/valid/clock.json",
+                                        "json/valid/shared.json"};
     char *dir = test_tmpdir("fault3");
     btk_store *db = NULL;
 
@@ -232,6 +246,7 @@ static void store__allocation_failures_with_counts_and_cpu(void **state)
         assert_int_equal(out->measure, in->measure);
         assert_int_equal(btk_run_has_cpu(out), btk_run_has_cpu(in));
         assert_int_equal(btk_run_has_clock(out), btk_run_has_clock(in));
+        assert_int_equal(aside_count(out), aside_count(in));
         btk_run_free(out);
         btk_run_free(in);
     }
@@ -788,6 +803,78 @@ static void store__v7_database_reads_without_clock_and_migrates(void **state)
     test_rmtree(dir);
 }
 
+/* Check that run (tests/data/db/v8.sql's, or shared.json loaded) has shared.json's five
+ * processes of memcpy/64 and cpu, every one with an unknown branch ratio and none set
+ * aside: every process holds the wall figure. */
+static void check_no_ratios(const btk_run *run)
+{
+    static const char *const names[] = {"memcpy/64", "cpu"};
+
+    assert_int_equal(run->result_count, 2);
+    for (size_t i = 0; i < BTK_ARRAY_SIZE(names); i++) {
+        const btk_result *r = btk_run_find(run, names[i]);
+
+        assert_non_null(r);
+        assert_int_equal(r->proc_count, 5);
+        for (size_t p = 0; p < r->proc_count; p++) {
+            check_near(r->procs[p].branch_ratio, 0, 0);
+            assert_false(r->procs[p].aside);
+            assert_true(btk_proc_has_metric(&r->procs[p], BTK_COMPARE_WALL));
+        }
+    }
+}
+
+/* A schema v8 database written by the main branch before branch ratios were stored
+ * (tests/data/db/v8.sql: shared.json, whose memcpy/64 import sets three processes aside)
+ * reads as it is: every process's ratio unknown, none set aside, its samples and
+ * statistics as stored. A writing open migrates it to v9 (samples.branch_ratio, NULL for
+ * the rows there) and reads the same; shared.json stored then comes back with its ratios
+ * and the three processes set aside. */
+static void store__v8_database_reads_without_ratios_and_migrates(void **state)
+{
+    char *dir = test_tmpdir("v8"), path[4096];
+    btk_store *db = NULL;
+    btk_run *run = NULL, *in = NULL;
+    const btk_result *r;
+    sqlite3 *c = NULL;
+    int64_t id = 0;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s", db_in(dir, "v8.db"));
+    load_dump(path, "db/v8.sql");
+    for (int mode = 0; mode < 2; mode++) {
+        assert_int_equal(btk_store_open(&db, path, mode ? 0 : BTK_STORE_READONLY), 0);
+        assert_int_equal(btk_sqlite__of(db)->version,
+                         mode ? BTK_STORE_SCHEMA_VERSION : 8);
+        assert_int_equal(btk_store_load_run(&run, db, 1, true), 0);
+        check_no_ratios(run);
+        r = btk_run_find(run, "memcpy/64");
+        check_near(r->stats.median, 2.55, 1e-12); /* shared.json's */
+        check_near(r->procs[4].ns[2], 4.7, 1e-12);
+        btk_run_free(run);
+        btk_store_close(db);
+    }
+    assert_int_equal(sqlite3_open(path, &c), SQLITE_OK);
+    assert_int_equal(
+        count_rows(c, "SELECT count(*) FROM samples WHERE branch_ratio IS NULL"), 10);
+    sqlite3_close(c);
+    assert_int_equal(btk_store_open(&db, path, 0), 0);
+    assert_int_equal(btk_import_file(&in, data_path("json/valid/shared.json")), 0);
+    snprintf(in->commit.sha, sizeof(in->commit.sha), "%s",
+             "9999999999999999999999999999999999999999");
+    assert_int_equal(btk_store_add_run(db, in, &id), 0);
+    assert_int_equal(btk_store_load_run(&run, db, id, true), 0);
+    r = btk_run_find(run, "memcpy/64");
+    check_near(r->procs[3].branch_ratio, 1.98, 0);
+    for (size_t p = 0; p < r->proc_count; p++)
+        assert_int_equal(r->procs[p].aside, p >= 2);
+    assert_int_equal(aside_count(run), 3);
+    btk_run_free(run);
+    btk_run_free(in);
+    btk_store_close(db);
+    test_rmtree(dir);
+}
+
 /* The history query reads results and runs through covering indexes only (schema v2): the
  * property that keeps it fast when a run holds many benchmarks and large context JSON
  * (docs/figures/store.md). Checked on SQLite's query plan, not on a timing. */
@@ -971,6 +1058,7 @@ int main(void)
         cmocka_unit_test(store__counts_and_cpu_round_trip),
         cmocka_unit_test(store__v2_database_reads_as_time_runs),
         cmocka_unit_test(store__v7_database_reads_without_clock_and_migrates),
+        cmocka_unit_test(store__v8_database_reads_without_ratios_and_migrates),
         cmocka_unit_test(store__allocation_failures_with_counts_and_cpu),
         cmocka_unit_test(store__hostile_names_round_trip_verbatim),
         cmocka_unit_test(store__newer_schema_is_refused_untouched),
