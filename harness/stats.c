@@ -371,12 +371,18 @@ static bool is_shared(double ratio)
     return ratio >= BTK_STATS_SHARED_RATIO; /* false for NAN and unknown (<= 0) */
 }
 
+static bool is_alone(double ratio)
+{
+    return !(ratio >= BTK_STATS_ALONE_RATIO); /* true for NAN and unknown (<= 0) */
+}
+
 size_t btk_stats_shared_aside(const double *med, const double *ratio, size_t n, bool *aside,
                               double *scratch)
 {
-    size_t alone = 0, shared = 0, i;
+    size_t alone = 0, shared = 0, k = 0, i;
     double alone_lo = HUGE_VAL, alone_hi = -HUGE_VAL, shared_lo = HUGE_VAL;
     double shared_hi = -HUGE_VAL, m_alone, m_shared;
+    bool above;
 
     for (i = 0; i < n; i++)
         aside[i] = false;
@@ -387,11 +393,11 @@ size_t btk_stats_shared_aside(const double *med, const double *ratio, size_t n, 
             shared_lo = fmin(shared_lo, med[i]);
             shared_hi = fmax(shared_hi, med[i]);
             scratch[n - 1 - shared++] = med[i]; /* shared from the end, alone from the start */
-        } else {
+        } else if (is_alone(ratio[i])) {
             alone_lo = fmin(alone_lo, med[i]);
             alone_hi = fmax(alone_hi, med[i]);
             scratch[alone++] = med[i];
-        }
+        } /* between the two: takes no part in the test */
     }
     if (shared == 0 || alone == 0 || !(shared_lo > alone_hi || shared_hi < alone_lo))
         return 0;
@@ -403,10 +409,15 @@ size_t btk_stats_shared_aside(const double *med, const double *ratio, size_t n, 
          !(fmax(shared_lo - alone_hi, alone_lo - shared_hi) >= shared_hi - shared_lo)))
         return 0;
     m_alone = btk_stats_median_inplace(scratch, alone);
-    m_shared = btk_stats_median_inplace(scratch + alone, shared);
+    m_shared = btk_stats_median_inplace(scratch + n - shared, shared);
     if (!(fabs(m_shared / m_alone - 1) > BTK_STATS_SHARED_EFFECT))
         return 0;
-    for (i = 0; i < n; i++)
-        aside[i] = is_shared(ratio[i]);
-    return shared;
+    /* the shared ones go, and those between that lie beyond the alone ones on their side */
+    above = shared_lo > alone_hi;
+    for (i = 0; i < n; i++) {
+        aside[i] = is_shared(ratio[i]) ||
+                   (!is_alone(ratio[i]) && (above ? med[i] > alone_hi : med[i] < alone_lo));
+        k += aside[i];
+    }
+    return k;
 }

@@ -88,8 +88,11 @@ bool btk_stats_two_levels(double *v, size_t n, size_t *low_n, double *low, doubl
  * (btk_timer_branch_ratio) reached BTK_STATS_SHARED_RATIO ran on a core shared with a busy
  * SMT sibling (about 1 alone, about 2 shared). btk_stats_shared_aside decides which of a
  * benchmark's n processes of one run are set aside from its figures: med[i] is process i's
- * median (> 0), ratio[i] its branch ratio (<= 0 or NAN: unknown, counted as alone). The
- * shared ones are set aside (aside[i] true) when that state moved this benchmark: every
+ * median (> 0), ratio[i] its branch ratio: below BTK_STATS_ALONE_RATIO (or <= 0 or NAN:
+ * unknown) alone, BTK_STATS_SHARED_RATIO or more shared, in between neither (the sibling
+ * busy for part of the process, or a stray reading). The shared ones are set aside
+ * (aside[i] true) when that state moved this benchmark, with those in between whose median
+ * lies beyond every alone one's on the shared side: every
  * shared process's median lies outside the range of the alone ones on one side (complete
  * separation: by chance with probability 2 / C(n, alone) at most, 4.4 % for 2 of 10), the
  * two groups' medians differ by more than BTK_STATS_SHARED_EFFECT, and either at least
@@ -99,6 +102,7 @@ bool btk_stats_two_levels(double *v, size_t n, size_t *low_n, double *low, doubl
  * the shared state, and the shared-core warning says so). scratch holds n doubles.
  * Returns how many were set aside. */
 #define BTK_STATS_SHARED_RATIO 1.5
+#define BTK_STATS_ALONE_RATIO 1.2
 #define BTK_STATS_ALONE_MIN 2
 #define BTK_STATS_SHARED_MIN 3
 #define BTK_STATS_SHARED_EFFECT 0.02

@@ -27,6 +27,7 @@ typedef struct side {
     const char *error;            /* first failure message */
     const btk_result *first_ok;   /* for summary fallbacks */
     size_t procs, samples;        /* processes with samples; samples over them */
+    size_t aside;                 /* processes with samples a run set aside (shared core) */
     double *proc_medians, *all;   /* [procs], [samples] */
     size_t *proc_len;             /* [procs]: samples of each process, in order in all[] */
     double allocs, bytes;         /* mean over tracked results, NAN when none */
@@ -72,6 +73,7 @@ static void side_scan(side *s, const btk_run *const *runs, size_t count, const c
             bool has = res->procs[p].count > 0 && btk_proc_has_metric(&res->procs[p], metric);
 
             s->procs += has;
+            s->aside += res->procs[p].count > 0 && res->procs[p].aside;
             s->samples += has ? res->procs[p].count : 0;
             s->rss_count += res->procs[p].peak_rss_bytes >= 0;
             if (res->procs[p].peak_rss_bytes > s->peak_rss)
@@ -305,8 +307,12 @@ static int rss_stats(btk_verdict *v, bench_work *w, const btk_compare_options *o
  * (v->invalid) and leave the benchmark out of the FDR family. */
 static int bench_stats(btk_verdict *v, bench_work *w, const btk_compare_options *o)
 {
-    bool by_proc = (w->base.procs >= BTK_COMPARE_MIN_PROCESSES &&
-                    w->now.procs >= BTK_COMPARE_MIN_PROCESSES) ||
+    /* A side recorded with enough processes keeps the process as its unit when some were
+     * set aside (docs/timer.md#shared-core): pooling the rest's samples instead would
+     * turn fewer independent units into more, and more confident, ones. */
+    bool by_proc = (w->base.procs + w->base.aside >= BTK_COMPARE_MIN_PROCESSES &&
+                    w->now.procs + w->now.aside >= BTK_COMPARE_MIN_PROCESSES &&
+                    w->base.procs > 0 && w->now.procs > 0) ||
                    (o->process_units && w->base.procs > 0 && w->now.procs > 0);
     const double *a = by_proc ? w->base.proc_medians : w->base.all;
     const double *b = by_proc ? w->now.proc_medians : w->now.all;

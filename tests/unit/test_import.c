@@ -233,10 +233,17 @@ static void import__branch_ratio_sets_shared_processes_aside(void **state)
     assert_true(btk_proc_has_metric(&r->procs[1], BTK_COMPARE_CYCLES));
     check_near(r->core_stats.median, 21, 1e-12);
     btk_run_free(run);
-    snprintf(text, sizeof(text), head, "1.4"); /* the 19 ns process alone: not separated */
+    snprintf(text, sizeof(text), head, "1.1"); /* the 19 ns process alone: not separated */
     assert_int_equal(btk_import_buffer(&run, text, strlen(text), "t"), 0);
     for (size_t i = 0; i < 5; i++)
         assert_false(run->results[0].procs[i].aside);
+    btk_run_free(run);
+    /* at 1.4, between alone and shared: out of the test, and set aside with the shared
+     * ones, being beyond the alone ones (19 > 11) */
+    snprintf(text, sizeof(text), head, "1.4");
+    assert_int_equal(btk_import_buffer(&run, text, strlen(text), "t"), 0);
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(run->results[0].procs[i].aside, i >= 2);
     btk_run_free(run);
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         snprintf(text, sizeof(text), head, bad[i]);

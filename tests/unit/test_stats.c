@@ -545,7 +545,7 @@ static void stats__two_levels(void **state)
 static size_t ref_shared_aside(const double *med, const double *ratio, size_t n, bool *aside)
 {
     double a[64], s[64], ma, ms;
-    size_t na = 0, ns = 0, i, j;
+    size_t na = 0, ns = 0, i, j, k = 0;
     bool below = true, above = true;
 
     for (i = 0; i < n; i++)
@@ -555,7 +555,7 @@ static size_t ref_shared_aside(const double *med, const double *ratio, size_t n,
             return 0;
         if (ratio[i] >= 1.5)
             s[ns++] = med[i];
-        else
+        else if (!(ratio[i] >= 1.2))
             a[na++] = med[i];
     }
     if (na < 1 || ns < 1)
@@ -579,9 +579,15 @@ static size_t ref_shared_aside(const double *med, const double *ratio, size_t n,
     ms = ref_median(s, ns);
     if (!(fabs(ms / ma - 1) > 0.02))
         return 0;
-    for (i = 0; i < n; i++)
-        aside[i] = ratio[i] >= 1.5;
-    return ns;
+    for (i = 0; i < n; i++) { /* between 1.2 and 1.5: beyond every alone one, shared side */
+        bool beyond = true;
+
+        for (j = 0; j < na; j++)
+            beyond = beyond && (above ? med[i] > a[j] : med[i] < a[j]);
+        aside[i] = ratio[i] >= 1.5 || (ratio[i] >= 1.2 && beyond);
+        k += aside[i];
+    }
+    return k;
 }
 
 /* Hand cases first (the values of a real run: docs/figures/harness.md, memcpy/64 with 8 of
@@ -604,6 +610,12 @@ static void stats__shared_aside_sets_aside_a_state_that_moved_the_benchmark(void
      * chase-like spread of 60 ns: none goes */
     const double med6[] = {331.3, 346.9, 345.2, 349.4, 351.3, 340.8, 342.2, 338.9, 347.3, 213.3};
     const double med7[] = {231.3, 246.9, 245.2, 249.4, 291.3, 240.8, 242.2, 238.9, 247.3, 213.3};
+    /* a reading between 1.2 and 1.5 takes no part in the test (a drift run's
+     * complexity_sum/4096: 3 alone at ~1920, 6 shared at 2289-2723, one at 1.48 and 2492
+     * would otherwise break the separation) and goes with the shared ones when it lies
+     * beyond the alone ones; one at 1.3 inside their range stays */
+    const double med8[] = {1908, 1917, 1937, 2723, 2455, 2383, 2492, 2289, 2682, 2700, 1915};
+    const double rat8[] = {1.00, 1.00, 1.00, 1.97, 1.72, 2.04, 1.48, 1.86, 2.06, 2.24, 1.30};
     /* unknown ratios (0, NAN) count as alone; a faster shared state goes too */
     const double med5[] = {10, 10.1, 10.2, 8, 8.1};
     const double rat5[] = {0, NAN, 1.2, 1.6, 1.9};
@@ -625,6 +637,9 @@ static void stats__shared_aside_sets_aside_a_state_that_moved_the_benchmark(void
         assert_false(aside[9]);
         assert_int_equal(btk_stats_shared_aside(med7, rat6, 10, aside, scratch), 0);
     }
+    assert_int_equal(btk_stats_shared_aside(med8, rat8, 11, aside, scratch), 7);
+    for (i = 0; i < 11; i++)
+        assert_int_equal(aside[i], i >= 3 && i < 10);
     assert_int_equal(btk_stats_shared_aside(med5, rat5, 5, aside, scratch), 2);
     assert_true(!aside[0] && !aside[1] && !aside[2] && aside[3] && aside[4]);
     for (size_t t = 0; t < 20000; t++) {
@@ -633,6 +648,7 @@ static void stats__shared_aside_sets_aside_a_state_that_moved_the_benchmark(void
             double u = prop_uniform();
 
             rat[i] = u < 0.5 ? 1 + prop_uniform() * 0.4 : u < 0.95 ? 1.6 + prop_uniform() : 0;
+            /* between 1.2 and 1.4 (a third of the first half) takes no part in the test */
             /* shared processes slower by 0-6 % in half the runs, their spread 0-3 % */
             med[i] = 100 * (1 + prop_uniform() * 0.03) *
                      (rat[i] >= 1.5 && t % 2 ? 1 + (double)(t % 7) * 0.01 : 1);
