@@ -28,6 +28,7 @@ typedef struct side {
     const btk_result *first_ok;   /* for summary fallbacks */
     size_t procs, samples;        /* processes with samples; samples over them */
     size_t aside;                 /* processes with samples a run set aside (shared core) */
+    size_t ratio_kept, shared_kept; /* of procs: with a branch ratio; at the shared level */
     double *proc_medians, *all;   /* [procs], [samples] */
     size_t *proc_len;             /* [procs]: samples of each process, in order in all[] */
     double allocs, bytes;         /* mean over tracked results, NAN when none */
@@ -74,6 +75,8 @@ static void side_scan(side *s, const btk_run *const *runs, size_t count, const c
 
             s->procs += has;
             s->aside += res->procs[p].count > 0 && res->procs[p].aside;
+            s->ratio_kept += has && res->procs[p].branch_ratio > 0;
+            s->shared_kept += has && res->procs[p].branch_ratio >= BTK_STATS_SHARED_RATIO;
             s->samples += has ? res->procs[p].count : 0;
             s->rss_count += res->procs[p].peak_rss_bytes >= 0;
             if (res->procs[p].peak_rss_bytes > s->peak_rss)
@@ -735,6 +738,36 @@ static void clock_guard(btk_comparison *cmp, const bench_work *work,
             cmp->items[i].invalid = BTK_COMPARE_CLOCK_UNTRUSTED;
 }
 
+/* Whether at least half of a side's compared processes with a reading ran on a shared
+ * core: its figure is then of that state (the harness's shared-core rule). */
+static bool side_shared(const side *s)
+{
+    return s->ratio_kept > 0 && 2 * s->shared_kept >= s->ratio_kept;
+}
+
+/* The core-state guard (docs/timer.md#shared-core): a benchmark whose processes some run
+ * of either side set aside is moved by a shared core; when one side's figure is of that
+ * state and the other's is not, their difference may be the machine's, and the time
+ * verdict is left undecided (inconclusive, the reason says why). */
+static void state_guard(btk_comparison *cmp, const bench_work *work)
+{
+    for (size_t i = 0; i < cmp->count; i++) {
+        const side *b = &work[i].base, *n = &work[i].now;
+
+        if (cmp->items[i].invalid != NULL || b->aside + n->aside == 0 ||
+            side_shared(b) == side_shared(n))
+            continue;
+        cmp->items[i].invalid = side_shared(b) ? BTK_COMPARE_STATES_BASE_SHARED
+                                               : BTK_COMPARE_STATES_NEW_SHARED;
+    }
+}
+
+bool btk_compare_state_guarded(const btk_verdict *v)
+{
+    return v->invalid != NULL && (strcmp(v->invalid, BTK_COMPARE_STATES_BASE_SHARED) == 0 ||
+                                  strcmp(v->invalid, BTK_COMPARE_STATES_NEW_SHARED) == 0);
+}
+
 static int compare_all(btk_comparison *cmp, bench_work *work, const char **names,
                        const btk_run *const *base, size_t nb, const btk_run *const *now,
                        size_t nn, const btk_compare_options *o)
@@ -754,8 +787,10 @@ static int compare_all(btk_comparison *cmp, bench_work *work, const char **names
                               &work[i].now);
     if (error == 0)
         error = adjust_all(cmp, work);
-    if (error == 0)
+    if (error == 0) {
         clock_guard(cmp, work, o);
+        state_guard(cmp, work);
+    }
     for (size_t i = 0; i < cmp->count && error == 0; i++)
         error = bench_decide(&cmp->items[i], &work[i], o);
     btk_compare__recount(cmp);

@@ -144,6 +144,21 @@ typedef struct btk_comparison {
     "still (its wall time moving with the clock): cycles cannot be trusted here; compare "  \
     "by wall time"
 
+/* The reasons of a time figure left undecided by the core-state guard: one side's
+ * processes ran on a core shared with a busy SMT sibling, the other's alone, and the state
+ * moves this benchmark (some run set such processes aside; docs/timer.md#shared-core). */
+#define BTK_COMPARE_STATES_BASE_SHARED                                                       \
+    "the base's processes ran on a core shared with a busy SMT sibling, the contender's "  \
+    "alone, and that state moves this benchmark (some run set such processes aside): "    \
+    "record again, or confirm with --confirm-* or benchtrack ab"
+#define BTK_COMPARE_STATES_NEW_SHARED                                                        \
+    "the contender's processes ran on a core shared with a busy SMT sibling, the base's "  \
+    "alone, and that state moves this benchmark (some run set such processes aside): "    \
+    "record again, or confirm with --confirm-* or benchtrack ab"
+
+/* Whether v's time figure was left undecided by the core-state guard (either reason). */
+bool btk_compare_state_guarded(const btk_verdict *v);
+
 /* Compare base runs with contender runs. Runs on each side are pooled by process (each
  * process's samples stay one unit). Time runs and counting runs are never pooled together:
  * time runs are compared by opts->metric, counting runs by their counts, and a benchmark
