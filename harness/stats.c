@@ -7,6 +7,7 @@
 #include "stats.h"
 
 #include <math.h>
+#include <string.h>
 
 #define FIELD(f) offsetof(btk_stats, f)
 
@@ -420,4 +421,46 @@ size_t btk_stats_shared_aside(const double *med, const double *ratio, size_t n, 
         k += aside[i];
     }
     return k;
+}
+
+int btk_stats_shared_aside_samples(const double *const *samples, const size_t *counts,
+                                   const double *ratio, size_t n, bool *aside)
+{
+    size_t i, m = 0, most = 0, k;
+    double *med, *rat, *scratch;
+    size_t *idx;
+    bool *flag;
+
+    for (i = 0; i < n; i++) {
+        aside[i] = false;
+        most = samples[i] != NULL && counts[i] > most ? counts[i] : most;
+    }
+    if (n < 2 || most == 0)
+        return 0;
+    med = btk__malloc((2 * n + (most > n ? most : n)) * sizeof(double));
+    idx = btk__malloc(n * sizeof(size_t));
+    flag = btk__malloc(n * sizeof(bool));
+    if (med == NULL || idx == NULL || flag == NULL) {
+        btk__free(med);
+        btk__free(idx);
+        btk__free(flag);
+        return BTK_ENOMEM;
+    }
+    rat = med + n;
+    scratch = rat + n; /* one process's samples, then n medians */
+    for (i = 0; i < n; i++) {
+        if (counts[i] == 0 || samples[i] == NULL)
+            continue;
+        memcpy(scratch, samples[i], counts[i] * sizeof(double));
+        med[m] = btk_stats_median_inplace(scratch, counts[i]);
+        rat[m] = ratio[i];
+        idx[m++] = i;
+    }
+    k = btk_stats_shared_aside(med, rat, m, flag, scratch);
+    for (i = 0; i < m; i++)
+        aside[idx[i]] = flag[i];
+    btk__free(med);
+    btk__free(idx);
+    btk__free(flag);
+    return (int)k;
 }

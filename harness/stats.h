@@ -108,6 +108,12 @@ bool btk_stats_two_levels(double *v, size_t n, size_t *low_n, double *low, doubl
 #define BTK_STATS_SHARED_EFFECT 0.02
 size_t btk_stats_shared_aside(const double *med, const double *ratio, size_t n, bool *aside,
                               double *scratch);
+/* btk_stats_shared_aside over n processes given by their samples: process i has counts[i]
+ * values at samples[i] (0 or NULL: no samples; it takes no part and is never set aside)
+ * and branch ratio ratio[i]; each median is taken here. Fills aside[0..n) and returns how
+ * many were set aside, or BTK_ENOMEM (aside all false). */
+int btk_stats_shared_aside_samples(const double *const *samples, const size_t *counts,
+                                   const double *ratio, size_t n, bool *aside);
 
 /* Median of v (n >= 1; NAN for n == 0): mean of the two middle values for even n. v is
  * reordered (selection in O(n), not a sort). */

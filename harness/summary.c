@@ -190,50 +190,36 @@ static int process_ci(btk_summary *s, const btk_bench_result *r, const bool *asi
  * s->aside_procs counts them. */
 static int mark_aside(btk_summary *s, const btk_bench_result *r, bool **aside_out)
 {
-    size_t i, m = 0, most = 0, n = r->proc_count;
-    double *med, *ratio, *scratch;
-    size_t *idx;
-    bool *flag, *aside;
+    size_t i, n = r->proc_count;
+    const double **samples;
+    size_t *counts;
+    double *ratio;
+    bool *aside;
+    int k = BTK_ENOMEM;
 
     *aside_out = NULL;
-    for (i = 0; i < n; i++)
-        most = r->procs[i].count > most ? r->procs[i].count : most;
-    if (n < 2 || most == 0)
-        return 0;
-    med = btk__malloc((3 * n + most) * sizeof(double));
-    idx = btk__malloc(n * sizeof(size_t));
-    flag = btk__malloc(n * sizeof(bool));
-    aside = btk__calloc(n, sizeof(bool));
-    if (med == NULL || idx == NULL || flag == NULL || aside == NULL) {
-        btk__free(med);
-        btk__free(idx);
-        btk__free(flag);
-        btk__free(aside);
-        return BTK_ENOMEM;
+    samples = btk__malloc((n ? n : 1) * sizeof(*samples));
+    counts = btk__malloc((n ? n : 1) * sizeof(*counts));
+    ratio = btk__malloc((n ? n : 1) * sizeof(*ratio));
+    aside = btk__malloc((n ? n : 1) * sizeof(*aside));
+    if (samples != NULL && counts != NULL && ratio != NULL && aside != NULL) {
+        for (i = 0; i < n; i++) {
+            samples[i] = r->procs[i].samples;
+            counts[i] = r->procs[i].count;
+            ratio[i] = r->procs[i].branch_ratio;
+        }
+        k = btk_stats_shared_aside_samples(samples, counts, ratio, n, aside);
     }
-    ratio = med + n;
-    scratch = ratio + n; /* n medians, or one process's samples */
-    for (i = 0; i < n; i++) {
-        const btk_proc_result *p = &r->procs[i];
-
-        if (p->count == 0 || p->samples == NULL)
-            continue;
-        memcpy(scratch, p->samples, p->count * sizeof(double));
-        med[m] = btk_stats_median_inplace(scratch, p->count);
-        ratio[m] = p->branch_ratio;
-        idx[m++] = i;
-    }
-    s->aside_procs = btk_stats_shared_aside(med, ratio, m, flag, scratch);
-    for (i = 0; i < m; i++)
-        aside[idx[i]] = flag[i];
-    btk__free(med);
-    btk__free(idx);
-    btk__free(flag);
-    if (s->aside_procs == 0)
-        btk__free(aside);
-    else
+    btk__free(samples);
+    btk__free(counts);
+    btk__free(ratio);
+    if (k > 0) {
+        s->aside_procs = (size_t)k;
         *aside_out = aside;
-    return 0;
+        return 0;
+    }
+    btk__free(aside);
+    return k < 0 ? k : 0;
 }
 
 double btk_summary_shown_ci(const btk_summary *s)

@@ -43,45 +43,36 @@ void btk_proc_check_ratio(btk_proc *p)
 
 int btk_result_mark_aside(btk_result *r)
 {
-    size_t n = r->proc_count, m = 0, most = 0, i, k;
-    double *med, *ratio, *scratch;
-    size_t *idx;
-    bool *flag;
+    size_t i, n = r->proc_count;
+    const double **samples;
+    size_t *counts;
+    double *ratio;
+    bool *aside;
+    int k = BTK_ENOMEM;
 
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n; i++)
         r->procs[i].aside = false;
-        most = r->procs[i].count > most ? r->procs[i].count : most;
-    }
-    if (r->status != BTK_RESULT_OK || n < 2 || most == 0)
+    if (r->status != BTK_RESULT_OK || n < 2)
         return 0;
-    med = btk__malloc((2 * n + (most > n ? most : n)) * sizeof(double));
-    idx = btk__malloc(n * sizeof(size_t));
-    flag = btk__malloc(n * sizeof(bool));
-    if (med == NULL || idx == NULL || flag == NULL) {
-        btk__free(med);
-        btk__free(idx);
-        btk__free(flag);
-        return BTK_ENOMEM;
+    samples = btk__malloc(n * sizeof(*samples));
+    counts = btk__malloc(n * sizeof(*counts));
+    ratio = btk__malloc(n * sizeof(*ratio));
+    aside = btk__malloc(n * sizeof(*aside));
+    if (samples != NULL && counts != NULL && ratio != NULL && aside != NULL) {
+        for (i = 0; i < n; i++) {
+            samples[i] = r->procs[i].ns;
+            counts[i] = r->procs[i].count;
+            ratio[i] = r->procs[i].branch_ratio;
+        }
+        k = btk_stats_shared_aside_samples(samples, counts, ratio, n, aside);
+        for (i = 0; k > 0 && i < n; i++)
+            r->procs[i].aside = aside[i];
     }
-    ratio = med + n;
-    scratch = ratio + n;
-    for (i = 0; i < n; i++) {
-        const btk_proc *p = &r->procs[i];
-
-        if (p->count == 0 || p->ns == NULL)
-            continue;
-        memcpy(scratch, p->ns, p->count * sizeof(double));
-        med[m] = btk_stats_median_inplace(scratch, p->count);
-        ratio[m] = p->branch_ratio;
-        idx[m++] = i;
-    }
-    k = btk_stats_shared_aside(med, ratio, m, flag, scratch);
-    for (i = 0; i < m; i++)
-        r->procs[idx[i]].aside = flag[i];
-    btk__free(med);
-    btk__free(idx);
-    btk__free(flag);
-    return (int)k;
+    btk__free(samples);
+    btk__free(counts);
+    btk__free(ratio);
+    btk__free(aside);
+    return k;
 }
 
 int btk_run_mark_aside(btk_run *run)
