@@ -12,15 +12,15 @@
 #include <math.h>
 
 /* A verdict the stored runs may owe to drift between recordings: a time or memory verdict
- * of regressed or improved, or a time figure the core-state guard left undecided (one
- * side's processes on a shared core: re-measuring is its remedy). Counting verdicts are
+ * of regressed or improved, or a time figure the core-state or two-level guard left
+ * undecided (re-measuring interleaved is their remedy). Counting verdicts are
  * exact and are not measured again. */
 static bool flagged(const btk_verdict *v)
 {
     bool time_flag = v->time_kind == BTK_VERDICT_REGRESSED ||
                      v->time_kind == BTK_VERDICT_IMPROVED;
 
-    if (!v->has_count && btk_compare_state_guarded(v))
+    if (!v->has_count && btk_compare_guarded(v))
         return true;
     bool mem_flag = v->has_memory && (v->memory_kind == BTK_VERDICT_REGRESSED ||
                                       v->memory_kind == BTK_VERDICT_IMPROVED);

@@ -762,10 +762,48 @@ static void state_guard(btk_comparison *cmp, const bench_work *work)
     }
 }
 
-bool btk_compare_state_guarded(const btk_verdict *v)
+/* The two-level guard: a benchmark whose processes run at two levels of their own (on
+ * both sides some processes at each: btk_stats_two_levels on the two sides' process
+ * medians together) reads a run's median at whichever level most of its processes took;
+ * when the two sides' medians lie at different levels, their difference is the mix of
+ * levels, not a change of either, and the time verdict is left undecided. */
+static int level_guard(btk_comparison *cmp, const bench_work *work)
+{
+    for (size_t i = 0; i < cmp->count; i++) {
+        btk_verdict *v = &cmp->items[i];
+        const side *b = &work[i].base, *n = &work[i].now;
+        size_t m = b->procs + n->procs, low_n = 0, at[2][2] = {{0, 0}, {0, 0}};
+        double *u, low, high, cut;
+
+        if (v->invalid != NULL || v->unit == NULL || v->unit[0] != 'p' || b->procs == 0 ||
+            n->procs == 0 || !(v->base_median > 0) || !(v->new_median > 0))
+            continue;
+        if ((u = btk__malloc(m * sizeof(*u))) == NULL)
+            return BTK_ENOMEM;
+        memcpy(u, b->proc_medians, b->procs * sizeof(*u));
+        memcpy(u + b->procs, n->proc_medians, n->procs * sizeof(*u));
+        if (!btk_stats_two_levels(u, m, &low_n, &low, &high)) {
+            btk__free(u);
+            continue;
+        }
+        cut = sqrt(u[low_n - 1] * u[low_n]); /* u is sorted: the levels meet here */
+        btk__free(u);
+        for (size_t k = 0; k < b->procs; k++)
+            at[0][b->proc_medians[k] > cut]++;
+        for (size_t k = 0; k < n->procs; k++)
+            at[1][n->proc_medians[k] > cut]++;
+        if (at[0][0] && at[0][1] && at[1][0] && at[1][1] &&
+            (v->base_median > cut) != (v->new_median > cut))
+            v->invalid = BTK_COMPARE_LEVELS_MIXED;
+    }
+    return 0;
+}
+
+bool btk_compare_guarded(const btk_verdict *v)
 {
     return v->invalid != NULL && (strcmp(v->invalid, BTK_COMPARE_STATES_BASE_SHARED) == 0 ||
-                                  strcmp(v->invalid, BTK_COMPARE_STATES_NEW_SHARED) == 0);
+                                  strcmp(v->invalid, BTK_COMPARE_STATES_NEW_SHARED) == 0 ||
+                                  strcmp(v->invalid, BTK_COMPARE_LEVELS_MIXED) == 0);
 }
 
 static int compare_all(btk_comparison *cmp, bench_work *work, const char **names,
@@ -790,6 +828,7 @@ static int compare_all(btk_comparison *cmp, bench_work *work, const char **names
     if (error == 0) {
         clock_guard(cmp, work, o);
         state_guard(cmp, work);
+        error = level_guard(cmp, work);
     }
     for (size_t i = 0; i < cmp->count && error == 0; i++)
         error = bench_decide(&cmp->items[i], &work[i], o);

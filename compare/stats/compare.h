@@ -156,8 +156,18 @@ typedef struct btk_comparison {
     "alone, and that state moves this benchmark (some run set such processes aside): "    \
     "record again, or confirm with --confirm-* or benchtrack ab"
 
-/* Whether v's time figure was left undecided by the core-state guard (either reason). */
-bool btk_compare_state_guarded(const btk_verdict *v);
+/* The reason of a time figure left undecided by the two-level guard: the processes of
+ * both sides ran at two levels of their own and the sides' medians lie at different ones
+ * (the mix of levels moved, not necessarily the benchmark). */
+#define BTK_COMPARE_LEVELS_MIXED                                                             \
+    "the processes of both sides ran at two levels, and the sides' medians lie at "        \
+    "different ones: the difference is how many processes took each level, not "          \
+    "necessarily a change of either; record again, or confirm with --confirm-* or "        \
+    "benchtrack ab"
+
+/* Whether v's time figure was left undecided by the core-state guard (either reason) or
+ * the two-level guard: re-measuring interleaved (--confirm-*) is their remedy. */
+bool btk_compare_guarded(const btk_verdict *v);
 
 /* Compare base runs with contender runs. Runs on each side are pooled by process (each
  * process's samples stay one unit). Time runs and counting runs are never pooled together:

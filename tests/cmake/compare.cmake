@@ -6,7 +6,7 @@ if(BTK_PYTHON3 AND TARGET benchtrack)
   foreach(case slowdown same unknown-ref no-runs machines budget usage ab-slow ab-same ab-store
                ab-errors dirty builds ab-builds long-names run-ids-outside-git
                history-unknown report-run-id per-call-budget
-               report-config sample-lengths core-states shared-aside)
+               report-config sample-lengths core-states shared-aside levels)
     add_test(NAME e2e.compare.${case}
              COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fixtures/compare/e2e_compare.sh
                      $<TARGET_FILE:benchtrack> ${case})
