@@ -198,10 +198,12 @@ static int mark_aside(btk_summary *s, const btk_bench_result *r, bool **aside_ou
     int k = BTK_ENOMEM;
 
     *aside_out = NULL;
-    samples = btk__malloc((n ? n : 1) * sizeof(*samples));
-    counts = btk__malloc((n ? n : 1) * sizeof(*counts));
-    ratio = btk__malloc((n ? n : 1) * sizeof(*ratio));
-    aside = btk__malloc((n ? n : 1) * sizeof(*aside));
+    if (n < 2)
+        return 0;
+    samples = btk__malloc(n * sizeof(*samples));
+    counts = btk__malloc(n * sizeof(*counts));
+    ratio = btk__malloc(n * sizeof(*ratio));
+    aside = btk__malloc(n * sizeof(*aside));
     if (samples != NULL && counts != NULL && ratio != NULL && aside != NULL) {
         for (i = 0; i < n; i++) {
             samples[i] = r->procs[i].samples;

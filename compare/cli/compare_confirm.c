@@ -20,7 +20,7 @@ static bool flagged(const btk_verdict *v)
     bool time_flag = v->time_kind == BTK_VERDICT_REGRESSED ||
                      v->time_kind == BTK_VERDICT_IMPROVED;
 
-    if (!v->has_count && btk_compare_guarded(v))
+    if (!v->has_count && v->guarded)
         return true;
     bool mem_flag = v->has_memory && (v->memory_kind == BTK_VERDICT_REGRESSED ||
                                       v->memory_kind == BTK_VERDICT_IMPROVED);

@@ -346,7 +346,7 @@ static int read_procs(btk_result *r, json_t *b, const btk_jat *parent)
             (error = btk_import__int(&p->major_faults, pj, "major_faults", false, &at)) < 0 ||
             (error = btk_import__num(&p->branch_ratio, pj, "branch_ratio", false, &at)) < 0)
             return error;
-        if (!(p->branch_ratio >= 0 && p->branch_ratio < BTK_IMPORT_MAX_RATIO))
+        if (!btk_branch_ratio_ok(p->branch_ratio))
             return btk_import__bad(&at, "branch_ratio", "expected a ratio from 0 to 1e6");
         p->index = index >= 0 && index < 1000000 ? (int)index : (int)i;
     }

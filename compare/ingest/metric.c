@@ -35,9 +35,14 @@ void btk_proc_check_clock(btk_proc *p)
         }
 }
 
+bool btk_branch_ratio_ok(double r)
+{
+    return r >= 0 && r < BTK_IMPORT_MAX_RATIO;
+}
+
 void btk_proc_check_ratio(btk_proc *p)
 {
-    if (!(p->branch_ratio >= 0 && p->branch_ratio < BTK_IMPORT_MAX_RATIO))
+    if (!btk_branch_ratio_ok(p->branch_ratio))
         p->branch_ratio = 0;
 }
 

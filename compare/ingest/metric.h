@@ -19,9 +19,11 @@ bool btk_clock_ok(double ghz);
 /* Drop p's clock (NULL: unknown) unless every value is btk_clock_ok (read from a store,
  * which may have been written by other hands). */
 void btk_proc_check_clock(btk_proc *p);
-/* Make p's branch_ratio unknown (0) unless it is one import accepts: a number from 0 to
- * below BTK_IMPORT_MAX_RATIO (read from a store, which may have been written by other
- * hands; NAN, a NULL read, is unknown too). */
+/* Whether r is a branch ratio import accepts: from 0 (unknown) to below
+ * BTK_IMPORT_MAX_RATIO; false for NAN. */
+bool btk_branch_ratio_ok(double r);
+/* Make p's branch_ratio unknown (0) unless btk_branch_ratio_ok (read from a store, which
+ * may have been written by other hands; NAN, a NULL read, is unknown too). */
 void btk_proc_check_ratio(btk_proc *p);
 /* Set aside the processes of r (one run's result) that ran on a shared core when that
  * state moved the benchmark: the harness's rule (btk_stats_shared_aside, on each process's

@@ -759,6 +759,7 @@ static void state_guard(btk_comparison *cmp, const bench_work *work)
             continue;
         cmp->items[i].invalid = side_shared(b) ? BTK_COMPARE_STATES_BASE_SHARED
                                                : BTK_COMPARE_STATES_NEW_SHARED;
+        cmp->items[i].guarded = true;
     }
 }
 
@@ -793,17 +794,12 @@ static int level_guard(btk_comparison *cmp, const bench_work *work)
         for (size_t k = 0; k < n->procs; k++)
             at[1][n->proc_medians[k] > cut]++;
         if (at[0][0] && at[0][1] && at[1][0] && at[1][1] &&
-            (v->base_median > cut) != (v->new_median > cut))
+            (v->base_median > cut) != (v->new_median > cut)) {
             v->invalid = BTK_COMPARE_LEVELS_MIXED;
+            v->guarded = true;
+        }
     }
     return 0;
-}
-
-bool btk_compare_guarded(const btk_verdict *v)
-{
-    return v->invalid != NULL && (strcmp(v->invalid, BTK_COMPARE_STATES_BASE_SHARED) == 0 ||
-                                  strcmp(v->invalid, BTK_COMPARE_STATES_NEW_SHARED) == 0 ||
-                                  strcmp(v->invalid, BTK_COMPARE_LEVELS_MIXED) == 0);
 }
 
 static int compare_all(btk_comparison *cmp, bench_work *work, const char **names,

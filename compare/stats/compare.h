@@ -50,6 +50,8 @@ typedef struct btk_verdict {
     size_t noise_runs;            /* stored runs run_noise was learned from (0: not stored) */
     const char *noise_source;     /* "stored runs", "runs of the sides", "stand-in" */
     const char *invalid;          /* why the samples cannot give an effect, or NULL */
+    bool guarded;                 /* invalid was set by the core-state or two-level guard:
+                                   * re-measuring interleaved (--confirm-*) settles it */
     const char *metric;           /* what base/new_median, ratio and CI are of: "wall" or
                                    * "cpu" (ns per iteration), "cycles" (estimated core
                                    * cycles per iteration, §12) or "instructions" (counts per
@@ -164,10 +166,6 @@ typedef struct btk_comparison {
     "different ones: the difference is how many processes took each level, not "          \
     "necessarily a change of either; record again, or confirm with --confirm-* or "        \
     "benchtrack ab"
-
-/* Whether v's time figure was left undecided by the core-state guard (either reason) or
- * the two-level guard: re-measuring interleaved (--confirm-*) is their remedy. */
-bool btk_compare_guarded(const btk_verdict *v);
 
 /* Compare base runs with contender runs. Runs on each side are pooled by process (each
  * process's samples stay one unit). Time runs and counting runs are never pooled together:
