@@ -109,28 +109,37 @@ static uint64_t rounds_for_10ms(void)
 
 static void timer__core_clock_agrees_with_a_long_chain(void **state)
 {
-    double v[11], t, best = 0, ghz, ref, mhz = 0;
+    double v[11], t, best = 0, ghz = NAN, ref = 0, mhz = 0;
     uint64_t rounds;
     char line[256];
     FILE *f;
-    int i;
+    int i, attempt;
 
     (void)state;
     assert_int_equal(btk_timer_init(), 0);
-    for (i = 0; i < 11; i++)
-        v[i] = btk_timer_core_ghz();
-    ghz = btk_stats_median_inplace(v, 11);
     rounds = rounds_for_10ms();
-    for (i = 0; i < 5; i++) {
-        t = thread_cpu_s();
-        assert_int_equal(btk_timer__add_chain(rounds), 8 * rounds);
-        t = thread_cpu_s() - t;
-        if (i == 0 || t < best)
-            best = t;
+    /* the chain's reading is timed by the wall clock, the reference by the thread's CPU
+     * clock: a process sharing the CPU through the readings (seen once in CI's sanitizer
+     * stage, 1.68 against 3.33 GHz) halves the one and not the other, so a disagreement is
+     * measured again, up to 3 attempts, as in the branch-ratio check below */
+    for (attempt = 0; attempt < 3; attempt++) {
+        for (i = 0; i < 11; i++)
+            v[i] = btk_timer_core_ghz();
+        ghz = btk_stats_median_inplace(v, 11);
+        for (i = 0; i < 5; i++) {
+            t = thread_cpu_s();
+            assert_int_equal(btk_timer__add_chain(rounds), 8 * rounds);
+            t = thread_cpu_s() - t;
+            if (i == 0 || t < best)
+                best = t;
+        }
+        ref = 8.0 * (double)rounds / (best * 1e9);
+        print_message("core clock %.3f GHz (chain), %.3f GHz (%llu additions in %.1f ms of "
+                      "CPU)\n",
+                      ghz, ref, (unsigned long long)(8 * rounds), best * 1e3);
+        if (isfinite(ghz) && fabs(ghz - ref) <= 0.25 * fmax(ghz, ref)) /* check_near's rule */
+            break;
     }
-    ref = 8.0 * (double)rounds / (best * 1e9);
-    print_message("core clock %.3f GHz (chain), %.3f GHz (%llu additions in %.1f ms of CPU)\n",
-                  ghz, ref, (unsigned long long)(8 * rounds), best * 1e3);
     assert_true(isfinite(ghz) && ghz > 0.1);
     check_near(ghz, ref, 0.25);
     if ((f = fopen("/proc/cpuinfo", "r")) != NULL) {
