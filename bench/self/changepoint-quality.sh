@@ -12,7 +12,9 @@
 # (default 1000); OUTLIERS=N disturbs 1 to N process values per series (x10 to x200 each,
 # changepoint_bench --outliers; docs/figures/changepoint.md); STATES=GAP,STAY puts each
 # commit in one of two core clock states GAP apart, kept from commit to commit with
-# probability STAY (changepoint_bench --states; docs/figures/changepoint.md). Takes under a minute on 2 CPUs (about 4 with SERIES=5000).
+# probability STAY (changepoint_bench --states; docs/figures/changepoint.md); LEVELS=GAP
+# puts each process value at a level GAP higher with chance 1/2 (changepoint_bench
+# --levels). Takes under a minute on 2 CPUs (about 4 with SERIES=5000).
 #
 # For each noise level (CV 1 % and 3 % per process value) and processes per commit (5 and
 # 1): 1,000 series of 200 commits (40 % with one step of 2, 3, 5 or 10 %, 20 % flat, 20 %
@@ -27,6 +29,7 @@ seed=${SEED:-0x68697374}
 series=${SERIES:-1000}
 outliers=${OUTLIERS:-0}
 states=${STATES:-0,0.5}
+levels=${LEVELS:-0}
 cmake --build "$build" --target changepoint_bench -j2 >/dev/null
 dir=$(mktemp -d "${TMPDIR:-/tmp}/btk-changepoint-XXXXXX")
 trap 'rm -rf "$dir"' EXIT
@@ -48,7 +51,7 @@ if [ -n "$otava" ]; then
     fi
 fi
 
-echo "change points ($(uname -n), $(nproc) cpus, seed $seed, $series series each${otava:+, Otava $otava_rev}, up to $outliers disturbed values per series, clock states $states)"
+echo "change points ($(uname -n), $(nproc) cpus, seed $seed, $series series each${otava:+, Otava $otava_rev}, up to $outliers disturbed values per series, clock states $states, process levels $levels)"
 for cv in 0.01 0.03; do
     for k in 5 1; do
         d="$dir/cv$cv-k$k"
@@ -56,7 +59,7 @@ for cv in 0.01 0.03; do
         echo
         echo "== noise CV $cv per process value, $k process(es) per commit =="
         "$build/bench/changepoint_bench" quality "$d" "$cv" "$k" --seed="$seed" \
-            --series="$series" --outliers="$outliers" --states="$states"
+            --series="$series" --outliers="$outliers" --states="$states" --levels="$levels"
         scores=("benchtrack=$d/btk.csv")
         if [ -n "$otava" ]; then
             "$python" bench/self/changepoint_otava.py "$otava" quality "$d" --latency

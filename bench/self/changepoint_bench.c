@@ -6,7 +6,7 @@
  *
  *   changepoint_bench quality DIR CV PROCESSES [--series=N] [--seed=S] [--window=W]
  *                     [--min-segment=L] [--max-p=P] [--min-magnitude=M] [--outliers=N]
- *                     [--states=GAP,STAY]
+ *                     [--states=GAP,STAY] [--levels=GAP]
  *       writes DIR/series.csv (per-commit means), truth.csv, btk.csv (our points),
  *       btk-drift.csv (drift from commit 0) and btk-latency.csv (commits until a step
  *       is reported)
@@ -28,6 +28,9 @@
  * processes, and keeps the previous commit's state with probability STAY (0.5: the states
  * of successive commits are independent; 0.8: they come in runs of 5 on average, as when
  * a range is recorded commit after commit). Also from a stream of its own.
+ * --levels=GAP puts each process value, independently with probability 1/2, at a level GAP
+ * (e.g. 0.35) higher: a core shared with a busy SMT sibling or not, process by process
+ * (docs/timer.md#shared-core). Also from a stream of its own.
  */
 #include "changepoint.h"
 
@@ -171,6 +174,7 @@ static void fail(const char *what)
 static btk_changepoint_options opts = BTK_CHANGEPOINT_OPTIONS_INIT;
 static size_t outliers; /* --outliers=N: up to N disturbed process values per series */
 static double state_gap, state_stay = 0.5; /* --states=GAP,STAY */
+static double level_gap;                   /* --levels=GAP */
 
 /* Two clock states, the slower one state_gap slower, each commit in the previous one's
  * state with probability state_stay; from a generator state of their own. */
@@ -189,6 +193,22 @@ static void clock_states(double *values, size_t processes, size_t i, uint64_t se
         for (size_t p = 0; slow && p < processes; p++)
             values[c * processes + p] *= 1.0 + state_gap;
     }
+    rng_state = saved;
+}
+
+/* Two levels of each process's own, the higher one level_gap higher, each process value
+ * at it with probability 1/2, independently (a core shared with a busy SMT sibling or
+ * not, process by process); from a generator state of their own. */
+static void process_levels(double *values, size_t processes, size_t i, uint64_t seed)
+{
+    uint64_t saved = rng_state;
+
+    if (level_gap == 0.0)
+        return;
+    rng_state = seed ^ 0x6c6576656c730000u ^ ((uint64_t)i << 20);
+    for (size_t v = 0; v < COMMITS * processes; v++)
+        if (uniform() < 0.5)
+            values[v] *= 1.0 + level_gap;
     rng_state = saved;
 }
 
@@ -297,6 +317,7 @@ static int quality(const char *dir, double cv, size_t processes, size_t total,
         measure(values, counts, s.level, COMMITS, cv, processes);
         disturb(values, processes, i, seed);
         clock_states(values, processes, i, seed);
+        process_levels(values, processes, i, seed);
         write_truth(ft, i, &s);
         for (size_t c = 0; c < COMMITS; c++) {
             double sum = 0.0;
@@ -441,7 +462,13 @@ static int parse_options(int argc, char **argv, size_t *series_out, uint64_t *se
             opts.min_magnitude = strtod(v, NULL);
         else if (strncmp(a, "--outliers=", 11) == 0)
             outliers = strtoul(v, NULL, 10);
-        else if (strncmp(a, "--states=", 9) == 0) {
+        else if (strncmp(a, "--levels=", 9) == 0) {
+            char *end;
+
+            level_gap = strtod(v, &end);
+            if (*end || !(level_gap >= 0.0))
+                return -1;
+        } else if (strncmp(a, "--states=", 9) == 0) {
             char *end;
 
             state_gap = strtod(v, &end);
@@ -522,7 +549,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: changepoint_bench quality DIR CV PROCESSES [--series=N] "
                     "[--seed=S]\n"
                     "           [--window=W] [--min-segment=L] [--max-p=P] "
-                    "[--min-magnitude=M] [--outliers=N] [--states=GAP,STAY]\n"
+                    "[--min-magnitude=M] [--outliers=N] [--states=GAP,STAY] [--levels=GAP]\n"
                     "       changepoint_bench points [--max-p=P] [--min-magnitude=M] "
                     "< KEY-VALUE-LINES\n"
                     "       changepoint_bench speed DIR [COMMITS]\n");

@@ -700,32 +700,54 @@ static double median_of(double *v, size_t k)
 }
 
 /* Bounds [*lo, *hi] of the values kept of one commit's k values (docs/statistics.md,
- * "Change points", "A disturbed process"): median -+ ASIDE_WIDTH robust scales, the scale
- * being the MAD (times 1.4826, the normal-consistent factor) but at least ASIDE_FLOOR of
- * |median|. Fewer than three values cannot say which one is disturbed: no bounds. scratch
- * holds at least k doubles. */
+ * "Change points", "A disturbed process"). When every value is positive (times, cycles,
+ * counts) the rule works on their logarithms: median -+ ASIDE_WIDTH robust scales, the
+ * scale being the MAD of the logarithms (times 1.4826, the normal-consistent factor) but
+ * at least ASIDE_FLOOR_LOG, so that no value within a factor ASIDE_FACTOR of the median
+ * is ever set aside (a core shared with a busy SMT sibling, up to 2x, is noise the
+ * detector must see, not a disturbance). Otherwise (a zero or negative value) the same on
+ * the values themselves, the scale at least ASIDE_FLOOR_LINEAR of |median|. Fewer than
+ * three values cannot say which one is disturbed: no bounds. scratch holds at least k
+ * doubles. */
 #define ASIDE_MIN_COUNT 3
 #define ASIDE_WIDTH 4.0
-#define ASIDE_FLOOR 0.05
+#define ASIDE_FACTOR 2.0
+#define ASIDE_FLOOR_LOG (0.69314718055994530942 / ASIDE_WIDTH) /* ln ASIDE_FACTOR / 4 */
+#define ASIDE_FLOOR_LINEAR ((ASIDE_FACTOR - 1.0) / ASIDE_WIDTH) /* 2x above the median */
 
 static void commit_bounds(const double *v, size_t k, double *scratch, double *lo,
                           double *hi)
 {
+    bool positive = true;
+
     if (k < ASIDE_MIN_COUNT) {
         *lo = -INFINITY;
         *hi = INFINITY;
         return;
     }
-    memcpy(scratch, v, k * sizeof(*v));
-    double med = median_of(scratch, k);
+    for (size_t j = 0; j < k; j++) {
+        positive = positive && v[j] > 0.0;
+        scratch[j] = v[j];
+    }
+    if (positive)
+        for (size_t j = 0; j < k; j++)
+            scratch[j] = log(scratch[j]);
+    double med = median_of(scratch, k); /* scratch is sorted now */
     for (size_t j = 0; j < k; j++)
-        scratch[j] = fabs(v[j] - med);
-    double mad = median_of(scratch, k), scale = 1.4826 * mad;
+        scratch[j] = fabs(scratch[j] - med);
+    double scale = 1.4826 * median_of(scratch, k);
 
-    if (scale < ASIDE_FLOOR * fabs(med))
-        scale = ASIDE_FLOOR * fabs(med);
-    *lo = med - ASIDE_WIDTH * scale;
-    *hi = med + ASIDE_WIDTH * scale;
+    if (positive) {
+        if (scale < ASIDE_FLOOR_LOG)
+            scale = ASIDE_FLOOR_LOG;
+        *lo = exp(med - ASIDE_WIDTH * scale);
+        *hi = exp(med + ASIDE_WIDTH * scale);
+    } else {
+        if (scale < ASIDE_FLOOR_LINEAR * fabs(med))
+            scale = ASIDE_FLOOR_LINEAR * fabs(med);
+        *lo = med - ASIDE_WIDTH * scale;
+        *hi = med + ASIDE_WIDTH * scale;
+    }
 }
 
 int btk_changepoint_append(btk_changepoint_detector *det, const double *values,

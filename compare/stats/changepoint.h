@@ -83,7 +83,9 @@ const btk_changepoint *btk_changepoint_points(const btk_changepoint_detector *de
 
 /* Mean of commit i's per-process values (i < length), for charts and callers: of those
  * kept when it has three or more, the values within median -+ 4 robust scales of its
- * commit (MAD, at least 5 % of |median|; docs/statistics.md, "A disturbed process"). */
+ * commit (on the logarithms when all are positive, the scale at least ln 2 / 4: nothing
+ * within a factor 2 of the median is set aside; docs/statistics.md, "A disturbed
+ * process"). */
 double btk_changepoint_commit_mean(const btk_changepoint_detector *det, size_t i);
 
 /* Detect over a whole series at once: btk_changepoint_new + append + a copy of the

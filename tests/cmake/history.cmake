@@ -1,6 +1,6 @@
 # History that names the commit, end to end (tests/fixtures/history/check_history.sh), in
 # temporary repositories whose benchmark links this build's libbenchtrack:
-#  - proof: 40 commits with a 10 % slowdown at commit 23; run --commits records them,
+#  - proof: 40 commits with a 50 % slowdown at commit 23; run --commits records them,
 #    regressions names exactly commit 23 (exit 1), bisect names it with its number of
 #    builds, the report lists it;
 #  - range: run --commits --every, skipping what is recorded, a commit that does not build,

@@ -432,30 +432,126 @@ static void flat__clock_states_make_few_change_points(void **state)
 
 /* ---- a disturbed process ---- */
 
-/* One commit of 100, 101 and 127 x 100: median 101, absolute deviations 1, 0, 12599, MAD
- * 1; 1.4826 x MAD is below the floor 5 % x 101 = 5.05, so the bounds are 101 -+ 4 x 5.05
- * = [80.8, 121.2] and 12700 is set aside: mean (100 + 101) / 2 (by hand). 108 and 93
- * would stay (third commit: mean (100 + 108 + 93 + 101) / 4), and so does 115 (fourth
- * commit, the same bounds: mean 316 / 3; a core clock state 15 % slower, which the 2 %
- * floor of before set aside), while 122 is past 121.2 (fifth commit: mean 100.5). Two
- * values cannot say which is disturbed: their plain mean. */
+/* The rule works on logarithms when every value is positive. One commit of 100, 101 and
+ * 127 x 100: median ln 101, absolute deviations of the logarithms ln(101/100) = 0.00995,
+ * 0 and ln(12700/101) = 4.83, MAD 0.00995; 1.4826 x MAD = 0.0148 is below the floor
+ * ln 2 / 4 = 0.173, so the bounds are 101 / 2 and 101 x 2 = [50.5, 202] and 12700 is set
+ * aside: mean (100 + 101) / 2 (by hand). 108 and 93 stay (third commit: mean (100 + 108
+ * + 93 + 101) / 4); so does 115 (fourth: mean 316 / 3; a core clock state 15 % slower,
+ * which the 2 % floor of 2026-11 set aside), 200 (sixth: 401 / 3; a core shared with a
+ * busy SMT sibling, which the 5 % floor of 2026-12-01 set aside), while 203 is past 202
+ * (fifth commit: mean 100.5) and 50 below 50.5 (seventh: 100.5). Two values cannot say
+ * which is disturbed: their plain mean. With a zero (eighth commit: 0, 100, 101, 100,
+ * 250) the rule works on the values: median 100, deviations 100, 0, 1, 0, 150, MAD 1,
+ * 1.4826 below the floor 25 % x 100, bounds 100 -+ 4 x 25 = [0, 200]: 250 is set aside
+ * and 0 kept, mean 301 / 4. */
 static void robust__disturbed_value_is_set_aside_by_hand(void **state)
 {
-    static const double v[] = {100.0, 101.0, 12700.0, 100.0, 12700.0, 100.0, 108.0,
-                               93.0,  101.0, 100.0,   101.0, 115.0,   100.0, 101.0,
-                               122.0};
-    static const size_t k[] = {3, 2, 4, 3, 3};
+    static const double v[] = {100.0, 101.0, 12700.0, 100.0, 12700.0, 100.0, 108.0, 93.0,
+                               101.0, 100.0, 101.0,   115.0, 100.0,   101.0, 203.0, 100.0,
+                               101.0, 200.0, 100.0,   101.0, 50.0,    0.0,   100.0, 101.0,
+                               100.0, 250.0};
+    static const size_t k[] = {3, 2, 4, 3, 3, 3, 3, 5};
     btk_changepoint_detector *det;
 
     (void)state;
     assert_int_equal(btk_changepoint_new(&det, NULL), 0);
-    assert_int_equal(btk_changepoint_append(det, v, k, 5), 0);
+    assert_int_equal(btk_changepoint_append(det, v, k, 8), 0);
     check_near(btk_changepoint_commit_mean(det, 0), 100.5, 1e-15);
     check_near(btk_changepoint_commit_mean(det, 1), 6400.0, 1e-15);
     check_near(btk_changepoint_commit_mean(det, 2), 100.5, 1e-15);
     check_near(btk_changepoint_commit_mean(det, 3), 316.0 / 3.0, 1e-15);
     check_near(btk_changepoint_commit_mean(det, 4), 100.5, 1e-15);
+    check_near(btk_changepoint_commit_mean(det, 5), 401.0 / 3.0, 1e-15);
+    check_near(btk_changepoint_commit_mean(det, 6), 100.5, 1e-15);
+    check_near(btk_changepoint_commit_mean(det, 7), 301.0 / 4.0, 1e-15);
     btk_changepoint_free(det);
+}
+
+/* e2e.history.proof in CI on 2026-12-03 (a clean run; the values are its log's per-run
+ * medians in ns, three runs of one process per commit, from three walks of the range):
+ * +25 % at commit 23 by construction, and each process ran at one of two levels about
+ * 1.35x apart (a core shared with a busy SMT sibling on that host, independently per
+ * process). The 5 % floor of before set the minority level of each commit aside, so the
+ * commit means took the majority's level whole: t 3.5, no change point, CI failed. The
+ * level is noise the three runs average: exactly one point, at 23, about +20 % (the
+ * Welch t of the plain commit means is 8.7, numpy by hand). */
+static void robust__two_levels_of_a_shared_core_are_noise(void **state)
+{
+    static const double v[] = {
+        2605, 2608, 1947, 1947, 2600, 2633, 2597, 1901, 1948, 2635, 1932, 1963, 2592,
+        1901, 1964, 1947, 1947, 2566, 2541, 1919, 2652, 2626, 1932, 2703, 1963, 2576,
+        1963, 2567, 2524, 2607, 1932, 2585, 2650, 2697, 1871, 2664, 2657, 2540, 2659,
+        2674, 1963, 1979, 2314, 1947, 1996, 2403, 2601, 1947, 1963, 2443, 2748, 2387,
+        1948, 1931, 2636, 1963, 2628, 2591, 2613, 2529, 2690, 1963, 2685, 2730, 1932,
+        2684, 2566, 3216, 2436, 2476, 3182, 2456, 3225, 3339, 2497, 2436, 2417, 3348,
+        3168, 2476, 3295, 3286, 2456, 2497, 3222, 3170, 3276, 2456, 2417, 3176, 2906,
+        2436, 2497, 3329, 2436, 3257, 2436, 2436, 3221, 2456, 3250, 2436, 2436, 2457,
+        2417, 2918, 3125, 2456, 3225, 3110, 2417, 2436, 2436, 3291, 2456, 2456, 3304,
+        2968};
+    size_t k[40], n;
+    btk_changepoint *pts = NULL;
+
+    (void)state;
+    k[0] = 1;
+    for (size_t c = 1; c < 40; c++)
+        k[c] = 3;
+    assert_int_equal(btk_changepoint_detect(&pts, &n, v, k, 40, NULL), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(pts[0].index, 23);
+    check_near(pts[0].magnitude, 0.20, 0.25);
+    btk__free(pts);
+}
+
+/* Property, the same shape by construction: 40 commits, 3 processes at 1 % noise, a step
+ * at commit 23, each process independently at a level 1.35x (or, the worst a shared core
+ * gave, 1.9x) higher with chance 1/2, over 50 seeded series each. A commit's mean of
+ * three then scatters by about 10 % (1.35x) or 26 % (1.9x) of the level: a +25 % step
+ * next to 1.9x levels is beyond what 40 commits can show at p 0.001, and at +25 % a
+ * commit next to the step often looks like the other side, so the exact commit is not
+ * always named. Measured (exact / within 3 commits / points elsewhere): 1.35x +25 %
+ * 39 / 50 / 1, +50 % 50 / 50 / 1; 1.9x +25 % 10 / 21 / 5, +50 % 38 / 49 / 2; with the 5 %
+ * floor of before 14 / 32 / 7, 42 / 49 / 2, 2 / 3 / 5, 9 / 22 / 3. Pinned below those
+ * measured, above those of before where they differ. */
+static void robust__two_levels_property(void **state)
+{
+    static const struct {
+        double gap, step;
+        size_t exact, near, other;
+    } cases[] = {{1.35, 1.25, 30, 45, 3},
+                 {1.35, 1.5, 47, 48, 3},
+                 {1.9, 1.25, 5, 14, 8},
+                 {1.9, 1.5, 30, 45, 5}};
+
+    (void)state;
+    for (size_t g = 0; g < sizeof(cases) / sizeof(*cases); g++) {
+        size_t exact = 0, near = 0, other = 0;
+
+        set_level(0, 23, 1000.0);
+        set_level(23, 40, 1000.0 * cases[g].step);
+        for (uint64_t seed = 0; seed < 50; seed++) {
+            size_t n;
+            btk_changepoint *pts;
+
+            generate(40, 3, 0.01, 0x74776f6c76000000u + seed);
+            for (size_t i = 0; i < 120; i++)
+                if (uniform() < 0.5)
+                    values[i] *= cases[g].gap;
+            pts = detect(40, &n);
+            for (size_t i = 0; i < n; i++) {
+                exact += pts[i].index == 23;
+                near += pts[i].index + 3 >= 23 && pts[i].index <= 26;
+                other += pts[i].index + 3 < 23 || pts[i].index > 26;
+            }
+            btk__free(pts);
+        }
+        print_message("two levels %.2fx, step %+.0f %%: exact %zu / 50, within 3 commits "
+                      "%zu, other points %zu\n",
+                      cases[g].gap, 100.0 * (cases[g].step - 1.0), exact, near, other);
+        assert_true(exact >= cases[g].exact);
+        assert_true(near >= cases[g].near);
+        assert_true(other <= cases[g].other);
+    }
 }
 
 /* Per-process values of n commits, 3 processes each, 1 % noise (the e2e.history.proof
@@ -834,6 +930,8 @@ int main(void)
         cmocka_unit_test(statistic__pooled_run_noise_floors_a_quiet_side),
         cmocka_unit_test(flat__clock_states_make_few_change_points),
         cmocka_unit_test(robust__disturbed_value_is_set_aside_by_hand),
+        cmocka_unit_test(robust__two_levels_of_a_shared_core_are_noise),
+        cmocka_unit_test(robust__two_levels_property),
         cmocka_unit_test(robust__one_process_127x_does_not_move_the_step),
         cmocka_unit_test(robust__outliers_keep_the_exact_commit_rate),
         cmocka_unit_test(determinism__same_input_same_output),
