@@ -380,9 +380,9 @@ static bool is_alone(double ratio)
 size_t btk_stats_shared_aside(const double *med, const double *ratio, size_t n, bool *aside,
                               double *scratch)
 {
-    size_t alone = 0, shared = 0, k = 0, i;
-    double alone_lo = HUGE_VAL, alone_hi = -HUGE_VAL, shared_lo = HUGE_VAL;
-    double shared_hi = -HUGE_VAL, m_alone, m_shared;
+    size_t alone = 0, shared = 0, moved = 0, k = 0, i;
+    double alone_lo = HUGE_VAL, alone_hi = -HUGE_VAL, moved_lo = HUGE_VAL;
+    double moved_hi = -HUGE_VAL, m_alone, m_shared;
     bool above;
 
     for (i = 0; i < n; i++)
@@ -391,8 +391,6 @@ size_t btk_stats_shared_aside(const double *med, const double *ratio, size_t n, 
         if (!(med[i] > 0) || !isfinite(med[i]))
             return 0; /* a process without a usable median: decide nothing */
         if (is_shared(ratio[i])) {
-            shared_lo = fmin(shared_lo, med[i]);
-            shared_hi = fmax(shared_hi, med[i]);
             scratch[n - 1 - shared++] = med[i]; /* shared from the end, alone from the start */
         } else if (is_alone(ratio[i])) {
             alone_lo = fmin(alone_lo, med[i]);
@@ -400,24 +398,35 @@ size_t btk_stats_shared_aside(const double *med, const double *ratio, size_t n, 
             scratch[alone++] = med[i];
         } /* between the two: takes no part in the test */
     }
-    if (shared == 0 || alone == 0 || !(shared_lo > alone_hi || shared_hi < alone_lo))
-        return 0;
-    /* one process alone: only when it lies farther from the shared ones than they spread
-     * among themselves, and they are enough to tell a spread (a chance split of one
-     * process off a kernel that varies between processes is no state) */
-    if (alone < BTK_STATS_ALONE_MIN &&
-        (shared < BTK_STATS_SHARED_MIN ||
-         !(fmax(shared_lo - alone_hi, alone_lo - shared_hi) >= shared_hi - shared_lo)))
+    if (shared == 0 || alone == 0)
         return 0;
     m_alone = btk_stats_median_inplace(scratch, alone);
     m_shared = btk_stats_median_inplace(scratch + n - shared, shared);
     if (!(fabs(m_shared / m_alone - 1) > BTK_STATS_SHARED_EFFECT))
         return 0;
-    /* the shared ones go, and those between that lie beyond the alone ones on their side */
-    above = shared_lo > alone_hi;
+    above = m_shared > m_alone;
+    /* the shared ones beyond every alone one, on the side of the shared ones' median */
+    for (i = 0; i < n; i++)
+        if (is_shared(ratio[i]) && (above ? med[i] > alone_hi : med[i] < alone_lo)) {
+            moved_lo = fmin(moved_lo, med[i]);
+            moved_hi = fmax(moved_hi, med[i]);
+            moved++;
+        }
+    /* all of them (complete separation), or all but one when at least BTK_STATS_SHARED_MIN
+     * did: a shared reading among the alone ones is the sibling busy at the reading, not
+     * while the process sampled */
+    if (moved < shared && (moved + 1 < shared || moved < BTK_STATS_SHARED_MIN))
+        return 0;
+    /* one process alone: only when the moved ones lie farther from it than they spread
+     * among themselves, and they are enough to tell a spread (a chance split of one
+     * process off a kernel that varies between processes is no state) */
+    if (alone < BTK_STATS_ALONE_MIN &&
+        (moved < BTK_STATS_SHARED_MIN ||
+         !(fmax(moved_lo - alone_hi, alone_lo - moved_hi) >= moved_hi - moved_lo)))
+        return 0;
+    /* the moved ones go, and those in between that lie beyond every alone one too */
     for (i = 0; i < n; i++) {
-        aside[i] = is_shared(ratio[i]) ||
-                   (!is_alone(ratio[i]) && (above ? med[i] > alone_hi : med[i] < alone_lo));
+        aside[i] = !is_alone(ratio[i]) && (above ? med[i] > alone_hi : med[i] < alone_lo);
         k += aside[i];
     }
     return k;

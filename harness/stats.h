@@ -92,15 +92,17 @@ bool btk_stats_two_levels(double *v, size_t n, size_t *low_n, double *low, doubl
  * unknown) alone, BTK_STATS_SHARED_RATIO or more shared, in between neither (the sibling
  * busy for part of the process, or a stray reading). The shared ones are set aside
  * (aside[i] true) when that state moved this benchmark, with those in between whose median
- * lies beyond every alone one's on the shared side: every
- * shared process's median lies outside the range of the alone ones on one side (complete
- * separation: by chance with probability 2 / C(n, alone) at most, 4.4 % for 2 of 10), the
- * two groups' medians differ by more than BTK_STATS_SHARED_EFFECT, and either at least
- * BTK_STATS_ALONE_MIN processes ran alone or, with one alone, at least BTK_STATS_SHARED_MIN
- * shared ones lie farther from it than their own range. Otherwise none is (a state that
- * did not move the benchmark costs no processes; with none alone the run's figure is of
- * the shared state, and the shared-core warning says so). scratch holds n doubles.
- * Returns how many were set aside. */
+ * lies beyond every alone one's on the shared side: the two groups' medians differ by more
+ * than BTK_STATS_SHARED_EFFECT; every shared process's median lies beyond every alone
+ * one's on the side of the shared ones' median (complete separation: by chance with
+ * probability 2 / C(n, alone) at most, 4.4 % for 2 of 10), or all but one do and at least
+ * BTK_STATS_SHARED_MIN of them (the one left, a reading taken while the sibling was busy
+ * for a moment, stays); and either at least BTK_STATS_ALONE_MIN processes ran alone or,
+ * with one alone, at least BTK_STATS_SHARED_MIN of those beyond it lie farther from it
+ * than their own range. Otherwise none is (a state that did not move the benchmark costs
+ * no processes; with none alone the run's figure is of the shared state, and the
+ * shared-core warning says so). scratch holds n doubles. Returns how many were set aside.
+ */
 #define BTK_STATS_SHARED_RATIO 1.5
 #define BTK_STATS_ALONE_RATIO 1.2
 #define BTK_STATS_ALONE_MIN 2

@@ -541,12 +541,12 @@ static void stats__two_levels(void **state)
  * (cut from the end), their plain two-pass mean and sum of squares, Z(d) = SSE / (k-d)^2;
  * the smallest d of the smallest Z. */
 /* The shared-core rule written out another way: each group's median from a sorted copy,
- * separation checked pair by pair. */
+ * which shared ones lie beyond every alone one checked pair by pair. */
 static size_t ref_shared_aside(const double *med, const double *ratio, size_t n, bool *aside)
 {
-    double a[64], s[64], ma, ms;
-    size_t na = 0, ns = 0, i, j, k = 0;
-    bool below = true, above = true;
+    double a[64], s[64], m[64], ma, ms;
+    size_t na = 0, ns = 0, nm = 0, i, j, k = 0;
+    bool above;
 
     for (i = 0; i < n; i++)
         aside[i] = false;
@@ -560,31 +560,36 @@ static size_t ref_shared_aside(const double *med, const double *ratio, size_t n,
     }
     if (na < 1 || ns < 1)
         return 0;
-    for (i = 0; i < ns; i++)
-        for (j = 0; j < na; j++) {
-            below = below && s[i] < a[j];
-            above = above && s[i] > a[j];
-        }
-    if (!below && !above)
-        return 0;
     qsort(a, na, sizeof(double), ref_cmp);
     qsort(s, ns, sizeof(double), ref_cmp);
-    /* one alone: 3 or more shared, each farther from it than the shared range */
-    if (na == 1 && ns < 3)
-        return 0;
-    for (i = 0; na == 1 && i < ns; i++)
-        if (!(fabs(s[i] - a[0]) >= s[ns - 1] - s[0]))
-            return 0;
     ma = ref_median(a, na);
     ms = ref_median(s, ns);
     if (!(fabs(ms / ma - 1) > 0.02))
         return 0;
-    for (i = 0; i < n; i++) { /* between 1.2 and 1.5: beyond every alone one, shared side */
+    above = ms > ma;
+    for (i = 0; i < ns; i++) { /* beyond every alone one, on the shared side */
+        bool beyond = true;
+
+        for (j = 0; j < na; j++)
+            beyond = beyond && (above ? s[i] > a[j] : s[i] < a[j]);
+        if (beyond)
+            m[nm++] = s[i]; /* sorted, as s is */
+    }
+    /* all, or all but one of 4 or more */
+    if (!(nm == ns || (nm + 1 == ns && nm >= 3)))
+        return 0;
+    /* one alone: 3 or more beyond it, each farther from it than their range */
+    if (na == 1 && nm < 3)
+        return 0;
+    for (i = 0; na == 1 && i < nm; i++)
+        if (!(fabs(m[i] - a[0]) >= m[nm - 1] - m[0]))
+            return 0;
+    for (i = 0; i < n; i++) { /* shared or between 1.2 and 1.5, beyond every alone one */
         bool beyond = true;
 
         for (j = 0; j < na; j++)
             beyond = beyond && (above ? med[i] > a[j] : med[i] < a[j]);
-        aside[i] = ratio[i] >= 1.5 || (ratio[i] >= 1.2 && beyond);
+        aside[i] = ratio[i] >= 1.2 && beyond;
         k += aside[i];
     }
     return k;
@@ -600,9 +605,17 @@ static void stats__shared_aside_sets_aside_a_state_that_moved_the_benchmark(void
     /* cpu-bound: shared 1 % slower, separated, under the 2 % effect: none goes */
     const double med2[] = {1010, 1011, 1012, 1000, 1001, 999};
     const double rat2[] = {2.0, 2.0, 2.0, 1.0, 1.0, 1.0};
-    /* the 5th (shared) lies inside the alone range: not separated, none goes */
+    /* the 5th (shared) lies inside the alone range: not separated, and 2 beyond are too few
+     * to leave one out: none goes */
     const double med3[] = {100, 101, 102, 150, 101.5, 160};
     const double rat3[] = {1.0, 1.0, 1.0, 2.0, 2.0, 2.0};
+    /* lookup/100000 in a drift run (docs/figures/compare.md, 2026-12-03): 6 alone at
+     * 122.8-126.0 ns, 4 read shared, 3 of them at 144-153 ns and one at 120.8 ns (the
+     * sibling busy at its reading, not while it sampled): the 3 go, the 4th stays; with two
+     * of the shared ones inside the alone range, none goes */
+    const double med9[] = {144.0, 153.3, 120.8, 122.8, 123.5, 147.5, 125.8, 126.0, 124.6, 125.8};
+    const double rat9[] = {1.64, 2.3, 1.97, 1.0, 1.0, 2.58, 1.0, 1.0, 1.03, 1.0};
+    const double med10[] = {144.0, 124.0, 120.8, 122.8, 123.5, 147.5, 125.8, 126.0, 124.6, 125.8};
     /* none alone: the run's figure stays of the shared state */
     const double rat4[] = {2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0};
     /* one alone (alloc/16 of the same run as med1): 9 shared at 331-351 ns, 118 ns from
@@ -621,7 +634,7 @@ static void stats__shared_aside_sets_aside_a_state_that_moved_the_benchmark(void
     const double rat5[] = {0, NAN, 1.2, 1.6, 1.9};
     bool aside[64], want[64];
     double med[64], rat[64], scratch[64];
-    size_t i, n, got, checked = 0, one_alone = 0, alone;
+    size_t i, n, got, checked = 0, one_alone = 0, alone, one_left = 0;
 
     (void)state;
     assert_int_equal(btk_stats_shared_aside(med1, rat1, 10, aside, scratch), 8);
@@ -629,6 +642,10 @@ static void stats__shared_aside_sets_aside_a_state_that_moved_the_benchmark(void
         assert_int_equal(aside[i], i < 8);
     assert_int_equal(btk_stats_shared_aside(med2, rat2, 6, aside, scratch), 0);
     assert_int_equal(btk_stats_shared_aside(med3, rat3, 6, aside, scratch), 0);
+    assert_int_equal(btk_stats_shared_aside(med9, rat9, 10, aside, scratch), 3);
+    for (i = 0; i < 10; i++)
+        assert_int_equal(aside[i], i == 0 || i == 1 || i == 5);
+    assert_int_equal(btk_stats_shared_aside(med10, rat9, 10, aside, scratch), 0);
     assert_int_equal(btk_stats_shared_aside(med1, rat4, 10, aside, scratch), 0);
     {
         const double rat6[] = {1.89, 1.92, 2.27, 1.92, 2.03, 2.03, 2.04, 2.23, 2.19, 1.00};
@@ -663,9 +680,13 @@ static void stats__shared_aside_sets_aside_a_state_that_moved_the_benchmark(void
         for (i = 0, alone = 0; i < n; i++)
             alone += !want[i];
         one_alone += got > 0 && alone == 1;
+        for (i = 0, alone = 0; got > 0 && i < n; i++)
+            alone += rat[i] >= 1.5 && !want[i]; /* a shared one kept */
+        one_left += alone > 0;
     }
     assert_true(checked > 1000); /* the rule set processes aside in many of the runs */
     assert_true(one_alone > 10); /* ... some of them with one process alone */
+    assert_true(one_left > 10);  /* ... some with a shared one left among the alone ones */
 }
 
 static size_t ref_mser(const double *x, size_t n, size_t m)
