@@ -246,6 +246,17 @@ static int decide(btk_verdict *v, const bisect_ctx *x, btk_run *const *good,
     return 0;
 }
 
+/* A step's effect against GOOD for the nearer-level rule: the Hodges-Lehmann shift over
+ * the processes when there is one, else the ratio of the medians. A benchmark whose
+ * processes sit at two levels of their own (a core shared with a busy sibling, process by
+ * process) moves a side's median with the level most of its processes took, so the ratio
+ * of the medians of two sides of one build read +33 % in a CI run, past half of BAD's; the
+ * shift, a median over every pair of processes, stays near the build's own change. */
+static double effect(const btk_verdict *v)
+{
+    return v->shift > 0 && isfinite(v->shift) ? v->shift : v->ratio;
+}
+
 /* Print a step's line: the commit, what was decided, and the effect with its CI. */
 static void print_step(const bisect_ctx *x, size_t i, const btk_verdict *v)
 {
@@ -258,7 +269,8 @@ static void print_step(const bisect_ctx *x, size_t i, const btk_verdict *v)
                (v->ci_low - 1) * 100, (v->ci_high - 1) * 100, btk_verdict_name(v->kind),
                v->p_value);
     if (x->c[i].nearer)
-        printf(", nearer %s's level", x->c[i].state == SLOW ? "BAD" : "GOOD");
+        printf(", nearer %s's level (shift %+.1f %%)", x->c[i].state == SLOW ? "BAD" : "GOOD",
+               (effect(v) - 1) * 100);
     printf("  ");
     cli_print_safe(stdout, x->c[i].subject ? x->c[i].subject : "");
     printf("\n");
@@ -338,13 +350,13 @@ static int test_commit(bisect_ctx *x, size_t i, btk_git *git)
          * BAD's from the first step), so the commit takes the level its effect is nearer
          * to, on the log scale (docs/cli/bisect.md). Calling it good would blame a later
          * commit whenever a slow step is measured under load. */
-        x->c[i].state = btk_verdict_nearer_bad(v.ratio, x->bad_ratio) ? SLOW : GOOD;
+        x->c[i].state = btk_verdict_nearer_bad(effect(&v), x->bad_ratio) ? SLOW : GOOD;
         x->c[i].nearer = true;
     } else {
         x->c[i].state = v.kind == BTK_VERDICT_REGRESSED ? SLOW : GOOD;
     }
     if (i == x->n - 1 && x->c[i].state == SLOW)
-        x->bad_ratio = v.ratio;
+        x->bad_ratio = effect(&v);
     if (x->c[i].state == SLOW)
         x->ratio = v.ratio, x->ci_low = v.ci_low, x->ci_high = v.ci_high;
     print_step(x, i, &v);

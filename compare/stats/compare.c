@@ -354,6 +354,9 @@ static int bench_stats(btk_verdict *v, bench_work *w, const btk_compare_options 
         v->invalid = "a median of 0 ns: the ratio is not defined";
         return 0;
     }
+    if (by_proc &&
+        (error = btk_sig_hl_ratio(&v->shift, a, v->units_base, b, v->units_new)) < 0)
+        return error;
     v->p_value = mwu.p;
     v->ratio = ci.ratio;
     v->ci_low = ci.low;
@@ -365,7 +368,7 @@ static int bench_stats(btk_verdict *v, bench_work *w, const btk_compare_options 
 static void verdict_init(btk_verdict *v)
 {
     memset(v, 0, sizeof(*v));
-    v->base_median = v->new_median = v->ratio = v->ci_low = v->ci_high = NAN;
+    v->base_median = v->new_median = v->ratio = v->ci_low = v->ci_high = v->shift = NAN;
     v->p_value = v->q_value = NAN;
     v->base_allocs = v->new_allocs = v->base_bytes = v->new_bytes = NAN;
     v->base_peak_rss = v->new_peak_rss = -1;

@@ -25,6 +25,9 @@ typedef struct btk_verdict {
     double base_median, new_median;  /* ns per iteration; NAN when absent */
     double ratio;                    /* new/base median; NAN when absent */
     double ci_low, ci_high;          /* bootstrap CI of the ratio */
+    double shift;                    /* Hodges-Lehmann estimate of new/base over the
+                                      * processes (btk_sig_hl_ratio); NAN when the unit is
+                                      * not the process */
     double p_value, q_value;         /* rank test p and BH-adjusted q; NAN when not tested */
     double noise_band;               /* relative band used, e.g. 0.02 */
     size_t units_base, units_new;    /* independent units per side */

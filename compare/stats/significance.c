@@ -104,6 +104,30 @@ double btk_sig_median(const double *v, size_t n, double *scratch)
     return btk_stats_median_inplace(scratch, n);
 }
 
+int btk_sig_hl_ratio(double *out, const double *a, size_t n, const double *b, size_t m)
+{
+    double *d;
+    size_t k = 0;
+
+    *out = NAN;
+    if (n == 0 || m == 0 || n > BTK_HL_MAX_PAIRS / m)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(a[i] > 0 && isfinite(a[i])))
+            return 0;
+    for (size_t j = 0; j < m; j++)
+        if (!(b[j] > 0 && isfinite(b[j])))
+            return 0;
+    if ((d = btk__malloc(n * m * sizeof(*d))) == NULL)
+        return BTK_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < m; j++)
+            d[k++] = log(b[j]) - log(a[i]);
+    *out = exp(btk_stats_median_inplace(d, k));
+    btk__free(d);
+    return 0;
+}
+
 /* ---- Mann-Whitney U ---- */
 
 typedef struct tagged {

@@ -53,6 +53,15 @@ double btk_sig_normal_quantile(double p);
  * finite and positive. scratch: n doubles. */
 double btk_sig_log_spread(const double *v, size_t n, double *scratch);
 
+/* Hodges-Lehmann estimate of the ratio b / a (Hodges & Lehmann 1963) into *out: exp of the
+ * median of the n * m differences ln b_j - ln a_i, the shift estimate that goes with the
+ * Mann-Whitney test. Unlike the ratio of the medians, it does not jump when a side's
+ * units sit at two levels and its median moves with the level most of them took
+ * (docs/cli/bisect.md). *out is NAN when n or m is 0, n * m exceeds BTK_HL_MAX_PAIRS, or a
+ * value is not finite and positive. 0, or BTK_ENOMEM (*out NAN). */
+#define BTK_HL_MAX_PAIRS 1000000
+int btk_sig_hl_ratio(double *out, const double *a, size_t n, const double *b, size_t m);
+
 /* The smallest k such that k units on each side can reach p <= alpha. */
 size_t btk_sig_units_needed(double alpha);
 

@@ -108,6 +108,7 @@ static void compare__slowdown_flagged_by_process_and_sorted_first(void **state)
     assert_int_equal(v->units_base, 10);
     assert_int_equal(v->units_new, 10);
     check_near(v->ratio, 1.20, 0.02);
+    check_near(v->shift, 1.20, 0.02); /* the Hodges-Lehmann shift over the processes */
     assert_true(v->ci_low > 1.1 && v->ci_high < 1.3);
     /* fully separated 10 vs 10 processes: exact p = 2 / C(20,10) */
     check_near(v->p_value, 2.0 / 184756.0, 1e-9);
