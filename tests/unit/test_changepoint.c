@@ -58,6 +58,21 @@ static void generate(size_t n, size_t k, double cv, uint64_t seed)
     }
 }
 
+/* generate() with 3 processes a commit, then each commit (whole_commits) or each value
+ * multiplied by factor with chance 1/2: two levels, of the machine or of the process. */
+static void generate_levels(size_t n, double cv, uint64_t seed, double factor,
+                            bool whole_commits)
+{
+    generate(n, 3, cv, seed);
+    for (size_t c = 0; c < n; c++) {
+        bool commit_slow = whole_commits && uniform() < 0.5;
+
+        for (size_t p = 0; p < 3; p++)
+            if (whole_commits ? commit_slow : uniform() < 0.5)
+                values[3 * c + p] *= factor;
+    }
+}
+
 static void set_level(size_t from, size_t to, double lv)
 {
     for (size_t c = from; c < to; c++)
@@ -417,11 +432,7 @@ static void flat__clock_states_make_few_change_points(void **state)
         size_t n;
         btk_changepoint *pts;
 
-        generate(200, 3, 0.01, 0x636c6f636b00u + seed);
-        for (size_t c = 0; c < 200; c++)
-            if (uniform() < 0.5)
-                for (size_t p = 0; p < 3; p++)
-                    values[3 * c + p] *= 1.08;
+        generate_levels(200, 0.01, 0x636c6f636b00u + seed, 1.08, true);
         pts = detect(200, &n);
         points += n;
         btk__free(pts);
@@ -533,10 +544,7 @@ static void robust__two_levels_property(void **state)
             size_t n;
             btk_changepoint *pts;
 
-            generate(40, 3, 0.01, 0x74776f6c76000000u + seed);
-            for (size_t i = 0; i < 120; i++)
-                if (uniform() < 0.5)
-                    values[i] *= cases[g].gap;
+            generate_levels(40, 0.01, 0x74776f6c76000000u + seed, cases[g].gap, false);
             pts = detect(40, &n);
             for (size_t i = 0; i < n; i++) {
                 exact += pts[i].index == 23;
