@@ -273,7 +273,10 @@ static int add_item_ex(reg_ctx *x, const char *bench, size_t at, const btk_chang
                      nondet ? NULL : ack_for(x, bench, x->shas[at]),
                      nondet,
                      lo,
-                     hi};
+                     hi,
+                     NULL,
+                     NULL,
+                     0};
     if (nondet)
         x->found.nondeterministic++;
     else if (cp->magnitude > 0 && it->ack == NULL)
@@ -369,8 +372,14 @@ static int detect_one(reg_ctx *x, const char *bench, size_t start, btk_buf *vals
     for (size_t k = 0; k < cp_count && error == 0; k++) {
         size_t at = pos[cp[k].index];
 
-        if (at >= start && (cp[k].magnitude > 0 || x->a->improvements))
-            error = add_item(x, bench, at, &cp[k]);
+        if (at >= start && (cp[k].magnitude > 0 || x->a->improvements) &&
+            (error = add_item(x, bench, at, &cp[k])) == 0) {
+            reg_item *it = &x->found.items[x->found.count - 1];
+
+            it->first_sha = x->shas[pos[cp[k].first]];
+            it->last_sha = x->shas[pos[cp[k].last]];
+            it->possible = pos[cp[k].last] - pos[cp[k].first] + 1;
+        }
     }
     btk__free(cp);
     return error;

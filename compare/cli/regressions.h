@@ -23,6 +23,11 @@ typedef struct reg_item {
                             * a change point): cp.after its count, cp.before the previous
                             * trusted one (NAN: none), spread the range over processes */
     double spread_min, spread_max;
+    /* where the change may be (cp.first..cp.last, docs/statistics.md "Where a point
+     * lies"): the first and last commit of that range and the branch's commits from one
+     * to the other; NULL and 0 when the commit is exact (counts) */
+    const char *first_sha, *last_sha;
+    size_t possible;
 } reg_item;
 
 /* Everything the formats print. */

@@ -106,6 +106,11 @@ static int put_table(btk_buf *b, const reg_found *f)
             error = cli_safe_text(b, it->author ? it->author : "unknown author");
         if (error == 0)
             error = btk_buf_puts(b, ")\n");
+        if (error == 0 && it->possible > 1)
+            error = btk_buf_printf(b,
+                                   "    where: one of %zu commits from %.12s to %.12s "
+                                   "(the data cannot tell which; bisect pins it)\n",
+                                   it->possible, it->first_sha, it->last_sha);
         if (error == 0 && it->ack) {
             error = btk_buf_printf(b, "    acknowledged (#%" PRId64 "): ", it->ack->id);
             if (error == 0)
@@ -164,7 +169,10 @@ static int put_markdown(btk_buf *b, const reg_found *f)
                                : it->cp.magnitude > 0 ? (it->ack ? ":warning:" : ":x:")
                                                       : ":rocket:");
         if (error == 0 && (error = put_md(b, it->bench)) == 0)
-            error = btk_buf_printf(b, " | `%.12s` | ", it->sha);
+            error = it->possible > 1
+                        ? btk_buf_printf(b, " | `%.12s` (one of %zu: `%.12s`..`%.12s`) | ",
+                                         it->sha, it->possible, it->first_sha, it->last_sha)
+                        : btk_buf_printf(b, " | `%.12s` | ", it->sha);
         if (error == 0 && (error = put_md(b, it->subject)) == 0)
             error = btk_buf_puts(b, " | ");
         if (error == 0 && (error = put_md(b, it->author)) == 0)
@@ -225,7 +233,11 @@ static int put_json_item(btk_buf *b, const reg_found *f, const reg_item *it)
 
     if (error == 0 && (error = put_json_str(b, it->bench)) == 0)
         error = btk_buf_printf(
-            b, ", \"commit\": \"%s\", \"age\": %zu, \"subject\": ", it->sha, it->age);
+            b,
+            ", \"commit\": \"%s\", \"first_possible\": \"%s\", \"last_possible\": \"%s\", "
+            "\"possible_commits\": %zu, \"age\": %zu, \"subject\": ",
+            it->sha, it->first_sha ? it->first_sha : it->sha,
+            it->last_sha ? it->last_sha : it->sha, it->possible ? it->possible : 1, it->age);
     if (error == 0 && (error = put_json_str(b, it->subject)) == 0)
         error = btk_buf_puts(b, ", \"author\": ");
     if (error == 0 && (error = put_json_str(b, it->author)) == 0)
@@ -288,7 +300,8 @@ static int put_csv(btk_buf *b, const reg_found *f)
     const char *u = key_unit_of(f);
     int error = btk_buf_printf(b,
                                "kind,benchmark,commit,subject,author,before_%s,after_%s,"
-                               "magnitude,p,acknowledged,note\n",
+                               "magnitude,p,acknowledged,note,first_possible,last_possible,"
+                               "possible_commits\n",
                                u, u);
 
     for (size_t i = 0; i < f->count && error == 0; i++) {
@@ -313,7 +326,9 @@ static int put_csv(btk_buf *b, const reg_found *f)
         if (error == 0)
             error = btk_buf_printf(b, "%s,", it->ack ? "yes" : "no");
         if (error == 0 && (error = btk_escape_csv(b, it->ack ? it->ack->note : "")) == 0)
-            error = btk_buf_puts(b, "\n");
+            error = btk_buf_printf(b, ",%s,%s,%zu\n", it->first_sha ? it->first_sha : it->sha,
+                                   it->last_sha ? it->last_sha : it->sha,
+                                   it->possible ? it->possible : 1);
     }
     return error;
 }

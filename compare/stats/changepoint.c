@@ -441,6 +441,48 @@ static void point_stats(btk_changepoint_detector *det, size_t i)
     pt->count_after = r.m;
 }
 
+/* The likelihood set of a point's position (docs/statistics.md, "Where a point lies"):
+ * between its neighbouring points (or the series' ends) [a, b), every split tau whose
+ * residual sum of squares of the commit means about the two sides' means exceeds the
+ * smallest by at most LOCATE_LR times the residual variance at that smallest; first and
+ * last are the hull of that set and of the point's index. */
+#define LOCATE_LR 7.35 /* 2 x 3.68: P(max of two-sided drifted Brownian motion > 3.68) = 5 % */
+
+static void locate_point(btk_changepoint_detector *det, size_t i)
+{
+    btk_changepoint *pt = &det->points[i];
+    size_t a = i > 0 ? det->points[i - 1].index : 0;
+    size_t b = i + 1 < det->point_count ? det->points[i + 1].index : det->n;
+    double sum = 0.0, total = 0.0, best = INFINITY, left, sse;
+
+    pt->first = pt->last = pt->index;
+    if (b - a < 3)
+        return;
+    for (size_t c = a; c < b; c++)
+        sum += det->mean[c];
+    double mean = sum / (double)(b - a);
+    for (size_t c = a; c < b; c++)
+        total += (det->mean[c] - mean) * (det->mean[c] - mean);
+    /* centred: SSE(tau) = total - L^2 / nL - L^2 / nR, L the left side's sum of deviations
+     * (the right side's is -L) */
+    left = 0.0;
+    for (size_t t = a + 1; t < b; t++) {
+        left += det->mean[t - 1] - mean;
+        sse = total - left * left / (double)(t - a) - left * left / (double)(b - t);
+        best = fmin(best, sse);
+    }
+    double bound = best + LOCATE_LR * fmax(best, 0.0) / (double)(b - a - 2);
+    left = 0.0;
+    for (size_t t = a + 1; t < b; t++) {
+        left += det->mean[t - 1] - mean;
+        sse = total - left * left / (double)(t - a) - left * left / (double)(b - t);
+        if (sse <= bound) {
+            pt->first = t < pt->first ? t : pt->first;
+            pt->last = t > pt->last ? t : pt->last;
+        }
+    }
+}
+
 /* The point to drop next, or point_count when all pass: the largest p when it is not
  * below max_p, else the smallest |magnitude| when it is below min_magnitude (first on
  * ties). */
@@ -539,6 +581,8 @@ static void merge_pass(btk_changepoint_detector *det)
             point_stats(det, i);
         drop_weak_points(det);
     }
+    for (size_t i = 0; i < det->point_count; i++)
+        locate_point(det, i);
 }
 
 /* ---- lifetime and appending ---- */

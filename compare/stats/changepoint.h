@@ -45,6 +45,10 @@ typedef struct btk_changepoint {
     double t, df; /* the test's statistic and (Welch-Satterthwaite) degrees of freedom */
     size_t count_before; /* commits in the segment before */
     size_t count_after;  /* commits in the segment from index */
+    size_t first, last;  /* where the change may be: the hull of the positions whose
+                          * split of the segments around the point the commit means do
+                          * not reject (the likelihood set, about 95 %; docs/statistics.md,
+                          * "Where a point lies"); first <= index <= last */
 } btk_changepoint;
 
 /* The detector: the series so far, the split pass's windows, the current change points.

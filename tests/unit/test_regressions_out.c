@@ -11,7 +11,8 @@
 static const char *const NAME = "a|b<script>\"x\",'y'*_`z`";
 static const char *const SUBJECT = "=cmd() <b>\"bold\"</b>\t\x1b[31mred \xff\xfe end";
 static const char *const AUTHOR = "Eve, \"E\" <e@x>";
-static const char *const SHA = "0123456789abcdef0123456789abcdef01234567";
+#define SHA_TEXT "0123456789abcdef0123456789abcdef01234567"
+static const char *const SHA = SHA_TEXT;
 
 /* Print found in format into a string (free with free). */
 static char *print(const reg_found *found, const char *format)
@@ -29,10 +30,10 @@ static char *print(const reg_found *found, const char *format)
 static void make(reg_found *found, reg_item *items, btk_ack *ack)
 {
     memset(items, 0, 2 * sizeof(*items));
-    items[0] = (reg_item){NAME, SHA, SUBJECT, AUTHOR, 3, {0}, NULL, false, 0, 0};
+    items[0] = (reg_item){NAME, SHA, SUBJECT, AUTHOR, 3, {0}, NULL, false, 0, 0, NULL, NULL, 0};
     items[0].cp.before = 1000, items[0].cp.after = 1100, items[0].cp.magnitude = 0.1;
     items[0].cp.p = 1e-9, items[0].cp.count_before = 20, items[0].cp.count_after = 10;
-    items[1] = (reg_item){"plain", SHA, NULL, NULL, 7, {0}, ack, false, 0, 0};
+    items[1] = (reg_item){"plain", SHA, NULL, NULL, 7, {0}, ack, false, 0, 0, NULL, NULL, 0};
     items[1].cp.before = 1000, items[1].cp.after = 800, items[1].cp.magnitude = -0.2;
     items[1].cp.p = 1e-5, items[1].cp.count_before = 5, items[1].cp.count_after = 6;
     *found = (reg_found){
@@ -48,7 +49,7 @@ static void make_counts(reg_found *found, reg_item *items)
     make(found, items, NULL);
     items[0].cp.before = 1000, items[0].cp.after = 1010, items[0].cp.magnitude = 0.01;
     items[0].cp.p = NAN, items[0].cp.count_before = 3, items[0].cp.count_after = 1;
-    items[1] = (reg_item){NAME, SHA, NULL, NULL, 1, {0}, NULL, true, 990, 1089};
+    items[1] = (reg_item){NAME, SHA, NULL, NULL, 1, {0}, NULL, true, 990, 1089, NULL, NULL, 0};
     items[1].cp.before = 1000, items[1].cp.after = 990;
     items[1].cp.magnitude = items[1].cp.p = NAN;
     found->nondeterministic = 1;
@@ -99,9 +100,9 @@ static void regressions_out__counts_in_every_format(void **state)
 
     text = print(&found, "csv");
     assert_non_null(strstr(text, "before_instructions,after_instructions,magnitude,p,"));
-    assert_non_null(strstr(text, ",1000,1010,0.01,,no,\n"));
+    assert_non_null(strstr(text, ",1000,1010,0.01,,no,," SHA_TEXT "," SHA_TEXT ",1\n"));
     assert_non_null(strstr(text, "nondeterministic,\"a|b<script>"));
-    assert_non_null(strstr(text, ",1000,990,,,no,\n"));
+    assert_non_null(strstr(text, ",1000,990,,,no,," SHA_TEXT "," SHA_TEXT ",1\n"));
     free(text);
 
     text = print(&found, "markdown");
@@ -161,11 +162,55 @@ static void regressions_out__csv_cells_are_quoted_and_defused(void **state)
      * starts with =) and quoted (it holds a quote), the author quoted (a comma) */
     assert_non_null(strstr(text,
                            "kind,benchmark,commit,subject,author,before_ns,after_ns,"
-                           "magnitude,p,acknowledged,note\n"));
+                           "magnitude,p,acknowledged,note,first_possible,last_possible,"
+                           "possible_commits\n"));
     assert_non_null(strstr(text, "regression,\"a|b<script>\"\"x\"\",'y'*_`z`\","));
     assert_non_null(strstr(text, ",\"'=cmd() <b>\"\"bold\"\"</b>"));
     assert_non_null(strstr(text, ",\"Eve, \"\"E\"\" <e@x>\","));
-    assert_non_null(strstr(text, ",no,\n"));
+    assert_non_null(strstr(text, ",no,," SHA_TEXT "," SHA_TEXT ",1\n"));
+    free(text);
+}
+
+/* A change point whose commit the data cannot tell exactly: the range in every format. */
+static void regressions_out__a_range_of_possible_commits(void **state)
+{
+    static const char *const FIRST = "1111111111111111111111111111111111111111";
+    static const char *const LAST = "2222222222222222222222222222222222222222";
+    reg_item items[2];
+    reg_found found;
+    json_error_t err;
+    json_t *doc, *cp;
+    char *text;
+
+    (void)state;
+    make(&found, items, NULL);
+    items[0].first_sha = FIRST, items[0].last_sha = LAST, items[0].possible = 4;
+    text = print(&found, "table");
+    assert_non_null(strstr(text, "\n    where: one of 4 commits from 111111111111 to "
+                                 "222222222222 (the data cannot tell which; bisect pins "
+                                 "it)\n"));
+    /* the second item is exact: no range line for it */
+    assert_null(strstr(strstr(text, "where:") + 1, "where:"));
+    free(text);
+    text = print(&found, "markdown");
+    assert_non_null(strstr(text, "| `0123456789ab` (one of 4: `111111111111`..`222222222222`) |"));
+    free(text);
+    text = print(&found, "csv");
+    assert_non_null(strstr(text, ",no,,1111111111111111111111111111111111111111,"
+                                 "2222222222222222222222222222222222222222,4\n"));
+    free(text);
+    text = print(&found, "json");
+    doc = json_loads(text, 0, &err);
+    if (doc == NULL)
+        fail_msg("not JSON (%s): %s", err.text, text);
+    cp = json_array_get(json_object_get(doc, "change_points"), 0);
+    assert_string_equal(json_string_value(json_object_get(cp, "first_possible")), FIRST);
+    assert_string_equal(json_string_value(json_object_get(cp, "last_possible")), LAST);
+    assert_int_equal(json_integer_value(json_object_get(cp, "possible_commits")), 4);
+    cp = json_array_get(json_object_get(doc, "change_points"), 1); /* exact: its own commit */
+    assert_string_equal(json_string_value(json_object_get(cp, "first_possible")), SHA);
+    assert_int_equal(json_integer_value(json_object_get(cp, "possible_commits")), 1);
+    json_decref(doc);
     free(text);
 }
 
@@ -206,6 +251,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(regressions_out__json_reads_back_every_string),
         cmocka_unit_test(regressions_out__csv_cells_are_quoted_and_defused),
+        cmocka_unit_test(regressions_out__a_range_of_possible_commits),
         cmocka_unit_test(regressions_out__markdown_and_table_carry_no_markup_or_controls),
         cmocka_unit_test(regressions_out__counts_in_every_format),
     };
