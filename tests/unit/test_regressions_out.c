@@ -27,6 +27,17 @@ static char *print(const reg_found *found, const char *format)
     return text;
 }
 
+/* text read back as JSON (the test fails when it is not). */
+static json_t *parse(const char *text)
+{
+    json_error_t err;
+    json_t *doc = json_loads(text, 0, &err);
+
+    if (doc == NULL)
+        fail_msg("not JSON (%s): %s", err.text, text);
+    return doc;
+}
+
 static void make(reg_found *found, reg_item *items, btk_ack *ack)
 {
     memset(items, 0, 2 * sizeof(*items));
@@ -60,16 +71,13 @@ static void regressions_out__counts_in_every_format(void **state)
 {
     reg_item items[2];
     reg_found found;
-    json_error_t err;
     json_t *doc, *cp;
     char *text;
 
     (void)state;
     make_counts(&found, items);
     text = print(&found, "json");
-    doc = json_loads(text, 0, &err);
-    if (doc == NULL)
-        fail_msg("not JSON (%s): %s", err.text, text);
+    doc = parse(text);
     assert_string_equal(json_string_value(json_object_get(doc, "metric")), "instructions");
     assert_int_equal(json_integer_value(json_object_get(doc, "nondeterministic")), 1);
     cp = json_array_get(json_object_get(doc, "change_points"), 0);
@@ -117,16 +125,13 @@ static void regressions_out__json_reads_back_every_string(void **state)
     btk_ack ack = {4, "", (char *)"p*", (char *)"note \"q\"\n<i>", 0};
     reg_item items[2];
     reg_found found;
-    json_error_t err;
     json_t *doc, *cp;
     char *text;
 
     (void)state;
     make(&found, items, &ack);
     text = print(&found, "json");
-    doc = json_loads(text, 0, &err);
-    if (doc == NULL)
-        fail_msg("not JSON (%s): %s", err.text, text);
+    doc = parse(text);
     assert_string_equal(json_string_value(json_object_get(doc, "branch")), "main\nx");
     assert_int_equal(json_integer_value(json_object_get(doc, "unacknowledged")), 1);
     cp = json_array_get(json_object_get(doc, "change_points"), 0);
@@ -178,7 +183,6 @@ static void regressions_out__a_range_of_possible_commits(void **state)
     static const char *const LAST = "2222222222222222222222222222222222222222";
     reg_item items[2];
     reg_found found;
-    json_error_t err;
     json_t *doc, *cp;
     char *text;
 
@@ -200,9 +204,7 @@ static void regressions_out__a_range_of_possible_commits(void **state)
                                  "2222222222222222222222222222222222222222,4\n"));
     free(text);
     text = print(&found, "json");
-    doc = json_loads(text, 0, &err);
-    if (doc == NULL)
-        fail_msg("not JSON (%s): %s", err.text, text);
+    doc = parse(text);
     cp = json_array_get(json_object_get(doc, "change_points"), 0);
     assert_string_equal(json_string_value(json_object_get(cp, "first_possible")), FIRST);
     assert_string_equal(json_string_value(json_object_get(cp, "last_possible")), LAST);
