@@ -448,12 +448,19 @@ static void point_stats(btk_changepoint_detector *det, size_t i)
  * last are the hull of that set and of the point's index. */
 #define LOCATE_LR 7.35 /* 2 x 3.68: P(max of two-sided drifted Brownian motion > 3.68) = 5 % */
 
+/* SSE of a split of centred values whose total sum of squares is total, nl on the left
+ * summing to left (so the right's nr sum to -left). */
+static double split_sse(double total, double left, size_t nl, size_t nr)
+{
+    return total - left * left / (double)nl - left * left / (double)nr;
+}
+
 static void locate_point(btk_changepoint_detector *det, size_t i)
 {
     btk_changepoint *pt = &det->points[i];
     size_t a = i > 0 ? det->points[i - 1].index : 0;
     size_t b = i + 1 < det->point_count ? det->points[i + 1].index : det->n;
-    double sum = 0.0, total = 0.0, best = INFINITY, left, sse;
+    double sum = 0.0, total = 0.0, best = INFINITY, left;
 
     pt->first = pt->last = pt->index;
     if (b - a < 3)
@@ -463,20 +470,16 @@ static void locate_point(btk_changepoint_detector *det, size_t i)
     double mean = sum / (double)(b - a);
     for (size_t c = a; c < b; c++)
         total += (det->mean[c] - mean) * (det->mean[c] - mean);
-    /* centred: SSE(tau) = total - L^2 / nL - L^2 / nR, L the left side's sum of deviations
-     * (the right side's is -L) */
     left = 0.0;
     for (size_t t = a + 1; t < b; t++) {
         left += det->mean[t - 1] - mean;
-        sse = total - left * left / (double)(t - a) - left * left / (double)(b - t);
-        best = fmin(best, sse);
+        best = fmin(best, split_sse(total, left, t - a, b - t));
     }
     double bound = best + LOCATE_LR * fmax(best, 0.0) / (double)(b - a - 2);
     left = 0.0;
     for (size_t t = a + 1; t < b; t++) {
         left += det->mean[t - 1] - mean;
-        sse = total - left * left / (double)(t - a) - left * left / (double)(b - t);
-        if (sse <= bound) {
+        if (split_sse(total, left, t - a, b - t) <= bound) {
             pt->first = t < pt->first ? t : pt->first;
             pt->last = t > pt->last ? t : pt->last;
         }
@@ -779,19 +782,13 @@ static void commit_bounds(const double *v, size_t k, double *scratch, double *lo
     double med = median_of(scratch, k); /* scratch is sorted now */
     for (size_t j = 0; j < k; j++)
         scratch[j] = fabs(scratch[j] - med);
-    double scale = 1.4826 * median_of(scratch, k);
+    double scale = fmax(1.4826 * median_of(scratch, k),
+                        positive ? ASIDE_FLOOR_LOG : ASIDE_FLOOR_LINEAR * fabs(med));
 
-    if (positive) {
-        if (scale < ASIDE_FLOOR_LOG)
-            scale = ASIDE_FLOOR_LOG;
-        *lo = exp(med - ASIDE_WIDTH * scale);
-        *hi = exp(med + ASIDE_WIDTH * scale);
-    } else {
-        if (scale < ASIDE_FLOOR_LINEAR * fabs(med))
-            scale = ASIDE_FLOOR_LINEAR * fabs(med);
-        *lo = med - ASIDE_WIDTH * scale;
-        *hi = med + ASIDE_WIDTH * scale;
-    }
+    *lo = med - ASIDE_WIDTH * scale;
+    *hi = med + ASIDE_WIDTH * scale;
+    if (positive)
+        *lo = exp(*lo), *hi = exp(*hi);
 }
 
 int btk_changepoint_append(btk_changepoint_detector *det, const double *values,

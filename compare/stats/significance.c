@@ -118,11 +118,16 @@ int btk_sig_hl_ratio(double *out, const double *a, size_t n, const double *b, si
     for (size_t j = 0; j < m; j++)
         if (!(b[j] > 0 && isfinite(b[j])))
             return 0;
-    if ((d = btk__malloc(n * m * sizeof(*d))) == NULL)
+    if ((d = btk__malloc((n * m + n + m) * sizeof(*d))) == NULL)
         return BTK_ENOMEM;
+    double *la = d + n * m, *lb = la + n; /* each logarithm once */
+    for (size_t i = 0; i < n; i++)
+        la[i] = log(a[i]);
+    for (size_t j = 0; j < m; j++)
+        lb[j] = log(b[j]);
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < m; j++)
-            d[k++] = log(b[j]) - log(a[i]);
+            d[k++] = lb[j] - la[i];
     *out = exp(btk_stats_median_inplace(d, k));
     btk__free(d);
     return 0;
