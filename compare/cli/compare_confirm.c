@@ -12,8 +12,8 @@
 #include <math.h>
 
 /* A verdict the stored runs may owe to drift between recordings: a time or memory verdict
- * of regressed or improved, or a time figure the core-state or two-level guard left
- * undecided (re-measuring interleaved is their remedy). Counting verdicts are
+ * of regressed or improved, or a time figure the core-state, two-level, spread or base
+ * guard left undecided (re-measuring interleaved is their remedy). Counting verdicts are
  * exact and are not measured again. */
 static bool flagged(const btk_verdict *v)
 {

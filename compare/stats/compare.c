@@ -37,6 +37,8 @@ typedef struct side {
     double *rss;                  /* [rss_count] their peak RSS, bytes */
     bool invalid;                 /* some sample is not finite or is negative */
     btk_compare_metric metric;    /* the figure compared (processes without it left out) */
+    double within;                /* median over processes of the robust SD of the logs of
+                                   * a process's samples (within_spread); NAN: not computed */
 } side;
 
 static void side_free(side *s)
@@ -127,6 +129,46 @@ static int side_fill(side *s, const btk_run *const *runs, size_t count, const ch
             s->invalid = true;
     if (s->rss_count > 0) /* the typical process, not the largest one */
         s->peak_rss = (int64_t)llround(btk_stats_median_inplace(s->rss, s->rss_count));
+    return 0;
+}
+
+/* The spread of a side's samples within a process: for each process with at least
+ * BTK_COMPARE_WITHIN_MIN_SAMPLES positive finite samples the interquartile range of their
+ * logs / 1.349 (a robust SD), and the median of that over the processes; NAN when none
+ * has enough. Reads all[] before side_medians reorders its blocks. */
+static int side_within(side *s)
+{
+    size_t at = 0, k = 0, longest = 0;
+    double *v, *per;
+
+    s->within = NAN;
+    for (size_t p = 0; p < s->procs; p++)
+        longest = s->proc_len[p] > longest ? s->proc_len[p] : longest;
+    if (longest < BTK_COMPARE_WITHIN_MIN_SAMPLES)
+        return 0;
+    v = btk__malloc(longest * sizeof(*v));
+    per = btk__malloc(s->procs * sizeof(*per));
+    if (v == NULL || per == NULL) {
+        btk__free(v);
+        btk__free(per);
+        return BTK_ENOMEM;
+    }
+    for (size_t p = 0; p < s->procs; at += s->proc_len[p], p++) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < s->proc_len[p]; i++)
+            if (s->all[at + i] > 0 && isfinite(s->all[at + i]))
+                v[n++] = log(s->all[at + i]);
+        if (n < BTK_COMPARE_WITHIN_MIN_SAMPLES)
+            continue;
+        btk_stats_sort(v, n);
+        per[k++] = (btk_stats_quantile_sorted(v, n, 0.75) -
+                    btk_stats_quantile_sorted(v, n, 0.25)) / 1.349;
+    }
+    if (k > 0)
+        s->within = btk_stats_median_inplace(per, k);
+    btk__free(v);
+    btk__free(per);
     return 0;
 }
 
@@ -243,6 +285,7 @@ typedef struct bench_work {
     bool testable;         /* rank test can reach alpha: counted by BH */
     btk_runnoise noise;    /* run-to-run noise, when the sides were recorded apart */
     btk_compare_metric metric; /* the figure compared: opts->metric, or auto's choice */
+    double hist_level, base_level, now_level; /* log levels for the base guard; NAN */
 } bench_work;
 
 /* A spread of the logs of v[0..n) (scratch: n doubles); NAN when it has none. */
@@ -506,6 +549,12 @@ static int bench_gather(btk_verdict *v, bench_work *w, const btk_run *const *bas
             w->noise = by_cycles;
     }
     v->metric = btk_compare_metric_name(w->metric);
+    w->hist_level = w->base_level = w->now_level = NAN;
+    if (o->separate &&
+        (error = btk_runnoise_levels(&w->hist_level, &w->base_level, &w->now_level,
+                                     o->history, o->history_count, base, nb, now, nn,
+                                     v->name, w->metric)) < 0)
+        return error;
     side_scan(&w->base, base, nb, v->name, w->metric);
     side_scan(&w->now, now, nn, v->name, w->metric);
     if ((error = side_fill(&w->base, base, nb, v->name)) < 0 ||
@@ -528,6 +577,9 @@ static int bench_compute(btk_verdict *v, bench_work *w, const btk_compare_option
 {
     int error;
 
+    if (o->separate &&
+        ((error = side_within(&w->base)) < 0 || (error = side_within(&w->now)) < 0))
+        return error;
     side_medians(&w->base);
     side_medians(&w->now);
     if ((error = bench_stats(v, w, o)) < 0)
@@ -805,6 +857,59 @@ static int level_guard(btk_comparison *cmp, const bench_work *work)
     return 0;
 }
 
+/* The spread guard, for sides recorded at different times (docs/statistics.md §8): a
+ * benchmark whose samples spread within a process more than BTK_COMPARE_WITHIN_RATIO times
+ * as much on one side as on the other (each spread taken as at least
+ * BTK_COMPARE_WITHIN_FLOOR) ran in a different state of the machine or of the benchmark
+ * on the two recordings, and the difference of their levels may be that state's: the time
+ * verdict is left undecided. A change of the code moves the level and leaves the spread
+ * of a process's samples relative to it where it was; interleaved sides (ab) see the same
+ * states, so only separate recordings are guarded. */
+static void spread_guard(btk_comparison *cmp, const bench_work *work,
+                         const btk_compare_options *o)
+{
+    for (size_t i = 0; i < cmp->count && o->separate; i++) {
+        btk_verdict *v = &cmp->items[i];
+        double b = work[i].base.within, n = work[i].now.within, r;
+
+        if (v->invalid != NULL || v->has_count || !isfinite(b) || !isfinite(n))
+            continue;
+        r = fmax(b, BTK_COMPARE_WITHIN_FLOOR) / fmax(n, BTK_COMPARE_WITHIN_FLOOR);
+        if (r > BTK_COMPARE_WITHIN_RATIO || r < 1 / BTK_COMPARE_WITHIN_RATIO) {
+            v->invalid = BTK_COMPARE_SPREAD_DIFFERS;
+            v->guarded = true;
+        }
+    }
+}
+
+/* The base guard, for sides recorded at different times with a stored history (docs/
+ * statistics.md §8): when the base's runs lie more than BTK_COMPARE_BASE_OFF run-to-run
+ * SDs (and more than the noise band) off the median level of the newest stored runs that
+ * are not the base's, and the contender's within BTK_COMPARE_BASE_OFF SDs of it, the
+ * difference between the sides is the base recording's departure from what the store
+ * holds, and the time verdict is left undecided. A change of the contender leaves the
+ * base on its history and is decided as usual. */
+static void base_guard(btk_comparison *cmp, const bench_work *work,
+                       const btk_compare_options *o)
+{
+    for (size_t i = 0; i < cmp->count && o->separate; i++) {
+        btk_verdict *v = &cmp->items[i];
+        const bench_work *w = &work[i];
+        double off, lim = BTK_COMPARE_BASE_OFF * w->noise.sd;
+
+        if (v->invalid != NULL || v->has_count || w->noise.runs < BTK_COMPARE_MIN_HISTORY ||
+            !(lim > 0) || !isfinite(w->hist_level) || !isfinite(w->base_level) ||
+            !isfinite(w->now_level))
+            continue;
+        off = fabs(w->base_level - w->hist_level);
+        if (off > lim && off > log1p(v->noise_band) &&
+            fabs(w->now_level - w->hist_level) <= lim) {
+            v->invalid = BTK_COMPARE_BASE_ASTRAY;
+            v->guarded = true;
+        }
+    }
+}
+
 static int compare_all(btk_comparison *cmp, bench_work *work, const char **names,
                        const btk_run *const *base, size_t nb, const btk_run *const *now,
                        size_t nn, const btk_compare_options *o)
@@ -828,6 +933,8 @@ static int compare_all(btk_comparison *cmp, bench_work *work, const char **names
         clock_guard(cmp, work, o);
         state_guard(cmp, work);
         error = level_guard(cmp, work);
+        spread_guard(cmp, work, o);
+        base_guard(cmp, work, o);
     }
     for (size_t i = 0; i < cmp->count && error == 0; i++)
         error = bench_decide(&cmp->items[i], &work[i], o);

@@ -53,8 +53,9 @@ typedef struct btk_verdict {
     size_t noise_runs;            /* stored runs run_noise was learned from (0: not stored) */
     const char *noise_source;     /* "stored runs", "runs of the sides", "stand-in" */
     const char *invalid;          /* why the samples cannot give an effect, or NULL */
-    bool guarded;                 /* invalid was set by the core-state or two-level guard:
-                                   * re-measuring interleaved (--confirm-*) settles it */
+    bool guarded;                 /* invalid was set by the core-state, two-level, spread or
+                                   * base guard: re-measuring interleaved (--confirm-*)
+                                   * settles it */
     const char *metric;           /* what base/new_median, ratio and CI are of: "wall" or
                                    * "cpu" (ns per iteration), "cycles" (estimated core
                                    * cycles per iteration, §12) or "instructions" (counts per
@@ -169,6 +170,33 @@ typedef struct btk_comparison {
     "different ones: the difference is how many processes took each level, not "          \
     "necessarily a change of either; record again, or confirm with --confirm-* or "        \
     "benchtrack ab"
+
+/* The spread guard (sides recorded at different times only; docs/statistics.md §8): the
+ * spread of a process's samples (robust SD of their logs, the median over a side's
+ * processes with at least BTK_COMPARE_WITHIN_MIN_SAMPLES samples), taken as at least
+ * BTK_COMPARE_WITHIN_FLOOR, may differ between the sides by at most this factor before the
+ * time verdict is left undecided. */
+#define BTK_COMPARE_WITHIN_RATIO 2.0
+#define BTK_COMPARE_WITHIN_FLOOR 0.02
+#define BTK_COMPARE_WITHIN_MIN_SAMPLES 8
+/* The base guard (sides recorded at different times, with stored history; docs/
+ * statistics.md §8): history runs (not the base's) whose median level the base is read
+ * against, and how many run-to-run SDs off it the base's level must lie, and the
+ * contender's within, for the time verdict to be left undecided. */
+#define BTK_COMPARE_BASE_RECENT 10
+#define BTK_COMPARE_BASE_OFF 4.0
+/* The reason of a time figure left undecided by the base guard. */
+#define BTK_COMPARE_BASE_ASTRAY                                                              \
+    "the base's runs lie off the level the store holds for this benchmark (the median of " \
+    "its newest stored runs), the contender's on it: the difference is the base "          \
+    "recording's, not necessarily the contender's; compare with another base run, or "     \
+    "confirm with --confirm-* or benchtrack ab"
+/* The reason of a time figure left undecided by the spread guard. */
+#define BTK_COMPARE_SPREAD_DIFFERS                                                           \
+    "the two recordings' samples spread within a process by more than a factor 2 apart: "  \
+    "the benchmark ran in a different state of the machine or of its own in each, and "    \
+    "the difference of their levels may be that state's; record again, or confirm with "   \
+    "--confirm-* or benchtrack ab"
 
 /* Compare base runs with contender runs. Runs on each side are pooled by process (each
  * process's samples stay one unit). Time runs and counting runs are never pooled together:

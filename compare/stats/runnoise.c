@@ -130,6 +130,56 @@ int btk_runnoise_learn(btk_runnoise *out, const btk_run *const *history, size_t 
     return 0;
 }
 
+/* The mean log level of the runs' results of name; NAN when none has one. */
+static double mean_level(const btk_run *const *runs, size_t n, const char *name,
+                         btk_compare_metric metric)
+{
+    double sum = 0;
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        double l = level_of(runs[i], name, metric);
+
+        if (!isnan(l)) {
+            sum += l;
+            k++;
+        }
+    }
+    return k ? sum / (double)k : NAN;
+}
+
+static bool is_base_run(const btk_run *run, const btk_run *const *base, size_t nb)
+{
+    for (size_t i = 0; i < nb; i++)
+        if (run->id != 0 && base[i]->id == run->id)
+            return true;
+    return false;
+}
+
+int btk_runnoise_levels(double *hist_out, double *base_out, double *new_out,
+                        const btk_run *const *history, size_t count,
+                        const btk_run *const *base, size_t nb, const btk_run *const *now,
+                        size_t nn, const char *name, btk_compare_metric metric)
+{
+    double *l = btk__malloc(BTK_COMPARE_BASE_RECENT * sizeof(double));
+    size_t k = 0;
+
+    if (l == NULL)
+        return BTK_ENOMEM;
+    for (size_t i = count; i-- > 0 && k < BTK_COMPARE_BASE_RECENT;) { /* newest first */
+        double v = is_base_run(history[i], base, nb) ? NAN
+                                                      : level_of(history[i], name, metric);
+
+        if (!isnan(v))
+            l[k++] = v;
+    }
+    *hist_out = k >= BTK_COMPARE_MIN_HISTORY ? btk_stats_median_inplace(l, k) : NAN;
+    *base_out = mean_level(base, nb, name, metric);
+    *new_out = mean_level(now, nn, name, metric);
+    btk__free(l);
+    return 0;
+}
+
 void btk_runnoise_apply(btk_verdict *v, const btk_runnoise *noise, size_t runs_base,
                         size_t runs_new, double level)
 {
