@@ -38,7 +38,7 @@ typedef struct side {
     bool invalid;                 /* some sample is not finite or is negative */
     btk_compare_metric metric;    /* the figure compared (processes without it left out) */
     double within;                /* median over processes of the robust SD of the logs of
-                                   * a process's samples (within_spread); NAN: not computed */
+                                   * a process's samples (side_within); NAN: not computed */
 } side;
 
 static void side_free(side *s)
