@@ -68,26 +68,38 @@ static int from_history(double *sd_out, size_t *used_out, const btk_run *const *
     return 0;
 }
 
+/* The mean log level of the runs' results of name; NAN when none has one. */
+static double mean_level(const btk_run *const *runs, size_t n, const char *name,
+                         btk_compare_metric metric)
+{
+    double sum = 0;
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        double l = level_of(runs[i], name, metric);
+
+        if (!isnan(l)) {
+            sum += l;
+            k++;
+        }
+    }
+    return k ? sum / (double)k : NAN;
+}
+
 /* Sum of squares of one side's run levels around their mean; *n_out runs. */
 static double side_ss(const btk_run *const *runs, size_t count, const char *name,
                       btk_compare_metric metric, size_t *n_out)
 {
-    double sum = 0, ss = 0;
+    double mean = mean_level(runs, count, name, metric), ss = 0;
     size_t n = 0;
 
     for (size_t i = 0; i < count; i++) {
         double l = level_of(runs[i], name, metric);
 
         if (!isnan(l)) {
-            sum += l;
+            ss += (l - mean) * (l - mean);
             n++;
         }
-    }
-    for (size_t i = 0; i < count && n > 0; i++) {
-        double l = level_of(runs[i], name, metric);
-
-        if (!isnan(l))
-            ss += (l - sum / (double)n) * (l - sum / (double)n);
     }
     *n_out = n;
     return ss;
@@ -128,24 +140,6 @@ int btk_runnoise_learn(btk_runnoise *out, const btk_run *const *history, size_t 
         out->source = "stored runs and runs of the sides";
     }
     return 0;
-}
-
-/* The mean log level of the runs' results of name; NAN when none has one. */
-static double mean_level(const btk_run *const *runs, size_t n, const char *name,
-                         btk_compare_metric metric)
-{
-    double sum = 0;
-    size_t k = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        double l = level_of(runs[i], name, metric);
-
-        if (!isnan(l)) {
-            sum += l;
-            k++;
-        }
-    }
-    return k ? sum / (double)k : NAN;
 }
 
 static bool is_base_run(const btk_run *run, const btk_run *const *base, size_t nb)
