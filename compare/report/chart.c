@@ -718,6 +718,8 @@ static void apply_changes(btk_trend_point *points, size_t count, btk_changepoint
     for (k = 0; k < cp_count; k++) {
         points[pos[cp[k].index]].step = cp[k].magnitude > 0 ? 1 : -1;
         cp[k].index = pos[cp[k].index];
+        cp[k].first = pos[cp[k].first];
+        cp[k].last = pos[cp[k].last];
     }
 }
 

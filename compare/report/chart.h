@@ -91,7 +91,8 @@ int btk_chart_dist(btk_chart *chart, const btk_chart_out *out, const char *title
  * i brings counts[i] per-process values, one point after the other in values (0: none,
  * e.g. it failed); values NULL: each point's finite median is its one value. When
  * changes_out is not NULL it gets the change points (free with btk__free; NULL when none)
- * with index rewritten to the position in points, and *change_count their number.
+ * with index, first and last rewritten to positions in points, and *change_count their
+ * number.
  * BTK_ENOMEM; BTK_EINVAL for a NaN or infinite value. */
 int btk_chart_changes(btk_changepoint **changes_out, size_t *change_count,
                       btk_trend_point *points, size_t count, const double *values,

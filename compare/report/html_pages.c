@@ -258,18 +258,35 @@ done:
     return error;
 }
 
-/* One change point of the Regressions list: commit, subject, benchmark (linked to its
- * page), levels before and after, change and p. */
+/* A commit's sha as the Regressions list shows it: its first 10 hex digits, in code. */
+static int put_short_sha(btk_buf *b, const char *sha)
+{
+    size_t n = strspn(sha, "0123456789abcdef");
+
+    return btk_html_raw(b, "<code>%.*s</code>", (int)(n < 10 ? n : 10), sha);
+}
+
+/* One change point of the Regressions list: commit (and, when the change may lie at
+ * another, the range of commits it may lie at: docs/statistics.md, "Where a point lies"),
+ * subject, benchmark (linked to its page), levels before and after, change and p. */
 static int put_change_row(btk_buf *b, const machine_ctx *m, const bench_item *it,
                           const btk_changepoint *cp)
 {
     const btk_history_point *p = &it->points[cp->index];
     btk_buf rel = BTK_BUF_INIT;
-    size_t n = strspn(p->sha, "0123456789abcdef");
     int error;
 
-    if ((error = btk_html_raw(b, "<tr><td><code>%.*s</code></td><td>",
-                              (int)(n < 10 ? n : 10), p->sha)) < 0 ||
+    if ((error = btk_buf_puts(b, "<tr><td>")) < 0 || (error = put_short_sha(b, p->sha)) < 0)
+        goto done;
+    if (cp->last > cp->first && cp->last < it->count &&
+        ((error = btk_buf_puts(b, "<br><small class=\"where\">where: ")) < 0 ||
+         (error = put_short_sha(b, it->points[cp->first].sha)) < 0 ||
+         (error = btk_buf_puts(b, " … ")) < 0 ||
+         (error = put_short_sha(b, it->points[cp->last].sha)) < 0 ||
+         (error = btk_html_raw(b, ", %zu commits with results</small>",
+                               cp->last - cp->first + 1)) < 0))
+        goto done;
+    if ((error = btk_buf_puts(b, "</td><td>")) < 0 ||
         (error = btk_html_text(b, p->subject)) < 0 ||
         (error = btk_buf_puts(b, "</td><td><a href=\"")) < 0 ||
         (error = btk_report__page_path(&rel, m, it)) < 0 ||
@@ -392,10 +409,10 @@ static int put_count_regressions(btk_buf *b, const machine_ctx *m)
     for (i = 0; error == 0 && i < n; i++) {
         const count_change *c = list[i].c;
         btk_buf rel = BTK_BUF_INIT;
-        size_t len = strspn(c->sha, "0123456789abcdef");
 
-        if ((error = btk_html_raw(b, "<tr><td><code>%.*s</code></td><td>",
-                                  (int)(len < 10 ? len : 10), c->sha)) < 0 ||
+        if ((error = btk_buf_puts(b, "<tr><td>")) < 0 ||
+            (error = put_short_sha(b, c->sha)) < 0 ||
+            (error = btk_buf_puts(b, "</td><td>")) < 0 ||
             (error = btk_html_text(b, c->subject)) < 0 ||
             (error = btk_buf_puts(b, "</td><td><a href=\"")) < 0 ||
             (error = btk_report__page_path(&rel, m, list[i].it)) == 0)

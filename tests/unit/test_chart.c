@@ -1,6 +1,7 @@
 /* gnuplot charts (compare/report/chart.c): scripts, a real gnuplot session, hostile names
  * that must not run anything, change-point markers and levels, unit scaling. */
 #include "chart.h"
+#include "changepoint.h"
 
 #include "check.h"
 
@@ -546,6 +547,40 @@ static void changes__failed_points_keep_positions(void **state)
         assert_int_equal(tp[i].step, i == 7 ? 1 : 0);
 }
 
+/* Where a change may lie (first..last, docs/statistics.md "Where a point lies") is given
+ * as positions in the points, like index. Here the step from about 100 to 110 may lie at
+ * any of several commits around it, and one of them failed (no value). The reference:
+ * the detector run directly over the 14 values, its series positions moved past the
+ * failed point by hand. Before the positions were rewritten, the report read first and
+ * last as positions and named the commit one before the range's last (a wrong sha). */
+static void changes__where_a_change_may_lie_is_in_positions(void **state)
+{
+    const double m[15] = {100, 98, 102, 99, 101, 103, 104, NAN, 105, 107, 111, 108, 110,
+                          112, 109};
+    double series[14];
+    size_t ones[14], n = 0, rn = 0, k = 0;
+    btk_trend_point tp[15];
+    btk_changepoint *cp = NULL, *ref = NULL;
+
+    (void)state;
+    for (size_t i = 0; i < 15; i++) {
+        tp[i] = (btk_trend_point){"abcdef0", m[i], NAN, NAN, 0, NAN};
+        if (!isnan(m[i]))
+            series[k] = m[i], ones[k++] = 1;
+    }
+    assert_int_equal(btk_chart_changes(&cp, &n, tp, 15, NULL, NULL), 0);
+    assert_int_equal(btk_changepoint_detect(&ref, &rn, series, ones, 14, NULL), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(rn, 1);
+    assert_true(ref[0].last > ref[0].first); /* a range of several commits */
+    assert_true(ref[0].first < 7 && ref[0].last >= 7); /* across the failed point */
+    assert_int_equal(cp[0].index, ref[0].index + (ref[0].index >= 7));
+    assert_int_equal(cp[0].first, ref[0].first + (ref[0].first >= 7));
+    assert_int_equal(cp[0].last, ref[0].last + (ref[0].last >= 7));
+    btk__free(cp);
+    btk__free(ref);
+}
+
 static void unit__scales_to_readable_units(void **state)
 {
     double s;
@@ -564,6 +599,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(chart__control_gnuplot_really_runs_commands),
+        cmocka_unit_test(changes__where_a_change_may_lie_is_in_positions),
         cmocka_unit_test(chart__hostile_names_run_nothing),
         cmocka_unit_test(chart__script_keeps_names_inside_single_quotes),
         cmocka_unit_test(chart__draws_png_and_svg),

@@ -689,12 +689,14 @@ static void report__opens_in_headless_chromium(void **state)
  * index html (malloc'd); shas[0] is the newest. */
 static char *history_report(const char *dir, char shas[RCOMMITS][41])
 {
-    static const char *const rnames[] = {"parse", "copy"};
+    static const char *const rnames[] = {"parse", "copy", "ramp"};
     static const double parse_us[RCOMMITS] = {302, 298, 314, 312, 305, 300,
                                               365, 366, 362, 368, 364, 363};
+    static const double ramp_ns[RCOMMITS] = {1000, 980, 1020, 990, 1010, 1030,
+                                             1040, 1050, 1070, 1110, 1080, 1100};
     btk_report_options o = BTK_REPORT_OPTIONS_INIT;
     btk_buf path = BTK_BUF_INIT, out = BTK_BUF_INIT, index = BTK_BUF_INIT;
-    double levels[2];
+    double levels[3];
     btk_store *db;
     btk_run *run;
     int64_t id;
@@ -708,9 +710,10 @@ static char *history_report(const char *dir, char shas[RCOMMITS][41])
     for (size_t c = 0; c < RCOMMITS; c++) {
         synth_spec sp = {shas[RCOMMITS - 1 - c], "main",
                          c == 6 ? "<script>alert(\"cp\")</script> & 'q'" : "plain subject",
-                         "host", 1700000000 + (int64_t)c, rnames, levels, 2, 5, 20,
+                         "host", 1700000000 + (int64_t)c, rnames, levels, 3, 5, 20,
                          31 + c};
         levels[0] = parse_us[c] * 1e3, levels[1] = c == 8 ? 750 : 500;
+        levels[2] = ramp_ns[c];
         assert_int_equal(synth_run(&run, &sp), 0);
         assert_int_equal(btk_store_add_run(db, run, &id), 0);
         btk_run_free(run);
@@ -748,15 +751,41 @@ static void report__regressions_section_lists_the_change_point(void **state)
     html = history_report(dir, shas);
     section = strstr(html, "<h3>Regressions</h3>");
     assert_non_null(section);
-    assert_non_null(strstr(section, "1 change point(s) to a slower level"));
-    assert_int_equal(count_of(section, "<tr><td><code>"), 1);
+    assert_non_null(strstr(section, "2 change point(s) to a slower level"));
+    assert_int_equal(count_of(section, "<tr><td><code>"), 2);
     snprintf(row, sizeof(row), "<tr><td><code>%.10s</code></td><td>", shas[RCOMMITS - 1 - 6]);
-    at = strstr(section, row);
+    at = strstr(section, row); /* parse's step is plain: one commit, no range */
     assert_non_null(at);
     assert_non_null(strstr(at, "&lt;script&gt;alert(&quot;cp&quot;)&lt;/script&gt; &amp; "
                                "&#39;q&#39;</td><td><a href=\"m1-parse-"));
     assert_null(strstr(html, "<script>alert("));
     assert_null(strstr(section, ">copy</a>"));
+    {
+        /* ramp's step of about 7 % over a noisy rise may lie at several commits: its row
+         * names the range, first and last around the row's commit, the count their
+         * distance (every commit here has results; shas encode the commit number) */
+        const char *w = strstr(section, "<small class=\"where\">where: <code>"), *r, *next;
+        const char *row_at;
+        unsigned long first, last, atc;
+        long cnt;
+
+        assert_non_null(w);
+        r = strstr(section, ">ramp</a>");
+        assert_non_null(r);
+        next = strstr(w, "<tr>"); /* the range is in ramp's row */
+        assert_true(w < r && (next == NULL || next > r));
+        assert_int_equal(sscanf(w, "<small class=\"where\">where: <code>%lx</code> … "
+                                   "<code>%lx</code>, %ld commits with results</small>",
+                                &first, &last, &cnt), 3);
+        for (row_at = section; strstr(row_at + 1, "<tr><td><code>") &&
+                               strstr(row_at + 1, "<tr><td><code>") < w;)
+            row_at = strstr(row_at + 1, "<tr><td><code>");
+        assert_int_equal(sscanf(row_at, "<tr><td><code>%lx</code>", &atc), 1);
+        assert_true(first >= 0x5eed000 && last < 0x5eed000 + RCOMMITS);
+        assert_true(first < last && first <= atc && atc <= last);
+        assert_int_equal(cnt, (long)(last - first + 1));
+        assert_non_null(strstr(r, "step-up")); /* a slower level */
+    }
     free(html);
     html = trust_page(dir, "parse");
     assert_int_equal(count_of(html, "class=\"step-up\""), 1);
