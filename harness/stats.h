@@ -75,6 +75,11 @@ double btk_stats_quantile_sorted(const double *sorted, size_t n, double q);
  * values >= it after (Wirth's selection, O(n) on average); returns it. */
 double btk_stats_select_kth(double *v, size_t n, size_t k);
 
+/* Quantile q in [0, 1] of v[0..n) (n >= 1), Hyndman-Fan type 7 as
+ * btk_stats_quantile_sorted gives it for the sorted values, by selection (O(n) on average):
+ * v is reordered, the multiset kept. */
+double btk_stats_quantile_inplace(double *v, size_t n, double q);
+
 /* Two speeds among a benchmark's processes (the `levels` warning,
  * docs/benchmark-binary.md#environment-checks): v[0..n) are the processes' medians (> 0),
  * sorted here. They split where the ratio between neighbours is largest, among the splits

@@ -133,9 +133,10 @@ static int side_fill(side *s, const btk_run *const *runs, size_t count, const ch
 }
 
 /* The spread of a side's samples within a process: for each process with at least
- * BTK_COMPARE_WITHIN_MIN_SAMPLES positive finite samples the interquartile range of their
- * logs / 1.349 (a robust SD), and the median of that over the processes; NAN when none
- * has enough. Reads all[] before side_medians reorders its blocks. */
+ * BTK_COMPARE_WITHIN_MIN_SAMPLES positive finite samples ln(Q3 / Q1) / 1.349, Q1 and Q3
+ * their quartiles (type 7; a robust SD of their logs), and the median of that over the
+ * processes; NAN when none has enough. Reads all[] before side_medians reorders its
+ * blocks. */
 static int side_within(side *s)
 {
     size_t at = 0, k = 0, longest = 0;
@@ -158,12 +159,12 @@ static int side_within(side *s)
 
         for (size_t i = 0; i < s->proc_len[p]; i++)
             if (s->all[at + i] > 0 && isfinite(s->all[at + i]))
-                v[n++] = log(s->all[at + i]);
+                v[n++] = s->all[at + i];
         if (n < BTK_COMPARE_WITHIN_MIN_SAMPLES)
             continue;
-        btk_stats_sort(v, n);
-        per[k++] = (btk_stats_quantile_sorted(v, n, 0.75) -
-                    btk_stats_quantile_sorted(v, n, 0.25)) / 1.349;
+        per[k] = btk_stats_quantile_inplace(v, n, 0.25);
+        per[k] = log(btk_stats_quantile_inplace(v, n, 0.75) / per[k]) / 1.349;
+        k++;
     }
     if (k > 0)
         s->within = btk_stats_median_inplace(per, k);
