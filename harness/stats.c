@@ -147,25 +147,38 @@ double btk_stats_select_kth(double *v, size_t n, size_t k)
     return v[kk];
 }
 
-double btk_stats_quantile_inplace(double *v, size_t n, double q)
+void btk_stats_quantile_pair(double *v, size_t n, double q, double *lo, double *hi, double *w)
 {
-    double h, lo, a, b;
+    double h, fl;
     size_t i;
 
     BTK_ASSERT(n >= 1);
-    if (q >= 1)
-        return btk_stats_select_kth(v, n, n - 1);
+    *w = 0;
+    if (q >= 1) {
+        *lo = *hi = btk_stats_select_kth(v, n, n - 1);
+        return;
+    }
     h = (double)(n - 1) * (q > 0 ? q : 0); /* as btk_stats_quantile_sorted */
-    lo = floor(h);
-    i = (size_t)lo;
-    if (i + 1 >= n)
-        return btk_stats_select_kth(v, n, n - 1);
-    a = btk_stats_select_kth(v, n, i);
+    fl = floor(h);
+    i = (size_t)fl;
+    if (i + 1 >= n) {
+        *lo = *hi = btk_stats_select_kth(v, n, n - 1);
+        return;
+    }
+    *lo = btk_stats_select_kth(v, n, i);
     /* after selection everything in v(i..n) is >= v[i]: the next order statistic is its min */
-    b = v[i + 1];
+    *hi = v[i + 1];
     for (size_t j = i + 2; j < n; j++)
-        b = v[j] < b ? v[j] : b;
-    return a + (h - lo) * (b - a);
+        *hi = v[j] < *hi ? v[j] : *hi;
+    *w = h - fl;
+}
+
+double btk_stats_quantile_inplace(double *v, size_t n, double q)
+{
+    double lo, hi, w;
+
+    btk_stats_quantile_pair(v, n, q, &lo, &hi, &w);
+    return lo + w * (hi - lo);
 }
 
 double btk_stats_median_inplace(double *v, size_t n)

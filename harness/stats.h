@@ -77,8 +77,12 @@ double btk_stats_select_kth(double *v, size_t n, size_t k);
 
 /* Quantile q in [0, 1] of v[0..n) (n >= 1), Hyndman-Fan type 7 as
  * btk_stats_quantile_sorted gives it for the sorted values, by selection (O(n) on average):
- * v is reordered, the multiset kept. */
+ * v is reordered, the multiset kept. btk_stats_quantile_pair gives its parts instead: the
+ * two neighbouring order statistics *lo <= *hi and the weight *w in [0, 1) of *hi, the
+ * quantile being *lo + *w (*hi - *lo) (so a monotone transform of the values, a logarithm,
+ * can be interpolated without transforming every value). */
 double btk_stats_quantile_inplace(double *v, size_t n, double q);
+void btk_stats_quantile_pair(double *v, size_t n, double q, double *lo, double *hi, double *w);
 
 /* Two speeds among a benchmark's processes (the `levels` warning,
  * docs/benchmark-binary.md#environment-checks): v[0..n) are the processes' medians (> 0),

@@ -132,28 +132,58 @@ static int side_fill(side *s, const btk_run *const *runs, size_t count, const ch
     return 0;
 }
 
+/* Type-7 quantile q of the logs of v[0..n), reordering v: the logarithm is monotone, so
+ * only the two order statistics it lies between need one. */
+static double log_quantile(double *v, size_t n, double q)
+{
+    double lo, hi, w;
+
+    btk_stats_quantile_pair(v, n, q, &lo, &hi, &w);
+    return log(lo) + w * (log(hi) - log(lo));
+}
+
+/* The spread of the logs of v[0..n): their interquartile range (type 7) / 1.349, a
+ * standard deviation for normal data. For auto's choice (over process medians) and the
+ * spread guard (over a process's samples). Unlike the median absolute deviation it sees
+ * two clusters (processes at one clock, the rest at another) as the spread they give the
+ * median. NAN when n < 2 or a value is not finite and positive. */
+static double log_iqr(const double *v, size_t n, double *scratch)
+{
+    double q3;
+
+    if (n < 2)
+        return NAN;
+    for (size_t i = 0; i < n; i++) {
+        if (!(v[i] > 0 && isfinite(v[i])))
+            return NAN;
+        scratch[i] = v[i];
+    }
+    q3 = log_quantile(scratch, n, 0.75);
+    return (q3 - log_quantile(scratch, n, 0.25)) / 1.349;
+}
+
 /* The spread of a side's samples within a process: for each process with at least
- * BTK_COMPARE_WITHIN_MIN_SAMPLES positive finite samples ln(Q3 / Q1) / 1.349, Q1 and Q3
- * their quartiles (type 7; a robust SD of their logs), and the median of that over the
- * processes; NAN when none has enough. Reads all[] before side_medians reorders its
- * blocks. */
+ * BTK_COMPARE_WITHIN_MIN_SAMPLES positive finite samples the log_iqr of those, and the
+ * median of that over the processes; NAN when none has enough. Reads all[] before
+ * side_medians reorders its blocks. */
 static int side_within(side *s)
 {
     size_t at = 0, k = 0, longest = 0;
-    double *v, *per;
+    double *v, *logs, *per;
 
     s->within = NAN;
     for (size_t p = 0; p < s->procs; p++)
         longest = s->proc_len[p] > longest ? s->proc_len[p] : longest;
     if (longest < BTK_COMPARE_WITHIN_MIN_SAMPLES)
         return 0;
-    v = btk__malloc(longest * sizeof(*v));
+    v = btk__malloc(2 * longest * sizeof(*v));
     per = btk__malloc(s->procs * sizeof(*per));
     if (v == NULL || per == NULL) {
         btk__free(v);
         btk__free(per);
         return BTK_ENOMEM;
     }
+    logs = v + longest;
     for (size_t p = 0; p < s->procs; at += s->proc_len[p], p++) {
         size_t n = 0;
 
@@ -162,9 +192,7 @@ static int side_within(side *s)
                 v[n++] = s->all[at + i];
         if (n < BTK_COMPARE_WITHIN_MIN_SAMPLES)
             continue;
-        per[k] = btk_stats_quantile_inplace(v, n, 0.25);
-        per[k] = log(btk_stats_quantile_inplace(v, n, 0.75) / per[k]) / 1.349;
-        k++;
+        per[k++] = log_iqr(v, n, logs);
     }
     if (k > 0)
         s->within = btk_stats_median_inplace(per, k);
@@ -465,24 +493,6 @@ static int clocked_medians(double **wall, double **cyc, size_t *n, const btk_run
     return 0;
 }
 
-/* The spread of the logs of v[0..n) for auto's choice: their interquartile range / 1.349
- * (a standard deviation for normal data). Unlike the median absolute deviation it sees
- * two clusters of processes (some at one clock, the rest at another) as the spread they
- * give the median. NAN when n < 2 or a value is not finite and positive. */
-static double log_iqr(const double *v, size_t n, double *scratch)
-{
-    if (n < 2)
-        return NAN;
-    for (size_t i = 0; i < n; i++) {
-        if (!(v[i] > 0 && isfinite(v[i])))
-            return NAN;
-        scratch[i] = log(v[i]);
-    }
-    btk_stats_sort(scratch, n);
-    return (btk_stats_quantile_sorted(scratch, n, 0.75) -
-            btk_stats_quantile_sorted(scratch, n, 0.25)) / 1.349;
-}
-
 /* --metric auto's choice for one benchmark (docs/statistics.md §12): cycles when both
  * sides have at least BTK_COMPARE_MIN_PROCESSES processes with a core clock and the
  * uncertainty of the effect by cycles is below BTK_COMPARE_AUTO_STEADIER times that by
@@ -551,11 +561,9 @@ static int bench_gather(btk_verdict *v, bench_work *w, const btk_run *const *bas
     }
     v->metric = btk_compare_metric_name(w->metric);
     w->hist_level = w->base_level = w->now_level = NAN;
-    if (o->separate &&
-        (error = btk_runnoise_levels(&w->hist_level, &w->base_level, &w->now_level,
-                                     o->history, o->history_count, base, nb, now, nn,
-                                     v->name, w->metric)) < 0)
-        return error;
+    if (o->separate)
+        btk_runnoise_levels(&w->hist_level, &w->base_level, &w->now_level, o->history,
+                            o->history_count, base, nb, now, nn, v->name, w->metric);
     side_scan(&w->base, base, nb, v->name, w->metric);
     side_scan(&w->now, now, nn, v->name, w->metric);
     if ((error = side_fill(&w->base, base, nb, v->name)) < 0 ||

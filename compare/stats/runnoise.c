@@ -150,16 +150,14 @@ static bool is_base_run(const btk_run *run, const btk_run *const *base, size_t n
     return false;
 }
 
-int btk_runnoise_levels(double *hist_out, double *base_out, double *new_out,
-                        const btk_run *const *history, size_t count,
-                        const btk_run *const *base, size_t nb, const btk_run *const *now,
-                        size_t nn, const char *name, btk_compare_metric metric)
+void btk_runnoise_levels(double *hist_out, double *base_out, double *new_out,
+                         const btk_run *const *history, size_t count,
+                         const btk_run *const *base, size_t nb, const btk_run *const *now,
+                         size_t nn, const char *name, btk_compare_metric metric)
 {
-    double *l = btk__malloc(BTK_COMPARE_BASE_RECENT * sizeof(double));
+    double l[BTK_COMPARE_BASE_RECENT];
     size_t k = 0;
 
-    if (l == NULL)
-        return BTK_ENOMEM;
     for (size_t i = count; i-- > 0 && k < BTK_COMPARE_BASE_RECENT;) { /* newest first */
         double v = is_base_run(history[i], base, nb) ? NAN
                                                       : level_of(history[i], name, metric);
@@ -170,8 +168,6 @@ int btk_runnoise_levels(double *hist_out, double *base_out, double *new_out,
     *hist_out = k >= BTK_COMPARE_MIN_HISTORY ? btk_stats_median_inplace(l, k) : NAN;
     *base_out = mean_level(base, nb, name, metric);
     *new_out = mean_level(now, nn, name, metric);
-    btk__free(l);
-    return 0;
 }
 
 void btk_runnoise_apply(btk_verdict *v, const btk_runnoise *noise, size_t runs_base,

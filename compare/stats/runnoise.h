@@ -35,11 +35,11 @@ int btk_runnoise_learn(btk_runnoise *out, const btk_run *const *history, size_t 
  * that are not runs of the base (by id; runs not stored, id 0, are never matched), *base_out
  * and *new_out the mean log level of each side's runs; each NAN when unknown (fewer than
  * BTK_COMPARE_MIN_HISTORY such history runs with the benchmark, or no run of that side
- * with it). BTK_ENOMEM. */
-int btk_runnoise_levels(double *hist_out, double *base_out, double *new_out,
-                        const btk_run *const *history, size_t count,
-                        const btk_run *const *base, size_t nb, const btk_run *const *now,
-                        size_t nn, const char *name, btk_compare_metric metric);
+ * with it). */
+void btk_runnoise_levels(double *hist_out, double *base_out, double *new_out,
+                         const btk_run *const *history, size_t count,
+                         const btk_run *const *base, size_t nb, const btk_run *const *now,
+                         size_t nn, const char *name, btk_compare_metric metric);
 
 /* Fold the noise into v's CI and p value: each side's level carries noise->sd / sqrt(runs
  * of that side) on the log scale; the CI's half widths become at least q * se (q the t
